@@ -1,0 +1,91 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
+
+User = get_user_model()
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "slug", "kind", "jurisdiction", "phone", "email", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        # Uniqueness is checked by the service, which answers with a field message.
+        extra_kwargs = {"slug": {"validators": []}}
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "username", "agency", "role", "created_at"]
+        read_only_fields = ["id", "agency", "created_at"]
+        validators: list = []
+
+
+class MembershipRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MyMembershipSerializer(serializers.Serializer):
+    agency = serializers.IntegerField(source="agency_id")
+    agency_name = serializers.CharField(source="agency.name")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    is_staff = serializers.BooleanField()
+    memberships = MyMembershipSerializer(many=True)
+
+
+class UserCreateSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+
+class UserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = PersonnelAssignment
+        fields = ["id", "user", "username", "agency", "role"]
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    owner_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Facility
+        fields = ["id", "name", "kind", "owner_agency", "address", "latitude", "longitude", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class FacilityDetailSerializer(FacilitySerializer):
+    assignments = AssignmentSerializer(many=True, read_only=True)
+
+    class Meta(FacilitySerializer.Meta):
+        fields = [*FacilitySerializer.Meta.fields, "assignments"]
+
+
+class FacilityUpdateSerializer(FacilitySerializer):
+    class Meta(FacilitySerializer.Meta):
+        read_only_fields = ["id", "created_at", "owner_agency"]

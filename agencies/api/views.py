@@ -1,0 +1,182 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies import permissions, selectors, services
+from agencies.api import serializers
+from agencies.models import Agency, Facility, Membership
+from portal.api.pagination import StandardPagination
+from portal.api.request_info import client_ip
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    throttle_scope = "auth"
+
+
+class MeView(APIView):
+    @extend_schema(responses=serializers.MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        memberships = Membership.objects.filter(user=user).select_related("agency").order_by("agency__name")
+        data = {
+            "id": user.pk,
+            "username": user.username,
+            "email": user.email,
+            "is_staff": user.is_staff,
+            "memberships": memberships,
+        }
+        return Response(serializers.MeSerializer(data).data)
+
+
+class UserCreateView(APIView):
+    permission_classes = [permissions.IsStaffOrAgencyAdmin]
+
+    @extend_schema(request=serializers.UserCreateSerializer, responses={201: serializers.UserSerializer})
+    def post(self, request: Request) -> Response:
+        incoming = serializers.UserCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        user = services.user_create(**incoming.validated_data)
+        return Response(serializers.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class AgencyViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = serializers.AgencySerializer
+    filterset_fields = ["kind"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.agencies_visible_to(user=self.request.user)
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.IsStaff()]
+        return super().get_permissions()
+
+    def perform_create(self, serializer: serializers.AgencySerializer) -> None:
+        serializer.instance = services.agency_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.AgencySerializer) -> None:
+        if not permissions.can_manage_agency(self.request.user, serializer.instance.pk):
+            raise PermissionDenied("Only this agency's admins may change its details.")
+        serializer.instance = services.agency_update(agency=serializer.instance, data=serializer.validated_data)
+
+
+def _visible_agency(request: Request, agency_id: int) -> Agency:
+    return get_object_or_404(selectors.agencies_visible_to(user=request.user), pk=agency_id)
+
+
+class MembershipListView(APIView):
+    """An agency's members: listed to its members, changed by its admins."""
+
+    @extend_schema(responses=serializers.MembershipSerializer(many=True))
+    def get(self, request: Request, agency_id: int) -> Response:
+        agency = _visible_agency(request, agency_id)
+        if not (request.user.is_staff or permissions.is_agency_member(request.user, agency.pk)):
+            raise PermissionDenied("Only members of this agency may see its members.")
+        queryset = selectors.memberships_of_agency(agency=agency)
+        paginator = self.paginator
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(serializers.MembershipSerializer(page, many=True).data)
+
+    @extend_schema(request=serializers.MembershipSerializer, responses={201: serializers.MembershipSerializer})
+    def post(self, request: Request, agency_id: int) -> Response:
+        agency = _visible_agency(request, agency_id)
+        if not permissions.can_manage_agency(request.user, agency.pk):
+            raise PermissionDenied("Only this agency's admins may add members.")
+        incoming = serializers.MembershipSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        membership = services.membership_add(
+            agency=agency,
+            user=incoming.validated_data["user"],
+            role=incoming.validated_data["role"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+        return Response(serializers.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @property
+    def paginator(self) -> StandardPagination:
+        if not hasattr(self, "_paginator"):
+            self._paginator = StandardPagination()
+        return self._paginator
+
+
+class MembershipDetailView(APIView):
+    def _membership(self, request: Request, agency_id: int, membership_id: int) -> Membership:
+        agency = _visible_agency(request, agency_id)
+        membership = get_object_or_404(
+            Membership.objects.select_related("user", "agency"), pk=membership_id, agency=agency
+        )
+        if not permissions.can_manage_agency(request.user, agency.pk):
+            raise PermissionDenied("Only this agency's admins may change its members.")
+        return membership
+
+    @extend_schema(request=serializers.MembershipRoleSerializer, responses=serializers.MembershipSerializer)
+    def patch(self, request: Request, agency_id: int, membership_id: int) -> Response:
+        membership = self._membership(request, agency_id, membership_id)
+        incoming = serializers.MembershipRoleSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        membership = services.membership_change_role(
+            membership=membership,
+            role=incoming.validated_data["role"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+        return Response(serializers.MembershipSerializer(membership).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, agency_id: int, membership_id: int) -> Response:
+        membership = self._membership(request, agency_id, membership_id)
+        services.membership_remove(membership=membership, actor=request.user, ip_address=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FacilityViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    filterset_fields = ["owner_agency", "kind"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = selectors.facilities_visible_to(user=self.request.user)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("assignments__user")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.FacilityDetailSerializer
+        if self.action == "partial_update":
+            return serializers.FacilityUpdateSerializer
+        return serializers.FacilitySerializer
+
+    def perform_create(self, serializer: serializers.FacilitySerializer) -> None:
+        owner = serializer.validated_data["owner_agency"]
+        if not permissions.can_edit_facilities_of(self.request.user, owner.pk):
+            raise PermissionDenied(f"Only admins and planners of {owner} may add its buildings.")
+        serializer.instance = services.facility_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.FacilitySerializer) -> None:
+        facility: Facility = serializer.instance
+        if not permissions.can_edit_facilities_of(self.request.user, facility.owner_agency_id):
+            raise PermissionDenied("Only admins and planners of the owner agency may change this building.")
+        serializer.instance = services.facility_update(facility=facility, data=serializer.validated_data)

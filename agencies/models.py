@@ -1,0 +1,117 @@
+"""Agencies (the tenants), their members and roles, the buildings they own and who is assigned to them."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police"
+    FIRE = "fire", "Fire"
+    EMS = "ems", "EMS"
+    SCHOOL_DISTRICT = "school_district", "School district"
+    EMERGENCY_MANAGEMENT = "emergency_management", "Emergency management"
+    HOSPITAL = "hospital", "Hospital"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """A police, fire, EMS, school or other agency: the tenant; its Group carries its object permissions."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=32, choices=AgencyKind.choices)
+    jurisdiction = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    PLANNER = "planner", "Planner"
+    LIAISON = "liaison", "Liaison"
+    MEMBER = "member", "Member"
+
+
+class Membership(models.Model):
+    """A user's role within one agency; a user may belong to several agencies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency__name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="unique_membership_per_agency")]
+        indexes = [models.Index(fields=["agency", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.agency} ({self.role})"
+
+
+class FacilityKind(models.TextChoices):
+    ELEMENTARY_SCHOOL = "elementary_school", "Elementary school"
+    MIDDLE_SCHOOL = "middle_school", "Middle school"
+    HIGH_SCHOOL = "high_school", "High school"
+    K12_SCHOOL = "k12_school", "K-12 school"
+    PRIVATE_SCHOOL = "private_school", "Private school"
+    DISTRICT_OFFICE = "district_office", "District office"
+    PUBLIC_SAFETY = "public_safety", "Public safety building"
+    OTHER = "other", "Other"
+
+
+class Facility(models.Model):
+    """A building an agency owns (usually a school) that plans cover."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=FacilityKind.choices)
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="facilities")
+    address = models.CharField(max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "facilities"
+        indexes = [models.Index(fields=["owner_agency", "name"]), models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssignmentRole(models.TextChoices):
+    SCHOOL_RESOURCE_OFFICER = "school_resource_officer", "School Resource Officer"
+    FIRE_INSPECTOR = "fire_inspector", "Fire inspector"
+    LIAISON = "liaison", "Liaison"
+    OTHER = "other", "Other"
+
+
+class PersonnelAssignment(models.Model):
+    """A person of an agency assigned to a building, e.g. the School Resource Officer of a school."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="assignments")
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(
+        max_length=32, choices=AssignmentRole.choices, default=AssignmentRole.SCHOOL_RESOURCE_OFFICER
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["facility__name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "facility", "role"], name="unique_assignment_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.facility}"

@@ -1,0 +1,49 @@
+"""Reads about agencies, members and facilities; every function takes the asking user."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from agencies.models import Agency, Facility, Membership, PersonnelAssignment
+
+_ROLES_CACHE_ATTR = "_concord_agency_roles"
+
+
+def agency_roles(*, user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
+    """The user's role in each agency they belong to, read once per user object."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, _ROLES_CACHE_ATTR, None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
+        setattr(user, _ROLES_CACHE_ATTR, cached)
+    return cached
+
+
+def agency_roles_forget(*, user: AbstractBaseUser) -> None:
+    """Drop the cached roles after a membership change made through this user object."""
+    if hasattr(user, _ROLES_CACHE_ATTR):
+        delattr(user, _ROLES_CACHE_ATTR)
+
+
+def agencies_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:
+    """The agency directory: every signed-in user sees every agency's public card."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    return Agency.objects.all()
+
+
+def memberships_of_agency(*, agency: Agency) -> QuerySet[Membership]:
+    """An agency's members with their users, for the members list."""
+    return Membership.objects.filter(agency=agency).select_related("user", "agency")
+
+
+def facilities_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Facility]:
+    """Buildings are a shared directory: every signed-in user may see them."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    return Facility.objects.select_related("owner_agency")
+
+
+def assignments_at_facility(*, facility: Facility) -> QuerySet[PersonnelAssignment]:
+    """Who is assigned to a building (its School Resource Officers and others)."""
+    return PersonnelAssignment.objects.filter(facility=facility).select_related("user", "agency")

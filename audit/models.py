@@ -1,0 +1,71 @@
+"""The append-only audit trail: who did what to which object, when and from where."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    PLAN_CREATE = "plan.create", "Plan created"
+    PLAN_DELETE = "plan.delete", "Plan deleted"
+    PLAN_RECLASSIFY = "plan.reclassify", "Plan classification changed"
+    PLAN_SHARE = "plan.share", "Plan shared"
+    PLAN_UNSHARE = "plan.unshare", "Plan share revoked"
+    VERSION_PUBLISH = "version.publish", "Version published"
+    VERSION_WITHDRAW = "version.withdraw", "Version withdrawn"
+    PLAN_READ = "plan.read", "Sensitive plan read"
+    ATTACHMENT_DOWNLOAD = "attachment.download", "Sensitive attachment downloaded"
+    MEMBERSHIP_ADD = "membership.add", "Member added"
+    MEMBERSHIP_CHANGE = "membership.change", "Member role changed"
+    MEMBERSHIP_REMOVE = "membership.remove", "Member removed"
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant action; never updated or deleted (PostgreSQL enforces it by trigger)."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # PROTECT: people and agencies with an audit history are deactivated, never deleted.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True)
+    # The agency the object belongs to (a plan's owner, a membership's agency).
+    agency = models.ForeignKey("agencies.Agency", null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "created_at"]),
+            models.Index(fields=["agency", "created_at"]),
+            models.Index(fields=["actor", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events are append-only.")

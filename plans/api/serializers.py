@@ -1,0 +1,209 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import serializers
+
+from agencies.models import Agency, Facility
+from plans.models import (
+    Attachment,
+    Classification,
+    Plan,
+    PlanKind,
+    PlanShare,
+    PlanVersion,
+    Section,
+    ShareLevel,
+)
+from plans.selectors import REVIEW_DUE_WINDOW_DAYS
+
+MAX_SECTIONS = 200
+MAX_SECTION_BODY = 200_000
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    current_version = serializers.IntegerField(source="current_version.number", read_only=True, allow_null=True)
+    review_due = serializers.SerializerMethodField(
+        help_text=f"True when the next review date is within {REVIEW_DUE_WINDOW_DAYS} days or past."
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "owner_agency",
+            "facilities",
+            "hazards",
+            "classification",
+            "review_interval_days",
+            "next_review_due",
+            "review_due",
+            "current_version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_review_due(self, plan: Plan) -> bool:
+        if plan.next_review_due is None:
+            return False
+        return plan.next_review_due <= timezone.localdate() + timedelta(days=REVIEW_DUE_WINDOW_DAYS)
+
+
+class PlanWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=PlanKind.choices)
+    owner_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    facilities = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all(), many=True, required=False)
+    classification = serializers.ChoiceField(choices=Classification.choices, default=Classification.PARTNER)
+    review_interval_days = serializers.IntegerField(min_value=1, max_value=3650, default=365)
+    hazards = serializers.ListField(
+        child=serializers.CharField(max_length=100), max_length=50, required=False, default=list
+    )
+
+
+class PlanUpdateSerializer(PlanWriteSerializer):
+    owner_agency = None  # a plan never changes owner
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    key = serializers.SlugField(max_length=80)
+    body = serializers.CharField(max_length=MAX_SECTION_BODY, allow_blank=True, required=False, default="")
+
+    class Meta:
+        model = Section
+        fields = ["key", "title", "body"]
+
+
+class VersionSummarySerializer(serializers.ModelSerializer):
+    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = PlanVersion
+        fields = [
+            "number",
+            "state",
+            "change_summary",
+            "based_on_number",
+            "created_at",
+            "created_by",
+            "published_at",
+            "published_by",
+            "withdrawn_at",
+            "content_sha256",
+        ]
+        read_only_fields = fields
+
+
+class VersionSerializer(VersionSummarySerializer):
+    sections = SectionSerializer(many=True, read_only=True)
+
+    class Meta(VersionSummarySerializer.Meta):
+        fields = [*VersionSummarySerializer.Meta.fields, "sections"]
+        read_only_fields = fields
+
+
+class VersionWriteSerializer(serializers.Serializer):
+    change_summary = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    sections = SectionSerializer(many=True, required=False)
+
+    def validate_sections(self, sections: list[dict]) -> list[dict]:
+        if not sections:
+            raise serializers.ValidationError("Give at least one section.")
+        if len(sections) > MAX_SECTIONS:
+            raise serializers.ValidationError(f"A version may have at most {MAX_SECTIONS} sections.")
+        keys = [s["key"] for s in sections]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise serializers.ValidationError(f"Section keys must be unique; repeated: {', '.join(duplicates)}.")
+        return sections
+
+
+class DiffSectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    change = serializers.ChoiceField(choices=["added", "removed", "changed", "unchanged"])
+    diff = serializers.CharField()
+
+
+class DiffSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    against = serializers.IntegerField(allow_null=True)
+    against_reason = serializers.CharField()
+    sections = DiffSectionSerializer(many=True)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Acknowledge for this agency only; by default for every agency you are admin or liaison of.",
+    )
+
+
+class AcknowledgementResultSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    acknowledged_at = serializers.DateTimeField()
+    agencies = serializers.ListField(child=serializers.IntegerField())
+
+
+class AgencyAckSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    agency_name = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+
+
+class PersonAckSerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    username = serializers.CharField()
+    agency = serializers.IntegerField()
+    version = serializers.IntegerField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+
+
+class AcknowledgementStatusSerializer(serializers.Serializer):
+    agencies = AgencyAckSerializer(many=True)
+    people = PersonAckSerializer(many=True)
+
+
+class ShareSerializer(serializers.ModelSerializer):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    level = serializers.ChoiceField(choices=ShareLevel.choices)
+    shared_by = serializers.CharField(source="shared_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = PlanShare
+        fields = ["agency", "agency_name", "level", "shared_at", "shared_by"]
+        read_only_fields = ["shared_at", "shared_by"]
+        validators: list = []
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "sha256", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        version = attachment.version
+        return settings.SITE_URL + reverse(
+            "attachment-download",
+            kwargs={"plan_id": version.plan_id, "number": version.number, "attachment_id": attachment.pk},
+        )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False, max_length=255)

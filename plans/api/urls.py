@@ -1,0 +1,29 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from plans.api import views
+
+router = SimpleRouter()
+router.register("plans", views.PlanViewSet, basename="plan")
+
+version = "plans/<int:plan_id>/versions/<int:number>/"
+
+urlpatterns = [
+    *router.urls,
+    path("plans/<int:plan_id>/versions/", views.VersionListView.as_view(), name="version-list"),
+    path(version, views.VersionDetailView.as_view(), name="version-detail"),
+    path(f"{version}publish/", views.VersionPublishView.as_view(), name="version-publish"),
+    path(f"{version}withdraw/", views.VersionWithdrawView.as_view(), name="version-withdraw"),
+    path(f"{version}diff/", views.VersionDiffView.as_view(), name="version-diff"),
+    path(f"{version}acknowledge/", views.VersionAcknowledgeView.as_view(), name="version-acknowledge"),
+    path(f"{version}attachments/", views.AttachmentListView.as_view(), name="attachment-list"),
+    path(
+        f"{version}attachments/<int:attachment_id>/download/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment-download",
+    ),
+    path("plans/<int:plan_id>/acknowledgements/", views.AcknowledgementStatusView.as_view(), name="plan-acks"),
+    path("plans/<int:plan_id>/shares/", views.ShareListView.as_view(), name="share-list"),
+    path("plans/<int:plan_id>/shares/<int:agency_id>/", views.ShareDetailView.as_view(), name="share-detail"),
+    path("facilities/<int:facility_id>/plans/", views.FacilityPlansView.as_view(), name="facility-plans"),
+]

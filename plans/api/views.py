@@ -1,0 +1,334 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.models import Facility
+from agencies.permissions import EDITOR_ROLES, has_agency_role
+from agencies.selectors import facilities_visible_to
+from plans import selectors, services
+from plans.api import serializers
+from plans.api.filters import PlanFilter
+from plans.diff import sections_diff
+from plans.models import Attachment, Plan, PlanShare, PlanVersion
+from plans.permissions import PlanAccess, plan_access
+from portal.api.request_info import client_ip
+
+
+class PlanViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Plans the user may see; created and changed by the owner agency's admins and planners."""
+
+    serializer_class = serializers.PlanSerializer
+    filterset_class = PlanFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.plans_visible_to(user=self.request.user)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plan = self.get_object()
+        services.plan_sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what="plan")
+        return Response(self.get_serializer(plan).data)
+
+    @extend_schema(request=serializers.PlanWriteSerializer, responses={201: serializers.PlanSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = serializers.PlanWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        owner = incoming.validated_data["owner_agency"]
+        if not has_agency_role(request.user, owner.pk, EDITOR_ROLES):
+            raise PermissionDenied(f"Only admins and planners of {owner} may create its plans.")
+        plan = services.plan_create(actor=request.user, **incoming.validated_data)
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.PlanUpdateSerializer, responses=serializers.PlanSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plan = self.get_object()
+        if not plan_access(user=request.user, plan=plan).can_edit:
+            raise PermissionDenied("Only admins and planners of the owner agency may change this plan.")
+        incoming = serializers.PlanUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.plan_update(plan=plan, actor=request.user, data=dict(incoming.validated_data))
+        return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plan = self.get_object()
+        if not plan_access(user=request.user, plan=plan).is_owner_admin:
+            raise PermissionDenied("Only admins of the owner agency may delete this plan.")
+        services.plan_delete(plan=plan, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PlanScopedMixin:
+    """Finds the plan (and version) in the URL among what the user may see; anything else is 404."""
+
+    request: Request
+    kwargs: dict[str, Any]
+
+    def get_plan(self) -> Plan:
+        if not hasattr(self, "_plan"):
+            self._plan = get_object_or_404(
+                selectors.plans_visible_to(user=self.request.user), pk=self.kwargs["plan_id"]
+            )
+        return self._plan
+
+    def get_access(self) -> PlanAccess:
+        if not hasattr(self, "_access"):
+            self._access = plan_access(user=self.request.user, plan=self.get_plan())
+        return self._access
+
+    def get_version(self) -> PlanVersion:
+        return get_object_or_404(
+            selectors.plan_versions_visible(access=self.get_access()), number=self.kwargs["number"]
+        )
+
+    def require(self, allowed: bool, message: str) -> None:
+        if not allowed:
+            raise PermissionDenied(message)
+
+    def record_sensitive_read(self, what: str, obj: Any = None) -> None:
+        services.plan_sensitive_read_record(
+            plan=self.get_plan(),
+            actor=self.request.user,
+            ip_address=client_ip(self.request),
+            what=what,
+            obj=obj,
+        )
+
+
+class VersionListView(PlanScopedMixin, generics.GenericAPIView):
+    serializer_class = serializers.VersionSummarySerializer
+    queryset = PlanVersion.objects.none()
+
+    @extend_schema(responses=serializers.VersionSummarySerializer(many=True))
+    def get(self, request: Request, plan_id: int) -> Response:
+        versions = selectors.plan_versions_visible(access=self.get_access())
+        page = self.paginate_queryset(versions)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=serializers.VersionWriteSerializer, responses={201: serializers.VersionSerializer})
+    def post(self, request: Request, plan_id: int) -> Response:
+        self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may start drafts.")
+        incoming = serializers.VersionWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        version = services.plan_version_create_draft(
+            plan=self.get_plan(), actor=request.user, **incoming.validated_data
+        )
+        return Response(serializers.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class VersionDetailView(PlanScopedMixin, APIView):
+    @extend_schema(responses=serializers.VersionSerializer)
+    def get(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        self.record_sensitive_read("version", obj=version)
+        return Response(serializers.VersionSerializer(version).data)
+
+    @extend_schema(request=serializers.VersionWriteSerializer, responses=serializers.VersionSerializer)
+    def patch(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may edit drafts.")
+        incoming = serializers.VersionWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        version = services.plan_version_update_draft(version=version, actor=request.user, **incoming.validated_data)
+        return Response(serializers.VersionSerializer(version).data)
+
+
+class VersionPublishView(PlanScopedMixin, APIView):
+    @extend_schema(request=None, responses=serializers.VersionSerializer)
+    def post(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may publish.")
+        version = services.plan_version_publish(version=version, actor=request.user, ip_address=client_ip(request))
+        return Response(serializers.VersionSerializer(version).data)
+
+
+class VersionWithdrawView(PlanScopedMixin, APIView):
+    @extend_schema(request=None, responses=serializers.VersionSerializer)
+    def post(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may withdraw.")
+        version = services.plan_version_withdraw(version=version, actor=request.user, ip_address=client_ip(request))
+        return Response(serializers.VersionSerializer(version).data)
+
+
+class VersionDiffView(PlanScopedMixin, APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "against",
+                OpenApiTypes.INT,
+                description="Version number to compare with; by default the version you last "
+                "acknowledged, else the previous version you may see.",
+            )
+        ],
+        responses=serializers.DiffSerializer,
+    )
+    def get(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        visible = selectors.plan_versions_visible(access=self.get_access())
+        raw_against = request.query_params.get("against")
+        if raw_against is not None:
+            if not raw_against.isdigit():
+                raise ValidationError({"against": ["Give a version number, e.g. ?against=1."]})
+            against = visible.filter(number=int(raw_against)).first()
+            if against is None:
+                raise ValidationError({"against": [f"There is no version {raw_against} you may see."]})
+            reason = "requested"
+        else:
+            against = selectors.version_last_acknowledged_by(user=request.user, access=self.get_access())
+            reason = "last_acknowledged"
+            if against is None or against.number == version.number:
+                against = visible.filter(number__lt=version.number).order_by("-number").first()
+                reason = "previous"
+        old_sections = selectors.version_sections(version=against) if against else []
+        sections = sections_diff(
+            old=old_sections,
+            new=selectors.version_sections(version=version),
+            old_number=against.number if against else 0,
+            new_number=version.number,
+        )
+        self.record_sensitive_read("diff", obj=version)
+        body = {
+            "number": version.number,
+            "against": against.number if against else None,
+            "against_reason": reason if against else "none",
+            "sections": sections,
+        }
+        return Response(serializers.DiffSerializer(body).data)
+
+
+class VersionAcknowledgeView(PlanScopedMixin, APIView):
+    @extend_schema(request=serializers.AcknowledgeSerializer, responses=serializers.AcknowledgementResultSerializer)
+    def post(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        incoming = serializers.AcknowledgeSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        result = services.plan_version_acknowledge(
+            version=version,
+            user=request.user,
+            access=self.get_access(),
+            agency=incoming.validated_data.get("agency"),
+        )
+        return Response(serializers.AcknowledgementResultSerializer(result).data)
+
+
+class AcknowledgementStatusView(PlanScopedMixin, APIView):
+    @extend_schema(responses=serializers.AcknowledgementStatusSerializer)
+    def get(self, request: Request, plan_id: int) -> Response:
+        self.require(self.get_access().is_owner_member, "Only members of the owner agency see acknowledgements.")
+        status_ = selectors.acknowledgement_status(plan=self.get_plan())
+        return Response(serializers.AcknowledgementStatusSerializer(status_).data)
+
+
+class ShareListView(PlanScopedMixin, generics.GenericAPIView):
+    serializer_class = serializers.ShareSerializer
+    queryset = PlanShare.objects.none()
+
+    def get(self, request: Request, plan_id: int) -> Response:
+        self.require(
+            self.get_access().is_owner_member,
+            "Only members of the owner agency see who a plan is shared with.",
+        )
+        page = self.paginate_queryset(selectors.plan_shares(plan=self.get_plan()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def post(self, request: Request, plan_id: int) -> Response:
+        self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may share this plan.")
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        share = services.plan_share(
+            plan=self.get_plan(),
+            agency=incoming.validated_data["agency"],
+            level=incoming.validated_data["level"],
+            actor=request.user,
+            ip_address=client_ip(request),
+        )
+        return Response(self.get_serializer(share).data, status=status.HTTP_200_OK)
+
+
+class ShareDetailView(PlanScopedMixin, APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, plan_id: int, agency_id: int) -> Response:
+        self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may revoke a share.")
+        share = get_object_or_404(selectors.plan_shares(plan=self.get_plan()), agency_id=agency_id)
+        services.plan_unshare(
+            plan=self.get_plan(), agency=share.agency, actor=request.user, ip_address=client_ip(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
+    serializer_class = serializers.AttachmentSerializer
+    queryset = Attachment.objects.none()
+    parser_classes = [MultiPartParser]
+
+    def get(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        page = self.paginate_queryset(selectors.attachments_of_version(version=version))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.AttachmentUploadSerializer},
+        responses={201: serializers.AttachmentSerializer},
+    )
+    def post(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may attach files.")
+        incoming = serializers.AttachmentUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        attachment = services.attachment_add(
+            version=version,
+            actor=request.user,
+            upload=incoming.validated_data["file"],
+            max_bytes=settings.ATTACHMENT_MAX_BYTES,
+        )
+        return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownloadView(PlanScopedMixin, APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, plan_id: int, number: int, attachment_id: int) -> FileResponse:
+        version = self.get_version()
+        attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
+        self.record_sensitive_read("download", obj=attachment)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class FacilityPlansView(generics.GenericAPIView):
+    """Current versions of every plan covering a building that the user may see."""
+
+    serializer_class = serializers.PlanSerializer
+    queryset = Plan.objects.none()
+
+    def get(self, request: Request, facility_id: int) -> Response:
+        facility: Facility = get_object_or_404(facilities_visible_to(user=request.user), pk=facility_id)
+        page = self.paginate_queryset(selectors.facility_current_plans(user=request.user, facility=facility))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

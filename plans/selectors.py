@@ -1,0 +1,137 @@
+"""Reads about plans; every function takes the asking user, so what they may not see never leaves here."""
+
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from agencies.models import Agency, Facility, Membership
+from plans.models import (
+    Acknowledgement,
+    AgencyAcknowledgement,
+    Attachment,
+    Classification,
+    Plan,
+    PlanShare,
+    PlanVersion,
+    VersionState,
+)
+from plans.permissions import PlanAccess, plan_ids_granted_to
+
+# A plan is "review due" this many days before its next review date.
+REVIEW_DUE_WINDOW_DAYS = 30
+RELEASED_STATES = (VersionState.PUBLISHED, VersionState.SUPERSEDED, VersionState.WITHDRAWN)
+
+
+def plans_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Plan]:
+    """Public plans plus those an agency of the user holds `view_plan` on, in one subquery."""
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    return (
+        Plan.objects.filter(Q(classification=Classification.PUBLIC) | Q(id__in=plan_ids_granted_to(user=user)))
+        .select_related("owner_agency", "current_version")
+        .prefetch_related("facilities")
+    )
+
+
+def plans_search(*, plans: QuerySet[Plan], text: str) -> QuerySet[Plan]:
+    """Full-text search over titles and current section bodies (PostgreSQL), substring elsewhere."""
+    text = text.strip()
+    if not text:
+        return plans
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return plans.filter(search_vector=query)
+    return plans.filter(search_document__icontains=text)
+
+
+def plans_review_due(*, plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """Plans whose next review date is within the window or past."""
+    horizon = timezone.localdate() + timedelta(days=REVIEW_DUE_WINDOW_DAYS)
+    return plans.filter(next_review_due__lte=horizon)
+
+
+def plan_versions_visible(*, access: PlanAccess) -> QuerySet[PlanVersion]:
+    """Versions of a plan the user may read: drafts only for the owner's admins, planners and liaisons."""
+    versions = PlanVersion.objects.filter(plan=access.plan).select_related("published_by", "created_by", "withdrawn_by")
+    if not access.can_see_drafts:
+        versions = versions.filter(state__in=RELEASED_STATES)
+    return versions.order_by("number")
+
+
+def version_sections(*, version: PlanVersion) -> list:
+    return list(version.sections.order_by("position"))
+
+
+def latest_released_number(*, plan: Plan) -> int | None:
+    """The highest number that ever left draft (published, superseded or withdrawn)."""
+    return (
+        PlanVersion.objects.filter(plan=plan, state__in=RELEASED_STATES)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
+def version_last_acknowledged_by(*, user: AbstractBaseUser, access: PlanAccess) -> PlanVersion | None:
+    """The newest visible version of the plan this user acknowledged, for 'what changed since'."""
+    return plan_versions_visible(access=access).filter(acknowledgements__user=user).order_by("-number").first()
+
+
+def attachments_of_version(*, version: PlanVersion) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(version=version).select_related("uploaded_by")
+
+
+def plan_shares(*, plan: Plan) -> QuerySet[PlanShare]:
+    return PlanShare.objects.filter(plan=plan).select_related("agency", "shared_by")
+
+
+def facility_current_plans(*, user: AbstractBaseUser | AnonymousUser, facility: Facility) -> QuerySet[Plan]:
+    """Every plan covering the building that the user may see and that has a current version."""
+    return plans_visible_to(user=user).filter(facilities=facility, current_version__isnull=False)
+
+
+def acknowledgement_status(*, plan: Plan) -> dict[str, list[dict]]:
+    """Per partner agency and per partner member, the latest version acknowledged (two queries)."""
+    agency_acks = AgencyAcknowledgement.objects.filter(agency=OuterRef("pk"), version__plan=plan).order_by(
+        "-version__number"
+    )
+    agencies = (
+        Agency.objects.filter(plan_shares__plan=plan)
+        .annotate(
+            ack_version=Subquery(agency_acks.values("version__number")[:1]),
+            ack_at=Subquery(agency_acks.values("acknowledged_at")[:1]),
+        )
+        .order_by("name")
+    )
+    person_acks = Acknowledgement.objects.filter(user=OuterRef("user_id"), version__plan=plan).order_by(
+        "-version__number"
+    )
+    people = (
+        Membership.objects.filter(agency__plan_shares__plan=plan)
+        .annotate(
+            ack_version=Subquery(person_acks.values("version__number")[:1]),
+            ack_at=Subquery(person_acks.values("acknowledged_at")[:1]),
+        )
+        .select_related("user")
+        .order_by("agency_id", "user__username")
+    )
+    return {
+        "agencies": [
+            {"agency": a.pk, "agency_name": a.name, "version": a.ack_version, "acknowledged_at": a.ack_at}
+            for a in agencies
+        ],
+        "people": [
+            {
+                "user": m.user_id,
+                "username": m.user.username,
+                "agency": m.agency_id,
+                "version": m.ack_version,
+                "acknowledged_at": m.ack_at,
+            }
+            for m in people
+        ],
+    }

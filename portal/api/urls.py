@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("agencies.api.urls")),
+    path("", include("plans.api.urls")),
+]

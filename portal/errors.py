@@ -1,0 +1,26 @@
+"""Domain errors raised by services; the API maps them to HTTP status codes in one place."""
+
+
+class DomainError(Exception):
+    """A refusal that a caller can act on, with a message that says what to do next."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ConflictError(DomainError):
+    """The object is not in a state that allows the change (the API answers 409)."""
+
+
+class InvalidInputError(DomainError):
+    """The request names something impossible (the API answers 400)."""
+
+
+class NotAllowedError(DomainError):
+    """The actor may see the object but not do this to it (the API answers 403)."""
+
+
+class PayloadTooLargeError(DomainError):
+    """An upload over the size limit (the API answers 413)."""
