@@ -5,24 +5,12 @@ from django.db.models import QuerySet
 
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment
 
-_ROLES_CACHE_ATTR = "_concord_agency_roles"
-
 
 def agency_roles(*, user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
-    """The user's role in each agency they belong to, read once per user object."""
+    """The user's role in each agency they belong to (read fresh: a role change applies at once)."""
     if not user.is_authenticated:
         return {}
-    cached = getattr(user, _ROLES_CACHE_ATTR, None)
-    if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
-        setattr(user, _ROLES_CACHE_ATTR, cached)
-    return cached
-
-
-def agency_roles_forget(*, user: AbstractBaseUser) -> None:
-    """Drop the cached roles after a membership change made through this user object."""
-    if hasattr(user, _ROLES_CACHE_ATTR):
-        delattr(user, _ROLES_CACHE_ATTR)
+    return dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
 
 
 def agencies_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:

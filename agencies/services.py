@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
-from agencies.selectors import agency_roles_forget
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from portal.errors import ConflictError, InvalidInputError
@@ -81,7 +80,6 @@ def membership_add(
             f"{user.get_username()} is already a member of {agency}; change their role instead."
         ) from exc
     user.groups.add(agency.group)
-    agency_roles_forget(user=user)
     audit_event_record(
         actor=actor,
         action=AuditAction.MEMBERSHIP_ADD,
@@ -114,7 +112,6 @@ def membership_change_role(
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    agency_roles_forget(user=membership.user)
     audit_event_record(
         actor=actor,
         action=AuditAction.MEMBERSHIP_CHANGE,
@@ -142,7 +139,6 @@ def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None,
     membership.user.groups.remove(membership.agency.group)
     PersonnelAssignment.objects.filter(user=membership.user, agency=membership.agency).delete()
     membership.delete()
-    agency_roles_forget(user=membership.user)
 
 
 @transaction.atomic

@@ -1,0 +1,70 @@
+"""The append-only audit trail: sensitive reads, shares, publishes and membership changes leave a record."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from audit.models import AppendOnlyError, AuditEvent
+from plans.models import Classification, Plan
+from tests.conftest import client_for
+
+
+@pytest.fixture
+def sensitive(county):
+    Plan.objects.filter(pk=county.plan.pk).update(classification=Classification.LAW_ENFORCEMENT_SENSITIVE)
+    return county
+
+
+def test_every_read_of_a_law_enforcement_sensitive_plan_is_audited_with_actor_and_ip(sensitive):
+    police = client_for(sensitive.partner_view_member)
+    police.get(f"/api/v1/plans/{sensitive.plan.pk}/", REMOTE_ADDR="10.1.2.3")
+    police.get(f"/api/v1/plans/{sensitive.plan.pk}/versions/1/", REMOTE_ADDR="10.1.2.3")
+    police.get(f"/api/v1/plans/{sensitive.plan.pk}/versions/1/diff/", REMOTE_ADDR="10.1.2.3")
+    events = AuditEvent.objects.filter(action="plan.read", actor=sensitive.partner_view_member)
+    assert events.count() == 3
+    assert {e.details["what"] for e in events} == {"plan", "version", "diff"}
+    assert {e.ip_address for e in events} == {"10.1.2.3"}
+    assert {e.agency_id for e in events} == {sensitive.district.pk}
+
+
+def test_reads_of_partner_plans_are_not_audited(county):
+    client_for(county.partner_view_member).get(f"/api/v1/plans/{county.plan.pk}/")
+    assert not AuditEvent.objects.filter(action="plan.read").exists()
+
+
+def test_a_refused_read_is_not_recorded_as_a_read(sensitive):
+    client_for(sensitive.unrelated_admin).get(f"/api/v1/plans/{sensitive.plan.pk}/")
+    assert not AuditEvent.objects.filter(action="plan.read").exists()
+
+
+def test_membership_changes_are_audited(county):
+    admin = client_for(county.owner_admin)
+    url = f"/api/v1/agencies/{county.district.pk}/memberships/"
+    added = admin.post(url, {"user": county.staff.pk, "role": "member"}, format="json").json()
+    admin.patch(f"{url}{added['id']}/", {"role": "liaison"}, format="json")
+    admin.delete(f"{url}{added['id']}/")
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="membership.", details__user=county.staff.pk)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["membership.add", "membership.change", "membership.remove"]
+
+
+def test_audit_events_cannot_be_changed_or_deleted(county):
+    event = AuditEvent.objects.first()
+    event.action = "plan.read"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+def test_the_database_itself_refuses_to_rewrite_audit_history(county):
+    event = AuditEvent.objects.first()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'plan.read' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
