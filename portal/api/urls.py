@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from portal.api.root import ApiRootView
+
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("", include("agencies.api.urls")),
     path("", include("plans.api.urls")),
 ]

@@ -1,0 +1,64 @@
+"""The API is self-describing: OpenAPI schema and interactive docs, every asset served by Concord itself."""
+
+import re
+
+import pytest
+import yaml
+
+
+@pytest.mark.django_db
+def test_schema_describes_every_v1_endpoint(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    paths = set(schema["paths"])
+    expected = {
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+        "/api/v1/users/",
+        "/api/v1/agencies/",
+        "/api/v1/agencies/{id}/",
+        "/api/v1/agencies/{agency_id}/memberships/",
+        "/api/v1/agencies/{agency_id}/memberships/{membership_id}/",
+        "/api/v1/facilities/",
+        "/api/v1/facilities/{id}/",
+        "/api/v1/facilities/{facility_id}/plans/",
+        "/api/v1/plans/",
+        "/api/v1/plans/{id}/",
+        "/api/v1/plans/{plan_id}/versions/",
+        "/api/v1/plans/{plan_id}/versions/{number}/",
+        "/api/v1/plans/{plan_id}/versions/{number}/publish/",
+        "/api/v1/plans/{plan_id}/versions/{number}/withdraw/",
+        "/api/v1/plans/{plan_id}/versions/{number}/diff/",
+        "/api/v1/plans/{plan_id}/versions/{number}/acknowledge/",
+        "/api/v1/plans/{plan_id}/acknowledgements/",
+        "/api/v1/plans/{plan_id}/versions/{number}/attachments/",
+        "/api/v1/plans/{plan_id}/versions/{number}/attachments/{attachment_id}/download/",
+        "/api/v1/plans/{plan_id}/shares/",
+        "/api/v1/plans/{plan_id}/shares/{agency_id}/",
+    }
+    assert expected <= paths, expected - paths
+
+
+@pytest.mark.django_db
+def test_interactive_docs_load_their_assets_from_concord_not_a_cdn(client):
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "cdn" not in html.lower()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert assets, "the docs page should reference its own static assets"
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+
+
+@pytest.mark.django_db
+def test_landing_page_and_api_root_point_to_sign_in_docs_and_admin(client):
+    home = client.get("/")
+    assert home.status_code == 200
+    for link in (b"/api/docs/", b"/admin/", b"/api-auth/login/"):
+        assert link in home.content
+    root = client.get("/api/v1/", HTTP_ACCEPT="application/json")
+    assert root.status_code == 200
+    assert root.json()["plans"].endswith("/api/v1/plans/")
