@@ -126,12 +126,20 @@ def plan_delete(*, plan: Plan, actor: AbstractBaseUser) -> None:
     if plan.versions.filter(state__in=RELEASED_STATES).exists():
         raise ConflictError("This plan has been published and partners may rely on it; withdraw its version instead.")
     audit_event_record(actor=actor, action=AuditAction.PLAN_DELETE, obj=plan, agency=plan.owner_agency)
+    attachments = list(Attachment.objects.filter(version__plan=plan))
     # Drafts may be deleted; the model refuses deleting anything else.
     for version in plan.versions.all():
         version.sections.all().delete()
         version.attachments.all().delete()
     plan.versions.all().delete()
     plan.delete()
+    transaction.on_commit(lambda: _delete_files(attachments))
+
+
+def _delete_files(attachments: list[Attachment]) -> None:
+    """Remove stored files once the rows that pointed at them are gone for good."""
+    for attachment in attachments:
+        attachment.file.storage.delete(attachment.file.name)
 
 
 def _write_sections(version: PlanVersion, sections: list[SectionData]) -> None:

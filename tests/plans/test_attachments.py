@@ -2,12 +2,14 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plans.models import Attachment
 from tests.conftest import client_for
+from tests.plans.factories import draft, make_plan
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -116,3 +118,25 @@ def test_stored_files_have_opaque_names_outside_any_public_url(county, settings)
     assert "Lincoln" not in attachment.file.name
     assert str(settings.PRIVATE_MEDIA_ROOT) in attachment.file.path
     assert not str(settings.PRIVATE_MEDIA_ROOT).startswith(str(settings.STATIC_ROOT))
+
+
+def test_deleting_an_uploader_account_keeps_published_attachments(county):
+    upload(client_for(county.owner_planner), county.plan, county.draft.number, "map.pdf", PDF)
+    client_for(county.owner_admin).post(f"/api/v1/plans/{county.plan.pk}/versions/{county.draft.number}/publish/")
+    county.owner_planner.delete()
+    attachment = Attachment.objects.get()
+    assert attachment.uploaded_by is None
+    assert attachment.version.created_by is None
+
+
+def test_deleting_a_never_published_plan_removes_its_files(county, django_capture_on_commit_callbacks):
+    fresh = make_plan(owner=county.district, actor=county.owner_admin, title="Never published")
+    first_draft = draft(fresh, county.owner_planner, "Work in progress")
+    upload(client_for(county.owner_planner), fresh, first_draft.number, "map.pdf", PDF)
+    path = Path(Attachment.objects.get().file.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(county.owner_admin).delete(f"/api/v1/plans/{fresh.pk}/")
+    assert response.status_code == 204
+    assert not path.exists()
+    assert not Attachment.objects.exists()

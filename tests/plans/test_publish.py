@@ -102,3 +102,17 @@ def test_two_concurrent_publishes_leave_exactly_one_current_version(county):
     assert published.count() == 1
     county.plan.refresh_from_db()
     assert county.plan.current_version_id == published.get().pk
+
+
+def test_the_database_refuses_bulk_edits_of_published_content(county):
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+        PlanVersion.objects.filter(pk=county.published.pk).update(change_summary="rewritten")
+    with pytest.raises(DatabaseError, match="cannot change"), transaction.atomic():
+        Section.objects.filter(version=county.published).update(body="rewritten")
+    with pytest.raises(DatabaseError, match="cannot change"), transaction.atomic():
+        Section.objects.filter(version=county.published)._raw_delete(Section.objects.db)
+    assert not Section.objects.filter(body="rewritten").exists()
+    # Drafts stay editable in bulk.
+    assert Section.objects.filter(version=county.draft).update(body="still a draft") == 2
