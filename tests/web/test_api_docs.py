@@ -62,3 +62,11 @@ def test_landing_page_and_api_root_point_to_sign_in_docs_and_admin(client):
     root = client.get("/api/v1/", HTTP_ACCEPT="application/json")
     assert root.status_code == 200
     assert root.json()["plans"].endswith("/api/v1/plans/")
+
+
+@pytest.mark.django_db
+def test_landing_page_styles_are_served_by_concord(client):
+    html = client.get("/").content.decode()
+    [stylesheet] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert stylesheet.startswith("/static/")
+    assert client.get(stylesheet).status_code == 200
