@@ -68,3 +68,11 @@ def test_the_database_itself_refuses_to_rewrite_audit_history(county):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_behind_a_trusted_proxy_the_audit_records_the_client_address(sensitive, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    client_for(sensitive.partner_view_member).get(
+        f"/api/v1/plans/{sensitive.plan.pk}/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    assert AuditEvent.objects.get(action="plan.read").ip_address == "203.0.113.9"

@@ -179,6 +179,8 @@ REST_FRAMEWORK = {
         "auth": env_str("API_THROTTLE_AUTH", "20/minute"),
     },
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
+    # How many reverse proxies append to X-Forwarded-For (audit IPs and throttling use it).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

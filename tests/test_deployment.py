@@ -1,0 +1,143 @@
+"""Deployment: the compose stack parses and insists on its secrets; production settings pass Django's deploy check."""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+# Variables the compose file or the production settings read; the tests decide each one themselves.
+CONTROLLED = (
+    "SECRET_KEY",
+    "POSTGRES_PASSWORD",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "REDIS_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "COMPOSE_FILE",
+    "COMPOSE_PROJECT_NAME",
+)
+COMPOSE_ENV = {
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
+    "ALLOWED_HOSTS": "concord.example.org",
+    "SITE_URL": "https://concord.example.org",
+}
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    env.update(values)
+    return env
+
+
+def _docker_compose_config(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    executable = shutil.which("docker-compose")
+    if executable is None:
+        pytest.fail("docker-compose is not installed: run `make test`, which installs Debian's docker-compose.")
+    # An empty env file, so a developer's untracked .env cannot supply the values under test.
+    empty_env_file = tmp_path / "empty.env"
+    empty_env_file.write_text("")
+    return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [executable, "--env-file", str(empty_env_file), "-f", str(ROOT / "docker-compose.yml"), "config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_compose_brings_up_database_broker_web_worker_and_beat(tmp_path):
+    result = _docker_compose_config(tmp_path, _env(**COMPOSE_ENV))
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    assert "migrate" in services["web"]["command"]
+    assert "gunicorn portal.wsgi" in services["web"]["command"]
+    assert services["worker"]["command"] == "celery -A portal worker -l info"
+    assert services["beat"]["command"].startswith("celery -A portal beat -l info")
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DJANGO_SETTINGS_MODULE"] == "portal.settings.production"
+        assert environment["SECRET_KEY"] == COMPOSE_ENV["SECRET_KEY"]
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["REDIS_URL"].startswith("redis://redis:")
+
+
+def test_attachments_live_on_a_volume_shared_by_web_and_worker(tmp_path):
+    result = _docker_compose_config(tmp_path, _env(**COMPOSE_ENV))
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    for name in ("web", "worker"):
+        service = config["services"][name]
+        media_root = service["environment"]["PRIVATE_MEDIA_ROOT"]
+        mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in service["volumes"]}
+        assert mounts.get(media_root) == "attachments", f"{name} does not keep {media_root} on a volume"
+    assert "attachments" in config["volumes"]
+    assert "healthcheck" in config["services"]["postgres"]
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "POSTGRES_PASSWORD"])
+def test_compose_refuses_to_start_without_its_secrets(tmp_path, missing):
+    values = {key: value for key, value in COMPOSE_ENV.items() if key != missing}
+    result = _docker_compose_config(tmp_path, _env(**values))
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_the_compose_file_commits_no_secret():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for variable in ("SECRET_KEY", "POSTGRES_PASSWORD"):
+        assert f"${{{variable}:?" in text, f"{variable} must be required from the environment"
+    assert "SECRET_KEY: ${SECRET_KEY:-" not in text
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = _env(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="concord.example.org",
+    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("secret_key", [None, "too-short"], ids=["unset", "short"])
+def test_production_settings_refuse_to_start_without_a_real_secret_key(secret_key):
+    values = {"DJANGO_SETTINGS_MODULE": "portal.settings.production", "ALLOWED_HOSTS": "concord.example.org"}
+    if secret_key is not None:
+        values["SECRET_KEY"] = secret_key
+    result = _manage("check", env=_env(**values))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_the_image_runs_as_an_unprivileged_user_and_leaves_local_secrets_out():
+    dockerfile = (ROOT / "Dockerfile").read_text().splitlines()
+    users = [line.split()[1] for line in dockerfile if line.startswith("USER ")]
+    assert users, "the Dockerfile never drops root"
+    assert users[-1].split(":")[0] not in ("root", "0")
+    assert any(line.startswith("FROM python:3.11-slim") for line in dockerfile)
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".env", ".venv", ".git", "*.sqlite3", "var/"} <= ignored
