@@ -29,7 +29,11 @@ def agency_create(
     """Create an agency and the Django group its object permissions are granted to."""
     if Agency.objects.filter(slug=slug).exists():
         raise InvalidInputError(f"An agency with slug '{slug}' already exists.", field="slug")
-    group, _ = Group.objects.get_or_create(name=f"agency:{slug}")
+    group_name = f"agency:{slug}"
+    if Group.objects.filter(name=group_name).exists():
+        # Never adopt a stray group: it could carry permissions granted to someone else.
+        raise InvalidInputError(f"A group named '{group_name}' already exists; choose another slug.", field="slug")
+    group = Group.objects.create(name=group_name)
     return Agency.objects.create(
         name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email, group=group
     )

@@ -1,0 +1,439 @@
+"""Builds the demo county through the services: agencies, people, schools, plans, shares and acknowledgements."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, AssignmentRole, Facility, Role
+from agencies.services import agency_create, facility_create, membership_add, personnel_assignment_create
+from plans.management.demo import agency_text, school_text
+from plans.management.demo.county import (
+    AGENCIES,
+    CATHOLIC,
+    ELEMENTARY_BEAT_OF_AREA,
+    EMS,
+    FIRE,
+    HSD211,
+    OEM,
+    POLICE,
+    SCHOOL_DRAFT,
+    SCHOOL_UPDATES,
+    SD58,
+    SECONDARY_KINDS,
+    SchoolFacts,
+    facts_updated,
+    school_facts,
+)
+from plans.management.demo.people import OPERATOR, Person, people
+from plans.models import Classification, Plan, PlanKind, PlanVersion, ShareLevel
+from plans.permissions import plan_access
+from plans.services import (
+    plan_create,
+    plan_share,
+    plan_version_acknowledge,
+    plan_version_create_draft,
+    plan_version_publish,
+)
+
+User = get_user_model()
+Progress = Callable[[str], None]
+
+# Any fixed value keeps the demo identical on every run; this is the federal school EOP guide's release date.
+SEED = 20130618
+PEOPLE, FACTS, READERS = 0, 1, 2  # One random stream each, so changing one part leaves the others as they were.
+MARKER_SLUG = POLICE  # The demo is loaded when this agency exists.
+
+# Who writes and who publishes each school owner's plans.
+SCHOOL_WRITERS = {
+    SD58: ("district_planner", "district_admin"),
+    HSD211: ("hsd211_staff02", "hsd211_staff01"),
+    CATHOLIC: ("catholic_staff01", "catholic_staff01"),
+}
+# Secondary schools have their own SRO; two more share the elementary and private schools by beat.
+SECONDARY_SROS = ["officer04", "officer05", "officer06", "police_officer", "officer07", "officer08"]
+ELEMENTARY_SROS = ["officer09", "officer10"]
+# How each partner may use the school crisis plans shared with it.
+SCHOOL_SHARES = {POLICE: ShareLevel.COMMENT, FIRE: ShareLevel.COMMENT, EMS: ShareLevel.VIEW, OEM: ShareLevel.VIEW}
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the build created, for the closing message."""
+
+    agencies: int
+    users: int
+    schools: int
+    plans: int
+    versions: int
+
+
+def demo_loaded() -> bool:
+    """Whether the demo county is already in the database."""
+    return Agency.objects.filter(slug=MARKER_SLUG).exists()
+
+
+def _random(stream: int) -> random.Random:
+    return random.Random(SEED + stream)  # noqa: S311 - demo data needs repeatability, not secrecy
+
+
+def demo_usernames() -> list[str]:
+    """Every account the demo creates, in a fixed order."""
+    return [OPERATOR] + [person.username for person in people(_random(PEOPLE))]
+
+
+def demo_username_clashes() -> list[str]:
+    """Demo usernames that some other account already holds (the demo would fail on them)."""
+    return sorted(User.objects.filter(username__in=demo_usernames()).values_list("username", flat=True))
+
+
+@transaction.atomic
+def demo_build(*, password_hash: str, progress: Progress) -> DemoSummary:
+    """Create the whole demo county in one transaction, so a failure leaves nothing half-made."""
+    return _DemoBuilder(password_hash=password_hash, progress=progress).build()
+
+
+def _school_year() -> str:
+    today = timezone.localdate()
+    start = today.year if today.month >= 7 else today.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+class _DemoBuilder:
+    """The build steps in order; every write goes through a service."""
+
+    def __init__(self, *, password_hash: str, progress: Progress) -> None:
+        self.rng = _random(READERS)
+        self.password_hash = password_hash
+        self.progress = progress
+        self.agencies: dict[str, Agency] = {}
+        self.users: dict[str, AbstractBaseUser] = {}
+        self.names: dict[str, str] = {}
+        self.facilities: dict[str, Facility] = {}
+        self.sro_of: dict[str, str] = {}
+        self.plans = 0
+        self.versions = 0
+
+    def build(self) -> DemoSummary:
+        roster = people(_random(PEOPLE))
+        facts = school_facts(_random(FACTS))
+        self._agencies()
+        self._people(roster)
+        self._schools(facts)
+        self._school_plans(facts)
+        self._agency_plans()
+        return DemoSummary(
+            agencies=len(self.agencies),
+            users=len(self.users),
+            schools=len(self.facilities),
+            plans=self.plans,
+            versions=self.versions,
+        )
+
+    # -- agencies, people, buildings -------------------------------------------------------------
+
+    def _agencies(self) -> None:
+        self.progress(f"Creating {len(AGENCIES)} agencies…")
+        for spec in AGENCIES:
+            self.agencies[spec.slug] = agency_create(
+                name=spec.name,
+                slug=spec.slug,
+                kind=spec.kind,
+                jurisdiction=spec.jurisdiction,
+                phone=spec.phone,
+                email=f"info@{spec.slug}.example.org",
+            )
+
+    def _people(self, roster: list[Person]) -> None:
+        self.progress(f"Creating {len(roster) + 1} people (one shared demo password, hashed once)…")
+        # No password at creation: hashing it 130 times would take a minute; the one hash is set below.
+        operator = User.objects.create_user(
+            username=OPERATOR,
+            email=f"{OPERATOR}@concord.example.org",
+            password=None,
+            first_name="Platform",
+            last_name="Operator",
+            is_staff=True,
+            is_superuser=True,
+        )
+        self.users[OPERATOR] = operator
+        for person in roster:
+            self.users[person.username] = User.objects.create_user(
+                username=person.username,
+                email=f"{person.username}@{person.agency}.example.org",
+                password=None,
+                first_name=person.first_name,
+                last_name=person.last_name,
+            )
+            self.names[person.username] = person.full_name
+        for user in self.users.values():
+            user.password = self.password_hash
+        User.objects.bulk_update(list(self.users.values()), ["password"], batch_size=500)
+
+        self.progress("Adding memberships and roles…")
+        admin_of: dict[str, AbstractBaseUser] = {}
+        for person in roster:
+            user = self.users[person.username]
+            # The operator adds each agency's first admin; that admin adds everyone else.
+            actor = admin_of.get(person.agency, operator)
+            membership_add(agency=self.agencies[person.agency], user=user, role=person.role, actor=actor)
+            if person.role == Role.ADMIN:
+                admin_of.setdefault(person.agency, user)
+
+    def _schools(self, facts: list[SchoolFacts]) -> None:
+        self.progress(f"Registering {len(facts)} schools and their School Resource Officers…")
+        secondary = iter(SECONDARY_SROS)
+        for f in facts:
+            school = f.school
+            self.facilities[school.short] = facility_create(
+                name=school.name,
+                kind=school.kind,
+                owner_agency=self.agencies[school.owner],
+                address=f"{school.address}, Fairbrook",
+                latitude=f.latitude,
+                longitude=f.longitude,
+            )
+            if school.kind in SECONDARY_KINDS:
+                sro = next(secondary)
+            else:
+                sro = ELEMENTARY_SROS[ELEMENTARY_BEAT_OF_AREA[school.area]]
+            self.sro_of[school.short] = sro
+            personnel_assignment_create(
+                user=self.users[sro],
+                agency=self.agencies[POLICE],
+                facility=self.facilities[school.short],
+                role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+            )
+
+    # -- plans -----------------------------------------------------------------------------------
+
+    def _new_plan(
+        self,
+        *,
+        actor: str,
+        owner: str,
+        title: str,
+        kind: str,
+        classification: str,
+        facilities: list[Facility] | None = None,
+        hazards: list[str] | None = None,
+        review_interval_days: int = 365,
+    ) -> Plan:
+        self.plans += 1
+        return plan_create(
+            actor=self.users[actor],
+            title=title,
+            kind=kind,
+            owner_agency=self.agencies[owner],
+            facilities=facilities or [],
+            classification=classification,
+            hazards=hazards,
+            review_interval_days=review_interval_days,
+        )
+
+    def _draft(self, plan: Plan, *, actor: str, summary: str, sections: list[dict[str, str]]) -> PlanVersion:
+        self.versions += 1
+        return plan_version_create_draft(plan=plan, actor=self.users[actor], change_summary=summary, sections=sections)
+
+    def _publish(self, plan: Plan, *, writer: str, publisher: str, summary: str, sections: list[dict]) -> PlanVersion:
+        draft = self._draft(plan, actor=writer, summary=summary, sections=sections)
+        return plan_version_publish(version=draft, actor=self.users[publisher])
+
+    def _share(self, plan: Plan, *, actor: str, partners: dict[str, str]) -> None:
+        for slug, level in partners.items():
+            plan_share(plan=plan, agency=self.agencies[slug], level=level, actor=self.users[actor])
+
+    def _acknowledge(self, plan: Plan, version: PlanVersion, *usernames: str) -> None:
+        for username in usernames:
+            user = self.users[username]
+            plan_version_acknowledge(version=version, user=user, access=plan_access(user=user, plan=plan))
+
+    def _school_plans(self, facts: list[SchoolFacts]) -> None:
+        total = len(facts)
+        year = _school_year()
+        patrol = [f"officer{n:02d}" for n in range(11, 83)]
+        updated = list(SCHOOL_UPDATES)
+        self.progress(f"Publishing {total} school plans…")
+        for index, f in enumerate(facts, 1):
+            school = f.school
+            writer, publisher = SCHOOL_WRITERS[school.owner]
+            sro = self.names[self.sro_of[school.short]]
+            plan = self._new_plan(
+                actor=writer,
+                owner=school.owner,
+                title=f"{school.name} crisis plan",
+                kind=PlanKind.SCHOOL_EOP,
+                facilities=[self.facilities[school.short]],
+                classification=Classification.PARTNER,
+                hazards=["active_threat", "fire", "severe_weather", "hazmat", "medical"],
+            )
+            history = [f"Annual review {year} with the SRO and the fire marshal's office"]
+            v1 = self._publish(
+                plan,
+                writer=writer,
+                publisher=publisher,
+                summary=history[0],
+                sections=school_text.school_sections(f, sro=sro, history=history),
+            )
+            self._share(plan, actor=publisher, partners=SCHOOL_SHARES)
+            self._acknowledge_school_v1(plan, v1, index=index, sro=self.sro_of[school.short], patrol=patrol)
+
+            update = SCHOOL_UPDATES.get(school.short)
+            if update is not None:
+                history = [*history, update.summary]
+                v2 = self._publish(
+                    plan,
+                    writer=writer,
+                    publisher=publisher,
+                    summary=update.summary,
+                    sections=school_text.school_sections(facts_updated(f, update), sro=sro, history=history),
+                )
+                # Only some partners have caught up with the new version.
+                order = updated.index(school.short)
+                readers = ["police_liaison"] if order < 4 else []
+                readers += ["fire_liaison"] if order < 2 else []
+                readers += [self.sro_of[school.short]] if order < 5 else []
+                self._acknowledge(plan, v2, *readers)
+
+            if school.short == SCHOOL_DRAFT[0]:
+                draft_update = SCHOOL_DRAFT[1]
+                self._draft(
+                    plan,
+                    actor=writer,
+                    summary=draft_update.summary,
+                    sections=school_text.school_sections(
+                        facts_updated(f, draft_update), sro=sro, history=[*history, draft_update.summary]
+                    ),
+                )
+            if index % 5 == 0 or index == total:
+                self.progress(f"  Published {index}/{total} school plans")
+
+    def _acknowledge_school_v1(
+        self, plan: Plan, version: PlanVersion, *, index: int, sro: str, patrol: list[str]
+    ) -> None:
+        """Most partners acknowledged the first version; a few never did, so the status view has gaps."""
+        readers = ["police_liaison", sro]
+        if index % 5 != 0:
+            readers.append("fire_liaison")
+        if index % 3 != 0:
+            readers.append("medic02")
+        if index % 2 == 1:
+            readers.append("em_staff01")
+        if index % 4 == 1:
+            readers.append("ems_medic")
+        readers += self.rng.sample(patrol, self.rng.randint(3, 9))
+        self._acknowledge(plan, version, *readers)
+
+    def _agency_plans(self) -> None:
+        self.progress("Publishing agency plans (police, emergency management, ambulance, district)…")
+        self._police_plan()
+        self._county_plans()
+        self._partner_plans()
+
+    def _police_plan(self) -> None:
+        """The police department's own plan, shared back with the school systems only (not with EMS)."""
+        plan = self._new_plan(
+            actor="officer02",
+            owner=POLICE,
+            title="Active threat response plan",
+            kind=PlanKind.AGENCY_RESPONSE,
+            facilities=list(self.facilities.values()),
+            classification=Classification.LAW_ENFORCEMENT_SENSITIVE,
+            hazards=["active_threat"],
+        )
+        v1 = self._publish(
+            plan,
+            writer="officer02",
+            publisher="police_admin",
+            summary="Annual review",
+            sections=agency_text.active_threat_sections(revised=False),
+        )
+        self._share(plan, actor="police_admin", partners=dict.fromkeys((SD58, HSD211, CATHOLIC), ShareLevel.VIEW))
+        officers = [f"officer{n:02d}" for n in range(4, 83)]
+        self._acknowledge(plan, v1, "hsd211_staff01", "catholic_staff02", *self.rng.sample(officers, 25))
+        v2 = self._publish(
+            plan,
+            writer="officer02",
+            publisher="police_admin",
+            summary="After the summer exercise at Riverside HS: rescue task forces enter the warm zone; new talkgroup.",
+            sections=agency_text.active_threat_sections(revised=True),
+        )
+        self._acknowledge(
+            plan, v2, "district_admin", "police_liaison", "police_officer", *self.rng.sample(officers, 40)
+        )
+
+    def _county_plans(self) -> None:
+        """County emergency management's public plans, which every signed-in user can read."""
+        county_plans = [
+            (
+                "Lindell County mutual aid and resource request plan",
+                PlanKind.MUTUAL_AID,
+                agency_text.mutual_aid_sections(),
+            ),
+            (
+                "Lindell County hazardous materials response plan",
+                PlanKind.AGENCY_RESPONSE,
+                agency_text.hazmat_sections(),
+            ),
+            ("Severe weather readiness checklist", PlanKind.OTHER, agency_text.severe_weather_sections()),
+        ]
+        for title, kind, sections in county_plans:
+            # The checklist is reviewed monthly in season, so it always shows on the review-due list.
+            interval = 30 if kind == PlanKind.OTHER else 365
+            plan = self._new_plan(
+                actor="em_admin",
+                owner=OEM,
+                title=title,
+                kind=kind,
+                classification=Classification.PUBLIC,
+                review_interval_days=interval,
+            )
+            version = self._publish(
+                plan, writer="em_admin", publisher="em_admin", summary="Annual review", sections=sections
+            )
+            if kind != PlanKind.OTHER:
+                self._acknowledge(plan, version, "police_liaison", "fire_liaison", "medic02")
+
+    def _partner_plans(self) -> None:
+        """The ambulance district's MCI plan and District 58's reunification plan, shared with partners."""
+        plan = self._new_plan(
+            actor="medic01",
+            owner=EMS,
+            title="Mass casualty incident plan",
+            kind=PlanKind.AGENCY_RESPONSE,
+            classification=Classification.PARTNER,
+            hazards=["active_threat", "mass_casualty"],
+        )
+        version = self._publish(
+            plan, writer="medic01", publisher="medic01", summary="Annual review", sections=agency_text.mci_sections()
+        )
+        self._share(
+            plan, actor="medic01", partners={FIRE: ShareLevel.COMMENT, POLICE: ShareLevel.VIEW, OEM: ShareLevel.VIEW}
+        )
+        self._acknowledge(plan, version, "fire_liaison")
+
+        plan = self._new_plan(
+            actor="district_planner",
+            owner=SD58,
+            title="District 58 family reunification plan",
+            kind=PlanKind.REUNIFICATION,
+            facilities=[f for f in self.facilities.values() if f.owner_agency_id == self.agencies[SD58].pk],
+            classification=Classification.PARTNER,
+        )
+        version = self._publish(
+            plan,
+            writer="district_planner",
+            publisher="district_admin",
+            summary="Annual review",
+            sections=agency_text.reunification_sections(),
+        )
+        self._share(
+            plan,
+            actor="district_admin",
+            partners={POLICE: ShareLevel.COMMENT, FIRE: ShareLevel.VIEW, EMS: ShareLevel.VIEW, OEM: ShareLevel.VIEW},
+        )
+        self._acknowledge(plan, version, "police_liaison", "em_staff01")

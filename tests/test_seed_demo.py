@@ -1,0 +1,327 @@
+"""`manage.py seed_demo`: the demo county loads once, in one piece, and shows what a demo of Concord needs.
+
+Loading the county takes several seconds on PostgreSQL, so the read-only tests share one load (the `demo`
+fixture: one outer transaction, rolled back after the module; each test still runs in its own savepoint).
+The two tests that need an empty database come first: pytest-django keeps the file order of `db` tests,
+and the module fixture is only set up when the first test asks for it.
+"""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count
+from django.test import override_settings
+
+from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
+from audit.models import AuditEvent
+from notifications.models import OutboxEvent
+from plans import demo_data
+from plans.diff import sections_diff
+from plans.models import (
+    Acknowledgement,
+    AgencyAcknowledgement,
+    Classification,
+    Plan,
+    PlanGroupObjectPermission,
+    PlanKind,
+    PlanShare,
+    PlanVersion,
+    Section,
+    VersionState,
+)
+from plans.permissions import plan_access
+from plans.selectors import (
+    acknowledgement_status,
+    facility_current_plans,
+    plan_versions_visible,
+    plans_review_due,
+    plans_visible_to,
+    version_sections,
+)
+
+User = get_user_model()
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+DEMO_LOGINS = [
+    "operator",
+    "district_admin",
+    "district_planner",
+    "police_admin",
+    "police_liaison",
+    "police_officer",
+    "fire_liaison",
+    "ems_medic",
+    "em_admin",
+]
+COUNTED_MODELS = [
+    User,
+    Agency,
+    Membership,
+    Facility,
+    PersonnelAssignment,
+    Plan,
+    PlanVersion,
+    Section,
+    PlanShare,
+    PlanGroupObjectPermission,
+    Acknowledgement,
+    AgencyAcknowledgement,
+    AuditEvent,
+    OutboxEvent,
+]
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def user(username: str):
+    return User.objects.get(username=username)
+
+
+def school_plan(name: str) -> Plan:
+    return Plan.objects.get(kind=PlanKind.SCHOOL_EOP, facilities__name=name)
+
+
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker):
+    """Load the demo county once for this module, inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+        outer = transaction.atomic()
+        outer.__enter__()
+        output = seed()
+    yield output
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(_demo_once, db) -> str:
+    """The loaded demo county (each test in its own savepoint); the value is the command's output."""
+    return _demo_once
+
+
+@pytest.fixture
+def empty_database(db) -> None:
+    if Agency.objects.exists():
+        pytest.fail("This test needs an empty database: keep it above the first test that uses `demo`.")
+
+
+# -- tests on an empty database (keep them first) ---------------------------------------------------
+
+
+def test_a_failure_midway_leaves_nothing_behind(empty_database, monkeypatch):
+    def broken_share(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(demo_data, "plan_share", broken_share)
+    with pytest.raises(RuntimeError):
+        seed()
+    for model in COUNTED_MODELS:
+        assert model.objects.count() == 0, model.__name__
+
+
+def test_seed_demo_refuses_a_database_where_a_demo_username_is_taken(empty_database):
+    User.objects.create_user(username="police_liaison", password=None)
+    with pytest.raises(CommandError, match="police_liaison"):
+        seed()
+    assert not Agency.objects.exists()
+    assert User.objects.count() == 1
+
+
+# -- tests on the loaded demo county -------------------------------------------------------------------
+
+
+def test_seed_demo_reports_progress_and_lists_every_demo_login_with_the_shared_password(demo):
+    output = demo
+    assert "Creating 7 agencies" in output
+    assert "Published 5/19 school plans" in output
+    assert "Published 19/19 school plans" in output
+    for username in DEMO_LOGINS:
+        assert f"  {username} " in output
+    assert "concord-demo" in output
+    assert "demo only" in output
+
+
+def test_running_seed_demo_twice_changes_nothing_and_prints_the_logins_again(demo):
+    before = {model.__name__: model.objects.count() for model in COUNTED_MODELS}
+    output = seed()
+    after = {model.__name__: model.objects.count() for model in COUNTED_MODELS}
+    assert after == before
+    assert "already loaded" in output
+    assert "district_admin" in output
+    assert "concord-demo" in output
+
+
+def test_every_demo_account_signs_in_with_the_demo_password(demo):
+    for username in [*DEMO_LOGINS, "officer01", "officer82", "principal_st_anne"]:
+        assert authenticate(username=username, password="concord-demo") is not None, username
+    assert authenticate(username="district_admin", password="wrong-password") is None
+    operator = user("operator")
+    assert operator.is_staff
+    assert operator.is_superuser
+    assert not user("district_admin").is_staff
+
+
+def test_demo_logins_hold_the_roles_they_are_named_for(demo):
+    roles = {
+        (m.user.username): (m.agency.slug, m.role)
+        for m in Membership.objects.filter(user__username__in=DEMO_LOGINS).select_related("user", "agency")
+    }
+    assert roles["district_admin"] == ("fairbrook-sd58", Role.ADMIN)
+    assert roles["district_planner"] == ("fairbrook-sd58", Role.PLANNER)
+    assert roles["police_liaison"] == ("fairbrook-pd", Role.LIAISON)
+    assert roles["police_officer"] == ("fairbrook-pd", Role.MEMBER)
+    assert roles["fire_liaison"][1] == Role.LIAISON
+    assert roles["ems_medic"][1] == Role.MEMBER
+    assert roles["em_admin"][1] == Role.ADMIN
+    assert "operator" not in roles
+
+
+def test_the_police_department_has_85_members_and_8_sros_covering_all_19_schools(demo):
+    police = Agency.objects.get(slug="fairbrook-pd")
+    roles = dict(Membership.objects.filter(agency=police).values_list("role").annotate(n=Count("id")))
+    assert sum(roles.values()) == 85
+    assert 1 <= roles[Role.ADMIN] <= 2
+    assert roles[Role.PLANNER] == 1
+    assert roles[Role.LIAISON] == 2
+
+    sros = PersonnelAssignment.objects.filter(agency=police, role="school_resource_officer")
+    assert sros.values("user").distinct().count() == 8
+    schools = Facility.objects.all()
+    assert schools.count() == 19
+    assert set(sros.values_list("facility", flat=True)) == set(schools.values_list("pk", flat=True))
+    # Each middle and high school has an SRO of its own; two more share the 13 others.
+    secondary = schools.filter(kind__in=["middle_school", "high_school"])
+    assert secondary.count() == 6
+    for school in secondary:
+        (sro,) = sros.filter(facility=school).values_list("user", flat=True)
+        assert sros.filter(user=sro).count() == 1
+    others = sros.exclude(facility__in=secondary)
+    assert others.values("facility").distinct().count() == 13
+    assert others.values("user").distinct().count() == 2
+    assert sros.filter(user__username="police_officer", facility__name="Fairbrook High School").exists()
+
+
+def test_every_school_has_a_current_published_plan_the_police_liaison_can_read(demo):
+    liaison = user("police_liaison")
+    visible = plans_visible_to(user=liaison)
+    for school in Facility.objects.all():
+        plans = facility_current_plans(user=liaison, facility=school).filter(kind=PlanKind.SCHOOL_EOP)
+        assert plans.count() == 1, school.name
+        plan = plans.get()
+        assert plan.current_version.state == VersionState.PUBLISHED
+        assert plan.owner_agency.kind == "school_district"
+        assert visible.filter(pk=plan.pk).exists()
+        assert {s.agency.slug: s.level for s in plan.shares.select_related("agency")} == {
+            "fairbrook-pd": "comment",
+            "fairbrook-fpd": "comment",
+            "lindell-ems": "view",
+            "lindell-oem": "view",
+        }
+
+
+def test_school_plans_follow_the_federal_structure_with_concrete_key_facts(demo):
+    plan = school_plan("Jefferson Middle School")
+    sections = {s.key: s.body for s in version_sections(version=plan.current_version)}
+    assert len(sections) == 24
+    assert "LC SCHOOLS" in sections["annex-communications"]
+    assert "Primary reunification site" in sections["annex-reunification"]
+    assert "Incident command post" in sections["hazard-active-threat"]
+    assert "staging" in sections["hazard-active-threat"]
+    # Facts vary from school to school.
+    other = school_plan("Riverside High School")
+    other_sections = {s.key: s.body for s in version_sections(version=other.current_version)}
+    assert other_sections["annex-reunification"] != sections["annex-reunification"]
+
+
+def test_at_least_five_plans_have_a_second_version_whose_diff_shows_real_changes(demo):
+    two_versions = Plan.objects.filter(
+        versions__state=VersionState.SUPERSEDED, current_version__number=2, kind=PlanKind.SCHOOL_EOP
+    ).distinct()
+    assert two_versions.count() >= 5
+    for plan in two_versions:
+        old, new = plan.versions.order_by("number")
+        diff = sections_diff(
+            old=version_sections(version=old), new=version_sections(version=new), old_number=1, new_number=2
+        )
+        changed = [row["key"] for row in diff if row["change"] == "changed"]
+        assert changed, plan.title
+        assert len(changed) < len(diff), plan.title
+        assert any(key != "introductory-material" for key in changed), plan.title
+
+    jefferson = school_plan("Jefferson Middle School")
+    old, new = jefferson.versions.order_by("number")
+    diff = {
+        row["key"]: row
+        for row in sections_diff(
+            old=version_sections(version=old), new=version_sections(version=new), old_number=1, new_number=2
+        )
+    }
+    assert diff["annex-reunification"]["change"] == "changed"
+    assert "Park District Recreation Center" in diff["annex-reunification"]["diff"]
+    assert diff["annex-lockdown"]["change"] == "unchanged"
+
+
+def test_the_law_enforcement_sensitive_police_plan_reaches_the_districts_but_not_ems(demo):
+    plan = Plan.objects.get(title="Active threat response plan")
+    assert plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE
+    assert plan.owner_agency.slug == "fairbrook-pd"
+    assert set(plan.shares.values_list("agency__slug", "level")) >= {
+        ("fairbrook-sd58", "view"),
+        ("fairbrook-hsd211", "view"),
+    }
+    assert plans_visible_to(user=user("district_admin")).filter(pk=plan.pk).exists()
+    assert plans_visible_to(user=user("police_officer")).filter(pk=plan.pk).exists()
+    assert not plans_visible_to(user=user("ems_medic")).filter(pk=plan.pk).exists()
+    assert not plan_access(user=user("ems_medic"), plan=plan).can_view
+
+
+def test_partners_do_not_see_the_draft_in_progress_but_its_writers_do(demo):
+    drafts = PlanVersion.objects.filter(state=VersionState.DRAFT)
+    assert drafts.count() >= 1
+    draft = drafts.select_related("plan").first()
+    plan = draft.plan
+    assert plan.current_version.number < draft.number
+    for partner in ["police_liaison", "police_officer", "fire_liaison", "ems_medic", "em_admin"]:
+        visible = plan_versions_visible(access=plan_access(user=user(partner), plan=plan))
+        assert not visible.filter(state=VersionState.DRAFT).exists(), partner
+        assert visible.filter(pk=plan.current_version_id).exists(), partner
+    writer_view = plan_versions_visible(access=plan_access(user=user("district_planner"), plan=plan))
+    assert writer_view.filter(pk=draft.pk).exists()
+
+
+def test_acknowledgement_status_shows_some_partners_behind_on_the_current_version(demo):
+    behind_somewhere = False
+    for plan in Plan.objects.filter(current_version__number=2, kind=PlanKind.SCHOOL_EOP):
+        versions = {row["agency_name"]: row["version"] for row in acknowledgement_status(plan=plan)["agencies"]}
+        if 2 in versions.values() and 1 in versions.values():
+            behind_somewhere = True
+    assert behind_somewhere
+    # Both police and fire acknowledged the current version of some plans and only the previous one of others.
+    police_versions = set(
+        AgencyAcknowledgement.objects.filter(
+            agency__slug="fairbrook-pd", version__plan__current_version__number=2, version__plan__kind="school_eop"
+        ).values_list("version__plan", "version__number")
+    )
+    latest = {}
+    for plan_id, number in police_versions:
+        latest[plan_id] = max(number, latest.get(plan_id, 0))
+    assert set(latest.values()) == {1, 2}
+    people = acknowledgement_status(plan=school_plan("Fairbrook High School"))["people"]
+    assert any(row["username"] == "police_officer" and row["version"] == 2 for row in people)
+
+
+def test_county_plans_are_public_and_one_is_due_for_review(demo):
+    public = Plan.objects.filter(classification=Classification.PUBLIC, owner_agency__slug="lindell-oem")
+    assert public.count() >= 2
+    for username in ["ems_medic", "district_planner", "operator"]:
+        assert set(public) <= set(plans_visible_to(user=user(username))), username
+    due = plans_review_due(plans=plans_visible_to(user=user("em_admin")))
+    assert due.filter(title="Severe weather readiness checklist").exists()
+    assert not due.filter(kind=PlanKind.SCHOOL_EOP).exists()
