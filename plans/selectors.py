@@ -82,7 +82,8 @@ def version_last_acknowledged_by(*, user: AbstractBaseUser, access: PlanAccess) 
 
 
 def attachments_of_version(*, version: PlanVersion) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(version=version).select_related("uploaded_by")
+    # `version` too: each row's download URL names its plan and version number.
+    return Attachment.objects.filter(version=version).select_related("version", "uploaded_by")
 
 
 def plan_shares(*, plan: Plan) -> QuerySet[PlanShare]:

@@ -87,5 +87,8 @@ class FacilityDetailSerializer(FacilitySerializer):
 
 
 class FacilityUpdateSerializer(FacilitySerializer):
+    # Declared fields ignore Meta.read_only_fields, so the owner is re-declared read-only here.
+    owner_agency = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(FacilitySerializer.Meta):
         read_only_fields = ["id", "created_at", "owner_agency"]

@@ -72,9 +72,14 @@ class AgencyViewSet(
     def perform_create(self, serializer: serializers.AgencySerializer) -> None:
         serializer.instance = services.agency_create(**serializer.validated_data)
 
-    def perform_update(self, serializer: serializers.AgencySerializer) -> None:
-        if not permissions.can_manage_agency(self.request.user, serializer.instance.pk):
+    def get_object(self) -> Agency:
+        agency = super().get_object()
+        # Refuse before the body is validated, so an outsider gets 403 whatever they send.
+        if self.action == "partial_update" and not permissions.can_manage_agency(self.request.user, agency.pk):
             raise PermissionDenied("Only this agency's admins may change its details.")
+        return agency
+
+    def perform_update(self, serializer: serializers.AgencySerializer) -> None:
         serializer.instance = services.agency_update(agency=serializer.instance, data=serializer.validated_data)
 
 
@@ -121,12 +126,10 @@ class MembershipListView(APIView):
 class MembershipDetailView(APIView):
     def _membership(self, request: Request, agency_id: int, membership_id: int) -> Membership:
         agency = _visible_agency(request, agency_id)
-        membership = get_object_or_404(
-            Membership.objects.select_related("user", "agency"), pk=membership_id, agency=agency
-        )
+        # Refuse before the lookup, so a non-admin cannot probe which membership ids exist.
         if not permissions.can_manage_agency(request.user, agency.pk):
             raise PermissionDenied("Only this agency's admins may change its members.")
-        return membership
+        return get_object_or_404(Membership.objects.select_related("user", "agency"), pk=membership_id, agency=agency)
 
     @extend_schema(request=serializers.MembershipRoleSerializer, responses=serializers.MembershipSerializer)
     def patch(self, request: Request, agency_id: int, membership_id: int) -> Response:
@@ -177,8 +180,14 @@ class FacilityViewSet(
             raise PermissionDenied(f"Only admins and planners of {owner} may add its buildings.")
         serializer.instance = services.facility_create(**serializer.validated_data)
 
+    def get_object(self) -> Facility:
+        facility = super().get_object()
+        if self.action == "partial_update" and not permissions.can_edit_facilities_of(
+            self.request.user, facility.owner_agency_id
+        ):
+            raise PermissionDenied("Only admins and planners of the owner agency may change this building.")
+        return facility
+
     def perform_update(self, serializer: serializers.FacilitySerializer) -> None:
         facility: Facility = serializer.instance
-        if not permissions.can_edit_facilities_of(self.request.user, facility.owner_agency_id):
-            raise PermissionDenied("Only admins and planners of the owner agency may change this building.")
         serializer.instance = services.facility_update(facility=facility, data=serializer.validated_data)

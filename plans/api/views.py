@@ -121,6 +121,7 @@ class VersionListView(PlanScopedMixin, generics.GenericAPIView):
 
     @extend_schema(responses=serializers.VersionSummarySerializer(many=True))
     def get(self, request: Request, plan_id: int) -> Response:
+        self.record_sensitive_read("versions")
         versions = selectors.plan_versions_visible(access=self.get_access())
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -284,6 +285,7 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
 
     def get(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
+        self.record_sensitive_read("attachments", obj=version)
         page = self.paginate_queryset(selectors.attachments_of_version(version=version))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
