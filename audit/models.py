@@ -19,6 +19,9 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_ADD = "membership.add", "Member added"
     MEMBERSHIP_CHANGE = "membership.change", "Member role changed"
     MEMBERSHIP_REMOVE = "membership.remove", "Member removed"
+    WEBHOOK_CREATE = "webhook.create", "Webhook registered"
+    WEBHOOK_DELETE = "webhook.delete", "Webhook removed"
+    WEBHOOK_ENABLE = "webhook.enable", "Webhook re-enabled"
 
 
 class AppendOnlyError(Exception):

@@ -1,10 +1,192 @@
-"""Writes outbox events; callers run it inside the transaction of the change they announce."""
+"""Writes of the alerting pipeline: recording outbox events, fanning them out, marking notifications read."""
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from notifications.models import EventType, OutboxEvent
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.dispatch import enqueue_on_commit
+from notifications.models import (
+    Channel,
+    Delivery,
+    EmailChoice,
+    EventType,
+    Notification,
+    NotificationPreference,
+    OutboxEvent,
+    WebhookEndpoint,
+)
+from notifications.preferences import ROLE_PRIORITY, chosen_preferences, default_preference
+from notifications.recipients import audience_for
+
+FAN_OUT_CHUNK = 1000
 
 
-def outbox_event_record(*, event_type: EventType, plan: Any, payload: dict[str, Any]) -> OutboxEvent:
-    """Record an event to announce once the surrounding transaction commits."""
-    return OutboxEvent.objects.create(event_type=event_type, plan=plan, payload=payload)
+def outbox_event_record(
+    *, event_type: EventType, plan: Any, payload: dict[str, Any], dedupe_key: str | None = None
+) -> OutboxEvent | None:
+    """Record an event in the caller's transaction; its fan-out is queued for after the commit.
+
+    With a `dedupe_key`, an event already recorded under that key is not recorded again (reminders).
+    """
+    grace = timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
+    if dedupe_key is not None and OutboxEvent.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    event = OutboxEvent.objects.create(
+        event_type=event_type,
+        plan=plan,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        next_attempt_at=timezone.now() + grace,
+    )
+    from notifications import tasks  # tasks import services; import here to avoid a cycle
+
+    enqueue_on_commit(tasks.fan_out_event, event.pk)
+    return event
+
+
+@dataclass(frozen=True)
+class FanOutResult:
+    """What one fan-out created (zero everywhere when a previous run already did it)."""
+
+    recipients: int
+    notifications: int
+    emails: int
+    webhooks: int
+
+
+def _best_roles(rows: list[tuple[int, str]]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for user_id, role in rows:
+        if user_id not in roles or ROLE_PRIORITY[role] < ROLE_PRIORITY[roles[user_id]]:
+            roles[user_id] = role
+    return roles
+
+
+def _notification_title(event: OutboxEvent) -> str:
+    payload = event.payload
+    title = payload.get("plan_title", "A plan")
+    version = payload.get("version")
+    return {
+        EventType.VERSION_PUBLISHED: f"{title}: version {version} published",
+        EventType.VERSION_WITHDRAWN: f"{title}: version {version} withdrawn",
+        EventType.PLAN_SHARED: f"{title} was shared with your agency",
+        EventType.PLAN_UNSHARED: f"{title} is no longer shared with your agency",
+        EventType.PLAN_REVIEW_DUE: f"{title}: review due {payload.get('due', '')}".strip(),
+        EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your agency's acknowledgement",
+        EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
+        EventType.WEBHOOK_DISABLED: f"Webhook disabled: {payload.get('url', '')}",
+    }.get(event.event_type, title)[:300]
+
+
+def _fan_out_chunk(event: OutboxEvent, rows: list[tuple[int, str]], title: str, now: Any) -> tuple[int, int]:
+    """Create the in-app notifications and e-mail deliveries for one chunk of people (three queries)."""
+    roles = _best_roles(rows)
+    chosen = chosen_preferences(user_ids=roles, event_type=event.event_type)
+    notifications: list[Notification] = []
+    deliveries: list[Delivery] = []
+    for user_id, role in roles.items():
+        in_app, email = chosen.get(user_id) or default_preference(event_type=event.event_type, role=role)
+        if in_app:
+            notifications.append(
+                Notification(
+                    user_id=user_id,
+                    event=event,
+                    event_type=event.event_type,
+                    plan_id=event.plan_id,
+                    version_number=event.payload.get("version"),
+                    title=title,
+                )
+            )
+        if email != EmailChoice.OFF:
+            channel = Channel.EMAIL if email == EmailChoice.IMMEDIATE else Channel.EMAIL_DIGEST
+            deliveries.append(Delivery(event=event, channel=channel, user_id=user_id, next_attempt_at=now))
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return len(notifications), len(deliveries)
+
+
+def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
+    """Turn one event into notifications and deliveries for everyone allowed to see it now.
+
+    Idempotent: the event row is claimed with SKIP LOCKED, unique constraints make a repeated run
+    create nothing, and a dispatched event is left alone. Returns None when there was nothing to do.
+    """
+    from notifications import tasks
+
+    with transaction.atomic():
+        event = (
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(pk=event_id, dispatched_at__isnull=True)
+            .first()
+        )
+        if event is None:
+            return None
+        now = timezone.now()
+        audience = audience_for(event)
+        title = _notification_title(event)
+        rows = audience.memberships.order_by("user_id").values_list("user_id", "role")
+        recipients = notified = emails = 0
+        chunk: list[tuple[int, str]] = []
+        for row in rows.iterator(chunk_size=FAN_OUT_CHUNK):
+            # Keep one person's memberships in the same chunk so their strongest role decides.
+            if len(chunk) >= FAN_OUT_CHUNK and chunk[-1][0] != row[0]:
+                created = _fan_out_chunk(event, chunk, title, now)
+                notified, emails = notified + created[0], emails + created[1]
+                recipients += len({user_id for user_id, _ in chunk})
+                chunk = []
+            chunk.append(row)
+        if chunk:
+            created = _fan_out_chunk(event, chunk, title, now)
+            notified, emails = notified + created[0], emails + created[1]
+            recipients += len({user_id for user_id, _ in chunk})
+        endpoints = [
+            endpoint
+            for endpoint in WebhookEndpoint.objects.filter(agency_id__in=audience.agency_ids, is_active=True)
+            if event.event_type in endpoint.events
+        ]
+        webhook_deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(event=event, channel=Channel.WEBHOOK, endpoint=endpoint, next_attempt_at=now)
+                for endpoint in endpoints
+            ],
+            ignore_conflicts=True,
+        )
+        event.dispatched_at = now
+        event.attempts += 1
+        event.save(update_fields=["dispatched_at", "attempts"])
+        if emails:
+            enqueue_on_commit(tasks.send_event_emails, event.pk)
+        for delivery_id in Delivery.objects.filter(event=event, channel=Channel.WEBHOOK, status="pending").values_list(
+            "pk", flat=True
+        ):
+            enqueue_on_commit(tasks.deliver_webhook, delivery_id)
+    return FanOutResult(recipients=recipients, notifications=notified, emails=emails, webhooks=len(webhook_deliveries))
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one of the user's notifications read (keeping the first read time)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_update(*, user: AbstractBaseUser, choices: list[dict[str, Any]]) -> None:
+    """Save the user's choices for the event types given (others keep their current setting)."""
+    for choice in choices:
+        NotificationPreference.objects.update_or_create(
+            user=user,
+            event_type=choice["event_type"],
+            defaults={"in_app": choice["in_app"], "email": choice["email"]},
+        )

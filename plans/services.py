@@ -51,11 +51,14 @@ def _search_refresh(plan: Plan) -> None:
         Plan.objects.filter(pk=plan.pk).update(search_vector=SearchVector("search_document", config="english"))
 
 
-def _event_payload(plan: Plan, version: PlanVersion | None = None, **extra: Any) -> dict[str, Any]:
+def _event_payload(
+    plan: Plan, version: PlanVersion | None = None, *, actor: AbstractBaseUser | None = None, **extra: Any
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "plan": plan.pk,
         "plan_title": plan.title,
         "owner_agency": plan.owner_agency_id,
+        "actor": actor.pk if actor is not None else None,
     }
     if version is not None:
         payload.update(version=version.number, change_summary=version.change_summary)
@@ -274,7 +277,7 @@ def plan_version_publish(
     outbox_event_record(
         event_type=EventType.VERSION_PUBLISHED,
         plan=plan,
-        payload=_event_payload(plan, version, previous_version=previous.number if previous else None),
+        payload=_event_payload(plan, version, actor=actor, previous_version=previous.number if previous else None),
     )
     return version
 
@@ -305,7 +308,9 @@ def plan_version_withdraw(
         ip_address=ip_address,
         details={"plan": plan.pk, "number": version.number},
     )
-    outbox_event_record(event_type=EventType.VERSION_WITHDRAWN, plan=plan, payload=_event_payload(plan, version))
+    outbox_event_record(
+        event_type=EventType.VERSION_WITHDRAWN, plan=plan, payload=_event_payload(plan, version, actor=actor)
+    )
     return version
 
 
@@ -339,7 +344,7 @@ def plan_share(
     outbox_event_record(
         event_type=EventType.PLAN_SHARED,
         plan=plan,
-        payload=_event_payload(plan, partner=agency.pk, level=level),
+        payload=_event_payload(plan, actor=actor, partner=agency.pk, level=level),
     )
     return share
 
@@ -360,7 +365,9 @@ def plan_unshare(*, plan: Plan, agency: Agency, actor: AbstractBaseUser, ip_addr
         ip_address=ip_address,
         details={"partner": agency.pk},
     )
-    outbox_event_record(event_type=EventType.PLAN_UNSHARED, plan=plan, payload=_event_payload(plan, partner=agency.pk))
+    outbox_event_record(
+        event_type=EventType.PLAN_UNSHARED, plan=plan, payload=_event_payload(plan, actor=actor, partner=agency.pk)
+    )
 
 
 @transaction.atomic

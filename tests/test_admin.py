@@ -11,6 +11,7 @@ from django.urls import reverse
 from agencies.models import Agency, AgencyKind, AssignmentRole, Membership, Role
 from agencies.services import personnel_assignment_create
 from audit.models import AuditEvent
+from notifications.models import Channel, Delivery, OutboxEvent, WebhookAttempt, WebhookEndpoint
 from plans import services as plan_services
 from plans.models import Attachment, Classification, Plan, PlanVersion, Section
 from tests.agencies.factories import AgencyFactory, UserFactory, member
@@ -68,6 +69,13 @@ def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_cli
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
     )
     _attach(county.draft, county.owner_planner)
+    endpoint = WebhookEndpoint.objects.create(
+        agency=county.police, url="https://receiver.example.org/hook", events=["version.published"]
+    )
+    delivery = Delivery.objects.create(
+        event=OutboxEvent.objects.first(), channel=Channel.WEBHOOK, endpoint=endpoint, last_status_code=500
+    )
+    WebhookAttempt.objects.create(delivery=delivery, status_code=500, duration_ms=12)
     for model in admin.site._registry:
         response = operator_client.get(_url(model, "changelist"))
         assert response.status_code == 200, f"{model._meta.label} list answered {response.status_code}"

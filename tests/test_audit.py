@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit.models import AppendOnlyError, AuditEvent
 from plans.models import Classification, Plan
+from tests.agencies.factories import member
 from tests.conftest import client_for
 
 
@@ -76,3 +77,23 @@ def test_behind_a_trusted_proxy_the_audit_records_the_client_address(sensitive, 
         f"/api/v1/plans/{sensitive.plan.pk}/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9"
     )
     assert AuditEvent.objects.get(action="plan.read").ip_address == "203.0.113.9"
+
+
+def test_registering_and_removing_a_webhook_is_audited(county, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    police_admin = member(county.police, "admin", username="police_chief")
+    client = client_for(police_admin)
+    created = client.post(
+        f"/api/v1/agencies/{county.police.pk}/webhooks/",
+        {"url": "http://127.0.0.1:9/hook", "events": ["version.published"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    client.delete(f"/api/v1/agencies/{county.police.pk}/webhooks/{created.json()['id']}/")
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="webhook.", actor=police_admin)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["webhook.create", "webhook.delete"]
+    assert "whsec_" not in str(AuditEvent.objects.filter(action="webhook.create").values("details").get())

@@ -6,4 +6,6 @@ urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("", include("agencies.api.urls")),
     path("", include("plans.api.urls")),
+    path("", include("notifications.api.inapp_urls")),
+    path("", include("notifications.api.urls")),
 ]

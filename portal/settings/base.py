@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
 from portal.settings.env import env_bool, env_int, env_list, env_str
@@ -124,8 +125,18 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
-    "max_retries": 1,
+    # Publishing fails fast when Redis is down (~0.1 s instead of seconds of retries): the request
+    # never waits on the broker, and the outbox sweep re-dispatches what could not be handed over.
+    "max_retries": 0,
     "visibility_timeout": 3600,
+}
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    "daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
+    "reminders": {"task": "notifications.send_reminders", "schedule": crontab(hour=5, minute=0)},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -156,6 +167,11 @@ EMAIL_BACKEND = (
 )
 
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
+# Alerting: an event or delivery still pending this long after it was due is re-dispatched by the sweep.
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 60)
+# Partners that have not acknowledged the current version this many days after publication are reminded.
+ACKNOWLEDGEMENT_REMINDER_DAYS = env_int("ACKNOWLEDGEMENT_REMINDER_DAYS", 14)
 
 # django-guardian: no anonymous user row; anonymous visitors are refused before any object check.
 ANONYMOUS_USER_NAME = None
@@ -200,6 +216,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "agencies.models.Role",
         "AssignmentRoleEnum": "agencies.models.AssignmentRole",
         "PlanKindEnum": "plans.models.PlanKind",
+        "EventTypeEnum": "notifications.models.EventType",
     },
 }
 

@@ -1,0 +1,3 @@
+from django.urls import include, path
+
+urlpatterns = [path("", include("notifications.api.webhook_urls"))]

@@ -1,0 +1,57 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from notifications import selectors, services
+from notifications.api import serializers
+from notifications.models import Notification
+
+
+class NotificationListView(generics.GenericAPIView):
+    """Your own notifications, newest first."""
+
+    serializer_class = serializers.NotificationSerializer
+    queryset = Notification.objects.none()
+
+    @extend_schema(parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones")])
+    def get(self, request: Request) -> Response:
+        unread = request.query_params.get("unread", "").lower() in ("1", "true", "yes")
+        page = self.paginate_queryset(selectors.notifications_of(user=request.user, unread_only=unread))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class NotificationReadView(APIView):
+    @extend_schema(request=None, responses=serializers.NotificationSerializer)
+    def post(self, request: Request, notification_id: int) -> Response:
+        notification = get_object_or_404(selectors.notifications_of(user=request.user), pk=notification_id)
+        services.notification_mark_read(notification=notification)
+        return Response(serializers.NotificationSerializer(notification).data)
+
+
+class NotificationReadAllView(APIView):
+    @extend_schema(request=None, responses=serializers.ReadAllResultSerializer)
+    def post(self, request: Request) -> Response:
+        changed = services.notifications_mark_all_read(user=request.user)
+        return Response({"marked_read": changed})
+
+
+class PreferencesView(APIView):
+    """Per event type: in-app on/off, and e-mail off, immediate or in a daily digest."""
+
+    @extend_schema(responses=serializers.PreferenceSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(serializers.PreferenceSerializer(selectors.preferences_of(user=request.user), many=True).data)
+
+    @extend_schema(
+        request=serializers.PreferenceUpdateSerializer(many=True),
+        responses=serializers.PreferenceSerializer(many=True),
+    )
+    def put(self, request: Request) -> Response:
+        incoming = serializers.PreferenceUpdateSerializer(data=request.data, many=True, allow_empty=False)
+        incoming.is_valid(raise_exception=True)
+        services.preferences_update(user=request.user, choices=incoming.validated_data)
+        return Response(serializers.PreferenceSerializer(selectors.preferences_of(user=request.user), many=True).data)

@@ -1,0 +1,306 @@
+"""E-mail channel: immediate mail in batches over one SMTP connection, and daily digests.
+
+Rows are claimed with SKIP LOCKED and leased forward in a short transaction, so two workers never
+take the same delivery; access is checked again at send time (a revoked share means no mail), and
+SMTP failures are retried from the database with exponential backoff. What the mails say is in
+email_content.py and the templates.
+"""
+
+import logging
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from agencies.models import Membership, Role
+from notifications.channels.email_content import digest_email, event_email, mentioned_agency_names
+from notifications.models import Channel, Delivery, DeliveryStatus, EventType
+from plans.models import Classification, PlanGroupObjectPermission
+from plans.permissions import VIEW
+
+logger = logging.getLogger(__name__)
+
+# Minutes to wait after failed attempt 1, 2, …; the attempt after the last of these is the final one.
+BACKOFF_MINUTES = (1, 5, 15, 60, 180, 720, 1440)
+MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
+# Longer than a batch can take, so a row being sent is never claimed again meanwhile.
+LEASE = timedelta(minutes=15)
+# One call stops claiming new batches after this long (well inside the task's soft time limit).
+TIME_BUDGET_SECONDS = 120
+DIGEST_PEOPLE_PER_BATCH = 100
+
+# Events about a plan's content: only people who may still see the plan hear about them.
+PLAN_CONTENT_EVENTS = frozenset(
+    {
+        EventType.VERSION_PUBLISHED,
+        EventType.VERSION_WITHDRAWN,
+        EventType.PLAN_SHARED,
+        EventType.PLAN_REVIEW_DUE,
+        EventType.ACKNOWLEDGEMENT_REMINDER,
+        EventType.COMMENT_CREATED,
+    }
+)
+# Refusals that leave the SMTP session usable: only this message fails, the batch goes on.
+MESSAGE_ERRORS = (SMTPRecipientsRefused, SMTPSenderRefused, SMTPDataError, ValueError)
+
+
+# --- Access at send time -----------------------------------------------------------------------
+
+
+def _roles_by_user(user_ids: set[int]) -> dict[int, dict[int, str]]:
+    roles: dict[int, dict[int, str]] = {}
+    rows = Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "agency_id", "role")
+    for user_id, agency_id, role in rows:
+        roles.setdefault(user_id, {})[agency_id] = role
+    return roles
+
+
+def _viewing_agencies(plan_ids: set[int]) -> dict[int, set[int]]:
+    viewers: dict[int, set[int]] = {}
+    if not plan_ids:
+        return viewers
+    rows = PlanGroupObjectPermission.objects.filter(
+        content_object_id__in=plan_ids, permission__codename=VIEW, permission__content_type__app_label="plans"
+    ).values_list("content_object_id", "group__agency__id")
+    for plan_id, agency_id in rows:
+        viewers.setdefault(plan_id, set()).add(agency_id)
+    return viewers
+
+
+def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict[int, set[int]]) -> str | None:
+    """Why this delivery may not be sent now, or None."""
+    user, event = delivery.user, delivery.event
+    if user is None or not user.is_active:
+        return "The recipient's account is gone or inactive."
+    if not user.email:
+        return "The recipient has no e-mail address."
+    agencies = roles.get(user.pk, {})
+    if event.event_type in PLAN_CONTENT_EVENTS:
+        plan = event.plan
+        if plan is None:
+            return "The plan no longer exists."
+        if plan.classification != Classification.PUBLIC and not agencies.keys() & viewers.get(plan.pk, set()):
+            return "The recipient may no longer see the plan."
+    elif event.event_type == EventType.PLAN_UNSHARED and event.payload.get("partner") not in agencies:
+        return "The recipient no longer belongs to the partner agency."
+    elif event.event_type == EventType.WEBHOOK_DISABLED and agencies.get(event.payload.get("agency")) != Role.ADMIN:
+        return "The recipient is no longer an admin of the agency."
+    return None
+
+
+def _refusals(batch: list[Delivery]) -> dict[int, str]:
+    """Refusals for a whole batch in two queries (memberships, plan grants), never one per delivery."""
+    user_ids = {d.user_id for d in batch if d.user_id is not None}
+    plan_ids = {d.event.plan_id for d in batch if d.event.event_type in PLAN_CONTENT_EVENTS and d.event.plan_id}
+    roles = _roles_by_user(user_ids) if user_ids else {}
+    viewers = _viewing_agencies(plan_ids)
+    return {d.pk: reason for d in batch if (reason := _refusal(d, roles, viewers)) is not None}
+
+
+# --- Claiming, sending, recording --------------------------------------------------------------
+
+
+def _due(channel: str, now: datetime) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(channel=channel, status=DeliveryStatus.PENDING).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
+    )
+
+
+def _claim(rows: QuerySet[Delivery], *, now: datetime, limit: int | None) -> tuple[int, list[Delivery]]:
+    """Lock due rows nobody else holds, cancel those no longer allowed, lease the rest; (claimed, allowed)."""
+    with transaction.atomic():
+        locked = (
+            rows.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user", "event", "event__plan", "event__plan__owner_agency")
+            .order_by("next_attempt_at", "id")
+        )
+        batch = list(locked[:limit] if limit else locked)
+        refusals = _refusals(batch)
+        cancelled = [d for d in batch if d.pk in refusals]
+        for delivery in cancelled:
+            delivery.status, delivery.last_error, delivery.next_attempt_at = (
+                DeliveryStatus.CANCELLED,
+                refusals[delivery.pk],
+                None,
+            )
+        Delivery.objects.bulk_update(cancelled, ["status", "last_error", "next_attempt_at"])
+        allowed = [d for d in batch if d.pk not in refusals]
+        Delivery.objects.filter(pk__in=[d.pk for d in allowed]).update(next_attempt_at=now + LEASE)
+    return len(batch), allowed
+
+
+@dataclass
+class Mail:
+    """One message and the deliveries it fulfils (one for immediate mail, several for a digest)."""
+
+    message: EmailMultiAlternatives
+    deliveries: list[Delivery]
+
+
+@dataclass
+class Outcome:
+    sent: list[Mail] = field(default_factory=list)
+    failed: list[tuple[list[Delivery], str]] = field(default_factory=list)
+    connection_lost: bool = False
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+def _close_quietly(connection: Any) -> None:
+    try:
+        connection.close()
+    except OSError:
+        logger.info("Closing the SMTP connection failed; the messages were already accepted.")
+
+
+def _send_over_one_connection(mails: list[Mail], outcome: Outcome) -> None:
+    """Send the mails in one SMTP session; a lost session fails the rest, a refused message only itself."""
+    if not mails:
+        return
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError as exc:
+        outcome.failed.extend((mail.deliveries, _describe(exc)) for mail in mails)
+        outcome.connection_lost = True
+        return
+    try:
+        for index, mail in enumerate(mails):
+            try:
+                accepted = connection.send_messages([mail.message])
+            except MESSAGE_ERRORS as exc:
+                outcome.failed.append((mail.deliveries, _describe(exc)))
+                continue
+            except OSError as exc:  # includes every other SMTPException and timeouts
+                outcome.failed.extend((rest.deliveries, _describe(exc)) for rest in mails[index:])
+                outcome.connection_lost = True
+                return
+            if accepted:
+                outcome.sent.append(mail)
+            else:
+                outcome.failed.append((mail.deliveries, "The mail server did not accept the message."))
+    finally:
+        _close_quietly(connection)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after `attempts` failed attempts: 1, 5, 15, 60 minutes … one day, plus up to 20% jitter."""
+    minutes = BACKOFF_MINUTES[min(max(attempts, 1), len(BACKOFF_MINUTES)) - 1]
+    return timedelta(seconds=minutes * 60 + secrets.randbelow(minutes * 12 + 1))
+
+
+def _record(outcome: Outcome, now: datetime) -> None:
+    """Mark sent mail sent and schedule (or give up on) failed ones, only for rows still pending."""
+    sent_ids = [d.pk for mail in outcome.sent for d in mail.deliveries]
+    failed = {d.pk: (d, error) for deliveries, error in outcome.failed for d in deliveries}
+    with transaction.atomic():
+        if sent_ids:
+            Delivery.objects.filter(pk__in=sent_ids, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, next_attempt_at=None, last_error=""
+            )
+        pending = Delivery.objects.select_for_update().filter(pk__in=failed, status=DeliveryStatus.PENDING)
+        retried = [failed[pk][0] for pk in pending.values_list("pk", flat=True)]
+        for delivery in retried:
+            delivery.attempts += 1
+            delivery.last_error = failed[delivery.pk][1]
+            gave_up = delivery.attempts >= MAX_ATTEMPTS
+            delivery.status = DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING
+            delivery.next_attempt_at = None if gave_up else now + retry_delay(delivery.attempts)
+        Delivery.objects.bulk_update(retried, ["attempts", "last_error", "status", "next_attempt_at"])
+    if outcome.failed:
+        logger.warning("%d e-mail(s) not sent and rescheduled: %s", len(failed), outcome.failed[0][1])
+
+
+def _immediate_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailMultiAlternatives:
+    (delivery,) = deliveries
+    return event_email(event=delivery.event, to=delivery.user.email, agency_names=names, message_id=delivery.message_id)
+
+
+def _digest_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailMultiAlternatives:
+    return digest_email(events=[d.event for d in deliveries], to=deliveries[0].user.email, agency_names=names)
+
+
+Render = Callable[[list[Delivery], Mapping[int, str]], EmailMultiAlternatives]
+
+
+def _build(deliveries_per_mail: list[list[Delivery]], render: Render, outcome: Outcome) -> list[Mail]:
+    """Render each mail; a mail that fails to render is retried later, the others go on."""
+    names = mentioned_agency_names(d.event for deliveries in deliveries_per_mail for d in deliveries)
+    mails = []
+    for deliveries in deliveries_per_mail:
+        try:
+            mails.append(Mail(message=render(deliveries, names), deliveries=deliveries))
+        except Exception as exc:  # a template or payload bug must not hold back the rest of the batch
+            logger.exception("Could not render the e-mail for deliveries %s.", [d.pk for d in deliveries])
+            outcome.failed.append((deliveries, _describe(exc)))
+    return mails
+
+
+def _process(deliveries_per_mail: list[list[Delivery]], render: Render, now: datetime) -> Outcome:
+    """Render, send over one connection, and record whatever happened (even if interrupted)."""
+    outcome = Outcome()
+    try:
+        _send_over_one_connection(_build(deliveries_per_mail, render, outcome), outcome)
+    finally:
+        _record(outcome, now)
+    return outcome
+
+
+def email_send_pending(*, event_id: int | None = None, now: datetime | None = None, batch_size: int = 100) -> int:
+    """Send due immediate e-mail deliveries (of one event, or all that are due); returns how many were sent."""
+    now = now or timezone.now()
+    rows = _due(Channel.EMAIL, now)
+    if event_id is not None:
+        rows = rows.filter(event_id=event_id)
+    deadline = time.monotonic() + TIME_BUDGET_SECONDS
+    sent = 0
+    while time.monotonic() < deadline:
+        claimed, allowed = _claim(rows, now=now, limit=batch_size)
+        if not claimed:
+            break
+        outcome = _process([[d] for d in allowed], _immediate_mail, now)
+        sent += len(outcome.sent)
+        if outcome.connection_lost:
+            break  # the server is unreachable: the sweep tries the rest once it is due
+    return sent
+
+
+def _group_by_person(deliveries: list[Delivery]) -> list[list[Delivery]]:
+    groups: dict[int, list[Delivery]] = {}
+    for delivery in sorted(deliveries, key=lambda d: (d.event.created_at, d.event_id)):
+        groups.setdefault(delivery.user_id, []).append(delivery)
+    return list(groups.values())
+
+
+def email_send_daily_digests(*, now: datetime | None = None) -> int:
+    """Send each person one digest of their pending daily-digest deliveries; returns digests sent."""
+    now = now or timezone.now()
+    rows = _due(Channel.EMAIL_DIGEST, now)
+    deadline = time.monotonic() + TIME_BUDGET_SECONDS
+    digests, after_user = 0, 0
+    while time.monotonic() < deadline:
+        people = list(
+            rows.filter(user_id__gt=after_user)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+            .distinct()[:DIGEST_PEOPLE_PER_BATCH]
+        )
+        if not people:
+            break
+        after_user = people[-1]
+        _, allowed = _claim(rows.filter(user_id__in=people), now=now, limit=None)
+        outcome = _process(_group_by_person(allowed), _digest_mail, now)
+        digests += len(outcome.sent)
+        if outcome.connection_lost:
+            break
+    return digests

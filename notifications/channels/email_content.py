@@ -1,0 +1,188 @@
+"""What the e-mail channel says: subjects, the text and HTML bodies of one event, and daily digests.
+
+Mails name the plan, the version and the change summary and link to the plan; they never carry
+section bodies or attachments. Templates live in notifications/templates/notifications/email/.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils.dateformat import format as format_date
+
+from agencies.models import Agency
+from notifications.models import EventType, OutboxEvent
+
+TEMPLATES = "notifications/email"
+SHARE_LEVEL_WORDS = {"view": "read", "comment": "read and comment on"}
+
+
+def plan_url(plan_id: int) -> str:
+    """The absolute link to a plan in mails (the API for now; the web page will replace it)."""
+    return f"{settings.SITE_URL}/api/v1/plans/{plan_id}/"
+
+
+def preferences_url() -> str:
+    """Where a person changes what they receive."""
+    return f"{settings.SITE_URL}/api/v1/me/preferences/"
+
+
+@dataclass(frozen=True)
+class EmailItem:
+    """What the templates may show of one event: names, numbers and the change summary, never plan content."""
+
+    event_type: str
+    headline: str
+    plan_title: str
+    owner_agency: str
+    agency: str
+    version: int | None
+    change_summary: str
+    url: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text_template(self) -> str:
+        return f"{TEMPLATES}/events/{self.event_type.replace('.', '_')}.txt"
+
+    @property
+    def html_template(self) -> str:
+        return f"{TEMPLATES}/events/{self.event_type.replace('.', '_')}.html"
+
+
+def _one_line(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _webhook_target(url: str) -> tuple[str, str]:
+    """(host, url without credentials, query or fragment): receivers sometimes carry tokens there."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return host, f"{parts.scheme}://{host}{port}{parts.path}" if host else ""
+
+
+def _review_extra(payload: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        due = date.fromisoformat(payload.get("due", ""))
+    except (TypeError, ValueError):
+        return {"due": None, "due_text": "", "overdue": False}
+    overdue = str(payload.get("stage", "")).startswith("overdue")
+    return {"due": due, "due_text": format_date(due, "j F Y"), "overdue": overdue}
+
+
+def _extra(event: OutboxEvent) -> dict[str, Any]:
+    """Wording details particular to one event type."""
+    payload = event.payload
+    if event.event_type == EventType.PLAN_REVIEW_DUE:
+        return _review_extra(payload)
+    if event.event_type == EventType.PLAN_SHARED:
+        return {"access": SHARE_LEVEL_WORDS.get(payload.get("level", ""), "read")}
+    if event.event_type == EventType.VERSION_PUBLISHED:
+        return {"previous_version": payload.get("previous_version")}
+    if event.event_type == EventType.COMMENT_CREATED:
+        return {"section": _one_line(payload.get("section_title", ""), 120)}
+    if event.event_type == EventType.WEBHOOK_DISABLED:
+        host, url = _webhook_target(payload.get("url", ""))
+        return {"host": host, "webhook_url": url, "reason": _one_line(payload.get("reason", ""), 300)}
+    return {}
+
+
+def _headline(event_type: str, title: str, version: Any, agency: str, extra: Mapping[str, Any]) -> str:
+    if event_type == EventType.PLAN_REVIEW_DUE:
+        when = "overdue since" if extra.get("overdue") else "due"
+        return f"{title}: review {when} {extra.get('due_text', '')}".strip()
+    return {
+        EventType.VERSION_PUBLISHED: f"{title}: version {version} published",
+        EventType.VERSION_WITHDRAWN: f"{title}: version {version} withdrawn",
+        EventType.PLAN_SHARED: f"{title} shared with {agency}",
+        EventType.PLAN_UNSHARED: f"{title} no longer shared with {agency}",
+        EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your acknowledgement",
+        EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
+        EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
+    }.get(event_type, title)
+
+
+def mentioned_agency_names(events: Iterable[OutboxEvent]) -> dict[int, str]:
+    """Names of the partner or webhook agencies the events mention (one query, none if there are none)."""
+    ids = {event.payload.get(key) for event in events for key in ("partner", "agency")}
+    ids = {agency_id for agency_id in ids if isinstance(agency_id, int)}
+    return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem:
+    """The template context of one event; the link is left out when access has ended."""
+    payload = event.payload
+    plan = event.plan
+    title = _one_line(payload.get("plan_title") or (plan.title if plan else "A plan"))
+    agency = agency_names.get(payload.get("partner") or payload.get("agency"), "your agency")
+    extra = _extra(event)
+    version = payload.get("version")
+    linked = event.plan_id is not None and event.event_type != EventType.PLAN_UNSHARED
+    return EmailItem(
+        event_type=event.event_type,
+        headline=_headline(event.event_type, title, version, agency, extra),
+        plan_title=title,
+        owner_agency=plan.owner_agency.name if plan else "The owner agency",
+        agency=agency,
+        version=version,
+        change_summary=str(payload.get("change_summary") or "").strip(),
+        url=plan_url(event.plan_id) if linked else None,
+        extra=extra,
+    )
+
+
+def _tidy_text(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _compose(
+    *, subject: str, template: str, context: dict[str, Any], to: str, headers: dict[str, str]
+) -> EmailMultiAlternatives:
+    subject = _one_line(subject, 200)
+    context = {**context, "subject": subject, "preferences_url": preferences_url()}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=_tidy_text(render_to_string(f"{TEMPLATES}/{template}.txt", context)),
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All", **headers},
+    )
+    message.attach_alternative(render_to_string(f"{TEMPLATES}/{template}.html", context), "text/html")
+    return message
+
+
+def _message_id(delivery_message_id: str) -> str:
+    domain = urlsplit(settings.SITE_URL).hostname or "concord.invalid"
+    return f"<{delivery_message_id}@{domain}>"
+
+
+def event_email(
+    *, event: OutboxEvent, to: str, agency_names: Mapping[int, str] | None = None, message_id: str | None = None
+) -> EmailMultiAlternatives:
+    """The immediate mail (text and HTML) for one event; a stable Message-ID lets clients drop a resend."""
+    names = mentioned_agency_names([event]) if agency_names is None else agency_names
+    item = email_item(event, names)
+    headers = {"Message-ID": _message_id(message_id)} if message_id else {}
+    return _compose(
+        subject=f"[Concord] {item.headline}", template="message", context={"item": item}, to=to, headers=headers
+    )
+
+
+def digest_email(
+    *, events: list[OutboxEvent], to: str, agency_names: Mapping[int, str] | None = None
+) -> EmailMultiAlternatives:
+    """One mail listing several events, oldest first."""
+    names = mentioned_agency_names(events) if agency_names is None else agency_names
+    items = [email_item(event, names) for event in events]
+    count = f"{len(items)} update{'s' if len(items) != 1 else ''}"
+    return _compose(
+        subject=f"[Concord] Daily digest: {count}", template="digest", context={"items": items}, to=to, headers={}
+    )

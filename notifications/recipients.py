@@ -1,0 +1,78 @@
+"""Who hears about an event, decided at delivery time from the grants and memberships that hold then."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from agencies.models import Membership, Role
+from notifications.models import EventType, OutboxEvent
+from plans.models import PlanGroupObjectPermission, PlanShare
+
+LIAISON_ROLES = (Role.ADMIN, Role.LIAISON)
+OWNER_REVIEW_ROLES = (Role.ADMIN, Role.PLANNER)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The memberships to alert (one row per person and agency) and the agencies whose webhooks fire."""
+
+    memberships: QuerySet[Membership]
+    agency_ids: frozenset[int]
+
+
+def _nobody() -> Audience:
+    return Audience(memberships=Membership.objects.none(), agency_ids=frozenset())
+
+
+def _agencies_that_may_view(plan_id: int) -> set[int]:
+    return set(
+        PlanGroupObjectPermission.objects.filter(content_object_id=plan_id, permission__codename="view_plan")
+        .values_list("group__agency__id", flat=True)
+        .distinct()
+    )
+
+
+def _members(agency_ids: set[int], roles: tuple[str, ...] | None = None) -> QuerySet[Membership]:
+    members = Membership.objects.filter(agency_id__in=agency_ids, user__is_active=True)
+    if roles is not None:
+        members = members.filter(role__in=roles)
+    return members
+
+
+def audience_for(event: OutboxEvent) -> Audience:
+    """The people and agencies to tell about `event`, computed now (a share revoked since means no alert)."""
+    payload = event.payload
+    if event.plan_id is None and event.event_type != EventType.WEBHOOK_DISABLED:
+        return _nobody()
+    actor = payload.get("actor")
+    kind = event.event_type
+    if kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):
+        agencies = _agencies_that_may_view(event.plan_id)
+        members = _members(agencies)
+    elif kind == EventType.PLAN_SHARED:
+        partner = payload.get("partner")
+        still_shared = PlanShare.objects.filter(plan_id=event.plan_id, agency_id=partner).exists()
+        agencies = {partner} if still_shared else set()
+        members = _members(agencies)
+    elif kind == EventType.PLAN_UNSHARED:
+        partner = payload.get("partner")
+        reshared = PlanShare.objects.filter(plan_id=event.plan_id, agency_id=partner).exists()
+        agencies = set() if reshared else {partner}
+        members = _members(agencies, LIAISON_ROLES)
+    elif kind == EventType.PLAN_REVIEW_DUE:
+        agencies = {payload["owner_agency"]}
+        members = _members(agencies, OWNER_REVIEW_ROLES)
+    elif kind == EventType.ACKNOWLEDGEMENT_REMINDER:
+        agencies = set(payload.get("agencies", [])) & _agencies_that_may_view(event.plan_id)
+        members = _members(agencies, LIAISON_ROLES)
+    elif kind == EventType.WEBHOOK_DISABLED:
+        agencies = {payload["agency"]}
+        members = _members(agencies, (Role.ADMIN,))
+    elif kind == EventType.COMMENT_CREATED:
+        agencies = {payload["owner_agency"]} & _agencies_that_may_view(event.plan_id)
+        members = _members(agencies, OWNER_REVIEW_ROLES)
+    else:
+        return _nobody()
+    if actor is not None:
+        members = members.exclude(user_id=actor)
+    return Audience(memberships=members, agency_ids=frozenset(a for a in agencies if a is not None))

@@ -1,0 +1,60 @@
+"""Celery tasks: thin, idempotent wrappers that take ids and call services."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from notifications import services, sweep
+from notifications.channels import email, webhooks
+
+# Transient failures only; the database keeps anything that still fails for the sweep.
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="notifications.fan_out_event", **RETRY)
+def fan_out_event(event_id: int) -> int:
+    """Create the notifications and deliveries of one outbox event."""
+    result = services.outbox_event_fan_out(event_id=event_id)
+    return result.recipients if result else 0
+
+
+@shared_task(name="notifications.send_event_emails", **RETRY)
+def send_event_emails(event_id: int) -> int:
+    """Send the immediate e-mails of one event over batched SMTP connections."""
+    return email.email_send_pending(event_id=event_id)
+
+
+@shared_task(name="notifications.deliver_webhook", **RETRY)
+def deliver_webhook(delivery_id: int) -> None:
+    """Attempt one webhook delivery; failures are rescheduled in the database."""
+    webhooks.webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.sweep_outbox", **RETRY)
+def sweep_outbox() -> dict[str, int]:
+    """Every minute: re-dispatch what the broker lost and send e-mails that are due again."""
+    result = sweep.outbox_sweep()
+    emails = email.email_send_pending()
+    return {"events": result.events, "webhooks": result.webhooks, "emails": emails}
+
+
+@shared_task(name="notifications.send_daily_digests", **RETRY)
+def send_daily_digests() -> int:
+    return email.email_send_daily_digests()
+
+
+@shared_task(name="notifications.send_reminders", **RETRY)
+def send_reminders() -> dict[str, int]:
+    """Daily: review-due and acknowledgement reminders (each recorded once per plan and day)."""
+    from notifications import reminders
+
+    return {
+        "review_due": reminders.review_due_reminders_record(),
+        "acknowledgement": reminders.acknowledgement_reminders_record(),
+    }

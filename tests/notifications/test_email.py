@@ -1,0 +1,385 @@
+"""E-mail channel against a real SMTP server: batching, no duplicates, retries, access at send time, digests."""
+
+import socket
+import threading
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from agencies.models import Membership, Role
+from agencies.services import membership_remove
+from notifications.channels import email, email_content
+from notifications.models import Delivery, DeliveryStatus, EventType, OutboxEvent
+from notifications.services import outbox_event_fan_out, preferences_update
+from plans import services as plan_services
+from plans.models import ShareLevel
+from tests.notifications.conftest import add_members
+from tests.plans.factories import draft, make_plan, publish
+
+SITE = "https://concord.example.org"
+SECTION_BODY = "SECTION-BODY-MARKER: the reunification code word is Bluebird."
+SUMMARY = "Reunification moved to Lincoln Stadium; new radio channel."
+
+
+class RecordingHandler:
+    """Records every message and counts SMTP sessions (one EHLO per session from smtplib)."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.sessions = 0
+        self.refuse: set[str] = set()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1 that can be stopped and started again on the same port."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.handler = RecordingHandler()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, server_hostname="smtp.test")
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self) -> list:
+        return self.handler.messages
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.SITE_URL = SITE
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lincoln(county):
+    """Lincoln High's plan (v1) shared with police (view) and fire (comment), with v2 drafted."""
+    plan = make_plan(owner=county.district, actor=county.owner_admin, title="Lincoln High crisis plan")
+    publish(plan, county.owner_admin, "Evacuate to the north field.")
+    plan_services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.owner_admin)
+    plan_services.plan_share(plan=plan, agency=county.fire, level=ShareLevel.COMMENT, actor=county.owner_admin)
+    draft(plan, county.owner_planner, SECTION_BODY, summary=SUMMARY)
+    plan.refresh_from_db()
+    return plan
+
+
+def publish_and_fan_out(plan, actor) -> OutboxEvent:
+    """Publish the plan's draft and fan the event out (on-commit hooks never run inside a test)."""
+    version = plan.versions.filter(state="draft").latest("number")
+    plan_services.plan_version_publish(version=version, actor=actor)
+    event = OutboxEvent.objects.filter(plan=plan, event_type=EventType.VERSION_PUBLISHED).latest("id")
+    outbox_event_fan_out(event_id=event.pk)
+    return event
+
+
+def parts(message) -> tuple[str, str]:
+    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+
+
+def test_publish_mails_each_liaison_once_with_summary_link_and_no_plan_content(county, lincoln, smtp):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+
+    sent = email.email_send_pending(event_id=event.pk)
+
+    liaisons = [county.owner_liaison, county.partner_view_liaison, county.partner_comment_liaison]
+    assert sent == 3
+    assert sorted(m["To"] for m in smtp.messages) == sorted(u.email for u in liaisons)
+    assert smtp.handler.sessions == 1
+    link = f"{SITE}/api/v1/plans/{lincoln.pk}/"
+    for message in smtp.messages:
+        assert message["Subject"] == "[Concord] Lincoln High crisis plan: version 2 published"
+        assert message["Auto-Submitted"] == "auto-generated"
+        text, html = parts(message)
+        for body in (text, html):
+            assert SUMMARY in body
+            assert link in body
+            assert "SECTION-BODY-MARKER" not in body
+            assert "Bluebird" not in body
+        assert '<html lang="en">' in html
+        assert "<img" not in html
+        assert "<link" not in html
+    deliveries = Delivery.objects.filter(event=event, channel="email")
+    assert {d.status for d in deliveries} == {DeliveryStatus.SENT}
+    assert all(d.sent_at is not None and d.attempts == 1 for d in deliveries)
+
+
+def test_sending_again_sends_nothing_new(county, lincoln, smtp):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    assert email.email_send_pending(event_id=event.pk) == 3
+
+    assert email.email_send_pending(event_id=event.pk) == 0
+    assert email.email_send_pending() == 0
+    assert len(smtp.messages) == 3
+    assert smtp.handler.sessions == 1  # nothing to send: no connection opened
+
+
+def test_250_deliveries_in_batches_of_100_use_exactly_three_smtp_sessions(county, lincoln, smtp):
+    add_members(county.police, 247, role=Role.LIAISON, prefix="sro")
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    assert Delivery.objects.filter(event=event, channel="email").count() == 250
+
+    with CaptureQueriesContext(connection) as queries:
+        sent = email.email_send_pending(event_id=event.pk, batch_size=100)
+
+    assert sent == 250
+    assert len(smtp.messages) == 250
+    assert len({m["To"] for m in smtp.messages}) == 250
+    assert smtp.handler.sessions == 3
+    # The access check and bookkeeping are per batch, never per delivery.
+    assert len(queries) <= 3 * 11
+
+
+@pytest.fixture
+def no_broker(monkeypatch):
+    """Committed transactions would hand tasks to the broker; this test drives the pipeline itself."""
+    monkeypatch.setattr("notifications.services.enqueue_on_commit", lambda *args: None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_at_once_never_send_the_same_delivery(no_broker, county, lincoln, smtp):
+    add_members(county.police, 197, role=Role.LIAISON, prefix="sro")
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    counts: list[int] = []
+
+    def worker() -> None:
+        try:
+            counts.append(email.email_send_pending(event_id=event.pk, batch_size=20))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(counts) == 200
+    assert len(smtp.messages) == 200
+    assert len({m["To"] for m in smtp.messages}) == 200
+    assert set(Delivery.objects.filter(event=event).values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_smtp_down_marks_nothing_sent_then_the_retry_sends_exactly_once(county, lincoln, smtp):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    smtp.stop()
+    before = timezone.now()
+
+    assert email.email_send_pending(event_id=event.pk) == 0
+
+    deliveries = list(Delivery.objects.filter(event=event, channel="email"))
+    assert len(deliveries) == 3
+    for delivery in deliveries:
+        assert delivery.status == DeliveryStatus.PENDING
+        assert delivery.sent_at is None
+        assert delivery.attempts == 1
+        assert delivery.next_attempt_at > before + timedelta(seconds=59)
+        assert "Connection" in delivery.last_error or "Errno" in delivery.last_error
+    assert email.email_send_pending(event_id=event.pk) == 0  # not due yet: nothing is tried
+
+    smtp.start()
+    Delivery.objects.filter(event=event).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert email.email_send_pending() == 3
+    assert email.email_send_pending() == 0
+    assert len(smtp.messages) == 3
+    assert len({m["To"] for m in smtp.messages}) == 3
+    assert set(Delivery.objects.filter(event=event).values_list("status", "attempts")) == {(DeliveryStatus.SENT, 2)}
+
+
+def test_the_last_failed_attempt_gives_up_with_the_error(county, lincoln, smtp):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    Delivery.objects.filter(event=event).update(attempts=email.MAX_ATTEMPTS - 1)
+    smtp.stop()
+
+    assert email.email_send_pending(event_id=event.pk) == 0
+
+    for delivery in Delivery.objects.filter(event=event):
+        assert delivery.status == DeliveryStatus.FAILED
+        assert delivery.attempts == email.MAX_ATTEMPTS
+        assert delivery.next_attempt_at is None
+        assert delivery.last_error
+
+
+def test_a_refused_recipient_is_retried_alone_while_the_batch_goes_out(county, lincoln, smtp):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    smtp.handler.refuse.add(county.partner_view_liaison.email)
+
+    assert email.email_send_pending(event_id=event.pk) == 2
+
+    refused = Delivery.objects.get(event=event, user=county.partner_view_liaison)
+    assert refused.status == DeliveryStatus.PENDING
+    assert refused.attempts == 1
+    assert "SMTPRecipientsRefused" in refused.last_error
+    assert smtp.handler.sessions == 1
+
+
+def test_a_share_revoked_after_fan_out_cancels_that_agencys_mail(county, lincoln, smtp):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    plan_services.plan_unshare(plan=lincoln, agency=county.police, actor=county.owner_admin)
+
+    assert email.email_send_pending(event_id=event.pk) == 2
+
+    assert smtp.to(county.partner_view_liaison.email) == []
+    police = Delivery.objects.get(event=event, user=county.partner_view_liaison)
+    assert police.status == DeliveryStatus.CANCELLED
+    assert police.sent_at is None
+    assert len(smtp.to(county.partner_comment_liaison.email)) == 1
+
+
+def test_a_membership_removed_or_an_address_missing_after_fan_out_cancels_the_mail(county, lincoln, smtp):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    membership_remove(
+        membership=Membership.objects.get(user=county.partner_comment_liaison, agency=county.fire), actor=None
+    )
+    county.owner_liaison.email = ""
+    county.owner_liaison.save(update_fields=["email"])
+
+    assert email.email_send_pending(event_id=event.pk) == 1
+
+    assert [m["To"] for m in smtp.messages] == [county.partner_view_liaison.email]
+    cancelled = Delivery.objects.filter(event=event, status=DeliveryStatus.CANCELLED)
+    assert set(cancelled.values_list("user__username", flat=True)) == {"fire_liaison", "district_liaison"}
+
+
+def test_the_daily_digest_lists_each_pending_plan_in_one_mail(county, smtp):
+    liaison = county.partner_view_liaison
+    preferences_update(
+        user=liaison, choices=[{"event_type": EventType.VERSION_PUBLISHED, "in_app": True, "email": "daily"}]
+    )
+    plans = []
+    for name in ("Lincoln High", "Oak Elementary", "Cedar Middle", "Birch Academy"):
+        plan = make_plan(owner=county.district, actor=county.owner_admin, title=f"{name} crisis plan")
+        plan_services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.owner_admin)
+        draft(plan, county.owner_planner, SECTION_BODY, summary=f"{name}: new staging area.")
+        publish_and_fan_out(plan, county.owner_admin)
+        plans.append(plan)
+    # The fourth plan stops being shared before the digest goes out.
+    plan_services.plan_unshare(plan=plans[3], agency=county.police, actor=county.owner_admin)
+    assert Delivery.objects.filter(user=liaison, channel="email_digest", status="pending").count() == 4
+
+    assert email.email_send_daily_digests() == 1
+
+    (digest,) = smtp.to(liaison.email)
+    assert digest["Subject"] == "[Concord] Daily digest: 3 updates"
+    text, html = parts(digest)
+    for plan in plans[:3]:
+        for body in (text, html):
+            assert f"{plan.title}: version 1 published" in body
+            assert f"{SITE}/api/v1/plans/{plan.pk}/" in body
+    assert "Birch Academy" not in text + html
+    assert "SECTION-BODY-MARKER" not in text + html
+    statuses = Delivery.objects.filter(user=liaison, channel="email_digest").values_list("status", flat=True)
+    assert sorted(statuses) == ["cancelled", "sent", "sent", "sent"]
+    assert email.email_send_daily_digests() == 0
+    assert len(smtp.to(liaison.email)) == 1
+
+
+SAMPLE_PAYLOADS = {
+    EventType.VERSION_PUBLISHED: {"version": 3, "change_summary": SUMMARY, "previous_version": 2},
+    EventType.VERSION_WITHDRAWN: {"version": 3, "change_summary": SUMMARY},
+    EventType.PLAN_SHARED: {"level": "comment"},
+    EventType.PLAN_UNSHARED: {},
+    EventType.PLAN_REVIEW_DUE: {"version": 3, "due": "2026-06-01", "stage": "overdue-week-2"},
+    EventType.ACKNOWLEDGEMENT_REMINDER: {"version": 3, "change_summary": SUMMARY, "agencies": []},
+    EventType.COMMENT_CREATED: {"version": 3},
+}
+
+
+@pytest.mark.parametrize("event_type", list(EventType))
+def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessible_html_part(
+    county, settings, event_type
+):
+    settings.SITE_URL = SITE
+    title = "Lincoln <High> & Sons' crisis plan"
+    if event_type == EventType.WEBHOOK_DISABLED:
+        payload = {"agency": county.police.pk, "url": "https://cad.example.org/hook?token=s3cret", "reason": "410 Gone"}
+        event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
+    else:
+        payload = {"plan": county.plan.pk, "plan_title": title, "partner": county.police.pk}
+        event = OutboxEvent(event_type=event_type, plan=county.plan, payload={**payload, **SAMPLE_PAYLOADS[event_type]})
+
+    message = email_content.event_email(event=event, to="someone@example.org")
+
+    html = message.alternatives[0][0]
+    assert message.alternatives[0][1] == "text/html"
+    assert message.subject.startswith("[Concord] ")
+    assert len(message.subject) <= 100
+    assert '<html lang="en">' in html
+    assert "<img" not in html
+    assert "<script" not in html
+    assert "<link" not in html
+    assert "<h1" in html
+    if event_type == EventType.WEBHOOK_DISABLED:
+        assert message.subject == "[Concord] Webhook to cad.example.org disabled"
+        assert "Ridgeford Police" in message.body
+        assert "s3cret" not in message.body + html
+        return
+    assert title in message.subject
+    assert title in message.body  # plain text is not HTML-escaped
+    assert "Lincoln &lt;High&gt; &amp; Sons" in html
+    assert "<High>" not in html
+    link = f"{SITE}/api/v1/plans/{county.plan.pk}/"
+    if event_type == EventType.PLAN_UNSHARED:
+        assert link not in message.body + html
+        assert "no link" in message.body
+    else:
+        assert link in message.body
+        assert link in html
+
+
+def test_review_due_wording_names_the_date(county):
+    event = OutboxEvent(
+        event_type=EventType.PLAN_REVIEW_DUE,
+        plan=county.plan,
+        payload={"plan_title": "Lincoln High crisis plan", "version": 3, "due": "2026-06-01", "stage": "30-days"},
+    )
+    message = email_content.event_email(event=event, to="planner@example.org")
+    assert message.subject == "[Concord] Lincoln High crisis plan: review due 1 June 2026"
+    assert "is due on 1 June 2026" in message.body
+
+
+def test_retry_delays_grow_from_a_minute_to_a_day_with_bounded_jitter():
+    for attempts, minutes in [(1, 1), (2, 5), (3, 15), (4, 60), (7, 1440), (12, 1440)]:
+        delay = email.retry_delay(attempts)
+        assert timedelta(minutes=minutes) <= delay <= timedelta(minutes=minutes * 1.2)
