@@ -1,9 +1,31 @@
-"""The landing page: where to sign in and where the API and its documentation live."""
+"""Portal-wide pages: the start page (the dashboard once signed in) and the agency switcher."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from portal.agency_context import active_membership_set
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """A plain starting page until the web portal lands: links to the API, its docs and the admin."""
-    return render(request, "portal/home.html")
+    """Signed in: the dashboard. Otherwise: the sign-in page."""
+    if request.user.is_authenticated:
+        from portal.dashboard import dashboard
+
+        return dashboard(request)
+    return redirect("login")
+
+
+@login_required
+@require_POST
+def agency_switch(request: HttpRequest) -> HttpResponse:
+    """Work for another of your agencies (the dashboard and defaults follow it)."""
+    try:
+        agency_id = int(request.POST.get("agency", ""))
+    except ValueError:
+        agency_id = 0
+    if not active_membership_set(request, agency_id):
+        messages.error(request, "You are not a member of that agency.")
+    return redirect(request.POST.get("next") or "dashboard")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts PostgreSQL and Redis when they are installed but stopped, and installs the
-# tools the test suite shells out to (Debian's docker-compose, to validate docker-compose.yml).
+# tools the test suite uses: Debian's chromium (browser tests) and docker-compose (to validate
+# docker-compose.yml).
 set -euo pipefail
 
 PG_HOST=127.0.0.1
@@ -30,11 +31,18 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     exit 1
 fi
 
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+apt_install() {
+    $SUDO apt-get install -y -q "$@" >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q "$@" >/dev/null; }
+}
+
+if ! command -v chromium >/dev/null; then
+    echo "Installing Debian's chromium (the browser tests drive it; no browser is downloaded)..."
+    apt_install chromium
+fi
+
 if ! command -v docker-compose >/dev/null; then
     echo "Installing Debian's docker-compose (used to validate docker-compose.yml)..."
-    SUDO=""
-    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-    $SUDO apt-get install -y -q docker-compose >/dev/null || {
-        $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q docker-compose >/dev/null
-    }
+    apt_install docker-compose
 fi

@@ -54,19 +54,29 @@ def test_interactive_docs_load_their_assets_from_concord_not_a_cdn(client):
 
 
 @pytest.mark.django_db
-def test_landing_page_and_api_root_point_to_sign_in_docs_and_admin(client):
+def test_signed_out_visitors_land_on_the_sign_in_page_and_the_api_root_lists_collections(client):
     home = client.get("/")
-    assert home.status_code == 200
-    for link in (b"/api/docs/", b"/admin/", b"/api-auth/login/"):
-        assert link in home.content
+    assert home.status_code == 302
+    assert home["Location"] == "/accounts/login/"
+    login = client.get("/accounts/login/")
+    assert login.status_code == 200
+    assert b'name="password"' in login.content
     root = client.get("/api/v1/", HTTP_ACCEPT="application/json")
     assert root.status_code == 200
     assert root.json()["plans"].endswith("/api/v1/plans/")
 
 
 @pytest.mark.django_db
-def test_landing_page_styles_are_served_by_concord(client):
-    html = client.get("/").content.decode()
-    [stylesheet] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+def test_pages_send_a_content_security_policy_that_allows_only_self(client):
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    html = response.content.decode()
+    [stylesheet] = re.findall(r"<link rel=.stylesheet. href=.([^\"]+).", html)
     assert stylesheet.startswith("/static/")
     assert client.get(stylesheet).status_code == 200
+    for script in re.findall(r'<script[^>]*src="([^"]+)"', html):
+        assert script.startswith("/static/"), script
+        assert client.get(script).status_code == 200
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "no inline scripts"

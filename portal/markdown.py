@@ -1,0 +1,53 @@
+"""Plan sections are Markdown; they are rendered to HTML and sanitized before any page shows them."""
+
+import markdown as markdown_lib
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "dl",
+    "dt",
+    "dd",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown → HTML with only harmless tags; links get rel=noopener noreferrer."""
+    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(cleaned)  # noqa: S308 — sanitized by nh3 just above
