@@ -33,7 +33,10 @@ COMPOSE_ENV = {
 
 
 def _env(**values: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    # The browser tests allow Django's ORM beside Playwright's event loop; a deployment never would.
+    env = {
+        key: value for key, value in os.environ.items() if key not in CONTROLLED and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(values)
     return env
 
