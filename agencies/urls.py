@@ -2,11 +2,28 @@
 
 from django.urls import path
 
-from agencies import views
+from agencies import views, views_webhooks
 
 app_name = "agencies"
 
+agency = "agencies/<int:agency_id>/"
+member = f"{agency}members/<int:membership_id>/"
+webhook = f"{agency}webhooks/<int:webhook_id>/"
+
 urlpatterns = [
-    path("agencies/", views.agency_list, name="list"),
     path("facilities/", views.facility_list, name="facility-list"),
+    path("facilities/<int:facility_id>/", views.facility_detail, name="facility-detail"),
+    path("agencies/", views.agency_list, name="list"),
+    path(agency, views.agency_detail, name="detail"),
+    path(f"{agency}members/invite/", views.member_invite, name="member-invite"),
+    path(f"{agency}members/add/", views.member_add, name="member-add"),
+    path(f"{member}role/", views.member_role, name="member-role"),
+    path(f"{member}remove/", views.member_remove, name="member-remove"),
+    path(f"{agency}webhooks/", views_webhooks.webhooks, name="webhooks"),
+    path(f"{webhook}delete/", views_webhooks.webhook_delete, name="webhook-delete"),
+    path(f"{webhook}enable/", views_webhooks.webhook_enable, name="webhook-enable"),
+    path(f"{webhook}deliveries/", views_webhooks.webhook_deliveries, name="webhook-deliveries"),
+    path(
+        f"{webhook}deliveries/<int:delivery_id>/redeliver/", views_webhooks.webhook_redeliver, name="webhook-redeliver"
+    ),
 ]

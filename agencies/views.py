@@ -1,15 +1,343 @@
-"""Web pages for agencies and facilities (to be built)."""
+"""Web pages for facilities and agencies: the directories, a building's page, members and roles.
 
+The rules are the API's: every signed-in person sees the directories; an agency's members see its
+members list; only its admins (and platform staff) change members or manage webhooks (403 otherwise,
+before any member id is looked up). The webhook pages are in agencies/views_webhooks.py.
+"""
+
+import secrets
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agencies import permissions, selectors, services
+from agencies.forms import (
+    AgencyFilterForm,
+    FacilityFilterForm,
+    InvitationEmailForm,
+    MemberAddForm,
+    MemberInviteForm,
+    MembershipRoleForm,
+)
+from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
+from plans.models import Acknowledgement, PlanKind, Section
+from plans.selectors import facility_current_plans, plans_visible_to
+from portal.api.request_info import client_ip
+from portal.errors import DomainError
+
+PAGE_SIZE = 25
+MEMBERS_PAGE_SIZE = 50
+AGENCY_FACILITIES_SHOWN = 20
+KEY_SECTIONS_SHOWN = 6
+# Words that mark the sections a responder turns to first, most urgent first.
+RESPONDER_WORDS = (
+    "lockdown",
+    "evacuation",
+    "active threat",
+    "reunification",
+    "shelter",
+    "fire",
+    "staging",
+    "command",
+    "accounting",
+    "medical",
+    "triage",
+    "communications",
+    "security",
+)
 
 
-@login_required
-def agency_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "agencies/agency_list.html", {"nav": "agencies"})
+def page_of(request: HttpRequest, queryset: QuerySet, size: int) -> Page:
+    """The requested page of a list (the last one when the number is past the end)."""
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _agency_url(agency: Agency, anchor: str = "") -> str:
+    return reverse("agencies:detail", kwargs={"agency_id": agency.pk}) + (f"#{anchor}" if anchor else "")
+
+
+def _visible_agency(request: HttpRequest, agency_id: int) -> Agency:
+    return get_object_or_404(selectors.agencies_visible_to(user=request.user), pk=agency_id)
+
+
+def managed_agency(request: HttpRequest, agency_id: int) -> Agency:
+    """The agency, if the person may manage it: 404 when unknown, 403 when not its admin."""
+    agency = _visible_agency(request, agency_id)
+    if not permissions.can_manage_agency(request.user, agency.pk):
+        raise PermissionDenied("Only this agency's admins may do this.")
+    return agency
+
+
+# Facilities ------------------------------------------------------------------------------------
 
 
 @login_required
 def facility_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "agencies/facility_list.html", {"nav": "facilities"})
+    """The shared directory of buildings: search by name, filter by kind and owner."""
+    form = FacilityFilterForm(request.GET or None)
+    facilities = selectors.facilities_visible_to(user=request.user).order_by("name", "pk")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            facilities = facilities.filter(name__icontains=data["q"].strip())
+        if data["kind"]:
+            facilities = facilities.filter(kind=data["kind"])
+        if data["owner"]:
+            facilities = facilities.filter(owner_agency_id=data["owner"])
+    context = {
+        "nav": "facilities",
+        "form": form,
+        "page_obj": page_of(request, facilities, PAGE_SIZE),
+        "filtered": bool(form.is_bound and any(form.data.get(name) for name in ("q", "kind", "owner"))),
+    }
+    # htmx swaps only the results; a history restore needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "agencies/_facility_results.html" if partial else "agencies/facility_list.html"
+    return render(request, template, context)
+
+
+def _key_sections(titles: list[str]) -> list[str]:
+    """The titles a responder looks for first, in the plan's order; the opening sections when none match."""
+
+    def urgency(title: str) -> int:
+        lowered = title.lower()
+        return next((rank for rank, word in enumerate(RESPONDER_WORDS) if word in lowered), len(RESPONDER_WORDS))
+
+    ranked = sorted(range(len(titles)), key=lambda index: (urgency(titles[index]), index))
+    chosen = [index for index in ranked if urgency(titles[index]) < len(RESPONDER_WORDS)][:KEY_SECTIONS_SHOWN]
+    if not chosen:
+        return titles[:KEY_SECTIONS_SHOWN]
+    return [titles[index] for index in sorted(chosen)]
+
+
+@login_required
+def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
+    """A building with its assigned officers and the current plan of every agency covering it."""
+    facility = get_object_or_404(selectors.facilities_visible_to(user=request.user), pk=facility_id)
+    assignments = list(selectors.assignments_at_facility(facility=facility).order_by("role", "agency__name"))
+    sections = Section.objects.order_by("position").only("pk", "version_id", "position", "title")
+    plans = list(
+        facility_current_plans(user=request.user, facility=facility)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("current_version__sections", queryset=sections, to_attr="ordered_sections"))
+        .annotate(
+            acknowledged_by_me=Exists(
+                Acknowledgement.objects.filter(version_id=OuterRef("current_version_id"), user=request.user)
+            )
+        )
+        .order_by("owner_agency__name", "title", "pk")
+    )
+    # The building owner's own plans first, its emergency operations plan (the school's crisis plan) at the top.
+    plans.sort(key=lambda plan: (plan.owner_agency_id != facility.owner_agency_id, plan.kind != PlanKind.SCHOOL_EOP))
+    for plan in plans:
+        titles = [section.title for section in plan.current_version.ordered_sections]
+        plan.section_titles = titles
+        plan.key_sections = _key_sections(titles)
+    sros = [a for a in assignments if a.role == AssignmentRole.SCHOOL_RESOURCE_OFFICER]
+    others = [a for a in assignments if a.role != AssignmentRole.SCHOOL_RESOURCE_OFFICER]
+    context = {
+        "nav": "facilities",
+        "facility": facility,
+        "sros": sros,
+        "other_assignments": others,
+        "plans": plans,
+        "today": timezone.localdate(),
+    }
+    return render(request, "agencies/facility_detail.html", context)
+
+
+# Agencies --------------------------------------------------------------------------------------
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    """The directory of agencies, with search and a kind filter."""
+    form = AgencyFilterForm(request.GET or None)
+    agencies = (
+        selectors.agencies_visible_to(user=request.user)
+        .annotate(facility_count=Count("facilities", distinct=True))
+        .order_by("name", "pk")
+    )
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["q"].strip()
+        if text:
+            agencies = agencies.filter(Q(name__icontains=text) | Q(jurisdiction__icontains=text))
+        if form.cleaned_data["kind"]:
+            agencies = agencies.filter(kind=form.cleaned_data["kind"])
+    context = {
+        "nav": "agencies",
+        "form": form,
+        "page_obj": page_of(request, agencies, PAGE_SIZE),
+        "my_agency_ids": set(selectors.agency_roles(user=request.user)),
+        "filtered": bool(form.is_bound and any(form.data.get(name) for name in ("q", "kind"))),
+    }
+    return render(request, "agencies/agency_list.html", context)
+
+
+def _agency_page(
+    request: HttpRequest,
+    agency: Agency,
+    *,
+    invite_form: MemberInviteForm | None = None,
+    add_form: MemberAddForm | None = None,
+) -> HttpResponse:
+    """The agency page, with the bound forms when a management form comes back with errors."""
+    roles = selectors.agency_roles(user=request.user)
+    can_manage = permissions.can_manage_agency(request.user, agency.pk)
+    sees_members = request.user.is_staff or agency.pk in roles
+    facilities = selectors.facilities_visible_to(user=request.user).filter(owner_agency=agency).order_by("name", "pk")
+    context = {
+        "nav": "agencies",
+        "agency": agency,
+        "my_role": Role(roles[agency.pk]).label.lower() if agency.pk in roles else None,
+        "can_manage": can_manage,
+        "sees_members": sees_members,
+        "facilities": list(facilities[:AGENCY_FACILITIES_SHOWN]),
+        "facility_count": facilities.count(),
+        "plan_count": plans_visible_to(user=request.user).filter(owner_agency=agency).count(),
+        "role_choices": Role.choices,
+    }
+    if sees_members:
+        assignments = PersonnelAssignment.objects.filter(agency=agency).select_related("facility").order_by("facility")
+        memberships = (
+            selectors.memberships_of_agency(agency=agency)
+            .prefetch_related(Prefetch("user__assignments", queryset=assignments, to_attr="agency_assignments"))
+            .order_by("user__username", "pk")
+        )
+        context["members_page"] = page_of(request, memberships, MEMBERS_PAGE_SIZE)
+    if can_manage:
+        context["invite_form"] = invite_form or MemberInviteForm()
+        context["add_form"] = add_form or MemberAddForm()
+    return render(request, "agencies/agency_detail.html", context)
+
+
+@login_required
+def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """An agency's card and buildings; its members for members; member management for its admins."""
+    return _agency_page(request, _visible_agency(request, agency_id))
+
+
+def _send_invitation(request: HttpRequest, *, user, agency: Agency, role: str) -> None:
+    """E-mail the new account Django's password-reset link, worded as an invitation."""
+    site = urlsplit(settings.SITE_URL)
+    invitation = InvitationEmailForm(user=user)
+    if not invitation.is_valid():  # the address was validated by the invite form; this only fills cleaned_data
+        return
+    invitation.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name="agencies/email/invitation_subject.txt",
+        email_template_name="agencies/email/invitation.txt",
+        extra_email_context={
+            "agency": agency,
+            "inviter": request.user,
+            "role": Role(role).label,
+            "site_url": settings.SITE_URL,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """Create an account for a new person, add them to the agency and e-mail them an invitation."""
+    agency = managed_agency(request, agency_id)
+    form = MemberInviteForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                # Nobody knows this password: the invitation link is how the person sets their own.
+                user = services.user_create(
+                    username=data["username"], email=data["email"], password=secrets.token_urlsafe(32)
+                )
+                services.membership_add(
+                    agency=agency, user=user, role=data["role"], actor=request.user, ip_address=client_ip(request)
+                )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            _send_invitation(request, user=user, agency=agency, role=data["role"])
+            messages.success(
+                request,
+                f"{user.get_username()} was added as {Role(data['role']).label.lower()} and an invitation "
+                f"was sent to {user.email}; they choose their password from the link in it.",
+            )
+            return redirect(_agency_url(agency, "members"))
+    return _agency_page(request, agency, invite_form=form)
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """Add a person who already has an account."""
+    agency = managed_agency(request, agency_id)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        user = form.cleaned_data["username"]
+        try:
+            services.membership_add(
+                agency=agency,
+                user=user,
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                ip_address=client_ip(request),
+            )
+        except DomainError as exc:
+            form.add_error("username", exc.message)
+        else:
+            messages.success(request, f"{user.get_username()} is now a member of {agency}.")
+            return redirect(_agency_url(agency, "members"))
+    return _agency_page(request, agency, add_form=form)
+
+
+def _managed_membership(request: HttpRequest, agency_id: int, membership_id: int) -> Membership:
+    agency = managed_agency(request, agency_id)
+    return get_object_or_404(Membership.objects.select_related("user", "agency"), pk=membership_id, agency=agency)
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
+    """Change a member's role (refused, with a message, when it would leave the agency without an admin)."""
+    membership = _managed_membership(request, agency_id, membership_id)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles listed.")
+    else:
+        try:
+            services.membership_change_role(
+                membership=membership, role=form.cleaned_data["role"], actor=request.user, ip_address=client_ip(request)
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            label = Role(form.cleaned_data["role"]).label.lower()
+            messages.success(request, f"{membership.user.get_username()} is now {label}.")
+    return redirect(_agency_url(membership.agency, "members"))
+
+
+@login_required
+def member_remove(request: HttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
+    """Ask for confirmation (GET), then remove the member (POST); the last admin stays."""
+    membership = _managed_membership(request, agency_id, membership_id)
+    if request.method != "POST":
+        return render(request, "agencies/member_remove.html", {"nav": "agencies", "membership": membership})
+    try:
+        services.membership_remove(membership=membership, actor=request.user, ip_address=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{membership.user.get_username()} was removed from {membership.agency}.")
+    return redirect(_agency_url(membership.agency, "members"))

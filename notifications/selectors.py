@@ -1,13 +1,15 @@
 """Reads for the alerting pipeline; every function takes the asking user."""
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from dataclasses import dataclass
 
-from agencies.models import Membership, Role
-from notifications.models import EventType, Notification, NotificationPreference
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from agencies.models import Agency, Membership, Role
+from notifications.models import EmailChoice, EventType, Notification, NotificationPreference, WebhookEndpoint
 from notifications.preferences import ROLE_PRIORITY, default_preference
-from plans.models import Classification, Plan
-from plans.permissions import plan_ids_granted_to
+from plans.models import Classification, Plan, PlanGroupObjectPermission, PlanShare
+from plans.permissions import VIEW, plan_ids_granted_to
 
 
 def notifications_of(*, user: AbstractBaseUser, unread_only: bool = False) -> QuerySet[Notification]:
@@ -29,10 +31,26 @@ def unread_count(*, user: AbstractBaseUser) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def default_role_of(*, user: AbstractBaseUser) -> str:
+    """The role whose defaults apply to the user: their strongest one, member when they have none."""
+    roles = list(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return min(roles, key=ROLE_PRIORITY.__getitem__) if roles else Role.MEMBER
+
+
+def preference_defaults_of(*, user: AbstractBaseUser) -> dict[str, object]:
+    """The role the defaults come from and, per event type, its default (in_app, email)."""
+    role = default_role_of(user=user)
+    return {
+        "role": role,
+        "defaults": {
+            event_type: default_preference(event_type=event_type, role=role) for event_type in EventType.values
+        },
+    }
+
+
 def preferences_of(*, user: AbstractBaseUser) -> list[dict[str, object]]:
     """The user's effective setting for every event type: their choice, else their role's default."""
-    roles = list(Membership.objects.filter(user=user).values_list("role", flat=True))
-    role = min(roles, key=ROLE_PRIORITY.__getitem__) if roles else Role.MEMBER
+    role = default_role_of(user=user)
     chosen = {row.event_type: (row.in_app, row.email) for row in NotificationPreference.objects.filter(user=user)}
     result = []
     for event_type in EventType.values:
@@ -41,3 +59,78 @@ def preferences_of(*, user: AbstractBaseUser) -> list[dict[str, object]]:
             {"event_type": event_type, "in_app": in_app, "email": email, "is_default": event_type not in chosen}
         )
     return result
+
+
+@dataclass(frozen=True)
+class AgencyAlertAudience:
+    """One agency that would hear about a plan's change: how many of its members, how many by e-mail."""
+
+    agency: Agency
+    is_owner: bool
+    share_level: str | None
+    members: int
+    emailed: int
+    webhooks: int
+
+
+@dataclass(frozen=True)
+class AlertAudience:
+    """Who a publish or withdraw would alert, per agency and in total (distinct people)."""
+
+    agencies: list[AgencyAlertAudience]
+    people: int
+    emailed: int
+    email_roles: list[str]
+
+
+def plan_alert_audience(*, user: AbstractBaseUser, plan: Plan, event_type: str) -> AlertAudience:
+    """Preview of notifications.recipients.audience_for for a publish or withdraw by `user`, now.
+
+    Every agency holding view_plan, its active members except `user`, and how many of them get an
+    e-mail (their own choice for this event type, else their role's default). Five queries, any size.
+    """
+    viewer_agencies = PlanGroupObjectPermission.objects.filter(content_object=plan, permission__codename=VIEW).values(
+        "group__agency__id"
+    )
+    share_level = PlanShare.objects.filter(plan=plan, agency=OuterRef("pk")).values("level")[:1]
+    agencies = list(
+        Agency.objects.filter(pk__in=viewer_agencies).annotate(share_level=Subquery(share_level)).order_by("name")
+    )
+    email_roles = [
+        role for role in Role.values if default_preference(event_type=event_type, role=role)[1] != EmailChoice.OFF
+    ]
+    choice = NotificationPreference.objects.filter(user_id=OuterRef("user_id"), event_type=event_type)
+    members = (
+        Membership.objects.filter(agency_id__in=viewer_agencies, user__is_active=True)
+        .exclude(user_id=user.pk)
+        .annotate(has_choice=Exists(choice), chose_email=Exists(choice.exclude(email=EmailChoice.OFF)))
+    )
+    emailed = Q(chose_email=True) | Q(has_choice=False, role__in=email_roles)
+    per_agency = {
+        row["agency_id"]: row
+        for row in members.values("agency_id")
+        .annotate(members=Count("id"), emailed=Count("id", filter=emailed))
+        .order_by()
+    }
+    totals = members.aggregate(
+        people=Count("user_id", distinct=True), emailed=Count("user_id", distinct=True, filter=emailed)
+    )
+    webhooks: dict[int, int] = {}
+    for agency_id, events in WebhookEndpoint.objects.filter(agency_id__in=viewer_agencies, is_active=True).values_list(
+        "agency_id", "events"
+    ):
+        if event_type in (events or []):
+            webhooks[agency_id] = webhooks.get(agency_id, 0) + 1
+    rows = [
+        AgencyAlertAudience(
+            agency=agency,
+            is_owner=agency.pk == plan.owner_agency_id,
+            share_level=agency.share_level,  # type: ignore[attr-defined]
+            members=per_agency.get(agency.pk, {}).get("members", 0),
+            emailed=per_agency.get(agency.pk, {}).get("emailed", 0),
+            webhooks=webhooks.get(agency.pk, 0),
+        )
+        for agency in agencies
+    ]
+    rows.sort(key=lambda row: not row.is_owner)  # the owner first, then partners by name
+    return AlertAudience(agencies=rows, people=totals["people"], emailed=totals["emailed"], email_roles=email_roles)

@@ -1,16 +1,154 @@
-"""Web pages for alerts (to be built)."""
+"""Web pages for alerts: the list, marking read, the header badge, the dashboard's latest alerts, preferences.
 
+The REST API lives in notifications/api/; these pages enforce the same rules (your own alerts only:
+anyone else's answers 404).
+"""
+
+import zlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agencies.models import Role
+from notifications import selectors, services
+from notifications.forms import PreferencesForm
+from notifications.models import Notification
+
+PAGE_SIZE = 25
+LATEST_COUNT = 5
+
+
+def _signed_in_fragment(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For polled fragments: a signed-out (or timed-out) page goes to the sign-in form instead of
+    swapping the sign-in page into the header."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if getattr(request, "htmx", False):
+            page = request.htmx.current_url_abs_path or "/"  # type: ignore[attr-defined]
+            return HttpResponse(headers={"HX-Redirect": f"{settings.LOGIN_URL}?next={quote(page)}"})
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go back to after a POST: the page it came from, if it is on this site."""
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def latest_alerts_context(*, user: AbstractBaseUser) -> dict[str, Any]:
+    """The person's newest alerts for the dashboard, and a short key that changes when they change."""
+    alerts = list(selectors.notifications_of(user=user)[:LATEST_COUNT])
+    state = ",".join(f"{n.pk}:{int(n.read_at is not None)}:{int(n.plan_visible)}" for n in alerts)
+    return {
+        "latest_alerts": alerts,
+        "latest_alerts_key": format(zlib.crc32(state.encode()), "x"),
+        "alert_poll_seconds": settings.ALERT_POLL_SECONDS,
+    }
 
 
 @login_required
+@require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "notifications/alert_list.html", {"nav": "alerts"})
+    """Your alerts, newest first, all or only unread ones, a page at a time."""
+    show = "unread" if request.GET.get("show") == "unread" else "all"
+    alerts = selectors.notifications_of(user=request.user, unread_only=show == "unread")
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/alert_list.html",
+        {"nav": "alerts", "page_obj": page, "alerts": page.object_list, "show": show},
+    )
 
 
 @login_required
+@require_POST
+def alert_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one of your alerts read; from the alerts page (htmx) only its row is swapped."""
+    notification: Notification = get_object_or_404(selectors.notifications_of(user=request.user), pk=notification_id)
+    services.notification_mark_read(notification=notification)
+    back = _next_url(request, default=reverse("notifications:list"))
+    if getattr(request, "htmx", False):
+        return render(
+            request,
+            "notifications/_alert_row_read.html",
+            {"alert": notification, "next_url": back, "unread_alerts": selectors.unread_count(user=request.user)},
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def alert_read_all(request: HttpRequest) -> HttpResponse:
+    """Mark every one of your unread alerts read."""
+    changed = services.notifications_mark_all_read(user=request.user)
+    if changed:
+        messages.success(request, f"Marked {changed} alert{'s' if changed != 1 else ''} read.")
+    else:
+        messages.info(request, "You had no unread alerts.")
+    return redirect(_next_url(request, default=reverse("notifications:list")))
+
+
+@_signed_in_fragment
+@require_GET
 def alert_badge(request: HttpRequest) -> HttpResponse:
-    """The unread count in the header, refreshed by htmx polling."""
-    return render(request, "notifications/_badge.html")
+    """The unread count in the header, polled by htmx; 204 (nothing to swap) while it is unchanged."""
+    count = selectors.unread_count(user=request.user)
+    if request.GET.get("n") == str(count):
+        return HttpResponse(status=204)
+    context = {"unread_alerts": count, "alert_poll_seconds": settings.ALERT_POLL_SECONDS}
+    return HttpResponse(render_to_string("notifications/_badge.html", context))
+
+
+@_signed_in_fragment
+@require_GET
+def alert_latest(request: HttpRequest) -> HttpResponse:
+    """The dashboard's latest alerts, polled by htmx; 204 (nothing to swap) while they are unchanged."""
+    context = latest_alerts_context(user=request.user)
+    if request.GET.get("v") == context["latest_alerts_key"]:
+        return HttpResponse(status=204)
+    return HttpResponse(render_to_string("notifications/_latest_alerts.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_preferences(request: HttpRequest) -> HttpResponse:
+    """Per event type: in-app alerts on or off, and e-mail off, immediately or as a daily digest."""
+    current = selectors.preferences_of(user=request.user)
+    defaults = selectors.preference_defaults_of(user=request.user)
+    form = PreferencesForm(request.POST or None, current=current, defaults=defaults["defaults"])
+    if request.method == "POST" and form.is_valid():
+        changes = form.changed_choices()
+        if changes:
+            services.preferences_update(user=request.user, choices=changes)
+            messages.success(request, "Your alert preferences are saved.")
+        else:
+            messages.info(request, "Nothing changed: your preferences are as they were.")
+        return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"nav": "alerts", "form": form, "rows": form.rows(), "default_role": Role(defaults["role"]).label},
+    )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies.models import Agency, Facility, Membership
@@ -30,10 +30,15 @@ def plans_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Plan
     """Public plans plus those an agency of the user holds `view_plan` on, in one subquery."""
     if not user.is_authenticated:
         return Plan.objects.none()
+    # One id subquery, grants UNION public ids: PostgreSQL starts from the user's grants and fetches plans
+    # by primary key (`public OR id IN (…)` made it scan every plan). The search columns are large and
+    # never shown, so they are not fetched (docs/benchmarks.md).
+    public = Plan.objects.filter(classification=Classification.PUBLIC).order_by().values("id")
     return (
-        Plan.objects.filter(Q(classification=Classification.PUBLIC) | Q(id__in=plan_ids_granted_to(user=user)))
+        Plan.objects.filter(id__in=plan_ids_granted_to(user=user).order_by().union(public))
         .select_related("owner_agency", "current_version")
         .prefetch_related("facilities")
+        .defer("search_document", "search_vector")
     )
 
 
@@ -136,3 +141,63 @@ def acknowledgement_status(*, plan: Plan) -> dict[str, list[dict]]:
             for m in people
         ],
     }
+
+
+# --- Reads for the web pages that show plans (plans/views.py) ---
+
+
+def plans_listed(
+    *,
+    user: AbstractBaseUser,
+    text: str = "",
+    owner_agency_id: int | None = None,
+    facility_id: int | None = None,
+    kind: str = "",
+    review_due: bool = False,
+) -> QuerySet[Plan]:
+    """The plan list: visible plans filtered, each marked whether the user acknowledged its current version."""
+    plans = plans_visible_to(user=user)
+    if owner_agency_id is not None:
+        plans = plans.filter(owner_agency_id=owner_agency_id)
+    if facility_id is not None:
+        plans = plans.filter(facilities=facility_id)
+    if kind:
+        plans = plans.filter(kind=kind)
+    if review_due:
+        plans = plans_review_due(plans=plans)
+    plans = plans_search(plans=plans, text=text)
+    mine = Acknowledgement.objects.filter(user=user, version_id=OuterRef("current_version_id"))
+    return plans.annotate(acknowledged_by_me=Exists(mine)).order_by("title", "id")
+
+
+def plan_list_choices(*, user: AbstractBaseUser) -> tuple[QuerySet[Agency], QuerySet[Facility]]:
+    """Owner agencies and buildings that occur among the plans the user may see (for the list's filters)."""
+    visible = plans_visible_to(user=user).values("pk")
+    owners = Agency.objects.filter(plans__in=visible).distinct().order_by("name")
+    facilities = Facility.objects.filter(plans__in=visible).distinct().order_by("name")
+    return owners, facilities
+
+
+def acknowledgement_latest_of_user(*, user: AbstractBaseUser, access: PlanAccess) -> Acknowledgement | None:
+    """The user's acknowledgement of the newest visible version they acknowledged (with that version)."""
+    visible = plan_versions_visible(access=access).values("pk")
+    return (
+        Acknowledgement.objects.filter(user=user, version__in=visible)
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
+    )
+
+
+def agency_acknowledgements_of_user(*, user: AbstractBaseUser, version: PlanVersion) -> list[AgencyAcknowledgement]:
+    """Acknowledgements of a version by the agencies the user belongs to."""
+    return list(
+        AgencyAcknowledgement.objects.filter(version=version, agency__memberships__user=user)
+        .select_related("agency", "acknowledged_by")
+        .order_by("agency__name")
+    )
+
+
+def share_candidates(*, plan: Plan) -> QuerySet[Agency]:
+    """Agencies a plan could still be shared with: neither its owner nor already a partner."""
+    return Agency.objects.exclude(pk=plan.owner_agency_id).exclude(plan_shares__plan=plan).order_by("name")

@@ -1,10 +1,72 @@
-"""The dashboard (to be built): the active agency's plans, partner plans, reviews due, latest alerts."""
+"""The dashboard: the active agency's plans, partner plans shared with it, reviews due, latest alerts."""
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from agencies.models import Role
+from notifications.views import latest_alerts_context
+from plans.models import Plan
+from plans.permissions import DRAFT_READER_ROLES, EDITOR_ROLES
+from portal.agency_context import active_membership
+from portal.dashboard_selectors import (
+    DASHBOARD_ROWS,
+    dashboard_own_plans,
+    dashboard_partner_plans,
+    dashboard_review_due,
+)
+
+
+def _ack_marks(plan: Plan) -> list[str]:
+    """What the person and their agency still have to acknowledge of a partner plan's current version."""
+    if plan.current_version is None:
+        return []
+    current = plan.current_version.number
+    marks = []
+    for acknowledged, whom in ((plan.my_ack_number, "you"), (plan.agency_ack_number, "your agency")):  # type: ignore[attr-defined]
+        if acknowledged is None:
+            marks.append(f"New — not yet acknowledged by {whom}")
+        elif acknowledged < current:
+            marks.append(f"Updated — not yet acknowledged by {whom}")
+    return marks
+
+
+def _first_rows(plans: Any) -> tuple[list[Plan], bool]:
+    """At most DASHBOARD_ROWS plans, and whether there are more (one query, no COUNT)."""
+    rows = list(plans[: DASHBOARD_ROWS + 1])
+    return rows[:DASHBOARD_ROWS], len(rows) > DASHBOARD_ROWS
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dashboard.html", {"nav": "dashboard"})
+    """The start page of a signed-in person, for the agency they are working for now."""
+    membership = active_membership(request)
+    context: dict[str, Any] = {"nav": "dashboard", "membership": membership, "rows_limit": DASHBOARD_ROWS}
+    context.update(latest_alerts_context(user=request.user))
+    if membership is not None:
+        agency = membership.agency
+        own, own_more = _first_rows(dashboard_own_plans(user=request.user, agency=agency))
+        partner, partner_more = _first_rows(dashboard_partner_plans(user=request.user, agency=agency))
+        due, due_more = _first_rows(dashboard_review_due(user=request.user, agency=agency))
+        for plan in partner:
+            plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]
+        today = timezone.localdate()
+        for plan in due:
+            plan.review_in_days = (plan.next_review_due - today).days  # type: ignore[attr-defined, operator]
+        context.update(
+            agency=agency,
+            role_label=Role(membership.role).label,
+            can_create=membership.role in EDITOR_ROLES,
+            can_see_drafts=membership.role in DRAFT_READER_ROLES,
+            own_plans=own,
+            own_more=own_more,
+            partner_plans=partner,
+            partner_more=partner_more,
+            partner_to_acknowledge=sum(1 for plan in partner if plan.ack_marks),  # type: ignore[attr-defined]
+            due_plans=due,
+            due_more=due_more,
+        )
+    return render(request, "portal/dashboard.html", context)

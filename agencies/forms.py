@@ -1,0 +1,142 @@
+"""Forms of the agency and facility pages: directory filters, members and roles, webhooks."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef
+
+from agencies.models import Agency, AgencyKind, Facility, FacilityKind, Role
+from notifications.models import EventType
+
+User = get_user_model()
+
+ROLE_HELP = (
+    "Admin: members, sharing, publishing. Planner: writes drafts. "
+    "Liaison: reviews, comments and acknowledges for the agency. Member: reads and acknowledges personally."
+)
+
+
+class LabelledForm(forms.Form):
+    """Labels without Django's trailing colon."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class FacilityFilterForm(LabelledForm):
+    """Search and filters of the facility directory (all optional, read from the query string)."""
+
+    q = forms.CharField(
+        label="Name",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. Lincoln", "autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *FacilityKind.choices])
+    owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only agencies that own buildings, read as (id, name) pairs in one query.
+        owners = (
+            Agency.objects.filter(Exists(Facility.objects.filter(owner_agency=OuterRef("pk"))))
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        self.fields["owner"].choices = [("", "Any owner"), *owners]
+
+
+class AgencyFilterForm(LabelledForm):
+    """Search and filter of the agency directory."""
+
+    q = forms.CharField(
+        label="Name or jurisdiction",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *AgencyKind.choices])
+
+
+class MemberInviteForm(LabelledForm):
+    """Create an account for a new person and e-mail them a link to choose their password."""
+
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        validators=[User.username_validator],
+        help_text="What they will sign in with: letters, digits and @ . + - _ only.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="E-mail",
+        max_length=254,
+        help_text="The invitation goes here: a link to choose a password (valid for a few days, usable once).",
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER, help_text=ROLE_HELP)
+
+    prefix = "invite"
+
+
+class MemberAddForm(LabelledForm):
+    """Add a person who already has a Concord account (for example a member of another agency)."""
+
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="Their existing Concord username.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
+
+    prefix = "add"
+
+    def clean_username(self) -> AbstractBaseUser:
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username__iexact=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                f"No active account is called '{username}'. Check the spelling, or invite them by e-mail instead."
+            )
+        return user
+
+
+class MembershipRoleForm(LabelledForm):
+    """A member's new role."""
+
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class WebhookCreateForm(LabelledForm):
+    """Register a receiver for signed change events."""
+
+    url = forms.URLField(
+        label="Receiver URL",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where Concord POSTs each event, e.g. https://cad.example.org/concord-hook. "
+        "Use https; addresses inside private networks are refused unless this installation allows them.",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    events = forms.MultipleChoiceField(
+        label="Events to send",
+        choices=EventType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose at least one.",
+    )
+
+
+class InvitationEmailForm(PasswordResetForm):
+    """Django's password-reset e-mail, worded as an invitation and sent to exactly one new account."""
+
+    def __init__(self, *, user: AbstractBaseUser) -> None:
+        super().__init__(data={"email": user.email})
+        self.invited = user
+
+    def get_users(self, email: str) -> list[AbstractBaseUser]:
+        # Only the account just created, never other accounts that share the address.
+        return [self.invited] if self.invited.email.lower() == email.lower() else []

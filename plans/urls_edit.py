@@ -1,0 +1,20 @@
+"""Web pages that change plans: create, edit metadata, drafts, sections, attachments, publish, withdraw."""
+
+from django.urls import path
+
+from plans import views_edit
+
+urlpatterns = [
+    path("plans/new/", views_edit.plan_create, name="create"),
+    path("plans/<int:plan_id>/edit/", views_edit.plan_edit, name="edit"),
+    path("plans/<int:plan_id>/drafts/new/", views_edit.draft_create, name="draft-new"),
+    path("plans/<int:plan_id>/versions/<int:number>/edit/", views_edit.draft_edit, name="draft-edit"),
+    path("plans/<int:plan_id>/versions/<int:number>/preview/", views_edit.draft_preview, name="draft-preview"),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/attachments/upload/",
+        views_edit.attachment_upload,
+        name="attachment-upload",
+    ),
+    path("plans/<int:plan_id>/versions/<int:number>/publish/", views_edit.version_publish, name="publish"),
+    path("plans/<int:plan_id>/versions/<int:number>/withdraw/", views_edit.version_withdraw, name="withdraw"),
+]

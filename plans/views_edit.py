@@ -1,0 +1,505 @@
+"""Web pages that change plans: create, edit metadata, drafts and their sections, attachments, publish, withdraw.
+
+The rules are the API's (plans/api/views.py): a plan or version the user may not see is 404, a visible one
+with a forbidden action is 403 and nothing changes, and a version that left draft is never edited (409).
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencies.models import Agency, AgencyKind, Role
+from notifications.models import EventType
+from notifications.selectors import plan_alert_audience
+from plans import selectors, services
+from plans.api.serializers import MAX_SECTIONS
+from plans.forms import (
+    BLANK_SECTION,
+    START_TEMPLATE,
+    AttachmentForm,
+    DraftForm,
+    PlanCreateForm,
+    PlanEditForm,
+    SectionFormSet,
+    facility_choices,
+    new_section,
+)
+from plans.models import Plan, PlanKind, PlanVersion, VersionState
+from plans.permissions import EDITOR_ROLES, PlanAccess, plan_access
+from plans.templates_eop import default_sections
+from portal.agency_context import active_membership, memberships_for
+from portal.api.request_info import client_ip
+from portal.errors import ConflictError, InvalidInputError, PayloadTooLargeError
+
+SECTIONS_PREFIX = "sections"
+EDITOR_ACTIONS = ("save", "add", "remove", "up", "down")
+
+
+def _plan_and_access(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
+    """The plan among those the user may see (else 404) and what they may do with it."""
+    plan = get_object_or_404(selectors.plans_visible_to(user=request.user), pk=plan_id)
+    return plan, plan_access(user=request.user, plan=plan)
+
+
+def _version(access: PlanAccess, number: int) -> PlanVersion:
+    """A version among those the user may see: drafts only for the owner's admins, planners and liaisons."""
+    return get_object_or_404(selectors.plan_versions_visible(access=access), number=number)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _editor_url(plan: Plan, version: PlanVersion, anchor: str = "") -> str:
+    url = reverse("plans:draft-edit", kwargs={"plan_id": plan.pk, "number": version.number})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _stamp(version: PlanVersion) -> str:
+    return version.updated_at.isoformat()
+
+
+def _record_read(request: HttpRequest, plan: Plan, version: PlanVersion) -> None:
+    """Reading a law-enforcement-sensitive draft is audited exactly like reading it through the API."""
+    services.plan_sensitive_read_record(
+        plan=plan, actor=request.user, ip_address=client_ip(request), what="version", obj=version
+    )
+
+
+def _conflict(
+    request: HttpRequest, plan: Plan, access: PlanAccess, version: PlanVersion | None, message: str
+) -> HttpResponse:
+    """The 409 page: the version is not in a state that allows this; say what to do instead."""
+    context = {"nav": "plans", "plan": plan, "access": access, "version": version, "message": message}
+    return render(request, "plans/edit/conflict.html", context, status=409)
+
+
+# Creating a plan and editing its metadata
+
+
+def _editable_agency_ids(request: HttpRequest) -> list[int]:
+    return [m.agency_id for m in memberships_for(request) if m.role in EDITOR_ROLES]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """A new plan owned by one of the person's agencies, and its first draft (standard sections or blank)."""
+    agency_ids = _editable_agency_ids(request)
+    _require(bool(agency_ids), "Only admins and planners of an agency may create plans.")
+    owner_agencies = Agency.objects.filter(pk__in=agency_ids).order_by("name")
+    facilities = facility_choices(user=request.user, agency_ids=agency_ids)
+    if request.method == "POST":
+        form = PlanCreateForm(request.POST, owner_agencies=owner_agencies, facilities=facilities)
+        if form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():  # the plan and its first draft, or neither
+                plan = services.plan_create(
+                    actor=request.user,
+                    title=data["title"],
+                    kind=data["kind"],
+                    owner_agency=data["owner_agency"],
+                    facilities=list(data["facilities"]),
+                    classification=data["classification"],
+                    review_interval_days=data["review_interval_days"],
+                    hazards=data["hazards"],
+                )
+                sections = (
+                    default_sections(plan_kind=plan.kind) if data["start"] == START_TEMPLATE else [dict(BLANK_SECTION)]
+                )
+                version = services.plan_version_create_draft(plan=plan, actor=request.user, sections=sections)
+            messages.success(
+                request,
+                f"“{plan.title}” created with draft version {version.number}. Write its sections, then publish it.",
+            )
+            return redirect(_editor_url(plan, version))
+    else:
+        active = active_membership(request)
+        owner_id = active.agency_id if active is not None and active.agency_id in agency_ids else agency_ids[0]
+        owner_kind = next(m.agency.kind for m in memberships_for(request) if m.agency_id == owner_id)
+        kind = PlanKind.SCHOOL_EOP if owner_kind == AgencyKind.SCHOOL_DISTRICT else PlanKind.AGENCY_RESPONSE
+        form = PlanCreateForm(
+            owner_agencies=owner_agencies, facilities=facilities, initial={"owner_agency": owner_id, "kind": kind}
+        )
+    return render(request, "plans/edit/plan_form.html", {"nav": "plans", "form": form, "plan": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Title, kind, buildings, classification, review interval and hazards of a plan (owner admins, planners)."""
+    plan, access = _plan_and_access(request, plan_id)
+    _require(access.can_edit, "Only admins and planners of the owner agency may change this plan.")
+    facilities = facility_choices(user=request.user, agency_ids=_editable_agency_ids(request), plan=plan)
+    initial = PlanEditForm.initial_for(plan)
+    if request.method == "POST":
+        form = PlanEditForm(request.POST, initial=initial, facilities=facilities)
+        if form.is_valid():
+            changes = form.changes()
+            if not changes:
+                messages.info(request, "Nothing was changed.")
+            else:
+                try:
+                    services.plan_update(plan=plan, actor=request.user, data=changes)
+                except (ConflictError, InvalidInputError) as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, "The plan's details were saved.")
+            if not form.errors:
+                return redirect("plans:detail", plan_id=plan.pk)
+    else:
+        form = PlanEditForm(initial=initial, facilities=facilities)
+    return render(request, "plans/edit/plan_form.html", {"nav": "plans", "form": form, "plan": plan})
+
+
+# Drafts
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Start a draft from the current version (its sections copied); an up-to-date open draft is reused."""
+    plan, access = _plan_and_access(request, plan_id)
+    _require(access.can_edit, "Only admins and planners of the owner agency may start drafts.")
+    latest = selectors.latest_released_number(plan=plan)
+    open_draft = (
+        selectors.plan_versions_visible(access=access)
+        .filter(state=VersionState.DRAFT, based_on_number=latest)
+        .order_by("-number")
+        .first()
+    )
+    if request.method == "GET":
+        context = {"nav": "plans", "plan": plan, "access": access, "open_draft": open_draft}
+        return render(request, "plans/edit/draft_new.html", context)
+    if open_draft is not None:
+        messages.info(request, f"Draft version {open_draft.number} is already open; continue it here.")
+        return redirect(_editor_url(plan, open_draft))
+    version = services.plan_version_create_draft(plan=plan, actor=request.user)
+    source = f"a copy of version {plan.current_version.number}" if plan.current_version else "the standard sections"
+    messages.success(request, f"Draft version {version.number} started from {source}.")
+    return redirect(_editor_url(plan, version))
+
+
+def _render_editor(
+    request: HttpRequest,
+    plan: Plan,
+    access: PlanAccess,
+    version: PlanVersion,
+    *,
+    formset: Any = None,
+    form: DraftForm | None = None,
+    upload_form: AttachmentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The draft editor; unbound parts are filled from what is saved."""
+    if formset is None or form is None:
+        sections = selectors.version_sections(version=version)
+        formset = SectionFormSet(
+            prefix=SECTIONS_PREFIX, initial=[{"key": s.key, "title": s.title, "body": s.body} for s in sections]
+        )
+        form = DraftForm(
+            initial={"change_summary": version.change_summary, "loaded": _stamp(version)},
+            section_titles=[s.title for s in sections],
+        )
+    latest = selectors.latest_released_number(plan=plan)
+    # Saved sections are anchored by key (redirects jump to them); a re-shown form may repeat keys, so by row.
+    anchors = (
+        [f"row-{i}" for i in range(1, len(formset.forms) + 1)]
+        if formset.is_bound
+        else [f"section-{f.initial['key']}" for f in formset.forms]
+    )
+    context = {
+        "nav": "plans",
+        "plan": plan,
+        "access": access,
+        "version": version,
+        "formset": formset,
+        "section_rows": list(zip(formset.forms, anchors, strict=True)),
+        "form": form,
+        "upload_form": upload_form or AttachmentForm(),
+        "attachments": selectors.attachments_of_version(version=version),
+        "latest_number": latest,
+        "stale": version.based_on_number != latest,
+    }
+    return render(request, "plans/edit/draft_edit.html", context, status=status)
+
+
+def _parse_action(raw: str) -> tuple[str, int | None]:
+    """“save”, “add”, or “remove-3” / “up-3” / “down-3” (the index of the section in the submitted form)."""
+    name, _, index = raw.partition("-")
+    if name not in EDITOR_ACTIONS:
+        return "", None
+    if name in ("remove", "up", "down"):
+        return (name, int(index)) if index.isdigit() else ("", None)
+    return name, None
+
+
+def _draft_save(request: HttpRequest, plan: Plan, access: PlanAccess, version: PlanVersion) -> HttpResponse:
+    """Validate the whole editor, apply the button pressed (add, remove, move, save) and save the draft."""
+    formset = SectionFormSet(request.POST, prefix=SECTIONS_PREFIX)
+    titles = [" ".join((f["title"].value() or "").split()) or f"Section {i}" for i, f in enumerate(formset.forms, 1)]
+    form = DraftForm(request.POST, section_titles=titles)
+
+    def again(status: int = 200) -> HttpResponse:
+        return _render_editor(request, plan, access, version, formset=formset, form=form, status=status)
+
+    action, index = _parse_action(request.POST.get("action", "save"))
+    formset_valid = formset.is_valid()
+    if not (form.is_valid() and formset_valid):
+        form.add_error(None, "Nothing was saved: correct the fields marked below, then save again.")
+        return again()
+    loaded = form.cleaned_data["loaded"]
+    if loaded and loaded != _stamp(version):
+        form.add_error(
+            None,
+            "Someone saved this draft after you opened it, so nothing was saved (to keep their changes). "
+            "Copy what you wrote, reload the editor, and apply it again.",
+        )
+        return again(409)
+    sections = formset.sections()
+    count = len(sections)
+    if action == "save" and form.cleaned_data["new_title"]:
+        action = "add"  # Enter pressed in the new section's title field
+    if action in ("remove", "up", "down") and (index is None or index >= count):
+        form.add_error(None, "That section is no longer in the draft; reload the editor.")
+        return again()
+    at = index or 0
+    focus = ""
+    done = "Draft saved."
+    if action == "add":
+        title = form.cleaned_data["new_title"]
+        if not title:
+            form.add_error("new_title", "Give the new section a title, then press “Add section”.")
+            return again()
+        if count >= MAX_SECTIONS:
+            form.add_error("new_title", f"A version may have at most {MAX_SECTIONS} sections.")
+            return again()
+        section = new_section(title=title, taken={s["key"] for s in sections})
+        position = form.cleaned_data["new_position"]
+        sections.insert(count if position is None else min(position, count), section)
+        focus, done = f"section-{section['key']}", f"Added the section “{title}” and saved the draft."
+    elif action == "remove":
+        if count == 1:
+            form.add_error(None, "A draft needs at least one section: add another one before removing this one.")
+            return again()
+        removed = sections.pop(at)
+        focus, done = "sections", f"Removed the section “{removed['title']}” and saved the draft."
+    elif action in ("up", "down"):
+        other = at - 1 if action == "up" else at + 1
+        focus = f"section-{sections[at]['key']}"
+        if 0 <= other < count:  # the first cannot go up nor the last down: then it is just a save
+            sections[at], sections[other] = sections[other], sections[at]
+            done = f"Moved “{sections[other]['title']}” {action} and saved the draft."
+    elif action != "save":
+        form.add_error(None, "That button is not known here; reload the editor.")
+        return again()
+    try:
+        services.plan_version_update_draft(
+            version=version,
+            actor=request.user,
+            change_summary=form.cleaned_data["change_summary"],
+            sections=sections,
+        )
+    except ConflictError as exc:
+        return _conflict(request, plan, access, version, exc.message)
+    except InvalidInputError as exc:
+        form.add_error(None, exc.message)
+        return again()
+    messages.success(request, done)
+    return redirect(_editor_url(plan, version, focus))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_edit(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """The draft editor: change summary, every section's title and text, add, remove, reorder; attachments."""
+    plan, access = _plan_and_access(request, plan_id)
+    version = _version(access, number)
+    _require(access.can_edit, "Only admins and planners of the owner agency may edit drafts.")
+    if not version.is_draft:
+        return _conflict(
+            request,
+            plan,
+            access,
+            version,
+            f"Version {version.number} is {version.get_state_display().lower()} and can never be edited; "
+            "start a new draft from the current version instead.",
+        )
+    if request.method == "POST":
+        return _draft_save(request, plan, access, version)
+    _record_read(request, plan, version)
+    return _render_editor(request, plan, access, version)
+
+
+@login_required
+@require_http_methods(["GET"])
+def draft_preview(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """A draft as partners will read it once published (owner admins, planners and liaisons)."""
+    plan, access = _plan_and_access(request, plan_id)
+    version = _version(access, number)
+    if not version.is_draft:
+        return redirect("plans:detail", plan_id=plan.pk)
+    _record_read(request, plan, version)
+    context = {
+        "nav": "plans",
+        "plan": plan,
+        "access": access,
+        "version": version,
+        "sections": selectors.version_sections(version=version),
+        "attachments": selectors.attachments_of_version(version=version),
+    }
+    return render(request, "plans/edit/draft_preview.html", context)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """Attach a PDF, PNG, JPEG or DOCX to a draft; its real type is sniffed from its bytes."""
+    plan, access = _plan_and_access(request, plan_id)
+    version = _version(access, number)
+    _require(access.can_edit, "Only admins and planners of the owner agency may attach files.")
+    if not version.is_draft:
+        return _conflict(
+            request,
+            plan,
+            access,
+            version,
+            f"Version {version.number} is {version.get_state_display().lower()}; attach files to a new draft.",
+        )
+    upload_form = AttachmentForm(request.POST, request.FILES)
+    if upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        try:
+            attachment = services.attachment_add(
+                version=version, actor=request.user, upload=upload, max_bytes=settings.ATTACHMENT_MAX_BYTES
+            )
+        except ConflictError as exc:
+            return _conflict(request, plan, access, version, exc.message)
+        except PayloadTooLargeError as exc:
+            upload_form.add_error("file", f"{exc.message} Make it smaller (e.g. export at a lower resolution).")
+        except InvalidInputError as exc:
+            upload_form.add_error("file", exc.message)
+        else:
+            messages.success(request, f"Attached “{attachment.filename}”.")
+            return redirect(_editor_url(plan, version, "attachments"))
+    return _render_editor(request, plan, access, version, upload_form=upload_form)
+
+
+# Publishing and withdrawing
+
+
+def _roles_text(roles: list[str]) -> str:
+    """“admins and liaisons” from ["admin", "liaison"]."""
+    names = [f"{Role(role).label.lower()}s" for role in roles]
+    if len(names) < 2:
+        return names[0] if names else "nobody"
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _lifecycle_page(
+    request: HttpRequest,
+    template: str,
+    plan: Plan,
+    access: PlanAccess,
+    version: PlanVersion,
+    *,
+    event_type: str,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The confirmation page of a publish or withdraw: what changes, and who will be alerted."""
+    latest = selectors.latest_released_number(plan=plan)
+    sections = selectors.version_sections(version=version)
+    audience = plan_alert_audience(user=request.user, plan=plan, event_type=event_type)
+    context = {
+        "nav": "plans",
+        "plan": plan,
+        "access": access,
+        "version": version,
+        "sections": sections,
+        "attachments": selectors.attachments_of_version(version=version),
+        "audience": audience,
+        "partners": [row for row in audience.agencies if not row.is_owner],
+        "email_roles_text": _roles_text(audience.email_roles),
+        "next_review": timezone.localdate() + timedelta(days=plan.review_interval_days),
+        "latest_number": latest,
+        "stale": version.is_draft and version.based_on_number != latest,
+        "error": error,
+    }
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_publish(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """Confirm, then publish a draft: it becomes the current version and every partner is alerted."""
+    plan, access = _plan_and_access(request, plan_id)
+    version = _version(access, number)
+    _require(access.is_owner_admin, "Only admins of the owner agency may publish.")
+    template = "plans/edit/publish_confirm.html"
+    if request.method == "POST":
+        try:
+            services.plan_version_publish(version=version, actor=request.user, ip_address=client_ip(request))
+        except ConflictError as exc:
+            version.refresh_from_db()
+            return _lifecycle_page(
+                request,
+                template,
+                plan,
+                access,
+                version,
+                event_type=EventType.VERSION_PUBLISHED,
+                error=exc.message,
+                status=409,
+            )
+        messages.success(request, f"Version {version.number} is published; partners are being alerted.")
+        return redirect("plans:detail", plan_id=plan.pk)
+    if not version.is_draft:
+        return _conflict(
+            request,
+            plan,
+            access,
+            version,
+            f"Version {version.number} is already {version.get_state_display().lower()}; "
+            "to publish changes, start a new draft from the current version.",
+        )
+    _record_read(request, plan, version)
+    return _lifecycle_page(request, template, plan, access, version, event_type=EventType.VERSION_PUBLISHED)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_withdraw(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """Confirm, then withdraw the current version: the plan has no current version until the next publish."""
+    plan, access = _plan_and_access(request, plan_id)
+    version = _version(access, number)
+    _require(access.is_owner_admin, "Only admins of the owner agency may withdraw.")
+    template = "plans/edit/withdraw_confirm.html"
+    if request.method == "POST":
+        try:
+            services.plan_version_withdraw(version=version, actor=request.user, ip_address=client_ip(request))
+        except ConflictError as exc:
+            return _conflict(request, plan, access, version, exc.message)
+        messages.success(request, f"Version {version.number} is withdrawn; partners are being alerted.")
+        return redirect("plans:detail", plan_id=plan.pk)
+    if version.state != VersionState.PUBLISHED:
+        return _conflict(
+            request,
+            plan,
+            access,
+            version,
+            f"Version {version.number} is {version.get_state_display().lower()}; "
+            "only the current published version can be withdrawn.",
+        )
+    return _lifecycle_page(request, template, plan, access, version, event_type=EventType.VERSION_WITHDRAWN)

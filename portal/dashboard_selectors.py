@@ -1,0 +1,134 @@
+"""Reads for the dashboard: one query per section, whatever the number of plans.
+
+Every function takes the asking user and the agency they are working for; what the user may not
+see never leaves here (each result is narrowed by plans.selectors.plans_visible_to).
+"""
+
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from agencies.models import Agency
+from plans.models import Acknowledgement, AgencyAcknowledgement, Plan, PlanShare, PlanVersion, VersionState
+from plans.selectors import REVIEW_DUE_WINDOW_DAYS, plans_review_due, plans_visible_to
+
+# Rows shown per dashboard list; the Plans page lists everything.
+DASHBOARD_ROWS = 50
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """A correlated COUNT(*) of `queryset` as an integer annotation (0 when nothing matches)."""
+    counted = queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _review_state(today: date) -> Case:
+    """'overdue', 'due' (within the review window) or '' for each plan's next review date."""
+    return Case(
+        When(next_review_due__lt=today, then=Value("overdue")),
+        When(next_review_due__lte=today + timedelta(days=REVIEW_DUE_WINDOW_DAYS), then=Value("due")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def dashboard_own_plans(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+    """The agency's own plans with their state, draft in progress, review flag and partner acknowledgements.
+
+    Annotations: `state` ('published', 'withdrawn' or 'draft'), `draft_number` (the newest draft, for
+    people who may see drafts), `review_state`, `shared_count` (partner agencies it is shared with) and
+    `acknowledged_count` (of those, how many acknowledged the current version).
+    """
+    withdrawn = PlanVersion.objects.filter(plan=OuterRef("pk"), state=VersionState.WITHDRAWN)
+    newest_draft = (
+        PlanVersion.objects.filter(plan=OuterRef("pk"), state=VersionState.DRAFT).order_by("-number").values("number")
+    )
+    acknowledged = AgencyAcknowledgement.objects.filter(
+        version_id=OuterRef("current_version_id"), agency__plan_shares__plan_id=OuterRef("pk")
+    )
+    return (
+        plans_visible_to(user=user)
+        .filter(owner_agency=agency)
+        .prefetch_related(None)
+        .annotate(
+            state=Case(
+                When(current_version__isnull=False, then=Value("published")),
+                When(Exists(withdrawn), then=Value("withdrawn")),
+                default=Value("draft"),
+                output_field=CharField(),
+            ),
+            draft_number=Subquery(newest_draft[:1], output_field=IntegerField()),
+            review_state=_review_state(timezone.localdate()),
+            shared_count=_count(PlanShare.objects.filter(plan=OuterRef("pk"))),
+            acknowledged_count=_count(acknowledged),
+        )
+        .order_by("title", "id")
+    )
+
+
+def dashboard_partner_plans(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+    """Other agencies' plans shared with the agency: those still to acknowledge first, then newest first.
+
+    Annotations: `share_level`, `my_ack_number` (newest version the user acknowledged) and
+    `agency_ack_number` (newest version the agency acknowledged); both None when never.
+    """
+    mine = Acknowledgement.objects.filter(user=user, version__plan=OuterRef("pk")).order_by("-version__number")
+    ours = AgencyAcknowledgement.objects.filter(agency=agency, version__plan=OuterRef("pk")).order_by(
+        "-version__number"
+    )
+    share = PlanShare.objects.filter(plan=OuterRef("pk"), agency=agency)
+    return (
+        plans_visible_to(user=user)
+        .filter(Exists(share))
+        .exclude(owner_agency=agency)
+        .prefetch_related(None)
+        .annotate(
+            share_level=Subquery(share.values("level")[:1], output_field=CharField()),
+            my_ack_number=Subquery(mine.values("version__number")[:1], output_field=IntegerField()),
+            agency_ack_number=Subquery(ours.values("version__number")[:1], output_field=IntegerField()),
+        )
+        .annotate(
+            # 0 when the person or the agency still has to acknowledge the current version: those come first.
+            settled=Case(
+                When(
+                    Q(current_version__isnull=False)
+                    & (
+                        Q(my_ack_number__isnull=True)
+                        | Q(my_ack_number__lt=F("current_version__number"))
+                        | Q(agency_ack_number__isnull=True)
+                        | Q(agency_ack_number__lt=F("current_version__number"))
+                    ),
+                    then=Value(0),
+                ),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("settled", F("current_version__published_at").desc(nulls_last=True), "title", "id")
+    )
+
+
+def dashboard_review_due(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+    """The agency's plans whose review is due within the window or overdue, soonest first."""
+    plans = plans_visible_to(user=user).filter(owner_agency=agency).prefetch_related(None)
+    return (
+        plans_review_due(plans=plans)
+        .annotate(review_state=_review_state(timezone.localdate()))
+        .order_by("next_review_due", "title", "id")
+    )

@@ -1,0 +1,359 @@
+"""The dashboard: our plans, partner plans with what is still to acknowledge, reviews due, live alerts."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from agencies.models import Role
+from agencies.services import membership_add
+from notifications.models import OutboxEvent
+from notifications.services import outbox_event_fan_out
+from plans import services as plan_services
+from plans.models import Plan, ShareLevel
+from plans.permissions import plan_access
+from tests.plans.factories import make_plan, publish
+from tests.web.conftest import PHONE, screenshot, sign_in
+
+
+def page_for(user, url: str = "/") -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html: str, heading_id: str) -> str:
+    """The HTML of one dashboard section, found by its heading id."""
+    match = re.search(rf'<section[^>]*aria-labelledby="{heading_id}".*?</section>', html, re.S)
+    assert match, f"no section {heading_id}"
+    return match.group(0)
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def marks(user) -> set[str]:
+    """The acknowledgement marks on the person's partner plans."""
+    html = section(page_for(user), "partner-plans-heading")
+    found = re.findall(r'<div class="partner-plan__marks">(.*?)</div>', html, re.S)
+    return {text.strip() for block in found for text in re.findall(r'<span class="tag[^"]*">([^<]*)</span>', block)}
+
+
+def acknowledge(user, version) -> None:
+    plan_services.plan_version_acknowledge(version=version, user=user, access=plan_access(user=user, plan=version.plan))
+
+
+def fan_out_pending() -> None:
+    """Run the fan-out of every recorded event (inside a test, on-commit hooks never fire)."""
+    for event_id in OutboxEvent.objects.filter(dispatched_at__isnull=True).values_list("pk", flat=True):
+        outbox_event_fan_out(event_id=event_id)
+
+
+# --- What each section shows, owner against partner -------------------------------------------------
+
+
+def test_the_owner_sees_its_plan_with_state_version_review_date_and_partner_acknowledgements(county):
+    html = page_for(county.owner_admin)
+    ours = text_of(section(html, "own-plans-heading"))
+    assert "Maple Valley High crisis plan" in ours
+    assert "Published" in ours
+    assert "v1" in ours
+    assert county.plan.next_review_due.strftime("%-d %b %Y") in ours
+    assert "0 of 2" in ours
+    assert "Draft v2 in progress" in ours
+    assert f'href="/plans/{county.plan.pk}/"' in section(html, "own-plans-heading")
+    assert "No partner plans yet" in section(html, "partner-plans-heading")
+
+
+def test_a_member_of_the_owner_agency_is_not_shown_the_draft_in_progress(county):
+    ours = text_of(section(page_for(county.owner_member), "own-plans-heading"))
+    assert "Maple Valley High crisis plan" in ours
+    assert "Draft v2" not in ours
+    assert "New plan" not in ours
+
+
+def test_partner_acknowledgements_count_only_agencies_that_acknowledged_the_current_version(county):
+    acknowledge(county.partner_view_liaison, county.published)
+    assert "1 of 2" in text_of(section(page_for(county.owner_admin), "own-plans-heading"))
+    acknowledge(county.partner_comment_liaison, county.published)
+    ours = text_of(section(page_for(county.owner_admin), "own-plans-heading"))
+    assert "2 of 2" in ours
+    assert "All" in ours
+    plan_services.plan_version_publish(version=county.draft, actor=county.owner_admin)
+    assert "0 of 2" in text_of(section(page_for(county.owner_admin), "own-plans-heading"))
+
+
+def test_a_draft_only_and_a_withdrawn_plan_say_so(county):
+    make_plan(owner=county.district, actor=county.owner_admin, title="Bus evacuation plan")
+    withdrawn = make_plan(owner=county.district, actor=county.owner_admin, title="Old stadium plan")
+    version = publish(withdrawn, county.owner_admin, "Use gate 4.")
+    plan_services.plan_version_withdraw(version=version, actor=county.owner_admin)
+    rows = re.findall(r"<tr>.*?</tr>", section(page_for(county.owner_admin), "own-plans-heading"), re.S)
+    by_title = {title: text_of(row) for row in rows for title in ("Bus evacuation", "Old stadium") if title in row}
+    assert "Draft only" in by_title["Bus evacuation"]
+    assert "Withdrawn" in by_title["Old stadium"]
+    assert "None published" in by_title["Old stadium"]
+
+
+def test_a_partner_sees_the_shared_plan_marked_not_yet_acknowledged_by_them_and_their_agency(county):
+    html = page_for(county.partner_view_liaison)
+    theirs = text_of(section(html, "partner-plans-heading"))
+    assert "Maple Valley High crisis plan" in theirs
+    assert "Maple Valley School District" in theirs
+    assert "New — not yet acknowledged by you" in theirs
+    assert "New — not yet acknowledged by your agency" in theirs
+    assert "shared to view" in theirs
+    assert "Ridgeford Police has no plans yet" in text_of(section(html, "own-plans-heading"))
+    assert "Draft" not in theirs
+
+
+def test_the_marks_flip_after_acknowledging_and_come_back_when_a_new_version_is_published(county):
+    liaison, officer = county.partner_view_liaison, county.partner_view_member
+    assert marks(liaison) == {"New — not yet acknowledged by you", "New — not yet acknowledged by your agency"}
+    acknowledge(liaison, county.published)
+    assert marks(liaison) == {"Acknowledged"}
+    # The officer's agency acknowledged through the liaison; the officer personally has not.
+    assert marks(officer) == {"New — not yet acknowledged by you"}
+
+    plan_services.plan_version_publish(version=county.draft, actor=county.owner_admin)
+    assert marks(liaison) == {
+        "Updated — not yet acknowledged by you",
+        "Updated — not yet acknowledged by your agency",
+    }
+    assert "v2 published" in text_of(section(page_for(liaison), "partner-plans-heading"))
+
+    county.draft.refresh_from_db()
+    acknowledge(officer, county.draft)
+    assert marks(officer) == {"Updated — not yet acknowledged by your agency"}
+    acknowledge(liaison, county.draft)
+    assert marks(officer) == {"Acknowledged"}
+
+
+def test_an_unrelated_agency_sees_nothing_of_the_plan(county):
+    html = page_for(county.unrelated_admin)
+    assert "Maple Valley High crisis plan" not in html
+    assert "No partner plans yet" in html
+
+
+def test_a_public_plan_of_another_agency_is_not_listed_as_shared_with_us(county):
+    plan = make_plan(
+        owner=county.fire, actor=county.partner_comment_liaison, title="County hazmat plan", classification="public"
+    )
+    publish(plan, county.partner_comment_liaison, "Shelter in place.")
+    assert "County hazmat plan" not in page_for(county.partner_view_liaison)
+
+
+def test_a_revoked_share_disappears_from_the_partners_dashboard(county):
+    plan_services.plan_unshare(plan=county.plan, agency=county.police, actor=county.owner_admin)
+    assert "Maple Valley High crisis plan" not in section(
+        page_for(county.partner_view_liaison), "partner-plans-heading"
+    )
+
+
+def test_plans_due_within_30_days_or_overdue_are_listed_for_review(county):
+    today = timezone.localdate()
+    soon = make_plan(owner=county.district, actor=county.owner_admin, title="Reunification plan")
+    late = make_plan(owner=county.district, actor=county.owner_admin, title="Severe weather annex")
+    Plan.objects.filter(pk=soon.pk).update(next_review_due=today + timedelta(days=10))
+    Plan.objects.filter(pk=late.pk).update(next_review_due=today - timedelta(days=3))
+    html = page_for(county.owner_planner)
+    due = text_of(section(html, "review-due-heading"))
+    assert "Reunification plan" in due
+    assert "Due in 10 days" in due
+    assert "Severe weather annex" in due
+    assert "Overdue" in due
+    assert due.index("Severe weather annex") < due.index("Reunification plan")
+    assert "Maple Valley High crisis plan" not in due  # reviewed a year from now
+    ours = text_of(section(html, "own-plans-heading"))
+    assert "Due soon" in ours
+    assert "Overdue" in ours
+
+
+def test_nothing_due_says_so(county):
+    assert "Nothing due" in section(page_for(county.owner_admin), "review-due-heading")
+
+
+def test_latest_alerts_show_the_five_newest_of_the_person_only(county):
+    for n in range(3):
+        plan = make_plan(owner=county.district, actor=county.owner_admin, title=f"Annex {n}")
+        plan_services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.owner_admin)
+        publish(plan, county.owner_admin, f"Body {n}")
+    fan_out_pending()
+    alerts = text_of(section(page_for(county.partner_view_liaison), "latest-alerts-heading"))
+    assert alerts.count("New ") == 5
+    assert "Annex 2: version 1 published" in alerts
+    assert "Annex 0 was shared with your agency" not in alerts  # the sixth-newest and older are left out
+    assert "Annex" not in page_for(county.unrelated_admin)
+
+
+def test_someone_without_an_agency_gets_a_helpful_empty_state(county):
+    html = page_for(county.staff)
+    assert "You are not part of an agency yet" in html
+    assert "Ask your agency" in html
+    assert "Latest alerts" in html
+
+
+def test_the_dashboard_follows_the_agency_chosen_in_the_switcher(county):
+    person = county.partner_view_liaison
+    membership_add(agency=county.district, user=person, role=Role.PLANNER, actor=None)
+    client = Client()
+    client.force_login(person)
+    assert "Maple Valley High crisis plan" in section(client.get("/").content.decode(), "own-plans-heading")
+    client.post("/agency/switch/", {"agency": county.police.pk})
+    html = client.get("/").content.decode()
+    assert "Ridgeford Police has no plans yet" in text_of(section(html, "own-plans-heading"))
+    assert "Maple Valley High crisis plan" in section(html, "partner-plans-heading")
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+# --- Constant query count --------------------------------------------------------------------------
+
+
+def add_shared_plans(county, start: int, stop: int) -> None:
+    """Published district plans shared with police and fire (half due for review), and as many fire
+    plans shared with the district and police, numbered from `start` to `stop` - 1."""
+    due = timezone.localdate() + timedelta(days=5)
+    for n in range(start, stop):
+        plan = make_plan(owner=county.district, actor=county.owner_admin, title=f"District annex {n:03}")
+        publish(plan, county.owner_admin, f"Body {n}")
+        plan_services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.owner_admin)
+        plan_services.plan_share(plan=plan, agency=county.fire, level=ShareLevel.COMMENT, actor=county.owner_admin)
+        if n % 2:
+            Plan.objects.filter(pk=plan.pk).update(next_review_due=due)
+        theirs = make_plan(owner=county.fire, actor=county.partner_comment_liaison, title=f"Fire annex {n:03}")
+        version = publish(theirs, county.partner_comment_liaison, f"Body {n}")
+        for agency in (county.district, county.police):
+            plan_services.plan_share(
+                plan=theirs, agency=agency, level=ShareLevel.VIEW, actor=county.partner_comment_liaison
+            )
+        if n % 3 == 0:
+            acknowledge(county.owner_admin, version)
+    fan_out_pending()
+
+
+def dashboard_queries(user) -> tuple[int, str]:
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_dashboard_reads_the_same_number_of_queries_for_5_and_50_plans(county):
+    people = [county.owner_admin, county.partner_view_liaison, county.owner_member, county.partner_comment_liaison]
+    add_shared_plans(county, 0, 5)
+    few = {user.username: dashboard_queries(user)[0] for user in people}
+    add_shared_plans(county, 5, 50)
+    assert Plan.objects.count() > 100
+    many = {}
+    for user in people:
+        many[user.username], html = dashboard_queries(user)
+        assert "annex 049" in html
+    assert many == few
+    # Session, user, memberships, unread count, our plans, partner plans, reviews due, latest alerts,
+    # and the idle-timeout's session write.
+    assert max(few.values()) <= 11
+
+
+def test_long_lists_are_cut_with_a_link_to_every_plan(county, monkeypatch):
+    monkeypatch.setattr("portal.dashboard.DASHBOARD_ROWS", 3)
+    add_shared_plans(county, 0, 4)
+    html = page_for(county.owner_admin)
+    assert len(re.findall(r"<tr>", section(html, "own-plans-heading"))) == 1 + 3  # the header row and three plans
+    assert "Showing the first 3 plans" in html
+    assert "Showing the 3 most recently published" in html
+
+
+# --- In a real browser -----------------------------------------------------------------------------
+
+
+def add_screenshot_plans(county) -> None:
+    """A few more plans so the screenshots show every kind of row."""
+    police = county.partner_view_liaison
+    police_plan = make_plan(owner=county.police, actor=police, title="Ridgeford PD active threat plan")
+    publish(police_plan, police, "Form contact teams of four.")
+    plan_services.plan_share(plan=police_plan, agency=county.district, level=ShareLevel.COMMENT, actor=police)
+    staging = make_plan(owner=county.fire, actor=county.partner_comment_liaison, title="Station 2 staging plan")
+    staged = publish(staging, county.partner_comment_liaison, "Stage on Elm Street.")
+    plan_services.plan_share(
+        plan=staging, agency=county.police, level=ShareLevel.VIEW, actor=county.partner_comment_liaison
+    )
+    acknowledge(county.partner_view_liaison, staged)
+    Plan.objects.filter(pk=police_plan.pk).update(next_review_due=timezone.localdate() + timedelta(days=12))
+    fan_out_pending()
+
+
+def badge_count(page) -> int:
+    return int(re.sub(r"\D", "", page.locator("#alert-badge").inner_text()) or 0)
+
+
+def test_an_open_dashboard_shows_a_partners_new_version_within_five_seconds(
+    page, live_server, web_county, console_errors
+):
+    county = web_county
+    add_screenshot_plans(county)
+    sign_in(page, live_server, "police_liaison")
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    partner_plans = page.locator("section[aria-labelledby=partner-plans-heading]")
+    expect(partner_plans.get_by_text("New — not yet acknowledged by you").first).to_be_visible()
+    before = badge_count(page)
+    alerts = page.locator("#latest-alerts")
+    expect(alerts.get_by_text("Maple Valley High crisis plan: version 2 published")).to_have_count(0)
+
+    # The district publishes v2 (shared with police) while the dashboard stays open; the fan-out runs.
+    plan_services.plan_version_publish(version=county.draft, actor=county.owner_admin)
+    event = OutboxEvent.objects.filter(plan=county.plan, event_type="version.published").latest("id")
+    outbox_event_fan_out(event_id=event.pk)
+
+    expect(alerts.get_by_text("Maple Valley High crisis plan: version 2 published")).to_be_visible(timeout=5000)
+    expect(page.locator("#alert-badge")).to_have_text(re.compile(rf"\b{before + 1}\b"), timeout=5000)
+    link = alerts.get_by_role("link", name="Maple Valley High crisis plan: version 2 published")
+    expect(link).to_have_attribute("href", f"/plans/{county.plan.pk}/")
+    screenshot(page, "dashboard-desktop")
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/plans/{county.plan.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Maple Valley High crisis plan")
+    assert console_errors == []
+
+
+def test_the_dashboard_on_a_phone(page, live_server, web_county, console_errors):
+    add_screenshot_plans(web_county)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "district_admin")
+    expect(page.get_by_role("heading", name="Our plans")).to_be_visible()
+    expect(page.get_by_role("link", name="Maple Valley High crisis plan")).to_be_visible()
+    expect(page.get_by_role("heading", name="Partner plans shared with us")).to_be_visible()
+    partner_plans = page.locator("section[aria-labelledby=partner-plans-heading]")
+    expect(partner_plans.get_by_role("link", name="Ridgeford PD active threat plan")).to_be_visible()
+    expect(partner_plans.get_by_text("not yet acknowledged by your agency")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "dashboard-phone")
+    assert console_errors == []
+
+
+def test_the_dashboard_is_keyboard_navigable_to_a_plan(page, live_server, web_county, console_errors):
+    sign_in(page, live_server, "police_liaison")
+    link = page.locator("section[aria-labelledby=partner-plans-heading]").get_by_role(
+        "link", name="Maple Valley High crisis plan"
+    )
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if link.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("the partner plan link is not reachable with the Tab key")
+    assert console_errors == []
