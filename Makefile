@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 # The test suite always runs on the real services (override to point elsewhere).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/concord
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Benchmark size: tiny, small (the default, a few minutes), medium or state (see bench/scales.py).
+SCALE ?= small
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true
 # Throwaway values that only satisfy the production settings' checks.
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
@@ -43,6 +45,12 @@ test: install services lint
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(BIN)/pytest
+
+# Benchmarks on their own database (concord_bench_$(SCALE)) and Redis db 7; figures into docs/benchmarks.md.
+bench: install services
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python -m bench.run --scale $(SCALE)
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache

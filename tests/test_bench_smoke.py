@@ -1,0 +1,52 @@
+"""The benchmarks at their smallest scale: the generator loads consistent data and the read path measures it.
+
+Real runs against the test database (COPY, the API through Django's test client); the full benchmarks
+run with `make bench`.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from bench.generate import generate
+from bench.readpath import measure_read_path
+from bench.scales import DETAIL_PLAN_TITLE, HOT_PLAN_TITLE, READER_USERNAME, SCALES
+from notifications.recipients import _agencies_that_may_view, _members
+from plans import services
+from plans.models import Plan
+from plans.selectors import plans_visible_to
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("bench.urls")
+def test_bench_generates_the_tiny_scale_and_measures_the_read_path():
+    scale = SCALES["tiny"]
+    lines: list[str] = []
+    with transaction.atomic():
+        generated = generate(scale=scale, progress=lines.append)
+
+    assert generated.counts["plans_plan"] == scale.plans
+    assert generated.counts["auth_user"] == scale.users
+    assert any("copy plans_section" in line for line in lines)
+    reader = get_user_model().objects.get(username=READER_USERNAME)
+    assert plans_visible_to(user=reader).count() >= scale.reader_plans - 1
+    detail = Plan.objects.select_related("current_version").get(title=DETAIL_PLAN_TITLE)
+    # What the services would have stored: the content digest and the search text.
+    assert services._content_sha256(detail.current_version) == detail.current_version.content_sha256
+    document = detail.search_document
+    services._search_refresh(detail)
+    detail.refresh_from_db()
+    assert detail.search_document == document
+    hot = Plan.objects.get(title=HOT_PLAN_TITLE.format(audience=scale.hot_audiences[0]))
+    assert _members(_agencies_that_may_view(hot.pk)).count() >= scale.hot_audiences[0]
+
+    result = measure_read_path(iterations=3, warmup=1, progress=lines.append)
+
+    figures = {figure["name"]: figure for figure in result["figures"]}
+    for name in ("plan list (page 1 of 50)", "plan detail", "floor: constant page", "naive peer: plan list"):
+        assert figures[name]["status"] == 200
+        assert figures[name]["n"] == 3
+        assert figures[name]["median_ms"] > 0
+    assert len(set(result["list_queries_by_page_size"].values())) == 1
+    assert result["naive_same_page"]
+    assert figures["naive peer: plan list"]["queries"] > figures["plan list (page 1 of 50)"]["queries"]
