@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from portal.agency_context import active_membership_set
@@ -28,4 +29,9 @@ def agency_switch(request: HttpRequest) -> HttpResponse:
         agency_id = 0
     if not active_membership_set(request, agency_id):
         messages.error(request, "You are not a member of that agency.")
-    return redirect(request.POST.get("next") or "dashboard")
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("dashboard")

@@ -57,3 +57,18 @@ def test_an_idle_session_is_signed_out(client, county, settings):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_agency_switcher_never_redirects_off_site(client, county):
+    from agencies.services import membership_add
+
+    membership_add(agency=county.fire, user=county.partner_view_liaison, role="liaison", actor=None)
+    client.force_login(county.partner_view_liaison)
+    response = client.post("/agency/switch/", {"agency": county.fire.pk, "next": "https://evil.example.com/"})
+    assert response["Location"] == "/"
+    assert client.session["concord_active_agency"] == county.fire.pk
+    inside = client.post("/agency/switch/", {"agency": county.police.pk, "next": "/plans/"})
+    assert inside["Location"] == "/plans/"
+    refused = client.post("/agency/switch/", {"agency": county.unrelated.pk})
+    assert refused.status_code == 302
+    assert client.session["concord_active_agency"] == county.police.pk
