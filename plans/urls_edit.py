@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plans import views_edit
+from plans import views_edit, views_lifecycle
 
 urlpatterns = [
     path("plans/new/", views_edit.plan_create, name="create"),
@@ -15,6 +15,6 @@ urlpatterns = [
         views_edit.attachment_upload,
         name="attachment-upload",
     ),
-    path("plans/<int:plan_id>/versions/<int:number>/publish/", views_edit.version_publish, name="publish"),
-    path("plans/<int:plan_id>/versions/<int:number>/withdraw/", views_edit.version_withdraw, name="withdraw"),
+    path("plans/<int:plan_id>/versions/<int:number>/publish/", views_lifecycle.version_publish, name="publish"),
+    path("plans/<int:plan_id>/versions/<int:number>/withdraw/", views_lifecycle.version_withdraw, name="withdraw"),
 ]
