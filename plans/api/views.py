@@ -86,9 +86,9 @@ class PlanScopedMixin:
 
     def get_plan(self) -> Plan:
         if not hasattr(self, "_plan"):
-            self._plan = get_object_or_404(
-                selectors.plans_visible_to(user=self.request.user), pk=self.kwargs["plan_id"]
-            )
+            # Nested endpoints never show the plan's facilities: skip the list's prefetch.
+            visible = selectors.plans_visible_to(user=self.request.user).prefetch_related(None)
+            self._plan = get_object_or_404(visible, pk=self.kwargs["plan_id"])
         return self._plan
 
     def get_access(self) -> PlanAccess:
