@@ -206,7 +206,7 @@ def load_plans(scale: Scale, agencies: list[GeneratedAgency], rng: random.Random
         [grant_id],
     )
     loader.sql(
-        "search document and vector (title and current sections, as _search_refresh writes them)",
+        "search document and vector (title and current sections, as plans.services.common.search_refresh writes them)",
         """
         UPDATE plans_plan p SET search_document = d.doc, search_vector = to_tsvector('english'::regconfig, d.doc)
         FROM (

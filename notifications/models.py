@@ -17,6 +17,8 @@ class EventType(models.TextChoices):
     PLAN_REVIEW_DUE = "plan.review_due", "Plan review due"
     ACKNOWLEDGEMENT_REMINDER = "acknowledgement.reminder", "Acknowledgement reminder"
     WEBHOOK_DISABLED = "webhook.disabled", "Webhook disabled"
+    CONCURRENCE_RECORDED = "concurrence.recorded", "Concurrence recorded"
+    FACILITY_CONFLICT = "facility.conflict", "Facility conflict"
 
 
 class OutboxEvent(models.Model):

@@ -12,9 +12,10 @@ from bench.generate import generate
 from bench.readpath import measure_read_path
 from bench.scales import DETAIL_PLAN_TITLE, HOT_PLAN_TITLE, READER_USERNAME, SCALES
 from notifications.recipients import _agencies_that_may_view, _members
-from plans import services
 from plans.models import Plan
 from plans.selectors import plans_visible_to
+from plans.services.common import search_refresh
+from plans.services.versions import content_sha256
 
 
 @pytest.mark.django_db
@@ -32,9 +33,9 @@ def test_bench_generates_the_tiny_scale_and_measures_the_read_path():
     assert plans_visible_to(user=reader).count() >= scale.reader_plans - 1
     detail = Plan.objects.select_related("current_version").get(title=DETAIL_PLAN_TITLE)
     # What the services would have stored: the content digest and the search text.
-    assert services._content_sha256(detail.current_version) == detail.current_version.content_sha256
+    assert content_sha256(detail.current_version) == detail.current_version.content_sha256
     document = detail.search_document
-    services._search_refresh(detail)
+    search_refresh(detail)
     detail.refresh_from_db()
     assert detail.search_document == document
     hot = Plan.objects.get(title=HOT_PLAN_TITLE.format(audience=scale.hot_audiences[0]))

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "agencies",
     "plans",
     "notifications",
+    "reviews",
+    "consistency",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,30 @@
+"""Every change to plans, versions, shares and acknowledgements; each call is one transaction
+that also writes its audit and outbox rows."""
+
+from plans.services.acknowledgements import plan_sensitive_read_record, plan_version_acknowledge
+from plans.services.attachments import attachment_add
+from plans.services.plan_records import plan_create, plan_delete, plan_update
+from plans.services.sharing import plan_share, plan_unshare
+from plans.services.versions import (
+    SectionData,
+    plan_version_create_draft,
+    plan_version_publish,
+    plan_version_update_draft,
+    plan_version_withdraw,
+)
+
+__all__ = [
+    "SectionData",
+    "attachment_add",
+    "plan_create",
+    "plan_delete",
+    "plan_sensitive_read_record",
+    "plan_share",
+    "plan_unshare",
+    "plan_update",
+    "plan_version_acknowledge",
+    "plan_version_create_draft",
+    "plan_version_publish",
+    "plan_version_update_draft",
+    "plan_version_withdraw",
+]

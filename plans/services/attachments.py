@@ -1,0 +1,50 @@
+"""Files attached to draft versions."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from plans.attachments import attachment_kind_from_content, safe_filename
+from plans.models import (
+    Attachment,
+    PlanVersion,
+)
+from portal.errors import ConflictError, PayloadTooLargeError
+
+
+@transaction.atomic
+def attachment_add(
+    *, version: PlanVersion, actor: AbstractBaseUser, upload: UploadedFile, max_bytes: int
+) -> Attachment:
+    """Attach a file to a draft after sniffing its real type and checking its size."""
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ConflictError(f"Version {version.number} is {version.state}; attach files to a draft.")
+    if upload.size is not None and upload.size > max_bytes:
+        raise PayloadTooLargeError(
+            f"The file is {upload.size} bytes; attachments may be at most {max_bytes // (1024 * 1024)} MB."
+        )
+    filename = safe_filename(upload.name or "")
+    upload.seek(0)
+    head = upload.read(8192)
+    content_type = attachment_kind_from_content(head=head, filename=filename)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        version=version,
+        token=secrets.token_hex(16),
+        filename=filename,
+        content_type=content_type,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save(attachment.token, upload, save=False)
+    attachment.save()
+    return attachment

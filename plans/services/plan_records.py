@@ -1,0 +1,99 @@
+"""Creating, changing and deleting plans (their metadata, not their content)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from agencies.models import Agency, Facility
+from audit.models import AuditAction
+from audit.services import audit_event_record
+from plans import permissions
+from plans.models import (
+    Attachment,
+    Classification,
+    Plan,
+)
+from plans.selectors import RELEASED_STATES
+from plans.services.common import search_refresh
+from portal.errors import ConflictError
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: AbstractBaseUser,
+    title: str,
+    kind: str,
+    owner_agency: Agency,
+    facilities: list[Facility],
+    classification: str = Classification.PARTNER,
+    review_interval_days: int = 365,
+    hazards: list[str] | None = None,
+) -> Plan:
+    """Create a plan; the owner agency's group receives every permission on it."""
+    plan = Plan.objects.create(
+        title=title,
+        kind=kind,
+        owner_agency=owner_agency,
+        classification=classification,
+        review_interval_days=review_interval_days,
+        hazards=hazards or [],
+        created_by=actor,
+    )
+    plan.facilities.set(facilities)
+    permissions.grant_owner(plan=plan)
+    search_refresh(plan)
+    audit_event_record(actor=actor, action=AuditAction.PLAN_CREATE, obj=plan, agency=owner_agency)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any]) -> Plan:
+    """Change a plan's metadata; a new review interval moves the next review date."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    facilities = data.pop("facilities", None)
+    previous_classification = plan.classification
+    for field, value in data.items():
+        setattr(plan, field, value)
+    if "review_interval_days" in data and plan.current_version_id:
+        published_at = plan.current_version.published_at
+        plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
+    plan.save()
+    if facilities is not None:
+        plan.facilities.set(facilities)
+    if "title" in data:
+        search_refresh(plan)
+    if plan.classification != previous_classification:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.PLAN_RECLASSIFY,
+            obj=plan,
+            agency=plan.owner_agency,
+            details={"from": previous_classification, "to": plan.classification},
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan, actor: AbstractBaseUser) -> None:
+    """Delete a plan that was never published (published plans are withdrawn, not deleted)."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.versions.filter(state__in=RELEASED_STATES).exists():
+        raise ConflictError("This plan has been published and partners may rely on it; withdraw its version instead.")
+    audit_event_record(actor=actor, action=AuditAction.PLAN_DELETE, obj=plan, agency=plan.owner_agency)
+    attachments = list(Attachment.objects.filter(version__plan=plan))
+    # Drafts may be deleted; the model refuses deleting anything else.
+    for version in plan.versions.all():
+        version.sections.all().delete()
+        version.attachments.all().delete()
+    plan.versions.all().delete()
+    plan.delete()
+    transaction.on_commit(lambda: _delete_files(attachments))
+
+
+def _delete_files(attachments: list[Attachment]) -> None:
+    """Remove stored files once the rows that pointed at them are gone for good."""
+    for attachment in attachments:
+        attachment.file.storage.delete(attachment.file.name)

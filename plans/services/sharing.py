@@ -1,0 +1,74 @@
+"""Sharing plans with partner agencies and revoking it."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency
+from audit.models import AuditAction
+from audit.services import audit_event_record
+from notifications.models import EventType
+from notifications.services import outbox_event_record
+from plans import permissions
+from plans.models import (
+    Plan,
+    PlanShare,
+)
+from plans.services.common import event_payload
+from portal.errors import InvalidInputError
+
+
+@transaction.atomic
+def plan_share(
+    *, plan: Plan, agency: Agency, level: str, actor: AbstractBaseUser, ip_address: str | None = None
+) -> PlanShare:
+    """Share a plan with a partner agency at a level (re-sharing changes the level)."""
+    if agency.pk == plan.owner_agency_id:
+        raise InvalidInputError("The owner agency already has full access to its own plan.", field="agency")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    share, created = PlanShare.objects.select_for_update().get_or_create(
+        plan=plan, agency=agency, defaults={"level": level, "shared_at": timezone.now(), "shared_by": actor}
+    )
+    if not created:
+        if share.level == level:
+            return share
+        share.level = level
+        share.shared_at = timezone.now()
+        share.shared_by = actor
+        share.save(update_fields=["level", "shared_at", "shared_by"])
+    permissions.grant_share(plan=plan, agency=agency, level=level)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.PLAN_SHARE,
+        obj=plan,
+        agency=plan.owner_agency,
+        ip_address=ip_address,
+        details={"partner": agency.pk, "level": level, "changed": not created},
+    )
+    outbox_event_record(
+        event_type=EventType.PLAN_SHARED,
+        plan=plan,
+        payload=event_payload(plan, actor=actor, partner=agency.pk, level=level),
+    )
+    return share
+
+
+@transaction.atomic
+def plan_unshare(*, plan: Plan, agency: Agency, actor: AbstractBaseUser, ip_address: str | None = None) -> None:
+    """Revoke a partner's access at once."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    deleted, _ = PlanShare.objects.filter(plan=plan, agency=agency).delete()
+    if not deleted:
+        raise InvalidInputError(f"{plan} is not shared with {agency}.", field="agency")
+    permissions.revoke_share(plan=plan, agency=agency)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.PLAN_UNSHARE,
+        obj=plan,
+        agency=plan.owner_agency,
+        ip_address=ip_address,
+        details={"partner": agency.pk},
+    )
+    outbox_event_record(
+        event_type=EventType.PLAN_UNSHARED, plan=plan, payload=event_payload(plan, actor=actor, partner=agency.pk)
+    )

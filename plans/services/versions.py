@@ -1,0 +1,195 @@
+"""A plan's versions through their life: drafts, publishing and withdrawal."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_event_record
+from notifications.models import EventType
+from notifications.services import outbox_event_record
+from plans.models import (
+    Plan,
+    PlanVersion,
+    Section,
+    VersionState,
+)
+from plans.selectors import latest_released_number
+from plans.services.common import event_payload, search_refresh
+from plans.templates_eop import default_sections
+from portal.errors import ConflictError, InvalidInputError
+
+SectionData = dict[str, str]
+
+
+def _write_sections(version: PlanVersion, sections: list[SectionData]) -> None:
+    keys = [s["key"] for s in sections]
+    if len(keys) != len(set(keys)):
+        raise InvalidInputError("Each section needs its own key; two sections share one.", field="sections")
+    version.sections.all().delete()
+    Section.objects.bulk_create(
+        Section(version=version, position=index, key=s["key"], title=s["title"], body=s.get("body", ""))
+        for index, s in enumerate(sections)
+    )
+
+
+@transaction.atomic
+def plan_version_create_draft(
+    *,
+    plan: Plan,
+    actor: AbstractBaseUser,
+    change_summary: str = "",
+    sections: list[SectionData] | None = None,
+) -> PlanVersion:
+    """Start a new draft; without sections it copies the current version (or the default template)."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    last_number = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=last_number + 1,
+        change_summary=change_summary,
+        based_on_number=latest_released_number(plan=plan),
+        created_by=actor,
+    )
+    if sections is None:
+        if plan.current_version_id:
+            sections = list(
+                Section.objects.filter(version_id=plan.current_version_id)
+                .order_by("position")
+                .values("key", "title", "body")
+            )
+        else:
+            sections = default_sections(plan_kind=plan.kind)
+    _write_sections(version, sections)
+    return version
+
+
+@transaction.atomic
+def plan_version_update_draft(
+    *,
+    version: PlanVersion,
+    actor: AbstractBaseUser,
+    change_summary: str | None = None,
+    sections: list[SectionData] | None = None,
+) -> PlanVersion:
+    """Edit a draft's summary and replace its sections; anything but a draft answers conflict."""
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ConflictError(
+            f"Version {version.number} is {version.state} and cannot be edited; start a new draft instead."
+        )
+    if change_summary is not None:
+        version.change_summary = change_summary
+        version.save(update_fields=["change_summary", "updated_at"])
+    if sections is not None:
+        _write_sections(version, sections)
+    return version
+
+
+def content_sha256(version: PlanVersion) -> str:
+    """A digest of exactly what partners receive: summary, ordered sections and attachment digests."""
+    content = {
+        "plan": version.plan_id,
+        "number": version.number,
+        "change_summary": version.change_summary,
+        "sections": list(version.sections.order_by("position").values_list("key", "title", "body")),
+        "attachments": sorted(version.attachments.values_list("filename", "sha256")),
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def plan_version_publish(
+    *, version: PlanVersion, actor: AbstractBaseUser, ip_address: str | None = None
+) -> PlanVersion:
+    """Publish a draft: it becomes the one current version, the previous one is superseded,
+    the review clock restarts, and partners are to be told."""
+    plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ConflictError(f"Version {version.number} is already {version.state}.")
+    latest = latest_released_number(plan=plan)
+    if version.based_on_number != latest:
+        raise ConflictError(
+            f"Version {latest} was published after this draft was started from "
+            f"{'v' + str(version.based_on_number) if version.based_on_number else 'scratch'}; "
+            "start a new draft from the current version so no change is lost."
+        )
+    if not version.sections.exists():
+        raise ConflictError("A version needs at least one section before it can be published.")
+    now = timezone.now()
+    previous = None
+    if plan.current_version_id:
+        previous = PlanVersion.objects.select_for_update().get(pk=plan.current_version_id)
+        previous.state = VersionState.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["state", "superseded_at"])
+    version.content_sha256 = content_sha256(version)
+    version.state = VersionState.PUBLISHED
+    version.published_at = now
+    version.published_by = actor
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError as exc:  # the partial unique index: another publish got there first
+        raise ConflictError("Another version of this plan was published at the same moment; reload.") from exc
+    plan.current_version = version
+    plan.next_review_due = (now + timedelta(days=plan.review_interval_days)).date()
+    plan.save(update_fields=["current_version", "next_review_due", "updated_at"])
+    search_refresh(plan)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.VERSION_PUBLISH,
+        obj=version,
+        agency=plan.owner_agency,
+        ip_address=ip_address,
+        details={
+            "plan": plan.pk,
+            "number": version.number,
+            "superseded": previous.number if previous else None,
+            "content_sha256": version.content_sha256,
+        },
+    )
+    outbox_event_record(
+        event_type=EventType.VERSION_PUBLISHED,
+        plan=plan,
+        payload=event_payload(plan, version, actor=actor, previous_version=previous.number if previous else None),
+    )
+    return version
+
+
+@transaction.atomic
+def plan_version_withdraw(
+    *, version: PlanVersion, actor: AbstractBaseUser, ip_address: str | None = None
+) -> PlanVersion:
+    """Withdraw the current published version: the plan then has no current version."""
+    plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != VersionState.PUBLISHED:
+        raise ConflictError(
+            f"Version {version.number} is {version.state}; only the current published version can be withdrawn."
+        )
+    version.state = VersionState.WITHDRAWN
+    version.withdrawn_at = timezone.now()
+    version.withdrawn_by = actor
+    version.save(update_fields=["state", "withdrawn_at", "withdrawn_by"])
+    plan.current_version = None
+    plan.save(update_fields=["current_version", "updated_at"])
+    search_refresh(plan)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.VERSION_WITHDRAW,
+        obj=version,
+        agency=plan.owner_agency,
+        ip_address=ip_address,
+        details={"plan": plan.pk, "number": version.number},
+    )
+    outbox_event_record(
+        event_type=EventType.VERSION_WITHDRAWN, plan=plan, payload=event_payload(plan, version, actor=actor)
+    )
+    return version
