@@ -1,12 +1,15 @@
 """Who hears about an event, decided at delivery time from the grants and memberships that hold then."""
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from agencies.models import Membership, Role
 from notifications.models import EventType, OutboxEvent
 from plans.models import PlanGroupObjectPermission, PlanShare
+from reviews.models import Comment
 
 LIAISON_ROLES = (Role.ADMIN, Role.LIAISON)
 OWNER_REVIEW_ROLES = (Role.ADMIN, Role.PLANNER)
@@ -37,6 +40,22 @@ def _members(agency_ids: set[int], roles: tuple[str, ...] | None = None) -> Quer
     if roles is not None:
         members = members.filter(role__in=roles)
     return members
+
+
+def _thread_participants(event: OutboxEvent) -> QuerySet[Membership]:
+    """Authors of the earlier comments in the thread, through the agency they spoke for, while it may still
+    read comments (the owner, or a partner that still holds a share)."""
+    payload = event.payload
+    thread, comment = payload.get("thread"), payload.get("comment")
+    if thread is None or comment is None:
+        return Membership.objects.none()
+    earlier = Comment.objects.filter(Q(pk=thread) | Q(parent_id=thread), pk__lt=comment, author__isnull=False)
+    pairs = set(earlier.values_list("author_id", "author_agency_id"))
+    readers = _agencies_that_may_view(event.plan_id)
+    wanted = [Q(user_id=user, agency_id=agency) for user, agency in pairs if agency in readers]
+    if not wanted:
+        return Membership.objects.none()
+    return Membership.objects.filter(reduce(operator.or_, wanted), user__is_active=True)
 
 
 def audience_for(event: OutboxEvent) -> Audience:
@@ -70,7 +89,7 @@ def audience_for(event: OutboxEvent) -> Audience:
         members = _members(agencies, (Role.ADMIN,))
     elif kind == EventType.COMMENT_CREATED:
         agencies = {payload["owner_agency"]} & _agencies_that_may_view(event.plan_id)
-        members = _members(agencies, OWNER_REVIEW_ROLES)
+        members = _members(agencies, OWNER_REVIEW_ROLES) | _thread_participants(event)
     else:
         return _nobody()
     if actor is not None:

@@ -88,7 +88,11 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
     if event.event_type == EventType.VERSION_PUBLISHED:
         return {"previous_version": payload.get("previous_version")}
     if event.event_type == EventType.COMMENT_CREATED:
-        return {"section": _one_line(payload.get("section_title", ""), 120)}
+        return {
+            "section": _one_line(payload.get("section_title", ""), 120),
+            "change_request": bool(payload.get("is_change_request")),
+            "reply": payload.get("thread") not in (None, payload.get("comment")),
+        }
     if event.event_type == EventType.WEBHOOK_DISABLED:
         host, url = _webhook_target(payload.get("url", ""))
         return {"host": host, "webhook_url": url, "reason": _one_line(payload.get("reason", ""), 300)}

@@ -1,6 +1,8 @@
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
@@ -17,9 +19,24 @@ from plans.models import (
     ShareLevel,
 )
 from plans.selectors import REVIEW_DUE_WINDOW_DAYS
+from reviews.selectors import open_change_request_counts
 
+# Serializer context key: open change requests per plan id, counted once for a page.
+OPEN_COUNTS = "open_change_request_counts"
 MAX_SECTIONS = 200
 MAX_SECTION_BODY = 200_000
+
+
+class PlanListSerializer(serializers.ListSerializer):
+    """Counts every plan's open change requests in one query for the whole page."""
+
+    def to_representation(self, data: Any) -> list:
+        plans = list(data.all() if isinstance(data, QuerySet) else data)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        counts = open_change_request_counts(user=user, plan_ids=[p.pk for p in plans]) if user else {}
+        self._context[OPEN_COUNTS] = counts  # type: ignore[attr-defined]  # the child reads the root's context
+        return super().to_representation(plans)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -27,9 +44,13 @@ class PlanSerializer(serializers.ModelSerializer):
     review_due = serializers.SerializerMethodField(
         help_text=f"True when the next review date is within {REVIEW_DUE_WINDOW_DAYS} days or past."
     )
+    open_change_requests = serializers.SerializerMethodField(
+        help_text="Partners' change requests not yet resolved by the owner (0 when you may not read comments)."
+    )
 
     class Meta:
         model = Plan
+        list_serializer_class = PlanListSerializer
         fields = [
             "id",
             "title",
@@ -42,10 +63,18 @@ class PlanSerializer(serializers.ModelSerializer):
             "next_review_due",
             "review_due",
             "current_version",
+            "open_change_requests",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_open_change_requests(self, plan: Plan) -> int:
+        counts = self.context.get(OPEN_COUNTS)
+        if counts is None:  # one plan (detail, create, update): its own query
+            user = getattr(self.context.get("request"), "user", None)
+            counts = open_change_request_counts(user=user, plan_ids=[plan.pk]) if user else {}
+        return counts.get(plan.pk, 0)
 
     def get_review_due(self, plan: Plan) -> bool:
         if plan.next_review_due is None:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from plans.api import views
@@ -25,5 +25,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/acknowledgements/", views.AcknowledgementStatusView.as_view(), name="plan-acks"),
     path("plans/<int:plan_id>/shares/", views.ShareListView.as_view(), name="share-list"),
     path("plans/<int:plan_id>/shares/<int:agency_id>/", views.ShareDetailView.as_view(), name="share-detail"),
+    # Review comments on a version (reviews/api/).
+    path("", include("reviews.api.urls")),
     path("facilities/<int:facility_id>/plans/", views.FacilityPlansView.as_view(), name="facility-plans"),
 ]

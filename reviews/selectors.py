@@ -1,0 +1,102 @@
+"""Reads about review comments; each takes the asking user's PlanAccess (or the user), so unreadable
+comments never leave here."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from plans.models import Plan, PlanVersion
+from plans.permissions import VIEW, PlanAccess, plan_ids_granted_to
+from reviews.models import Comment
+from reviews.permissions import can_read_comments
+
+OPEN_CHANGE_REQUEST = Q(is_change_request=True, resolved_at__isnull=True)
+
+
+def _with_people(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    return comments.select_related("author", "author_agency", "resolved_by", "version")
+
+
+def comment_threads(*, access: PlanAccess, version: PlanVersion) -> QuerySet[Comment]:
+    """Thread starts on a version, oldest first, each with its replies prefetched (two queries per page)."""
+    if not can_read_comments(access):
+        return Comment.objects.none()
+    replies = _with_people(Comment.objects.all()).order_by("created_at", "id")
+    return (
+        _with_people(Comment.objects.filter(version=version, parent__isnull=True))
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "id")
+    )
+
+
+def comment_of_version(*, access: PlanAccess, version: PlanVersion, comment_id: int) -> Comment | None:
+    """One readable comment of a version (thread start or reply), or None."""
+    if not can_read_comments(access):
+        return None
+    return _with_people(Comment.objects.filter(version=version, pk=comment_id)).first()
+
+
+def comment_of_plan(*, access: PlanAccess, comment_id: int) -> Comment | None:
+    """One readable comment of the plan on a version the user may see, or None."""
+    if not can_read_comments(access):
+        return None
+    comments = Comment.objects.filter(plan=access.plan, pk=comment_id)
+    if not access.can_see_drafts:
+        comments = comments.exclude(version__state="draft")
+    return _with_people(comments).first()
+
+
+def open_change_requests(*, access: PlanAccess) -> list[Comment]:
+    """The plan's open change requests across all its versions, oldest first (they are owed until resolved)."""
+    if not can_read_comments(access):
+        return []
+    comments = Comment.objects.filter(OPEN_CHANGE_REQUEST, plan=access.plan)
+    return list(_with_people(comments).order_by("created_at", "id"))
+
+
+def _open_count(plan_ref: str = "pk") -> Coalesce:
+    counted = (
+        Comment.objects.filter(OPEN_CHANGE_REQUEST, plan_id=OuterRef(plan_ref))
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def open_change_request_counts(*, user: AbstractBaseUser | AnonymousUser, plan_ids: list[int]) -> dict[int, int]:
+    """Open change requests per plan for a page of plans, in one query (none for an empty page); plans the
+    user sees only because they are public count 0, since partner remarks are not public."""
+    if not plan_ids or not user.is_authenticated:
+        return {}
+    rows = (
+        Comment.objects.filter(OPEN_CHANGE_REQUEST, plan_id__in=plan_ids)
+        .filter(plan_id__in=plan_ids_granted_to(user=user, codename=VIEW))
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("*"))
+        .values_list("plan_id", "n")
+    )
+    return dict(rows)
+
+
+def plans_with_open_change_request_counts(
+    *, plans: QuerySet[Plan], user: AbstractBaseUser | AnonymousUser
+) -> QuerySet[Plan]:
+    """Annotate `open_change_requests` in the same query; 0 on plans the user sees only because they are public."""
+    readable = plan_ids_granted_to(user=user, codename=VIEW)
+    return plans.annotate(
+        open_change_requests=Case(
+            When(pk__in=readable, then=_open_count()), default=Value(0), output_field=IntegerField()
+        )
+    )
+
+
+def plans_owing_change_requests(*, plans: QuerySet[Plan], user: AbstractBaseUser) -> QuerySet[Plan]:
+    """Of `plans`, those with open change requests the user may read, with the count, most owed first."""
+    return (
+        plans_with_open_change_request_counts(plans=plans, user=user)
+        .filter(open_change_requests__gt=0)
+        .order_by("-open_change_requests", "title", "id")
+    )

@@ -1,0 +1,130 @@
+"""Writes for review comments: posting (with replies and change requests) and resolving."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_event_record
+from notifications.models import EventType
+from notifications.services import outbox_event_record
+from plans.models import PlanVersion, Section
+from plans.permissions import PlanAccess, plan_access
+from plans.services.common import event_payload
+from portal.errors import ConflictError, InvalidInputError, NotAllowedError
+from reviews import permissions
+from reviews.models import Comment
+
+MAX_BODY = 10_000
+MAX_NOTE = 10_000
+
+
+def _clean_body(body: str, *, field: str, limit: int, required: bool) -> str:
+    text = (body or "").strip()
+    if required and not text:
+        raise InvalidInputError("Write the comment first: it is empty.", field=field)
+    if len(text) > limit:
+        raise InvalidInputError(f"Keep it to {limit:,} characters (this is {len(text):,}).", field=field)
+    return text
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    version: PlanVersion,
+    author: AbstractBaseUser,
+    access: PlanAccess,
+    body: str,
+    section_key: str = "",
+    parent: Comment | None = None,
+    is_change_request: bool = False,
+) -> Comment:
+    """Post a review comment (or a reply, which joins its thread's start) and alert the people who follow it."""
+    if access.plan.pk != version.plan_id:
+        raise InvalidInputError("That version belongs to another plan.", field="version")
+    agency_id = permissions.comment_agency_id(access)
+    if agency_id is None:
+        raise NotAllowedError(
+            "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment."
+        )
+    text = _clean_body(body, field="body", limit=MAX_BODY, required=True)
+    section_title = ""
+    if parent is not None:
+        if parent.version_id != version.pk:
+            raise InvalidInputError("Reply to a comment on this same version.", field="parent")
+        if parent.parent_id is not None:  # one level of replies: a reply to a reply joins the thread start
+            parent = Comment.objects.get(pk=parent.parent_id)
+        if is_change_request:
+            raise InvalidInputError(
+                "A reply cannot be a change request; start a new comment to request a change.",
+                field="is_change_request",
+            )
+        section_key = parent.section_key
+    section_key = (section_key or "").strip()
+    if section_key:
+        section_title = Section.objects.filter(version=version, key=section_key).values_list("title", flat=True).first()
+        if section_title is None:
+            raise InvalidInputError(f"Version {version.number} has no section “{section_key}”.", field="section_key")
+    if is_change_request and not permissions.can_request_changes(access):
+        raise InvalidInputError(
+            "Only partner agencies request changes; as the owner, change the plan in a draft.",
+            field="is_change_request",
+        )
+    comment = Comment.objects.create(
+        plan=access.plan,
+        version=version,
+        section_key=section_key,
+        parent=parent,
+        author=author,
+        author_agency_id=agency_id,
+        body=text,
+        is_change_request=is_change_request,
+    )
+    outbox_event_record(
+        event_type=EventType.COMMENT_CREATED,
+        plan=access.plan,
+        payload=event_payload(
+            access.plan,
+            version,
+            actor=author,
+            comment=comment.pk,
+            thread=parent.pk if parent is not None else comment.pk,
+            section_key=section_key,
+            section_title=section_title,
+            agency=agency_id,
+            is_change_request=is_change_request,
+        ),
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(
+    *, comment: Comment, actor: AbstractBaseUser, note: str = "", ip_address: str | None = None
+) -> Comment:
+    """The owner closes a thread (a change request done or declined), with an optional note; audited."""
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("plan__owner_agency").get(pk=comment.pk)
+    if not permissions.can_resolve(plan_access(user=actor, plan=comment.plan)):
+        raise NotAllowedError("Only admins and planners of the owner agency may resolve comments.")
+    if comment.parent_id is not None:
+        raise InvalidInputError("Resolve the thread's first comment, not a reply.", field="comment")
+    if comment.resolved_at is not None:
+        raise ConflictError("This comment is already resolved.")
+    comment.resolved_at = timezone.now()
+    comment.resolved_by = actor
+    comment.resolution_note = _clean_body(note, field="note", limit=MAX_NOTE, required=False)
+    comment.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.COMMENT_RESOLVE,
+        obj=comment,
+        agency=comment.plan.owner_agency,
+        ip_address=ip_address,
+        details={
+            "plan": comment.plan_id,
+            "version": comment.version_id,
+            "change_request": comment.is_change_request,
+            "author_agency": comment.author_agency_id,
+        },
+    )
+    return comment
