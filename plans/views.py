@@ -28,6 +28,8 @@ from plans.permissions import PlanAccess, plan_access
 from portal.agency_context import memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from reviews.context import review_context
+from reviews.selectors import open_change_request_counts
 
 PAGE_SIZE = 25
 
@@ -118,6 +120,7 @@ def _plan_page_context(
     """Everything the plan page shows, in a fixed number of queries whatever the number of rows."""
     current = plan.current_version
     versions = list(selectors.plan_versions_visible(access=access))
+    sections = selectors.version_sections(version=current) if current else []
     context: dict[str, Any] = {
         "nav": "plans",
         "plan": plan,
@@ -125,12 +128,13 @@ def _plan_page_context(
         "current": current,
         "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
         "facilities": list(plan.facilities.all()),
-        "sections": selectors.version_sections(version=current) if current else [],
+        "sections": sections,
         "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
         "versions": list(reversed(versions)),
         "has_drafts": any(v.is_draft for v in versions),
         "released": [v for v in versions if not v.is_draft],
         **_acknowledge_context(request, access, current),
+        **review_context(access=access, version=current, section_keys=[s.key for s in sections]),
     }
     if access.is_owner_member:
         context["status_rows"] = rows = _status_rows(plan, current)
@@ -165,6 +169,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         }
     plans = selectors.plans_listed(user=request.user, **filters)
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    open_counts = open_change_request_counts(user=request.user, plan_ids=[plan.pk for plan in page])
+    for plan in page:
+        plan.open_change_requests = open_counts.get(plan.pk, 0)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
@@ -202,6 +209,7 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
     version = _visible_version(access, number)
     _record_read(request, plan, "version", obj=version)
     released = list(selectors.plan_versions_visible(access=access).exclude(state=VersionState.DRAFT))
+    sections = selectors.version_sections(version=version)
     return render(
         request,
         "plans/version_detail.html",
@@ -212,9 +220,10 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
             "version": version,
             "is_current": version.pk == plan.current_version_id,
             "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
-            "sections": selectors.version_sections(version=version),
+            "sections": sections,
             "attachments": list(selectors.attachments_of_version(version=version)),
             "previous": next((v for v in reversed(released) if v.number < version.number), None),
+            **review_context(access=access, version=version, section_keys=[s.key for s in sections]),
         },
     )
 

@@ -36,6 +36,7 @@ from plans.templates_eop import default_sections
 from portal.agency_context import active_membership, memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError, PayloadTooLargeError
+from reviews.context import review_context
 
 SECTIONS_PREFIX = "sections"
 EDITOR_ACTIONS = ("save", "add", "remove", "up", "down")
@@ -227,6 +228,8 @@ def _render_editor(
         "attachments": selectors.attachments_of_version(version=version),
         "latest_number": latest,
         "stale": version.based_on_number != latest,
+        # The plan's open change requests, shown beside the section they name: what is still owed.
+        **review_context(access=access, version=None, section_keys=[]),
     }
     return render(request, "plans/edit/draft_edit.html", context, status=status)
 

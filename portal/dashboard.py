@@ -18,6 +18,7 @@ from portal.dashboard_selectors import (
     dashboard_partner_plans,
     dashboard_review_due,
 )
+from reviews.selectors import agency_plans_owing_change_requests
 
 
 def _ack_marks(plan: Plan) -> list[str]:
@@ -68,5 +69,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             partner_to_acknowledge=sum(1 for plan in partner if plan.ack_marks),  # type: ignore[attr-defined]
             due_plans=due,
             due_more=due_more,
+            owing_plans=_first_rows(agency_plans_owing_change_requests(user=request.user, agency=agency))[0],
         )
     return render(request, "portal/dashboard.html", context)

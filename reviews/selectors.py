@@ -5,8 +5,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from plans.models import Plan, PlanVersion
+from agencies.models import Agency
+from plans.models import Plan, PlanVersion, Section
 from plans.permissions import VIEW, PlanAccess, plan_ids_granted_to
+from plans.selectors import plans_visible_to
 from reviews.models import Comment
 from reviews.permissions import can_read_comments
 
@@ -47,10 +49,14 @@ def comment_of_plan(*, access: PlanAccess, comment_id: int) -> Comment | None:
 
 
 def open_change_requests(*, access: PlanAccess) -> list[Comment]:
-    """The plan's open change requests across all its versions, oldest first (they are owed until resolved)."""
+    """The plan's open change requests across all its versions, oldest first (they are owed until resolved),
+    each with `section_title`: the title of its section in the version it was made on."""
     if not can_read_comments(access):
         return []
-    comments = Comment.objects.filter(OPEN_CHANGE_REQUEST, plan=access.plan)
+    titles = Section.objects.filter(version_id=OuterRef("version_id"), key=OuterRef("section_key")).values("title")
+    comments = Comment.objects.filter(OPEN_CHANGE_REQUEST, plan=access.plan).annotate(
+        section_title=Subquery(titles[:1])
+    )
     return list(_with_people(comments).order_by("created_at", "id"))
 
 
@@ -100,3 +106,9 @@ def plans_owing_change_requests(*, plans: QuerySet[Plan], user: AbstractBaseUser
         .filter(open_change_requests__gt=0)
         .order_by("-open_change_requests", "title", "id")
     )
+
+
+def agency_plans_owing_change_requests(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+    """The agency's own plans with open change requests (`open_change_requests`), for its dashboard."""
+    plans = plans_visible_to(user=user).filter(owner_agency=agency).prefetch_related(None)
+    return plans_owing_change_requests(plans=plans, user=user)

@@ -36,6 +36,8 @@ def test_schema_describes_every_v1_endpoint(client):
         "/api/v1/plans/{plan_id}/versions/{number}/attachments/{attachment_id}/download/",
         "/api/v1/plans/{plan_id}/shares/",
         "/api/v1/plans/{plan_id}/shares/{agency_id}/",
+        "/api/v1/plans/{plan_id}/versions/{number}/comments/",
+        "/api/v1/plans/{plan_id}/versions/{number}/comments/{comment_id}/resolve/",
     }
     assert expected <= paths, expected - paths
 

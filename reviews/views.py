@@ -1,0 +1,101 @@
+"""Web actions of the review panels: post a comment or reply, resolve a thread. Plain POST forms; the pages
+that show the panels are the plan, version and draft pages (plans/views.py, plans/views_edit.py)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from plans import selectors as plan_selectors
+from plans.models import Plan
+from plans.permissions import PlanAccess, plan_access
+from portal.api.request_info import client_ip
+from portal.errors import DomainError
+from reviews import permissions, selectors, services
+from reviews.forms import CommentForm, ResolveForm
+
+
+def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
+    plan = get_object_or_404(plan_selectors.plans_visible_to(user=request.user), pk=plan_id)
+    return plan, plan_access(user=request.user, plan=plan)
+
+
+def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
+    """The page the form was on (`next`, same site only), at `anchor`."""
+    target = request.POST.get("next", "")
+    if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
+        target = fallback
+    return target.split("#", 1)[0] + f"#{anchor}"
+
+
+@login_required
+@require_POST
+def comment_post(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    """Post a comment on a version (a section, or the version as a whole), or a reply to a thread."""
+    plan, access = _visible_plan(request, plan_id)
+    version = get_object_or_404(plan_selectors.plan_versions_visible(access=access), number=number)
+    if not permissions.can_comment(access):
+        raise PermissionDenied(
+            "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment."
+        )
+    fallback = reverse("plans:version", kwargs={"plan_id": plan.pk, "number": version.number})
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"The comment was not posted: {errors}")
+        return redirect(_back(request, fallback, "comments"))
+    data = form.cleaned_data
+    parent = None
+    if data["parent"]:
+        parent = selectors.comment_of_version(access=access, version=version, comment_id=data["parent"])
+        if parent is None:
+            raise Http404("No such comment.")
+    try:
+        comment = services.comment_create(
+            version=version,
+            author=request.user,
+            access=access,
+            body=data["body"],
+            section_key=data["section_key"] or "",
+            parent=parent,
+            is_change_request=data["is_change_request"],
+        )
+    except DomainError as exc:
+        messages.error(request, f"The comment was not posted: {exc.message}")
+        return redirect(_back(request, fallback, "comments"))
+    if comment.is_change_request:
+        messages.success(request, f"Change request sent to {plan.owner_agency.name}.")
+    else:
+        messages.success(request, "Reply posted." if parent else "Comment posted.")
+    return redirect(_back(request, fallback, f"comment-{comment.pk}"))
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, plan_id: int, comment_id: int) -> HttpResponse:
+    """Resolve a thread (owner admins and planners), with an optional note."""
+    plan, access = _visible_plan(request, plan_id)
+    comment = selectors.comment_of_plan(access=access, comment_id=comment_id)
+    if comment is None:
+        raise Http404("No such comment.")
+    if not permissions.can_resolve(access):
+        raise PermissionDenied("Only admins and planners of the owner agency may resolve comments.")
+    fallback = reverse("plans:detail", kwargs={"plan_id": plan.pk})
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Keep the resolution note shorter; nothing was resolved.")
+        return redirect(_back(request, fallback, f"comment-{comment.pk}"))
+    try:
+        services.comment_resolve(
+            comment=comment, actor=request.user, note=form.cleaned_data["note"], ip_address=client_ip(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        what = "Change request" if comment.is_change_request else "Comment"
+        messages.success(request, f"{what} from {comment.author_agency.name} resolved.")
+    return redirect(_back(request, fallback, f"comment-{comment.pk}"))
