@@ -3,10 +3,13 @@ editor, beside that section, and resolves it."""
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from plans import services as plan_services
+from plans.permissions import plan_access
 from reviews.models import Comment
+from reviews.services import comment_create
 from tests.web.conftest import screenshot, sign_in
 
 
@@ -46,3 +49,43 @@ def test_a_fire_liaison_requests_a_change_and_the_planner_resolves_it_in_the_nex
     expect(page.locator("#change-requests")).to_contain_text("No open change requests.")
     assert Comment.objects.get().resolution_note == "Staging moved to Oak Street in v3."
     assert console_errors == []
+
+
+def test_the_review_panels_have_no_wcag_violations(page, live_server, web_county):
+
+    county = web_county
+    fire = county.partner_comment_liaison
+    start = comment_create(
+        version=county.published,
+        author=fire,
+        access=plan_access(user=fire, plan=county.plan),
+        body="Stage engines on **Oak Street**.",
+        section_key="section-1",
+        is_change_request=True,
+    )
+    planner = county.owner_planner
+    comment_create(
+        version=county.published,
+        author=planner,
+        access=plan_access(user=planner, plan=county.plan),
+        body="Will do.",
+        parent=start,
+    )
+    rules = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    found = {}
+    for username, paths in (
+        (
+            "district_planner",
+            [plan_page(county), f"{plan_page(county)}versions/1/", f"{plan_page(county)}versions/2/edit/", "/"],
+        ),
+        ("fire_liaison", [plan_page(county), "/plans/"]),
+    ):
+        sign_in(page, live_server, username)
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            page.locator("details").evaluate_all("nodes => nodes.forEach(n => n.open = true)")
+            violations = Axe().run(page, options=rules).response["violations"]
+            if violations:
+                found[(username, path)] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+        page.get_by_role("button", name="Sign out").click()
+    assert found == {}
