@@ -14,7 +14,8 @@ EVENT_HELP = {
     EventType.VERSION_WITHDRAWN: "A plan's current version is withdrawn and should no longer be used.",
     EventType.PLAN_SHARED: "Another agency shares a plan with your agency, or changes its access level.",
     EventType.PLAN_UNSHARED: "Another agency stops sharing a plan with your agency.",
-    EventType.COMMENT_CREATED: "A partner comments on one of your agency's plans.",
+    EventType.COMMENT_CREATED: "Someone comments on one of your agency's plans, or replies in a review thread "
+    "you took part in.",
     EventType.PLAN_REVIEW_DUE: "One of your agency's plans is due for its periodic review.",
     EventType.ACKNOWLEDGEMENT_REMINDER: "A current plan version still waits for your agency's acknowledgement.",
     EventType.WEBHOOK_DISABLED: "One of your agency's webhooks was switched off after repeated failures.",

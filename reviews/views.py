@@ -25,11 +25,11 @@ def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]
 
 
 def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
-    """The page the form was on (`next`, same site only), at `anchor`."""
+    """The page the form was on (`next`, same site only), at the anchor it names, else at `anchor`."""
     target = request.POST.get("next", "")
     if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
         target = fallback
-    return target.split("#", 1)[0] + f"#{anchor}"
+    return target if "#" in target else f"{target}#{anchor}"
 
 
 @login_required

@@ -133,6 +133,7 @@ def test_only_owner_admins_and_planners_resolve_from_the_web(county, actor, expe
     assert response.status_code == expected
     comment.refresh_from_db()
     if expected == 302:
+        assert response["Location"] == f"{plan_page(county)}#comment-{comment.pk}"
         assert comment.resolution_note == "Fixed in v2."
     else:
         assert comment.resolved_at is None
