@@ -267,12 +267,14 @@ def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
     old = by_number.get(form.cleaned_data.get("from") or 0)
     reason = "requested"
     if old is None:
-        last = selectors.version_last_acknowledged_by(user=request.user, access=access)
+        last, last_reason = selectors.version_last_acknowledged_by(user=request.user, access=access)
         if last is not None and last.number < new.number:
-            old, reason = last, "last_acknowledged"
+            old, reason = last, last_reason
         else:
             old = next((v for v in reversed(released) if v.number < new.number), None)
-            reason = "acknowledged_current" if last is not None and last.number == new.number else "previous"
+            reason = "previous"
+            if last is not None and last.number == new.number:
+                reason = "acknowledged_current" if last_reason == "last_acknowledged" else "agency_acknowledged_current"
     old_sections = selectors.version_sections(version=old) if old else []
     new_sections = selectors.version_sections(version=new)
     changes = sections_diff(

@@ -196,8 +196,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
                 raise ValidationError({"against": [f"There is no version {raw_against} you may see."]})
             reason = "requested"
         else:
-            against = selectors.version_last_acknowledged_by(user=request.user, access=self.get_access())
-            reason = "last_acknowledged"
+            against, reason = selectors.version_last_acknowledged_by(user=request.user, access=self.get_access())
             if against is None or against.number == version.number:
                 against = visible.filter(number__lt=version.number).order_by("-number").first()
                 reason = "previous"
