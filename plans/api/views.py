@@ -306,6 +306,17 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
+class AttachmentDetailView(PlanScopedMixin, APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, plan_id: int, number: int, attachment_id: int) -> Response:
+        """Remove a file from a draft (owner admin or planner); 409 once the version has left draft."""
+        version = self.get_version()
+        attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
+        self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may remove files.")
+        services.attachment_remove(attachment=attachment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class AttachmentDownloadView(PlanScopedMixin, APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, plan_id: int, number: int, attachment_id: int) -> FileResponse:

@@ -19,6 +19,7 @@ from plans.models import (
     VersionState,
 )
 from plans.selectors import latest_released_number
+from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
 from plans.templates_eop import default_sections
 from portal.errors import ConflictError, InvalidInputError
@@ -65,6 +66,8 @@ def plan_version_create_draft(
         else:
             sections = default_sections(plan_kind=plan.kind)
     _write_sections(version, sections)
+    if plan.current_version_id:
+        attachments_copy(source=plan.current_version, target=version)
     return version
 
 
