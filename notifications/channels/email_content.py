@@ -112,8 +112,8 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your acknowledgement",
         EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
-        EventType.FACILITY_CONFLICT: f"{extra.get('facility_name')}: {title} conflicts with "
-        f"{extra.get('other_agency_name')}'s plan",
+        EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
+        f"at {extra.get('facility_name')}",
     }.get(event_type, title)
 
 

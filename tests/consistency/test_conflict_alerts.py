@@ -41,7 +41,7 @@ def test_fan_out_notifies_in_app_and_by_email_with_a_title_naming_building_fact_
     assert result.emails == 2  # admins and planners hear immediately by default
     titles = set(Notification.objects.filter(event=school_event).values_list("title", flat=True))
     assert titles == {
-        f"{county.school.name}: Staging area for responders in {county.plan.title} conflicts with Ridgeford Fire"
+        f"{county.plan.title}: Staging area for responders at {county.school.name} conflicts with Ridgeford Fire"
     }
     assert not Notification.objects.filter(event=school_event, user=pair.fire_admin).exists()
 
