@@ -181,9 +181,7 @@ def test_plans_of_the_same_agency_never_conflict(pair):
 def test_changing_a_plans_facilities_adds_and_removes_its_conflicts(pair):
     county = pair.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
-    other_school = county.school.__class__.objects.create(
-        name="Second school", kind=county.school.kind, owner_agency=county.district
-    )
+    other_school = FacilityFactory(name="Second school", owner_agency=county.district)
     publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
     assert len(conflicts()) == 1
     services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, data={"facilities": [other_school]})
