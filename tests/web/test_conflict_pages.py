@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +17,7 @@ from plans.services import plan_share, plan_update
 from tests.agencies.factories import FacilityFactory, member
 from tests.consistency.helpers import publish_facts
 from tests.plans.factories import make_plan
-from tests.web.conftest import sign_in
+from tests.web.conftest import DESKTOP, PHONE, sign_in
 
 SCHOOL_STAGING = "East bus loop, entering from Elm St"
 FIRE_STAGING = "Stadium lot behind the visitor bleachers"
@@ -161,3 +163,20 @@ def test_the_district_admin_goes_from_the_dashboard_to_the_conflict_on_the_build
     expect(conflicts).to_contain_text("Staging area for responders differs")
     expect(conflicts).to_contain_text("Another agency's plan differs — contact Ridgeford Fire")
     expect(conflicts).not_to_contain_text(FIRE_STAGING)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_pages_with_conflicts_have_no_wcag_violations(web_county, live_server, page, viewport):
+    county = web_county
+    fire_conflict(county, shared_with_district=False)
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server, county.owner_admin.username)
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    found = {}
+    for path in ("/", facility_url(county.school), plan_url(county.plan)):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("section.conflicts").first).to_be_visible()
+        violations = Axe().run(page, options=options).response["violations"]
+        if violations:
+            found[path] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+    assert found == {}
