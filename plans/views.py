@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies.models import Agency
 from agencies.permissions import EDITOR_ROLES
 from agencies.selectors import agencies_visible_to
+from consistency.conflict_selectors import conflicts_visible_to
 from plans import selectors, services
 from plans.diff import sections_diff
 from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm, UnshareForm
@@ -130,6 +131,7 @@ def _plan_page_context(
         "versions": list(reversed(versions)),
         "has_drafts": any(v.is_draft for v in versions),
         "released": [v for v in versions if not v.is_draft],
+        "conflicts": conflicts_visible_to(user=request.user, plan=plan) if current else [],
         **_acknowledge_context(request, access, current),
     }
     if access.is_owner_member:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_event_record
+from consistency.conflict_services import facility_conflicts_refresh
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from plans.models import (
@@ -145,6 +146,7 @@ def plan_version_publish(
     plan.next_review_due = (now + timedelta(days=plan.review_interval_days)).date()
     plan.save(update_fields=["current_version", "next_review_due", "updated_at"])
     search_refresh(plan)
+    facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,
         action=AuditAction.VERSION_PUBLISH,
@@ -184,6 +186,7 @@ def plan_version_withdraw(
     plan.current_version = None
     plan.save(update_fields=["current_version", "updated_at"])
     search_refresh(plan)
+    facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,
         action=AuditAction.VERSION_WITHDRAW,
