@@ -31,6 +31,7 @@ from agencies.forms import (
     MembershipRoleForm,
 )
 from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
+from consistency.conflict_selectors import conflicts_visible_to
 from plans.models import Acknowledgement, PlanKind, Section
 from plans.selectors import facility_current_plans, plans_visible_to
 from portal.api.request_info import client_ip
@@ -153,6 +154,7 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
         "other_assignments": others,
         "plans": plans,
         "today": timezone.localdate(),
+        "conflicts": conflicts_visible_to(user=request.user, facility=facility),
     }
     return render(request, "agencies/facility_detail.html", context)
 

@@ -15,6 +15,11 @@ urlpatterns = [
         views_edit.attachment_upload,
         name="attachment-upload",
     ),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/attachments/<int:attachment_id>/remove/",
+        views_edit.attachment_remove,
+        name="attachment-remove",
+    ),
     path("plans/<int:plan_id>/versions/<int:number>/publish/", views_lifecycle.version_publish, name="publish"),
     path("plans/<int:plan_id>/versions/<int:number>/withdraw/", views_lifecycle.version_withdraw, name="withdraw"),
 ]

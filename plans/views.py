@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies.models import Agency
 from agencies.permissions import EDITOR_ROLES
 from agencies.selectors import agencies_visible_to
+from consistency.conflict_selectors import conflicts_visible_to
 from plans import selectors, services
 from plans.diff import sections_diff
 from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm, UnshareForm
@@ -133,6 +134,7 @@ def _plan_page_context(
         "versions": list(reversed(versions)),
         "has_drafts": any(v.is_draft for v in versions),
         "released": [v for v in versions if not v.is_draft],
+        "conflicts": conflicts_visible_to(user=request.user, plan=plan) if current else [],
         **_acknowledge_context(request, access, current),
         **review_context(access=access, version=current, section_keys=[s.key for s in sections]),
     }
@@ -276,12 +278,14 @@ def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
     old = by_number.get(form.cleaned_data.get("from") or 0)
     reason = "requested"
     if old is None:
-        last = selectors.version_last_acknowledged_by(user=request.user, access=access)
+        last, last_reason = selectors.version_last_acknowledged_by(user=request.user, access=access)
         if last is not None and last.number < new.number:
-            old, reason = last, "last_acknowledged"
+            old, reason = last, last_reason
         else:
             old = next((v for v in reversed(released) if v.number < new.number), None)
-            reason = "acknowledged_current" if last is not None and last.number == new.number else "previous"
+            reason = "previous"
+            if last is not None and last.number == new.number:
+                reason = "acknowledged_current" if last_reason == "last_acknowledged" else "agency_acknowledged_current"
     old_sections = selectors.version_sections(version=old) if old else []
     new_sections = selectors.version_sections(version=new)
     changes = sections_diff(

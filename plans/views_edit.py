@@ -395,4 +395,20 @@ def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpRe
     return _render_editor(request, plan, access, version, upload_form=upload_form)
 
 
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, plan_id: int, number: int, attachment_id: int) -> HttpResponse:
+    """Take a file off a draft (a published version's files are part of the record)."""
+    plan, access = _plan_and_access(request, plan_id)
+    version = _version(access, number)
+    attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
+    _require(access.can_edit, "Only admins and planners of the owner agency may remove files.")
+    try:
+        services.attachment_remove(attachment=attachment, actor=request.user)
+    except ConflictError as exc:
+        return _conflict(request, plan, access, version, exc.message)
+    messages.success(request, f"Removed “{attachment.filename}” from this draft.")
+    return redirect(_editor_url(plan, version, "attachments"))
+
+
 # Publishing and withdrawing

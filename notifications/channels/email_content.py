@@ -93,6 +93,11 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
             "change_request": bool(payload.get("is_change_request")),
             "reply": payload.get("thread") not in (None, payload.get("comment")),
         }
+    if event.event_type == EventType.FACILITY_CONFLICT:
+        return {
+            key: _one_line(payload.get(key, ""), 200)
+            for key in ("facility_name", "fact_label", "other_fact_label", "kind", "other_agency_name")
+        }
     if event.event_type == EventType.WEBHOOK_DISABLED:
         host, url = _webhook_target(payload.get("url", ""))
         return {"host": host, "webhook_url": url, "reason": _one_line(payload.get("reason", ""), 300)}
@@ -111,6 +116,8 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your acknowledgement",
         EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
+        EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
+        f"at {extra.get('facility_name')}",
     }.get(event_type, title)
 
 

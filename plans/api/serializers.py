@@ -166,7 +166,10 @@ class DiffSectionSerializer(serializers.Serializer):
 class DiffSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     against = serializers.IntegerField(allow_null=True)
-    against_reason = serializers.CharField()
+    against_reason = serializers.CharField(
+        help_text="requested, last_acknowledged (by you), agency_acknowledged (by one of your agencies), "
+        "previous, or none"
+    )
     sections = DiffSectionSerializer(many=True)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_event_record
+from consistency.conflict_services import facility_conflicts_refresh
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from plans.models import (
@@ -19,6 +20,7 @@ from plans.models import (
     VersionState,
 )
 from plans.selectors import latest_released_number
+from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
 from plans.templates_eop import default_sections
 from portal.errors import ConflictError, InvalidInputError
@@ -65,6 +67,8 @@ def plan_version_create_draft(
         else:
             sections = default_sections(plan_kind=plan.kind)
     _write_sections(version, sections)
+    if plan.current_version_id:
+        attachments_copy(source=plan.current_version, target=version)
     return version
 
 
@@ -142,6 +146,7 @@ def plan_version_publish(
     plan.next_review_due = (now + timedelta(days=plan.review_interval_days)).date()
     plan.save(update_fields=["current_version", "next_review_due", "updated_at"])
     search_refresh(plan)
+    facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,
         action=AuditAction.VERSION_PUBLISH,
@@ -181,6 +186,7 @@ def plan_version_withdraw(
     plan.current_version = None
     plan.save(update_fields=["current_version", "updated_at"])
     search_refresh(plan)
+    facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,
         action=AuditAction.VERSION_WITHDRAW,
