@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_event_record
+from consistency.fact_services import facility_facts_copy
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from plans.models import (
@@ -65,6 +66,8 @@ def plan_version_create_draft(
         else:
             sections = default_sections(plan_kind=plan.kind)
     _write_sections(version, sections)
+    if plan.current_version_id:  # the facility key facts carry over, whatever the sections
+        facility_facts_copy(source=plan.current_version, target=version)
     return version
 
 
