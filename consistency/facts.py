@@ -64,6 +64,11 @@ class FactsInvalidError(InvalidInputError):
         self.errors = errors
 
 
+def degrees_text(value: Decimal | None) -> str:
+    """A stored coordinate as people write it: 41.880100 → “41.8801”."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
 def label_of(key: str) -> str:
     return FactKey(key).label if key in FactKey.values else key
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies.models import Agency
 from agencies.permissions import EDITOR_ROLES
 from agencies.selectors import agencies_visible_to
+from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors, services
 from plans.diff import sections_diff
 from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm, UnshareForm
@@ -126,6 +127,7 @@ def _plan_page_context(
         "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
         "facilities": list(plan.facilities.all()),
         "sections": selectors.version_sections(version=current) if current else [],
+        "fact_groups": version_facts_by_facility(version=current) if current else [],
         "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
         "versions": list(reversed(versions)),
         "has_drafts": any(v.is_draft for v in versions),
@@ -213,6 +215,7 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
             "is_current": version.pk == plan.current_version_id,
             "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
             "sections": selectors.version_sections(version=version),
+            "fact_groups": version_facts_by_facility(version=version),
             "attachments": list(selectors.attachments_of_version(version=version)),
             "previous": next((v for v in reversed(released) if v.number < version.number), None),
         },
