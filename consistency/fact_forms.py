@@ -39,8 +39,9 @@ class FacilityFactsForm(forms.Form):
         self.facility = facility
         self.facts: dict[str, FactValue] = {}
         for key in PLACE_KEYS:
+            # Inside a fieldset whose legend names the place (the template), so the label need not repeat it.
             self.fields[key] = forms.CharField(
-                label=label_of(key),
+                label="Where, in words",
                 required=False,
                 widget=forms.TextInput(attrs={"maxlength": PLACE_TEXT_MAX}),
             )
@@ -80,9 +81,9 @@ class FacilityFactsForm(forms.Form):
                 initial[f"{key}_longitude"] = degrees_text(fact.longitude)
         return initial
 
-    def places(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
-        """(text, latitude, longitude) of every place, in display order."""
-        return [(self[key], self[f"{key}_latitude"], self[f"{key}_longitude"]) for key in PLACE_KEYS]
+    def places(self) -> list[tuple[str, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        """(name, text, latitude, longitude) of every place, in display order."""
+        return [(label_of(key), self[key], self[f"{key}_latitude"], self[f"{key}_longitude"]) for key in PLACE_KEYS]
 
     def others(self) -> list[forms.BoundField]:
         return [self[key] for key in FACT_KEYS if not is_place(key)]

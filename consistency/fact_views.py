@@ -53,7 +53,8 @@ def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_i
         else:
             messages.success(request, f"Saved the key facts for {facility.name}.")
             return redirect(_editor_url(plan, version, f"facts-{facility.pk}"))
-    return _render_editor(request, plan, access, version, facts_form=form, status=400)
+    # Shown again with the errors beside their fields, with 200 like the rest of the editor.
+    return _render_editor(request, plan, access, version, facts_form=form)
 
 
 def facility_facts_context(request: HttpRequest, facility: Facility, plans: list[Plan]) -> dict[str, Any]:
