@@ -57,3 +57,12 @@ def facility_facts_copy(*, source: PlanVersion, target: PlanVersion) -> int:
         for facility_id, key, text, lat, lon in facts
     )
     return len(created)
+
+
+def facility_facts_digest_rows(*, version: PlanVersion) -> list[list[str | None]]:
+    """The version's facts as plain, ordered rows for its content digest (plans.services.versions)."""
+    rows = FacilityFact.objects.filter(version=version).order_by("facility_id", "key")
+    return [
+        [str(facility_id), key, text, None if lat is None else str(lat), None if lon is None else str(lon)]
+        for facility_id, key, text, lat, lon in rows.values_list("facility_id", "key", "text", "latitude", "longitude")
+    ]

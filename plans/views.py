@@ -325,6 +325,7 @@ def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
             "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
             "facilities": list(plan.facilities.all()),
             "sections": selectors.version_sections(version=current) if current else [],
+            "fact_groups": version_facts_by_facility(version=current) if current else [],
             "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
         },
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_event_record
-from consistency.fact_services import facility_facts_copy
+from consistency.fact_services import facility_facts_copy, facility_facts_digest_rows
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from plans.models import (
@@ -94,7 +94,7 @@ def plan_version_update_draft(
 
 
 def content_sha256(version: PlanVersion) -> str:
-    """A digest of exactly what partners receive: summary, ordered sections and attachment digests."""
+    """A digest of exactly what partners receive: summary, ordered sections, attachment digests, key facts."""
     content = {
         "plan": version.plan_id,
         "number": version.number,
@@ -102,6 +102,9 @@ def content_sha256(version: PlanVersion) -> str:
         "sections": list(version.sections.order_by("position").values_list("key", "title", "body")),
         "attachments": sorted(version.attachments.values_list("filename", "sha256")),
     }
+    facts = facility_facts_digest_rows(version=version)
+    if facts:  # only then, so versions without key facts keep the digest they always had
+        content["facility_facts"] = facts
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -376,3 +376,11 @@ def test_a_published_plan_without_facts_is_a_column_of_dashes(county):
     response = web_client(county.owner_member).get(facility_url(county.school))
     assert len(response.context["plans"]) == 2
     assert "not stated" in response.content.decode()
+
+
+def test_the_print_copy_carries_the_key_facts(county):
+    publish_with_facts(county)
+    url = reverse("plans:print", kwargs={"plan_id": county.plan.pk})
+    html = web_client(county.partner_view_member).get(url).content.decode()
+    assert "Key facts" in html
+    assert "Lincoln Middle School gym" in html

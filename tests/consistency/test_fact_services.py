@@ -116,3 +116,23 @@ def test_a_draft_with_its_own_sections_still_carries_the_facts_forward(county):
         plan=county.plan, actor=county.owner_planner, sections=[{"key": "basic", "title": "Basic", "body": ""}]
     )
     assert stored(following, county.school) == stored(county.draft, county.school)
+
+
+def test_the_content_digest_covers_the_key_facts(county):
+    from plans.services.versions import content_sha256
+
+    without = content_sha256(county.draft)
+    facility_facts_set(version=county.draft, facility=county.school, facts=FACTS, actor=county.owner_planner)
+    stated = content_sha256(county.draft)
+    facility_facts_set(
+        version=county.draft,
+        facility=county.school,
+        facts={
+            **FACTS,
+            "reunification_site": {"text": "Lincoln Middle School gym", "latitude": 41.9, "longitude": -87.6},
+        },
+        actor=county.owner_planner,
+    )
+    assert len({without, stated, content_sha256(county.draft)}) == 3
+    published = services.plan_version_publish(version=county.draft, actor=county.owner_admin)
+    assert published.content_sha256 == content_sha256(published)
