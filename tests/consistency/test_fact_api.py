@@ -158,3 +158,18 @@ def test_reading_facts_of_a_sensitive_plan_is_audited(county):
 @pytest.mark.parametrize("body", [{"facts": {}}, {"facility": "school", "facts": {}}, {"facility": 1, "facts": []}])
 def test_malformed_bodies_answer_400(county, body):
     assert client_for(county.owner_planner).put(facts_url(county.draft), body, format="json").status_code == 400
+
+
+def test_the_facts_list_takes_the_same_queries_for_one_and_many_facilities(county, django_assert_max_num_queries):
+    facility_facts_set(version=county.draft, facility=county.school, facts={"main_entry": "A"}, actor=None)
+    one = count_queries(county.owner_planner, facts_url(county.draft))
+    facilities = [county.school, *(FacilityFactory(owner_agency=county.district) for _ in range(20))]
+    services.plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": facilities})
+    for facility in facilities:
+        facility_facts_set(
+            version=county.draft, facility=facility, facts={"main_entry": "A", "command_post": PLACE}, actor=None
+        )
+    client = client_for(county.owner_planner)
+    with django_assert_max_num_queries(one):
+        response = client.get(facts_url(county.draft))
+    assert len(response.json()) == 21
