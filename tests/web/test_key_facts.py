@@ -11,7 +11,7 @@ from plans import services
 from plans.models import PlanKind, ShareLevel
 from tests.agencies.factories import member
 from tests.plans.factories import draft, make_plan
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import PHONE, screenshot, sign_in
 
 
 def fire_plan_with_facts(county) -> None:
@@ -107,5 +107,10 @@ def test_planner_fills_key_facts_admin_publishes_and_the_facility_page_shows_the
     expect(staging).to_contain_text("Church lot, 400 Oak Ave")
     expect(compared.get_by_role("link", name="(217) 555-0142")).to_have_attribute("href", "tel:+12175550142")
     screenshot(page, "key-facts-facility-desktop")
+    # On a phone the comparison scrolls inside its own box; the page itself never scrolls sideways.
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.get_by_role("region", name="Key facts, plan by plan")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     officer.close()
     assert errors == []
