@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from consistency.facts import PLACE_KEYS
 from consistency.models import ConflictKind, FactKey
 from consistency.normalize import (
     SAME_PLACE_METRES,
@@ -14,19 +15,6 @@ from consistency.normalize import (
     normalize_text,
 )
 
-# Facts that name a place: text plus optional coordinates.
-PLACE_KEYS = frozenset(
-    {
-        FactKey.COMMAND_POST,
-        FactKey.STAGING_AREA,
-        FactKey.REUNIFICATION_SITE,
-        FactKey.EVACUATION_PRIMARY,
-        FactKey.EVACUATION_SECONDARY,
-        FactKey.MAIN_ENTRY,
-        FactKey.KNOX_BOX,
-        FactKey.SHELTER_IN_PLACE,
-    }
-)
 # Where responders park or command ...
 RESPONDER_KEYS = (FactKey.STAGING_AREA, FactKey.COMMAND_POST)
 # ... must not be where people gather.

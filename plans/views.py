@@ -21,6 +21,7 @@ from agencies.models import Agency
 from agencies.permissions import EDITOR_ROLES
 from agencies.selectors import agencies_visible_to
 from consistency.conflict_selectors import conflicts_visible_to
+from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors, services
 from plans.diff import sections_diff
 from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm, UnshareForm
@@ -130,6 +131,7 @@ def _plan_page_context(
         "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
         "facilities": list(plan.facilities.all()),
         "sections": sections,
+        "fact_groups": version_facts_by_facility(version=current) if current else [],
         "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
         "versions": list(reversed(versions)),
         "has_drafts": any(v.is_draft for v in versions),
@@ -223,6 +225,7 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
             "is_current": version.pk == plan.current_version_id,
             "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
             "sections": sections,
+            "fact_groups": version_facts_by_facility(version=version),
             "attachments": list(selectors.attachments_of_version(version=version)),
             "previous": next((v for v in reversed(released) if v.number < version.number), None),
             **review_context(access=access, version=version, section_keys=[s.key for s in sections]),
@@ -335,6 +338,7 @@ def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
             "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
             "facilities": list(plan.facilities.all()),
             "sections": selectors.version_sections(version=current) if current else [],
+            "fact_groups": version_facts_by_facility(version=current) if current else [],
             "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
         },
     )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency, AgencyKind
+from consistency.fact_forms import FacilityFactsForm, facts_forms_for
 from plans import selectors, services
 from plans.api.serializers import MAX_SECTIONS
 from plans.forms import (
@@ -197,6 +198,7 @@ def _render_editor(
     formset: Any = None,
     form: DraftForm | None = None,
     upload_form: AttachmentForm | None = None,
+    facts_form: FacilityFactsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The draft editor; unbound parts are filled from what is saved."""
@@ -226,6 +228,7 @@ def _render_editor(
         "form": form,
         "upload_form": upload_form or AttachmentForm(),
         "attachments": selectors.attachments_of_version(version=version),
+        "facts_forms": facts_forms_for(version=version, facilities=plan.facilities.all(), bound=facts_form),
         "latest_number": latest,
         "stale": version.based_on_number != latest,
         # The plan's open change requests, shown beside the section they name: what is still owed.
