@@ -40,6 +40,7 @@ from plans.services import (
     plan_version_create_draft,
     plan_version_publish,
 )
+from reviews.demo_data import demo_reviews_create
 
 User = get_user_model()
 Progress = Callable[[str], None]
@@ -349,6 +350,7 @@ class _DemoBuilder:
                     ),
                     facts={building: key_facts.school_key_facts(facts_updated(f, draft_update), index=index)},
                 )
+                demo_reviews_create(plan=plan, users=self.users)
             if index % 5 == 0 or index == total:
                 self.progress(f"  Published {index}/{total} school plans")
 

@@ -43,6 +43,7 @@ from plans.selectors import (
     plans_visible_to,
     version_sections,
 )
+from reviews.models import Comment
 
 User = get_user_model()
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -350,3 +351,18 @@ def test_the_demo_has_exactly_the_planted_conflict_and_both_agencies_dashboards_
     # The police see the school's plan but not the fire district's: the fire side is only a contact.
     (row,) = conflicts_visible_to(user=user("police_liaison"))
     assert [side.visible for side in row.sides] == [side.agency.slug == "fairbrook-sd58" for side in row.sides]
+
+
+def test_the_demo_has_an_open_change_request_the_district_finds_on_its_dashboard_and_in_the_draft_editor(demo):
+    (request,) = Comment.objects.filter(is_change_request=True, resolved_at__isnull=True).select_related("plan")
+    assert (request.author.username, request.section_key) == ("fire_liaison", "annex-evacuation")
+    assert Comment.objects.filter(is_change_request=True, resolved_at__isnull=False).count() == 1
+    plan = request.plan
+    draft = plan.versions.get(state=VersionState.DRAFT)
+    client = Client()
+    client.force_login(user("district_planner"))
+    dashboard = client.get("/").content.decode()
+    assert f'href="/plans/{plan.pk}/#change-requests"' in dashboard
+    editor = client.get(f"/plans/{plan.pk}/versions/{draft.number}/edit/").content.decode()
+    evacuation = editor.split('id="section-annex-evacuation"', 1)[1].split("</fieldset>", 1)[0]
+    assert "1 open change request on this section" in evacuation
