@@ -89,6 +89,9 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
         return {"previous_version": payload.get("previous_version")}
     if event.event_type == EventType.COMMENT_CREATED:
         return {"section": _one_line(payload.get("section_title", ""), 120)}
+    if event.event_type == EventType.CONCURRENCE_RECORDED:
+        changes = payload.get("outcome") == "changes_requested"
+        return {"changes_requested": changes, "change_requests": payload.get("change_requests") or 0}
     if event.event_type == EventType.WEBHOOK_DISABLED:
         host, url = _webhook_target(payload.get("url", ""))
         return {"host": host, "webhook_url": url, "reason": _one_line(payload.get("reason", ""), 300)}
@@ -106,6 +109,11 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.PLAN_UNSHARED: f"{title} no longer shared with {agency}",
         EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your acknowledgement",
         EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
+        EventType.CONCURRENCE_RECORDED: (
+            f"{title}: {agency} requested changes to version {version}"
+            if extra.get("changes_requested")
+            else f"{title}: {agency} concurs with version {version}"
+        ),
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
     }.get(event_type, title)
 
