@@ -28,6 +28,7 @@ from plans.permissions import PlanAccess, plan_access
 from portal.agency_context import memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from reviews.concurrence_pages import concurrence_panel_context
 
 PAGE_SIZE = 25
 
@@ -131,6 +132,7 @@ def _plan_page_context(
         "has_drafts": any(v.is_draft for v in versions),
         "released": [v for v in versions if not v.is_draft],
         **_acknowledge_context(request, access, current),
+        **concurrence_panel_context(user=request.user, access=access, current=current),
     }
     if access.is_owner_member:
         context["status_rows"] = rows = _status_rows(plan, current)

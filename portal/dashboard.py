@@ -18,6 +18,7 @@ from portal.dashboard_selectors import (
     dashboard_partner_plans,
     dashboard_review_due,
 )
+from reviews.concurrence_selectors import dashboard_concurrence_pending
 
 
 def _ack_marks(plan: Plan) -> list[str]:
@@ -51,6 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         own, own_more = _first_rows(dashboard_own_plans(user=request.user, agency=agency))
         partner, partner_more = _first_rows(dashboard_partner_plans(user=request.user, agency=agency))
         due, due_more = _first_rows(dashboard_review_due(user=request.user, agency=agency))
+        concurrence, concurrence_more = _first_rows(dashboard_concurrence_pending(user=request.user, agency=agency))
         for plan in partner:
             plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]
         today = timezone.localdate()
@@ -68,5 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             partner_to_acknowledge=sum(1 for plan in partner if plan.ack_marks),  # type: ignore[attr-defined]
             due_plans=due,
             due_more=due_more,
+            concurrence_plans=concurrence,
+            concurrence_more=concurrence_more,
         )
     return render(request, "portal/dashboard.html", context)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("agency/switch/", views.agency_switch, name="agency-switch"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("plans.urls")),
+    path("", include("reviews.urls_concurrence")),
     path("", include("agencies.urls")),
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
