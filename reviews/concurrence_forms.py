@@ -17,7 +17,7 @@ class ConcurrenceForm(forms.Form):
     note = forms.CharField(
         required=False,
         max_length=MAX_NOTE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": "concurrence-note-help"}),
         label="Note",
         help_text="Required when you request changes, unless your agency has open change requests on this plan.",
     )

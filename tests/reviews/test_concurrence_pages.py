@@ -180,11 +180,11 @@ def test_the_dashboard_counts_partners_still_pending(county):
     client = web_client(county.owner_admin)
     html = client.get("/").content.decode()
     assert "Partner concurrence" in html
-    assert "1 of 2 pending" in html
+    assert "1 of 2 partners pending" in html
     record(county.partner_comment_liaison, county.published, "changes_requested", note="No.")
     html = client.get("/").content.decode()
     assert "1 requested changes" in html
-    assert "pending</span>" not in html
+    assert "partners pending" not in html
     record(county.partner_comment_liaison, county.published, "concur")
     html = client.get("/").content.decode()
     assert "is waiting for a partner" in html
