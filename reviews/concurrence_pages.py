@@ -20,8 +20,8 @@ from portal.errors import DomainError
 from reviews.concurrence_export import concurrence_csv
 from reviews.concurrence_forms import ConcurrenceForm
 from reviews.concurrence_permissions import agencies_concurring, can_read_all_concurrence
-from reviews.concurrence_selectors import PENDING, concurrence_record, concurrence_status
-from reviews.concurrence_services import concurrence_record as concurrence_record_service
+from reviews.concurrence_selectors import PENDING, concurrence_status, plan_concurrence_record
+from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, ConcurrenceOutcome
 
 
@@ -84,7 +84,7 @@ def concurrence_record_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect(_panel_url(plan.pk))
     agency_id = form.cleaned_data.get("agency")
     try:
-        concurrence = concurrence_record_service(
+        concurrence = concurrence_record(
             version=version,
             agency=Agency.objects.get(pk=agency_id) if agency_id else None,
             actor=request.user,
@@ -108,7 +108,7 @@ def _owner_record(request: HttpRequest, plan_id: int) -> tuple[Plan, dict[str, A
     plan, access = _visible_plan(request, plan_id)
     if not can_read_all_concurrence(access):
         raise PermissionDenied("Only members of the owner agency see the concurrence record.")
-    return plan, concurrence_record(access=access)
+    return plan, plan_concurrence_record(access=access)
 
 
 @login_required

@@ -95,7 +95,7 @@ def concurrence_status(*, access: PlanAccess, version: PlanVersion) -> list[dict
     return sorted(cells, key=lambda cell: (cell["agency_name"].casefold(), cell["agency"]))
 
 
-def concurrence_record(*, access: PlanAccess) -> dict[str, Any]:
+def plan_concurrence_record(*, access: PlanAccess) -> dict[str, Any]:
     """The evidence for the annual review: every released version x partner agency, newest outcome and history.
 
     For the owner's members only (the caller checks). Four queries.

@@ -16,8 +16,8 @@ from portal.api.request_info import client_ip
 from reviews.api import concurrence_serializers as serializers
 from reviews.concurrence_export import CSV_COLUMNS, concurrence_csv
 from reviews.concurrence_permissions import can_read_all_concurrence
-from reviews.concurrence_selectors import concurrence_record, concurrence_status
-from reviews.concurrence_services import concurrence_record as concurrence_record_service
+from reviews.concurrence_selectors import concurrence_status, plan_concurrence_record
+from reviews.concurrence_services import concurrence_record
 from reviews.models import Concurrence
 
 
@@ -65,7 +65,7 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
         incoming = serializers.ConcurrenceWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        concurrence = concurrence_record_service(
+        concurrence = concurrence_record(
             version=version,
             agency=data.get("agency"),
             actor=request.user,
@@ -98,7 +98,7 @@ class ConcurrenceRecordView(PlanScopedMixin, APIView):
     def get(self, request: Request, plan_id: int) -> Response:
         access = self.get_access()
         self.require(can_read_all_concurrence(access), "Only members of the owner agency see the concurrence record.")
-        data = serializers.ConcurrenceRecordSerializer(concurrence_record(access=access)).data
+        data = serializers.ConcurrenceRecordSerializer(plan_concurrence_record(access=access)).data
         response = Response(data)
         if isinstance(request.accepted_renderer, ConcurrenceCSVRenderer):
             filename = f"concurrence-plan-{self.get_plan().pk}.csv"
