@@ -9,7 +9,7 @@ from audit.models import AuditAction
 from audit.services import audit_event_record
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans.models import PlanVersion, VersionState
+from plans.models import Plan, PlanVersion, VersionState
 from plans.permissions import PlanAccess
 from plans.services.common import event_payload
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
@@ -67,8 +67,9 @@ def concurrence_record(
     open change requests are kept with the row as evidence.
     """
     agency_id = _concurring_agency(access, agency)
-    version = PlanVersion.objects.select_for_update().select_related("plan__owner_agency").get(pk=version.pk)
-    plan = version.plan
+    # The plan row first, as publish and withdraw lock it: no version changes state until this commits.
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=version.plan_id)
+    version = PlanVersion.objects.get(pk=version.pk)
     if version.state != VersionState.PUBLISHED or plan.current_version_id != version.pk:
         raise ConflictError(
             f"Version {version.number} is {version.state}; concurrence is recorded on the current published "
