@@ -31,6 +31,8 @@ from agencies.forms import (
     MembershipRoleForm,
 )
 from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
+from consistency.conflict_selectors import conflicts_visible_to
+from consistency.fact_views import facility_facts_context
 from plans.models import Acknowledgement, PlanKind, Section
 from plans.selectors import facility_current_plans, plans_visible_to
 from portal.api.request_info import client_ip
@@ -153,6 +155,8 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
         "other_assignments": others,
         "plans": plans,
         "today": timezone.localdate(),
+        "conflicts": conflicts_visible_to(user=request.user, facility=facility),
+        **facility_facts_context(request, facility, plans),
     }
     return render(request, "agencies/facility_detail.html", context)
 

@@ -68,6 +68,10 @@ def audience_for(event: OutboxEvent) -> Audience:
     elif kind == EventType.WEBHOOK_DISABLED:
         agencies = {payload["agency"]}
         members = _members(agencies, (Role.ADMIN,))
+    elif kind == EventType.FACILITY_CONFLICT:
+        # Only the side's own owners: the other agency hears through its own event.
+        agencies = {payload["owner_agency"]}
+        members = _members(agencies, OWNER_REVIEW_ROLES)
     elif kind == EventType.COMMENT_CREATED:
         agencies = {payload["owner_agency"]} & _agencies_that_may_view(event.plan_id)
         members = _members(agencies, OWNER_REVIEW_ROLES)

@@ -86,6 +86,8 @@ def _notification_title(event: OutboxEvent) -> str:
         EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
         EventType.CONCURRENCE_RECORDED: _concurrence_title(title, version, payload),
         EventType.WEBHOOK_DISABLED: f"Webhook disabled: {payload.get('url', '')}",
+        EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
+        f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
     }.get(event.event_type, title)[:300]
 
 

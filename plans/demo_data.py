@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, AssignmentRole, Facility, Role
 from agencies.services import agency_create, facility_create, membership_add, personnel_assignment_create
-from plans.management.demo import agency_text, school_text
+from consistency.models import FacilityFact
+from plans.management.demo import agency_text, key_facts, school_text
 from plans.management.demo.county import (
     AGENCIES,
     CATHOLIC,
@@ -126,6 +127,7 @@ class _DemoBuilder:
         self._schools(facts)
         self._school_plans(facts)
         self._agency_plans()
+        self._fire_plan(facts)
         return DemoSummary(
             agencies=len(self.agencies),
             users=len(self.users),
@@ -235,12 +237,46 @@ class _DemoBuilder:
             review_interval_days=review_interval_days,
         )
 
-    def _draft(self, plan: Plan, *, actor: str, summary: str, sections: list[dict[str, str]]) -> PlanVersion:
+    def _draft(
+        self,
+        plan: Plan,
+        *,
+        actor: str,
+        summary: str,
+        sections: list[dict[str, str]],
+        facts: dict[Facility, dict[str, key_facts.FactInput]] | None = None,
+    ) -> PlanVersion:
         self.versions += 1
-        return plan_version_create_draft(plan=plan, actor=self.users[actor], change_summary=summary, sections=sections)
+        draft = plan_version_create_draft(plan=plan, actor=self.users[actor], change_summary=summary, sections=sections)
+        if facts is not None:
+            self._state_facts(draft, facts)
+        return draft
 
-    def _publish(self, plan: Plan, *, writer: str, publisher: str, summary: str, sections: list[dict]) -> PlanVersion:
-        draft = self._draft(plan, actor=writer, summary=summary, sections=sections)
+    def _state_facts(self, draft: PlanVersion, facts: dict[Facility, dict[str, key_facts.FactInput]]) -> None:
+        """The draft states exactly these key facts (written directly, as the fact editor would save them)."""
+        FacilityFact.objects.filter(version=draft).delete()
+        rows = []
+        for facility, stated in facts.items():
+            for key, value in stated.items():
+                text, latitude, longitude = (value, None, None) if isinstance(value, str) else value
+                rows.append(
+                    FacilityFact(
+                        version=draft, facility=facility, key=key, text=text, latitude=latitude, longitude=longitude
+                    )
+                )
+        FacilityFact.objects.bulk_create(rows)
+
+    def _publish(
+        self,
+        plan: Plan,
+        *,
+        writer: str,
+        publisher: str,
+        summary: str,
+        sections: list[dict],
+        facts: dict[Facility, dict[str, key_facts.FactInput]] | None = None,
+    ) -> PlanVersion:
+        draft = self._draft(plan, actor=writer, summary=summary, sections=sections, facts=facts)
         return plan_version_publish(version=draft, actor=self.users[publisher])
 
     def _share(self, plan: Plan, *, actor: str, partners: dict[str, str]) -> None:
@@ -272,12 +308,14 @@ class _DemoBuilder:
                 hazards=["active_threat", "fire", "severe_weather", "hazmat", "medical"],
             )
             history = [f"Annual review {year} with the SRO and the fire marshal's office"]
+            building = self.facilities[school.short]
             v1 = self._publish(
                 plan,
                 writer=writer,
                 publisher=publisher,
                 summary=history[0],
                 sections=school_text.school_sections(f, sro=sro, history=history),
+                facts={building: key_facts.school_key_facts(f, index=index)},
             )
             self._share(plan, actor=publisher, partners=SCHOOL_SHARES)
             self._acknowledge_school_v1(plan, v1, index=index, sro=self.sro_of[school.short], patrol=patrol)
@@ -291,6 +329,7 @@ class _DemoBuilder:
                     publisher=publisher,
                     summary=update.summary,
                     sections=school_text.school_sections(facts_updated(f, update), sro=sro, history=history),
+                    facts={building: key_facts.school_key_facts(facts_updated(f, update), index=index)},
                 )
                 # Only some partners have caught up with the new version.
                 order = updated.index(school.short)
@@ -308,6 +347,7 @@ class _DemoBuilder:
                     sections=school_text.school_sections(
                         facts_updated(f, draft_update), sro=sro, history=[*history, draft_update.summary]
                     ),
+                    facts={building: key_facts.school_key_facts(facts_updated(f, draft_update), index=index)},
                 )
             if index % 5 == 0 or index == total:
                 self.progress(f"  Published {index}/{total} school plans")
@@ -437,3 +477,32 @@ class _DemoBuilder:
             partners={POLICE: ShareLevel.COMMENT, FIRE: ShareLevel.VIEW, EMS: ShareLevel.VIEW, OEM: ShareLevel.VIEW},
         )
         self._acknowledge(plan, version, "police_liaison", "em_staff01")
+
+    def _fire_plan(self, facts: list[SchoolFacts]) -> None:
+        """The fire district's pre-incident plan for every school, shared with the three school systems. Its key
+        facts agree with the schools' current plans but for one planted conflict (see demo/key_facts.py), which
+        publishing detects and announces to both agencies."""
+        self.progress("Publishing the fire district's pre-incident plan (its facts are compared with the schools')…")
+        plan = self._new_plan(
+            actor="firefighter01",
+            owner=FIRE,
+            title="Fire District pre-incident plan for schools",
+            kind=PlanKind.AGENCY_RESPONSE,
+            facilities=list(self.facilities.values()),
+            classification=Classification.PARTNER,
+            hazards=["fire", "hazmat", "active_threat"],
+        )
+        stated = {}
+        for index, f in enumerate(facts, 1):
+            update = SCHOOL_UPDATES.get(f.school.short)
+            current = facts_updated(f, update) if update is not None else f
+            stated[self.facilities[f.school.short]] = key_facts.fire_key_facts(current, f, index=index)
+        self._publish(
+            plan,
+            writer="firefighter01",
+            publisher="firefighter01",
+            summary="Annual review with the school districts",
+            sections=key_facts.fire_preincident_sections(),
+            facts=stated,
+        )
+        self._share(plan, actor="firefighter01", partners=dict.fromkeys((SD58, HSD211, CATHOLIC), ShareLevel.VIEW))

@@ -81,9 +81,18 @@ def latest_released_number(*, plan: Plan) -> int | None:
     )
 
 
-def version_last_acknowledged_by(*, user: AbstractBaseUser, access: PlanAccess) -> PlanVersion | None:
-    """The newest visible version of the plan this user acknowledged, for 'what changed since'."""
-    return plan_versions_visible(access=access).filter(acknowledgements__user=user).order_by("-number").first()
+def version_last_acknowledged_by(*, user: AbstractBaseUser, access: PlanAccess) -> tuple[PlanVersion | None, str]:
+    """The baseline for 'what changed since': the newest visible version this user acknowledged, else the
+    newest one one of their agencies acknowledged; with the reason ("last_acknowledged" or
+    "agency_acknowledged")."""
+    visible = plan_versions_visible(access=access).order_by("-number")
+    own = visible.filter(acknowledgements__user=user).first()
+    if own is not None:
+        return own, "last_acknowledged"
+    if not access.roles:
+        return None, "previous"
+    agency = visible.filter(agency_acknowledgements__agency_id__in=list(access.roles)).first()
+    return agency, "agency_acknowledged" if agency is not None else "previous"
 
 
 def attachments_of_version(*, version: PlanVersion) -> QuerySet[Attachment]:

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from consistency import fact_views
 from plans import views_edit, views_lifecycle
 
 urlpatterns = [
@@ -14,6 +15,16 @@ urlpatterns = [
         "plans/<int:plan_id>/versions/<int:number>/attachments/upload/",
         views_edit.attachment_upload,
         name="attachment-upload",
+    ),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/attachments/<int:attachment_id>/remove/",
+        views_edit.attachment_remove,
+        name="attachment-remove",
+    ),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/facts/<int:facility_id>/",
+        fact_views.draft_facts_save,
+        name="draft-facts",
     ),
     path("plans/<int:plan_id>/versions/<int:number>/publish/", views_lifecycle.version_publish, name="publish"),
     path("plans/<int:plan_id>/versions/<int:number>/withdraw/", views_lifecycle.version_withdraw, name="withdraw"),

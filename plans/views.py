@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies.models import Agency
 from agencies.permissions import EDITOR_ROLES
 from agencies.selectors import agencies_visible_to
+from consistency.conflict_selectors import conflicts_visible_to
+from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors, services
 from plans.diff import sections_diff
 from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm, UnshareForm
@@ -127,10 +129,12 @@ def _plan_page_context(
         "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
         "facilities": list(plan.facilities.all()),
         "sections": selectors.version_sections(version=current) if current else [],
+        "fact_groups": version_facts_by_facility(version=current) if current else [],
         "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
         "versions": list(reversed(versions)),
         "has_drafts": any(v.is_draft for v in versions),
         "released": [v for v in versions if not v.is_draft],
+        "conflicts": conflicts_visible_to(user=request.user, plan=plan) if current else [],
         **_acknowledge_context(request, access, current),
         **concurrence_panel_context(user=request.user, access=access, current=current),
     }
@@ -215,6 +219,7 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
             "is_current": version.pk == plan.current_version_id,
             "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
             "sections": selectors.version_sections(version=version),
+            "fact_groups": version_facts_by_facility(version=version),
             "attachments": list(selectors.attachments_of_version(version=version)),
             "previous": next((v for v in reversed(released) if v.number < version.number), None),
         },
@@ -269,12 +274,14 @@ def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
     old = by_number.get(form.cleaned_data.get("from") or 0)
     reason = "requested"
     if old is None:
-        last = selectors.version_last_acknowledged_by(user=request.user, access=access)
+        last, last_reason = selectors.version_last_acknowledged_by(user=request.user, access=access)
         if last is not None and last.number < new.number:
-            old, reason = last, "last_acknowledged"
+            old, reason = last, last_reason
         else:
             old = next((v for v in reversed(released) if v.number < new.number), None)
-            reason = "acknowledged_current" if last is not None and last.number == new.number else "previous"
+            reason = "previous"
+            if last is not None and last.number == new.number:
+                reason = "acknowledged_current" if last_reason == "last_acknowledged" else "agency_acknowledged_current"
     old_sections = selectors.version_sections(version=old) if old else []
     new_sections = selectors.version_sections(version=new)
     changes = sections_diff(
@@ -324,6 +331,7 @@ def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
             "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
             "facilities": list(plan.facilities.all()),
             "sections": selectors.version_sections(version=current) if current else [],
+            "fact_groups": version_facts_by_facility(version=current) if current else [],
             "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
         },
     )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency, AgencyKind
+from consistency.fact_forms import FacilityFactsForm, facts_forms_for
 from plans import selectors, services
 from plans.api.serializers import MAX_SECTIONS
 from plans.forms import (
@@ -196,6 +197,7 @@ def _render_editor(
     formset: Any = None,
     form: DraftForm | None = None,
     upload_form: AttachmentForm | None = None,
+    facts_form: FacilityFactsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The draft editor; unbound parts are filled from what is saved."""
@@ -225,6 +227,7 @@ def _render_editor(
         "form": form,
         "upload_form": upload_form or AttachmentForm(),
         "attachments": selectors.attachments_of_version(version=version),
+        "facts_forms": facts_forms_for(version=version, facilities=plan.facilities.all(), bound=facts_form),
         "latest_number": latest,
         "stale": version.based_on_number != latest,
     }
@@ -390,6 +393,22 @@ def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpRe
             messages.success(request, f"Attached “{attachment.filename}”.")
             return redirect(_editor_url(plan, version, "attachments"))
     return _render_editor(request, plan, access, version, upload_form=upload_form)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, plan_id: int, number: int, attachment_id: int) -> HttpResponse:
+    """Take a file off a draft (a published version's files are part of the record)."""
+    plan, access = _plan_and_access(request, plan_id)
+    version = _version(access, number)
+    attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
+    _require(access.can_edit, "Only admins and planners of the owner agency may remove files.")
+    try:
+        services.attachment_remove(attachment=attachment, actor=request.user)
+    except ConflictError as exc:
+        return _conflict(request, plan, access, version, exc.message)
+    messages.success(request, f"Removed “{attachment.filename}” from this draft.")
+    return redirect(_editor_url(plan, version, "attachments"))
 
 
 # Publishing and withdrawing

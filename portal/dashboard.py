@@ -8,12 +8,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from agencies.models import Role
+from consistency.conflict_selectors import ConflictRow
 from notifications.views import latest_alerts_context
 from plans.models import Plan
 from plans.permissions import DRAFT_READER_ROLES, EDITOR_ROLES
 from portal.agency_context import active_membership
 from portal.dashboard_selectors import (
     DASHBOARD_ROWS,
+    dashboard_conflicts,
     dashboard_own_plans,
     dashboard_partner_plans,
     dashboard_review_due,
@@ -35,6 +37,24 @@ def _ack_marks(plan: Plan) -> list[str]:
     return marks
 
 
+def _conflict_items(rows: list[ConflictRow], agency_id: int) -> list[dict[str, Any]]:
+    """Each conflict from the agency's side: its building, its own fact and the other agency."""
+    items = []
+    for row in rows:
+        own, other = row.sides if row.sides[0].agency.pk == agency_id else reversed(row.sides)
+        items.append(
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "facility": row.facility,
+                "fact_label": own.key_label,
+                "other_fact_label": other.key_label,
+                "other_agency": other.agency.name,
+            }
+        )
+    return items
+
+
 def _first_rows(plans: Any) -> tuple[list[Plan], bool]:
     """At most DASHBOARD_ROWS plans, and whether there are more (one query, no COUNT)."""
     rows = list(plans[: DASHBOARD_ROWS + 1])
@@ -53,6 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         partner, partner_more = _first_rows(dashboard_partner_plans(user=request.user, agency=agency))
         due, due_more = _first_rows(dashboard_review_due(user=request.user, agency=agency))
         concurrence, concurrence_more = _first_rows(dashboard_concurrence_pending(user=request.user, agency=agency))
+        conflicts = dashboard_conflicts(user=request.user, agency=agency)
         for plan in partner:
             plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]
         today = timezone.localdate()
@@ -72,5 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             due_more=due_more,
             concurrence_plans=concurrence,
             concurrence_more=concurrence_more,
+            dashboard_conflicts=_conflict_items(conflicts[:DASHBOARD_ROWS], agency.pk),
+            conflicts_more=len(conflicts) > DASHBOARD_ROWS,
         )
     return render(request, "portal/dashboard.html", context)

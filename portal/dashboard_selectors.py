@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agencies.models import Agency
+from consistency.conflict_selectors import ConflictRow, conflicts_visible_to
 from plans.models import Acknowledgement, AgencyAcknowledgement, Plan, PlanShare, PlanVersion, VersionState
 from plans.selectors import REVIEW_DUE_WINDOW_DAYS, plans_review_due, plans_visible_to
 
@@ -132,3 +133,8 @@ def dashboard_review_due(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[
         .annotate(review_state=_review_state(timezone.localdate()))
         .order_by("next_review_due", "title", "id")
     )
+
+
+def dashboard_conflicts(*, user: AbstractBaseUser, agency: Agency) -> list[ConflictRow]:
+    """Conflicts between the agency's current plans and other agencies' (at most DASHBOARD_ROWS + 1; three queries)."""
+    return conflicts_visible_to(user=user, agency=agency, limit=DASHBOARD_ROWS + 1)

@@ -13,10 +13,12 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditEvent
+from consistency.conflict_selectors import conflicts_visible_to
+from consistency.models import FactConflict
 from notifications.models import OutboxEvent
 from plans import demo_data
 from plans.diff import sections_diff
@@ -325,3 +327,26 @@ def test_county_plans_are_public_and_one_is_due_for_review(demo):
     due = plans_review_due(plans=plans_visible_to(user=user("em_admin")))
     assert due.filter(title="Severe weather readiness checklist").exists()
     assert not due.filter(kind=PlanKind.SCHOOL_EOP).exists()
+
+
+def test_the_demo_has_exactly_the_planted_conflict_and_both_agencies_dashboards_lead_to_it(demo):
+    (conflict,) = FactConflict.objects.select_related("facility", "first_agency", "second_agency")
+    assert conflict.facility.name == "Hawthorne Elementary School"
+    assert (conflict.kind, conflict.first_key, conflict.second_key) == ("differs", "staging_area", "staging_area")
+    assert {conflict.first_agency.slug, conflict.second_agency.slug} == {"fairbrook-sd58", "fairbrook-fpd"}
+    alerted = OutboxEvent.objects.filter(event_type="facility.conflict")
+    assert set(alerted.values_list("plan__owner_agency__slug", flat=True)) == {"fairbrook-sd58", "fairbrook-fpd"}
+    assert alerted.count() == 2
+    facility_url = f"/facilities/{conflict.facility_id}/"
+    for username in ["district_admin", "fire_liaison"]:
+        client = Client()
+        client.force_login(user(username))
+        dashboard = client.get("/").content.decode()
+        assert "1 conflict with other agencies' plans" in dashboard, username
+        assert f'href="{facility_url}#conflict-{conflict.pk}"' in dashboard, username
+        page = client.get(facility_url).content.decode()
+        assert f'id="conflict-{conflict.pk}"' in page, username
+        assert "Staging area for responders</strong> differs" in page, username
+    # The police see the school's plan but not the fire district's: the fire side is only a contact.
+    (row,) = conflicts_visible_to(user=user("police_liaison"))
+    assert [side.visible for side in row.sides] == [side.agency.slug == "fairbrook-sd58" for side in row.sides]

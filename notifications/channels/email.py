@@ -46,6 +46,7 @@ PLAN_CONTENT_EVENTS = frozenset(
         EventType.PLAN_REVIEW_DUE,
         EventType.ACKNOWLEDGEMENT_REMINDER,
         EventType.COMMENT_CREATED,
+        EventType.FACILITY_CONFLICT,
     }
 )
 # Refusals that leave the SMTP session usable: only this message fails, the batch goes on.

@@ -92,6 +92,11 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
     if event.event_type == EventType.CONCURRENCE_RECORDED:
         changes = payload.get("outcome") == "changes_requested"
         return {"changes_requested": changes, "change_requests": payload.get("change_requests") or 0}
+    if event.event_type == EventType.FACILITY_CONFLICT:
+        return {
+            key: _one_line(payload.get(key, ""), 200)
+            for key in ("facility_name", "fact_label", "other_fact_label", "kind", "other_agency_name")
+        }
     if event.event_type == EventType.WEBHOOK_DISABLED:
         host, url = _webhook_target(payload.get("url", ""))
         return {"host": host, "webhook_url": url, "reason": _one_line(payload.get("reason", ""), 300)}
@@ -115,6 +120,8 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
             else f"{title}: {agency} concurs with version {version}"
         ),
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
+        EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
+        f"at {extra.get('facility_name')}",
     }.get(event_type, title)
 
 

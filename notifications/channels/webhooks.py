@@ -64,6 +64,15 @@ PAYLOAD_KEYS = (
     "webhook",
     "url",
     "reason",
+    # facility.conflict: the building, the facts and the other agency (never the other plan's content)
+    "facility",
+    "facility_name",
+    "fact",
+    "other_fact",
+    "kind",
+    "other_agency",
+    "other_agency_name",
+    "conflict",
 )
 _random = secrets.SystemRandom()
 

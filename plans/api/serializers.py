@@ -3,9 +3,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Agency, Facility
+from consistency.api.fact_serializers import FacilityFactsSerializer
+from consistency.fact_selectors import version_facts_by_facility
 from plans.models import (
     Attachment,
     Classification,
@@ -105,10 +108,17 @@ class VersionSummarySerializer(serializers.ModelSerializer):
 
 class VersionSerializer(VersionSummarySerializer):
     sections = SectionSerializer(many=True, read_only=True)
+    facility_facts = serializers.SerializerMethodField(
+        help_text="Key facts per facility, as GET …/versions/{number}/facts/ returns them."
+    )
 
     class Meta(VersionSummarySerializer.Meta):
-        fields = [*VersionSummarySerializer.Meta.fields, "sections"]
+        fields = [*VersionSummarySerializer.Meta.fields, "sections", "facility_facts"]
         read_only_fields = fields
+
+    @extend_schema_field(FacilityFactsSerializer(many=True))
+    def get_facility_facts(self, version: PlanVersion) -> list[dict]:
+        return FacilityFactsSerializer(version_facts_by_facility(version=version), many=True).data
 
 
 class VersionWriteSerializer(serializers.Serializer):
@@ -137,7 +147,10 @@ class DiffSectionSerializer(serializers.Serializer):
 class DiffSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     against = serializers.IntegerField(allow_null=True)
-    against_reason = serializers.CharField()
+    against_reason = serializers.CharField(
+        help_text="requested, last_acknowledged (by you), agency_acknowledged (by one of your agencies), "
+        "previous, or none"
+    )
     sections = DiffSectionSerializer(many=True)
 
 

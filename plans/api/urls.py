@@ -18,6 +18,11 @@ urlpatterns = [
     path(f"{version}acknowledge/", views.VersionAcknowledgeView.as_view(), name="version-acknowledge"),
     path(f"{version}attachments/", views.AttachmentListView.as_view(), name="attachment-list"),
     path(
+        f"{version}attachments/<int:attachment_id>/",
+        views.AttachmentDetailView.as_view(),
+        name="attachment-detail",
+    ),
+    path(
         f"{version}attachments/<int:attachment_id>/download/",
         views.AttachmentDownloadView.as_view(),
         name="attachment-download",

@@ -196,8 +196,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
                 raise ValidationError({"against": [f"There is no version {raw_against} you may see."]})
             reason = "requested"
         else:
-            against = selectors.version_last_acknowledged_by(user=request.user, access=self.get_access())
-            reason = "last_acknowledged"
+            against, reason = selectors.version_last_acknowledged_by(user=request.user, access=self.get_access())
             if against is None or against.number == version.number:
                 against = visible.filter(number__lt=version.number).order_by("-number").first()
                 reason = "previous"
@@ -305,6 +304,17 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
             max_bytes=settings.ATTACHMENT_MAX_BYTES,
         )
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDetailView(PlanScopedMixin, APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, plan_id: int, number: int, attachment_id: int) -> Response:
+        """Remove a file from a draft (owner admin or planner); 409 once the version has left draft."""
+        version = self.get_version()
+        attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
+        self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may remove files.")
+        services.attachment_remove(attachment=attachment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AttachmentDownloadView(PlanScopedMixin, APIView):

@@ -2,7 +2,7 @@
 that also writes its audit and outbox rows."""
 
 from plans.services.acknowledgements import plan_sensitive_read_record, plan_version_acknowledge
-from plans.services.attachments import attachment_add
+from plans.services.attachments import attachment_add, attachment_remove
 from plans.services.plan_records import plan_create, plan_delete, plan_update
 from plans.services.sharing import plan_share, plan_unshare
 from plans.services.versions import (
@@ -16,6 +16,7 @@ from plans.services.versions import (
 __all__ = [
     "SectionData",
     "attachment_add",
+    "attachment_remove",
     "plan_create",
     "plan_delete",
     "plan_sensitive_read_record",

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -48,3 +49,38 @@ def attachment_add(
     attachment.file.save(attachment.token, upload, save=False)
     attachment.save()
     return attachment
+
+
+def attachments_copy(*, source: PlanVersion, target: PlanVersion) -> list[Attachment]:
+    """Carry a version's files into a new draft (maps and floor plans rarely change), each as its own copy so
+    removing it from the draft never touches the published file."""
+    copies = []
+    for original in Attachment.objects.filter(version=source).order_by("uploaded_at", "id"):
+        copy = Attachment(
+            version=target,
+            token=secrets.token_hex(16),
+            filename=original.filename,
+            content_type=original.content_type,
+            size=original.size,
+            sha256=original.sha256,
+            uploaded_by=original.uploaded_by,
+        )
+        with original.file.open("rb") as content:
+            copy.file.save(copy.token, File(content), save=False)
+        copies.append(copy)
+    # Should the surrounding transaction roll back, the copies stay on disk unreferenced (opaque names, no URL).
+    Attachment.objects.bulk_create(copies)
+    return copies
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor: AbstractBaseUser) -> None:
+    """Take a file off a draft; the stored file is deleted once the removal has committed."""
+    version = PlanVersion.objects.select_for_update().get(pk=attachment.version_id)
+    if not version.is_draft:
+        raise ConflictError(
+            f"Version {version.number} is {version.state}; its files are part of the record and cannot be removed."
+        )
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))

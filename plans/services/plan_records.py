@@ -9,6 +9,7 @@ from django.db import transaction
 from agencies.models import Agency, Facility
 from audit.models import AuditAction
 from audit.services import audit_event_record
+from consistency.conflict_services import facility_conflicts_refresh
 from plans import permissions
 from plans.models import (
     Attachment,
@@ -62,7 +63,9 @@ def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any]) ->
         plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
     plan.save()
     if facilities is not None:
+        covered = set(plan.facilities.values_list("pk", flat=True))
         plan.facilities.set(facilities)
+        facility_conflicts_refresh(facilities=[*covered, *facilities])
     if "title" in data:
         search_refresh(plan)
     if plan.classification != previous_classification:
@@ -88,8 +91,10 @@ def plan_delete(*, plan: Plan, actor: AbstractBaseUser) -> None:
     for version in plan.versions.all():
         version.sections.all().delete()
         version.attachments.all().delete()
+    covered = list(plan.facilities.values_list("pk", flat=True))
     plan.versions.all().delete()
     plan.delete()
+    facility_conflicts_refresh(facilities=covered)
     transaction.on_commit(lambda: _delete_files(attachments))
 
 

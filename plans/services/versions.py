@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_event_record
+from consistency.conflict_services import facility_conflicts_refresh
+from consistency.fact_services import facility_facts_copy, facility_facts_digest_rows
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from plans.models import (
@@ -19,6 +21,7 @@ from plans.models import (
     VersionState,
 )
 from plans.selectors import latest_released_number
+from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
 from plans.templates_eop import default_sections
 from portal.errors import ConflictError, InvalidInputError
@@ -65,6 +68,9 @@ def plan_version_create_draft(
         else:
             sections = default_sections(plan_kind=plan.kind)
     _write_sections(version, sections)
+    if plan.current_version_id:  # files and facility key facts carry over, whatever the sections
+        attachments_copy(source=plan.current_version, target=version)
+        facility_facts_copy(source=plan.current_version, target=version)
     return version
 
 
@@ -91,7 +97,7 @@ def plan_version_update_draft(
 
 
 def content_sha256(version: PlanVersion) -> str:
-    """A digest of exactly what partners receive: summary, ordered sections and attachment digests."""
+    """A digest of exactly what partners receive: summary, ordered sections, attachment digests, key facts."""
     content = {
         "plan": version.plan_id,
         "number": version.number,
@@ -99,6 +105,9 @@ def content_sha256(version: PlanVersion) -> str:
         "sections": list(version.sections.order_by("position").values_list("key", "title", "body")),
         "attachments": sorted(version.attachments.values_list("filename", "sha256")),
     }
+    facts = facility_facts_digest_rows(version=version)
+    if facts:  # only then, so versions without key facts keep the digest they always had
+        content["facility_facts"] = facts
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -142,6 +151,7 @@ def plan_version_publish(
     plan.next_review_due = (now + timedelta(days=plan.review_interval_days)).date()
     plan.save(update_fields=["current_version", "next_review_due", "updated_at"])
     search_refresh(plan)
+    facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,
         action=AuditAction.VERSION_PUBLISH,
@@ -181,6 +191,7 @@ def plan_version_withdraw(
     plan.current_version = None
     plan.save(update_fields=["current_version", "updated_at"])
     search_refresh(plan)
+    facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,
         action=AuditAction.VERSION_WITHDRAW,

@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         "AssignmentRoleEnum": "agencies.models.AssignmentRole",
         "PlanKindEnum": "plans.models.PlanKind",
         "EventTypeEnum": "notifications.models.EventType",
+        "FactKeyEnum": "consistency.models.FactKey",
     },
 }
 

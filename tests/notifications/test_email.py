@@ -324,6 +324,14 @@ SAMPLE_PAYLOADS = {
     EventType.ACKNOWLEDGEMENT_REMINDER: {"version": 3, "change_summary": SUMMARY, "agencies": []},
     EventType.COMMENT_CREATED: {"version": 3},
     EventType.CONCURRENCE_RECORDED: {"version": 3, "outcome": "changes_requested", "change_requests": 2},
+    EventType.FACILITY_CONFLICT: {
+        "version": 3,
+        "facility_name": "Maple Valley High",
+        "fact_label": "Staging area for responders",
+        "other_fact_label": "Staging area for responders",
+        "kind": "differs",
+        "other_agency_name": "Ridgeford Fire",
+    },
 }
 
 

@@ -140,3 +140,52 @@ def test_deleting_a_never_published_plan_removes_its_files(county, django_captur
     assert response.status_code == 204
     assert not path.exists()
     assert not Attachment.objects.exists()
+
+
+def test_a_new_draft_carries_the_current_versions_files_as_copies_of_its_own(county):
+    upload(client_for(county.owner_planner), county.plan, county.draft.number, "floor-plan.pdf", PDF)
+    client_for(county.owner_admin).post(f"/api/v1/plans/{county.plan.pk}/versions/{county.draft.number}/publish/")
+    published = Attachment.objects.get()
+
+    next_draft = draft(county.plan, county.owner_planner, "Evacuate to the stadium.")
+
+    copy = Attachment.objects.get(version=next_draft)
+    assert (copy.filename, copy.sha256, copy.content_type) == (
+        "floor-plan.pdf",
+        published.sha256,
+        published.content_type,
+    )
+    assert copy.token != published.token
+    assert copy.file.name != published.file.name
+    assert Path(copy.file.path).read_bytes() == PDF
+
+
+def test_removing_a_carried_file_from_a_draft_keeps_the_published_one(county, django_capture_on_commit_callbacks):
+    upload(client_for(county.owner_planner), county.plan, county.draft.number, "floor-plan.pdf", PDF)
+    client_for(county.owner_admin).post(f"/api/v1/plans/{county.plan.pk}/versions/{county.draft.number}/publish/")
+    published = Attachment.objects.get()
+    next_draft = draft(county.plan, county.owner_planner, "Evacuate to the stadium.")
+    copy = Attachment.objects.get(version=next_draft)
+    copy_path = Path(copy.file.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(county.owner_planner).delete(
+            f"/api/v1/plans/{county.plan.pk}/versions/{next_draft.number}/attachments/{copy.pk}/"
+        )
+
+    assert response.status_code == 204
+    assert not copy_path.exists()
+    assert list(Attachment.objects.all()) == [published]
+    assert Path(published.file.path).read_bytes() == PDF
+
+
+def test_removing_a_file_from_a_published_version_answers_409_and_keeps_it(county):
+    upload(client_for(county.owner_planner), county.plan, county.draft.number, "floor-plan.pdf", PDF)
+    client_for(county.owner_admin).post(f"/api/v1/plans/{county.plan.pk}/versions/{county.draft.number}/publish/")
+    published = Attachment.objects.get()
+    response = client_for(county.owner_admin).delete(
+        f"/api/v1/plans/{county.plan.pk}/versions/{county.draft.number}/attachments/{published.pk}/"
+    )
+    assert response.status_code == 409
+    assert "part of the record" in response.json()["detail"]
+    assert Path(published.file.path).exists()

@@ -49,6 +49,11 @@ def test_partner_sees_what_changed_since_the_version_they_last_acknowledged(coun
     # Both sections changed since v1, though only one changed since v2.
     assert [s["change"] for s in body["sections"]] == ["changed", "changed"]
 
+    # An officer of the same agency never acknowledged: the agency's acknowledgement is the baseline.
+    officer = diff(client_for(county.partner_view_member), plan, v3.number).json()
+    assert officer["against"] == county.published.number
+    assert officer["against_reason"] == "agency_acknowledged"
+
     someone_else = diff(client_for(county.partner_comment_liaison), plan, v3.number).json()
     assert someone_else["against"] == county.draft.number
     assert someone_else["against_reason"] == "previous"

@@ -677,7 +677,11 @@ def test_attachments_of_a_draft_are_listed_only_to_owner_draft_readers(county, p
     response = client_as(county, actor).get(version_url(partner_files.draft, "attachments/"))
     assert response.status_code == expected, response.content
     if expected == 200:
-        assert [a["id"] for a in response.json()["results"]] == [partner_files.draft_attachment.pk]
+        # The published version's file was carried into the draft as a copy of its own.
+        listed = [(a["id"], a["filename"]) for a in response.json()["results"]]
+        assert listed[-1] == (partner_files.draft_attachment.pk, "stadium.pdf")
+        assert [name for _, name in listed] == ["north-field.pdf", "stadium.pdf"]
+        assert listed[0][0] != partner_files.published_attachment.pk
     else:
         assert "stadium.pdf" not in response.content.decode()
     assert world() == before
@@ -716,6 +720,47 @@ def test_nobody_attaches_files_to_a_published_version(county, actor, expected):
     before = world()
     response = client_as(county, actor).post(
         version_url(county.published, "attachments/"), {"file": pdf("floor-plan.pdf")}, format="multipart"
+    )
+    assert_refused_without_change(response, expected, before)
+
+
+@pytest.mark.parametrize(("actor", "expected"), draft_editors_only(204))
+def test_only_admins_and_planners_of_the_owner_agency_remove_files_from_a_draft(county, partner_files, actor, expected):
+    before = world()
+    response = client_as(county, actor).delete(
+        version_url(partner_files.draft, f"attachments/{partner_files.draft_attachment.pk}/")
+    )
+    if expected == 204:
+        assert response.status_code == 204, response.content
+        assert not Attachment.objects.filter(pk=partner_files.draft_attachment.pk).exists()
+        # The published version keeps its file.
+        assert (
+            downloaded(client_as(county, "partner_view_liaison").get(download_url(partner_files.published_attachment)))
+            == PDF
+        )
+    else:
+        assert_refused_without_change(response, expected, before)
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    matrix(
+        anonymous=401,
+        owner_admin=409,
+        owner_planner=409,
+        owner_liaison=403,
+        owner_member=403,
+        partner_view_liaison=403,
+        partner_view_member=403,
+        partner_comment_liaison=403,
+        unrelated_admin=404,
+        staff=404,
+    ),
+)
+def test_nobody_removes_files_from_a_published_version(county, partner_files, actor, expected):
+    before = world()
+    response = client_as(county, actor).delete(
+        version_url(partner_files.published, f"attachments/{partner_files.published_attachment.pk}/")
     )
     assert_refused_without_change(response, expected, before)
 

@@ -17,9 +17,10 @@ from tests.plans.factories import draft, make_plan, publish
 from tests.web.conftest import PHONE, screenshot, sign_in
 
 # Queries of one facility page, whatever the number of plans, sections and assignments: session and user,
-# the building, its assignments, the visible plans, their sections, the person's memberships and unread
+# the building, its assignments, the visible plans, their sections, their key facts, the conflicts the person
+# may see (two more when there are some: tests/web/test_conflict_pages.py), the person's memberships and unread
 # alerts (base template), and the session's activity stamp (an update in a savepoint).
-FACILITY_PAGE_MAX_QUERIES = 11
+FACILITY_PAGE_MAX_QUERIES = 13
 # The directory: the same frame, the owner choices, the count and one page of buildings.
 FACILITY_LIST_MAX_QUERIES = 10
 

@@ -592,6 +592,38 @@ def test_an_attached_png_is_listed_in_the_editor(county):
     assert "Attached “floor-plan.png”." in page
 
 
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    matrix(
+        anonymous=401,
+        owner_admin=302,
+        owner_planner=302,
+        owner_liaison=403,
+        owner_member=404,
+        partner_view_liaison=404,
+        partner_view_member=404,
+        partner_comment_liaison=404,
+        unrelated_admin=404,
+        staff=404,
+    ),
+)
+def test_who_may_remove_a_file_from_a_draft_in_the_editor(county, actor, expected):
+    web_client(county.owner_planner).post(
+        f"/plans/{county.plan.pk}/versions/{county.draft.number}/attachments/upload/",
+        {"file": SimpleUploadedFile("floor-plan.png", tiny_png())},
+    )
+    attachment = Attachment.objects.get()
+    client = as_actor(county, actor)
+    response = client.post(
+        f"/plans/{county.plan.pk}/versions/{county.draft.number}/attachments/{attachment.pk}/remove/"
+    )
+    check_status(response, expected)
+    assert Attachment.objects.filter(pk=attachment.pk).exists() == (expected != 302)
+    if expected == 302:
+        page = client.get(editor_url(county.plan, county.draft.number)).content.decode()
+        assert "Removed “floor-plan.png” from this draft." in page
+
+
 # Publishing and withdrawing
 
 

@@ -421,8 +421,11 @@ def test_the_diff_defaults_to_changes_since_the_version_you_last_acknowledged(co
     assert "Removed: </span>Evacuate to the north field." in changed
     assert ">+</span>" in changed
     assert ">\u2212</span>" in changed  # a minus sign
-    # Never acknowledged: since the previous version.
-    fresh = html_of(as_actor(county, "partner_view_member").get(plan_url(county.plan, "diff/")))
+    # An officer who never acknowledged: since the version their agency (the liaison) acknowledged.
+    officer = html_of(as_actor(county, "partner_view_member").get(plan_url(county.plan, "diff/")))
+    assert "Changes since v1, the version your agency last acknowledged, to v3, the current version." in officer
+    # Neither the person nor the agency acknowledged: since the previous version.
+    fresh = html_of(as_actor(county, "partner_comment_liaison").get(plan_url(county.plan, "diff/")))
     assert "Changes since v2, the previous version, to v3, the current version." in fresh
     # Any two visible versions on request.
     chosen = html_of(as_actor(county, "partner_view_member").get(plan_url(county.plan, "diff/"), {"from": 1, "to": 2}))

@@ -1,0 +1,35 @@
+"""The key facts a version states about the facilities its plan covers: read by viewers, set on drafts."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consistency.api.fact_serializers import FacilityFactsSerializer, FacilityFactsWriteSerializer
+from consistency.fact_selectors import FacilityFacts, version_facts_by_facility
+from consistency.fact_services import facility_facts_set
+from plans.api.views import PlanScopedMixin
+
+
+class VersionFactsView(PlanScopedMixin, APIView):
+    """Facility key facts of one version, one entry per facility it states facts about."""
+
+    @extend_schema(responses=FacilityFactsSerializer(many=True))
+    def get(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        self.record_sensitive_read("facts", obj=version)
+        groups = version_facts_by_facility(version=version)
+        return Response(FacilityFactsSerializer(groups, many=True).data)
+
+    @extend_schema(request=FacilityFactsWriteSerializer, responses=FacilityFactsSerializer)
+    def put(self, request: Request, plan_id: int, number: int) -> Response:
+        version = self.get_version()
+        self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may set key facts.")
+        incoming = FacilityFactsWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        facility = incoming.validated_data["facility"]
+        stored = facility_facts_set(
+            version=version, facility=facility, facts=incoming.validated_data["facts"], actor=request.user
+        )
+        group = FacilityFacts(facility=facility, facts={fact.key: fact for fact in stored})
+        return Response(FacilityFactsSerializer(group).data)

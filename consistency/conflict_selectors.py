@@ -1,0 +1,151 @@
+"""Reads of conflicts between agencies' plans; each side shows only what the asking user may see of it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from agencies.models import Agency, Facility
+from consistency.models import FacilityFact, FactConflict, FactKey
+from plans.models import Plan
+from plans.selectors import plans_visible_to
+
+
+@dataclass(frozen=True)
+class SideFact:
+    """A fact as a visible side states it."""
+
+    text: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    """One agency's side of a conflict; plan, version and fact only when the user may see that plan."""
+
+    agency: Agency
+    key: str
+    visible: bool
+    plan_id: int | None = None
+    plan_title: str | None = None
+    version_number: int | None = None
+    fact: SideFact | None = None
+
+    @property
+    def key_label(self) -> str:
+        return FactKey(self.key).label
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """A conflict as one user sees it: the building, the kind, and both sides."""
+
+    id: int
+    kind: str
+    kind_label: str
+    facility: Facility
+    fact: str
+    other_fact: str
+    detected_at: datetime
+    sides: tuple[ConflictSide, ConflictSide]
+
+    @property
+    def fact_label(self) -> str:
+        return FactKey(self.fact).label
+
+    @property
+    def other_fact_label(self) -> str:
+        return FactKey(self.other_fact).label
+
+
+def _side(conflict: FactConflict, which: str, visible: set[int], facts: dict) -> ConflictSide:
+    plan: Plan = getattr(conflict, f"{which}_plan")
+    agency: Agency = getattr(conflict, f"{which}_agency")
+    key: str = getattr(conflict, f"{which}_key")
+    version_id: int = getattr(conflict, f"{which}_version_id")
+    if plan.pk not in visible:
+        return ConflictSide(agency=agency, key=key, visible=False)
+    return ConflictSide(
+        agency=agency,
+        key=key,
+        visible=True,
+        plan_id=plan.pk,
+        plan_title=plan.title,
+        version_number=getattr(conflict, f"{which}_version").number,
+        fact=facts.get((version_id, conflict.facility_id, key)),
+    )
+
+
+def conflicts_visible_to(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    facility: Facility | None = None,
+    plan: Plan | None = None,
+    agency: Agency | None = None,
+    limit: int | None = None,
+) -> list[ConflictRow]:
+    """Conflicts the user may see (they may see at least one side's plan), narrowed to a building, a plan or an
+    agency's side; three queries whatever the number of conflicts."""
+    if not user.is_authenticated:
+        return []
+    visible_plans = plans_visible_to(user=user).order_by().values("id")
+    conflicts = FactConflict.objects.filter(Q(first_plan__in=visible_plans) | Q(second_plan__in=visible_plans))
+    if facility is not None:
+        conflicts = conflicts.filter(facility=facility)
+    if plan is not None:
+        conflicts = conflicts.filter(Q(first_plan=plan) | Q(second_plan=plan))
+    if agency is not None:
+        conflicts = conflicts.filter(Q(first_agency=agency) | Q(second_agency=agency))
+    conflicts = conflicts.select_related(
+        "facility",
+        "first_agency",
+        "second_agency",
+        "first_version",
+        "second_version",
+        "first_plan",
+        "second_plan",
+    ).only(
+        *(
+            f"{name}__{field}"
+            for name in ("first_agency", "second_agency")
+            for field in ("id", "name", "phone", "email")
+        ),
+        *(f"{name}__{field}" for name in ("first_plan", "second_plan") for field in ("id", "title")),
+        *(f"{name}__{field}" for name in ("first_version", "second_version") for field in ("id", "number")),
+        "facility__id",
+        "facility__name",
+        "kind",
+        "first_key",
+        "second_key",
+        "detected_at",
+    )
+    conflicts = conflicts.order_by("facility__name", "facility_id", "first_key", "id")
+    rows = list(conflicts[:limit] if limit is not None else conflicts)
+    if not rows:
+        return []
+    plan_ids = {row.first_plan_id for row in rows} | {row.second_plan_id for row in rows}
+    visible = set(plans_visible_to(user=user).filter(pk__in=plan_ids).order_by().values_list("pk", flat=True))
+    versions = {row.first_version_id for row in rows if row.first_plan_id in visible}
+    versions |= {row.second_version_id for row in rows if row.second_plan_id in visible}
+    facts = {
+        (fact.version_id, fact.facility_id, fact.key): SideFact(fact.text, fact.latitude, fact.longitude)
+        for fact in FacilityFact.objects.filter(
+            version_id__in=versions, facility_id__in={row.facility_id for row in rows}
+        ).only("version_id", "facility_id", "key", "text", "latitude", "longitude")
+    }
+    return [
+        ConflictRow(
+            id=row.pk,
+            kind=row.kind,
+            kind_label=row.get_kind_display(),
+            facility=row.facility,
+            fact=row.first_key,
+            other_fact=row.second_key,
+            detected_at=row.detected_at,
+            sides=(_side(row, "first", visible, facts), _side(row, "second", visible, facts)),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,83 @@
+"""Reads of facility key facts: what one version states, and what every visible plan states about a building.
+
+The version-level reads take a version the caller has already found visible (plans.selectors); the building
+read takes the user and goes through plans_visible_to, so a plan the user may not see never contributes.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from agencies.models import Facility
+from consistency.facts import FACT_KEYS, label_of
+from consistency.models import FacilityFact
+from plans.models import Plan, PlanVersion
+from plans.selectors import facility_current_plans
+
+
+@dataclass
+class FacilityFacts:
+    """The facts one version states about one facility, keyed and ordered as FACT_KEYS."""
+
+    facility: Facility
+    facts: dict[str, FacilityFact] = field(default_factory=dict)
+
+
+@dataclass
+class FactRow:
+    """One fact across the plans compared on a building's page; a cell is None where a plan is silent."""
+
+    key: str
+    label: str
+    cells: list[FacilityFact | None]
+
+
+def _ordered(facts: dict[str, FacilityFact]) -> dict[str, FacilityFact]:
+    return {key: facts[key] for key in FACT_KEYS if key in facts}
+
+
+def version_facts_by_facility(*, version: PlanVersion) -> list[FacilityFacts]:
+    """Every facility the version states facts about, by name, with its facts (one query)."""
+    grouped: dict[int, FacilityFacts] = {}
+    rows = (
+        FacilityFact.objects.filter(version=version)
+        .select_related("facility")
+        .order_by("facility__name", "facility_id", "key")
+    )
+    for fact in rows:
+        grouped.setdefault(fact.facility_id, FacilityFacts(facility=fact.facility)).facts[fact.key] = fact
+    for group in grouped.values():
+        group.facts = _ordered(group.facts)
+    return list(grouped.values())
+
+
+def version_facts_for_facilities(*, version: PlanVersion, facilities: Iterable[Facility]) -> list[FacilityFacts]:
+    """The given facilities (those a plan covers, for the editor), each with what the version states (one query)."""
+    stated = {group.facility.pk: group.facts for group in version_facts_by_facility(version=version)}
+    return [FacilityFacts(facility=facility, facts=stated.get(facility.pk, {})) for facility in facilities]
+
+
+def facility_facts_compared(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    facility: Facility,
+    plans: list[Plan] | None = None,
+) -> list[FactRow]:
+    """Fact by plan for a building: what the current version of every visible plan covering it states.
+
+    `plans` may be passed when the caller already holds them from facility_current_plans (same user and
+    facility); rows come in FACT_KEYS order, only for facts at least one plan states (one query).
+    """
+    if plans is None:
+        plans = list(facility_current_plans(user=user, facility=facility).order_by("owner_agency__name", "pk"))
+    columns = {plan.current_version_id: index for index, plan in enumerate(plans)}
+    cells: dict[str, list[FacilityFact | None]] = {}
+    for fact in FacilityFact.objects.filter(facility=facility, version_id__in=list(columns)):
+        cells.setdefault(fact.key, [None] * len(plans))[columns[fact.version_id]] = fact
+    return [FactRow(key=key, label=label_of(key), cells=cells[key]) for key in FACT_KEYS if key in cells]
+
+
+def plans_stating_facts(*, plans: list[Plan], rows: list[FactRow]) -> list[Plan]:
+    """The plans (columns of `rows`) that state at least one fact, e.g. to audit reads of sensitive ones."""
+    return [plan for index, plan in enumerate(plans) if any(row.cells[index] is not None for row in rows)]

@@ -1,0 +1,68 @@
+"""Web pages and facility key facts: saving one facility's “Key facts” form from the draft editor, and the
+fact-by-plan table of a facility's page.
+
+The rules are the API's: a plan or version the user may not see is 404, a visible one with a forbidden action
+is 403, a facility the plan does not cover is 404 here (the form is offered only for covered ones), and a
+version that left draft is never edited (409).
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from agencies.models import Facility
+from consistency.fact_forms import FacilityFactsForm
+from consistency.fact_selectors import facility_facts_compared, plans_stating_facts
+from consistency.fact_services import facility_facts_set
+from plans.models import Plan
+from plans.services import plan_sensitive_read_record
+from plans.views_edit import _conflict, _editor_url, _plan_and_access, _render_editor, _require, _version
+from portal.api.request_info import client_ip
+from portal.errors import ConflictError, InvalidInputError
+
+
+@login_required
+@require_POST
+def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_id: int) -> HttpResponse:
+    """Replace what the draft states about one covered facility; errors are shown beside their fields."""
+    plan, access = _plan_and_access(request, plan_id)
+    version = _version(access, number)
+    _require(access.can_edit, "Only admins and planners of the owner agency may set key facts.")
+    if not version.is_draft:
+        return _conflict(
+            request,
+            plan,
+            access,
+            version,
+            f"Version {version.number} is {version.get_state_display().lower()}; its key facts can never change. "
+            "Start a new draft from the current version and edit the facts there.",
+        )
+    facility = get_object_or_404(plan.facilities.all(), pk=facility_id)
+    form = FacilityFactsForm(request.POST, facility=facility)
+    if form.is_valid():
+        try:
+            facility_facts_set(version=version, facility=facility, facts=form.facts, actor=request.user)
+        except ConflictError as exc:
+            return _conflict(request, plan, access, version, exc.message)
+        except InvalidInputError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Saved the key facts for {facility.name}.")
+            return redirect(_editor_url(plan, version, f"facts-{facility.pk}"))
+    # Shown again with the errors beside their fields, with 200 like the rest of the editor.
+    return _render_editor(request, plan, access, version, facts_form=form)
+
+
+def facility_facts_context(request: HttpRequest, facility: Facility, plans: list[Plan]) -> dict[str, Any]:
+    """The facility page's fact-by-plan table for the visible `plans` (facility_current_plans of this user);
+    showing a law-enforcement-sensitive plan's facts is audited as a read of that plan's current version."""
+    rows = facility_facts_compared(user=request.user, facility=facility, plans=plans)
+    for plan in plans_stating_facts(plans=plans, rows=rows):
+        plan_sensitive_read_record(
+            plan=plan, actor=request.user, ip_address=client_ip(request), what="facts", obj=plan.current_version
+        )
+    return {"fact_rows": rows}
