@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     WEBHOOK_CREATE = "webhook.create", "Webhook registered"
     WEBHOOK_DELETE = "webhook.delete", "Webhook removed"
     WEBHOOK_ENABLE = "webhook.enable", "Webhook re-enabled"
+    CONCURRENCE_RECORD = "concurrence.record", "Partner concurrence recorded"
     COMMENT_RESOLVE = "comment.resolve", "Review comment resolved"
 
 

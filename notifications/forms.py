@@ -19,6 +19,7 @@ EVENT_HELP = {
     EventType.PLAN_REVIEW_DUE: "One of your agency's plans is due for its periodic review.",
     EventType.ACKNOWLEDGEMENT_REMINDER: "A current plan version still waits for your agency's acknowledgement.",
     EventType.WEBHOOK_DISABLED: "One of your agency's webhooks was switched off after repeated failures.",
+    EventType.CONCURRENCE_RECORDED: "A partner concurs with, or requests changes to, one of your agency's plans.",
     EventType.FACILITY_CONFLICT: "Another agency's current plan states a key fact about a building differently "
     "from one of your agency's plans.",
 }

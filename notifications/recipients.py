@@ -94,6 +94,9 @@ def audience_for(event: OutboxEvent) -> Audience:
     elif kind == EventType.COMMENT_CREATED:
         agencies = {payload["owner_agency"]} & _agencies_that_may_view(event.plan_id)
         members = _members(agencies, OWNER_REVIEW_ROLES) | _thread_participants(event)
+    elif kind == EventType.CONCURRENCE_RECORDED:
+        agencies = {payload["owner_agency"]}
+        members = _members(agencies, OWNER_REVIEW_ROLES)
     else:
         return _nobody()
     if actor is not None:

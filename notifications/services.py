@@ -67,6 +67,11 @@ def _best_roles(rows: list[tuple[int, str]]) -> dict[int, str]:
     return roles
 
 
+def _concurrence_title(title: str, version: object, payload: dict[str, Any]) -> str:
+    verb = "requested changes to" if payload.get("outcome") == "changes_requested" else "concurs with"
+    return f"{title}: {payload.get('agency_name') or 'a partner'} {verb} version {version}"
+
+
 def _notification_title(event: OutboxEvent) -> str:
     payload = event.payload
     title = payload.get("plan_title", "A plan")
@@ -79,6 +84,7 @@ def _notification_title(event: OutboxEvent) -> str:
         EventType.PLAN_REVIEW_DUE: f"{title}: review due {payload.get('due', '')}".strip(),
         EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your agency's acknowledgement",
         EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
+        EventType.CONCURRENCE_RECORDED: _concurrence_title(title, version, payload),
         EventType.WEBHOOK_DISABLED: f"Webhook disabled: {payload.get('url', '')}",
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",

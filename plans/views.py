@@ -30,6 +30,7 @@ from plans.permissions import PlanAccess, plan_access
 from portal.agency_context import memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from reviews.concurrence_pages import concurrence_panel_context
 from reviews.context import review_context
 from reviews.selectors import open_change_request_counts
 
@@ -139,6 +140,7 @@ def _plan_page_context(
         "conflicts": conflicts_visible_to(user=request.user, plan=plan) if current else [],
         **_acknowledge_context(request, access, current),
         **review_context(access=access, version=current, section_keys=[s.key for s in sections]),
+        **concurrence_panel_context(user=request.user, access=access, current=current),
     }
     if access.is_owner_member:
         context["status_rows"] = rows = _status_rows(plan, current)

@@ -20,6 +20,7 @@ from portal.dashboard_selectors import (
     dashboard_partner_plans,
     dashboard_review_due,
 )
+from reviews.concurrence_selectors import dashboard_concurrence_pending
 from reviews.selectors import agency_plans_owing_change_requests
 
 
@@ -72,6 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         own, own_more = _first_rows(dashboard_own_plans(user=request.user, agency=agency))
         partner, partner_more = _first_rows(dashboard_partner_plans(user=request.user, agency=agency))
         due, due_more = _first_rows(dashboard_review_due(user=request.user, agency=agency))
+        concurrence, concurrence_more = _first_rows(dashboard_concurrence_pending(user=request.user, agency=agency))
         conflicts = dashboard_conflicts(user=request.user, agency=agency)
         for plan in partner:
             plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]
@@ -91,6 +93,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             due_plans=due,
             due_more=due_more,
             owing_plans=_first_rows(agency_plans_owing_change_requests(user=request.user, agency=agency))[0],
+            concurrence_plans=concurrence,
+            concurrence_more=concurrence_more,
             dashboard_conflicts=_conflict_items(conflicts[:DASHBOARD_ROWS], agency.pk),
             conflicts_more=len(conflicts) > DASHBOARD_ROWS,
         )

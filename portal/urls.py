@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("plans.urls")),
     path("", include("reviews.urls")),
+    path("", include("reviews.urls_concurrence")),
     path("", include("agencies.urls")),
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),

@@ -93,6 +93,9 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
             "change_request": bool(payload.get("is_change_request")),
             "reply": payload.get("thread") not in (None, payload.get("comment")),
         }
+    if event.event_type == EventType.CONCURRENCE_RECORDED:
+        changes = payload.get("outcome") == "changes_requested"
+        return {"changes_requested": changes, "change_requests": payload.get("change_requests") or 0}
     if event.event_type == EventType.FACILITY_CONFLICT:
         return {
             key: _one_line(payload.get(key, ""), 200)
@@ -115,6 +118,11 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.PLAN_UNSHARED: f"{title} no longer shared with {agency}",
         EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your acknowledgement",
         EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
+        EventType.CONCURRENCE_RECORDED: (
+            f"{title}: {agency} requested changes to version {version}"
+            if extra.get("changes_requested")
+            else f"{title}: {agency} concurs with version {version}"
+        ),
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
         f"at {extra.get('facility_name')}",

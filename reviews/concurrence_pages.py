@@ -1,0 +1,130 @@
+"""Web pages for partner concurrence: the plan page's panel, recording an outcome, and the printable record."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from agencies.models import Agency
+from plans import selectors
+from plans.models import Plan, PlanVersion
+from plans.permissions import PlanAccess, plan_access
+from portal.api.request_info import client_ip
+from portal.errors import DomainError
+from reviews.concurrence_export import concurrence_csv
+from reviews.concurrence_forms import ConcurrenceForm
+from reviews.concurrence_permissions import agencies_concurring, can_read_all_concurrence
+from reviews.concurrence_selectors import PENDING, concurrence_status, plan_concurrence_record
+from reviews.concurrence_services import concurrence_record
+from reviews.models import Comment, ConcurrenceOutcome
+
+
+def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
+    plan = get_object_or_404(selectors.plans_visible_to(user=request.user), pk=plan_id)
+    return plan, plan_access(user=request.user, plan=plan)
+
+
+def _panel_url(plan_id: int) -> str:
+    return reverse("plans:detail", kwargs={"plan_id": plan_id}) + "#concurrence"
+
+
+def concurrence_panel_context(
+    *, user: AbstractBaseUser, access: PlanAccess, current: PlanVersion | None
+) -> dict[str, Any]:
+    """What the plan page's Concurrence panels show (at most five queries, whatever the number of partners)."""
+    if current is None:
+        return {}
+    rows = concurrence_status(access=access, version=current)
+    context: dict[str, Any] = {"concurrence_rows": rows}
+    if can_read_all_concurrence(access):
+        context["concurrence_counts"] = {
+            status: sum(1 for row in rows if row["status"] == status)
+            for status in (PENDING, ConcurrenceOutcome.CONCUR, ConcurrenceOutcome.CHANGES_REQUESTED)
+        }
+    eligible = agencies_concurring(access)
+    if eligible:
+        names = {row["agency"]: row["agency_name"] for row in rows}
+        choices = [(agency_id, names.get(agency_id, "your agency")) for agency_id in eligible]
+        context["concurrence_form"] = ConcurrenceForm(initial={"version": current.number}, agencies=choices)
+        context["concurrence_open_requests"] = list(
+            Comment.objects.filter(
+                plan=access.plan, author_agency_id__in=eligible, is_change_request=True, resolved_at__isnull=True
+            )
+            .select_related("author_agency", "version")
+            .order_by("created_at", "id")
+        )
+    return context
+
+
+@login_required
+@require_POST
+def concurrence_record_page(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A partner's admin or liaison records concur or changes requested on the current version."""
+    plan, access = _visible_plan(request, plan_id)
+    eligible = agencies_concurring(access)
+    if not eligible:
+        raise PermissionDenied("Only admins and liaisons of a partner agency may record concurrence.")
+    form = ConcurrenceForm(request.POST, agencies=[(agency_id, "") for agency_id in eligible])
+    if not form.is_valid():
+        messages.error(request, "Choose concur or changes requested (and the agency, if you speak for several).")
+        return redirect(_panel_url(plan.pk))
+    version = get_object_or_404(selectors.plan_versions_visible(access=access), number=form.cleaned_data["version"])
+    if plan.current_version_id is not None and version.pk != plan.current_version_id:
+        messages.error(
+            request,
+            f"v{plan.current_version.number} was published while you were reading v{version.number}. "
+            "Read the current version, then record your agency's concurrence with it.",
+        )
+        return redirect(_panel_url(plan.pk))
+    agency_id = form.cleaned_data.get("agency")
+    try:
+        concurrence = concurrence_record(
+            version=version,
+            agency=Agency.objects.get(pk=agency_id) if agency_id else None,
+            actor=request.user,
+            access=access,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            ip_address=client_ip(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_panel_url(plan.pk))
+    label = ConcurrenceOutcome(concurrence.outcome).label.lower()
+    messages.success(
+        request,
+        f"Recorded for {concurrence.agency.name}: {label} with v{version.number}. {plan.owner_agency.name} is alerted.",
+    )
+    return redirect(_panel_url(plan.pk))
+
+
+def _owner_record(request: HttpRequest, plan_id: int) -> tuple[Plan, dict[str, Any]]:
+    plan, access = _visible_plan(request, plan_id)
+    if not can_read_all_concurrence(access):
+        raise PermissionDenied("Only members of the owner agency see the concurrence record.")
+    return plan, plan_concurrence_record(access=access)
+
+
+@login_required
+@require_safe
+def concurrence_record_print(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The owner's printable evidence: every released version x partner, outcome, person, date and note."""
+    plan, record = _owner_record(request, plan_id)
+    return render(request, "reviews/concurrence_record.html", {"plan": plan, "record": record})
+
+
+@login_required
+@require_safe
+def concurrence_record_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The same record as a CSV download."""
+    plan, record = _owner_record(request, plan_id)
+    response = HttpResponse(concurrence_csv(record), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="concurrence-plan-{plan.pk}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
