@@ -5,13 +5,14 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from plans.models import Plan
 from plans.permissions import plan_access
-from reviews.models import Comment
+from reviews.concurrence_services import concurrence_record
+from reviews.models import Comment, ConcurrenceOutcome
 from reviews.services import comment_create, comment_resolve
 
 
 def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> None:
     """On `plan`'s current version: a fire change request with the planner's reply (open), a police remark,
-    and a police change request the district admin resolved."""
+    a police change request the district admin resolved; police concur, fire asks for changes."""
     plan = Plan.objects.select_related("current_version", "owner_agency").get(pk=plan.pk)
     version = plan.current_version
     if version is None:  # the demo reviews a published plan
@@ -47,3 +48,11 @@ def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> No
         is_change_request=True,
     )
     comment_resolve(comment=doors, actor=users["district_admin"], note="Door numbers are in the draft for the board.")
+
+    def conclude(username: str, outcome: str, note: str = "") -> None:
+        user = users[username]
+        access = plan_access(user=user, plan=plan)
+        concurrence_record(version=version, agency=None, actor=user, access=access, outcome=outcome, note=note)
+
+    conclude("police_liaison", ConcurrenceOutcome.CONCUR, "Reviewed with the SRO at the annual walkthrough.")
+    conclude("fire_liaison", ConcurrenceOutcome.CHANGES_REQUESTED)

@@ -6,6 +6,7 @@ The two tests that need an empty database come first: pytest-django keeps the fi
 and the module fixture is only set up when the first test asks for it.
 """
 
+import csv
 import io
 
 import pytest
@@ -366,3 +367,17 @@ def test_the_demo_has_an_open_change_request_the_district_finds_on_its_dashboard
     editor = client.get(f"/plans/{plan.pk}/versions/{draft.number}/edit/").content.decode()
     evacuation = editor.split('id="section-annex-evacuation"', 1)[1].split("</fieldset>", 1)[0]
     assert "1 open change request on this section" in evacuation
+
+
+def test_the_demo_concurrence_record_shows_police_concurring_and_fire_asking_for_changes(demo):
+    (request,) = Comment.objects.filter(is_change_request=True, resolved_at__isnull=True).select_related("plan")
+    client = Client()
+    client.force_login(user("district_admin"))
+    record = client.get(f"/plans/{request.plan.pk}/concurrence/record.csv")
+    assert record.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(record.content.decode())))
+    outcomes = {row["agency"]: row["outcome"] for row in rows if row["is_newest"] == "yes"}
+    assert outcomes["Fairbrook Police Department"] == "concur"
+    assert outcomes["Fairbrook Fire Protection District"] == "changes_requested"
+    fire = next(row for row in rows if row["agency"] == "Fairbrook Fire Protection District")
+    assert fire["open_change_request_ids"] == str(request.pk)
