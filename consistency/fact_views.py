@@ -20,7 +20,8 @@ from consistency.fact_selectors import facility_facts_compared, plans_stating_fa
 from consistency.fact_services import facility_facts_set
 from plans.models import Plan
 from plans.services import plan_sensitive_read_record
-from plans.views_edit import _conflict, _editor_url, _plan_and_access, _render_editor, _require, _version
+from plans.views_common import require, visible_plan, visible_version
+from plans.views_edit import conflict_page, editor_url, render_editor
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError
 
@@ -29,11 +30,11 @@ from portal.errors import ConflictError, InvalidInputError
 @require_POST
 def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_id: int) -> HttpResponse:
     """Replace what the draft states about one covered facility; errors are shown beside their fields."""
-    plan, access = _plan_and_access(request, plan_id)
-    version = _version(access, number)
-    _require(access.can_edit, "Only admins and planners of the owner agency may set key facts.")
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
+    require(access.can_edit, "Only admins and planners of the owner agency may set key facts.")
     if not version.is_draft:
-        return _conflict(
+        return conflict_page(
             request,
             plan,
             access,
@@ -47,14 +48,14 @@ def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_i
         try:
             facility_facts_set(version=version, facility=facility, facts=form.facts, actor=request.user)
         except ConflictError as exc:
-            return _conflict(request, plan, access, version, exc.message)
+            return conflict_page(request, plan, access, version, exc.message)
         except InvalidInputError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"Saved the key facts for {facility.name}.")
-            return redirect(_editor_url(plan, version, f"facts-{facility.pk}"))
+            return redirect(editor_url(plan, version, f"facts-{facility.pk}"))
     # Shown again with the errors beside their fields, with 200 like the rest of the editor.
-    return _render_editor(request, plan, access, version, facts_form=form)
+    return render_editor(request, plan, access, version, facts_form=form)
 
 
 def facility_facts_context(request: HttpRequest, facility: Facility, plans: list[Plan]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from plans import views
+from plans import views, views_partners
 
 app_name = "plans"
 
@@ -19,9 +19,9 @@ urlpatterns = [
         views.attachment_download,
         name="attachment-download",
     ),
-    path(f"{plan}acknowledge/", views.acknowledge, name="acknowledge"),
-    path(f"{plan}share/", views.share, name="share"),
-    path(f"{plan}unshare/", views.unshare, name="unshare"),
+    path(f"{plan}acknowledge/", views_partners.acknowledge, name="acknowledge"),
+    path(f"{plan}share/", views_partners.share, name="share"),
+    path(f"{plan}unshare/", views_partners.unshare, name="unshare"),
     # Creating and editing plans, drafts, attachments and publishing: plans/urls_edit.py.
     path("", include("plans.urls_edit")),
 ]

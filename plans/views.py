@@ -3,33 +3,26 @@ plus the Acknowledge button and the share panel on them. Editing lives in plans/
 
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import ModelChoiceField
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
-from agencies.models import Agency
 from agencies.permissions import EDITOR_ROLES
-from agencies.selectors import agencies_visible_to
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
-from plans import selectors, services
+from plans import selectors
 from plans.diff import sections_diff
-from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm, UnshareForm
+from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
-from plans.permissions import PlanAccess, plan_access
+from plans.permissions import PlanAccess
+from plans.views_common import record_sensitive_read, visible_plan, visible_version
 from portal.agency_context import memberships_for
-from portal.api.request_info import client_ip
-from portal.errors import DomainError
 from reviews.concurrence_pages import concurrence_panel_context
 from reviews.context import review_context
 from reviews.selectors import open_change_request_counts
@@ -38,36 +31,6 @@ PAGE_SIZE = 25
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
-    """The plan among those the user may see (else 404), and what the user may do with it."""
-    plan = get_object_or_404(selectors.plans_visible_to(user=request.user), pk=plan_id)
-    return plan, plan_access(user=request.user, plan=plan)
-
-
-def _visible_version(access: PlanAccess, number: int) -> PlanVersion:
-    """A version the user may read (partners never see drafts), else 404."""
-    return get_object_or_404(selectors.plan_versions_visible(access=access), number=number)
-
-
-def _record_read(request: HttpRequest, plan: Plan, what: str, obj: Any = None) -> None:
-    """Audit the read of a law-enforcement-sensitive plan, exactly as the API does."""
-    services.plan_sensitive_read_record(
-        plan=plan, actor=request.user, ip_address=client_ip(request), what=what, obj=obj
-    )
-
-
-def _plan_url(plan_id: int, anchor: str = "") -> str:
-    return reverse("plans:detail", kwargs={"plan_id": plan_id}) + (f"#{anchor}" if anchor else "")
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    """Where to go after a POST: the `next` field when it points back into this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 def _acknowledge_context(request: HttpRequest, access: PlanAccess, current: PlanVersion | None) -> dict[str, Any]:
@@ -117,7 +80,7 @@ def _status_rows(plan: Plan, current: PlanVersion | None) -> list[dict[str, Any]
     return rows
 
 
-def _plan_page_context(
+def plan_page_context(
     request: HttpRequest, plan: Plan, access: PlanAccess, share_form: ShareForm | None = None
 ) -> dict[str, Any]:
     """Everything the plan page shows, in a fixed number of queries whatever the number of rows."""
@@ -202,18 +165,18 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A plan: its current version's sections, attachments, versions, acknowledgements and sharing."""
-    plan, access = _visible_plan(request, plan_id)
-    _record_read(request, plan, "plan")
-    return render(request, "plans/plan_detail.html", _plan_page_context(request, plan, access))
+    plan, access = visible_plan(request, plan_id)
+    record_sensitive_read(request, plan, "plan")
+    return render(request, "plans/plan_detail.html", plan_page_context(request, plan, access))
 
 
 @login_required
 @require_safe
 def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """One version of a plan as it was published (or the draft, for the owner's editors and liaisons)."""
-    plan, access = _visible_plan(request, plan_id)
-    version = _visible_version(access, number)
-    _record_read(request, plan, "version", obj=version)
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
+    record_sensitive_read(request, plan, "version", obj=version)
     released = list(selectors.plan_versions_visible(access=access).exclude(state=VersionState.DRAFT))
     sections = selectors.version_sections(version=version)
     return render(
@@ -261,7 +224,7 @@ def _diff_lines(diff: str) -> list[dict[str, str]]:
 @require_safe
 def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Section-by-section changes between two visible versions; by default since the one you last acknowledged."""
-    plan, access = _visible_plan(request, plan_id)
+    plan, access = visible_plan(request, plan_id)
     visible = list(selectors.plan_versions_visible(access=access))
     by_number = {v.number: v for v in visible}
     form = DiffForm(
@@ -300,7 +263,7 @@ def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
     for change in changes:
         change["lines"] = _diff_lines(change["diff"])
         change["section"] = new_by_key.get(change["key"])
-    _record_read(request, plan, "diff", obj=new)
+    record_sensitive_read(request, plan, "diff", obj=new)
     counts = {kind: sum(1 for c in changes if c["change"] == kind) for kind in ("changed", "added", "removed")}
     context: dict[str, Any] = {
         "nav": "plans",
@@ -328,9 +291,9 @@ def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_safe
 def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A clean paper copy of the current version: no navigation, the print stylesheet."""
-    plan, _ = _visible_plan(request, plan_id)
+    plan, _ = visible_plan(request, plan_id)
     current = plan.current_version
-    _record_read(request, plan, "print", obj=current)
+    record_sensitive_read(request, plan, "print", obj=current)
     return render(
         request,
         "plans/plan_print.html",
@@ -350,10 +313,10 @@ def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_safe
 def attachment_download(request: HttpRequest, plan_id: int, number: int, attachment_id: int) -> FileResponse:
     """An attachment's file, after the same checks (and the same audit) as the API's download."""
-    plan, access = _visible_plan(request, plan_id)
-    version = _visible_version(access, number)
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
     attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
-    _record_read(request, plan, "download", obj=attachment)
+    record_sensitive_read(request, plan, "download", obj=attachment)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -363,94 +326,3 @@ def attachment_download(request: HttpRequest, plan_id: int, number: int, attachm
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# --- actions (POST) --------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def acknowledge(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Acknowledge the version the person read (for their agency too, as its admin or liaison)."""
-    plan, access = _visible_plan(request, plan_id)
-    back = _safe_next(request, _plan_url(plan.pk, "acknowledge"))
-    form = AcknowledgeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Reload the page and press Acknowledge again: the version was missing.")
-        return redirect(back)
-    version = _visible_version(access, form.cleaned_data["version"])
-    if version.pk != plan.current_version_id and plan.current_version_id is not None:
-        messages.error(
-            request,
-            f"v{plan.current_version.number} was published while you were reading v{version.number}. "
-            "Read what changed, then acknowledge the current version.",
-        )
-        return redirect(back)
-    try:
-        result = services.plan_version_acknowledge(version=version, user=request.user, access=access)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
-    names = {m.agency_id: m.agency.name for m in memberships_for(request)}
-    agencies = [names[a] for a in result["agencies"] if a in names]
-    text = f"You acknowledged v{version.number} of {plan.title}."
-    if agencies:
-        text += " Recorded for " + ", ".join(agencies) + " too."
-    messages.success(request, text)
-    return redirect(back)
-
-
-@login_required
-@require_POST
-def share(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Share the plan with an agency at a level, or change a partner's level (owner admins)."""
-    plan, access = _visible_plan(request, plan_id)
-    if not access.is_owner_admin:
-        raise PermissionDenied("Only admins of the owner agency may share this plan.")
-    form = ShareForm(request.POST, agencies=agencies_visible_to(user=request.user).exclude(pk=plan.owner_agency_id))
-    if not form.is_valid():
-        # Shown again with its errors, offering (as before) only the agencies not yet partners.
-        cast(ModelChoiceField, form.fields["agency"]).queryset = selectors.share_candidates(plan=plan)
-        _record_read(request, plan, "plan")
-        context = _plan_page_context(request, plan, access, share_form=form)
-        return render(request, "plans/plan_detail.html", context, status=400)
-    agency: Agency = form.cleaned_data["agency"]
-    level = form.cleaned_data["level"]
-    before = next((s for s in selectors.plan_shares(plan=plan) if s.agency_id == agency.pk), None)
-    try:
-        services.plan_share(plan=plan, agency=agency, level=level, actor=request.user, ip_address=client_ip(request))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(_plan_url(plan.pk, "sharing"))
-    label = ShareLevel(level).label.lower()
-    if before is None:
-        messages.success(request, f"Shared with {agency.name} ({label}). Its people are alerted.")
-    elif before.level == level:
-        messages.info(request, f"{agency.name} already had {label} access; nothing changed.")
-    else:
-        messages.success(request, f"{agency.name} now has {label} access.")
-    return HttpResponseRedirect(_plan_url(plan.pk, "sharing"))
-
-
-@login_required
-@require_POST
-def unshare(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Revoke a partner's access at once (owner admins)."""
-    plan, access = _visible_plan(request, plan_id)
-    if not access.is_owner_admin:
-        raise PermissionDenied("Only admins of the owner agency may revoke a share.")
-    form = UnshareForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose the partner whose access to revoke.")
-        return redirect(_plan_url(plan.pk, "sharing"))
-    share_row = get_object_or_404(selectors.plan_shares(plan=plan), agency_id=form.cleaned_data["agency"])
-    try:
-        services.plan_unshare(plan=plan, agency=share_row.agency, actor=request.user, ip_address=client_ip(request))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"Revoked {share_row.agency.name}'s access. Its people can no longer open this plan; share again to undo.",
-        )
-    return redirect(_plan_url(plan.pk, "sharing"))

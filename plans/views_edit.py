@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,10 +31,10 @@ from plans.forms import (
     new_section,
 )
 from plans.models import Plan, PlanKind, PlanVersion, VersionState
-from plans.permissions import EDITOR_ROLES, PlanAccess, plan_access
+from plans.permissions import EDITOR_ROLES, PlanAccess
 from plans.templates_eop import default_sections
+from plans.views_common import record_sensitive_read, require, visible_plan, visible_version
 from portal.agency_context import active_membership, memberships_for
-from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError, PayloadTooLargeError
 from reviews.context import review_context
 
@@ -43,23 +42,7 @@ SECTIONS_PREFIX = "sections"
 EDITOR_ACTIONS = ("save", "add", "remove", "up", "down")
 
 
-def _plan_and_access(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
-    """The plan among those the user may see (else 404) and what they may do with it."""
-    plan = get_object_or_404(selectors.plans_visible_to(user=request.user), pk=plan_id)
-    return plan, plan_access(user=request.user, plan=plan)
-
-
-def _version(access: PlanAccess, number: int) -> PlanVersion:
-    """A version among those the user may see: drafts only for the owner's admins, planners and liaisons."""
-    return get_object_or_404(selectors.plan_versions_visible(access=access), number=number)
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _editor_url(plan: Plan, version: PlanVersion, anchor: str = "") -> str:
+def editor_url(plan: Plan, version: PlanVersion, anchor: str = "") -> str:
     url = reverse("plans:draft-edit", kwargs={"plan_id": plan.pk, "number": version.number})
     return f"{url}#{anchor}" if anchor else url
 
@@ -68,14 +51,7 @@ def _stamp(version: PlanVersion) -> str:
     return version.updated_at.isoformat()
 
 
-def _record_read(request: HttpRequest, plan: Plan, version: PlanVersion) -> None:
-    """Reading a law-enforcement-sensitive draft is audited exactly like reading it through the API."""
-    services.plan_sensitive_read_record(
-        plan=plan, actor=request.user, ip_address=client_ip(request), what="version", obj=version
-    )
-
-
-def _conflict(
+def conflict_page(
     request: HttpRequest, plan: Plan, access: PlanAccess, version: PlanVersion | None, message: str
 ) -> HttpResponse:
     """The 409 page: the version is not in a state that allows this; say what to do instead."""
@@ -95,7 +71,7 @@ def _editable_agency_ids(request: HttpRequest) -> list[int]:
 def plan_create(request: HttpRequest) -> HttpResponse:
     """A new plan owned by one of the person's agencies, and its first draft (standard sections or blank)."""
     agency_ids = _editable_agency_ids(request)
-    _require(bool(agency_ids), "Only admins and planners of an agency may create plans.")
+    require(bool(agency_ids), "Only admins and planners of an agency may create plans.")
     owner_agencies = Agency.objects.filter(pk__in=agency_ids).order_by("name")
     facilities = facility_choices(user=request.user, agency_ids=agency_ids)
     if request.method == "POST":
@@ -121,7 +97,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 request,
                 f"“{plan.title}” created with draft version {version.number}. Write its sections, then publish it.",
             )
-            return redirect(_editor_url(plan, version))
+            return redirect(editor_url(plan, version))
     else:
         active = active_membership(request)
         owner_id = active.agency_id if active is not None and active.agency_id in agency_ids else agency_ids[0]
@@ -137,8 +113,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Title, kind, buildings, classification, review interval and hazards of a plan (owner admins, planners)."""
-    plan, access = _plan_and_access(request, plan_id)
-    _require(access.can_edit, "Only admins and planners of the owner agency may change this plan.")
+    plan, access = visible_plan(request, plan_id)
+    require(access.can_edit, "Only admins and planners of the owner agency may change this plan.")
     facilities = facility_choices(user=request.user, agency_ids=_editable_agency_ids(request), plan=plan)
     initial = PlanEditForm.initial_for(plan)
     if request.method == "POST":
@@ -168,8 +144,8 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def draft_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Start a draft from the current version (its sections copied); an up-to-date open draft is reused."""
-    plan, access = _plan_and_access(request, plan_id)
-    _require(access.can_edit, "Only admins and planners of the owner agency may start drafts.")
+    plan, access = visible_plan(request, plan_id)
+    require(access.can_edit, "Only admins and planners of the owner agency may start drafts.")
     latest = selectors.latest_released_number(plan=plan)
     open_draft = (
         selectors.plan_versions_visible(access=access)
@@ -182,14 +158,14 @@ def draft_create(request: HttpRequest, plan_id: int) -> HttpResponse:
         return render(request, "plans/edit/draft_new.html", context)
     if open_draft is not None:
         messages.info(request, f"Draft version {open_draft.number} is already open; continue it here.")
-        return redirect(_editor_url(plan, open_draft))
+        return redirect(editor_url(plan, open_draft))
     version = services.plan_version_create_draft(plan=plan, actor=request.user)
     source = f"a copy of version {plan.current_version.number}" if plan.current_version else "the standard sections"
     messages.success(request, f"Draft version {version.number} started from {source}.")
-    return redirect(_editor_url(plan, version))
+    return redirect(editor_url(plan, version))
 
 
-def _render_editor(
+def render_editor(
     request: HttpRequest,
     plan: Plan,
     access: PlanAccess,
@@ -254,7 +230,7 @@ def _draft_save(request: HttpRequest, plan: Plan, access: PlanAccess, version: P
     form = DraftForm(request.POST, section_titles=titles)
 
     def again(status: int = 200) -> HttpResponse:
-        return _render_editor(request, plan, access, version, formset=formset, form=form, status=status)
+        return render_editor(request, plan, access, version, formset=formset, form=form, status=status)
 
     action, index = _parse_action(request.POST.get("action", "save"))
     formset_valid = formset.is_valid()
@@ -314,23 +290,23 @@ def _draft_save(request: HttpRequest, plan: Plan, access: PlanAccess, version: P
             sections=sections,
         )
     except ConflictError as exc:
-        return _conflict(request, plan, access, version, exc.message)
+        return conflict_page(request, plan, access, version, exc.message)
     except InvalidInputError as exc:
         form.add_error(None, exc.message)
         return again()
     messages.success(request, done)
-    return redirect(_editor_url(plan, version, focus))
+    return redirect(editor_url(plan, version, focus))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_edit(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """The draft editor: change summary, every section's title and text, add, remove, reorder; attachments."""
-    plan, access = _plan_and_access(request, plan_id)
-    version = _version(access, number)
-    _require(access.can_edit, "Only admins and planners of the owner agency may edit drafts.")
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
+    require(access.can_edit, "Only admins and planners of the owner agency may edit drafts.")
     if not version.is_draft:
-        return _conflict(
+        return conflict_page(
             request,
             plan,
             access,
@@ -340,19 +316,19 @@ def draft_edit(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
         )
     if request.method == "POST":
         return _draft_save(request, plan, access, version)
-    _record_read(request, plan, version)
-    return _render_editor(request, plan, access, version)
+    record_sensitive_read(request, plan, "version", version)
+    return render_editor(request, plan, access, version)
 
 
 @login_required
 @require_http_methods(["GET"])
 def draft_preview(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """A draft as partners will read it once published (owner admins, planners and liaisons)."""
-    plan, access = _plan_and_access(request, plan_id)
-    version = _version(access, number)
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
     if not version.is_draft:
         return redirect("plans:detail", plan_id=plan.pk)
-    _record_read(request, plan, version)
+    record_sensitive_read(request, plan, "version", version)
     context = {
         "nav": "plans",
         "plan": plan,
@@ -368,11 +344,11 @@ def draft_preview(request: HttpRequest, plan_id: int, number: int) -> HttpRespon
 @require_POST
 def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Attach a PDF, PNG, JPEG or DOCX to a draft; its real type is sniffed from its bytes."""
-    plan, access = _plan_and_access(request, plan_id)
-    version = _version(access, number)
-    _require(access.can_edit, "Only admins and planners of the owner agency may attach files.")
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
+    require(access.can_edit, "Only admins and planners of the owner agency may attach files.")
     if not version.is_draft:
-        return _conflict(
+        return conflict_page(
             request,
             plan,
             access,
@@ -387,31 +363,31 @@ def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpRe
                 version=version, actor=request.user, upload=upload, max_bytes=settings.ATTACHMENT_MAX_BYTES
             )
         except ConflictError as exc:
-            return _conflict(request, plan, access, version, exc.message)
+            return conflict_page(request, plan, access, version, exc.message)
         except PayloadTooLargeError as exc:
             upload_form.add_error("file", f"{exc.message} Make it smaller (e.g. export at a lower resolution).")
         except InvalidInputError as exc:
             upload_form.add_error("file", exc.message)
         else:
             messages.success(request, f"Attached “{attachment.filename}”.")
-            return redirect(_editor_url(plan, version, "attachments"))
-    return _render_editor(request, plan, access, version, upload_form=upload_form)
+            return redirect(editor_url(plan, version, "attachments"))
+    return render_editor(request, plan, access, version, upload_form=upload_form)
 
 
 @login_required
 @require_POST
 def attachment_remove(request: HttpRequest, plan_id: int, number: int, attachment_id: int) -> HttpResponse:
     """Take a file off a draft (a published version's files are part of the record)."""
-    plan, access = _plan_and_access(request, plan_id)
-    version = _version(access, number)
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
     attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
-    _require(access.can_edit, "Only admins and planners of the owner agency may remove files.")
+    require(access.can_edit, "Only admins and planners of the owner agency may remove files.")
     try:
         services.attachment_remove(attachment=attachment, actor=request.user)
     except ConflictError as exc:
-        return _conflict(request, plan, access, version, exc.message)
+        return conflict_page(request, plan, access, version, exc.message)
     messages.success(request, f"Removed “{attachment.filename}” from this draft.")
-    return redirect(_editor_url(plan, version, "attachments"))
+    return redirect(editor_url(plan, version, "attachments"))
 
 
 # Publishing and withdrawing

@@ -18,7 +18,8 @@ from notifications.selectors import plan_alert_audience
 from plans import selectors, services
 from plans.models import Plan, PlanVersion, VersionState
 from plans.permissions import PlanAccess
-from plans.views_edit import _conflict, _plan_and_access, _record_read, _require, _version
+from plans.views_common import record_sensitive_read, require, visible_plan, visible_version
+from plans.views_edit import conflict_page
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError
 
@@ -68,9 +69,9 @@ def _lifecycle_page(
 @require_http_methods(["GET", "POST"])
 def version_publish(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Confirm, then publish a draft: it becomes the current version and every partner is alerted."""
-    plan, access = _plan_and_access(request, plan_id)
-    version = _version(access, number)
-    _require(access.is_owner_admin, "Only admins of the owner agency may publish.")
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
+    require(access.is_owner_admin, "Only admins of the owner agency may publish.")
     template = "plans/edit/publish_confirm.html"
     if request.method == "POST":
         try:
@@ -90,7 +91,7 @@ def version_publish(request: HttpRequest, plan_id: int, number: int) -> HttpResp
         messages.success(request, f"Version {version.number} is published; partners are being alerted.")
         return redirect("plans:detail", plan_id=plan.pk)
     if not version.is_draft:
-        return _conflict(
+        return conflict_page(
             request,
             plan,
             access,
@@ -98,7 +99,7 @@ def version_publish(request: HttpRequest, plan_id: int, number: int) -> HttpResp
             f"Version {version.number} is already {version.get_state_display().lower()}; "
             "to publish changes, start a new draft from the current version.",
         )
-    _record_read(request, plan, version)
+    record_sensitive_read(request, plan, "version", version)
     return _lifecycle_page(request, template, plan, access, version, event_type=EventType.VERSION_PUBLISHED)
 
 
@@ -106,19 +107,19 @@ def version_publish(request: HttpRequest, plan_id: int, number: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def version_withdraw(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Confirm, then withdraw the current version: the plan has no current version until the next publish."""
-    plan, access = _plan_and_access(request, plan_id)
-    version = _version(access, number)
-    _require(access.is_owner_admin, "Only admins of the owner agency may withdraw.")
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
+    require(access.is_owner_admin, "Only admins of the owner agency may withdraw.")
     template = "plans/edit/withdraw_confirm.html"
     if request.method == "POST":
         try:
             services.plan_version_withdraw(version=version, actor=request.user, ip_address=client_ip(request))
         except ConflictError as exc:
-            return _conflict(request, plan, access, version, exc.message)
+            return conflict_page(request, plan, access, version, exc.message)
         messages.success(request, f"Version {version.number} is withdrawn; partners are being alerted.")
         return redirect("plans:detail", plan_id=plan.pk)
     if version.state != VersionState.PUBLISHED:
-        return _conflict(
+        return conflict_page(
             request,
             plan,
             access,

@@ -1,0 +1,110 @@
+"""Actions between an owner and its partners on the plan page: acknowledge a version, share, revoke."""
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import ModelChoiceField
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from agencies.models import Agency
+from agencies.selectors import agencies_visible_to
+from plans import selectors, services
+from plans.forms_read import AcknowledgeForm, ShareForm, UnshareForm
+from plans.models import ShareLevel
+from plans.views import plan_page_context
+from plans.views_common import plan_url, record_sensitive_read, safe_next, visible_plan, visible_version
+from portal.agency_context import memberships_for
+from portal.api.request_info import client_ip
+from portal.errors import DomainError
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Acknowledge the version the person read (for their agency too, as its admin or liaison)."""
+    plan, access = visible_plan(request, plan_id)
+    back = safe_next(request, plan_url(plan.pk, "acknowledge"))
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reload the page and press Acknowledge again: the version was missing.")
+        return redirect(back)
+    version = visible_version(access, form.cleaned_data["version"])
+    if version.pk != plan.current_version_id and plan.current_version_id is not None:
+        messages.error(
+            request,
+            f"v{plan.current_version.number} was published while you were reading v{version.number}. "
+            "Read what changed, then acknowledge the current version.",
+        )
+        return redirect(back)
+    try:
+        result = services.plan_version_acknowledge(version=version, user=request.user, access=access)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    names = {m.agency_id: m.agency.name for m in memberships_for(request)}
+    agencies = [names[a] for a in result["agencies"] if a in names]
+    text = f"You acknowledged v{version.number} of {plan.title}."
+    if agencies:
+        text += " Recorded for " + ", ".join(agencies) + " too."
+    messages.success(request, text)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Share the plan with an agency at a level, or change a partner's level (owner admins)."""
+    plan, access = visible_plan(request, plan_id)
+    if not access.is_owner_admin:
+        raise PermissionDenied("Only admins of the owner agency may share this plan.")
+    form = ShareForm(request.POST, agencies=agencies_visible_to(user=request.user).exclude(pk=plan.owner_agency_id))
+    if not form.is_valid():
+        # Shown again with its errors, offering (as before) only the agencies not yet partners.
+        cast(ModelChoiceField, form.fields["agency"]).queryset = selectors.share_candidates(plan=plan)
+        record_sensitive_read(request, plan, "plan")
+        context = plan_page_context(request, plan, access, share_form=form)
+        return render(request, "plans/plan_detail.html", context, status=400)
+    agency: Agency = form.cleaned_data["agency"]
+    level = form.cleaned_data["level"]
+    before = next((s for s in selectors.plan_shares(plan=plan) if s.agency_id == agency.pk), None)
+    try:
+        services.plan_share(plan=plan, agency=agency, level=level, actor=request.user, ip_address=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(plan_url(plan.pk, "sharing"))
+    label = ShareLevel(level).label.lower()
+    if before is None:
+        messages.success(request, f"Shared with {agency.name} ({label}). Its people are alerted.")
+    elif before.level == level:
+        messages.info(request, f"{agency.name} already had {label} access; nothing changed.")
+    else:
+        messages.success(request, f"{agency.name} now has {label} access.")
+    return HttpResponseRedirect(plan_url(plan.pk, "sharing"))
+
+
+@login_required
+@require_POST
+def unshare(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Revoke a partner's access at once (owner admins)."""
+    plan, access = visible_plan(request, plan_id)
+    if not access.is_owner_admin:
+        raise PermissionDenied("Only admins of the owner agency may revoke a share.")
+    form = UnshareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the partner whose access to revoke.")
+        return redirect(plan_url(plan.pk, "sharing"))
+    share_row = get_object_or_404(selectors.plan_shares(plan=plan), agency_id=form.cleaned_data["agency"])
+    try:
+        services.plan_unshare(plan=plan, agency=share_row.agency, actor=request.user, ip_address=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Revoked {share_row.agency.name}'s access. Its people can no longer open this plan; share again to undo.",
+        )
+    return redirect(plan_url(plan.pk, "sharing"))
