@@ -7,17 +7,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, AssignmentRole, Membership, Role
 from agencies.services import personnel_assignment_create
 from audit.models import AuditEvent
+from consistency.models import ConflictKind, FactConflict, FactKey
 from notifications.models import Channel, Delivery, OutboxEvent, WebhookAttempt, WebhookEndpoint
 from plans import services as plan_services
 from plans.models import Attachment, Classification, Plan, PlanVersion, Section
+from plans.permissions import plan_access
+from reviews.concurrence_services import concurrence_record
+from reviews.models import Comment, Concurrence
+from reviews.services import comment_create
 from tests.agencies.factories import AgencyFactory, UserFactory, member
 from tests.plans.factories import draft, make_plan, publish
 
-OUR_APPS = {"agencies", "plans", "audit", "notifications"}
+OUR_APPS = {"agencies", "plans", "audit", "notifications", "reviews", "consistency"}
 
 
 @pytest.fixture
@@ -61,6 +67,46 @@ def _attach(version, actor) -> Attachment:
     return plan_services.attachment_add(version=version, actor=actor, upload=upload, max_bytes=1024 * 1024)
 
 
+def _review_and_conflict(county) -> None:
+    """A change request, a concurrence and a conflict, so their read-only admin pages have a row to show."""
+    fire = plan_access(user=county.partner_comment_liaison, plan=county.plan)
+    comment_create(
+        version=county.published,
+        author=county.partner_comment_liaison,
+        access=fire,
+        body="Stage at lot B.",
+        is_change_request=True,
+    )
+    concurrence_record(
+        version=county.published, agency=None, actor=county.partner_comment_liaison, access=fire, outcome="concur"
+    )
+    FactConflict.objects.create(
+        facility=county.school,
+        kind=ConflictKind.DIFFERS,
+        first_key=FactKey.STAGING_AREA,
+        second_key=FactKey.STAGING_AREA,
+        first_version=county.published,
+        second_version=county.published,
+        first_plan=county.plan,
+        second_plan=county.plan,
+        first_agency=county.district,
+        second_agency=county.fire,
+        detected_at=timezone.now(),
+    )
+
+
+def test_review_records_and_conflicts_are_read_only_in_the_admin(operator_client, county):
+    _review_and_conflict(county)
+    for model in (Comment, Concurrence, FactConflict):
+        obj = model._default_manager.first()
+        page = operator_client.get(_url(model, "change", obj.pk))
+        assert page.status_code == 200
+        assert 'name="_save"' not in page.content.decode()
+        assert operator_client.get(_url(model, "add")).status_code == 403
+        assert operator_client.post(_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+        assert model._default_manager.filter(pk=obj.pk).exists()
+
+
 def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_client, county):
     personnel_assignment_create(
         user=county.partner_view_member,
@@ -76,6 +122,7 @@ def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_cli
         event=OutboxEvent.objects.first(), channel=Channel.WEBHOOK, endpoint=endpoint, last_status_code=500
     )
     WebhookAttempt.objects.create(delivery=delivery, status_code=500, duration_ms=12)
+    _review_and_conflict(county)
     for model in admin.site._registry:
         response = operator_client.get(_url(model, "changelist"))
         assert response.status_code == 200, f"{model._meta.label} list answered {response.status_code}"
