@@ -26,6 +26,8 @@ def owner_pages(county) -> list[str]:
         "/plans/",
         f"/plans/{plan}/",
         f"/plans/{plan}/diff/",
+        f"/plans/{plan}/print/",
+        f"/plans/{plan}/concurrence/record/",
         f"/plans/{plan}/versions/{draft}/edit/",
         f"/plans/{plan}/versions/{draft}/publish/",
         f"/facilities/{county.school.pk}/",
