@@ -16,6 +16,8 @@ EVENT_HELP = {
     EventType.PLAN_UNSHARED: "Another agency stops sharing a plan with your agency.",
     EventType.COMMENT_CREATED: "Someone comments on one of your agency's plans, or replies in a review thread "
     "you took part in.",
+    EventType.COMMENT_RESOLVED: "The owner resolves a review thread you took part in, such as your agency's "
+    "change request.",
     EventType.PLAN_REVIEW_DUE: "One of your agency's plans is due for its periodic review.",
     EventType.ACKNOWLEDGEMENT_REMINDER: "A current plan version still waits for your agency's acknowledgement.",
     EventType.WEBHOOK_DISABLED: "One of your agency's webhooks was switched off after repeated failures.",

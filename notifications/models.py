@@ -14,6 +14,7 @@ class EventType(models.TextChoices):
     VERSION_PUBLISHED = "version.published", "Version published"
     VERSION_WITHDRAWN = "version.withdrawn", "Version withdrawn"
     COMMENT_CREATED = "comment.created", "Comment created"
+    COMMENT_RESOLVED = "comment.resolved", "Comment resolved"
     PLAN_REVIEW_DUE = "plan.review_due", "Plan review due"
     ACKNOWLEDGEMENT_REMINDER = "acknowledgement.reminder", "Acknowledgement reminder"
     WEBHOOK_DISABLED = "webhook.disabled", "Webhook disabled"

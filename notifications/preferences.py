@@ -15,6 +15,12 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     EventType.PLAN_REVIEW_DUE: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},
     EventType.COMMENT_CREATED: {Role.ADMIN: EmailChoice.DAILY, Role.PLANNER: EmailChoice.DAILY},
     EventType.WEBHOOK_DISABLED: {Role.ADMIN: EmailChoice.IMMEDIATE},
+    # The partner who asked for a change learns at once that the owner has dealt with it.
+    EventType.COMMENT_RESOLVED: {
+        Role.ADMIN: EmailChoice.IMMEDIATE,
+        Role.LIAISON: EmailChoice.IMMEDIATE,
+        Role.PLANNER: EmailChoice.DAILY,
+    },
     # Only the owner's admins and planners receive these; other roles keep the in-app alert only.
     EventType.CONCURRENCE_RECORDED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},
     EventType.FACILITY_CONFLICT: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},

@@ -42,14 +42,16 @@ def _members(agency_ids: set[int], roles: tuple[str, ...] | None = None) -> Quer
     return members
 
 
-def _thread_participants(event: OutboxEvent) -> QuerySet[Membership]:
-    """Authors of the earlier comments in the thread, through the agency they spoke for, while it may still
-    read comments (the owner, or a partner that still holds a share)."""
+def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> QuerySet[Membership]:
+    """Authors of the earlier comments in the thread (of all of it, once resolved), through the agency they
+    spoke for, while it may still read comments (the owner, or a partner that still holds a share)."""
     payload = event.payload
     thread, comment = payload.get("thread"), payload.get("comment")
     if thread is None or comment is None:
         return Membership.objects.none()
-    earlier = Comment.objects.filter(Q(pk=thread) | Q(parent_id=thread), pk__lt=comment, author__isnull=False)
+    earlier = Comment.objects.filter(Q(pk=thread) | Q(parent_id=thread), author__isnull=False)
+    if not whole_thread:
+        earlier = earlier.filter(pk__lt=comment)
     pairs = set(earlier.values_list("author_id", "author_agency_id"))
     readers = _agencies_that_may_view(event.plan_id)
     wanted = [Q(user_id=user, agency_id=agency) for user, agency in pairs if agency in readers]
@@ -94,6 +96,9 @@ def audience_for(event: OutboxEvent) -> Audience:
     elif kind == EventType.COMMENT_CREATED:
         agencies = {payload["owner_agency"]} & _agencies_that_may_view(event.plan_id)
         members = _members(agencies, OWNER_REVIEW_ROLES) | _thread_participants(event)
+    elif kind == EventType.COMMENT_RESOLVED:
+        members = _thread_participants(event, whole_thread=True)
+        agencies = set(members.values_list("agency_id", flat=True))
     elif kind == EventType.CONCURRENCE_RECORDED:
         agencies = {payload["owner_agency"]}
         members = _members(agencies, OWNER_REVIEW_ROLES)

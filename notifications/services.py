@@ -84,6 +84,8 @@ def _notification_title(event: OutboxEvent) -> str:
         EventType.PLAN_REVIEW_DUE: f"{title}: review due {payload.get('due', '')}".strip(),
         EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your agency's acknowledgement",
         EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
+        EventType.COMMENT_RESOLVED: f"{title}: {'change request' if payload.get('is_change_request') else 'comment'} "
+        "resolved by the owner",
         EventType.CONCURRENCE_RECORDED: _concurrence_title(title, version, payload),
         EventType.WEBHOOK_DISABLED: f"Webhook disabled: {payload.get('url', '')}",
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "

@@ -127,4 +127,28 @@ def comment_resolve(
             "author_agency": comment.author_agency_id,
         },
     )
+    section_title = ""
+    if comment.section_key:
+        section_title = (
+            Section.objects.filter(version_id=comment.version_id, key=comment.section_key)
+            .values_list("title", flat=True)
+            .first()
+            or ""
+        )
+    outbox_event_record(
+        event_type=EventType.COMMENT_RESOLVED,
+        plan=comment.plan,
+        payload=event_payload(
+            comment.plan,
+            comment.version,
+            actor=actor,
+            comment=comment.pk,
+            thread=comment.pk,
+            section_key=comment.section_key,
+            section_title=section_title,
+            agency=comment.plan.owner_agency_id,
+            author_agency=comment.author_agency_id,
+            is_change_request=comment.is_change_request,
+        ),
+    )
     return comment

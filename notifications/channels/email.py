@@ -46,6 +46,7 @@ PLAN_CONTENT_EVENTS = frozenset(
         EventType.PLAN_REVIEW_DUE,
         EventType.ACKNOWLEDGEMENT_REMINDER,
         EventType.COMMENT_CREATED,
+        EventType.COMMENT_RESOLVED,
         EventType.FACILITY_CONFLICT,
     }
 )

@@ -93,6 +93,11 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
             "change_request": bool(payload.get("is_change_request")),
             "reply": payload.get("thread") not in (None, payload.get("comment")),
         }
+    if event.event_type == EventType.COMMENT_RESOLVED:
+        return {
+            "section": _one_line(payload.get("section_title", ""), 120),
+            "change_request": bool(payload.get("is_change_request")),
+        }
     if event.event_type == EventType.CONCURRENCE_RECORDED:
         changes = payload.get("outcome") == "changes_requested"
         return {"changes_requested": changes, "change_requests": payload.get("change_requests") or 0}
@@ -118,6 +123,9 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.PLAN_UNSHARED: f"{title} no longer shared with {agency}",
         EventType.ACKNOWLEDGEMENT_REMINDER: f"{title}: version {version} awaits your acknowledgement",
         EventType.COMMENT_CREATED: f"{title}: new comment on version {version}",
+        EventType.COMMENT_RESOLVED: (
+            f"{title}: change request resolved" if extra.get("change_request") else f"{title}: comment resolved"
+        ),
         EventType.CONCURRENCE_RECORDED: (
             f"{title}: {agency} requested changes to version {version}"
             if extra.get("changes_requested")

@@ -323,6 +323,7 @@ SAMPLE_PAYLOADS = {
     EventType.PLAN_REVIEW_DUE: {"version": 3, "due": "2026-06-01", "stage": "overdue-week-2"},
     EventType.ACKNOWLEDGEMENT_REMINDER: {"version": 3, "change_summary": SUMMARY, "agencies": []},
     EventType.COMMENT_CREATED: {"version": 3},
+    EventType.COMMENT_RESOLVED: {"version": 3, "is_change_request": True, "section_title": "Evacuation"},
     EventType.CONCURRENCE_RECORDED: {"version": 3, "outcome": "changes_requested", "change_requests": 2},
     EventType.FACILITY_CONFLICT: {
         "version": 3,

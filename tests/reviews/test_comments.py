@@ -264,3 +264,35 @@ def test_a_partner_plain_member_of_a_comment_partner_is_not_alerted_as_a_partici
     post(county.owner_planner, county.published, parent=start)
     assert firefighter.username not in audience_usernames(latest_comment_event())
     assert Comment.objects.filter(parent=start).count() == 1
+
+
+def latest_resolved_event() -> OutboxEvent:
+    return OutboxEvent.objects.filter(event_type=EventType.COMMENT_RESOLVED).latest("id")
+
+
+def test_resolving_a_change_request_tells_everyone_in_the_thread_but_the_resolver(county):
+    start = post(county.partner_comment_liaison, county.published, section_key="section-1", is_change_request=True)
+    post(county.owner_liaison, county.published, parent=start, body="We will look at it.")
+    response = client_for(county.owner_planner).post(resolve_url(start), {"note": "Moved in v2."}, format="json")
+    assert response.status_code == 200, response.content
+    event = latest_resolved_event()
+    assert (event.payload["comment"], event.payload["is_change_request"]) == (start.pk, True)
+    # Everyone who wrote in the thread, before or after, but not the resolver (nor police, who stayed out).
+    assert audience_usernames(event) == {"fire_liaison", "district_liaison"}
+    assert set(audience_for(event).agency_ids) == {county.fire.pk, county.district.pk}
+
+    notification_services.outbox_event_fan_out(event_id=event.pk)
+    fire = Notification.objects.get(user=county.partner_comment_liaison, event=event)
+    assert fire.title == "Maple Valley High crisis plan: change request resolved by the owner"
+    item = email_item(event, {county.district.pk: county.district.name})
+    text = render_to_string(item.text_template, {"item": item})
+    assert "Maple Valley School District resolved a change request you took part in on version 1" in text
+    assert "Section 1" in text
+    assert "Moved in v2." not in text  # e-mails never carry review text
+
+
+def test_resolving_tells_nobody_whose_agency_lost_the_share(county):
+    start = post(county.partner_comment_liaison, county.published, is_change_request=True)
+    plan_services.plan_unshare(plan=county.plan, agency=county.fire, actor=county.owner_admin)
+    client_for(county.owner_admin).post(resolve_url(start), {}, format="json")
+    assert audience_usernames(latest_resolved_event()) == set()
