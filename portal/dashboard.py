@@ -20,7 +20,8 @@ from portal.dashboard_selectors import (
     dashboard_partner_plans,
     dashboard_review_due,
 )
-from reviews.concurrence_selectors import dashboard_concurrence_pending
+from reviews.concurrence_permissions import CONCURRING_ROLES
+from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
 
 
@@ -75,6 +76,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         due, due_more = _first_rows(dashboard_review_due(user=request.user, agency=agency))
         concurrence, concurrence_more = _first_rows(dashboard_concurrence_pending(user=request.user, agency=agency))
         conflicts = dashboard_conflicts(user=request.user, agency=agency)
+        if membership.role in CONCURRING_ROLES:
+            requested, requested_more = _first_rows(dashboard_concurrence_requested(user=request.user, agency=agency))
+            context.update(can_concur=True, concurrence_requested=requested, concurrence_requested_more=requested_more)
         for plan in partner:
             plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]
         today = timezone.localdate()

@@ -168,3 +168,18 @@ def dashboard_concurrence_pending(*, user: AbstractBaseUser, agency: Agency) -> 
         .filter(Q(pending_count__gt=0) | Q(changes_count__gt=0))
         .order_by("title", "id")
     )
+
+
+def dashboard_concurrence_requested(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+    """Partner plans shared with the agency whose current version it has not yet concurred with or answered,
+    oldest publication first (one query)."""
+    answered = Concurrence.objects.filter(version_id=OuterRef("current_version_id"), agency=agency)
+    return (
+        plans_visible_to(user=user)
+        .filter(shares__agency=agency, current_version__isnull=False)
+        .exclude(Exists(answered))
+        .select_related(None)
+        .select_related("owner_agency", "current_version")
+        .prefetch_related(None)
+        .order_by("current_version__published_at", "id")
+    )

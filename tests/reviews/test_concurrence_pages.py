@@ -260,3 +260,46 @@ def test_the_dashboard_panel_is_one_query_whatever_the_number_of_plans(county, d
     with django_assert_max_num_queries(1):
         plans = list(dashboard_concurrence_pending(user=county.owner_admin, agency=county.district))
     assert [(p.partner_count, p.pending_count, p.changes_count) for p in plans] == [(7, 2, 0)]
+
+
+def test_a_partner_liaison_sees_on_the_dashboard_which_plans_wait_for_its_concurrence(county):
+    dashboard = web_client(county.partner_comment_liaison).get("/").content.decode()
+    panel = dashboard.split('id="concurrence-requested-heading"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/plans/{county.plan.pk}/#concurrence"' in panel
+    record(county.partner_comment_liaison, county.published)
+    dashboard = web_client(county.partner_comment_liaison).get("/").content.decode()
+    panel = dashboard.split('id="concurrence-requested-heading"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/plans/{county.plan.pk}/#concurrence"' not in panel
+    assert "has answered every partner plan" in panel
+    # A new version asks again.
+    plan_services.plan_version_publish(version=county.draft, actor=county.owner_admin)
+    dashboard = web_client(county.partner_comment_liaison).get("/").content.decode()
+    assert f'href="/plans/{county.plan.pk}/#concurrence"' in dashboard.split('id="concurrence-requested-heading"')[1]
+
+
+def test_only_those_who_may_concur_see_the_request_panel(county):
+    for user, shown in ((county.partner_view_member, False), (county.partner_view_liaison, True)):
+        dashboard = web_client(user).get("/").content.decode()
+        assert ('id="concurrence-requested-heading"' in dashboard) is shown
+
+
+def test_the_request_panel_is_one_query_whatever_the_number_of_plans(county, django_assert_max_num_queries):
+    from reviews.concurrence_selectors import dashboard_concurrence_requested
+
+    for index in range(5):
+        plan = plan_services.plan_create(
+            actor=county.owner_admin,
+            title=f"Annex {index}",
+            kind="school_eop",
+            owner_agency=county.district,
+            facilities=[county.school],
+        )
+        plan_services.plan_share(plan=plan, agency=county.fire, level=ShareLevel.COMMENT, actor=county.owner_admin)
+        draft = plan_services.plan_version_create_draft(plan=plan, actor=county.owner_admin)
+        plan_services.plan_version_publish(version=draft, actor=county.owner_admin)
+    with django_assert_max_num_queries(1):
+        plans = [
+            (p.title, p.owner_agency.name, p.current_version.number)
+            for p in dashboard_concurrence_requested(user=county.partner_comment_liaison, agency=county.fire)
+        ]
+    assert len(plans) == 6
