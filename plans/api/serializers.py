@@ -137,6 +137,31 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, version: PlanVersion) -> dict[str, Any]:
+        """Meta.fields written out, each value formatted by its own DRF field (the generic walk's JSON;
+        tests/plans/test_plan_list_pages.py keeps them equal)."""
+        fields = self.fields
+        moment = fields["created_at"].to_representation
+
+        def when(value: Any) -> Any:
+            return moment(value) if value else None
+
+        def username(user_id: int | None, relation: str) -> str | None:
+            return getattr(version, relation).username if user_id is not None else None
+
+        return {
+            "number": version.number,
+            "state": version.state,
+            "change_summary": version.change_summary,
+            "based_on_number": version.based_on_number,
+            "created_at": when(version.created_at),
+            "created_by": username(version.created_by_id, "created_by"),
+            "published_at": when(version.published_at),
+            "published_by": username(version.published_by_id, "published_by"),
+            "withdrawn_at": when(version.withdrawn_at),
+            "content_sha256": version.content_sha256,
+        }
+
 
 class VersionSerializer(VersionSummarySerializer):
     sections = SectionSerializer(many=True, read_only=True)
@@ -144,6 +169,11 @@ class VersionSerializer(VersionSummarySerializer):
     class Meta(VersionSummarySerializer.Meta):
         fields = [*VersionSummarySerializer.Meta.fields, "sections"]
         read_only_fields = fields
+
+    def to_representation(self, version: PlanVersion) -> dict[str, Any]:
+        data = super().to_representation(version)
+        data["sections"] = self.fields["sections"].to_representation(version.sections)
+        return data
 
 
 class VersionWriteSerializer(serializers.Serializer):

@@ -9,12 +9,13 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils import timezone
 from rest_framework import serializers as drf
 
-from plans.api.serializers import PlanSerializer, SectionSerializer
+from plans import services
+from plans.api.serializers import PlanSerializer, SectionSerializer, VersionSerializer, VersionSummarySerializer
 from plans.models import Classification, Plan
 from plans.selectors import plans_visible_to
 from portal.api.pagination import KeysFirstPaginator
 from tests.conftest import client_for
-from tests.plans.factories import make_plan
+from tests.plans.factories import draft, make_plan
 
 
 @pytest.fixture
@@ -108,3 +109,17 @@ def test_the_section_serializer_gives_the_json_of_the_generic_model_serializer(c
     for section in sections:
         serializer = SectionSerializer()
         assert serializer.to_representation(section) == drf.ModelSerializer.to_representation(serializer, section)
+
+
+def test_the_version_serializers_give_the_json_of_the_generic_model_serializer(county):
+    second = services.plan_version_publish(version=county.draft, actor=county.owner_admin)
+    services.plan_version_withdraw(version=second, actor=county.owner_admin)
+    draft(county.plan, county.owner_planner, "Third, in progress.")
+    versions = list(county.plan.versions.select_related("created_by", "published_by", "withdrawn_by"))
+    assert {version.state for version in versions} >= {"superseded", "withdrawn", "draft"}
+    for version in versions:
+        for serializer_class in (VersionSummarySerializer, VersionSerializer):
+            serializer = serializer_class()
+            written = serializer.to_representation(version)
+            assert list(written) == serializer_class.Meta.fields
+            assert written == drf.ModelSerializer.to_representation(serializer, version)
