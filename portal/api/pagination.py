@@ -18,8 +18,8 @@ class KeysFirstPaginator(Paginator):
 
     The first query orders the (filtered) queryset and keeps the primary keys of one page, with
     `COUNT(*) OVER ()` for the total, so PostgreSQL sorts narrow rows and never joins or fetches rows
-    that are not shown; the second loads those rows with the queryset's joins, prefetches and
-    annotations, in the queryset's order. Same pages, totals and errors as Django's Paginator (a page
+    that are not shown; the second loads those rows by key with the queryset's joins and prefetches,
+    in the order of the keys. Same pages, totals and errors as Django's Paginator (a page
     past the end is EmptyPage); falls back to it for lists, orphans, and DISTINCT, combined or sliced querysets.
     """
 
@@ -39,8 +39,24 @@ class KeysFirstPaginator(Paginator):
             self.__dict__["count"] = 0
         else:
             raise EmptyPage(self.error_messages["no_results"])
-        rows = list(queryset.filter(pk__in=[key for key, _ in keys])) if keys else []
+        rows = self._rows(queryset, [key for key, _ in keys]) if keys else []
         return self._get_page(rows, number, self)
+
+    def _rows(self, queryset: QuerySet, keys: list[Any]) -> list[Any]:
+        """The rows of these keys, loaded as the queryset loads them (joins, deferred fields, prefetches).
+
+        The keys come from the queryset itself, so its filters (for the plan list: the visibility
+        subquery) need not be compiled and run a second time; a queryset with annotations keeps them,
+        since an annotation may depend on a filter's join.
+        """
+        if queryset.query.annotations or queryset.query.extra:
+            return list(queryset.filter(pk__in=keys))
+        rows = queryset.model._default_manager.filter(pk__in=keys)
+        rows.query.select_related = queryset.query.select_related
+        rows.query.deferred_loading = queryset.query.deferred_loading
+        rows._prefetch_related_lookups = queryset._prefetch_related_lookups
+        by_key = {row.pk: row for row in rows}
+        return [by_key[key] for key in keys if key in by_key]
 
     def _positive(self, number: Any) -> int:
         """Django's checks of a page number, short of comparing it with the page count."""
