@@ -11,10 +11,6 @@ LAST_ACTIVITY_KEY = "concord_last_activity"
 # Requests that refresh a page in the background (alert polling) carry this header and do not
 # count as activity, so an unattended open page still signs out.
 BACKGROUND_HEADER = "HTTP_X_CONCORD_BACKGROUND"
-# The last activity is recorded to the minute: writing the session (an UPDATE and a commit) on every
-# request cost more than some whole pages' reads (docs/benchmarks.md). A session may so end up to a
-# minute before the full idle period.
-ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -30,6 +26,6 @@ class IdleTimeoutMiddleware:
             last = request.session.get(LAST_ACTIVITY_KEY)
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 logout(request)
-            elif BACKGROUND_HEADER not in request.META and (last is None or now - last >= ACTIVITY_RESOLUTION_SECONDS):
+            elif BACKGROUND_HEADER not in request.META:
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)

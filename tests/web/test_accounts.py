@@ -59,22 +59,6 @@ def test_an_idle_session_is_signed_out(client, county, settings):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_activity_is_written_to_the_session_at_most_once_a_minute(client, county):
-    client.force_login(county.owner_member)
-    client.get("/")
-    recent = int(time.time()) - 30
-    session = client.session
-    session[LAST_ACTIVITY_KEY] = recent
-    session.save()
-    client.get("/")
-    assert client.session[LAST_ACTIVITY_KEY] == recent  # no session write within the minute
-    session = client.session
-    session[LAST_ACTIVITY_KEY] = recent - 31
-    session.save()
-    client.get("/")
-    assert client.session[LAST_ACTIVITY_KEY] > recent
-
-
 def test_the_agency_switcher_never_redirects_off_site(client, county):
     from agencies.services import membership_add
 
