@@ -10,7 +10,8 @@ def agency_roles(*, user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
     """The user's role in each agency they belong to (read fresh: a role change applies at once)."""
     if not user.is_authenticated:
         return {}
-    return dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
+    # One row per agency (unique), so no ordering: the default one would join the agency and the user.
+    return dict(Membership.objects.filter(user=user).order_by().values_list("agency_id", "role"))
 
 
 def agencies_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:

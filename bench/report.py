@@ -95,6 +95,12 @@ def _read(run: dict[str, Any]) -> str:
     return title + "\n\n" + _table(["endpoint", "median ms", "p95 ms", "queries", "x floor", "note"], rows)
 
 
+def _samples(row: dict[str, Any]) -> str:
+    """The individual fan-out times when the figure is a median of several publishes."""
+    samples = row.get("fan_out_in_worker_samples_ms") or []
+    return f" ({', '.join(_ms(s) for s in samples)})" if len(samples) > 1 else ""
+
+
 def _alerts(runs: list[dict[str, Any]]) -> str:
     publish, fan, hooks = [], [], []
     for run in runs:
@@ -110,7 +116,8 @@ def _alerts(runs: list[dict[str, Any]]) -> str:
         for row in alerts["fan_out"]:
             fan.append([
                 run["scale"], f"{row['recipients']:,}", _ms(row["publish_ms"]), _ms(row["publish_to_all_inapp_ms"]),
-                _ms(row["fan_out_in_worker_ms"]), _ms(row["copy"]["median_ms"]), f"{row['fan_out_over_copy']:.1f}x",
+                _ms(row["fan_out_in_worker_ms"]) + _samples(row), _ms(row.get("cold_fan_out_in_worker_ms")),
+                _ms(row["copy"]["median_ms"]), f"{row['fan_out_over_copy']:.1f}x",
                 f"{row['emails_sent']:,} / {row['emails_received_by_sink']:,}", _ms(row["email_phase_ms"]),
                 f"{row['worker_rss_mb']['idle']} → {row['worker_rss_mb']['peak']}",
             ])  # fmt: skip
@@ -123,8 +130,11 @@ def _alerts(runs: list[dict[str, Any]]) -> str:
         "**Publish request** (API, in-process; no worker running, so nothing competes with it)\n\n"
         + _table(["scale", "partners", "recipients", "median ms", "max ms", "first request of a process ms"], publish),
         "**Fan-out** (one solo worker; COPY = the same notification rows through psycopg `copy`, autocommit)\n\n"
-        + _table(["scale", "recipients", "publish ms", "publish → all in-app ms", "fan-out in worker ms", "COPY ms",
-                  "fan-out ÷ COPY", "e-mails sent / received", "e-mail phase ms", "worker RSS MB idle → peak"], fan),
+        + _table(["scale", "recipients", "publish ms", "publish → all in-app ms", "fan-out in worker ms",
+                  "cold worker ms", "COPY ms",
+                  "fan-out ÷ COPY", "e-mails sent / received", "e-mail phase ms", "worker RSS MB idle → peak"], fan)
+        + "\n\nFan-out in worker: after one warm-up publish on the same worker; under 1,000 recipients the median"
+        " of 5 publishes (samples in brackets). Cold worker: that warm-up publish, the fresh worker's first task.",
         "**Webhooks** (receiver on 127.0.0.1 answering 200)\n\n"
         + _table(["scale", "pool x concurrency", "endpoints", "received", "publish → all delivered ms",
                   "delivery phase ms", "per second"], hooks),

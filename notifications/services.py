@@ -190,10 +190,10 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
         event.save(update_fields=["dispatched_at", "attempts"])
         if emails:
             enqueue_on_commit(tasks.send_event_emails, event.pk)
-        for delivery_id in Delivery.objects.filter(event=event, channel=Channel.WEBHOOK, status="pending").values_list(
-            "pk", flat=True
-        ):
-            enqueue_on_commit(tasks.deliver_webhook, delivery_id)
+        if endpoints:  # an event's webhook deliveries are only ever created just above
+            pending = Delivery.objects.filter(event=event, channel=Channel.WEBHOOK, status="pending")
+            for delivery_id in pending.values_list("pk", flat=True):
+                enqueue_on_commit(tasks.deliver_webhook, delivery_id)
     return FanOutResult(recipients=recipients, notifications=notified, emails=emails, webhooks=len(webhook_deliveries))
 
 

@@ -1,3 +1,7 @@
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, QuerySet, Window
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -7,3 +11,67 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class KeysFirstPaginator(Paginator):
+    """A page in two queries and no separate COUNT: the page's keys with the total, then only those rows.
+
+    The first query orders the (filtered) queryset and keeps the primary keys of one page, with
+    `COUNT(*) OVER ()` for the total, so PostgreSQL sorts narrow rows and never joins or fetches rows
+    that are not shown; the second loads those rows by key with the queryset's joins and prefetches,
+    in the order of the keys. Same pages, totals and errors as Django's Paginator (a page
+    past the end is EmptyPage); falls back to it for lists, orphans, and DISTINCT, combined or sliced querysets.
+    """
+
+    def page(self, number: Any) -> Page:
+        queryset = self.object_list
+        query = getattr(queryset, "query", None)
+        if not isinstance(queryset, QuerySet) or self.orphans or query.distinct or query.combinator or query.is_sliced:
+            return super().page(number)
+        # When the total is already known (`?page=last`), validate against it as Django does.
+        number = self.validate_number(number) if "count" in self.__dict__ else self._positive(number)
+        bottom = (number - 1) * self.per_page
+        keyed = queryset.annotate(_total=Window(Count("*"))).values_list("pk", "_total")
+        keys = list(keyed[bottom : bottom + self.per_page])
+        if keys:
+            self.__dict__["count"] = keys[0][1]
+        elif number == 1 and self.allow_empty_first_page:
+            self.__dict__["count"] = 0
+        else:
+            raise EmptyPage(self.error_messages["no_results"])
+        rows = self._rows(queryset, [key for key, _ in keys]) if keys else []
+        return self._get_page(rows, number, self)
+
+    def _rows(self, queryset: QuerySet, keys: list[Any]) -> list[Any]:
+        """The rows of these keys, loaded as the queryset loads them (joins, deferred fields, prefetches).
+
+        The keys come from the queryset itself, so its filters (for the plan list: the visibility
+        subquery) need not be compiled and run a second time; a queryset with annotations keeps them,
+        since an annotation may depend on a filter's join.
+        """
+        if queryset.query.annotations or queryset.query.extra:
+            return list(queryset.filter(pk__in=keys))
+        rows = queryset.model._default_manager.filter(pk__in=keys)
+        rows.query.select_related = queryset.query.select_related
+        rows.query.deferred_loading = queryset.query.deferred_loading
+        rows._prefetch_related_lookups = queryset._prefetch_related_lookups
+        by_key = {row.pk: row for row in rows}
+        return [by_key[key] for key in keys if key in by_key]
+
+    def _positive(self, number: Any) -> int:
+        """Django's checks of a page number, short of comparing it with the page count."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+
+class KeysFirstPagination(StandardPagination):
+    """StandardPagination over KeysFirstPaginator, for large permission-filtered lists (the plan list)."""
+
+    django_paginator_class = KeysFirstPaginator
