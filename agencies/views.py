@@ -31,6 +31,7 @@ from agencies.forms import (
     MembershipRoleForm,
 )
 from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
+from consistency.conflict_reads import conflict_sensitive_reads_record
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_views import facility_facts_context
 from plans.models import Acknowledgement, PlanKind, Section
@@ -148,6 +149,8 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
         plan.key_sections = _key_sections(titles)
     sros = [a for a in assignments if a.role == AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     others = [a for a in assignments if a.role != AssignmentRole.SCHOOL_RESOURCE_OFFICER]
+    conflicts = conflicts_visible_to(user=request.user, facility=facility)
+    conflict_sensitive_reads_record(rows=conflicts, actor=request.user, ip_address=client_ip(request))
     context = {
         "nav": "facilities",
         "facility": facility,
@@ -155,7 +158,7 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
         "other_assignments": others,
         "plans": plans,
         "today": timezone.localdate(),
-        "conflicts": conflicts_visible_to(user=request.user, facility=facility),
+        "conflicts": conflicts,
         **facility_facts_context(request, facility, plans),
     }
     return render(request, "agencies/facility_detail.html", context)

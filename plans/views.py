@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from agencies.permissions import EDITOR_ROLES
+from consistency.conflict_reads import conflict_sensitive_reads_record
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors
@@ -23,6 +24,7 @@ from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionS
 from plans.permissions import PlanAccess
 from plans.views_common import record_sensitive_read, visible_plan, visible_version
 from portal.agency_context import memberships_for
+from portal.api.request_info import client_ip
 from reviews.concurrence_pages import concurrence_panel_context
 from reviews.context import review_context
 from reviews.selectors import open_change_request_counts
@@ -87,6 +89,8 @@ def plan_page_context(
     current = plan.current_version
     versions = list(selectors.plan_versions_visible(access=access))
     sections = selectors.version_sections(version=current) if current else []
+    conflicts = conflicts_visible_to(user=request.user, plan=plan) if current else []
+    conflict_sensitive_reads_record(rows=conflicts, actor=request.user, ip_address=client_ip(request))
     context: dict[str, Any] = {
         "nav": "plans",
         "plan": plan,
@@ -100,7 +104,7 @@ def plan_page_context(
         "versions": list(reversed(versions)),
         "has_drafts": any(v.is_draft for v in versions),
         "released": [v for v in versions if not v.is_draft],
-        "conflicts": conflicts_visible_to(user=request.user, plan=plan) if current else [],
+        "conflicts": conflicts,
         **_acknowledge_context(request, access, current),
         **review_context(access=access, version=current, section_keys=[s.key for s in sections]),
         **concurrence_panel_context(user=request.user, access=access, current=current),

@@ -6,8 +6,10 @@ from rest_framework import generics
 from agencies.models import Facility
 from agencies.selectors import facilities_visible_to
 from consistency.api.conflict_serializers import ConflictSerializer
+from consistency.conflict_reads import conflict_sensitive_reads_record
 from consistency.conflict_selectors import ConflictRow, conflicts_visible_to
 from consistency.models import FactConflict
+from portal.api.request_info import client_ip
 
 
 class FacilityConflictsView(generics.ListAPIView):
@@ -23,3 +25,10 @@ class FacilityConflictsView(generics.ListAPIView):
             facilities_visible_to(user=self.request.user), pk=self.kwargs["facility_id"]
         )
         return conflicts_visible_to(user=self.request.user, facility=facility)
+
+    def paginate_queryset(self, queryset: list[ConflictRow]) -> list[ConflictRow] | None:  # type: ignore[override]
+        page = super().paginate_queryset(queryset)
+        conflict_sensitive_reads_record(
+            rows=page if page is not None else queryset, actor=self.request.user, ip_address=client_ip(self.request)
+        )
+        return page

@@ -188,3 +188,27 @@ def test_facility_conflicts_endpoint_query_count_does_not_grow_with_conflicts(pa
 
 def test_every_actor_of_the_matrix_is_covered():
     assert set(VISIBLE_SIDES) | {"anonymous"} == set(ACTORS)
+
+
+def test_showing_a_law_enforcement_sensitive_sides_facts_is_audited_as_a_read(pair, conflict):
+    from audit.models import AuditEvent
+    from plans.models import Classification
+    from plans.services import plan_update
+
+    county = pair.county
+    plan_update(
+        plan=pair.fire_plan, actor=pair.fire_admin, data={"classification": Classification.LAW_ENFORCEMENT_SENSITIVE}
+    )
+    plan_share(plan=pair.fire_plan, agency=county.district, level=ShareLevel.VIEW, actor=pair.fire_admin)
+    before = AuditEvent.objects.filter(details__what="conflicts").count()
+
+    assert client_for(county.owner_member).get(url(county.school.pk)).status_code == 200
+    page = client_for(county.owner_member)
+    page.force_login(county.owner_member)
+    assert page.get(f"/facilities/{county.school.pk}/").status_code == 200
+
+    reads = AuditEvent.objects.filter(details__what="conflicts").order_by("id")
+    assert reads.count() == before + 2
+    assert {(e.actor_id, e.details["plan"]) for e in reads} == {(county.owner_member.pk, pair.fire_plan.pk)}
+    # The district's own (partner-classified) plan is not audited.
+    assert not AuditEvent.objects.filter(details__what="conflicts", details__plan=county.plan.pk).exists()
