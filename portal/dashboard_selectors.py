@@ -10,7 +10,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Case,
     CharField,
-    Count,
     Exists,
     F,
     IntegerField,
@@ -21,22 +20,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agencies.models import Agency
 from consistency.conflict_selectors import ConflictRow, conflicts_visible_to
 from plans.models import Acknowledgement, AgencyAcknowledgement, Plan, PlanShare, PlanVersion, VersionState
 from plans.selectors import REVIEW_DUE_WINDOW_DAYS, plans_review_due, plans_visible_to
+from portal.queries import count_subquery
 
 # Rows shown per dashboard list; the Plans page lists everything.
 DASHBOARD_ROWS = 50
-
-
-def _count(queryset: QuerySet) -> Subquery:
-    """A correlated COUNT(*) of `queryset` as an integer annotation (0 when nothing matches)."""
-    counted = queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _review_state(today: date) -> Case:
@@ -76,8 +69,8 @@ def dashboard_own_plans(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[P
             ),
             draft_number=Subquery(newest_draft[:1], output_field=IntegerField()),
             review_state=_review_state(timezone.localdate()),
-            shared_count=_count(PlanShare.objects.filter(plan=OuterRef("pk"))),
-            acknowledged_count=_count(acknowledged),
+            shared_count=count_subquery(PlanShare.objects.filter(plan=OuterRef("pk"))),
+            acknowledged_count=count_subquery(acknowledged),
         )
         .order_by("title", "id")
     )

@@ -8,14 +8,14 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies.models import Agency
 from plans.models import Plan, PlanShare, PlanVersion
 from plans.permissions import PlanAccess
 from plans.selectors import RELEASED_STATES, plans_visible_to
+from portal.queries import count_subquery
 from reviews.concurrence_permissions import can_read_all_concurrence, partner_agencies_of
 from reviews.models import Concurrence, ConcurrenceOutcome
 
@@ -138,11 +138,6 @@ def plan_concurrence_record(*, access: PlanAccess) -> dict[str, Any]:
     }
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().annotate(_group=Value(1)).values("_group").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def dashboard_concurrence_pending(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
     """The agency's current plans still short of partner concurrence, in one query.
 
@@ -159,9 +154,9 @@ def dashboard_concurrence_pending(*, user: AbstractBaseUser, agency: Agency) -> 
         .filter(owner_agency=agency, current_version__isnull=False)
         .prefetch_related(None)
         .annotate(
-            partner_count=_count(shares),
-            pending_count=_count(shares.exclude(Exists(on_current))),
-            changes_count=_count(
+            partner_count=count_subquery(shares),
+            pending_count=count_subquery(shares.exclude(Exists(on_current))),
+            changes_count=count_subquery(
                 shares.annotate(newest=Subquery(newest_outcome)).filter(newest=ConcurrenceOutcome.CHANGES_REQUESTED)
             ),
         )

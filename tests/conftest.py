@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from rest_framework.test import APIClient
 
 from agencies.models import AgencyKind, Role
@@ -42,6 +43,14 @@ def _clear_cache():
 @pytest.fixture
 def api():
     return APIClient()
+
+
+def web_client(user, **kwargs) -> Client:
+    """A browser-like client signed in through the session (as the web pages need), or anonymous for None."""
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def client_for(user) -> APIClient:

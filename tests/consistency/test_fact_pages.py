@@ -4,7 +4,6 @@ building's page comparing what every visible plan states."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -15,6 +14,7 @@ from consistency.models import FacilityFact
 from plans import services
 from plans.models import Classification, PlanKind, ShareLevel
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
+from tests.conftest import web_client
 from tests.permission_matrix import matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 
@@ -26,13 +26,6 @@ FACTS = {
     "onsite_contact_role": "Principal",
     "onsite_contact_phone": "(217) 555-0142",
 }
-
-
-def web_client(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    if user is not None:
-        client.force_login(User.objects.get(pk=user.pk))
-    return client
 
 
 def editor_url(version) -> str:

@@ -8,7 +8,6 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Role
@@ -16,17 +15,11 @@ from plans import services as plan_services
 from plans.models import ShareLevel
 from reviews.models import Concurrence
 from tests.agencies.factories import AgencyFactory, member
+from tests.conftest import web_client
 from tests.permission_matrix import matrix, user_of
 from tests.reviews.concurrence_helpers import change_request, record
 
 User = get_user_model()
-
-
-def web_client(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def plan_page(client, plan) -> str:

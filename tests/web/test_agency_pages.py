@@ -22,6 +22,7 @@ from notifications.models import (
     WebhookEndpoint,
 )
 from tests.agencies.factories import AgencyFactory, FacilityFactory
+from tests.conftest import web_client
 from tests.notifications.conftest import add_members
 from tests.permission_matrix import matrix, user_of
 from tests.web.conftest import screenshot, sign_in
@@ -47,13 +48,6 @@ NON_ADMINS = ["owner_planner", "owner_liaison", "owner_member", "partner_view_li
 @pytest.fixture(autouse=True)
 def _private_addresses_allowed(settings):
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
-
-
-def web_client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def agency_url(agency) -> str:

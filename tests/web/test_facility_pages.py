@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -12,6 +11,7 @@ from agencies.services import personnel_assignment_create
 from plans.models import Classification, PlanKind, ShareLevel
 from plans.services import plan_share, plan_version_create_draft, plan_version_publish
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
+from tests.conftest import web_client
 from tests.permission_matrix import matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 from tests.web.conftest import PHONE, screenshot, sign_in
@@ -23,13 +23,6 @@ from tests.web.conftest import PHONE, screenshot, sign_in
 FACILITY_PAGE_MAX_QUERIES = 13
 # The directory: the same frame, the owner choices, the count and one page of buildings.
 FACILITY_LIST_MAX_QUERIES = 10
-
-
-def web_client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def facility_url(facility) -> str:

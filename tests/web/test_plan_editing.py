@@ -19,6 +19,7 @@ from plans import services
 from plans.models import Attachment, Classification, Plan, PlanKind, PlanVersion, ShareLevel, VersionState
 from plans.templates_eop import default_sections
 from tests.agencies.factories import AgencyFactory, member
+from tests.conftest import web_client
 from tests.permission_matrix import matrix, user_of
 from tests.plans.factories import draft, sections
 from tests.web.conftest import PHONE, SCREENSHOTS, screenshot, sign_in
@@ -42,13 +43,6 @@ def viewport_screenshot(page, name: str) -> None:
     """Like screenshot(), but only what fits in the window (for very long pages)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-def web_client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def as_actor(county, actor: str) -> Client:

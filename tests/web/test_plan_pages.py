@@ -20,19 +20,13 @@ from plans import services
 from plans.models import Acknowledgement, AgencyAcknowledgement, Classification, PlanShare, ShareLevel
 from plans.permissions import plan_access
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
+from tests.conftest import web_client
 from tests.permission_matrix import matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 from tests.web.conftest import DESKTOP, PHONE, screenshot, sign_in
 
 User = get_user_model()
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def web_client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def as_actor(county, actor: str) -> Client:
