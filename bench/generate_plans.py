@@ -175,7 +175,7 @@ def load_plans(scale: Scale, agencies: list[GeneratedAgency], rng: random.Random
             shares.append((share_id, level, ts(created + step / 2), partner.id, plan_id, actor))
             share_id += 1
             grants.extend((partner.group_id, p) for p in partner_perms[level])
-        grants.append(plan_id)  # marks the end of this plan's grants (expanded below)
+        grants.append([plan_id, spec.title])  # a list: marks the end of this plan's grants (expanded below)
         plan_id += 1
     loader.stage("build plans in memory", started, f"{len(plans):,} plans, {len(sections):,} sections")
     loader.copy(
@@ -195,7 +195,8 @@ def load_plans(scale: Scale, agencies: list[GeneratedAgency], rng: random.Random
     loader.copy("plans_planshare", ["id", "level", "shared_at", "agency_id", "plan_id", "shared_by_id"], shares)
     loader.copy(
         "plans_plangroupobjectpermission",
-        ["id", "content_object_id", "group_id", "permission_id"],
+        # plan_title as the trigger of plans.0004 writes it (triggers are off during the load).
+        ["id", "content_object_id", "plan_title", "group_id", "permission_id"],
         _expand_grants(grants, grant_id),
     )
     loader.sql(
@@ -220,14 +221,15 @@ def load_plans(scale: Scale, agencies: list[GeneratedAgency], rng: random.Random
     )
 
 
-def _expand_grants(grants: list[Any], first_id: int) -> Iterable[tuple[int, int, int, int]]:
-    """Turn the flat list (group, permission)… plan_id… into grant rows with ids."""
+def _expand_grants(grants: list[Any], first_id: int) -> Iterable[tuple[int, int, str, int, int]]:
+    """Turn the flat list (group, permission)… [plan_id, title]… into grant rows with ids."""
     next_id, pending = first_id, []
     for item in grants:
         if isinstance(item, tuple):
             pending.append(item)
             continue
+        plan_id, title = item
         for group, permission in pending:
-            yield (next_id, item, group, permission)
+            yield (next_id, plan_id, title, group, permission)
             next_id += 1
         pending = []

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from rest_framework import serializers
 from agencies.models import Agency, Facility
 from consistency.api.fact_serializers import FacilityFactsSerializer
 from consistency.fact_selectors import version_facts_by_facility
+from plans.list_page import PlanListRow
 from plans.models import (
     Attachment,
     Classification,
@@ -80,39 +81,62 @@ class PlanSerializer(serializers.ModelSerializer):
         return counts.get(plan.pk, 0)
 
     def get_review_due(self, plan: Plan) -> bool:
-        if plan.next_review_due is None:
+        return self._review_due(plan.next_review_due)
+
+    def _review_due(self, next_review_due: date | None) -> bool:
+        if next_review_due is None:
             return False
         if not hasattr(self, "_review_horizon"):
             self._review_horizon = timezone.localdate() + timedelta(days=REVIEW_DUE_WINDOW_DAYS)
-        return plan.next_review_due <= self._review_horizon
+        return next_review_due <= self._review_horizon
 
     def to_representation(self, plan: Plan) -> dict[str, Any]:
         """Meta.fields written out, each value formatted by its own DRF field: the same JSON as
         ModelSerializer's generic walk over the fields, which cost more than the plan list's SQL
         (docs/benchmarks.md; tests/plans/test_plan_serializer.py keeps the two equal)."""
-        fields = self.fields
-        moment = fields["created_at"].to_representation
         facility_ids = getattr(plan, "facility_ids", None)
         if facility_ids is None:
             facility_ids = [facility.pk for facility in plan.facilities.all()]
         version = plan.current_version if plan.current_version_id is not None else None
+        return self.row_representation(
+            PlanListRow(
+                pk=plan.pk,
+                title=plan.title,
+                kind=plan.kind,
+                owner_agency_id=plan.owner_agency_id,
+                hazards=plan.hazards,
+                classification=plan.classification,
+                review_interval_days=plan.review_interval_days,
+                next_review_due=plan.next_review_due,
+                current_version_number=version.number if version is not None else None,
+                created_at=plan.created_at,
+                updated_at=plan.updated_at,
+                facility_ids=facility_ids,
+                open_change_requests=self.get_open_change_requests(plan),
+            )
+        )
+
+    def row_representation(self, row: PlanListRow) -> dict[str, Any]:
+        """The JSON of one plan from its values: one formatter for the ORM path and the list's one-statement page."""
+        fields = self.fields
+        moment = fields["created_at"].to_representation
         return {
-            "id": plan.pk,
-            "title": plan.title,
-            "kind": plan.kind,
-            "owner_agency": plan.owner_agency_id,
-            "facilities": facility_ids,
-            "hazards": plan.hazards,
-            "classification": plan.classification,
-            "review_interval_days": plan.review_interval_days,
-            "next_review_due": fields["next_review_due"].to_representation(plan.next_review_due)
-            if plan.next_review_due is not None
+            "id": row.pk,
+            "title": row.title,
+            "kind": row.kind,
+            "owner_agency": row.owner_agency_id,
+            "facilities": row.facility_ids,
+            "hazards": row.hazards,
+            "classification": row.classification,
+            "review_interval_days": row.review_interval_days,
+            "next_review_due": fields["next_review_due"].to_representation(row.next_review_due)
+            if row.next_review_due is not None
             else None,
-            "review_due": self.get_review_due(plan),
-            "current_version": version.number if version is not None else None,
-            "open_change_requests": self.get_open_change_requests(plan),
-            "created_at": moment(plan.created_at),
-            "updated_at": moment(plan.updated_at),
+            "review_due": self._review_due(row.next_review_due),
+            "current_version": row.current_version_number,
+            "open_change_requests": row.open_change_requests,
+            "created_at": moment(row.created_at),
+            "updated_at": moment(row.updated_at),
         }
 
 

@@ -20,6 +20,7 @@ from plans import selectors, services
 from plans.api import serializers
 from plans.api.filters import PlanFilter
 from plans.diff import sections_diff
+from plans.list_page import VisiblePlanPages, fast_list_available
 from plans.models import Attachment, Plan, PlanShare, PlanVersion
 from plans.permissions import PlanAccess, plan_access
 from portal.api.pagination import KeysFirstPagination
@@ -49,13 +50,21 @@ class PlanViewSet(
             plans = plans.select_related(None).select_related("current_version").prefetch_related(None)
         return plans
 
+    def _unfiltered(self) -> bool:
+        return PlanFilter.base_filters.keys().isdisjoint(self.request.query_params.keys())
+
     def filter_queryset(self, queryset: QuerySet[Plan]) -> QuerySet[Plan]:
         # Without any of its parameters the filter set returns the queryset as it is: skip building its form.
-        if PlanFilter.base_filters.keys().isdisjoint(self.request.query_params.keys()):
+        if self._unfiltered():
             return queryset
         return super().filter_queryset(queryset)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if self._unfiltered() and fast_list_available():
+            # The default list (no filter): keys, total and rows in one statement (plans/list_page.py).
+            rows = self.paginate_queryset(VisiblePlanPages(user=request.user))
+            serializer = self.get_serializer()
+            return self.get_paginated_response([serializer.row_representation(row) for row in rows])
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         facility_ids = selectors.plan_facility_ids(plans=page)
         for plan in page:

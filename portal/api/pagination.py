@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
@@ -13,6 +13,15 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 200
 
 
+@runtime_checkable
+class PageSource(Protocol):
+    """Something that reads one page and the total in a single query, and can count on its own (`?page=last`)."""
+
+    def page_with_total(self, *, offset: int, limit: int) -> tuple[int | None, list[Any]]: ...
+
+    def count(self) -> int: ...
+
+
 class KeysFirstPaginator(Paginator):
     """A page in two queries and no separate COUNT: the page's keys with the total, then only those rows.
 
@@ -21,10 +30,13 @@ class KeysFirstPaginator(Paginator):
     that are not shown; the second loads those rows by key with the queryset's joins and prefetches,
     in the order of the keys. Same pages, totals and errors as Django's Paginator (a page
     past the end is EmptyPage); falls back to it for lists, orphans, and DISTINCT, combined or sliced querysets.
+    A PageSource reads keys, total and rows in its own single query.
     """
 
     def page(self, number: Any) -> Page:
         queryset = self.object_list
+        if isinstance(queryset, PageSource):
+            return self._page_of_source(queryset, number)
         query = getattr(queryset, "query", None)
         if not isinstance(queryset, QuerySet) or self.orphans or query.distinct or query.combinator or query.is_sliced:
             return super().page(number)
@@ -40,6 +52,18 @@ class KeysFirstPaginator(Paginator):
         else:
             raise EmptyPage(self.error_messages["no_results"])
         rows = self._rows(queryset, [key for key, _ in keys]) if keys else []
+        return self._get_page(rows, number, self)
+
+    def _page_of_source(self, source: "PageSource", number: Any) -> Page:
+        """A page of a source that returns its rows and the total in one call (the plan list's fast path)."""
+        number = self.validate_number(number) if "count" in self.__dict__ else self._positive(number)
+        total, rows = source.page_with_total(offset=(number - 1) * self.per_page, limit=self.per_page)
+        if rows:
+            self.__dict__["count"] = total
+        elif number == 1 and self.allow_empty_first_page:
+            self.__dict__["count"] = 0
+        else:
+            raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(rows, number, self)
 
     def _rows(self, queryset: QuerySet, keys: list[Any]) -> list[Any]:
