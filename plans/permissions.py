@@ -6,13 +6,14 @@ This module is the only caller of guardian's assign_perm / remove_perm.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
-from django.db.models import FilteredRelation, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import QuerySet, Subquery
 from guardian.shortcuts import assign_perm, remove_perm
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from agencies.models import Agency, Membership, Role
+from agencies.models import Agency, Role
 from plans.models import Classification, Plan, PlanGroupObjectPermission, ShareLevel
 
 VIEW = "view_plan"
@@ -105,25 +106,30 @@ class PlanAccess:
         )
 
 
+# Each of the user's memberships with its agency's grants on one plan: a row per membership and permission,
+# or one with no permission. Plain SQL: the same join through the ORM cost three times its database time.
+_ACCESS_SQL = """
+SELECT m.agency_id, m.role, p.codename
+FROM agencies_membership m
+JOIN agencies_agency a ON a.id = m.agency_id
+LEFT JOIN plans_plangroupobjectpermission g ON g.group_id = a.group_id AND g.content_object_id = %s
+LEFT JOIN auth_permission p ON p.id = g.permission_id
+WHERE m.user_id = %s
+"""
+
+
 def plan_access(*, user: AbstractBaseUser | AnonymousUser, plan: Plan) -> PlanAccess:
     """Both permission layers for `user` on `plan`, in one query.
 
     Each of the user's memberships (read fresh, as agency_roles reads them), with its agency's grants on
-    this plan joined alongside: one row per membership and permission, or one with no permission.
+    this plan alongside.
     """
     roles: dict[int, str] = {}
     grants: dict[int, set[str]] = {}
     if user.is_authenticated:
-        on_this_plan = FilteredRelation(
-            "agency__group__plangroupobjectpermission",
-            condition=Q(agency__group__plangroupobjectpermission__content_object=plan),
-        )
-        rows = (
-            Membership.objects.filter(user=user)
-            .order_by()
-            .annotate(plan_grant=on_this_plan)
-            .values_list("agency_id", "role", "plan_grant__permission__codename")
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_ACCESS_SQL, [plan.pk, user.pk])
+            rows = cursor.fetchall()
         for agency_id, role, codename in rows:
             roles[agency_id] = role
             if codename is not None:

@@ -42,6 +42,13 @@ def plans_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Plan
     )
 
 
+def plan_by_id(*, plan_id: int) -> Plan | None:
+    """One plan, whoever may see it: callers check plan_access().can_view. No joins: most nested endpoints
+    never read the owner or the current version, and the ORM's cost of joining them was twice the query's."""
+    rows = list(Plan.objects.defer("search_document", "search_vector").filter(pk=plan_id).order_by()[:1])
+    return rows[0] if rows else None
+
+
 def plan_facility_ids(*, plans: list[Plan]) -> dict[int, list[int]]:
     """The ids of the buildings each plan covers, in the buildings' name order (one query, no model objects)."""
     rows = (

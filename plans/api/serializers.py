@@ -1,4 +1,5 @@
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,6 @@ from rest_framework import serializers
 from agencies.models import Agency, Facility
 from consistency.api.fact_serializers import FacilityFactsSerializer
 from consistency.fact_selectors import version_facts_by_facility
-from plans.list_page import PlanListRow
 from plans.models import (
     Attachment,
     Classification,
@@ -23,6 +23,7 @@ from plans.models import (
     ShareLevel,
 )
 from plans.selectors import REVIEW_DUE_WINDOW_DAYS
+from plans.visible_plan_rows import PlanRow
 from reviews.selectors import open_change_request_counts
 
 # Serializer context key: open change requests per plan id, counted once for a page.
@@ -81,46 +82,45 @@ class PlanSerializer(serializers.ModelSerializer):
         return counts.get(plan.pk, 0)
 
     def get_review_due(self, plan: Plan) -> bool:
-        return self._review_due(plan.next_review_due)
-
-    def _review_due(self, next_review_due: date | None) -> bool:
-        if next_review_due is None:
-            return False
-        if not hasattr(self, "_review_horizon"):
-            self._review_horizon = timezone.localdate() + timedelta(days=REVIEW_DUE_WINDOW_DAYS)
-        return next_review_due <= self._review_horizon
+        horizon = timezone.localdate() + timedelta(days=REVIEW_DUE_WINDOW_DAYS)
+        return plan.next_review_due is not None and plan.next_review_due <= horizon
 
     def to_representation(self, plan: Plan) -> dict[str, Any]:
-        """Meta.fields written out, each value formatted by its own DRF field: the same JSON as
+        """Meta.fields written out by plan_rows_json, as the one-statement reads write them: the same JSON as
         ModelSerializer's generic walk over the fields, which cost more than the plan list's SQL
-        (docs/benchmarks.md; tests/plans/test_plan_serializer.py keeps the two equal)."""
+        (docs/benchmarks.md; tests/plans/test_plan_list_pages.py keeps the two equal)."""
         facility_ids = getattr(plan, "facility_ids", None)
         if facility_ids is None:
             facility_ids = [facility.pk for facility in plan.facilities.all()]
         version = plan.current_version if plan.current_version_id is not None else None
-        return self.row_representation(
-            PlanListRow(
-                pk=plan.pk,
-                title=plan.title,
-                kind=plan.kind,
-                owner_agency_id=plan.owner_agency_id,
-                hazards=plan.hazards,
-                classification=plan.classification,
-                review_interval_days=plan.review_interval_days,
-                next_review_due=plan.next_review_due,
-                current_version_number=version.number if version is not None else None,
-                created_at=plan.created_at,
-                updated_at=plan.updated_at,
-                facility_ids=facility_ids,
-                open_change_requests=self.get_open_change_requests(plan),
-            )
+        row = PlanRow(
+            pk=plan.pk,
+            title=plan.title,
+            kind=plan.kind,
+            owner_agency_id=plan.owner_agency_id,
+            hazards=plan.hazards,
+            classification=plan.classification,
+            review_interval_days=plan.review_interval_days,
+            next_review_due=plan.next_review_due,
+            current_version_number=version.number if version is not None else None,
+            created_at=plan.created_at,
+            updated_at=plan.updated_at,
+            facility_ids=facility_ids,
+            open_change_requests=self.get_open_change_requests(plan),
         )
+        return plan_rows_json([row])[0]
 
-    def row_representation(self, row: PlanListRow) -> dict[str, Any]:
-        """The JSON of one plan from its values: one formatter for the ORM path and the list's one-statement page."""
-        fields = self.fields
-        moment = fields["created_at"].to_representation
-        return {
+
+def plan_rows_json(rows: Iterable[PlanRow]) -> list[dict[str, Any]]:
+    """PlanSerializer's JSON for plans given as values, with the date fields' DRF formatting. The fields are
+    built here, once per response, with the time zone looked up once: building the serializer's fields and
+    looking up the zone per value cost a quarter of the list's CPU (docs/benchmarks.md)."""
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    moment = serializers.DateTimeField(default_timezone=zone).to_representation
+    day = serializers.DateField().to_representation
+    horizon = timezone.localdate() + timedelta(days=REVIEW_DUE_WINDOW_DAYS)
+    return [
+        {
             "id": row.pk,
             "title": row.title,
             "kind": row.kind,
@@ -129,15 +129,15 @@ class PlanSerializer(serializers.ModelSerializer):
             "hazards": row.hazards,
             "classification": row.classification,
             "review_interval_days": row.review_interval_days,
-            "next_review_due": fields["next_review_due"].to_representation(row.next_review_due)
-            if row.next_review_due is not None
-            else None,
-            "review_due": self._review_due(row.next_review_due),
+            "next_review_due": day(row.next_review_due) if row.next_review_due is not None else None,
+            "review_due": row.next_review_due is not None and row.next_review_due <= horizon,
             "current_version": row.current_version_number,
             "open_change_requests": row.open_change_requests,
             "created_at": moment(row.created_at),
             "updated_at": moment(row.updated_at),
         }
+        for row in rows
+    ]
 
 
 class PlanWriteSerializer(serializers.Serializer):
@@ -235,7 +235,9 @@ class VersionSerializer(VersionSummarySerializer):
 
     def to_representation(self, version: PlanVersion) -> dict[str, Any]:
         data = super().to_representation(version)
-        data["sections"] = self.fields["sections"].to_representation(version.sections)
+        # Three text fields per section, read as values: what SectionSerializer gives, without model objects.
+        rows = version.sections.order_by("position").values_list("key", "title", "body")
+        data["sections"] = [{"key": key, "title": title, "body": body} for key, title, body in rows]
         data["facility_facts"] = self.get_facility_facts(version)
         return data
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,9 +20,9 @@ from plans import selectors, services
 from plans.api import serializers
 from plans.api.filters import PlanFilter
 from plans.diff import sections_diff
-from plans.list_page import VisiblePlanPages, fast_list_available
-from plans.models import Attachment, Plan, PlanShare, PlanVersion
+from plans.models import Attachment, Classification, Plan, PlanShare, PlanVersion
 from plans.permissions import PlanAccess, plan_access
+from plans.visible_plan_rows import VisiblePlanPages, one_statement_reads, visible_plan_row
 from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
 
@@ -60,11 +60,10 @@ class PlanViewSet(
         return super().filter_queryset(queryset)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if self._unfiltered() and fast_list_available():
-            # The default list (no filter): keys, total and rows in one statement (plans/list_page.py).
+        if self._unfiltered() and one_statement_reads():
+            # The default list (no filter): keys, total and rows in one statement (plans/visible_plan_rows.py).
             rows = self.paginate_queryset(VisiblePlanPages(user=request.user))
-            serializer = self.get_serializer()
-            return self.get_paginated_response([serializer.row_representation(row) for row in rows])
+            return self.get_paginated_response(serializers.plan_rows_json(rows))
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         facility_ids = selectors.plan_facility_ids(plans=page)
         for plan in page:
@@ -72,9 +71,21 @@ class PlanViewSet(
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        plan = self.get_object()
-        services.plan_sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what="plan")
-        return Response(self.get_serializer(plan).data)
+        if not one_statement_reads():
+            plan = self.get_object()
+            services.plan_sensitive_read_record(
+                plan=plan, actor=request.user, ip_address=client_ip(request), what="plan"
+            )
+            return Response(self.get_serializer(plan).data)
+        row = visible_plan_row(user=request.user, plan_id=_plan_id(kwargs["pk"]))
+        if row is None:
+            raise NotFound("No Plan matches the given query.")
+        if row.classification == Classification.LAW_ENFORCEMENT_SENSITIVE:
+            plan = Plan.objects.select_related("owner_agency").get(pk=row.pk)
+            services.plan_sensitive_read_record(
+                plan=plan, actor=request.user, ip_address=client_ip(request), what="plan"
+            )
+        return Response(serializers.plan_rows_json([row])[0])
 
     @extend_schema(request=serializers.PlanWriteSerializer, responses={201: serializers.PlanSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -108,6 +119,13 @@ class PlanViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _plan_id(raw: str) -> int:
+    """A plan id from the URL; anything that cannot be one (text, out of bigint range) is 404."""
+    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+        raise NotFound("No Plan matches the given query.")
+    return int(raw)
+
+
 class PlanScopedMixin:
     """Finds the plan (and version) in the URL among what the user may see; anything else is 404."""
 
@@ -115,15 +133,17 @@ class PlanScopedMixin:
     kwargs: dict[str, Any]
 
     def get_plan(self) -> Plan:
-        if not hasattr(self, "_plan"):
-            # Nested endpoints never show the plan's facilities: skip the list's prefetch.
-            visible = selectors.plans_visible_to(user=self.request.user).prefetch_related(None)
-            self._plan = get_object_or_404(visible, pk=self.kwargs["plan_id"])
-        return self._plan
+        return self.get_access().plan
 
     def get_access(self) -> PlanAccess:
+        """The plan and what the user may do with it; 404 unless they may see it (plans_visible_to's rule,
+        read from the same query as their roles instead of compiling the visibility subquery again)."""
         if not hasattr(self, "_access"):
-            self._access = plan_access(user=self.request.user, plan=self.get_plan())
+            plan = selectors.plan_by_id(plan_id=self.kwargs["plan_id"]) if self.request.user.is_authenticated else None
+            access = plan_access(user=self.request.user, plan=plan) if plan is not None else None
+            if access is None or not access.can_view:
+                raise NotFound("No Plan matches the given query.")
+            self._access = access
         return self._access
 
     def get_version(self) -> PlanVersion:

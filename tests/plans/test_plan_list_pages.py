@@ -15,7 +15,7 @@ from plans.models import Classification, Plan
 from plans.selectors import plans_visible_to
 from portal.api.pagination import KeysFirstPaginator
 from tests.conftest import client_for
-from tests.plans.factories import draft, make_plan
+from tests.plans.factories import draft, make_plan, publish
 
 
 @pytest.fixture
@@ -123,3 +123,14 @@ def test_the_version_serializers_give_the_json_of_the_generic_model_serializer(c
             written = serializer.to_representation(version)
             assert list(written) == serializer_class.Meta.fields
             assert written == drf.ModelSerializer.to_representation(serializer, version)
+
+
+def test_a_version_costs_five_queries_whatever_its_number_of_sections(county, django_assert_num_queries):
+    """The plan, the person's roles and grants, the version, its sections, its key facts."""
+    bodies = [f"Step {i}." for i in range(30)]
+    publish(county.plan, county.owner_admin, *bodies)
+    client = client_for(county.partner_view_member)
+    for number, sections in ((1, 2), (3, 30)):
+        with django_assert_num_queries(5):
+            body = client.get(f"/api/v1/plans/{county.plan.pk}/versions/{number}/").json()
+        assert len(body["sections"]) == sections

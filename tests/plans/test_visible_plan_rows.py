@@ -1,13 +1,13 @@
-"""The plan list without filters is read in one statement (plans/list_page.py): the same pages, totals, JSON
-and 404s as the ORM path that serves filtered lists, for every kind of reader, and the grants' copy of
-each plan's title follows the plan."""
+"""The plan list without filters, and one plan, are read in one statement each (plans/visible_plan_rows.py):
+the same pages, totals, JSON and 404s as the ORM path that serves filtered lists, for every kind of reader;
+and the grants' copy of each plan's title follows the plan."""
 
 import pytest
 from django.db import connection
 
 from agencies.models import Role
 from plans import services
-from plans.models import Classification, PlanGroupObjectPermission, ShareLevel
+from plans.models import Classification, Plan, PlanGroupObjectPermission, ShareLevel
 from plans.selectors import plans_visible_to
 from tests.agencies.factories import FacilityFactory, member
 from tests.conftest import client_for
@@ -34,7 +34,11 @@ def varied(county):
             owner=owner,
             actor=admins[owner],
             title=f"Plan {i % 6}",  # repeated titles: the id breaks the tie
-            classification=Classification.PUBLIC if public else Classification.PARTNER,
+            classification=Classification.PUBLIC
+            if public
+            else Classification.LAW_ENFORCEMENT_SENSITIVE
+            if i % 7 == 1
+            else Classification.PARTNER,
             facilities=buildings if owner == county.district and i % 2 else (),
         )
         if i % 3 == 0 or public:
@@ -71,6 +75,28 @@ def test_every_page_is_the_orm_paths_page(varied, reader):
             assert fast[1]["results"] == orm[1]["results"]
             assert (fast[1]["next"] is None) == (orm[1]["next"] is None)
         assert client.get(f"/api/v1/plans/?page={pages + 1}&page_size={size}").status_code == 404
+
+
+@pytest.mark.parametrize("reader", ["owner_member", "partner_view_member", "unrelated_admin"])
+def test_a_plan_is_its_row_of_the_orm_list_and_every_plan_not_visible_is_404(varied, reader):
+    user = getattr(varied, reader)
+    client = client_for(user)
+    listed = {row["id"]: row for row in client.get("/api/v1/plans/?page_size=200" + ORM_PATH).json()["results"]}
+    hidden = Plan.objects.exclude(pk__in=listed).values_list("pk", flat=True)
+    assert listed
+    assert hidden
+    for pk, row in listed.items():
+        assert client.get(f"/api/v1/plans/{pk}/").json() == row
+    for pk in hidden:
+        assert client.get(f"/api/v1/plans/{pk}/").status_code == 404
+    for bad in ("abc", "0", "-1", str(2**63), "9" * 30):
+        assert client.get(f"/api/v1/plans/{bad}/").status_code == 404
+
+
+def test_a_plan_is_one_query(varied, django_assert_num_queries):
+    client = client_for(varied.partner_view_member)
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/v1/plans/{varied.plan.pk}/").status_code == 200
 
 
 def test_the_page_shows_buildings_in_name_order_versions_and_only_readable_change_requests(varied):
