@@ -122,6 +122,7 @@ def measure_read_path(
         f"version detail ({sections} sections)": (api, f"/api/v1/plans/{plan.pk}/versions/{version.number}/"),
         "dashboard page": (browser, dashboard or "/no-dashboard-yet/"),
         "floor: constant page": (api, "/bench/floor/"),
+        "HTML floor: constant page, session": (browser, "/bench/html-floor/"),
         "naive peer: plan list": (api, "/bench/naive/plans/?page=1&page_size=50"),
         "naive peer: plan detail": (api, f"/bench/naive/plans/{plan.pk}/"),
     }
@@ -129,6 +130,8 @@ def measure_read_path(
     if first_page.status_code != 200:
         raise RuntimeError(f"The plan list answered {first_page.status_code}: {first_page.content[:300]!r}")
     views.FLOOR_PAGE = json.loads(first_page.content)
+    if dashboard is not None:
+        views.FLOOR_HTML = browser.get(dashboard).content
     figures: dict[str, Figure] = {}
     for name, (client, url) in endpoints.items():
         for _ in range(warmup):
@@ -193,6 +196,10 @@ def measure_read_path(
             "list / raw SQL": round(product.median_ms / raw.median_ms, 2),
             "naive list / list": round(figures["naive peer: plan list"].median_ms / product.median_ms, 2),
             "plan detail / floor": round(figures["plan detail"].median_ms / floor, 2),
+            "dashboard / floor": round(figures["dashboard page"].median_ms / floor, 2),
+            "dashboard / HTML floor": round(
+                figures["dashboard page"].median_ms / figures["HTML floor: constant page, session"].median_ms, 2
+            ),
             "version detail / floor": round(
                 next(f for n, f in figures.items() if n.startswith("version detail")).median_ms / floor, 2
             ),

@@ -7,6 +7,7 @@ from portal.urls import urlpatterns as product_urlpatterns
 
 urlpatterns = [
     path("bench/floor/", views.FloorView.as_view(), name="bench-floor"),
+    path("bench/html-floor/", views.html_floor, name="bench-html-floor"),
     path("bench/naive/plans/", views.NaivePlanListView.as_view(), name="bench-naive-plans"),
     path("bench/naive/plans/<int:pk>/", views.NaivePlanDetailView.as_view(), name="bench-naive-plan"),
     *product_urlpatterns,

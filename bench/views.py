@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from guardian.shortcuts import get_objects_for_user
 from rest_framework import generics
 from rest_framework.request import Request
@@ -20,6 +21,8 @@ from plans.models import Classification, Plan, PlanGroupObjectPermission, PlanUs
 
 # The bench replaces this with a copy of the real first page, so the floor renders the same bytes.
 FLOOR_PAGE: dict[str, Any] = {"count": 0, "next": None, "previous": None, "results": []}
+# And this with the reader's dashboard as the product rendered it, for the HTML floor.
+FLOOR_HTML = b""
 VIEW_PERM = "plans.view_plan"
 
 
@@ -43,6 +46,13 @@ class FloorView(APIView):
 
     def get(self, request: Request) -> Response:
         return Response(FLOOR_PAGE)
+
+
+@login_required
+def html_floor(request: HttpRequest) -> HttpResponse:
+    """The HTML pages' floor: signed in with a session like the dashboard, through the same middleware,
+    answering constant bytes (the dashboard's own) without a query or a template of its own."""
+    return HttpResponse(FLOOR_HTML)
 
 
 def _naive_plans(request: Request) -> QuerySet[Plan]:

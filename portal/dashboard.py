@@ -57,17 +57,8 @@ def _conflict_items(rows: list[ConflictRow], agency_id: int) -> list[dict[str, A
     return items
 
 
-def _first_rows(plans: Any, *, keys_first: bool = False) -> tuple[list[Plan], bool]:
-    """At most DASHBOARD_ROWS plans, and whether there are more (one query, no COUNT).
-
-    With `keys_first`, a subquery in the same statement orders narrow rows (the plan's key and its
-    sort columns) and keeps DASHBOARD_ROWS + 1 keys, and only those plans are joined to their agency
-    and version and annotated: for the partner list, which sorted every shared plan with all of that
-    and was the page's slowest statement. It costs a second compilation of the queryset in Python,
-    so the short lists do without (docs/benchmarks.md).
-    """
-    if keys_first:
-        plans = plans.filter(pk__in=plans.values("pk")[: DASHBOARD_ROWS + 1])
+def _first_rows(plans: Any) -> tuple[list[Plan], bool]:
+    """At most DASHBOARD_ROWS plans, and whether there are more (one query, no COUNT)."""
     rows = list(plans[: DASHBOARD_ROWS + 1])
     return rows[:DASHBOARD_ROWS], len(rows) > DASHBOARD_ROWS
 
@@ -81,7 +72,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if membership is not None:
         agency = membership.agency
         own, own_more = _first_rows(dashboard_own_plans(user=request.user, agency=agency))
-        partner, partner_more = _first_rows(dashboard_partner_plans(user=request.user, agency=agency), keys_first=True)
+        partner, partner_more = _first_rows(
+            dashboard_partner_plans(user=request.user, agency=agency, limit=DASHBOARD_ROWS + 1)
+        )
         due, due_more = _first_rows(dashboard_review_due(user=request.user, agency=agency))
         concurrence, concurrence_more = _first_rows(dashboard_concurrence_pending(user=request.user, agency=agency))
         conflicts = dashboard_conflicts(user=request.user, agency=agency)

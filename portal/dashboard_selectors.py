@@ -76,45 +76,58 @@ def dashboard_own_plans(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[P
     )
 
 
-def dashboard_partner_plans(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
-    """Other agencies' plans shared with the agency: those still to acknowledge first, then newest first.
+def _partner_order(user: AbstractBaseUser, agency: Agency) -> tuple:
+    """`settled` (0 while the person or the agency has not acknowledged the current version) and the order:
+    those to acknowledge first, then the newest published. Written with EXISTS over acknowledgements of the
+    current version or later, so PostgreSQL looks each one up once instead of computing the newest number
+    twice per plan for the sort (docs/benchmarks.md)."""
+    current = {"version__plan": OuterRef("pk"), "version__number__gte": OuterRef("current_version__number")}
+    mine = Acknowledgement.objects.filter(user=user, **current)
+    ours = AgencyAcknowledgement.objects.filter(agency=agency, **current)
+    settled = Case(
+        When(Q(current_version__isnull=False) & (~Exists(mine) | ~Exists(ours)), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    order = ("settled", F("current_version__published_at").desc(nulls_last=True), "title", "id")
+    return settled, order
 
-    Annotations: `share_level`, `my_ack_number` (newest version the user acknowledged) and
-    `agency_ack_number` (newest version the agency acknowledged); both None when never.
+
+def dashboard_partner_plans(*, user: AbstractBaseUser, agency: Agency, limit: int) -> QuerySet[Plan]:
+    """The first `limit` of the other agencies' plans shared with the agency that the user may see: those
+    still to acknowledge first, then newest first.
+
+    One statement: a subquery finds the keys in order among the visible shared plans, and only those rows
+    are joined to their owner and version and annotated with `share_level`, `my_ack_number` (newest
+    version the user acknowledged) and `agency_ack_number` (the agency's; both None when never).
     """
+    settled, order = _partner_order(user, agency)
+    share = PlanShare.objects.filter(plan=OuterRef("pk"), agency=agency)
+    keys = (
+        plans_visible_to(user=user)
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(Exists(share))
+        .exclude(owner_agency=agency)
+        .annotate(settled=settled)
+        .order_by(*order)
+        .values("pk")[:limit]
+    )
     mine = Acknowledgement.objects.filter(user=user, version__plan=OuterRef("pk")).order_by("-version__number")
     ours = AgencyAcknowledgement.objects.filter(agency=agency, version__plan=OuterRef("pk")).order_by(
         "-version__number"
     )
-    share = PlanShare.objects.filter(plan=OuterRef("pk"), agency=agency)
     return (
-        plans_visible_to(user=user)
-        .filter(Exists(share))
-        .exclude(owner_agency=agency)
-        .prefetch_related(None)
+        Plan.objects.filter(pk__in=keys)
+        .select_related("owner_agency", "current_version")
+        .defer("search_document", "search_vector")
         .annotate(
             share_level=Subquery(share.values("level")[:1], output_field=CharField()),
             my_ack_number=Subquery(mine.values("version__number")[:1], output_field=IntegerField()),
             agency_ack_number=Subquery(ours.values("version__number")[:1], output_field=IntegerField()),
+            settled=settled,
         )
-        .annotate(
-            # 0 when the person or the agency still has to acknowledge the current version: those come first.
-            settled=Case(
-                When(
-                    Q(current_version__isnull=False)
-                    & (
-                        Q(my_ack_number__isnull=True)
-                        | Q(my_ack_number__lt=F("current_version__number"))
-                        | Q(agency_ack_number__isnull=True)
-                        | Q(agency_ack_number__lt=F("current_version__number"))
-                    ),
-                    then=Value(0),
-                ),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("settled", F("current_version__published_at").desc(nulls_last=True), "title", "id")
+        .order_by(*order)
     )
 
 
