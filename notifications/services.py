@@ -175,6 +175,28 @@ def _fan_out_chunk(event: OutboxEvent, rows: list[AudienceRow], title: str, now:
     return len(people), len(in_app_users), len(deliveries)
 
 
+def _claim_event(event_id: int, now: Any) -> OutboxEvent | None:
+    """Lock the undispatched event, skipping it if another worker holds it, and mark it dispatched.
+
+    The mark commits with the fan-out's rows or not at all. On PostgreSQL claiming and marking are one
+    statement (UPDATE … RETURNING); elsewhere a SELECT and an UPDATE.
+    """
+    if connection.vendor == "postgresql":
+        table = OutboxEvent._meta.db_table
+        claimed = OutboxEvent.objects.raw(
+            f"UPDATE {table} SET dispatched_at = %s, attempts = attempts + 1 WHERE id = ("  # noqa: S608 - names are ours
+            f"SELECT id FROM {table} WHERE id = %s AND dispatched_at IS NULL FOR UPDATE SKIP LOCKED) RETURNING *",
+            [now, event_id],
+        )
+        return next(iter(claimed), None)
+    event = (
+        OutboxEvent.objects.select_for_update(skip_locked=True).filter(pk=event_id, dispatched_at__isnull=True).first()
+    )
+    if event is not None:
+        OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=now, attempts=F("attempts") + 1)
+    return event
+
+
 def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
     """Turn one event into notifications and deliveries for everyone allowed to see it now.
 
@@ -184,14 +206,10 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
     from notifications import tasks
 
     with transaction.atomic():
-        event = (
-            OutboxEvent.objects.select_for_update(skip_locked=True)
-            .filter(pk=event_id, dispatched_at__isnull=True)
-            .first()
-        )
+        now = timezone.now()
+        event = _claim_event(event_id, now)
         if event is None:
             return None
-        now = timezone.now()
         audience = audience_for(event)
         title = _notification_title(event)
         recipients = notified = emails = 0
@@ -215,7 +233,6 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
             ],
             ignore_conflicts=True,
         )
-        OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=now, attempts=F("attempts") + 1)
         if emails:
             enqueue_on_commit(tasks.send_event_emails, event.pk)
         if endpoints:  # an event's webhook deliveries are only ever created just above

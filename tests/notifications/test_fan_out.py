@@ -1,11 +1,14 @@
 """Fan-out: who is told, exactly once, with preferences — computed when the alert is delivered."""
 
-from django.db import connection
+import threading
+
+import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import AgencyKind, Membership
-from notifications import services
-from notifications.models import Delivery, Notification, NotificationPreference
+from notifications import dispatch, services
+from notifications.models import Delivery, Notification, NotificationPreference, OutboxEvent
 from plans import services as plan_services
 from plans.models import ShareLevel
 from tests.agencies.factories import AgencyFactory
@@ -141,3 +144,44 @@ def test_small_chunks_alert_the_same_people_the_same_way_as_one_chunk(county, mo
     assert chunked == whole
     assert _outcome(event) == whole_outcome
     assert len(whole_outcome[0]) == whole.notifications == whole.recipients - 1
+
+
+def test_the_fan_out_marks_the_event_dispatched_and_counts_the_attempt(county, published_event):
+    services.outbox_event_fan_out(event_id=published_event.pk)
+    published_event.refresh_from_db()
+    assert published_event.dispatched_at is not None
+    assert published_event.attempts == 1
+    OutboxEvent.objects.filter(pk=published_event.pk).update(dispatched_at=None)
+    services.outbox_event_fan_out(event_id=published_event.pk)
+    published_event.refresh_from_db()
+    assert published_event.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_another_worker_holds_is_skipped_and_left_undispatched(county, monkeypatch):
+    monkeypatch.setattr(dispatch, "_send", lambda task, args: None)  # no broker hand-offs from committed data
+    event = publish_draft(county)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:
+        try:
+            with transaction.atomic():
+                OutboxEvent.objects.select_for_update().get(pk=event.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        assert services.outbox_event_fan_out(event_id=event.pk) is None
+    finally:
+        release.set()
+        holder.join(10)
+    event.refresh_from_db()
+    assert event.dispatched_at is None
+    assert event.attempts == 0
+    assert not Notification.objects.filter(event=event).exists()
+    assert services.outbox_event_fan_out(event_id=event.pk).notifications > 0
