@@ -1,9 +1,7 @@
-"""What each person hears by default, and their own choices per event type."""
-
-from collections.abc import Iterable
+"""What each person hears by default (their own choices per event type are joined in by the fan-out)."""
 
 from agencies.models import Role
-from notifications.models import EmailChoice, EventType, NotificationPreference
+from notifications.models import EmailChoice, EventType
 
 # Liaisons and admins watch partners' plans for their agency; planners and admins own the review cycle.
 _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
@@ -33,9 +31,3 @@ ROLE_PRIORITY = {Role.ADMIN: 0, Role.LIAISON: 1, Role.PLANNER: 2, Role.MEMBER: 3
 def default_preference(*, event_type: str, role: str) -> tuple[bool, str]:
     """(in_app, email) for someone with `role` who has not chosen otherwise."""
     return True, _EMAIL_DEFAULTS.get(event_type, {}).get(role, EmailChoice.OFF)
-
-
-def chosen_preferences(*, user_ids: Iterable[int], event_type: str) -> dict[int, tuple[bool, str]]:
-    """The explicit choices of these people for one event type (one query)."""
-    rows = NotificationPreference.objects.filter(user_id__in=list(user_ids), event_type=event_type)
-    return {row.user_id: (row.in_app, row.email) for row in rows.only("user_id", "in_app", "email")}

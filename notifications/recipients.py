@@ -2,7 +2,7 @@
 
 import operator
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 
 from django.db.models import Q, QuerySet
 
@@ -17,25 +17,40 @@ OWNER_REVIEW_ROLES = (Role.ADMIN, Role.PLANNER)
 
 @dataclass(frozen=True)
 class Audience:
-    """The memberships to alert (one row per person and agency) and the agencies whose webhooks fire."""
+    """The memberships to alert (one row per person and agency) and the agencies whose webhooks fire.
+
+    `agencies` may be a subquery (of agency ids), so that the fan-out's statements embed it instead of
+    running it first; `agency_ids` evaluates it.
+    """
 
     memberships: QuerySet[Membership]
-    agency_ids: frozenset[int]
+    agencies: frozenset[int] | QuerySet
+
+    @cached_property
+    def agency_ids(self) -> frozenset[int]:
+        if isinstance(self.agencies, frozenset):
+            return self.agencies
+        return frozenset(a for a in self.agencies if a is not None)
 
 
 def _nobody() -> Audience:
-    return Audience(memberships=Membership.objects.none(), agency_ids=frozenset())
+    return Audience(memberships=Membership.objects.none(), agencies=frozenset())
 
 
-def _agencies_that_may_view(plan_id: int) -> set[int]:
-    return set(
+def _viewing_agencies(plan_id: int) -> QuerySet:
+    """The ids of the agencies that may view the plan, as a queryset (usable as a subquery)."""
+    return (
         PlanGroupObjectPermission.objects.filter(content_object_id=plan_id, permission__codename="view_plan")
         .values_list("group__agency__id", flat=True)
         .distinct()
     )
 
 
-def _members(agency_ids: set[int], roles: tuple[str, ...] | None = None) -> QuerySet[Membership]:
+def _agencies_that_may_view(plan_id: int) -> set[int]:
+    return set(_viewing_agencies(plan_id))
+
+
+def _members(agency_ids: set[int] | QuerySet, roles: tuple[str, ...] | None = None) -> QuerySet[Membership]:
     members = Membership.objects.filter(agency_id__in=agency_ids, user__is_active=True)
     if roles is not None:
         members = members.filter(role__in=roles)
@@ -68,8 +83,12 @@ def audience_for(event: OutboxEvent) -> Audience:
     actor = payload.get("actor")
     kind = event.event_type
     if kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):
-        agencies = _agencies_that_may_view(event.plan_id)
-        members = _members(agencies)
+        # A subquery, not a set: the audience query and the webhook lookup each embed it.
+        viewers = _viewing_agencies(event.plan_id)
+        members = _members(viewers)
+        if actor is not None:
+            members = members.exclude(user_id=actor)
+        return Audience(memberships=members, agencies=viewers)
     elif kind == EventType.PLAN_SHARED:
         partner = payload.get("partner")
         still_shared = PlanShare.objects.filter(plan_id=event.plan_id, agency_id=partner).exists()
@@ -106,4 +125,4 @@ def audience_for(event: OutboxEvent) -> Audience:
         return _nobody()
     if actor is not None:
         members = members.exclude(user_id=actor)
-    return Audience(memberships=members, agency_ids=frozenset(a for a in agencies if a is not None))
+    return Audience(memberships=members, agencies=frozenset(a for a in agencies if a is not None))

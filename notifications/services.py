@@ -1,5 +1,6 @@
 """Writes of the alerting pipeline: recording outbox events, fanning them out, marking notifications read."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -7,8 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
+from agencies.models import Membership
 from notifications.dispatch import enqueue_on_commit
 from notifications.models import (
     Channel,
@@ -20,7 +23,7 @@ from notifications.models import (
     OutboxEvent,
     WebhookEndpoint,
 )
-from notifications.preferences import ROLE_PRIORITY, chosen_preferences, default_preference
+from notifications.preferences import ROLE_PRIORITY, default_preference
 from notifications.recipients import audience_for
 
 FAN_OUT_CHUNK = 1000
@@ -59,12 +62,42 @@ class FanOutResult:
     webhooks: int
 
 
-def _best_roles(rows: list[tuple[int, str]]) -> dict[int, str]:
-    roles: dict[int, str] = {}
-    for user_id, role in rows:
-        if user_id not in roles or ROLE_PRIORITY[role] < ROLE_PRIORITY[roles[user_id]]:
-            roles[user_id] = role
-    return roles
+# (user_id, role, own in_app choice, own e-mail choice, membership id); the choices are None without one.
+AudienceRow = tuple[int, str, bool | None, str | None, int]
+
+
+def _audience_rows(memberships: QuerySet[Membership], event_type: str) -> Iterator[AudienceRow]:
+    """The audience's memberships with each person's own choice for `event_type`, ordered by person.
+
+    The first FAN_OUT_CHUNK rows come from one plain query; only a larger audience reads the rest through
+    a server-side cursor, so memory stays bounded by the chunk while a small one costs a single statement.
+    """
+    chosen = FilteredRelation(
+        "user__notification_preferences", condition=Q(user__notification_preferences__event_type=event_type)
+    )
+    rows = (
+        memberships.annotate(chosen=chosen)
+        .order_by("user_id", "pk")
+        .values_list("user_id", "role", "chosen__in_app", "chosen__email", "pk")
+    )
+    page = list(rows[:FAN_OUT_CHUNK])
+    yield from page
+    if len(page) < FAN_OUT_CHUNK:
+        return
+    user_id, pk = page[-1][0], page[-1][4]
+    del page
+    rest = rows.filter(Q(user_id__gt=user_id) | Q(user_id=user_id, pk__gt=pk))
+    yield from rest.iterator(chunk_size=FAN_OUT_CHUNK)
+
+
+def _best_rows(rows: list[AudienceRow]) -> dict[int, AudienceRow]:
+    """One row per person: the membership whose role hears the most."""
+    best: dict[int, AudienceRow] = {}
+    for row in rows:
+        known = best.get(row[0])
+        if known is None or ROLE_PRIORITY[row[1]] < ROLE_PRIORITY[known[1]]:
+            best[row[0]] = row
+    return best
 
 
 def _concurrence_title(title: str, version: object, payload: dict[str, Any]) -> str:
@@ -121,14 +154,17 @@ def _insert_notifications(event: OutboxEvent, user_ids: list[int], title: str) -
         )
 
 
-def _fan_out_chunk(event: OutboxEvent, rows: list[tuple[int, str]], title: str, now: Any) -> tuple[int, int]:
-    """Create the in-app notifications and e-mail deliveries for one chunk of people (three queries)."""
-    roles = _best_roles(rows)
-    chosen = chosen_preferences(user_ids=roles, event_type=event.event_type)
+def _fan_out_chunk(event: OutboxEvent, rows: list[AudienceRow], title: str, now: Any) -> tuple[int, int, int]:
+    """Create the in-app notifications and e-mail deliveries for one chunk of people (two queries).
+
+    Returns how many people the chunk held, and how many notifications and e-mail deliveries it made.
+    """
+    people = _best_rows(rows)
     in_app_users: list[int] = []
     deliveries: list[Delivery] = []
-    for user_id, role in roles.items():
-        in_app, email = chosen.get(user_id) or default_preference(event_type=event.event_type, role=role)
+    for user_id, role, in_app, email, _ in people.values():
+        if in_app is None:  # no choice of their own for this event type
+            in_app, email = default_preference(event_type=event.event_type, role=role)
         if in_app:
             in_app_users.append(user_id)
         if email != EmailChoice.OFF:
@@ -136,7 +172,29 @@ def _fan_out_chunk(event: OutboxEvent, rows: list[tuple[int, str]], title: str, 
             deliveries.append(Delivery(event=event, channel=channel, user_id=user_id, next_attempt_at=now))
     _insert_notifications(event, in_app_users, title)
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    return len(in_app_users), len(deliveries)
+    return len(people), len(in_app_users), len(deliveries)
+
+
+def _claim_event(event_id: int, now: Any) -> OutboxEvent | None:
+    """Lock the undispatched event, skipping it if another worker holds it, and mark it dispatched.
+
+    The mark commits with the fan-out's rows or not at all. On PostgreSQL claiming and marking are one
+    statement (UPDATE … RETURNING); elsewhere a SELECT and an UPDATE.
+    """
+    if connection.vendor == "postgresql":
+        table = OutboxEvent._meta.db_table
+        claimed = OutboxEvent.objects.raw(
+            f"UPDATE {table} SET dispatched_at = %s, attempts = attempts + 1 WHERE id = ("  # noqa: S608 - names are ours
+            f"SELECT id FROM {table} WHERE id = %s AND dispatched_at IS NULL FOR UPDATE SKIP LOCKED) RETURNING *",
+            [now, event_id],
+        )
+        return next(iter(claimed), None)
+    event = (
+        OutboxEvent.objects.select_for_update(skip_locked=True).filter(pk=event_id, dispatched_at__isnull=True).first()
+    )
+    if event is not None:
+        OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=now, attempts=F("attempts") + 1)
+    return event
 
 
 def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
@@ -148,46 +206,33 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
     from notifications import tasks
 
     with transaction.atomic():
-        event = (
-            OutboxEvent.objects.select_for_update(skip_locked=True)
-            .filter(pk=event_id, dispatched_at__isnull=True)
-            .first()
-        )
+        now = timezone.now()
+        event = _claim_event(event_id, now)
         if event is None:
             return None
-        now = timezone.now()
         audience = audience_for(event)
         title = _notification_title(event)
-        rows = audience.memberships.order_by("user_id").values_list("user_id", "role")
         recipients = notified = emails = 0
-        chunk: list[tuple[int, str]] = []
-        for row in rows.iterator(chunk_size=FAN_OUT_CHUNK):
+        chunk: list[AudienceRow] = []
+        for row in _audience_rows(audience.memberships, event.event_type):
             # Keep one person's memberships in the same chunk so their strongest role decides.
             if len(chunk) >= FAN_OUT_CHUNK and chunk[-1][0] != row[0]:
                 created = _fan_out_chunk(event, chunk, title, now)
-                notified, emails = notified + created[0], emails + created[1]
-                recipients += len({user_id for user_id, _ in chunk})
+                recipients, notified, emails = recipients + created[0], notified + created[1], emails + created[2]
                 chunk = []
             chunk.append(row)
         if chunk:
             created = _fan_out_chunk(event, chunk, title, now)
-            notified, emails = notified + created[0], emails + created[1]
-            recipients += len({user_id for user_id, _ in chunk})
-        endpoints = [
-            endpoint
-            for endpoint in WebhookEndpoint.objects.filter(agency_id__in=audience.agency_ids, is_active=True)
-            if event.event_type in endpoint.events
-        ]
+            recipients, notified, emails = recipients + created[0], notified + created[1], emails + created[2]
+        active = WebhookEndpoint.objects.filter(agency_id__in=audience.agencies, is_active=True).order_by()
+        endpoints = [pk for pk, events in active.values_list("pk", "events") if event.event_type in events]
         webhook_deliveries = Delivery.objects.bulk_create(
             [
-                Delivery(event=event, channel=Channel.WEBHOOK, endpoint=endpoint, next_attempt_at=now)
+                Delivery(event=event, channel=Channel.WEBHOOK, endpoint_id=endpoint, next_attempt_at=now)
                 for endpoint in endpoints
             ],
             ignore_conflicts=True,
         )
-        event.dispatched_at = now
-        event.attempts += 1
-        event.save(update_fields=["dispatched_at", "attempts"])
         if emails:
             enqueue_on_commit(tasks.send_event_emails, event.pk)
         if endpoints:  # an event's webhook deliveries are only ever created just above

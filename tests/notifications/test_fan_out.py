@@ -1,11 +1,14 @@
 """Fan-out: who is told, exactly once, with preferences — computed when the alert is delivered."""
 
-from django.db import connection
+import threading
+
+import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import AgencyKind, Membership
-from notifications import services
-from notifications.models import Delivery, Notification, NotificationPreference
+from notifications import dispatch, services
+from notifications.models import Delivery, Notification, NotificationPreference, OutboxEvent
 from plans import services as plan_services
 from plans.models import ShareLevel
 from tests.agencies.factories import AgencyFactory
@@ -108,6 +111,77 @@ def test_fan_out_queries_grow_only_with_the_number_of_chunks(county, monkeypatch
     small_chunks = -(-small_recipients // 100)
     large_chunks = -(-large_recipients // 100)
     assert large_recipients > 500
-    # Per chunk at most: one preference query, one bulk insert of notifications, one of deliveries.
-    assert 0 < large_queries - small_queries <= 3 * (large_chunks - small_chunks)
-    assert large_queries < 40
+    # One chunk: claiming the event and marking it dispatched, the audience with their own choices, the
+    # notifications, the e-mail deliveries, the webhook endpoints (and the test's savepoint and its release).
+    assert small_queries <= 7
+    # Per further chunk at most one insert of notifications and one of deliveries (the cursor's FETCHes are
+    # not logged); an audience beyond one chunk also opens the server-side cursor.
+    assert 0 < large_queries - small_queries <= 2 * (large_chunks - small_chunks) + 1
+    assert large_queries < 20
+
+
+def _outcome(event) -> tuple[list, list]:
+    return (
+        sorted(Notification.objects.filter(event=event).values_list("user_id", flat=True)),
+        sorted(Delivery.objects.filter(event=event).values_list("user_id", "channel")),
+    )
+
+
+def test_small_chunks_alert_the_same_people_the_same_way_as_one_chunk(county, monkeypatch):
+    # People in two agencies whose memberships straddle the first page and the chunk boundaries.
+    for user in add_members(county.police, 7, prefix="both-"):
+        Membership.objects.create(user=user, agency=county.fire, role="liaison")
+    NotificationPreference.objects.create(
+        user=county.partner_view_liaison, event_type="version.published", in_app=False, email="daily"
+    )
+    first = publish_draft(county)
+    whole = services.outbox_event_fan_out(event_id=first.pk)
+    whole_outcome = _outcome(first)
+    county.draft = plan_services.plan_version_create_draft(plan=county.plan, actor=county.owner_planner)
+    monkeypatch.setattr(services, "FAN_OUT_CHUNK", 3)
+    event = publish_draft(county)
+    chunked = services.outbox_event_fan_out(event_id=event.pk)
+    assert chunked == whole
+    assert _outcome(event) == whole_outcome
+    assert len(whole_outcome[0]) == whole.notifications == whole.recipients - 1
+
+
+def test_the_fan_out_marks_the_event_dispatched_and_counts_the_attempt(county, published_event):
+    services.outbox_event_fan_out(event_id=published_event.pk)
+    published_event.refresh_from_db()
+    assert published_event.dispatched_at is not None
+    assert published_event.attempts == 1
+    OutboxEvent.objects.filter(pk=published_event.pk).update(dispatched_at=None)
+    services.outbox_event_fan_out(event_id=published_event.pk)
+    published_event.refresh_from_db()
+    assert published_event.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_another_worker_holds_is_skipped_and_left_undispatched(county, monkeypatch):
+    monkeypatch.setattr(dispatch, "_send", lambda task, args: None)  # no broker hand-offs from committed data
+    event = publish_draft(county)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:
+        try:
+            with transaction.atomic():
+                OutboxEvent.objects.select_for_update().get(pk=event.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        assert services.outbox_event_fan_out(event_id=event.pk) is None
+    finally:
+        release.set()
+        holder.join(10)
+    event.refresh_from_db()
+    assert event.dispatched_at is None
+    assert event.attempts == 0
+    assert not Notification.objects.filter(event=event).exists()
+    assert services.outbox_event_fan_out(event_id=event.pk).notifications > 0
