@@ -214,6 +214,11 @@ def plot(runs: list[dict[str, Any]]) -> None:
         points = [(r["read"]["total_plans"], f["median_ms"]) for r in read_runs if (f := _figure(r, prefix))]
         if points:
             left.plot(*zip(*points, strict=True), style, label=prefix)
+    target = [
+        (r["read"]["total_plans"], READ_TARGET_RATIO * f["median_ms"]) for r in read_runs if (f := _figure(r, FLOOR))
+    ]
+    if target:
+        left.plot(*zip(*target, strict=True), color="0.6", linewidth=3, alpha=0.5, label="target: 3x the floor")
     left.set(xscale="log", yscale="log", xlabel="plans in the database", ylabel="median server time (ms)")
     left.set_title("Read path (the reader sees ~1,000 plans)")
     left.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.93))
