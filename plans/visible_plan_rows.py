@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 
 from plans.models import Classification
@@ -128,8 +128,10 @@ def _plan_row(values: tuple) -> PlanRow:
     )
 
 
-def visible_plan_row(*, user: AbstractBaseUser, plan_id: int) -> PlanRow | None:
+def visible_plan_row(*, user: AbstractBaseUser | AnonymousUser, plan_id: int) -> PlanRow | None:
     """The plan if the user may see it, else None (one query)."""
+    if not user.is_authenticated:  # as plans_visible_to: nothing, not even public plans
+        return None
     rows = _rows(_ONE_SQL, {"user": user.pk, "plan": plan_id})
     return _plan_row(rows[0][1:]) if rows else None
 
@@ -139,7 +141,7 @@ class VisiblePlanPages:
 
     ordered = True  # Django's Paginator warns about unordered lists
 
-    def __init__(self, *, user: AbstractBaseUser) -> None:
+    def __init__(self, *, user: AbstractBaseUser | AnonymousUser) -> None:
         self.user = user
 
     def count(self) -> int:
@@ -148,5 +150,7 @@ class VisiblePlanPages:
 
     def page_with_total(self, *, offset: int, limit: int) -> tuple[int | None, list[PlanRow]]:
         """One page of rows and the number of visible plans (None when the page is empty), in one query."""
+        if not self.user.is_authenticated:
+            return None, []
         rows = _rows(_PAGE_SQL, {"user": self.user.pk, "limit": limit, "offset": offset})
         return (rows[0][0] if rows else None), [_plan_row(values[1:]) for values in rows]

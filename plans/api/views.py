@@ -121,7 +121,7 @@ class PlanViewSet(
 
 def _plan_id(raw: str) -> int:
     """A plan id from the URL; anything that cannot be one (text, out of bigint range) is 404."""
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**63:
         raise NotFound("No Plan matches the given query.")
     return int(raw)
 

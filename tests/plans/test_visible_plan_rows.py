@@ -3,12 +3,14 @@ the same pages, totals, JSON and 404s as the ORM path that serves filtered lists
 and the grants' copy of each plan's title follows the plan."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
 from agencies.models import Role
 from plans import services
 from plans.models import Classification, Plan, PlanGroupObjectPermission, ShareLevel
 from plans.selectors import plans_visible_to
+from plans.visible_plan_rows import VisiblePlanPages, visible_plan_row
 from tests.agencies.factories import FacilityFactory, member
 from tests.conftest import client_for
 from tests.plans.factories import make_plan, publish
@@ -89,7 +91,7 @@ def test_a_plan_is_its_row_of_the_orm_list_and_every_plan_not_visible_is_404(var
         assert client.get(f"/api/v1/plans/{pk}/").json() == row
     for pk in hidden:
         assert client.get(f"/api/v1/plans/{pk}/").status_code == 404
-    for bad in ("abc", "0", "-1", str(2**63), "9" * 30):
+    for bad in ("abc", "0", "-1", "²", "1_0", str(2**63), "9" * 30):
         assert client.get(f"/api/v1/plans/{bad}/").status_code == 404
 
 
@@ -147,3 +149,16 @@ def test_the_grants_title_cannot_be_set_to_anything_but_the_plans_title(varied):
         PlanGroupObjectPermission.objects.filter(content_object=varied.plan).values_list("plan_title", flat=True)
     )
     assert titles == {varied.plan.title}
+
+
+def test_the_one_statement_reads_show_nothing_to_someone_not_signed_in(varied):
+    public = Plan.objects.filter(classification=Classification.PUBLIC).first()
+    assert public is not None
+    assert visible_plan_row(user=AnonymousUser(), plan_id=public.pk) is None
+    assert VisiblePlanPages(user=AnonymousUser()).page_with_total(offset=0, limit=50) == (None, [])
+    assert client_for(None).get(f"/api/v1/plans/{public.pk}/").status_code in (401, 403)
+
+
+def test_a_nested_endpoint_answers_404_for_a_plan_id_beyond_any_plan(varied):
+    client = client_for(varied.owner_member)
+    assert client.get(f"/api/v1/plans/{2**70}/versions/").status_code == 404
