@@ -4,6 +4,8 @@ import re
 import time
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portal.middleware import LAST_ACTIVITY_KEY
 
@@ -57,6 +59,25 @@ def test_an_idle_session_is_signed_out(client, county, settings):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def _view_writes_the_session(client) -> bool:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/accounts/password_change/").status_code == 200
+    return any(query["sql"].startswith('UPDATE "django_session"') for query in captured)
+
+
+def test_page_views_record_activity_at_most_once_a_minute(client, county):
+    client.force_login(county.owner_member)
+    signed_in_at = client.session[LAST_ACTIVITY_KEY]  # signing in is activity
+    assert abs(signed_in_at - time.time()) < 5
+    assert not _view_writes_the_session(client)
+    assert client.session[LAST_ACTIVITY_KEY] == signed_in_at
+    session = client.session
+    session[LAST_ACTIVITY_KEY] = int(time.time()) - 61
+    session.save()
+    assert _view_writes_the_session(client)
+    assert client.session[LAST_ACTIVITY_KEY] >= int(time.time()) - 5
 
 
 def test_the_agency_switcher_never_redirects_off_site(client, county):
