@@ -77,6 +77,8 @@ def test_every_page_is_the_orm_paths_page(varied, reader):
             assert fast[1]["results"] == orm[1]["results"]
             assert (fast[1]["next"] is None) == (orm[1]["next"] is None)
         assert client.get(f"/api/v1/plans/?page={pages + 1}&page_size={size}").status_code == 404
+    for bad in ("0", "-1", "x", "1.5"):
+        assert client.get(f"/api/v1/plans/?page={bad}").status_code == 404
 
 
 @pytest.mark.parametrize("reader", ["owner_member", "partner_view_member", "unrelated_admin"])
