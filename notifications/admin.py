@@ -6,10 +6,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from notifications.models import Delivery, OutboxEvent, WebhookAttempt, WebhookEndpoint
+from portal.admin_readonly import ReadOnlyAdmin
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(ReadOnlyAdmin):
     """Read-only: rows are written by services and marked dispatched by the fan-out task."""
 
     list_display = ("id", "event_type", "plan", "created_at", "dispatched_at")
@@ -17,37 +18,11 @@ class OutboxEventAdmin(admin.ModelAdmin):
     search_fields = ("plan__title",)
     date_hierarchy = "created_at"
     list_select_related = ("plan",)
-    show_full_result_count = False
     fields = ("event_type", "plan", "payload", "created_at", "dispatched_at")
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by the services and the delivery channels; operators look, never touch."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(_ReadOnlyAdmin):
+class WebhookEndpointAdmin(ReadOnlyAdmin):
     """Agencies' receivers; the signing secret is never shown (agency admins saw it once, at creation)."""
 
     list_display = ("id", "agency", "url", "is_active", "consecutive_failures", "disabled_at", "created_at")
@@ -65,7 +40,6 @@ class WebhookEndpointAdmin(_ReadOnlyAdmin):
         "created_by",
         "created_at",
     )
-    readonly_fields = fields
 
 
 class WebhookAttemptInline(admin.TabularInline):
@@ -83,7 +57,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(_ReadOnlyAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     """One event to one person or endpoint: its status, retry schedule and (for webhooks) HTTP attempts."""
 
     list_display = ("id", "event", "channel", "user", "endpoint", "status", "attempts", "last_status_code", "sent_at")
@@ -105,12 +79,11 @@ class DeliveryAdmin(_ReadOnlyAdmin):
         "created_at",
         "sent_at",
     )
-    readonly_fields = fields
     inlines = (WebhookAttemptInline,)
 
 
 @admin.register(WebhookAttempt)
-class WebhookAttemptAdmin(_ReadOnlyAdmin):
+class WebhookAttemptAdmin(ReadOnlyAdmin):
     """Every HTTP attempt of a webhook delivery, with its status code or error."""
 
     list_display = ("id", "delivery", "attempted_at", "status_code", "error", "duration_ms")
@@ -118,4 +91,3 @@ class WebhookAttemptAdmin(_ReadOnlyAdmin):
     date_hierarchy = "attempted_at"
     list_select_related = ("delivery__event", "delivery__user", "delivery__endpoint__agency")
     fields = ("delivery", "attempted_at", "status_code", "error", "duration_ms")
-    readonly_fields = fields

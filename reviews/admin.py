@@ -23,7 +23,6 @@ class CommentAdmin(ReadOnlyAdmin):
     list_filter = ("is_change_request", ("resolved_at", admin.EmptyFieldListFilter))
     search_fields = ("body", "plan__title")
     list_select_related = ("plan", "version__plan", "author_agency", "author")
-    show_full_result_count = False
 
 
 @admin.register(Concurrence)
@@ -34,4 +33,3 @@ class ConcurrenceAdmin(ReadOnlyAdmin):
     list_filter = ("outcome",)
     search_fields = ("plan__title", "agency__name")
     list_select_related = ("plan", "version__plan", "agency", "recorded_by")
-    show_full_result_count = False
