@@ -18,20 +18,12 @@ def main() -> None:
     from bench.django_env import setup
 
     setup()
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
 
-    from bench.scales import READER_USERNAME
+    from bench.clients import reader_client
 
-    reader = get_user_model().objects.get(username=READER_USERNAME)
-    if args.session:
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(reader)
-    else:
-        client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=reader).key}", HTTP_HOST="127.0.0.1")
+    client = reader_client(session=args.session)
     for _ in range(3):
         client.get(args.url)
     with CaptureQueriesContext(connection) as captured:

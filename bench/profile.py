@@ -23,18 +23,9 @@ def main() -> None:
     from bench.django_env import setup
 
     setup()
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from rest_framework.authtoken.models import Token
+    from bench.clients import reader_client
 
-    from bench.scales import READER_USERNAME
-
-    reader = get_user_model().objects.get(username=READER_USERNAME)
-    if args.session:
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(reader)
-    else:
-        client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=reader).key}", HTTP_HOST="127.0.0.1")
+    client = reader_client(session=args.session)
     for _ in range(3):
         client.get(args.url)
     if args.cpu:

@@ -99,17 +99,14 @@ def measure_read_path(
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
 
     from bench import views
+    from bench.clients import reader_client
     from plans.models import Plan
     from plans.selectors import plans_visible_to
 
     reader = get_user_model().objects.get(username=READER_USERNAME)
-    token = Token.objects.get(user=reader).key
-    api = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
-    browser = Client(HTTP_HOST="127.0.0.1")
-    browser.force_login(reader)
+    api, browser = reader_client(), reader_client(session=True)
     plan = Plan.objects.select_related("current_version").get(title=DETAIL_PLAN_TITLE)
     version = plan.current_version
     sections = version.sections.count()
