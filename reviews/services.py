@@ -28,6 +28,11 @@ def _clean_body(body: str, *, field: str, limit: int, required: bool) -> str:
     return text
 
 
+def _section_title(version_id: int, key: str) -> str | None:
+    """The title of the version's section with this key, or None if it has none."""
+    return Section.objects.filter(version_id=version_id, key=key).values_list("title", flat=True).first()
+
+
 @transaction.atomic
 def comment_create(
     *,
@@ -62,7 +67,7 @@ def comment_create(
         section_key = parent.section_key
     section_key = (section_key or "").strip()
     if section_key:
-        section_title = Section.objects.filter(version=version, key=section_key).values_list("title", flat=True).first()
+        section_title = _section_title(version.pk, section_key)
         if section_title is None:
             raise InvalidInputError(f"Version {version.number} has no section “{section_key}”.", field="section_key")
     if is_change_request and not permissions.can_request_changes(access):
@@ -103,7 +108,11 @@ def comment_resolve(
     *, comment: Comment, actor: AbstractBaseUser, note: str = "", ip_address: str | None = None
 ) -> Comment:
     """The owner closes a thread (a change request done or declined), with an optional note; audited."""
-    comment = Comment.objects.select_for_update(of=("self",)).select_related("plan__owner_agency").get(pk=comment.pk)
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("plan__owner_agency", "version")
+        .get(pk=comment.pk)
+    )
     if not permissions.can_resolve(plan_access(user=actor, plan=comment.plan)):
         raise NotAllowedError("Only admins and planners of the owner agency may resolve comments.")
     if comment.parent_id is not None:
@@ -127,14 +136,7 @@ def comment_resolve(
             "author_agency": comment.author_agency_id,
         },
     )
-    section_title = ""
-    if comment.section_key:
-        section_title = (
-            Section.objects.filter(version_id=comment.version_id, key=comment.section_key)
-            .values_list("title", flat=True)
-            .first()
-            or ""
-        )
+    section_title = (_section_title(comment.version_id, comment.section_key) or "") if comment.section_key else ""
     outbox_event_record(
         event_type=EventType.COMMENT_RESOLVED,
         plan=comment.plan,
