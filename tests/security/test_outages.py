@@ -264,4 +264,40 @@ def test_with_postgres_down_the_log_has_no_traceback_per_request(app_without_dat
     time.sleep(0.2)
     log = app_without_database.log()
     assert "Traceback" not in log, log[-3000:]
-    assert "PostgreSQL unreachable" in log, log[-3000:]
+    assert log.count("PostgreSQL unreachable") == 1, log[-3000:]  # one line a minute, not one per request
+
+
+@pytest.mark.django_db
+def test_only_connection_failures_count_as_the_database_being_unavailable():
+    """A refused connection is an outage (503); a bad or cancelled query stays an ordinary error (500)."""
+    from django.db import DatabaseError, connection, transaction
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from portal.unavailable import database_unavailable
+
+    def error_of(run) -> DatabaseError:
+        with pytest.raises(DatabaseError) as caught, transaction.atomic():  # a savepoint: the next query runs
+            run()
+        return caught.value
+
+    refused = DatabaseWrapper({**connection.settings_dict, "PORT": str(free_port())}, alias="refused")
+    assert database_unavailable(error_of(refused.ensure_connection))
+    refused.close()
+
+    def cancelled() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 1")
+            cursor.execute("SELECT pg_sleep(1)")
+
+    def failing() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+
+    def missing_table() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+
+    errors = [error_of(cancelled), error_of(failing), error_of(missing_table)]
+    assert [getattr(error.__cause__, "sqlstate", None) for error in errors] == ["57014", "22012", "42P01"]
+    assert not any(database_unavailable(error) for error in errors)
+    assert not database_unavailable(ValueError("not a database error"))
