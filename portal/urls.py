@@ -20,3 +20,6 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("api/v1/", include("portal.api.urls")),
 ]
+
+# A database outage answers 503 with Retry-After (page or JSON); every other uncaught error is Django's 500.
+handler500 = "portal.unavailable.server_error"

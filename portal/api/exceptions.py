@@ -14,6 +14,7 @@ from portal.errors import (
     NotAllowedError,
     PayloadTooLargeError,
 )
+from portal.unavailable import response_if_unavailable
 
 _STATUS_BY_ERROR = {
     ConflictError: status.HTTP_409_CONFLICT,
@@ -24,7 +25,9 @@ _STATUS_BY_ERROR = {
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus domain errors and Django validation errors."""
+    """DRF's handler, plus domain errors, Django validation errors and the database being unreachable (503)."""
+    if (unavailable := response_if_unavailable(context["request"], exc)) is not None:
+        return unavailable
     if isinstance(exc, DomainError):
         code = next(
             (code for cls, code in _STATUS_BY_ERROR.items() if isinstance(exc, cls)),

@@ -151,17 +151,25 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# The cache holds only throttle counters. With Redis unreachable (or refusing writes), django-redis
+# answers a miss for every read and drops every write instead of raising, so throttles let requests
+# through and nothing answers 500; portal.outages turns its per-call tracebacks into one warning line a
+# minute. Sessions live in the database, not here.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "concord"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "portal.cache"
+# With PostgreSQL unreachable, requests answer 503 with this Retry-After (portal/unavailable.py).
+UNAVAILABLE_RETRY_AFTER_SECONDS = env_int("UNAVAILABLE_RETRY_AFTER_SECONDS", 30)
 
 # E-mail: the console backend in development unless EMAIL_HOST is given.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -259,9 +267,16 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Outages of Redis and PostgreSQL log one line a minute, not a traceback per request (portal/outages.py).
+    "filters": {
+        "cache_outage": {"()": "portal.outages.CacheOutageFilter"},
+        "skip_unavailable": {"()": "portal.unavailable.SkipUnavailableResponses"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "portal.cache": {"filters": ["cache_outage"]},
+        "django.request": {"filters": ["skip_unavailable"]},
         "django.db.backends": {"level": "INFO"},
         # Eager tasks (no REDIS_URL) run inside the web process: no per-task success lines there.
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
