@@ -12,9 +12,9 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def _send(task: Any, args: tuple[Any, ...]) -> None:
+def _send(task: Any, args: tuple[Any, ...], countdown: float | None = None) -> None:
     try:
-        task.apply_async(args=args, retry=False)
+        task.apply_async(args=args, countdown=countdown, retry=False)
     except Exception:  # any broker failure: the sweep re-dispatches from the database
         logger.warning("Could not hand %s%r to the broker; the outbox sweep will retry.", task.name, args)
 
@@ -22,3 +22,8 @@ def _send(task: Any, args: tuple[Any, ...]) -> None:
 def enqueue_on_commit(task: Any, *args: Any) -> None:
     """Queue `task(*args)` once the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: _send(task, args))
+
+
+def enqueue_later(task: Any, *args: Any, seconds: float) -> None:
+    """Queue `task(*args)` to run in `seconds` (short waits only: the database keeps anything longer)."""
+    _send(task, args, countdown=seconds)

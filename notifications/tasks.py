@@ -5,6 +5,7 @@ from django.db import DatabaseError
 
 from notifications import services, sweep
 from notifications.channels import email, webhooks
+from notifications.dispatch import enqueue_later
 
 # Transient failures only; the database keeps anything that still fails for the sweep.
 RETRY = {
@@ -30,18 +31,29 @@ def send_event_emails(event_id: int) -> int:
     return email.email_send_pending(event_id=event_id)
 
 
+@shared_task(name="notifications.send_due_emails", **RETRY)
+def send_due_emails() -> int:
+    """Every 15 s: send immediate e-mails that are due again (retries, batches of a worker that died)."""
+    return email.email_send_pending()
+
+
 @shared_task(name="notifications.deliver_webhook", **RETRY)
 def deliver_webhook(delivery_id: int) -> None:
-    """Attempt one webhook delivery; failures are rescheduled in the database."""
-    webhooks.webhook_deliver(delivery_id=delivery_id)
+    """Attempt one webhook delivery; failures are rescheduled in the database.
+
+    When the endpoint's agency already uses all its sending slots, the task goes to the back of the queue
+    (eagerly, with no queue to go back to, the delivery simply stays due).
+    """
+    wait = webhooks.webhook_deliver(delivery_id=delivery_id)
+    if wait is not None and not deliver_webhook.app.conf.task_always_eager:
+        enqueue_later(deliver_webhook, delivery_id, seconds=wait + 0.5)  # a little after it is due again
 
 
 @shared_task(name="notifications.sweep_outbox", **RETRY)
 def sweep_outbox() -> dict[str, int]:
-    """Every minute: re-dispatch what the broker lost and send e-mails that are due again."""
+    """Every minute: re-dispatch what the broker lost (e-mails that are due again: send_due_emails)."""
     result = sweep.outbox_sweep()
-    emails = email.email_send_pending()
-    return {"events": result.events, "webhooks": result.webhooks, "emails": emails}
+    return {"events": result.events, "webhooks": result.webhooks}
 
 
 @shared_task(name="notifications.send_daily_digests", **RETRY)

@@ -24,6 +24,8 @@ CONTROLLED = (
     "COMPOSE_FILE",
     "COMPOSE_PROJECT_NAME",
 )
+# One worker service per queue group (portal/settings/base.py routes the tasks; docs/notifications.md).
+WORKERS = {"worker-alerts": "alerts", "worker-email": "email", "worker-webhooks": "webhooks"}
 COMPOSE_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
@@ -71,16 +73,17 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_compose_brings_up_database_broker_web_worker_and_beat(tmp_path):
+def test_compose_brings_up_database_broker_web_workers_per_queue_and_beat(tmp_path):
     result = _docker_compose_config(tmp_path, _env(**COMPOSE_ENV))
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    assert {"postgres", "redis", "web", *WORKERS, "beat"} <= set(services)
     assert "migrate" in services["web"]["command"]
     assert "gunicorn portal.wsgi" in services["web"]["command"]
-    assert services["worker"]["command"] == "celery -A portal worker -l info"
+    for name, queue in WORKERS.items():
+        assert services[name]["command"].startswith(f"celery -A portal worker -Q {queue} ")
     assert services["beat"]["command"].startswith("celery -A portal beat -l info")
-    for name in ("web", "worker", "beat"):
+    for name in ("web", *WORKERS, "beat"):
         environment = services[name]["environment"]
         assert environment["DJANGO_SETTINGS_MODULE"] == "portal.settings.production"
         assert environment["SECRET_KEY"] == COMPOSE_ENV["SECRET_KEY"]
@@ -92,7 +95,7 @@ def test_attachments_live_on_a_volume_shared_by_web_and_worker(tmp_path):
     result = _docker_compose_config(tmp_path, _env(**COMPOSE_ENV))
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
-    for name in ("web", "worker"):
+    for name in ("web", *WORKERS):
         service = config["services"][name]
         media_root = service["environment"]["PRIVATE_MEDIA_ROOT"]
         mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in service["volumes"]}

@@ -4,8 +4,18 @@ Rows are claimed with SKIP LOCKED and leased forward in a short transaction, so 
 take the same delivery; access is checked again at send time (a revoked share means no mail), and
 SMTP failures are retried from the database with exponential backoff. What the mails say is in
 email_content.py and the templates.
+
+A worker can die mid-batch (SIGKILL, OOM, a lost machine), so:
+- each message is recorded as sent, in its own statement, the moment the SMTP server accepts it;
+- the batch's lease is short (`EMAIL_SEND_LEASE_SECONDS`, 30 s) and renewed while the batch is sent;
+  the lease time itself is the owner's token, so a worker that lost its lease (it stalled past it and
+  another worker claimed the rows) skips those rows instead of sending them twice;
+- after a crash the unsent rest is due when the lease runs out, and `send_due_emails` (every 15 s)
+  sends it: within a minute. Only the message in flight at the crash can reach its recipient twice,
+  and every message of a delivery carries the same `Message-ID`, so mail clients show it once.
 """
 
+import hashlib
 import logging
 import secrets
 import time
@@ -15,6 +25,7 @@ from datetime import datetime, timedelta
 from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -31,8 +42,6 @@ logger = logging.getLogger(__name__)
 # Minutes to wait after failed attempt 1, 2, …; the attempt after the last of these is the final one.
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 720, 1440)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
-# Longer than a batch can take, so a row being sent is never claimed again meanwhile.
-LEASE = timedelta(minutes=15)
 # One call stops claiming new batches after this long (well inside the task's soft time limit).
 TIME_BUDGET_SECONDS = 120
 DIGEST_PEOPLE_PER_BATCH = 100
@@ -116,7 +125,41 @@ def _due(channel: str, now: datetime) -> QuerySet[Delivery]:
     )
 
 
-def _claim(rows: QuerySet[Delivery], *, now: datetime, limit: int | None) -> tuple[int, list[Delivery]]:
+class Lease:
+    """The rows of one batch this worker holds: `until` is both the expiry and the owner's token.
+
+    Renewed once a third of it has passed, so it never runs out while the worker is alive; a renewal
+    only extends rows still carrying our token, and rows another worker took meanwhile are dropped.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.until = self._next_expiry()
+        self.tokens = [self.until]  # every expiry this lease has set: a row carrying one is still ours
+        self.renewed = time.monotonic()
+
+    def _next_expiry(self) -> datetime:
+        # Never before the caller's `now` (a caller may look ahead), never in the past.
+        return max(self.now, timezone.now()) + timedelta(seconds=settings.EMAIL_SEND_LEASE_SECONDS)
+
+    def keep(self, deliveries: list[Delivery]) -> list[Delivery]:
+        """The deliveries of `deliveries` still ours, renewing their lease when it is a third gone."""
+        if time.monotonic() - self.renewed < settings.EMAIL_SEND_LEASE_SECONDS / 3 or not deliveries:
+            return deliveries
+        until = self._next_expiry()
+        ids = [d.pk for d in deliveries]
+        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING, next_attempt_at=self.until).update(
+            next_attempt_at=until
+        )
+        kept = set(Delivery.objects.filter(pk__in=ids, next_attempt_at=until).values_list("pk", flat=True))
+        self.until, self.renewed = until, time.monotonic()
+        self.tokens.append(until)
+        if len(kept) < len(ids):
+            logger.warning("Lost the lease of %d e-mail(s) to another worker; it sends them.", len(ids) - len(kept))
+        return [d for d in deliveries if d.pk in kept]
+
+
+def _claim(rows: QuerySet[Delivery], *, lease: Lease, limit: int | None) -> tuple[int, list[Delivery]]:
     """Lock due rows nobody else holds, cancel those no longer allowed, lease the rest; (claimed, allowed)."""
     with transaction.atomic():
         locked = (
@@ -135,7 +178,7 @@ def _claim(rows: QuerySet[Delivery], *, now: datetime, limit: int | None) -> tup
             )
         Delivery.objects.bulk_update(cancelled, ["status", "last_error", "next_attempt_at"])
         allowed = [d for d in batch if d.pk not in refusals]
-        Delivery.objects.filter(pk__in=[d.pk for d in allowed]).update(next_attempt_at=now + LEASE)
+        Delivery.objects.filter(pk__in=[d.pk for d in allowed]).update(next_attempt_at=lease.until)
     return len(batch), allowed
 
 
@@ -165,7 +208,24 @@ def _close_quietly(connection: Any) -> None:
         logger.info("Closing the SMTP connection failed; the messages were already accepted.")
 
 
-def _send_over_one_connection(mails: list[Mail], outcome: Outcome) -> None:
+def _mark_sent(mail: Mail) -> None:
+    """Record one accepted message at once (its own statement, committed outside any transaction)."""
+    Delivery.objects.filter(pk__in=[d.pk for d in mail.deliveries], status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        next_attempt_at=None,
+        last_error="",
+    )
+
+
+def _still_ours(mail: Mail, rest: list[Mail], lease: Lease) -> bool:
+    """Renew the lease of this and the remaining mails if due; False when this mail's rows were lost."""
+    held = {d.pk for d in lease.keep([d for m in [mail, *rest] for d in m.deliveries])}
+    return all(d.pk in held for d in mail.deliveries)
+
+
+def _send_over_one_connection(mails: list[Mail], outcome: Outcome, lease: Lease) -> None:
     """Send the mails in one SMTP session; a lost session fails the rest, a refused message only itself."""
     if not mails:
         return
@@ -178,6 +238,8 @@ def _send_over_one_connection(mails: list[Mail], outcome: Outcome) -> None:
         return
     try:
         for index, mail in enumerate(mails):
+            if not _still_ours(mail, mails[index + 1 :], lease):
+                continue  # another worker holds it now and sends it
             try:
                 accepted = connection.send_messages([mail.message])
             except MESSAGE_ERRORS as exc:
@@ -188,6 +250,7 @@ def _send_over_one_connection(mails: list[Mail], outcome: Outcome) -> None:
                 outcome.connection_lost = True
                 return
             if accepted:
+                _mark_sent(mail)
                 outcome.sent.append(mail)
             else:
                 outcome.failed.append((mail.deliveries, "The mail server did not accept the message."))
@@ -201,16 +264,15 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=minutes * 60 + secrets.randbelow(minutes * 12 + 1))
 
 
-def _record(outcome: Outcome, now: datetime) -> None:
-    """Mark sent mail sent and schedule (or give up on) failed ones, only for rows still pending."""
-    sent_ids = [d.pk for mail in outcome.sent for d in mail.deliveries]
+def _record_failures(outcome: Outcome, now: datetime, lease: Lease) -> None:
+    """Schedule (or give up on) failed mails still pending and ours (sent ones were recorded at once)."""
     failed = {d.pk: (d, error) for deliveries, error in outcome.failed for d in deliveries}
+    if not failed:
+        return
     with transaction.atomic():
-        if sent_ids:
-            Delivery.objects.filter(pk__in=sent_ids, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, next_attempt_at=None, last_error=""
-            )
-        pending = Delivery.objects.select_for_update().filter(pk__in=failed, status=DeliveryStatus.PENDING)
+        pending = Delivery.objects.select_for_update().filter(
+            pk__in=failed, status=DeliveryStatus.PENDING, next_attempt_at__in=lease.tokens
+        )
         retried = [failed[pk][0] for pk in pending.values_list("pk", flat=True)]
         for delivery in retried:
             delivery.attempts += 1
@@ -229,7 +291,14 @@ def _immediate_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> Ema
 
 
 def _digest_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailMultiAlternatives:
-    return digest_email(events=[d.event for d in deliveries], to=deliveries[0].user.email, agency_names=names)
+    # The same deliveries always make the same Message-ID, so a digest resent after a crash is folded too.
+    key = hashlib.sha256(" ".join(sorted(d.message_id for d in deliveries)).encode()).hexdigest()[:32]
+    return digest_email(
+        events=[d.event for d in deliveries],
+        to=deliveries[0].user.email,
+        agency_names=names,
+        message_id=f"digest_{key}",
+    )
 
 
 Render = Callable[[list[Delivery], Mapping[int, str]], EmailMultiAlternatives]
@@ -248,13 +317,13 @@ def _build(deliveries_per_mail: list[list[Delivery]], render: Render, outcome: O
     return mails
 
 
-def _process(deliveries_per_mail: list[list[Delivery]], render: Render, now: datetime) -> Outcome:
-    """Render, send over one connection, and record whatever happened (even if interrupted)."""
+def _process(deliveries_per_mail: list[list[Delivery]], render: Render, now: datetime, lease: Lease) -> Outcome:
+    """Render, send over one connection, and record whatever failed (even if interrupted)."""
     outcome = Outcome()
     try:
-        _send_over_one_connection(_build(deliveries_per_mail, render, outcome), outcome)
+        _send_over_one_connection(_build(deliveries_per_mail, render, outcome), outcome, lease)
     finally:
-        _record(outcome, now)
+        _record_failures(outcome, now, lease)
     return outcome
 
 
@@ -267,10 +336,11 @@ def email_send_pending(*, event_id: int | None = None, now: datetime | None = No
     deadline = time.monotonic() + TIME_BUDGET_SECONDS
     sent = 0
     while time.monotonic() < deadline:
-        claimed, allowed = _claim(rows, now=now, limit=batch_size)
+        lease = Lease(now)
+        claimed, allowed = _claim(rows, lease=lease, limit=batch_size)
         if not claimed:
             break
-        outcome = _process([[d] for d in allowed], _immediate_mail, now)
+        outcome = _process([[d] for d in allowed], _immediate_mail, now, lease)
         sent += len(outcome.sent)
         if outcome.connection_lost:
             break  # the server is unreachable: the sweep tries the rest once it is due
@@ -300,8 +370,9 @@ def email_send_daily_digests(*, now: datetime | None = None) -> int:
         if not people:
             break
         after_user = people[-1]
-        _, allowed = _claim(rows.filter(user_id__in=people), now=now, limit=None)
-        outcome = _process(_group_by_person(allowed), _digest_mail, now)
+        lease = Lease(now)
+        _, allowed = _claim(rows.filter(user_id__in=people), lease=lease, limit=None)
+        outcome = _process(_group_by_person(allowed), _digest_mail, now, lease)
         digests += len(outcome.sent)
         if outcome.connection_lost:
             break

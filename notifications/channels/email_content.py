@@ -204,12 +204,16 @@ def event_email(
 
 
 def digest_email(
-    *, events: list[OutboxEvent], to: str, agency_names: Mapping[int, str] | None = None
+    *, events: list[OutboxEvent], to: str, agency_names: Mapping[int, str] | None = None, message_id: str | None = None
 ) -> EmailMultiAlternatives:
-    """One mail listing several events, oldest first."""
+    """One mail listing several events, oldest first (a stable Message-ID, when given, folds a resend)."""
     names = mentioned_agency_names(events) if agency_names is None else agency_names
     items = [email_item(event, names) for event in events]
     count = f"{len(items)} update{'s' if len(items) != 1 else ''}"
     return _compose(
-        subject=f"[Concord] Daily digest: {count}", template="digest", context={"items": items}, to=to, headers={}
+        subject=f"[Concord] Daily digest: {count}",
+        template="digest",
+        context={"items": items},
+        to=to,
+        headers={"Message-ID": _message_id(message_id)} if message_id else {},
     )

@@ -13,12 +13,20 @@ One call of `webhook_deliver` makes at most one HTTP attempt:
 Retries are not Celery countdowns: the periodic sweep re-queues deliveries whose `next_attempt_at`
 has passed (so a retry goes out within a sweep period of being due). A task for a delivery that is not
 due, not pending, gone, or whose endpoint is disabled does nothing.
+
+Fairness between agencies: at most `WEBHOOK_AGENCY_CONCURRENCY` attempts to one agency's endpoints run at
+once (a PostgreSQL advisory lock per slot, held by the sending worker's session, so a crash frees it).
+A delivery whose agency has every slot taken is not attempted: it is due again `AGENCY_BUSY_SECONDS` later
+and its task goes to the back of the queue. A partner whose receivers all hang therefore holds that many
+webhook worker slots — never all of them — and everyone else's deliveries pass it.
 """
 
 import json
 import logging
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -27,7 +35,7 @@ from typing import Any
 
 import urllib3
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +56,10 @@ RETRY_AFTER_MAX_SECONDS = 3600
 DISABLE_AFTER_FAILED_DELIVERIES = 3
 # How long a claimed delivery is held by the worker sending it (far longer than one HTTP attempt).
 SEND_LEASE_SECONDS = 300
+# A delivery whose agency has no free slot is due again after this (plus jitter), at the back of the queue.
+AGENCY_BUSY_SECONDS = 2.0
+# Advisory lock keys (classid) of the per-agency slots: this base plus the slot number; objid is the agency.
+AGENCY_SLOT_LOCK_BASE = 0x57480000
 # Event payload keys a receiver gets; anything else (actor ids, other agencies, section text) stays home.
 PAYLOAD_KEYS = (
     "plan",
@@ -247,8 +259,54 @@ def _record(delivery_id: int, endpoint_id: int, attempt: int, result: AttemptRes
         )
 
 
-def webhook_deliver(*, delivery_id: int) -> None:
-    """Attempt one webhook delivery if it is still pending and due."""
+@contextmanager
+def _agency_slot(agency_id: int) -> Iterator[bool]:
+    """Hold one of the agency's sending slots for the block; yields False when all are taken.
+
+    Session-level advisory locks on the worker's own connection: no transaction stays open while sending,
+    and if the worker dies its connection closes and PostgreSQL frees the slot. Elsewhere (SQLite, the
+    demo) and with a limit of 0 there is no limit.
+    """
+    limit = settings.WEBHOOK_AGENCY_CONCURRENCY
+    if limit <= 0 or connection.vendor != "postgresql":
+        yield True
+        return
+    held = None
+    with connection.cursor() as cursor:
+        for slot in range(limit):
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [AGENCY_SLOT_LOCK_BASE + slot, agency_id])
+            if cursor.fetchone()[0]:
+                held = slot
+                break
+    if held is None:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [AGENCY_SLOT_LOCK_BASE + held, agency_id])
+        except DatabaseError:  # the connection is gone, and with it the lock
+            logger.warning("Could not release webhook slot %s of agency %s; its session ended.", held, agency_id)
+
+
+def _wait_for_a_slot(delivery_id: int, now: datetime) -> float:
+    """Make a due delivery due again a little later (so the sweep leaves it alone); returns the wait in seconds."""
+    wait = AGENCY_BUSY_SECONDS * _random.uniform(1, 1.5)
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    Delivery.objects.filter(due, pk=delivery_id, status=DeliveryStatus.PENDING).update(
+        next_attempt_at=now + timedelta(seconds=wait)
+    )
+    return wait
+
+
+def webhook_deliver(*, delivery_id: int) -> float | None:
+    """Attempt one webhook delivery if it is still pending and due.
+
+    Returns None when the delivery was dealt with (or needed nothing), or the seconds after which to queue it
+    again when its agency's slots were all taken (see the module docstring).
+    """
     now = timezone.now()
     delivery = (
         Delivery.objects.select_related("event", "endpoint")
@@ -256,23 +314,25 @@ def webhook_deliver(*, delivery_id: int) -> None:
         .exclude(endpoint=None)
         .first()
     )
-    if delivery is None or delivery.status != DeliveryStatus.PENDING:
-        return
+    if delivery is None or delivery.status != DeliveryStatus.PENDING or delivery.endpoint is None:
+        return None
     if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
-        return
-    reason = _cancel_reason(delivery)
-    if reason:
-        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.CANCELLED, next_attempt_at=None, last_error=reason
-        )
-        return
-    attempt = _claim(delivery_id, now)
-    if attempt is None:
-        return
+        return None
     endpoint = delivery.endpoint
-    if endpoint is None:  # excluded by the query above; narrows the type
-        return
-    result = _attempt(delivery, endpoint)
-    if not result.succeeded:
-        logger.info("Webhook delivery %s attempt %s failed: %s", delivery_id, attempt, _describe(result))
-    _record(delivery_id, endpoint.pk, attempt, result)
+    with _agency_slot(endpoint.agency_id) as slot:
+        if not slot:
+            return _wait_for_a_slot(delivery_id, now)
+        reason = _cancel_reason(delivery)
+        if reason:
+            Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.CANCELLED, next_attempt_at=None, last_error=reason
+            )
+            return None
+        attempt = _claim(delivery_id, now)
+        if attempt is None:
+            return None
+        result = _attempt(delivery, endpoint)
+        if not result.succeeded:
+            logger.info("Webhook delivery %s attempt %s failed: %s", delivery_id, attempt, _describe(result))
+        _record(delivery_id, endpoint.pk, attempt, result)
+    return None

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
+from kombu import Queue
 
 from portal.settings.env import env_bool, env_int, env_list, env_str
 
@@ -142,8 +143,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_PUBLISH_RETRY = False
+# Three queues, each consumed by its own worker service in docker-compose.yml, so fan-out and in-app
+# alerts never wait behind e-mail or webhook delivery. A worker started without -Q consumes all three.
+CELERY_TASK_QUEUES = (Queue("alerts"), Queue("email"), Queue("webhooks"))
+CELERY_TASK_DEFAULT_QUEUE = "alerts"  # fan-out, the outbox sweep, reminders, and any task not routed below
+CELERY_TASK_ROUTES = {
+    "notifications.send_event_emails": {"queue": "email"},
+    "notifications.send_due_emails": {"queue": "email"},
+    "notifications.send_daily_digests": {"queue": "email"},
+    "notifications.deliver_webhook": {"queue": "webhooks"},
+}
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    # E-mails that are due again (retries, and the rest of a batch whose worker died once its lease ran out);
+    # a copy not yet run when the next one is due is dropped, so a stopped e-mail worker piles nothing up.
+    "send-due-emails": {"task": "notifications.send_due_emails", "schedule": 15.0, "options": {"expires": 15}},
     "daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
     "reminders": {"task": "notifications.send_reminders", "schedule": crontab(hour=5, minute=0)},
 }
@@ -184,6 +198,11 @@ EMAIL_BACKEND = (
 )
 
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# At most this many webhook attempts of one agency run at once; the rest wait their turn at the back of the queue.
+WEBHOOK_AGENCY_CONCURRENCY = env_int("WEBHOOK_AGENCY_CONCURRENCY", 2)
+# A worker sending e-mail holds its batch this long, renewing it as it goes; after a crash the rest of the
+# batch is due again this long later and the e-mail sweep (every 15 s) sends it: within a minute in all.
+EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 30)
 
 # Alerting: an event or delivery still pending this long after it was due is re-dispatched by the sweep.
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 60)

@@ -1,5 +1,7 @@
 """A real HTTP receiver on 127.0.0.1 for webhook tests: records every request, answers a scripted sequence."""
 
+import selectors
+import socket
 import ssl
 import threading
 import time
@@ -115,3 +117,52 @@ def running_receiver(*, certificate: tuple[str, str] | None = None) -> Iterator[
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@dataclass
+class HangingReceivers:
+    """Servers on 127.0.0.1 that accept every connection and never answer (a partner's hung gateway)."""
+
+    urls: list[str] = field(default_factory=list)
+    connections: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@contextmanager
+def hanging_receivers(count: int) -> Iterator[HangingReceivers]:
+    """`count` listening sockets whose connections are accepted, held open and never read or answered."""
+    receivers = HangingReceivers()
+    listeners = []
+    held: list[socket.socket] = []
+    stop = threading.Event()
+    selector = selectors.DefaultSelector()
+    for _ in range(count):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        listener.setblocking(False)
+        selector.register(listener, selectors.EVENT_READ)
+        listeners.append(listener)
+        receivers.urls.append(f"http://127.0.0.1:{listener.getsockname()[1]}/hook")
+
+    def accept_forever() -> None:
+        while not stop.is_set():
+            for key, _ in selector.select(timeout=0.05):
+                try:
+                    conn, _ = key.fileobj.accept()
+                except OSError:
+                    continue
+                held.append(conn)  # kept open, never read, never answered
+                with receivers.lock:
+                    receivers.connections += 1
+
+    thread = threading.Thread(target=accept_forever, daemon=True)
+    thread.start()
+    try:
+        yield receivers
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        selector.close()
+        for sock in [*held, *listeners]:
+            sock.close()
