@@ -425,3 +425,29 @@ def test_an_optional_maximum_age_caps_the_sliding_expiry(county, settings):
     assert Token.objects.get(pk=body["id"]).expiry <= issued + timedelta(days=90)
     Token.objects.filter(pk=body["id"]).update(created=issued - timedelta(days=2), expiry=timezone.now())
     assert me_status(body["token"]) == 401
+
+
+def test_an_operator_setting_a_new_password_in_the_admin_revokes_every_token(county, client):
+    user = county.owner_member
+    token = sign_in(user)["token"]
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "x" * 20))
+    response = client.post(
+        f"/admin/auth/user/{user.pk}/password/",
+        {"password1": "an-operator-set-passphrase-7", "password2": "an-operator-set-passphrase-7"},
+    )
+    assert response.status_code == 302, response.content
+    assert me_status(token) == 401
+
+
+def test_an_operator_sees_tokens_in_the_admin_without_their_values_and_can_revoke_one(county, client):
+    body = sign_in(county.owner_member, name="Dispatch CAD")
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "x" * 20))
+    listing = client.get("/admin/accounts/apitoken/")
+    assert listing.status_code == 200
+    assert "Dispatch CAD" in listing.content.decode()
+    row = token_model().objects.get(pk=body["id"])
+    change = client.get(f"/admin/accounts/apitoken/{row.pk}/change/").content.decode()
+    assert row.digest not in change
+    assert body["token"] not in change
+    assert client.post(f"/admin/accounts/apitoken/{row.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert me_status(body["token"]) == 401
