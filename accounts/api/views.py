@@ -16,7 +16,12 @@ from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
 
 DETAIL = inline_serializer("AuthErrorDetail", fields={"detail": fields.CharField()})
-MESSAGES = fields.ListField(child=fields.CharField(), required=False)
+
+
+def _messages() -> fields.ListField:
+    return fields.ListField(child=fields.CharField(), required=False)
+
+
 UNAUTHENTICATED = OpenApiResponse(DETAIL, description="No valid token or session: missing, expired or revoked.")
 NOT_FOUND = OpenApiResponse(DETAIL, description="No token of yours has this id.")
 
@@ -42,7 +47,7 @@ class TokenView(APIView):
             400: OpenApiResponse(
                 inline_serializer(
                     "SignInError",
-                    fields={"username": MESSAGES, "password": MESSAGES, "name": MESSAGES, "non_field_errors": MESSAGES},
+                    fields={name: _messages() for name in ("username", "password", "name", "non_field_errors")},
                 ),
                 description="Wrong or missing username or password, or an inactive account.",
             ),
@@ -75,7 +80,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=serializers.ApiTokenCreateSerializer,
         responses={
             201: serializers.NewApiTokenSerializer,
-            400: OpenApiResponse(inline_serializer("ApiTokenCreateError", fields={"name": MESSAGES})),
+            400: OpenApiResponse(inline_serializer("ApiTokenCreateError", fields={"name": _messages()})),
             401: UNAUTHENTICATED,
         },
     )
