@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.services import api_tokens_revoke_all
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditAction
 from audit.services import audit_event_record
@@ -143,6 +144,9 @@ def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None,
     membership.user.groups.remove(membership.agency.group)
     PersonnelAssignment.objects.filter(user=membership.user, agency=membership.agency).delete()
     membership.delete()
+    if not Membership.objects.filter(user_id=membership.user_id).exists():
+        # Someone who belongs to no agency any more keeps no API access either.
+        api_tokens_revoke_all(user=membership.user, reason=f"left their last agency, {membership.agency}")
 
 
 @transaction.atomic

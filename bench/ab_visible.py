@@ -36,10 +36,9 @@ def main() -> None:
 
     setup()
     from django.contrib.auth import get_user_model
-    from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from bench import views
+    from bench.clients import token_client
     from bench.scales import DETAIL_PLAN_TITLE, READER_USERNAME
     from plans import selectors
     from plans.models import Plan
@@ -49,7 +48,7 @@ def main() -> None:
     same = set(_before(user=reader).values_list("id", flat=True)) == set(
         after(user=reader).values_list("id", flat=True)
     )
-    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=reader).key}", HTTP_HOST="127.0.0.1")
+    client = token_client(reader)
     detail = Plan.objects.get(title=DETAIL_PLAN_TITLE)
     urls = {
         "list": "/api/v1/plans/?page=1&page_size=50",

@@ -101,12 +101,11 @@ class Publisher:
 
     def __init__(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.test import Client
-        from rest_framework.authtoken.models import Token
+
+        from bench.clients import token_client
 
         self.user = get_user_model().objects.get(username=PUBLISHER_USERNAME)
-        token = Token.objects.get(user=self.user).key
-        self.client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+        self.client = token_client(self.user)
 
     def publish(self, plan: Any) -> tuple[float, float, Any]:
         """Publish a new version of `plan`; returns (request ms, perf_counter at start, outbox event)."""

@@ -1,7 +1,6 @@
 """Generator part one: agencies with their groups, people, memberships (and group membership), buildings."""
 
 import random
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -172,11 +171,6 @@ def load_agencies(scale: Scale, rng: random.Random, loader: Loader) -> tuple[lis
         "INSERT INTO auth_user_groups (user_id, group_id) SELECT m.user_id, a.group_id FROM agencies_membership m "
         "JOIN agencies_agency a ON a.id = m.agency_id WHERE m.id >= %s ON CONFLICT DO NOTHING",
         [membership_id],
-    )
-    loader.copy(
-        "authtoken_token",
-        ["key", "created", "user_id"],
-        [(secrets.token_hex(20), ts(now), uid) for uid in specials.values()],
     )
     facilities = []
     for agency in agencies:

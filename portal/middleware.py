@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 
 LAST_ACTIVITY_KEY = "concord_last_activity"
@@ -40,5 +40,6 @@ def _resolution() -> int:
 
 def record_sign_in_as_activity(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
     """Signing in is activity: the first page after it need not write the session again."""
-    if request is not None and hasattr(request, "session"):
+    # Only a signed-in session: an API token sign-in must not open an empty session (a row and a cookie).
+    if request is not None and SESSION_KEY in getattr(request, "session", {}):
         request.session[LAST_ACTIVITY_KEY] = int(time.time())

@@ -7,6 +7,7 @@ from portal import views
 urlpatterns = [
     path("", views.home, name="dashboard"),
     path("agency/switch/", views.agency_switch, name="agency-switch"),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("plans.urls")),
     path("", include("reviews.urls")),

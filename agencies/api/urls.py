@@ -8,7 +8,6 @@ router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("facilities", views.FacilityViewSet, basename="facility")
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("users/", views.UserCreateView.as_view(), name="user-create"),
     path("agencies/<int:agency_id>/memberships/", views.MembershipListView.as_view(), name="membership-list"),

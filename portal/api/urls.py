@@ -4,6 +4,7 @@ from portal.api.root import ApiRootView
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
+    path("", include("accounts.api.urls")),
     path("", include("agencies.api.urls")),
     path("", include("plans.api.urls")),
     path("", include("reviews.api.concurrence_urls")),

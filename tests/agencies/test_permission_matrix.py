@@ -4,8 +4,8 @@ and nothing changed on refusal."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from agencies.models import Agency, Facility, Membership, Role
 from audit.models import AuditEvent
 from tests.agencies.factories import UserFactory
@@ -28,7 +28,7 @@ def world(county) -> dict:
             Facility.objects.values_list("id", "name", "kind", "owner_agency_id", "address", "latitude", "longitude")
         ),
         "audit": AuditEvent.objects.count(),
-        "tokens": Token.objects.count(),
+        "tokens": ApiToken.objects.count(),
     }
 
 
@@ -67,12 +67,12 @@ def test_token_is_issued_for_the_right_password(county, actor, expected):
     assert response.status_code == expected, response.content
     if expected == 200:
         token = response.json()["token"]
-        assert Token.objects.get(key=token).user_id == user.pk
+        assert ApiToken.objects.get(pk=response.json()["id"]).user_id == user.pk
         me = client_for(None).get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
         assert me.status_code == 200
         assert me.json()["username"] == user.username
     else:
-        assert Token.objects.count() == 0
+        assert ApiToken.objects.count() == 0
 
 
 @pytest.mark.parametrize(("actor", "expected"), matrix(**dict.fromkeys(ACTORS, 400)))

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """A person's own account: API tokens, and what revokes them when credentials or access change."""
+
+    name = "accounts"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from accounts import schema  # noqa: F401 - registers the token scheme with drf-spectacular
+        from accounts.receivers import revoke_api_tokens_when_credentials_change
+
+        post_save.connect(
+            revoke_api_tokens_when_credentials_change,
+            sender=get_user_model(),
+            dispatch_uid="accounts-revoke-api-tokens",
+        )
