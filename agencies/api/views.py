@@ -6,7 +6,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from agencies import permissions, selectors, services
@@ -14,6 +13,7 @@ from agencies.api import serializers
 from agencies.models import Agency, Facility, Membership
 from portal.api.pagination import StandardPagination
 from portal.api.request_info import client_ip
+from portal.api.throttling import ScopedRateThrottle
 
 
 class TokenView(ObtainAuthToken):
