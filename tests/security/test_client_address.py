@@ -15,22 +15,27 @@ AUTH_RATE = 20  # API_THROTTLE_AUTH's default, per minute
 PROXY = "10.0.0.2"  # the reverse proxy's own address, as gunicorn sees it
 
 
+# "default": the settings as a deployment gets them without NUM_PROXIES (no proxy trusted).
+COUNTS = ["default", 0, 1]
+
+
 @pytest.fixture
 def proxies(settings):
-    def declare(count: int) -> None:
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": count}
+    def declare(count: int | str) -> None:
+        if count != "default":
+            settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": count}
 
     return declare
 
 
-def _request_from(count: int, client: str, forged: str) -> dict[str, str]:
+def _request_from(count: int | str, client: str, forged: str) -> dict[str, str]:
     """What reaches the app: with no proxy the client's own header; with one, the proxy appends the peer."""
-    if count == 0:
+    if count in {"default", 0}:
         return {"REMOTE_ADDR": client, "HTTP_X_FORWARDED_FOR": forged}
     return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"{forged}, {client}"}
 
 
-@pytest.mark.parametrize("count", [0, 1])
+@pytest.mark.parametrize("count", COUNTS)
 def test_a_new_forwarded_header_on_each_try_does_not_escape_the_token_throttle(db, proxies, count):
     proxies(count)
     api = APIClient()
@@ -46,7 +51,7 @@ def test_a_new_forwarded_header_on_each_try_does_not_escape_the_token_throttle(d
     assert other.status_code == 400
 
 
-@pytest.mark.parametrize("count", [0, 1])
+@pytest.mark.parametrize("count", COUNTS)
 def test_a_new_forwarded_header_on_each_try_does_not_escape_the_address_lockout(db, proxies, count):
     from axes.models import AccessAttempt
 
@@ -84,13 +89,13 @@ def sensitive(county):
     return county
 
 
-@pytest.mark.parametrize(("count", "recorded"), [(0, "198.51.100.40"), (1, "198.51.100.40")])
-def test_the_audit_trail_records_the_address_the_proxy_saw_not_the_forged_one(sensitive, proxies, count, recorded):
+@pytest.mark.parametrize("count", COUNTS)
+def test_the_audit_trail_records_the_address_the_proxy_saw_not_the_forged_one(sensitive, proxies, count):
     proxies(count)
     client_for(sensitive.partner_view_member).get(
         f"/api/v1/plans/{sensitive.plan.pk}/", **_request_from(count, "198.51.100.40", "192.0.2.66")
     )
-    assert AuditEvent.objects.get(action="plan.read").ip_address == recorded
+    assert AuditEvent.objects.get(action="plan.read").ip_address == "198.51.100.40"
 
 
 def test_with_two_proxies_the_entry_the_outer_proxy_appended_is_the_client(sensitive, proxies):
