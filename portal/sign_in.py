@@ -4,16 +4,38 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from axes.helpers import get_client_username, get_cool_off
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off, get_lockout_parameters
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from rest_framework.request import Request
 
 from portal.api.request_info import client_ip
+
+
+class SignInLockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler with a limit per address of its own (AXES_HANDLER).
+
+    Axes compares one count with one limit. Many people can sign in from one address (a station
+    behind NAT), so an address gets LOGIN_ADDRESS_FAILURE_LIMIT failures across all its accounts
+    while an account gets AXES_FAILURE_LIMIT from all addresses.
+    """
+
+    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        parameters = [str(parameter) for parameter in get_lockout_parameters(request, credentials)]
+        totals = {
+            parameter: attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=True)
+        }
+        # A request without a username (a malformed API call) is no account's failure.
+        by_account = totals.get("username", 0) if get_client_username(request, credentials) else 0
+        if totals.get("ip_address", 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            return max(by_account, settings.AXES_FAILURE_LIMIT)
+        return by_account
 
 
 def lockout_response(
@@ -27,16 +49,19 @@ def lockout_response(
     until = _locked_until(request, credentials)
     retry_after = math.ceil((until - timezone.now()).total_seconds()) if until else None
     status = 429 if until else 403
+    why = (
+        f"Too many failed sign-in attempts ({settings.AXES_FAILURE_LIMIT} for one account, or "
+        f"{settings.LOGIN_ADDRESS_FAILURE_LIMIT} from one network address)"
+    )
     if until:
         detail = (
-            f"Sign-in is paused after {settings.AXES_FAILURE_LIMIT} failed attempts for this account or from "
-            f"this address. Try again after {until:%H:%M} UTC (in about {_minutes(retry_after)}), or ask your "
-            "agency's Concord administrator or the Concord operator to unlock it."
+            f"{why}: sign-in is paused. Try again after {until:%H:%M} UTC (in about {_minutes(retry_after)}), "
+            "or ask your agency's Concord administrator or the Concord operator to unlock it."
         )
     else:
         detail = (
-            f"Sign-in is locked after {settings.AXES_FAILURE_LIMIT} failed attempts for this account or from "
-            "this address. Ask your agency's Concord administrator or the Concord operator to unlock it."
+            f"{why}: sign-in is locked until it is unlocked. Ask your agency's Concord administrator or the "
+            "Concord operator to unlock it."
         )
     if _wants_json(request):
         body: dict[str, Any] = {"detail": detail, "code": "locked_out"}
@@ -46,7 +71,8 @@ def lockout_response(
         response: HttpResponse = JsonResponse(body, status=status)
     else:
         context = {
-            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "account_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
             "until": until,
             "retry_minutes": _minutes(retry_after) if retry_after else None,
         }

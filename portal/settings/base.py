@@ -201,10 +201,12 @@ if _NUM_PROXIES < 0:
     raise ValueError(f"NUM_PROXIES={_NUM_PROXIES} must be 0 or more.")
 
 # Sign-in lockout (django-axes, attempts kept in the database): after LOGIN_FAILURE_LIMIT failed
-# sign-ins for one account, or from one address, every sign-in path refuses that account or
-# address, even with the right password, for LOGIN_COOLOFF_MINUTES after the last failure
-# (0: until an operator deletes the record in the admin's "Access attempts").
+# sign-ins for one account (from any address), or LOGIN_ADDRESS_FAILURE_LIMIT from one address (for
+# any accounts: a station's NAT is shared), every sign-in path refuses that account or address, even
+# with the right password, until LOGIN_COOLOFF_MINUTES after the last failure (0: until an operator
+# deletes the records in the admin's "Access attempts").
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 _LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=_LOGIN_COOLOFF_MINUTES) if _LOGIN_COOLOFF_MINUTES > 0 else None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -215,7 +217,7 @@ AXES_LOCKOUT_CALLABLE = "portal.sign_in.lockout_response"
 AXES_RESET_ON_SUCCESS = False
 # Attempts while locked out do not extend the lock, so the time the lockout page names holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "portal.sign_in.SignInLockoutHandler"
 
 # Password-reset e-mails (django-ratelimit): requests allowed per e-mail address and per client address.
 PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
