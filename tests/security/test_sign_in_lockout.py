@@ -1,6 +1,10 @@
 """Brute force: every sign-in path locks out an account, and an address, after repeated failures (django-axes)."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -189,3 +193,32 @@ def test_a_lockout_signs_no_one_in_and_issues_no_token(db):
     token.attempt("ada", PASSWORD, address="198.51.100.1")
     assert not Token.objects.filter(user=user).exists()
     assert get_user_model().objects.get(pk=user.pk).last_login is None
+
+
+def _settings_under(env: dict[str, str]) -> dict:
+    """The lockout and proxy settings a process started with these variables gets."""
+    script = (
+        "import json; from portal.settings import base as s; print(json.dumps({"
+        "'limit': s.AXES_FAILURE_LIMIT, 'address_limit': s.LOGIN_ADDRESS_FAILURE_LIMIT, "
+        "'cooloff': s.AXES_COOLOFF_TIME and s.AXES_COOLOFF_TIME.total_seconds(), "
+        "'proxies': s.REST_FRAMEWORK['NUM_PROXIES']}))"
+    )
+    names = ["LOGIN_FAILURE_LIMIT", "LOGIN_ADDRESS_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES", "NUM_PROXIES"]
+    clean = {k: v for k, v in os.environ.items() if k not in names}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], env={**clean, **env}, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_policy_comes_from_the_environment_with_documented_defaults():
+    assert _settings_under({}) == {"limit": 5, "address_limit": 20, "cooloff": 1800.0, "proxies": 0}
+    assert _settings_under(
+        {
+            "LOGIN_FAILURE_LIMIT": "3",
+            "LOGIN_ADDRESS_FAILURE_LIMIT": "50",
+            "LOGIN_COOLOFF_MINUTES": "0",
+            "NUM_PROXIES": "1",
+        }
+    ) == {"limit": 3, "address_limit": 50, "cooloff": None, "proxies": 1}
