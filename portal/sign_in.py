@@ -44,7 +44,7 @@ def lockout_response(
     """The answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): JSON under /api/, a page elsewhere.
 
     With a cool-off, 429 and Retry-After name when to try again; locked until an operator unlocks
-    it, 403 says so. The password was not checked, so nothing here tells whether it was right.
+    it, 403 says so. The answer is the same whether the password typed was right or wrong.
     """
     until = _locked_until(request, credentials)
     retry_after = math.ceil((until - timezone.now()).total_seconds()) if until else None
@@ -56,12 +56,12 @@ def lockout_response(
     if until:
         detail = (
             f"{why}: sign-in is paused. Try again after {until:%H:%M} UTC (in about {_minutes(retry_after)}), "
-            "or ask your agency's Concord administrator or the Concord operator to unlock it."
+            "or ask the Concord operator to unlock it (your agency's Concord administrator can reach them)."
         )
     else:
         detail = (
-            f"{why}: sign-in is locked until it is unlocked. Ask your agency's Concord administrator or the "
-            "Concord operator to unlock it."
+            f"{why}: sign-in is locked until it is unlocked. Ask the Concord operator to unlock it "
+            "(your agency's Concord administrator can reach them)."
         )
     if _wants_json(request):
         body: dict[str, Any] = {"detail": detail, "code": "locked_out"}
