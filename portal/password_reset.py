@@ -1,12 +1,17 @@
 """Password reset by e-mail, rate-limited per e-mail address and per client address (django-ratelimit)."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
 
 from portal.api.request_info import client_ip
+
+logger = logging.getLogger(__name__)
 
 # Neutral on purpose: it reads the same whether or not an account uses the address.
 LIMITED_MESSAGE = (
@@ -35,7 +40,12 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
 
 
 def _over_limit(request: HttpRequest, group: str, rate: str, key: object) -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    """Whether this request is over the rate; with the cache (Redis) down, a reset is not refused."""
+    try:
+        return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+    except RedisError:
+        logger.warning("Password-reset rate limit skipped: the cache is unreachable.", exc_info=True)
+        return False
 
 
 def _address_key(group: str, request: HttpRequest) -> str:

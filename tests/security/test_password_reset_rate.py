@@ -52,3 +52,17 @@ def test_one_client_address_cannot_ask_for_many_accounts(db, mailoutbox, setting
     assert len(mailoutbox) == 4
     assert _ask("officer4@police.example.org", address="198.51.100.2").status_code == 302
     assert len(mailoutbox) == 5
+
+
+def test_with_the_cache_unreachable_a_reset_is_still_sent(db, mailoutbox, settings, caplog):
+    UserFactory(username="ada", email="ada@police.example.org")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    assert _ask("ada@police.example.org").status_code == 302
+    assert len(mailoutbox) == 1
+    assert "rate limit skipped" in caplog.text
