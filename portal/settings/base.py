@@ -218,6 +218,9 @@ AXES_RESET_ON_SUCCESS = False
 # Attempts while locked out do not extend the lock, so the time the lockout page names holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "portal.sign_in.SignInLockoutHandler"
+# Every failed sign-in also stays in "Access failures" (the last 1,000 per username) after the
+# counting rows above expire; successful sign-ins and sign-outs are in "Access logs".
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Password-reset e-mails (django-ratelimit): requests allowed per e-mail address and per client address.
 PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")

@@ -164,16 +164,17 @@ def test_without_a_cool_off_the_lock_holds_until_an_operator_lifts_it_in_the_adm
     operator = UserFactory(username="root", is_staff=True, is_superuser=True)
     admin = Client()
     admin.force_login(operator)
-    listing = admin.get("/admin/axes/accessattempt/")
-    assert listing.status_code == 200
-    assert b"ada" in listing.content
+    for records in ["accessattempt", "accessfailurelog"]:
+        listing = admin.get(f"/admin/axes/{records}/")
+        assert listing.status_code == 200
+        assert b"ada" in listing.content
     attempt = AccessAttempt.objects.get(username="ada")
     assert admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}).status_code == 302
     assert web.signed_in(web.attempt("ada", PASSWORD, address="198.51.100.1"), "ada")
 
 
 def test_attempts_are_recorded_in_the_database_with_address_and_path(db):
-    from axes.models import AccessAttempt
+    from axes.models import AccessAttempt, AccessFailureLog
 
     for path in PATHS:
         path.attempt("ada", "guess", address="198.51.100.7")
@@ -183,6 +184,10 @@ def test_attempts_are_recorded_in_the_database_with_address_and_path(db):
     assert rows.get().path_info == PATHS[-1].url  # one row per account and address, with the latest path
     # The password typed is never stored.
     assert not any("guess" in row.post_data for row in rows)
+    # Each failure is also kept on its own, with its path, after the counting rows expire.
+    AccessAttempt.objects.all().delete()
+    failures = AccessFailureLog.objects.filter(username="ada", ip_address="198.51.100.7")
+    assert sorted(failures.values_list("path_info", flat=True)) == sorted(path.url for path in PATHS)
 
 
 def test_a_lockout_signs_no_one_in_and_issues_no_token(db):
