@@ -7,13 +7,13 @@ from rest_framework import serializers as fields
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
+from portal.api.throttling import ScopedRateThrottle
 
 DETAIL = inline_serializer("AuthErrorDetail", fields={"detail": fields.CharField()})
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "guardian",
+    "axes",
     "portal",
     "audit",
     "agencies",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the lockout flag any sign-in path set and answers with the lockout page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -89,6 +92,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every authenticate(request=...) call of a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -215,6 +220,42 @@ ACKNOWLEDGEMENT_REMINDER_DAYS = env_int("ACKNOWLEDGEMENT_REMINDER_DAYS", 14)
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# The client address: how many reverse proxies in front each append the address they saw to
+# X-Forwarded-For. 0 (the default) trusts no forwarded header and uses the TCP peer (REMOTE_ADDR).
+# Declared once, as REST_FRAMEWORK["NUM_PROXIES"]; portal.api.request_info.client_ip applies it for
+# throttling, sign-in lockout and the audit trail.
+_NUM_PROXIES = env_int("NUM_PROXIES", 0)
+if _NUM_PROXIES < 0:
+    raise ValueError(f"NUM_PROXIES={_NUM_PROXIES} must be 0 or more.")
+
+# Sign-in lockout (django-axes, attempts kept in the database): after LOGIN_FAILURE_LIMIT failed
+# sign-ins for one account (from any address), or LOGIN_ADDRESS_FAILURE_LIMIT from one address (for
+# any accounts: a station's NAT is shared), every sign-in path refuses that account or address, even
+# with the right password, until LOGIN_COOLOFF_MINUTES after the last failure (0: until an operator
+# deletes the records in the admin's "Access attempts").
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+_LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=_LOGIN_COOLOFF_MINUTES) if _LOGIN_COOLOFF_MINUTES > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "portal.api.request_info.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.sign_in.lockout_response"
+# A success does not clear the count: an attacker with one account of their own could otherwise
+# reset their address's count between guesses at other accounts.
+AXES_RESET_ON_SUCCESS = False
+# Attempts while locked out do not extend the lock, so the time the lockout page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "portal.sign_in.SignInLockoutHandler"
+# Every failed sign-in also stays in "Access failures" (the last 1,000 per username) after the
+# counting rows above expire; successful sign-ins and sign-outs are in "Access logs".
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Password-reset e-mails (django-ratelimit): requests allowed per e-mail address and per client address.
+PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
+PASSWORD_RESET_RATE_PER_ADDRESS = env_str("PASSWORD_RESET_RATE_PER_ADDRESS", "20/h")
+# With the cache unreachable, resets are not limited rather than refused for everyone.
+RATELIMIT_FAIL_OPEN = True
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
@@ -225,16 +266,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "portal.api.throttling.UserRateThrottle",
+        "portal.api.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_THROTTLE_USER", "5000/hour"),
         "auth": env_str("API_THROTTLE_AUTH", "20/minute"),
     },
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
-    # How many reverse proxies append to X-Forwarded-For (audit IPs and throttling use it).
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
+    # Never None: DRF would then take the whole, client-written header as the address.
+    "NUM_PROXIES": _NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

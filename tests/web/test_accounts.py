@@ -23,7 +23,9 @@ def test_password_reset_by_email_lets_the_person_sign_in_with_the_new_password(c
     new_password = "a-fresh-long-passphrase-42"
     done = client.post(form.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
-    assert client.login(username=county.owner_member.username, password=new_password)
+    signed_in = client.post("/accounts/login/", {"username": county.owner_member.username, "password": new_password})
+    assert signed_in.status_code == 302
+    assert client.session["_auth_user_id"] == str(county.owner_member.pk)
 
 
 def test_password_change_requires_the_old_password(client, county):

@@ -22,3 +22,26 @@ def test_a_wrong_password_says_so_without_revealing_which_part_was_wrong(page, l
     page.get_by_label("Password").fill(PASSWORD + "x")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
+
+
+def test_after_five_wrong_passwords_the_page_says_sign_in_is_paused_and_until_when(page, live_server, web_county):
+    from tests.web.test_accessibility import violations_on
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    for attempt in range(5):
+        page.get_by_label("Username").fill("police_liaison")
+        page.get_by_label("Password").fill(f"{PASSWORD}-{attempt}")
+        page.get_by_role("button", name="Sign in").click()
+        if attempt < 4:
+            expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
+            page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", name="Sign-in paused")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Try again after \d\d:\d\d UTC"))).to_be_visible()
+    expect(page.get_by_text("administrator", exact=False).first).to_be_visible()
+    assert violations_on(page) == []
+    # The right password is refused too while the pause lasts.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("police_liaison")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Sign-in paused")).to_be_visible()
