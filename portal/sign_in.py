@@ -37,6 +37,28 @@ class SignInLockoutHandler(AxesDatabaseHandler):
             return max(by_account, settings.AXES_FAILURE_LIMIT)
         return by_account
 
+    def user_logged_in(self, sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+        # An API token sign-in has no browser session; axes would create one (a row and a cookie) only to
+        # hash its key into the access log.
+        if getattr(getattr(request, "session", None), "session_key", "") is None:
+            request = _WithoutSession(request)  # type: ignore[assignment]
+        super().user_logged_in(sender, request, user, **kwargs)
+
+
+class _WithoutSession:
+    """The request as axes' access log sees it when there is no session to record."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.__dict__["_wrapped"] = request
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "session":
+            raise AttributeError(name)
+        return getattr(self._wrapped, name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(self._wrapped, name, value)
+
 
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None

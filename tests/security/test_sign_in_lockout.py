@@ -12,9 +12,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from tests.agencies.factories import UserFactory
 
 PASSWORD = "the-right-long-passphrase-7"
@@ -40,7 +40,10 @@ class SignInPath:
 
     def signed_in(self, response, username: str) -> bool:
         if self.json:
-            return response.status_code == 200 and Token.objects.filter(key=response.json().get("token")).exists()
+            return (
+                response.status_code == 200
+                and ApiToken.objects.filter(pk=response.json().get("id"), user__username=username).exists()
+            )
         return response.status_code == 302 and "_auth_user_id" in response.client.session
 
 
@@ -196,7 +199,7 @@ def test_a_lockout_signs_no_one_in_and_issues_no_token(db):
     for i in range(LIMIT + 3):
         token.attempt("ada", f"guess-{i}", address="198.51.100.1")
     token.attempt("ada", PASSWORD, address="198.51.100.1")
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert get_user_model().objects.get(pk=user.pk).last_login is None
 
 
