@@ -20,6 +20,7 @@ class EventType(models.TextChoices):
     WEBHOOK_DISABLED = "webhook.disabled", "Webhook disabled"
     CONCURRENCE_RECORDED = "concurrence.recorded", "Concurrence recorded"
     FACILITY_CONFLICT = "facility.conflict", "Facility conflict"
+    PLAN_CLASSIFICATION_LOWERED = "plan.classification_lowered", "Plan classification lowered"
 
 
 class OutboxEvent(models.Model):

@@ -22,6 +22,8 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     # Only the owner's admins and planners receive these; other roles keep the in-app alert only.
     EventType.CONCURRENCE_RECORDED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},
     EventType.FACILITY_CONFLICT: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},
+    # A plan readable by more people than before: the owner's admins hear at once.
+    EventType.PLAN_CLASSIFICATION_LOWERED: {Role.ADMIN: EmailChoice.IMMEDIATE},
 }
 
 # When a person belongs to several agencies, the role that hears the most decides the default.

@@ -121,6 +121,11 @@ def audience_for(event: OutboxEvent) -> Audience:
     elif kind == EventType.CONCURRENCE_RECORDED:
         agencies = {payload["owner_agency"]}
         members = _members(agencies, OWNER_REVIEW_ROLES)
+    elif kind == EventType.PLAN_CLASSIFICATION_LOWERED:
+        # Every admin of the owner, the one who made the change included: if their account was misused,
+        # the alert in their own inbox is how they find out.
+        agencies = {payload["owner_agency"]}
+        return Audience(memberships=_members(agencies, (Role.ADMIN,)), agencies=frozenset(agencies))
     else:
         return _nobody()
     if actor is not None:

@@ -25,6 +25,7 @@ from notifications.models import (
 )
 from notifications.preferences import ROLE_PRIORITY, default_preference
 from notifications.recipients import audience_for
+from plans.models import classification_words
 
 FAN_OUT_CHUNK = 1000
 
@@ -121,6 +122,9 @@ def _notification_title(event: OutboxEvent) -> str:
         "resolved by the owner",
         EventType.CONCURRENCE_RECORDED: _concurrence_title(title, version, payload),
         EventType.WEBHOOK_DISABLED: f"Webhook disabled: {payload.get('url', '')}",
+        EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered from "
+        f"{classification_words(payload.get('previous_classification'))} to "
+        f"{classification_words(payload.get('classification'))}",
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
     }.get(event.event_type, title)[:300]

@@ -113,7 +113,10 @@ class PlanAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Plan, form: forms.ModelForm, change: bool) -> None:
         services.plan_update(
-            plan=obj, actor=request.user, data={name: form.cleaned_data[name] for name in form.changed_data}
+            plan=obj,
+            actor=request.user,
+            data={name: form.cleaned_data[name] for name in form.changed_data},
+            ip_address=client_ip(request),
         )
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:

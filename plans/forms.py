@@ -14,7 +14,7 @@ from agencies.models import Agency, Facility
 from agencies.selectors import facilities_visible_to
 from plans.api.serializers import MAX_SECTION_BODY, MAX_SECTIONS
 from plans.attachments import ALLOWED_DESCRIPTION
-from plans.models import Classification, Plan, PlanKind
+from plans.models import Classification, Plan, PlanKind, classification_lowers
 from plans.permissions import plan_ids_granted_to
 
 MAX_HAZARDS = 50
@@ -149,7 +149,42 @@ class PlanCreateForm(PlanForm):
 
 
 class PlanEditForm(PlanForm):
-    """Metadata of an existing plan, pre-filled from it."""
+    """Metadata of an existing plan, pre-filled from it.
+
+    The classification decides who may read the plan, so only the owner's admins may change it (for anyone
+    else the field is shown disabled), and lowering it must be confirmed explicitly.
+    """
+
+    confirm_lower_classification = forms.BooleanField(
+        required=False,
+        label="Yes, lower the classification: more people will be able to read this plan",
+        help_text="Needed when the new classification is less restrictive than the current one; the agency's "
+        "admins are alerted.",
+    )
+
+    def __init__(self, *args: Any, may_reclassify: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.may_reclassify = may_reclassify
+        if not may_reclassify:
+            classification = self.fields["classification"]
+            classification.disabled = True
+            classification.help_text = "Only admins of the owner agency may change the classification."
+            del self.fields["confirm_lower_classification"]
+
+    def lowers_classification(self) -> bool:
+        new = self.cleaned_data.get("classification")
+        old = self.initial.get("classification")
+        return bool(new and old and classification_lowers(old=old, new=new))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.lowers_classification() and not cleaned.get("confirm_lower_classification"):
+            self.add_error(
+                "confirm_lower_classification",
+                "You are lowering the classification, so more people will be able to read this plan: tick the "
+                "box to confirm.",
+            )
+        return cleaned
 
     @classmethod
     def initial_for(cls, plan: Plan) -> dict[str, Any]:
@@ -164,7 +199,8 @@ class PlanEditForm(PlanForm):
 
     def changes(self) -> dict[str, Any]:
         """Only what the person changed, in the shape plan_update expects."""
-        data = {name: self.cleaned_data[name] for name in self.changed_data if name != "hazards"}
+        skipped = {"hazards", "confirm_lower_classification"}
+        data = {name: self.cleaned_data[name] for name in self.changed_data if name not in skipped}
         if "hazards" in self.changed_data and self.cleaned_data["hazards"] != parse_hazards(self.initial["hazards"]):
             data["hazards"] = self.cleaned_data["hazards"]
         if "facilities" in data:

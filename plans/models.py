@@ -26,6 +26,24 @@ class Classification(models.TextChoices):
     LAW_ENFORCEMENT_SENSITIVE = "law_enforcement_sensitive", "Law-enforcement sensitive"
 
 
+# From most to least restrictive: moving a plan down this list widens who may read it.
+CLASSIFICATION_RANK = {
+    Classification.LAW_ENFORCEMENT_SENSITIVE: 2,
+    Classification.PARTNER: 1,
+    Classification.PUBLIC: 0,
+}
+
+
+def classification_lowers(*, old: str, new: str) -> bool:
+    """True when `new` lets more people read the plan than `old` (e.g. sensitive -> public)."""
+    return CLASSIFICATION_RANK[Classification(new)] < CLASSIFICATION_RANK[Classification(old)]
+
+
+def classification_words(value: object) -> str:
+    """A classification as a sentence says it ("law-enforcement sensitive"); the raw value if unknown."""
+    return str(Classification(value).label).lower() if value in Classification.values else str(value or "unknown")
+
+
 class Plan(models.Model):
     """A response plan owned by one agency; its content lives in versions."""
 

@@ -35,7 +35,8 @@ from plans.permissions import EDITOR_ROLES, PlanAccess
 from plans.templates_eop import default_sections
 from plans.views_common import record_sensitive_read, require, visible_plan, visible_version
 from portal.agency_context import active_membership, memberships_for
-from portal.errors import ConflictError, InvalidInputError, PayloadTooLargeError
+from portal.api.request_info import client_ip
+from portal.errors import ConflictError, InvalidInputError, NotAllowedError, PayloadTooLargeError
 from reviews.context import review_context
 
 SECTIONS_PREFIX = "sections"
@@ -117,23 +118,30 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     require(access.can_edit, "Only admins and planners of the owner agency may change this plan.")
     facilities = facility_choices(user=request.user, agency_ids=_editable_agency_ids(request), plan=plan)
     initial = PlanEditForm.initial_for(plan)
+    may_reclassify = access.is_owner_admin
     if request.method == "POST":
-        form = PlanEditForm(request.POST, initial=initial, facilities=facilities)
+        # The field is disabled for them; a value sent anyway is an attempt to widen who may read the plan.
+        sent = request.POST.get("classification", plan.classification)
+        require(
+            may_reclassify or sent == plan.classification,
+            "Only admins of the owner agency may change a plan's classification.",
+        )
+        form = PlanEditForm(request.POST, initial=initial, facilities=facilities, may_reclassify=may_reclassify)
         if form.is_valid():
             changes = form.changes()
             if not changes:
                 messages.info(request, "Nothing was changed.")
             else:
                 try:
-                    services.plan_update(plan=plan, actor=request.user, data=changes)
-                except (ConflictError, InvalidInputError) as exc:
+                    services.plan_update(plan=plan, actor=request.user, data=changes, ip_address=client_ip(request))
+                except (ConflictError, InvalidInputError, NotAllowedError) as exc:
                     form.add_error(None, exc.message)
                 else:
                     messages.success(request, "The plan's details were saved.")
             if not form.errors:
                 return redirect("plans:detail", plan_id=plan.pk)
     else:
-        form = PlanEditForm(initial=initial, facilities=facilities)
+        form = PlanEditForm(initial=initial, facilities=facilities, may_reclassify=may_reclassify)
     return render(request, "plans/edit/plan_form.html", {"nav": "plans", "form": form, "plan": plan})
 
 

@@ -15,6 +15,7 @@ from agencies.models import Agency
 from plans import selectors
 from plans.models import Plan, PlanVersion
 from plans.permissions import PlanAccess, plan_access
+from plans.views_common import record_sensitive_read
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from reviews.concurrence_export import concurrence_csv
@@ -108,6 +109,7 @@ def _owner_record(request: HttpRequest, plan_id: int) -> tuple[Plan, dict[str, A
     plan, access = _visible_plan(request, plan_id)
     if not can_read_all_concurrence(access):
         raise PermissionDenied("Only members of the owner agency see the concurrence record.")
+    record_sensitive_read(request, plan, "concurrence_record")
     return plan, plan_concurrence_record(access=access)
 
 

@@ -31,6 +31,25 @@ def _test_settings(tmp_path, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_audit_truncate_guard():
+    """The audit trail refuses TRUNCATE (audit/migrations/0006_block_truncate.py), and Django empties the
+    database after each transactional test with one TRUNCATE of every table. The flush alone runs with
+    `session_replication_role = replica` (SET LOCAL: its own transaction only), which turns ordinary triggers
+    off and which only a superuser may set, as the test database's user is and the portal's role must not be.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return flush(self, ["SET LOCAL session_replication_role = replica", *sql_list] if sql_list else sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters live in the (Redis) cache; each test starts from zero."""

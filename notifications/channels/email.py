@@ -57,6 +57,7 @@ PLAN_CONTENT_EVENTS = frozenset(
         EventType.COMMENT_CREATED,
         EventType.COMMENT_RESOLVED,
         EventType.FACILITY_CONFLICT,
+        EventType.PLAN_CLASSIFICATION_LOWERED,
     }
 )
 # Refusals that leave the SMTP session usable: only this message fails, the batch goes on.

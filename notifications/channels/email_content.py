@@ -18,6 +18,7 @@ from django.utils.dateformat import format as format_date
 
 from agencies.models import Agency
 from notifications.models import EventType, OutboxEvent
+from plans.models import classification_words
 
 TEMPLATES = "notifications/email"
 SHARE_LEVEL_WORDS = {"view": "read", "comment": "read and comment on"}
@@ -106,6 +107,8 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
             key: _one_line(payload.get(key, ""), 200)
             for key in ("facility_name", "fact_label", "other_fact_label", "kind", "other_agency_name")
         }
+    if event.event_type == EventType.PLAN_CLASSIFICATION_LOWERED:
+        return {key: classification_words(payload.get(key)) for key in ("previous_classification", "classification")}
     if event.event_type == EventType.WEBHOOK_DISABLED:
         host, url = _webhook_target(payload.get("url", ""))
         return {"host": host, "webhook_url": url, "reason": _one_line(payload.get("reason", ""), 300)}
@@ -132,6 +135,7 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
             else f"{title}: {agency} concurs with version {version}"
         ),
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
+        EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered to {extra.get('classification')}",
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
         f"at {extra.get('facility_name')}",
     }.get(event_type, title)

@@ -85,6 +85,9 @@ PAYLOAD_KEYS = (
     "other_agency",
     "other_agency_name",
     "conflict",
+    # plan.classification_lowered: from what to what
+    "previous_classification",
+    "classification",
 )
 _random = secrets.SystemRandom()
 

@@ -101,11 +101,16 @@ class PlanViewSet(
     @extend_schema(request=serializers.PlanUpdateSerializer, responses=serializers.PlanSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
-        if not plan_access(user=request.user, plan=plan).can_edit:
+        access = plan_access(user=request.user, plan=plan)
+        if not access.can_edit:
             raise PermissionDenied("Only admins and planners of the owner agency may change this plan.")
         incoming = serializers.PlanUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        services.plan_update(plan=plan, actor=request.user, data=dict(incoming.validated_data))
+        data = dict(incoming.validated_data)
+        # The classification decides who may read the plan: like sharing, only the owner's admins change it.
+        if data.get("classification", plan.classification) != plan.classification and not access.is_owner_admin:
+            raise PermissionDenied("Only admins of the owner agency may change a plan's classification.")
+        services.plan_update(plan=plan, actor=request.user, data=data, ip_address=client_ip(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -10,15 +10,18 @@ from agencies.models import Agency, Facility
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from consistency.conflict_services import facility_conflicts_refresh
+from notifications.models import EventType
+from notifications.services import outbox_event_record
 from plans import permissions
 from plans.models import (
     Attachment,
     Classification,
     Plan,
+    classification_lowers,
 )
 from plans.selectors import RELEASED_STATES
-from plans.services.common import search_refresh
-from portal.errors import ConflictError
+from plans.services.common import event_payload, search_refresh
+from portal.errors import ConflictError, NotAllowedError
 
 
 @transaction.atomic
@@ -51,11 +54,24 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any]) -> Plan:
-    """Change a plan's metadata; a new review interval moves the next review date."""
+def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any], ip_address: str | None = None) -> Plan:
+    """Change a plan's metadata; a new review interval moves the next review date.
+
+    Changing the classification is an owner-admin action (like sharing: it decides who may read the plan; an
+    operator may only raise it); lowering it alerts the owner agency's admins through the outbox.
+    """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     facilities = data.pop("facilities", None)
     previous_classification = plan.classification
+    reclassified = "classification" in data and data["classification"] != previous_classification
+    lowered = reclassified and classification_lowers(old=previous_classification, new=data["classification"])
+    # A platform operator (the admin site) may make a plan more restrictive, never less.
+    if reclassified and not (
+        permissions.plan_access(user=actor, plan=plan).is_owner_admin or (actor.is_staff and not lowered)
+    ):
+        raise NotAllowedError(
+            "Only admins of the owner agency may change a plan's classification.", field="classification"
+        )
     for field, value in data.items():
         setattr(plan, field, value)
     if "review_interval_days" in data and plan.current_version_id:
@@ -68,14 +84,26 @@ def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any]) ->
         facility_conflicts_refresh(facilities=[*covered, *facilities])
     if "title" in data:
         search_refresh(plan)
-    if plan.classification != previous_classification:
+    if reclassified:
         audit_event_record(
             actor=actor,
             action=AuditAction.PLAN_RECLASSIFY,
             obj=plan,
             agency=plan.owner_agency,
+            ip_address=ip_address,
             details={"from": previous_classification, "to": plan.classification},
         )
+        if lowered:
+            outbox_event_record(
+                event_type=EventType.PLAN_CLASSIFICATION_LOWERED,
+                plan=plan,
+                payload=event_payload(
+                    plan,
+                    actor=actor,
+                    previous_classification=previous_classification,
+                    classification=plan.classification,
+                ),
+            )
     return plan
 
 

@@ -342,12 +342,14 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Outages of Redis and PostgreSQL log one line a minute, not a traceback per request (portal/outages.py).
+    # Outages of Redis and PostgreSQL log one line a minute, not a traceback per request (portal/outages.py);
+    # 4xx answers (refusals) are one line each; only 5xx keep their traceback (portal/logging_filters.py).
     "filters": {
         "cache_outage": {"()": "portal.outages.CacheOutageFilter"},
         "skip_unavailable": {"()": "portal.unavailable.SkipUnavailableResponses"},
+        "client_errors_on_one_line": {"()": "portal.logging_filters.ClientErrorsOnOneLine"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "portal.cache": {"filters": ["cache_outage"]},

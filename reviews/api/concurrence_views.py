@@ -47,6 +47,8 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
     )
     def get(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
+        # Partners' outcomes and notes on a law-enforcement-sensitive plan are its content: audit the read.
+        self.record_sensitive_read("concurrence", obj=version)
         rows = concurrence_status(access=self.get_access(), version=version)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -98,6 +100,7 @@ class ConcurrenceRecordView(PlanScopedMixin, APIView):
     def get(self, request: Request, plan_id: int) -> Response:
         access = self.get_access()
         self.require(can_read_all_concurrence(access), "Only members of the owner agency see the concurrence record.")
+        self.record_sensitive_read("concurrence_record")
         data = serializers.ConcurrenceRecordSerializer(plan_concurrence_record(access=access)).data
         response = Response(data)
         if isinstance(request.accepted_renderer, ConcurrenceCSVRenderer):

@@ -328,6 +328,10 @@ SAMPLE_PAYLOADS = {
     EventType.COMMENT_CREATED: {"version": 3},
     EventType.COMMENT_RESOLVED: {"version": 3, "is_change_request": True, "section_title": "Evacuation"},
     EventType.CONCURRENCE_RECORDED: {"version": 3, "outcome": "changes_requested", "change_requests": 2},
+    EventType.PLAN_CLASSIFICATION_LOWERED: {
+        "previous_classification": "law_enforcement_sensitive",
+        "classification": "public",
+    },
     EventType.FACILITY_CONFLICT: {
         "version": 3,
         "facility_name": "Maple Valley High",

@@ -365,7 +365,8 @@ def test_the_owner_defaults_to_the_agency_the_person_works_for_now(county):
 
 
 def test_plan_details_are_saved_through_the_service_and_reclassifying_is_audited(county):
-    client = web_client(county.owner_planner)
+    # The owner's admin: changing the classification is theirs (tests/security/test_classification.py).
+    client = web_client(county.owner_admin)
     response = client.post(
         f"/plans/{county.plan.pk}/edit/",
         {

@@ -1,0 +1,1142 @@
+"""Issue 11, item 1: no writable field lets a role do more than its role allows.
+
+Every write endpoint of the API (read from the OpenAPI schema, with every writable field of its request body)
+and of the web pages (every URL that accepts a POST, with the fields of its form) is tried by every actor of
+the `county` fixture. Each attempt sends a value that would widen who can see or do something (a lower
+classification, another owner agency, a partner share, an admin role, another agency to act for, ...). The
+test asserts the exact status and, on every refusal, that nothing at all changed in the database.
+
+The two coverage tests fail when an endpoint or a field is added without an attempt here, so a new field
+cannot be skipped silently: add an attempt with the right that its action needs.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from agencies.forms import MemberAddForm, MemberInviteForm, MembershipRoleForm, WebhookCreateForm
+from agencies.models import Membership, Role
+from notifications import webhook_services
+from notifications.forms import _prefix
+from notifications.models import Delivery, EventType, Notification, OutboxEvent
+from plans import services
+from plans.forms import PlanCreateForm, PlanEditForm
+from plans.forms_read import AcknowledgeForm, ShareForm, UnshareForm
+from plans.models import Classification
+from reviews.concurrence_forms import ConcurrenceForm
+from reviews.forms import CommentForm, ResolveForm
+from tests.conftest import County, client_for, web_client
+from tests.permission_matrix import ACTORS, user_of
+from tests.plans.factories import make_plan, publish
+from tests.reviews.helpers import post
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+SIGNED_IN = [actor for actor in ACTORS if actor != "anonymous"]
+OWNER_ROLES = ["owner_admin", "owner_planner", "owner_liaison", "owner_member"]
+PARTNER_ROLES = ["partner_view_liaison", "partner_view_member", "partner_comment_liaison"]
+OUTSIDERS = ["unrelated_admin", "staff"]
+
+
+def expect(default: int, anonymous: int = 401, **statuses: int) -> dict[str, int]:
+    """The status for every actor: `default` unless named (anonymous: 401 on the API, 302 to sign-in on the web)."""
+    unknown = set(statuses) - set(ACTORS)
+    assert not unknown, unknown
+    return {actor: statuses.get(actor, anonymous if actor == "anonymous" else default) for actor in ACTORS}
+
+
+# The rules, as matrices. A plan the actor may not see is 404; a visible plan with a forbidden action is 403.
+def owner_admin_only(ok: int, anonymous: int = 401) -> dict[str, int]:
+    return expect(403, anonymous, owner_admin=ok, unrelated_admin=404, staff=404)
+
+
+def owner_editors(ok: int, anonymous: int = 401) -> dict[str, int]:
+    return expect(403, anonymous, owner_admin=ok, owner_planner=ok, unrelated_admin=404, staff=404)
+
+
+def draft_editors(ok: int, anonymous: int = 401) -> dict[str, int]:
+    """The draft is visible to the owner's admins, planners and liaisons only."""
+    hidden = dict.fromkeys(["owner_member", *PARTNER_ROLES, *OUTSIDERS], 404)
+    return expect(403, anonymous, owner_admin=ok, owner_planner=ok, **hidden)
+
+
+def agency_admins(ok: int, anonymous: int = 401) -> dict[str, int]:
+    """Managing the district (its card, members, webhooks): its admins and platform staff; 403 for the rest."""
+    return expect(403, anonymous, owner_admin=ok, staff=ok)
+
+
+def plan_readers(ok: int, anonymous: int = 401, **statuses: int) -> dict[str, int]:
+    """Everyone who sees the (partner) plan; 404 for the unrelated agency and the operator."""
+    return expect(ok, anonymous, **{"unrelated_admin": 404, "staff": 404, **statuses})
+
+
+@dataclass
+class Scene:
+    """The county plus one of everything a write endpoint can target."""
+
+    county: County
+    webhook: Any
+    delivery: Any
+    notification: Any
+    attachment: Any
+    comment: Any
+    other_plan: Any
+    other_comment: Any
+    member_membership: Any
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.county, name)
+
+
+SUCCESS = frozenset({200, 201, 202, 204, 302})
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One request: the field it is about ("" for an action without a body), the status for every actor, and
+    who changes the database with it (by default everyone signed in whose status is a success; a web form
+    shown again with its errors answers 200 and changes nothing)."""
+
+    field: str
+    body: Callable[[Scene], Any]
+    expected: dict[str, int | frozenset[int]]
+    writers: frozenset[str] | None = None
+    either: frozenset[str] = frozenset()  # actors for whom writing or not are both right
+
+    def writes(self, actor: str) -> bool | None:
+        if actor in self.either:
+            return None
+        if self.writers is not None:
+            return actor in self.writers
+        return actor != "anonymous" and self.expected[actor] in SUCCESS
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    route: str  # the schema path (API) or the URL name (web)
+    url: Callable[[Scene], str]
+    attempts: tuple[Attempt, ...]
+    multipart: bool = False
+    web: bool = False
+    forms: tuple[type, ...] = field(default=())
+
+
+def pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("site-map.pdf", PDF, content_type="application/pdf")
+
+
+def plan_api(rest: str = "") -> Callable[[Scene], str]:
+    return lambda s: f"/api/v1/plans/{s.plan.pk}/{rest}"
+
+
+def district_api(rest: str = "") -> Callable[[Scene], str]:
+    return lambda s: f"/api/v1/agencies/{s.district.pk}/{rest}"
+
+
+PLAN_BODY = {"title": "Maple Valley High reunification plan", "kind": "reunification", "review_interval_days": 180}
+
+
+def plan_create_body(**changes: Any) -> Callable[[Scene], dict]:
+    def body(s: Scene) -> dict:
+        return {**PLAN_BODY, "owner_agency": s.district.pk, "facilities": [s.school.pk], **changes}
+
+    return body
+
+
+# --- The API -------------------------------------------------------------------------------------------------------
+
+CREATE_PLAN_OK = expect(403, owner_admin=201, owner_planner=201)
+DRAFT_STARTED = frozenset({200, 201, 409})
+EDITORS = frozenset({"owner_admin", "owner_planner"})
+ISSUE_NEW_AGENCY = {"name": "Hill County EMS", "slug": "hill-county-ems", "kind": "ems"}
+
+API: tuple[Endpoint, ...] = (
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/",
+        lambda s: "/api/v1/agencies/",
+        tuple(
+            Attempt(name, lambda s, name=name, value=value: {**ISSUE_NEW_AGENCY, name: value}, expect(403, staff=201))
+            for name, value in [
+                ("name", "Hill County EMS"),
+                ("slug", "hill-ems"),
+                ("kind", "police"),
+                ("jurisdiction", "Hill County"),
+                ("phone", "555-0100"),
+                ("email", "ems@example.org"),
+            ]
+        ),
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/agencies/{id}/",
+        district_api(),
+        tuple(
+            Attempt(name, lambda s, name=name, value=value: {name: value}, agency_admins(200))
+            for name, value in [
+                ("name", "Renamed District"),
+                ("slug", "ridgeford-pd-2"),
+                ("kind", "police"),  # an agency's kind grants nothing
+                ("jurisdiction", "All of the state"),
+                ("phone", "555-0199"),
+                ("email", "district@example.org"),
+            ]
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/memberships/",
+        district_api("memberships/"),
+        (
+            # Bringing someone from another agency in as an admin is the district admins' call only.
+            Attempt("user", lambda s: {"user": s.unrelated_admin.pk, "role": Role.MEMBER}, agency_admins(201)),
+            Attempt("role", lambda s: {"user": s.partner_view_member.pk, "role": Role.ADMIN}, agency_admins(201)),
+        ),
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/agencies/{agency_id}/memberships/{membership_id}/",
+        lambda s: f"/api/v1/agencies/{s.district.pk}/memberships/{s.member_membership.pk}/",
+        (Attempt("role", lambda s: {"role": Role.ADMIN}, agency_admins(200)),),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/agencies/{agency_id}/memberships/{membership_id}/",
+        lambda s: f"/api/v1/agencies/{s.district.pk}/memberships/{s.member_membership.pk}/",
+        (Attempt("", lambda s: None, agency_admins(204)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/webhooks/",
+        district_api("webhooks/"),
+        (
+            Attempt("url", lambda s: {"url": "http://127.0.0.1:9/cad", "events": ["plan.shared"]}, agency_admins(201)),
+            # Every event type, the new alert about a lowered classification included.
+            Attempt(
+                "events", lambda s: {"url": "http://127.0.0.1:9/all", "events": EventType.values}, agency_admins(201)
+            ),
+        ),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/agencies/{agency_id}/webhooks/{webhook_id}/",
+        lambda s: f"/api/v1/agencies/{s.district.pk}/webhooks/{s.webhook.pk}/",
+        (Attempt("", lambda s: None, agency_admins(204)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/webhooks/{webhook_id}/enable/",
+        lambda s: f"/api/v1/agencies/{s.district.pk}/webhooks/{s.webhook.pk}/enable/",
+        (Attempt("", lambda s: None, agency_admins(200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/",
+        lambda s: f"/api/v1/agencies/{s.district.pk}/webhooks/{s.webhook.pk}/deliveries/{s.delivery.pk}/redeliver/",
+        (Attempt("", lambda s: None, agency_admins(202)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/facilities/",
+        lambda s: "/api/v1/facilities/",
+        (
+            *(
+                Attempt(
+                    name,
+                    lambda s, name=name, value=value: {
+                        "name": "Oak Elementary",
+                        "kind": "elementary_school",
+                        "owner_agency": s.district.pk,
+                        name: value,
+                    },
+                    expect(403, owner_admin=201, owner_planner=201, staff=201),
+                )
+                for name, value in [
+                    ("name", "Oak Elementary"),
+                    ("kind", "middle_school"),
+                    ("address", "1 Oak St"),
+                    ("latitude", "41.5"),
+                    ("longitude", "-88.1"),
+                ]
+            ),
+            # A building owned by an agency one does not edit for.
+            Attempt(
+                "owner_agency",
+                lambda s: {"name": "Oak Elementary", "kind": "elementary_school", "owner_agency": s.fire.pk},
+                expect(403, staff=201),
+            ),
+        ),
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/facilities/{id}/",
+        lambda s: f"/api/v1/facilities/{s.school.pk}/",
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: {name: value},
+                expect(403, owner_admin=200, owner_planner=200, staff=200),
+            )
+            for name, value in [
+                ("name", "Maple Valley Senior High"),
+                ("kind", "middle_school"),
+                ("address", "2 Maple Ave"),
+                ("latitude", "41.6"),
+                ("longitude", "-88.2"),
+            ]
+        ),
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/me/preferences/",
+        lambda s: "/api/v1/me/preferences/",
+        tuple(
+            # Only one's own preferences: there is no user or agency field to point elsewhere.
+            Attempt(
+                name,
+                lambda s, name=name, value=value: [
+                    {"event_type": EventType.PLAN_SHARED, "in_app": True, "email": "off", name: value}
+                ],
+                expect(200),
+            )
+            for name, value in [("event_type", EventType.VERSION_PUBLISHED), ("in_app", False), ("email", "daily")]
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/notifications/{notification_id}/read/",
+        lambda s: f"/api/v1/notifications/{s.notification.pk}/read/",
+        (Attempt("", lambda s: None, expect(404, owner_admin=200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/notifications/read-all/",
+        lambda s: "/api/v1/notifications/read-all/",
+        (Attempt("", lambda s: None, expect(200), frozenset({"owner_admin"})),),  # only they have an unread alert
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/",
+        lambda s: "/api/v1/plans/",
+        (
+            *(
+                Attempt(name, plan_create_body(**{name: value}), CREATE_PLAN_OK)
+                for name, value in [
+                    ("title", "Another plan"),
+                    ("kind", "school_eop"),
+                    ("review_interval_days", 30),
+                    ("hazards", ["Fire"]),
+                    # A new plan's classification is its owner's choice; it has no content anyone reads yet.
+                    ("classification", Classification.PUBLIC),
+                ]
+            ),
+            Attempt("facilities", lambda s: {**plan_create_body()(s), "facilities": [s.school.pk]}, CREATE_PLAN_OK),
+            # A plan owned by an agency the actor does not plan for.
+            Attempt("owner_agency", lambda s: {**plan_create_body()(s), "owner_agency": s.police.pk}, expect(403)),
+        ),
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/plans/{id}/",
+        plan_api(),
+        (
+            Attempt("title", lambda s: {"title": "Renamed"}, owner_editors(200)),
+            Attempt("kind", lambda s: {"kind": "school_eop"}, owner_editors(200)),
+            Attempt("facilities", lambda s: {"facilities": []}, owner_editors(200)),
+            Attempt("review_interval_days", lambda s: {"review_interval_days": 30}, owner_editors(200)),
+            Attempt("hazards", lambda s: {"hazards": ["Flood"]}, owner_editors(200)),
+            # Who may read the plan: lowering or raising it is the owner admins' decision, like sharing.
+            Attempt("classification", lambda s: {"classification": Classification.PUBLIC}, owner_admin_only(200)),
+            Attempt(
+                "classification",
+                lambda s: {"classification": Classification.LAW_ENFORCEMENT_SENSITIVE},
+                owner_admin_only(200),
+            ),
+        ),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/plans/{id}/",
+        plan_api(),
+        (Attempt("", lambda s: None, owner_admin_only(409)),),  # published: withdrawn, never deleted
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/shares/",
+        plan_api("shares/"),
+        (
+            Attempt("agency", lambda s: {"agency": s.unrelated.pk, "level": "view"}, owner_admin_only(200)),
+            # A partner raising its own share level.
+            Attempt("level", lambda s: {"agency": s.police.pk, "level": "comment"}, owner_admin_only(200)),
+        ),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/plans/{plan_id}/shares/{agency_id}/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/shares/{s.police.pk}/",
+        (Attempt("", lambda s: None, owner_admin_only(204)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/versions/",
+        plan_api("versions/"),
+        tuple(
+            # Whether a second draft is refused or the open one reused is issue 11 item 8's; either way only the
+            # owner's editors get anywhere.
+            Attempt(name, lambda s, body=body: body, owner_editors(DRAFT_STARTED), either=EDITORS)
+            for name, body in [
+                ("change_summary", {"change_summary": "Next year"}),
+                ("sections", {"sections": [{"key": "a", "title": "A", "body": "x"}]}),
+            ]
+        ),
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/plans/{plan_id}/versions/{number}/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.draft.number}/",
+        (
+            Attempt("change_summary", lambda s: {"change_summary": "Edited"}, draft_editors(200)),
+            Attempt("sections", lambda s: {"sections": [{"key": "a", "title": "A", "body": "y"}]}, draft_editors(200)),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/versions/{number}/acknowledge/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.published.number}/acknowledge/",
+        (
+            # Acknowledging for an agency one is not admin or liaison of (the police, here).
+            Attempt(
+                "agency",
+                lambda s: {"agency": s.police.pk},
+                plan_readers(403, partner_view_liaison=200),
+            ),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/versions/{number}/attachments/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.draft.number}/attachments/",
+        (Attempt("file", lambda s: {"file": pdf()}, draft_editors(201)),),
+        multipart=True,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/plans/{plan_id}/versions/{number}/attachments/{attachment_id}/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.draft.number}/attachments/{s.attachment.pk}/",
+        (Attempt("", lambda s: None, draft_editors(204)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/versions/{number}/comments/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.published.number}/comments/",
+        (
+            Attempt(
+                "body",
+                lambda s: {"body": "Looks right."},
+                plan_readers(403, **dict.fromkeys(OWNER_ROLES, 201), partner_comment_liaison=201),
+            ),
+            Attempt(
+                "section_key",
+                lambda s: {"body": "Check this.", "section_key": "section-1"},
+                plan_readers(403, **dict.fromkeys(OWNER_ROLES, 201), partner_comment_liaison=201),
+            ),
+            # Replying into another plan's thread.
+            Attempt(
+                "parent",
+                lambda s: {"body": "Me too.", "parent": s.other_comment.pk},
+                plan_readers(403, **dict.fromkeys(OWNER_ROLES, 400), partner_comment_liaison=400),
+            ),
+            # A change request is a partner's; the owner changes its plan in a draft.
+            Attempt(
+                "is_change_request",
+                lambda s: {"body": "Move staging.", "is_change_request": True},
+                plan_readers(403, **dict.fromkeys(OWNER_ROLES, 400), partner_comment_liaison=201),
+            ),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/versions/{number}/comments/{comment_id}/resolve/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.published.number}/comments/{s.comment.pk}/resolve/",
+        (Attempt("note", lambda s: {"note": "Done."}, plan_readers(403, owner_admin=200, owner_planner=200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/versions/{number}/concurrences/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.published.number}/concurrences/",
+        (
+            Attempt(
+                "outcome",
+                lambda s: {"outcome": "concur"},
+                plan_readers(403, partner_view_liaison=201, partner_comment_liaison=201),
+            ),
+            Attempt(
+                "note",
+                lambda s: {"outcome": "changes_requested", "note": "Move staging."},
+                plan_readers(403, partner_view_liaison=201, partner_comment_liaison=201),
+            ),
+            # Speaking for another partner agency (the police) than one's own.
+            Attempt(
+                "agency",
+                lambda s: {"outcome": "concur", "agency": s.police.pk},
+                plan_readers(403, partner_view_liaison=201),
+            ),
+        ),
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/plans/{plan_id}/versions/{number}/facts/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.draft.number}/facts/",
+        (
+            Attempt("facts", lambda s: {"facility": s.school.pk, "facts": {"radio_channel": "7B"}}, draft_editors(200)),
+            # A building the plan does not cover.
+            Attempt(
+                "facility",
+                lambda s: {"facility": s.other_plan.facilities.get().pk, "facts": {"radio_channel": "7B"}},
+                draft_editors(400),
+            ),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/versions/{number}/publish/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.draft.number}/publish/",
+        (
+            Attempt(
+                "", lambda s: None, expect(404, anonymous=401, owner_admin=200, owner_planner=403, owner_liaison=403)
+            ),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/versions/{number}/withdraw/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/versions/{s.published.number}/withdraw/",
+        (Attempt("", lambda s: None, owner_admin_only(200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/users/",
+        lambda s: "/api/v1/users/",
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: {"username": "newcomer", "password": "x" * 20, name: value},
+                expect(403, owner_admin=201, unrelated_admin=201, staff=201),
+            )
+            for name, value in [("username", "newcomer2"), ("email", "new@example.org"), ("password", "y" * 20)]
+        ),
+    ),
+)
+
+# Sign-in, not authorization: item 2 and 3 of issue 11 test these paths.
+API_EXEMPT_PREFIXES = ("/api/v1/auth/",)
+
+
+# --- The web pages --------------------------------------------------------------------------------------------------
+
+WEB_ANON = 302  # to the sign-in page
+
+
+def web_plan(name: str, **kwargs: Callable[[Scene], Any]) -> Callable[[Scene], str]:
+    return lambda s: reverse(name, kwargs={"plan_id": s.plan.pk, **{k: f(s) for k, f in kwargs.items()}})
+
+
+def web_district(name: str, **kwargs: Callable[[Scene], Any]) -> Callable[[Scene], str]:
+    return lambda s: reverse(name, kwargs={"agency_id": s.district.pk, **{k: f(s) for k, f in kwargs.items()}})
+
+
+def plan_form(s: Scene, **changes: Any) -> dict:
+    """The plan edit form as the browser sends it back unchanged, with `changes`."""
+    data = {
+        "title": s.plan.title,
+        "kind": s.plan.kind,
+        "facilities": [s.school.pk],
+        "classification": s.plan.classification,
+        "review_interval_days": s.plan.review_interval_days,
+        "hazards": "",
+    }
+    return {**data, **changes}
+
+
+def new_plan_form(s: Scene, **changes: Any) -> dict:
+    data = {**PLAN_BODY, "owner_agency": s.district.pk, "facilities": [s.school.pk], "classification": "partner"}
+    return {**data, "hazards": "", "start": "blank", **changes}
+
+
+NEW_PLAN = expect(403, WEB_ANON, owner_admin=302, owner_planner=302, unrelated_admin=200)
+EDIT_PLAN = owner_editors(302, WEB_ANON)
+DRAFT_EDIT = draft_editors(302, WEB_ANON)
+COMMENTERS = {**dict.fromkeys(OWNER_ROLES, 302), "partner_comment_liaison": 302}
+
+WEB: tuple[Endpoint, ...] = (
+    Endpoint(
+        "POST",
+        "plans:create",
+        lambda s: reverse("plans:create"),
+        (
+            *(
+                Attempt(name, lambda s, name=name, value=value: new_plan_form(s, **{name: value}), NEW_PLAN, EDITORS)
+                for name, value in [
+                    ("title", "Another plan"),
+                    ("kind", "school_eop"),
+                    ("facilities", []),
+                    ("classification", Classification.PUBLIC),
+                    ("review_interval_days", 30),
+                    ("hazards", "Fire"),
+                    ("start", "template"),
+                ]
+            ),
+            # An owner agency the person does not plan for: not offered, refused as invalid (nothing created).
+            Attempt(
+                "owner_agency",
+                lambda s: new_plan_form(s, owner_agency=s.police.pk),
+                {**NEW_PLAN, "owner_admin": 200, "owner_planner": 200},
+                frozenset(),
+            ),
+        ),
+        web=True,
+        forms=(PlanCreateForm,),
+    ),
+    Endpoint(
+        "POST",
+        "plans:edit",
+        web_plan("plans:edit"),
+        (
+            Attempt("title", lambda s: plan_form(s, title="Renamed"), EDIT_PLAN),
+            Attempt("kind", lambda s: plan_form(s, kind="reunification"), EDIT_PLAN),
+            Attempt("facilities", lambda s: plan_form(s, facilities=[]), EDIT_PLAN),
+            Attempt("review_interval_days", lambda s: plan_form(s, review_interval_days=30), EDIT_PLAN),
+            Attempt("hazards", lambda s: plan_form(s, hazards="Flood"), EDIT_PLAN),
+            # Raising it: the owner's admins only (the field is disabled for planners; sending it anyway is 403).
+            Attempt(
+                "classification",
+                lambda s: plan_form(s, classification=Classification.LAW_ENFORCEMENT_SENSITIVE),
+                owner_admin_only(302, WEB_ANON),
+            ),
+            # Lowering it without the confirmation: shown again with the question, nothing changed.
+            Attempt(
+                "classification",
+                lambda s: plan_form(s, classification=Classification.PUBLIC),
+                owner_admin_only(200, WEB_ANON),
+                frozenset(),
+            ),
+            Attempt(
+                "confirm_lower_classification",
+                lambda s: plan_form(s, classification=Classification.PUBLIC, confirm_lower_classification="on"),
+                owner_admin_only(302, WEB_ANON),
+            ),
+        ),
+        web=True,
+        forms=(PlanEditForm,),
+    ),
+    Endpoint(
+        "POST",
+        "plans:draft-new",
+        web_plan("plans:draft-new"),
+        (Attempt("", lambda s: {}, EDIT_PLAN, frozenset()),),  # the open draft is reused: nothing new
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:draft-edit",
+        web_plan("plans:draft-edit", number=lambda s: s.draft.number),
+        (
+            Attempt(
+                "sections",
+                lambda s: {
+                    "action": "save",
+                    "loaded": s.draft.updated_at.isoformat(),
+                    "change_summary": "Edited",
+                    "sections-TOTAL_FORMS": "1",
+                    "sections-INITIAL_FORMS": "1",
+                    "sections-0-title": "Evacuation",
+                    "sections-0-key": "section-1",
+                    "sections-0-body": "Evacuate to the east lot.",
+                },
+                DRAFT_EDIT,
+            ),
+        ),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:attachment-upload",
+        web_plan("plans:attachment-upload", number=lambda s: s.draft.number),
+        (Attempt("file", lambda s: {"file": pdf()}, DRAFT_EDIT),),
+        web=True,
+        multipart=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:attachment-remove",
+        web_plan("plans:attachment-remove", number=lambda s: s.draft.number, attachment_id=lambda s: s.attachment.pk),
+        (Attempt("", lambda s: {}, DRAFT_EDIT),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:draft-facts",
+        web_plan("plans:draft-facts", number=lambda s: s.draft.number, facility_id=lambda s: s.school.pk),
+        (Attempt("radio_channel", lambda s: {f"facts-{s.school.pk}-radio_channel": "7B"}, DRAFT_EDIT),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:publish",
+        web_plan("plans:publish", number=lambda s: s.draft.number),
+        (Attempt("", lambda s: {}, draft_editors(302, WEB_ANON) | {"owner_planner": 403}),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:withdraw",
+        web_plan("plans:withdraw", number=lambda s: s.published.number),
+        (Attempt("", lambda s: {}, owner_admin_only(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:acknowledge",
+        web_plan("plans:acknowledge"),
+        # No agency field: it acknowledges for the agencies the person is admin or liaison of, no other.
+        (Attempt("version", lambda s: {"version": s.published.number}, plan_readers(302, WEB_ANON)),),
+        web=True,
+        forms=(AcknowledgeForm,),
+    ),
+    Endpoint(
+        "POST",
+        "plans:share",
+        web_plan("plans:share"),
+        (
+            Attempt("agency", lambda s: {"agency": s.unrelated.pk, "level": "view"}, owner_admin_only(302, WEB_ANON)),
+            Attempt("level", lambda s: {"agency": s.police.pk, "level": "comment"}, owner_admin_only(302, WEB_ANON)),
+        ),
+        web=True,
+        forms=(ShareForm,),
+    ),
+    Endpoint(
+        "POST",
+        "plans:unshare",
+        web_plan("plans:unshare"),
+        (Attempt("agency", lambda s: {"agency": s.police.pk}, owner_admin_only(302, WEB_ANON)),),
+        web=True,
+        forms=(UnshareForm,),
+    ),
+    Endpoint(
+        "POST",
+        "reviews:comment-post",
+        web_plan("reviews:comment-post", number=lambda s: s.published.number),
+        (
+            Attempt("body", lambda s: {"body": "Looks right."}, plan_readers(403, WEB_ANON, **COMMENTERS)),
+            Attempt(
+                "section_key",
+                lambda s: {"body": "Check.", "section_key": "section-1"},
+                plan_readers(403, WEB_ANON, **COMMENTERS),
+            ),
+            # Replying into another plan's thread.
+            Attempt(
+                "parent",
+                lambda s: {"body": "Me too.", "parent": s.other_comment.pk},
+                plan_readers(403, WEB_ANON, **dict.fromkeys(COMMENTERS, 404)),
+            ),
+            # The owner cannot file a change request against itself (refused with a message, nothing saved).
+            Attempt(
+                "is_change_request",
+                lambda s: {"body": "Move staging.", "is_change_request": "on"},
+                plan_readers(403, WEB_ANON, **COMMENTERS),
+                frozenset({"partner_comment_liaison"}),
+            ),
+        ),
+        web=True,
+        forms=(CommentForm,),
+    ),
+    Endpoint(
+        "POST",
+        "reviews:comment-resolve",
+        web_plan("reviews:comment-resolve", comment_id=lambda s: s.comment.pk),
+        (
+            Attempt(
+                "note", lambda s: {"note": "Done."}, plan_readers(403, WEB_ANON, owner_admin=302, owner_planner=302)
+            ),
+        ),
+        web=True,
+        forms=(ResolveForm,),
+    ),
+    Endpoint(
+        "POST",
+        "concurrence:record",
+        web_plan("concurrence:record"),
+        (
+            Attempt(
+                "outcome",
+                lambda s: {"version": s.published.number, "outcome": "concur"},
+                plan_readers(403, WEB_ANON, partner_view_liaison=302, partner_comment_liaison=302),
+            ),
+            Attempt(
+                "note",
+                lambda s: {"version": s.published.number, "outcome": "changes_requested", "note": "Move staging."},
+                plan_readers(403, WEB_ANON, partner_view_liaison=302, partner_comment_liaison=302),
+            ),
+            Attempt(
+                "version",
+                lambda s: {"version": s.draft.number, "outcome": "concur"},  # a draft partners may not see
+                plan_readers(403, WEB_ANON, partner_view_liaison=404, partner_comment_liaison=404),
+            ),
+            # Speaking for the police as the fire liaison: not offered, refused with a message.
+            Attempt(
+                "agency",
+                lambda s: {"version": s.published.number, "outcome": "concur", "agency": s.police.pk},
+                plan_readers(403, WEB_ANON, partner_view_liaison=302, partner_comment_liaison=302),
+                frozenset({"partner_view_liaison"}),
+            ),
+        ),
+        web=True,
+        forms=(ConcurrenceForm,),
+    ),
+    Endpoint(
+        "POST",
+        "agencies:member-invite",
+        web_district("agencies:member-invite"),
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: {
+                    "invite-username": "newcomer",
+                    "invite-email": "new@example.org",
+                    "invite-role": Role.MEMBER,
+                    f"invite-{name}": value,
+                },
+                agency_admins(302, WEB_ANON),
+            )
+            for name, value in [("username", "newcomer2"), ("email", "n2@example.org"), ("role", Role.ADMIN)]
+        ),
+        web=True,
+        forms=(MemberInviteForm,),
+    ),
+    Endpoint(
+        "POST",
+        "agencies:member-add",
+        web_district("agencies:member-add"),
+        (
+            Attempt(
+                "username",
+                lambda s: {"add-username": s.unrelated_admin.username, "add-role": Role.MEMBER},
+                agency_admins(302, WEB_ANON),
+            ),
+            Attempt(
+                "role",
+                lambda s: {"add-username": s.partner_view_member.username, "add-role": Role.ADMIN},
+                agency_admins(302, WEB_ANON),
+            ),
+        ),
+        web=True,
+        forms=(MemberAddForm,),
+    ),
+    Endpoint(
+        "POST",
+        "agencies:member-role",
+        web_district("agencies:member-role", membership_id=lambda s: s.member_membership.pk),
+        (Attempt("role", lambda s: {"role": Role.ADMIN}, agency_admins(302, WEB_ANON)),),
+        web=True,
+        forms=(MembershipRoleForm,),
+    ),
+    Endpoint(
+        "POST",
+        "agencies:member-remove",
+        web_district("agencies:member-remove", membership_id=lambda s: s.member_membership.pk),
+        (Attempt("", lambda s: {}, agency_admins(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "agencies:webhooks",
+        web_district("agencies:webhooks"),
+        (
+            Attempt(
+                "url",
+                lambda s: {"url": "http://127.0.0.1:9/cad", "events": ["plan.shared"]},
+                agency_admins(302, WEB_ANON),
+            ),
+            Attempt(
+                "events",
+                lambda s: {"url": "http://127.0.0.1:9/a", "events": EventType.values},
+                agency_admins(302, WEB_ANON),
+            ),
+        ),
+        web=True,
+        forms=(WebhookCreateForm,),
+    ),
+    Endpoint(
+        "POST",
+        "agencies:webhook-delete",
+        web_district("agencies:webhook-delete", webhook_id=lambda s: s.webhook.pk),
+        (Attempt("", lambda s: {}, agency_admins(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "agencies:webhook-enable",
+        web_district("agencies:webhook-enable", webhook_id=lambda s: s.webhook.pk),
+        (Attempt("", lambda s: {}, agency_admins(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "agencies:webhook-redeliver",
+        web_district(
+            "agencies:webhook-redeliver", webhook_id=lambda s: s.webhook.pk, delivery_id=lambda s: s.delivery.pk
+        ),
+        (Attempt("", lambda s: {}, agency_admins(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "notifications:read",
+        lambda s: reverse("notifications:read", kwargs={"notification_id": s.notification.pk}),
+        (Attempt("", lambda s: {}, expect(404, WEB_ANON, owner_admin=302)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "notifications:read-all",
+        lambda s: reverse("notifications:read-all"),
+        (Attempt("", lambda s: {}, expect(302, WEB_ANON), frozenset({"owner_admin"})),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "notifications:preferences",
+        lambda s: reverse("notifications:preferences"),
+        # Only one's own preferences (no user or agency field); every field is an event type's channel.
+        (Attempt("__email", lambda s: every_preference("daily"), expect(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "agency-switch",
+        lambda s: reverse("agency-switch"),
+        # Only the person's own agencies; the choice lives in the session, so the database never changes.
+        (Attempt("agency", lambda s: {"agency": s.district.pk}, expect(302, WEB_ANON), frozenset()),),
+        web=True,
+    ),
+)
+
+
+def every_preference(email: str) -> dict[str, str]:
+    """The preferences form as sent: every event type's in-app box ticked and its e-mail choice."""
+    body = {}
+    for event_type in EventType.values:
+        prefix = _prefix(event_type)
+        body[f"{prefix}__in_app"] = "on"
+        body[f"{prefix}__email"] = email
+    return body
+
+
+# Pages that only read: a POST to them changes nothing (checked below).
+WEB_READ_ONLY = frozenset(
+    {
+        "plans:list",
+        "plans:detail",
+        "plans:version",
+        "plans:diff",
+        "plans:print",
+        "plans:attachment-download",
+        "plans:draft-preview",
+        "agencies:facility-list",
+        "agencies:facility-detail",
+        "agencies:list",
+        "agencies:detail",
+        "agencies:webhook-deliveries",
+        "notifications:list",
+        "notifications:badge",
+        "notifications:latest",
+        "concurrence:print",
+        "concurrence:csv",
+        "dashboard",
+    }
+)
+WEB_NAMESPACES = ("plans", "agencies", "reviews", "concurrence", "notifications")
+
+
+# --- The scene and the snapshot -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scene(county) -> Scene:
+    webhook = webhook_services.webhook_endpoint_create(
+        agency=county.district, url="http://127.0.0.1:9/hook", events=[EventType.VERSION_PUBLISHED], actor=None
+    )
+    event = OutboxEvent.objects.filter(plan=county.plan).first()
+    delivery = Delivery.objects.create(event=event, channel="webhook", endpoint=webhook, status="failed")
+    notification = Notification.objects.create(
+        user=county.owner_admin, event=event, event_type=event.event_type, plan=county.plan, title="Shared"
+    )
+    attachment = services.attachment_add(
+        version=county.draft, actor=county.owner_planner, upload=pdf(), max_bytes=10_000
+    )
+    comment = post(county.partner_comment_liaison, county.published, body="Move staging.", is_change_request=True)
+    elsewhere = county.unrelated.facilities.create(name="Far County Jail", kind="other")
+    other_plan = make_plan(
+        owner=county.unrelated, actor=county.unrelated_admin, title="Jail plan", facilities=[elsewhere]
+    )
+    other_version = publish(other_plan, county.unrelated_admin, "Lock down.")
+    other_comment = post(county.unrelated_admin, other_version, body="Note.")
+    return Scene(
+        county=county,
+        webhook=webhook,
+        delivery=delivery,
+        notification=notification,
+        attachment=attachment,
+        comment=comment,
+        other_plan=other_plan,
+        other_comment=other_comment,
+        member_membership=Membership.objects.get(user=county.owner_member, agency=county.district),
+    )
+
+
+SNAPSHOT_APPS = ("agencies", "plans", "reviews", "consistency", "notifications", "audit", "auth")
+
+
+def world() -> dict[str, list]:
+    """Every row of every table the portal writes (and of users and groups), read fresh."""
+    rows: dict[str, list] = {}
+    for label in SNAPSHOT_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if model._meta.proxy or model._meta.label in ("auth.Permission", "auth.Group_permissions"):
+                continue
+            columns = [f.attname for f in model._meta.concrete_fields]
+            rows[model._meta.label] = sorted(model._default_manager.values_list(*columns), key=repr)
+    return rows
+
+
+def send(client, endpoint: Endpoint, scene: Scene, attempt: Attempt):
+    url = endpoint.url(scene)
+    body = attempt.body(scene)
+    method = getattr(client, endpoint.method.lower())
+    if endpoint.web:
+        return method(url, body or {})
+    if endpoint.multipart:
+        return method(url, body, format="multipart")
+    return method(url, body, format="json") if body is not None else method(url)
+
+
+def _describe(endpoint: Endpoint, attempt: Attempt) -> str:
+    return f"{endpoint.method} {endpoint.route} [{attempt.field or 'no body'}]"
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_no_writable_field_of_any_endpoint_lets_a_role_widen_access(scene, actor):
+    """Each attempt runs in a savepoint that is rolled back, so every one starts from the same county."""
+    user = user_of(scene.county, actor)
+    api, web = client_for(user), web_client(user)
+    failures = []
+    before = world()
+    for endpoint in (*API, *WEB):
+        for attempt in endpoint.attempts:
+            with transaction.atomic():
+                response = send(web if endpoint.web else api, endpoint, scene, attempt)
+                changed = world() != before
+                transaction.set_rollback(True)
+            expected = attempt.expected[actor]
+            what = _describe(endpoint, attempt)
+            if response.status_code not in (expected if isinstance(expected, frozenset) else {expected}):
+                failures.append(f"{what}: {response.status_code}, expected {expected}: {response.content[:200]!r}")
+            elif attempt.writes(actor) not in (None, changed):
+                failures.append(f"{what}: {'changed' if changed else 'did not change'} the database")
+            elif actor == "anonymous" and endpoint.web:
+                assert response["Location"].startswith(reverse("login")), what
+    assert not failures, "\n".join(failures)
+
+
+# --- Coverage: no endpoint or field is left out ---------------------------------------------------------------------
+
+
+def _api_writes() -> dict[tuple[str, str], set[str]]:
+    """Every write operation of the OpenAPI schema with the writable fields of its request body."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+
+    def fields_of(content: dict) -> set[str]:
+        for media in content.values():
+            shape = media["schema"]
+            shape = shape.get("items", shape)
+            if "$ref" in shape:
+                shape = components[shape["$ref"].rsplit("/", 1)[-1]]
+            return {name for name, prop in shape.get("properties", {}).items() if not prop.get("readOnly")}
+        return set()
+
+    writes = {}
+    for path, operations in schema["paths"].items():
+        if path.startswith(API_EXEMPT_PREFIXES):
+            continue
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete"):
+                writes[(method.upper(), path)] = fields_of(operation.get("requestBody", {}).get("content", {}))
+    return writes
+
+
+def test_every_api_write_and_every_writable_field_has_an_escalation_attempt():
+    tried = {(e.method, e.route): {a.field for a in e.attempts} - {""} for e in API}
+    assert tried == _api_writes()
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_web_page_is_either_tried_here_or_read_only():
+    names = _url_names(get_resolver())
+    ours = {n for n in names if n.split(":")[0] in WEB_NAMESPACES} | {"agency-switch", "dashboard"}
+    writes = {e.route for e in WEB}
+    assert ours == writes | WEB_READ_ONLY
+
+
+@pytest.mark.parametrize("endpoint", [e for e in WEB if e.forms], ids=lambda e: e.route)
+def test_every_field_of_every_web_form_has_an_escalation_attempt(endpoint):
+    fields = set()
+    for form in endpoint.forms:
+        fields |= set(form.base_fields)
+    tried = {a.field for a in endpoint.attempts}
+    assert tried == fields
+
+
+def _reverse_with_any(name: str, values: dict[str, Any]) -> str:
+    """The URL of `name` with whichever of `values` its pattern takes."""
+    for size in range(len(values), -1, -1):
+        for keys in combinations(values, size):
+            try:
+                return reverse(name, kwargs={key: values[key] for key in keys})
+            except NoReverseMatch:
+                continue
+    raise AssertionError(f"cannot build a URL for {name}")
+
+
+def test_posting_to_a_read_only_page_changes_nothing(scene):
+    client = web_client(scene.owner_admin)
+    values = {
+        "plan_id": scene.plan.pk,
+        "number": scene.draft.number,
+        "attachment_id": scene.attachment.pk,
+        "facility_id": scene.school.pk,
+        "agency_id": scene.district.pk,
+        "webhook_id": scene.webhook.pk,
+    }
+    before = world()
+    for name in sorted(WEB_READ_ONLY):
+        client.post(_reverse_with_any(name, values), {"title": "x", "classification": "public", "role": "admin"})
+        assert world() == before, name
