@@ -11,7 +11,7 @@ from consistency.conflict_services import facility_conflicts_refresh
 from consistency.models import ConflictKind, FactConflict, FactKey
 from notifications.models import EventType, OutboxEvent
 from plans import services
-from plans.models import PlanKind
+from plans.models import PlanKind, ShareLevel
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.consistency.helpers import draft_with_facts, publish_facts
 from tests.plans.factories import make_plan
@@ -52,20 +52,20 @@ def conflict_events():
     return list(OutboxEvent.objects.filter(event_type=EventType.FACILITY_CONFLICT).order_by("id"))
 
 
-def test_identical_facts_in_different_spellings_are_no_conflict(pair):
-    county = pair.county
+def test_identical_facts_in_different_spellings_are_no_conflict(partners):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
-    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: FIRE_SPELLING})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: FIRE_SPELLING})
     assert conflicts() == []
     assert conflict_events() == []
 
 
-def test_a_different_reunification_site_is_a_conflict_and_alerts_both_owners_once(pair):
-    county = pair.county
+def test_a_different_reunification_site_is_a_conflict_and_alerts_both_owners_once(partners):
+    county = partners.county
     school_version = publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
     fire_version = publish_facts(
-        pair.fire_plan,
-        pair.fire_admin,
+        partners.fire_plan,
+        partners.fire_admin,
         {county.school: {**FIRE_SPELLING, FactKey.REUNIFICATION_SITE: "Lakeview Middle School gym"}},
     )
     (conflict,) = conflicts()
@@ -78,13 +78,13 @@ def test_a_different_reunification_site_is_a_conflict_and_alerts_both_owners_onc
     events = conflict_events()
     assert len(events) == 2
     by_plan = {event.plan_id: event.payload for event in events}
-    school_side, fire_side = by_plan[county.plan.pk], by_plan[pair.fire_plan.pk]
+    school_side, fire_side = by_plan[county.plan.pk], by_plan[partners.fire_plan.pk]
     assert school_side["other_agency"] == county.fire.pk
     assert school_side["other_agency_name"] == "Ridgeford Fire"
     assert school_side["plan_title"] == county.plan.title
     assert school_side["version"] == school_version.number
     assert fire_side["other_agency_name"] == county.district.name
-    assert fire_side["plan_title"] == pair.fire_plan.title
+    assert fire_side["plan_title"] == partners.fire_plan.title
     for payload in (school_side, fire_side):
         assert payload["facility"] == county.school.pk
         assert payload["facility_name"] == county.school.name
@@ -93,44 +93,48 @@ def test_a_different_reunification_site_is_a_conflict_and_alerts_both_owners_onc
         assert payload["kind"] == ConflictKind.DIFFERS
         assert payload["conflict"] == conflict.pk
     # Neither side learns the other plan's title, version or wording.
-    assert pair.fire_plan.title not in str(school_side)
+    assert partners.fire_plan.title not in str(school_side)
     assert "Lakeview" not in str(school_side)
     assert county.plan.title not in str(fire_side)
     assert "Jefferson" not in str(fire_side)
     assert {event.dedupe_key for event in events} == {
         f"facility.conflict:{conflict.pk}:{county.plan.pk}",
-        f"facility.conflict:{conflict.pk}:{pair.fire_plan.pk}",
+        f"facility.conflict:{conflict.pk}:{partners.fire_plan.pk}",
     }
 
 
 @pytest.mark.parametrize(("fire_latitude", "expected"), [(LAT_20M, 0), (LAT_400M, 1)])
-def test_coordinates_decide_place_facts_20_metres_apart_agree_400_metres_apart_conflict(pair, fire_latitude, expected):
-    county = pair.county
+def test_coordinates_decide_place_facts_20_metres_apart_agree_400_metres_apart_conflict(
+    partners, fire_latitude, expected
+):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: {FactKey.STAGING_AREA: ("Bus loop", LAT, LON)}})
     publish_facts(
-        pair.fire_plan,
-        pair.fire_admin,
+        partners.fire_plan,
+        partners.fire_admin,
         {county.school: {FactKey.STAGING_AREA: ("Staging on the school's east side", fire_latitude, LON)}},
     )
     assert len(conflicts()) == expected
 
 
-def test_a_conflict_clears_itself_when_a_new_version_agrees(pair):
-    county = pair.county
+def test_a_conflict_clears_itself_when_a_new_version_agrees(partners):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
-    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "South parking lot"}})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "South parking lot"}})
     assert len(conflicts()) == 1
     publish_facts(
-        pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "east bus loop entering from Elm St"}}
+        partners.fire_plan,
+        partners.fire_admin,
+        {county.school: {FactKey.STAGING_AREA: "east bus loop entering from Elm St"}},
     )
     assert conflicts() == []
     assert len(conflict_events()) == 2  # only the alerts of the original conflict
 
 
-def test_a_conflict_that_persists_into_a_new_version_is_not_alerted_again(pair):
-    county = pair.county
+def test_a_conflict_that_persists_into_a_new_version_is_not_alerted_again(partners):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
-    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "South parking lot"}})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "South parking lot"}})
     (before,) = conflicts()
     # The district republishes for an unrelated reason; the staging area still disagrees.
     newer = publish_facts(
@@ -145,31 +149,35 @@ def test_a_conflict_that_persists_into_a_new_version_is_not_alerted_again(pair):
     assert len(conflict_events()) == 2
 
 
-def test_a_conflict_that_clears_and_returns_is_alerted_again(pair):
-    county = pair.county
+def test_a_conflict_that_clears_and_returns_is_alerted_again(partners):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
-    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "South parking lot"}})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "South parking lot"}})
     publish_facts(
-        pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "East bus loop, entering from Elm St."}}
+        partners.fire_plan,
+        partners.fire_admin,
+        {county.school: {FactKey.STAGING_AREA: "East bus loop, entering from Elm St."}},
     )
-    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
     assert len(conflicts()) == 1
     assert len(conflict_events()) == 4
 
 
-def test_withdrawing_a_version_clears_its_conflicts_and_drafts_never_count(pair):
-    county = pair.county
+def test_withdrawing_a_version_clears_its_conflicts_and_drafts_never_count(partners):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
-    fire_version = publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
-    services.plan_version_withdraw(version=fire_version, actor=pair.fire_admin)
+    fire_version = publish_facts(
+        partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}}
+    )
+    services.plan_version_withdraw(version=fire_version, actor=partners.fire_admin)
     assert conflicts() == []
-    draft_with_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "West lot"}})
+    draft_with_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "West lot"}})
     facility_conflicts_refresh(facilities=[county.school])
     assert conflicts() == []
 
 
-def test_plans_of_the_same_agency_never_conflict(pair):
-    county = pair.county
+def test_plans_of_the_same_agency_never_conflict(partners):
+    county = partners.county
     second = make_plan(
         owner=county.district, actor=county.owner_admin, title="Reunification", facilities=[county.school]
     )
@@ -178,41 +186,43 @@ def test_plans_of_the_same_agency_never_conflict(pair):
     assert conflicts() == []
 
 
-def test_changing_a_plans_facilities_adds_and_removes_its_conflicts(pair):
-    county = pair.county
+def test_changing_a_plans_facilities_adds_and_removes_its_conflicts(partners):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
     other_school = FacilityFactory(name="Second school", owner_agency=county.district)
-    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
     assert len(conflicts()) == 1
-    services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, data={"facilities": [other_school]})
+    services.plan_update(plan=partners.fire_plan, actor=partners.fire_admin, data={"facilities": [other_school]})
     assert conflicts() == []
-    services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, data={"facilities": [other_school, county.school]})
+    services.plan_update(
+        plan=partners.fire_plan, actor=partners.fire_admin, data={"facilities": [other_school, county.school]}
+    )
     assert len(conflicts()) == 1
     assert len(conflict_events()) == 4  # it went away in between, so it is news again
 
 
-def test_deleting_an_unpublished_plan_leaves_other_conflicts_alone(pair):
-    county = pair.county
+def test_deleting_an_unpublished_plan_leaves_other_conflicts_alone(partners):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
-    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
     unpublished = make_plan(owner=county.police, actor=member(county.police, Role.ADMIN), facilities=[county.school])
     draft_with_facts(unpublished, unpublished.created_by, {county.school: {FactKey.STAGING_AREA: "West lot"}})
     services.plan_delete(plan=unpublished, actor=unpublished.created_by)
     assert len(conflicts()) == 1
 
 
-def test_a_staging_area_where_another_agency_reunifies_is_a_contradiction(pair):
-    county = pair.county
+def test_a_staging_area_where_another_agency_reunifies_is_a_contradiction(partners):
+    county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
     publish_facts(
-        pair.fire_plan,
-        pair.fire_admin,
+        partners.fire_plan,
+        partners.fire_admin,
         {county.school: {FactKey.COMMAND_POST: "Jefferson Middle School Main Gym, 1450 West Ash Street"}},
     )
     kinds = {(c.kind, c.first_key, c.second_key, c.first_plan_id) for c in conflicts()}
     assert kinds == {
         (ConflictKind.DIFFERS, FactKey.COMMAND_POST, FactKey.COMMAND_POST, county.plan.pk),
-        (ConflictKind.CONTRADICTS, FactKey.COMMAND_POST, FactKey.REUNIFICATION_SITE, pair.fire_plan.pk),
+        (ConflictKind.CONTRADICTS, FactKey.COMMAND_POST, FactKey.REUNIFICATION_SITE, partners.fire_plan.pk),
     }
 
 
@@ -223,6 +233,9 @@ def _region(n_schools: int):
     schools = [FacilityFactory(owner_agency=district) for _ in range(n_schools)]
     for index, (agency, admin) in enumerate(zip(agencies, admins, strict=True)):
         plan = make_plan(owner=agency, actor=admin, kind=PlanKind.AGENCY_RESPONSE, facilities=schools)
+        for partner in agencies:  # the three agencies read each other's plans, so they are compared
+            if partner != agency:
+                services.plan_share(plan=plan, agency=partner, level=ShareLevel.VIEW, actor=admin)
         staging = {FactKey.STAGING_AREA: f"Lot {index}", FactKey.RADIO_CHANNEL: "OPS 1"}
         publish_facts(plan, admin, dict.fromkeys(schools, staging))
     return schools
