@@ -1,6 +1,7 @@
 """Conflicts are recomputed inside publish, withdraw, a change of facilities and deletion; owners are alerted once."""
 
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -10,8 +11,9 @@ from agencies.models import AgencyKind, Role
 from consistency.conflict_services import facility_conflicts_refresh
 from consistency.models import ConflictKind, FactConflict, FactKey
 from notifications.models import EventType, OutboxEvent
+from notifications.recipients import audience_for
 from plans import services
-from plans.models import PlanKind, ShareLevel
+from plans.models import Classification, PlanKind, ShareLevel
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.consistency.helpers import draft_with_facts, publish_facts
 from tests.plans.factories import make_plan
@@ -258,3 +260,83 @@ def test_refreshing_many_buildings_takes_as_many_queries_as_refreshing_one(db):
         return [q for q in queries.captured_queries if "notifications_outboxevent" not in q["sql"]]
 
     assert len(computing(twelve)) == len(computing(one))
+
+
+# -- only plans whose owners read each other's are compared (README, "Conflicts never reveal a hidden fact") ------
+
+
+def test_plans_whose_owners_do_not_read_each_others_plan_are_never_compared(pair):
+    county = pair.county
+    # The district's plan is shared with the fire district, the fire plan with nobody.
+    publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
+    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    assert conflicts() == []
+    assert conflict_events() == []
+
+
+def test_sharing_back_finds_the_conflict_and_alerts_both_owners_and_unsharing_drops_it(pair):
+    county = pair.county
+    publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
+    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    services.plan_share(plan=pair.fire_plan, agency=county.district, level=ShareLevel.VIEW, actor=pair.fire_admin)
+    assert len(conflicts()) == 1
+    assert {event.plan_id for event in conflict_events()} == {county.plan.pk, pair.fire_plan.pk}
+    # A new level keeps the reading right: nothing recomputed, nothing alerted again.
+    services.plan_share(plan=pair.fire_plan, agency=county.district, level=ShareLevel.COMMENT, actor=pair.fire_admin)
+    assert len(conflicts()) == 1
+    assert len(conflict_events()) == 2
+    services.plan_unshare(plan=county.plan, agency=county.fire, actor=county.owner_admin)
+    assert conflicts() == []
+
+
+def test_making_a_plan_public_compares_it_and_making_it_partner_only_again_does_not(pair):
+    county = pair.county
+    publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
+    publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, data={"classification": Classification.PUBLIC})
+    assert len(conflicts()) == 1
+    services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, data={"classification": Classification.PARTNER})
+    assert conflicts() == []
+
+
+def test_an_alert_is_not_delivered_to_an_owner_who_may_no_longer_read_the_other_plan(partners):
+    county = partners.county
+    publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    school_event = OutboxEvent.objects.get(event_type=EventType.FACILITY_CONFLICT, plan=county.plan)
+    fire_event = OutboxEvent.objects.get(event_type=EventType.FACILITY_CONFLICT, plan=partners.fire_plan)
+    # Before the worker got to the alerts, the fire district stopped sharing with the district.
+    services.plan_unshare(plan=partners.fire_plan, agency=county.district, actor=partners.fire_admin)
+    assert audience_for(school_event).agency_ids == frozenset()
+    assert not audience_for(school_event).memberships.exists()
+    assert audience_for(fire_event).agency_ids == {county.fire.pk}  # they still read the district's plan
+    assert school_event.payload["other_plan"] == partners.fire_plan.pk
+
+
+def test_the_migration_drops_conflicts_recorded_between_plans_whose_owners_do_not_read_each_other(partners):
+    from django.apps import apps
+
+    migration = import_module("consistency.migrations.0003_conflicts_only_between_mutual_readers")
+    county = partners.county
+    publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    (kept,) = conflicts()
+    # A row as the old code left it: the police plan is read by nobody but the police.
+    police_admin = member(county.police, Role.ADMIN)
+    police_plan = make_plan(owner=county.police, actor=police_admin, facilities=[county.school])
+    version = publish_facts(police_plan, police_admin, {county.school: {FactKey.STAGING_AREA: "Hidden lot"}})
+    FactConflict.objects.create(
+        facility=county.school,
+        kind=ConflictKind.DIFFERS,
+        first_key=FactKey.STAGING_AREA,
+        second_key=FactKey.STAGING_AREA,
+        first_version=county.plan.current_version,
+        second_version=version,
+        first_plan=county.plan,
+        second_plan=police_plan,
+        first_agency=county.district,
+        second_agency=county.police,
+        detected_at=kept.detected_at,
+    )
+    migration.delete_one_sided_conflicts(apps, None)
+    assert conflicts() == [kept]
