@@ -62,7 +62,7 @@ def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any]) ->
         published_at = plan.current_version.published_at
         plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
     plan.save()
-    if facilities is not None or plan.classification != previous_classification:
+    if facilities is not None or (plan.classification != previous_classification and plan.current_version_id):
         covered = set(plan.facilities.values_list("pk", flat=True))
         if facilities is not None:
             plan.facilities.set(facilities)

@@ -38,7 +38,7 @@ def plan_share(
         share.shared_by = actor
         share.save(update_fields=["level", "shared_at", "shared_by"])
     permissions.grant_share(plan=plan, agency=agency, level=level)
-    if created:
+    if created and plan.current_version_id:
         # Conflicts are only found between plans whose owners read each other's: a new reader may make a pair.
         facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
@@ -65,8 +65,10 @@ def plan_unshare(*, plan: Plan, agency: Agency, actor: AbstractBaseUser, ip_addr
     if not deleted:
         raise InvalidInputError(f"{plan} is not shared with {agency}.", field="agency")
     permissions.revoke_share(plan=plan, agency=agency)
-    # The partner may no longer read this plan: conflicts found with its plans go (consistency/conflict_services).
-    facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
+    if plan.current_version_id:
+        # The partner may no longer read this plan: its conflicts with the partner's plans go
+        # (consistency/conflict_services.py compares only plans whose owners read each other's).
+        facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,
         action=AuditAction.PLAN_UNSHARE,
