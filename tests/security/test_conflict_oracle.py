@@ -141,6 +141,9 @@ def _normal(text: str, guess: Guess, world: str, own_hash: str = "") -> str:
             text = text.replace(str(number.normalize()), "COORDINATE")
     text = re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", text)  # CSRF tokens, masked afresh on every page
     text = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)?", "TIME", text)
+    # Clock times on pages ("last saved 2 Dec 2026, 19:25"): the two worlds may straddle a minute.
+    text = re.sub(r"\b\d{1,2}:\d\d(:\d\d)?\b", "CLOCK", text)
+    text = re.sub(r"\b\d+\W(second|minute)s?\b", "A MOMENT", text)
     return text
 
 
