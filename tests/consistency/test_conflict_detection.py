@@ -340,3 +340,14 @@ def test_the_migration_drops_conflicts_recorded_between_plans_whose_owners_do_no
     )
     migration.delete_one_sided_conflicts(apps, None)
     assert conflicts() == [kept]
+
+
+def test_an_alert_recorded_before_the_other_plan_was_named_in_it_reaches_nobody(partners):
+    """Alerts queued by the earlier rule do not say which plan they compared with, so they cannot be checked."""
+    county = partners.county
+    publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
+    publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
+    event = OutboxEvent.objects.get(event_type=EventType.FACILITY_CONFLICT, plan=county.plan)
+    event.payload.pop("other_plan")
+    assert audience_for(event).agency_ids == frozenset()
+    assert not audience_for(event).memberships.exists()
