@@ -290,7 +290,7 @@ def test_the_same_guess_by_a_partner_who_may_read_the_plan_is_compared_so_the_wo
     } <= different
 
 
-def test_the_police_told_of_a_guess_would_be_an_oracle_too_so_no_one_is_alerted(county):
+def test_the_guessed_owner_who_reads_the_guessing_plan_gets_no_conflict_and_no_alert(county):
     """The police may read the attacker's public plan but the attacker may not read theirs: the pair is not
     compared at all, so the police get no alert the attacker could provoke or time either."""
     scene = _scene(county, "unrelated")
