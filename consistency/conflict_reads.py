@@ -1,5 +1,5 @@
-"""Showing a conflict shows the facts of each side you may see: for a law-enforcement-sensitive plan that is a
-read of its content, audited like any other."""
+"""Showing a conflict shows the facts of both sides (the reader may read both plans): for a
+law-enforcement-sensitive plan that is a read of its content, audited like any other."""
 
 from collections.abc import Iterable
 
@@ -14,7 +14,7 @@ def conflict_sensitive_reads_record(
     *, rows: Iterable[ConflictRow], actor: AbstractBaseUser, ip_address: str | None
 ) -> None:
     """One audit event per law-enforcement-sensitive plan whose facts the rows show (one query to find them)."""
-    shown = {side.plan_id for row in rows for side in row.sides if side.visible and side.plan_id is not None}
+    shown = {side.plan_id for row in rows for side in row.sides}
     if not shown:
         return
     sensitive = Plan.objects.filter(pk__in=shown, classification=Classification.LAW_ENFORCEMENT_SENSITIVE)

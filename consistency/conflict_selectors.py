@@ -1,4 +1,9 @@
-"""Reads of conflicts between agencies' plans; each side shows only what the asking user may see of it."""
+"""Reads of conflicts between agencies' plans: only those whose two plans the asking user may both read.
+
+A conflict says something about both sides' facts (that they differ, or that one plan's staging area is the
+other's reunification site), so showing it to someone who may read only one side would tell them about a fact
+they may not read. Such a user sees no trace of it: no row, no count, no contact line.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,14 +29,13 @@ class SideFact:
 
 @dataclass(frozen=True)
 class ConflictSide:
-    """One agency's side of a conflict; plan, version and fact only when the user may see that plan."""
+    """One agency's side of a conflict: its plan, the version and what it states (the user may read them all)."""
 
     agency: Agency
     key: str
-    visible: bool
-    plan_id: int | None = None
-    plan_title: str | None = None
-    version_number: int | None = None
+    plan_id: int
+    plan_title: str
+    version_number: int
     fact: SideFact | None = None
 
     @property
@@ -61,21 +65,16 @@ class ConflictRow:
         return FactKey(self.other_fact).label
 
 
-def _side(conflict: FactConflict, which: str, visible: set[int], facts: dict) -> ConflictSide:
+def _side(conflict: FactConflict, which: str, facts: dict) -> ConflictSide:
     plan: Plan = getattr(conflict, f"{which}_plan")
-    agency: Agency = getattr(conflict, f"{which}_agency")
     key: str = getattr(conflict, f"{which}_key")
-    version_id: int = getattr(conflict, f"{which}_version_id")
-    if plan.pk not in visible:
-        return ConflictSide(agency=agency, key=key, visible=False)
     return ConflictSide(
-        agency=agency,
+        agency=getattr(conflict, f"{which}_agency"),
         key=key,
-        visible=True,
         plan_id=plan.pk,
         plan_title=plan.title,
         version_number=getattr(conflict, f"{which}_version").number,
-        fact=facts.get((version_id, conflict.facility_id, key)),
+        fact=facts.get((getattr(conflict, f"{which}_version_id"), conflict.facility_id, key)),
     )
 
 
@@ -87,12 +86,12 @@ def conflicts_visible_to(
     agency: Agency | None = None,
     limit: int | None = None,
 ) -> list[ConflictRow]:
-    """Conflicts the user may see (they may see at least one side's plan), narrowed to a building, a plan or an
-    agency's side; three queries whatever the number of conflicts."""
+    """Conflicts the user may see (they may read both sides' plans), narrowed to a building, a plan or an
+    agency's side; two queries whatever the number of conflicts."""
     if not user.is_authenticated:
         return []
     visible_plans = plans_visible_to(user=user).order_by().values("id")
-    conflicts = FactConflict.objects.filter(Q(first_plan__in=visible_plans) | Q(second_plan__in=visible_plans))
+    conflicts = FactConflict.objects.filter(first_plan__in=visible_plans, second_plan__in=visible_plans)
     if facility is not None:
         conflicts = conflicts.filter(facility=facility)
     if plan is not None:
@@ -126,10 +125,7 @@ def conflicts_visible_to(
     rows = list(conflicts[:limit] if limit is not None else conflicts)
     if not rows:
         return []
-    plan_ids = {row.first_plan_id for row in rows} | {row.second_plan_id for row in rows}
-    visible = set(plans_visible_to(user=user).filter(pk__in=plan_ids).order_by().values_list("pk", flat=True))
-    versions = {row.first_version_id for row in rows if row.first_plan_id in visible}
-    versions |= {row.second_version_id for row in rows if row.second_plan_id in visible}
+    versions = {row.first_version_id for row in rows} | {row.second_version_id for row in rows}
     facts = {
         (fact.version_id, fact.facility_id, fact.key): SideFact(fact.text, fact.latitude, fact.longitude)
         for fact in FacilityFact.objects.filter(
@@ -145,7 +141,7 @@ def conflicts_visible_to(
             fact=row.first_key,
             other_fact=row.second_key,
             detected_at=row.detected_at,
-            sides=(_side(row, "first", visible, facts), _side(row, "second", visible, facts)),
+            sides=(_side(row, "first", facts), _side(row, "second", facts)),
         )
         for row in rows
     ]

@@ -1,4 +1,9 @@
-"""Keeping FactConflict true: recomputed for the buildings a plan change touches, inside that change's transaction."""
+"""Keeping FactConflict true: recomputed for the buildings a plan change touches, inside that change's transaction.
+
+Only plans whose owners may each read the other's plan are compared (README, "Conflicts never reveal a hidden
+fact"): whatever a comparison writes (rows, alerts, their ids, the time it takes) then depends only on facts
+that both owners, and so whoever could have caused the comparison, may already read.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,7 +19,7 @@ from consistency.compare import FactValue, Finding, contradictions, differences
 from consistency.models import FacilityFact, FactConflict, FactKey
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans.models import Plan
+from plans.models import Classification, Plan, PlanGroupObjectPermission
 
 # The unique key of a conflict row: (facility, first_version, first_key, second_version, second_key).
 RowKey = tuple[int, int, str, int, str]
@@ -32,6 +37,7 @@ class _Side:
     version_number: int
     agency_id: int
     agency_name: str
+    public: bool
     facts: dict[str, FactValue]
 
 
@@ -52,6 +58,7 @@ def _sides_by_facility(facility_ids: list[int]) -> dict[int, list[_Side]]:
             "plan__current_version__number",
             "plan__owner_agency_id",
             "plan__owner_agency__name",
+            "plan__classification",
         )
     )
     facts: dict[tuple[int, int], dict[str, FactValue]] = defaultdict(dict)
@@ -61,11 +68,36 @@ def _sides_by_facility(facility_ids: list[int]) -> dict[int, list[_Side]]:
     for version_id, facility_id, key, text, latitude, longitude in rows:
         facts[version_id, facility_id][key] = FactValue(text=text, latitude=latitude, longitude=longitude)
     sides: dict[int, list[_Side]] = defaultdict(list)
-    for facility_id, plan_id, title, version_id, number, agency_id, agency_name in covers:
+    for facility_id, plan_id, title, version_id, number, agency_id, agency_name, classification in covers:
         stated = facts.get((version_id, facility_id))
         if stated:
-            sides[facility_id].append(_Side(plan_id, title, version_id, number, agency_id, agency_name, stated))
+            public = classification == Classification.PUBLIC
+            sides[facility_id].append(_Side(plan_id, title, version_id, number, agency_id, agency_name, public, stated))
     return sides
+
+
+def _view_grants(sides: Iterable[_Side]) -> set[tuple[int, int]]:
+    """(plan, agency) pairs where the agency holds `view_plan` on the plan, among these sides (one query)."""
+    sides = list(sides)
+    plan_ids = {side.plan_id for side in sides if not side.public}
+    agency_ids = {side.agency_id for side in sides}
+    if not plan_ids:
+        return set()
+    return set(
+        PlanGroupObjectPermission.objects.filter(
+            content_object_id__in=plan_ids,
+            permission__codename="view_plan",
+            permission__content_type__app_label="plans",
+            group__agency__id__in=agency_ids,
+        ).values_list("content_object_id", "group__agency__id")
+    )
+
+
+def _see_each_other(one: _Side, two: _Side, grants: set[tuple[int, int]]) -> bool:
+    """Whether each plan's owner may read the other plan (public, or shared with it)."""
+    return (one.public or (one.plan_id, two.agency_id) in grants) and (
+        two.public or (two.plan_id, one.agency_id) in grants
+    )
 
 
 def _findings(first: _Side, second: _Side) -> list[tuple[_Side, _Side, Finding]]:
@@ -101,7 +133,7 @@ def _alert_payload(
     conflict: FactConflict, facility_name: str, own: _Side, other: _Side, own_key: str, other_key: str
 ) -> dict[str, Any]:
     """What a side's owners are told: their own plan, the building, the facts and the other agency; never the
-    other plan's title, version or wording."""
+    other plan's title, version or wording (they may read it, but an e-mail or webhook is no place for it)."""
     return {
         "plan": own.plan_id,
         "plan_title": own.plan_title,
@@ -116,6 +148,8 @@ def _alert_payload(
         "kind": conflict.kind,
         "other_agency": other.agency_id,
         "other_agency_name": other.agency_name,
+        # Only for choosing the recipients at delivery (they must still be able to read it); never sent on.
+        "other_plan": other.plan_id,
         "conflict": conflict.pk,
     }
 
@@ -133,6 +167,7 @@ def facility_conflicts_refresh(*, facilities: Iterable[Facility | int]) -> list[
         Facility.objects.select_for_update().filter(pk__in=facility_ids).order_by("pk").values_list("pk", "name")
     )
     sides = _sides_by_facility(facility_ids)
+    grants = _view_grants(side for facility_sides in sides.values() for side in facility_sides)
     now = timezone.now()
     wanted: dict[RowKey, FactConflict] = {}
     side_of: dict[RowKey, tuple[_Side, _Side]] = {}
@@ -140,6 +175,10 @@ def facility_conflicts_refresh(*, facilities: Iterable[Facility | int]) -> list[
         for one, two in combinations(facility_sides, 2):
             if one.agency_id == two.agency_id:
                 continue  # one agency's own plans may differ; only agencies disagreeing is a conflict
+            if not _see_each_other(one, two, grants):
+                # Never even compared: a conflict, or its absence, would tell an owner about a fact it may not
+                # read (a guessed radio channel that stops conflicting is a right guess).
+                continue
             for first, second, finding in _findings(one, two):
                 conflict = FactConflict(
                     facility_id=facility_id,

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from agencies.models import Membership, Role
 from notifications.models import EventType, OutboxEvent
-from plans.models import PlanGroupObjectPermission, PlanShare
+from plans.models import Classification, Plan, PlanGroupObjectPermission, PlanShare
 from reviews.models import Comment
 
 LIAISON_ROLES = (Role.ADMIN, Role.LIAISON)
@@ -109,8 +109,14 @@ def audience_for(event: OutboxEvent) -> Audience:
         agencies = {payload["agency"]}
         members = _members(agencies, (Role.ADMIN,))
     elif kind == EventType.FACILITY_CONFLICT:
-        # Only the side's own owners: the other agency hears through its own event.
-        agencies = {payload["owner_agency"]}
+        # Only the side's own owners (the other agency hears through its own event), and only while they may
+        # still read the other plan: the alert says how its fact compares with theirs.
+        owner, other_plan = payload["owner_agency"], payload.get("other_plan")
+        readable = other_plan is not None and (
+            Plan.objects.filter(pk=other_plan, classification=Classification.PUBLIC).exists()
+            or owner in _agencies_that_may_view(other_plan)
+        )
+        agencies = {owner} if readable else set()
         members = _members(agencies, OWNER_REVIEW_ROLES)
     elif kind == EventType.COMMENT_CREATED:
         agencies = {payload["owner_agency"]} & _agencies_that_may_view(event.plan_id)

@@ -1,4 +1,4 @@
-"""The JSON of a conflict as one user sees it: an invisible side carries only its agency and contact."""
+"""The JSON of a conflict; it is only ever shown to someone who may read both sides' plans."""
 
 from typing import Any
 
@@ -27,30 +27,32 @@ class ConflictValueSerializer(serializers.Serializer):
 
 
 class ConflictSideSerializer(serializers.Serializer):
-    """One agency's side; `plan`, `version` and `value` are null when the user may not see that plan."""
+    """One agency's side: its plan, the version and what it states (`value` null if it states nothing there)."""
 
     agency = ConflictAgencySerializer()
-    visible = serializers.BooleanField()
+    visible = serializers.BooleanField(
+        help_text="Always true: a conflict is listed only to those who may read both plans (kept for clients)."
+    )
     fact = serializers.ChoiceField(choices=FactKey.choices)
-    plan = ConflictPlanSerializer(allow_null=True)
-    version = serializers.IntegerField(allow_null=True)
+    plan = ConflictPlanSerializer()
+    version = serializers.IntegerField()
     value = ConflictValueSerializer(allow_null=True)
 
     def to_representation(self, side: ConflictSide) -> dict[str, Any]:
         agency = side.agency
         return {
             "agency": {"id": agency.pk, "name": agency.name, "phone": agency.phone, "email": agency.email},
-            "visible": side.visible,
+            "visible": True,
             "fact": side.key,
-            "plan": {"id": side.plan_id, "title": side.plan_title} if side.visible else None,
-            "version": side.version_number if side.visible else None,
+            "plan": {"id": side.plan_id, "title": side.plan_title},
+            "version": side.version_number,
             "value": (
                 {
                     "text": side.fact.text,
                     "latitude": None if side.fact.latitude is None else str(side.fact.latitude),
                     "longitude": None if side.fact.longitude is None else str(side.fact.longitude),
                 }
-                if side.visible and side.fact is not None
+                if side.fact is not None
                 else None
             ),
         }

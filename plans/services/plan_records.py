@@ -78,10 +78,13 @@ def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any], ip
         published_at = plan.current_version.published_at
         plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
     plan.save()
-    if facilities is not None:
+    if facilities is not None or (plan.classification != previous_classification and plan.current_version_id):
         covered = set(plan.facilities.values_list("pk", flat=True))
-        plan.facilities.set(facilities)
-        facility_conflicts_refresh(facilities=[*covered, *facilities])
+        if facilities is not None:
+            plan.facilities.set(facilities)
+        # Also on a new classification: who may read the plan decides which plans it is compared with
+        # (consistency/conflict_services.py).
+        facility_conflicts_refresh(facilities=[*covered, *(facilities or [])])
     if "title" in data:
         search_refresh(plan)
     if reclassified:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 import pytest
 
 from agencies.models import Role
-from plans.models import PlanKind
+from plans.models import PlanKind, ShareLevel
+from plans.services import plan_share
 from tests.agencies.factories import member
 from tests.conftest import County
 from tests.plans.factories import make_plan
@@ -35,3 +36,11 @@ def pair(county) -> Pair:
         facilities=[county.school],
     )
     return Pair(county, fire_admin, fire_planner, fire_member, fire_plan)
+
+
+@pytest.fixture
+def partners(pair) -> Pair:
+    """`pair`, with the fire plan shared back with the district (`view`): the two agencies read each other's
+    plans, so Concord compares them (a plan is never compared with one whose owner may not read it)."""
+    plan_share(plan=pair.fire_plan, agency=pair.county.district, level=ShareLevel.VIEW, actor=pair.fire_admin)
+    return pair

@@ -1,4 +1,4 @@
-"""Conflicts on the building page, the plan page and the dashboard; a side you may not see shows only a contact."""
+"""Conflicts on the building page, the plan page and the dashboard, shown only to those who may read both plans."""
 
 import re
 
@@ -76,25 +76,36 @@ def fire_conflict(county, *, shared_with_district: bool):
     return fire_admin, fire_plan
 
 
-def test_the_building_page_shows_another_agencys_plan_differs_with_its_contact_but_not_its_wording(county):
-    fire_admin, fire_plan = fire_conflict(county, shared_with_district=False)
-    panel = conflicts_panel(county.owner_member, facility_url(county.school))
-    assert "Conflicts with other agencies' plans 1" in panel
-    assert "Staging area for responders differs" in panel
-    assert SCHOOL_STAGING in panel
-    assert "Another agency's plan differs — contact Ridgeford Fire at (630) 555-0140" in panel
-    assert "dispatch@ridgeford-fire.example.org" in panel
+def test_the_building_page_shows_both_wordings_to_both_agencies_that_share_their_plans(county):
+    fire_admin, fire_plan = fire_conflict(county, shared_with_district=True)
+    for user in (county.owner_member, fire_admin):
+        panel = conflicts_panel(user, facility_url(county.school))
+        assert "Conflicts with other agencies' plans 1" in panel
+        assert "Staging area for responders differs" in panel
+        assert SCHOOL_STAGING in panel
+        assert FIRE_STAGING in panel
+        assert fire_plan.title in panel
+
+
+def test_no_trace_of_a_conflict_with_a_plan_the_district_may_not_read(county):
+    fire_admin, _ = fire_conflict(county, shared_with_district=False)
+    # The district may not read the fire plan, so the two are never compared: not even the fire district, which
+    # reads both, is shown a conflict the district's own publishing could have provoked.
+    for user in (county.owner_member, fire_admin):
+        panel = conflicts_panel(user, facility_url(county.school))
+        assert "No conflicts" in panel
+    page = page_text(county.owner_member, facility_url(county.school))
+    assert FIRE_STAGING not in page
+    assert "Ridgeford Fire" not in conflicts_panel(county.owner_member, facility_url(county.school))
+    assert conflicts_panel(county.owner_admin, "/") == ""
+
+
+def test_people_who_see_one_plan_or_neither_see_no_conflict_on_the_building_page(county):
+    fire_conflict(county, shared_with_district=True)
+    # The police read the school's plan but not the fire plan.
+    panel = conflicts_panel(county.partner_view_liaison, facility_url(county.school))
+    assert "No conflicts" in panel
     assert FIRE_STAGING not in panel
-    assert fire_plan.title not in page_text(county.owner_member, facility_url(county.school))
-    # The fire district sees both wordings: the school's plan is shared with it.
-    fire_panel = conflicts_panel(fire_admin, facility_url(county.school))
-    assert FIRE_STAGING in fire_panel
-    assert SCHOOL_STAGING in fire_panel
-    assert "Another agency's plan differs" not in fire_panel
-
-
-def test_people_who_see_neither_plan_see_no_conflict_on_the_building_page(county):
-    fire_conflict(county, shared_with_district=False)
     panel = conflicts_panel(county.unrelated_admin, facility_url(county.school))
     assert "No conflicts" in panel
     assert SCHOOL_STAGING not in panel
@@ -114,7 +125,7 @@ def test_the_plan_page_lists_the_conflicts_of_its_current_version_with_the_build
 
 
 def test_the_dashboards_of_both_agencies_list_the_conflict_with_a_link_to_the_building(county):
-    fire_admin, _ = fire_conflict(county, shared_with_district=False)
+    fire_admin, _ = fire_conflict(county, shared_with_district=True)
     for user, other in ((county.owner_admin, "Ridgeford Fire"), (fire_admin, county.district.name)):
         client = Client()
         client.force_login(user)
@@ -123,7 +134,7 @@ def test_the_dashboards_of_both_agencies_list_the_conflict_with_a_link_to_the_bu
         panel = conflicts_panel(user, "/")
         assert "1 conflict with other agencies' plans" in panel
         assert f"{county.school.name}: Staging area for responders differs from {other}'s plan" in panel
-    # The police see the school's plan, but the conflict is not theirs: no dashboard panel.
+    # The police read the school's plan but not the fire plan: no dashboard panel.
     assert conflicts_panel(county.partner_view_liaison, "/") == ""
 
 
@@ -155,7 +166,7 @@ def test_conflict_panels_take_the_same_queries_for_one_conflict_and_for_many(cou
 
 def test_the_district_admin_goes_from_the_dashboard_to_the_conflict_on_the_building_page(web_county, live_server, page):
     county = web_county
-    fire_conflict(county, shared_with_district=False)
+    fire_conflict(county, shared_with_district=True)
     sign_in(page, live_server, county.owner_admin.username)
     panel = page.get_by_role("region", name=re.compile("conflict with other agencies' plans"))
     expect(panel).to_be_visible()
@@ -163,14 +174,14 @@ def test_the_district_admin_goes_from_the_dashboard_to_the_conflict_on_the_build
     page.wait_for_url(re.compile(rf".*/facilities/{county.school.pk}/.*"))
     conflicts = page.get_by_role("region", name=re.compile("Conflicts with other agencies' plans"))
     expect(conflicts).to_contain_text("Staging area for responders differs")
-    expect(conflicts).to_contain_text("Another agency's plan differs — contact Ridgeford Fire")
-    expect(conflicts).not_to_contain_text(FIRE_STAGING)
+    expect(conflicts).to_contain_text(FIRE_STAGING)
+    expect(conflicts).to_contain_text(SCHOOL_STAGING)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_pages_with_conflicts_have_no_wcag_violations(web_county, live_server, page, viewport):
     county = web_county
-    fire_conflict(county, shared_with_district=False)
+    fire_conflict(county, shared_with_district=True)
     page.set_viewport_size(viewport)
     sign_in(page, live_server, county.owner_admin.username)
     options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

@@ -15,7 +15,8 @@ from tests.web.conftest import PHONE, screenshot, sign_in
 
 
 def fire_plan_with_facts(county) -> None:
-    """Ridgeford Fire's plan for the school, shared with the police, stating its own staging and channel."""
+    """Ridgeford Fire's plan for the school, shared with the police and the district (which shares its own with the
+    fire district, so the two plans are compared), stating its own staging and channel."""
     fire_admin = member(county.fire, Role.ADMIN, username="fire_admin")
     plan = make_plan(
         owner=county.fire,
@@ -37,6 +38,7 @@ def fire_plan_with_facts(county) -> None:
     )
     services.plan_version_publish(version=version, actor=fire_admin)
     services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=fire_admin)
+    services.plan_share(plan=plan, agency=county.district, level=ShareLevel.VIEW, actor=fire_admin)
 
 
 def open_page(browser, errors: list[str]):
