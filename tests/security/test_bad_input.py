@@ -8,6 +8,7 @@ new endpoint is attacked the day it is added. tests/test_bad_input.py holds the 
 
 import json
 import re
+import socket
 import threading
 import time
 import uuid
@@ -418,3 +419,79 @@ def test_a_double_submitted_api_draft_start_starts_one(county, published_plan):
     # Another request, with other content, still starts its own draft (the API's contract).
     other = client_for(county.owner_planner).post(url, {"change_summary": "Another idea"})
     assert other.status_code == 201
+
+
+# Uploads over the limit are refused on their declared size, before the body is read (item 10)
+
+
+def _headers_only(live_server, path: str, length: int, extra: str = "") -> tuple[str, str]:
+    """Send a POST's headers declaring `length` bytes and none of the body; the status line and body answered."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: localhost\r\n{extra}"
+                "Content-Type: multipart/form-data; boundary=xyz\r\n"
+                f"Content-Length: {length}\r\n\r\n"
+            ).encode()
+        )
+        received = b""
+        while b"\r\n\r\n" not in received or len(received.partition(b"\r\n\r\n")[2]) < _length_of(received):
+            chunk = raw.recv(65536)  # a server still reading the body answers nothing: the timeout fails the test
+            if not chunk:
+                break
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return head.decode().split("\r\n")[0], body.decode()
+
+
+def _length_of(received: bytes) -> int:
+    found = re.search(rb"(?i)content-length: (\d+)", received.partition(b"\r\n\r\n")[0])
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_declaring_more_than_the_limit_is_refused_before_its_body_is_read(
+    county, live_server, settings, tmp_path
+):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
+    (tmp_path / "uploads").mkdir()
+    declared = 200 * 1024 * 1024
+    version = f"/plans/{county.plan.pk}/versions/{county.draft.number}"
+    session = web_client(county.owner_admin).cookies["sessionid"].value
+
+    status, body = _headers_only(live_server, f"/api/v1{version}/attachments/", declared)
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+    assert json.loads(body) == {
+        "detail": "The upload is 200 MB; a file may be at most 25 MB. "
+        "Nothing was stored. Make the file smaller (e.g. export it at a lower resolution, or split it)."
+    }
+
+    status, body = _headers_only(
+        live_server, f"{version}/attachments/upload/", declared, extra=f"Cookie: sessionid={session}\r\n"
+    )
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+    assert "The upload is 200 MB; a file may be at most 25 MB." in body
+    assert "Make the file smaller" in body
+    # Nothing was spooled to disk, and nothing attached.
+    assert list((tmp_path / "uploads").iterdir()) == []
+    assert not Attachment.objects.filter(version=county.draft).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_any_form_or_json_body_declaring_more_than_django_accepts_is_refused_unread(county, live_server, settings):
+    declared = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+    status, body = _headers_only(live_server, "/api/v1/plans/", declared)
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+    assert "at most 2 MB" in json.loads(body)["detail"]
+    status, body = _headers_only(live_server, f"/plans/{county.plan.pk}/edit/", declared)
+    assert status == "HTTP/1.1 413 Request Entity Too Large"
+
+
+def test_an_upload_within_the_limit_is_still_read_and_stored(county, clients):
+    response = clients["web"].post(
+        f"/plans/{county.plan.pk}/versions/{county.draft.number}/attachments/upload/",
+        {"file": _upload("map.png", tiny_png())},
+    )
+    assert response.status_code == 302
+    assert Attachment.objects.filter(version=county.draft).count() == 1
