@@ -210,7 +210,12 @@ class VersionListView(PlanScopedMixin, generics.GenericAPIView):
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=serializers.VersionWriteSerializer, responses={201: serializers.VersionSerializer})
+    @extend_schema(
+        request=serializers.VersionWriteSerializer,
+        responses={201: serializers.VersionSerializer, 200: serializers.VersionSerializer},
+        description="Starts a draft (201). The same request again while its draft is open (a retry, a "
+        "double-click) returns that draft (200) instead of a second one.",
+    )
     def post(self, request: Request, plan_id: int) -> Response:
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may start drafts.")
         incoming = serializers.VersionWriteSerializer(data=request.data)

@@ -277,7 +277,7 @@ def _together(*works, hold=None):
         if hold is not None:
             list(hold.select_for_update())
         threads = [_in_thread(work, results, i) for i, work in enumerate(works)]
-        time.sleep(1.0)  # every request is now waiting on the held row (or done)
+        time.sleep(2.0)  # every request is now waiting on the held row (or done)
     for thread in threads:
         thread.join(30)
     return results
@@ -294,7 +294,7 @@ def test_two_agencies_taking_the_same_slug_at_the_same_moment_get_a_field_messag
         with transaction.atomic():
             agency_create(name="Lindell Fire", slug="lindell", kind="fire")
             first_inserted.set()
-            time.sleep(1.0)
+            time.sleep(2.0)
         first_committed.set()
 
     def second():
@@ -320,7 +320,7 @@ def test_two_slug_changes_to_the_same_slug_at_the_same_moment_get_a_field_messag
         with transaction.atomic():
             agency_create(name="Taken", slug="taken", kind="fire")
             inserted.set()
-            time.sleep(1.0)
+            time.sleep(2.0)
 
     def second():
         inserted.wait(10)
