@@ -34,10 +34,14 @@ def agency_create(
     if Group.objects.filter(name=group_name).exists():
         # Never adopt a stray group: it could carry permissions granted to someone else.
         raise InvalidInputError(f"A group named '{group_name}' already exists; choose another slug.", field="slug")
-    group = Group.objects.create(name=group_name)
-    return Agency.objects.create(
-        name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email, group=group
-    )
+    try:
+        with transaction.atomic():
+            group = Group.objects.create(name=group_name)
+            return Agency.objects.create(
+                name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email, group=group
+            )
+    except IntegrityError as exc:  # another request took the slug between the check above and these inserts
+        raise InvalidInputError(f"An agency with slug '{slug}' already exists.", field="slug") from exc
 
 
 @transaction.atomic
@@ -49,8 +53,13 @@ def agency_update(*, agency: Agency, data: dict[str, Any]) -> Agency:
         if Agency.objects.filter(slug=agency.slug).exclude(pk=agency.pk).exists():
             raise InvalidInputError(f"An agency with slug '{agency.slug}' already exists.", field="slug")
         agency.group.name = f"agency:{agency.slug}"
-        agency.group.save(update_fields=["name"])
-    agency.save()
+    try:
+        with transaction.atomic():
+            if "slug" in data:
+                agency.group.save(update_fields=["name"])
+            agency.save()
+    except IntegrityError as exc:  # another request took the slug after the check above
+        raise InvalidInputError(f"An agency with slug '{agency.slug}' already exists.", field="slug") from exc
     return agency
 
 
@@ -64,7 +73,11 @@ def user_create(*, username: str, email: str, password: str, is_staff: bool = Fa
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise InvalidInputError(" ".join(exc.messages), field="password") from exc
-    return User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
+    except IntegrityError as exc:  # the same username created by another request since the check above
+        raise InvalidInputError(f"The username '{username}' is taken.", field="username") from exc
 
 
 @transaction.atomic

@@ -16,11 +16,26 @@ _EXTENSIONS: dict[str, set[str]] = {
 ALLOWED_DESCRIPTION = "PDF, PNG, JPEG or DOCX"
 
 
-def safe_filename(name: str) -> str:
-    """Keep only the last path component, printable, at most 200 characters."""
+MAX_STORED_NAME = 200
+# Longer "extensions" are not ones a file of an allowed type has: such a name is cut like any other.
+_MAX_SUFFIX = 10
+
+
+def cleaned_filename(name: str) -> str:
+    """The last path component of an uploaded file's name, printable, without characters unsafe in a header."""
     base = PurePosixPath(name.replace("\\", "/")).name
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
-    return cleaned[:200] or "attachment"
+    return "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?') or "attachment"
+
+
+def safe_filename(name: str) -> str:
+    """A cleaned name of at most MAX_STORED_NAME characters; a long name is shortened before its extension."""
+    cleaned = cleaned_filename(name)
+    if len(cleaned) <= MAX_STORED_NAME:
+        return cleaned
+    suffix = PurePosixPath(cleaned).suffix
+    if len(suffix) > _MAX_SUFFIX:
+        suffix = ""
+    return cleaned[: MAX_STORED_NAME - len(suffix)] + suffix
 
 
 def attachment_kind_from_content(*, head: bytes, filename: str) -> str:

@@ -2,6 +2,7 @@
 
 import re
 from typing import Any
+from uuid import uuid4
 
 from django import forms
 from django.conf import settings
@@ -141,11 +142,15 @@ class PlanCreateForm(PlanForm):
         label="Start the first draft from",
     )
 
+    # One key per form shown: the same form sent twice (a double-click) creates one plan (plan_create_once).
+    creation_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     field_order = ["owner_agency", "title", "kind", "facilities", "classification", "review_interval_days", "hazards"]
 
     def __init__(self, *args: Any, owner_agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = owner_agencies
+        self.fields["creation_key"].initial = uuid4
 
 
 class PlanEditForm(PlanForm):

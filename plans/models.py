@@ -62,6 +62,8 @@ class Plan(models.Model):
     search_document = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The "New plan" form's one-time key (or an API client's Idempotency-Key): a double-submit creates one plan.
+    creation_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

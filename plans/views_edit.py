@@ -5,6 +5,7 @@ with a forbidden action is 403 and nothing changes, and a version that left draf
 """
 
 from typing import Any
+from uuid import uuid4
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +38,7 @@ from plans.views_common import record_sensitive_read, require, visible_plan, vis
 from portal.agency_context import active_membership, memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError, PayloadTooLargeError
+from portal.request_size import accepts_uploads
 from reviews.context import review_context
 
 SECTIONS_PREFIX = "sections"
@@ -79,26 +81,38 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         form = PlanCreateForm(request.POST, owner_agencies=owner_agencies, facilities=facilities)
         if form.is_valid():
             data = form.cleaned_data
-            with transaction.atomic():  # the plan and its first draft, or neither
-                plan = services.plan_create(
-                    actor=request.user,
-                    title=data["title"],
-                    kind=data["kind"],
-                    owner_agency=data["owner_agency"],
-                    facilities=list(data["facilities"]),
-                    classification=data["classification"],
-                    review_interval_days=data["review_interval_days"],
-                    hazards=data["hazards"],
+            try:
+                with transaction.atomic():  # the plan and its first draft, or neither
+                    plan, created = services.plan_create_once(
+                        creation_key=data["creation_key"] or uuid4(),
+                        actor=request.user,
+                        title=data["title"],
+                        kind=data["kind"],
+                        owner_agency=data["owner_agency"],
+                        facilities=list(data["facilities"]),
+                        classification=data["classification"],
+                        review_interval_days=data["review_interval_days"],
+                        hazards=data["hazards"],
+                    )
+                    if created:
+                        sections = (
+                            default_sections(plan_kind=plan.kind)
+                            if data["start"] == START_TEMPLATE
+                            else [dict(BLANK_SECTION)]
+                        )
+                        version = services.plan_version_create_draft(plan=plan, actor=request.user, sections=sections)
+            except ConflictError as exc:
+                form.add_error(None, f"{exc.message} Reload the page and fill in the form again.")
+            else:
+                if not created:  # the same form sent twice: the plan of the first submission
+                    messages.info(request, f"“{plan.title}” was already created from this form; here it is.")
+                    draft = plan.versions.filter(state=VersionState.DRAFT).order_by("-number").first()
+                    return redirect(editor_url(plan, draft) if draft else reverse("plans:detail", args=[plan.pk]))
+                messages.success(
+                    request,
+                    f"“{plan.title}” created with draft version {version.number}. Write its sections, then publish it.",
                 )
-                sections = (
-                    default_sections(plan_kind=plan.kind) if data["start"] == START_TEMPLATE else [dict(BLANK_SECTION)]
-                )
-                version = services.plan_version_create_draft(plan=plan, actor=request.user, sections=sections)
-            messages.success(
-                request,
-                f"“{plan.title}” created with draft version {version.number}. Write its sections, then publish it.",
-            )
-            return redirect(editor_url(plan, version))
+                return redirect(editor_url(plan, version))
     else:
         active = active_membership(request)
         owner_id = active.agency_id if active is not None and active.agency_id in agency_ids else agency_ids[0]
@@ -154,20 +168,21 @@ def draft_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Start a draft from the current version (its sections copied); an up-to-date open draft is reused."""
     plan, access = visible_plan(request, plan_id)
     require(access.can_edit, "Only admins and planners of the owner agency may start drafts.")
-    latest = selectors.latest_released_number(plan=plan)
-    open_draft = (
-        selectors.plan_versions_visible(access=access)
-        .filter(state=VersionState.DRAFT, based_on_number=latest)
-        .order_by("-number")
-        .first()
-    )
     if request.method == "GET":
+        latest = selectors.latest_released_number(plan=plan)
+        open_draft = (
+            selectors.plan_versions_visible(access=access)
+            .filter(state=VersionState.DRAFT, based_on_number=latest)
+            .order_by("-number")
+            .first()
+        )
         context = {"nav": "plans", "plan": plan, "access": access, "open_draft": open_draft}
         return render(request, "plans/edit/draft_new.html", context)
-    if open_draft is not None:
-        messages.info(request, f"Draft version {open_draft.number} is already open; continue it here.")
-        return redirect(editor_url(plan, open_draft))
-    version = services.plan_version_create_draft(plan=plan, actor=request.user)
+    # Decided again under the plan's lock: a second submit (even at the same moment) finds the first one's draft.
+    version, created = services.plan_draft_start(plan=plan, actor=request.user)
+    if not created:
+        messages.info(request, f"Draft version {version.number} is already open; continue it here.")
+        return redirect(editor_url(plan, version))
     source = f"a copy of version {plan.current_version.number}" if plan.current_version else "the standard sections"
     messages.success(request, f"Draft version {version.number} started from {source}.")
     return redirect(editor_url(plan, version))
@@ -348,6 +363,7 @@ def draft_preview(request: HttpRequest, plan_id: int, number: int) -> HttpRespon
     return render(request, "plans/edit/draft_preview.html", context)
 
 
+@accepts_uploads
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:

@@ -144,7 +144,9 @@ class PlanWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=PlanKind.choices)
     owner_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
-    facilities = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all(), many=True, required=False)
+    facilities = serializers.PrimaryKeyRelatedField(
+        queryset=Facility.objects.all(), many=True, required=False, default=list
+    )
     classification = serializers.ChoiceField(choices=Classification.choices, default=Classification.PARTNER)
     review_interval_days = serializers.IntegerField(min_value=1, max_value=3650, default=365)
     hazards = serializers.ListField(

@@ -1,4 +1,5 @@
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -22,9 +23,14 @@ from plans.api.filters import PlanFilter
 from plans.diff import sections_diff
 from plans.models import Attachment, Classification, Plan, PlanShare, PlanVersion
 from plans.permissions import PlanAccess, plan_access
+from plans.templates_eop import default_sections
 from plans.visible_plan_rows import VisiblePlanPages, one_statement_reads, visible_plan_row
 from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
+from portal.request_size import upload_request_limit
+
+# A client's key for one plan creation (the IETF draft's header): the same key again returns that plan.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class PlanViewSet(
@@ -87,16 +93,34 @@ class PlanViewSet(
             )
         return Response(serializers.plan_rows_json([row])[0])
 
-    @extend_schema(request=serializers.PlanWriteSerializer, responses={201: serializers.PlanSerializer})
+    @extend_schema(
+        request=serializers.PlanWriteSerializer,
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.UUID,
+                location=OpenApiParameter.HEADER,
+                description="A UUID the client makes for this plan: the same request sent again with it "
+                "(a retry, a double-click) returns the plan it created (200) instead of a second plan.",
+            )
+        ],
+        responses={201: serializers.PlanSerializer, 200: serializers.PlanSerializer},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = _idempotency_key(request)
         incoming = serializers.PlanWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         owner = incoming.validated_data["owner_agency"]
         if not has_agency_role(request.user, owner.pk, EDITOR_ROLES):
             raise PermissionDenied(f"Only admins and planners of {owner} may create its plans.")
-        plan = services.plan_create(actor=request.user, **incoming.validated_data)
+        if key is None:
+            plan, created = services.plan_create(actor=request.user, **incoming.validated_data), True
+        else:
+            plan, created = services.plan_create_once(creation_key=key, actor=request.user, **incoming.validated_data)
         plan = self.get_queryset().get(pk=plan.pk)
-        return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(plan).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     @extend_schema(request=serializers.PlanUpdateSerializer, responses=serializers.PlanSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -122,6 +146,16 @@ class PlanViewSet(
             raise PermissionDenied("Only admins of the owner agency may delete this plan.")
         services.plan_delete(plan=plan, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _idempotency_key(request: Request) -> UUID | None:
+    raw = request.headers.get(IDEMPOTENCY_HEADER)
+    if raw is None:
+        return None
+    try:
+        return UUID(raw.strip())
+    except ValueError as exc:
+        raise ValidationError({IDEMPOTENCY_HEADER: ["Give a UUID, e.g. one from uuid4(), new for each plan."]}) from exc
 
 
 def _plan_id(raw: str) -> int:
@@ -181,15 +215,44 @@ class VersionListView(PlanScopedMixin, generics.GenericAPIView):
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=serializers.VersionWriteSerializer, responses={201: serializers.VersionSerializer})
+    @extend_schema(
+        request=serializers.VersionWriteSerializer,
+        responses={201: serializers.VersionSerializer, 200: serializers.VersionSerializer},
+        description="Starts a draft (201). The same request again while its draft is open (a retry, a "
+        "double-click) returns that draft (200) instead of a second one.",
+    )
     def post(self, request: Request, plan_id: int) -> Response:
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may start drafts.")
         incoming = serializers.VersionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        version = services.plan_version_create_draft(
-            plan=self.get_plan(), actor=request.user, **incoming.validated_data
+        wanted = incoming.validated_data
+        # The same request sent twice (a retry, a double-click) finds the first one's draft and returns it (200);
+        # a request with other content starts its own draft as before.
+        version, created = services.plan_draft_start(
+            plan=self.get_plan(),
+            actor=request.user,
+            reuse=lambda draft: _draft_has(draft, wanted),
+            **wanted,
         )
-        return Response(serializers.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(serializers.VersionSerializer(version).data, status=status_code)
+
+
+def _draft_has(draft: PlanVersion, wanted: dict[str, Any]) -> bool:
+    """Whether an open draft already holds what a request to start one asks for (its summary and sections)."""
+    if wanted.get("change_summary", "") != draft.change_summary:
+        return False
+    sections = [(s.key, s.title, s.body) for s in selectors.version_sections(version=draft)]
+    if "sections" in wanted:
+        return sections == [(s["key"], s["title"], s.get("body", "")) for s in wanted["sections"]]
+    # Without sections a draft is a copy of the current version (or the standard sections).
+    source = draft.plan.current_version
+    template = (
+        [(s.key, s.title, s.body) for s in selectors.version_sections(version=source)]
+        if source is not None
+        else [(s["key"], s["title"], s.get("body", "")) for s in default_sections(plan_kind=draft.plan.kind)]
+    )
+    return sections == template
 
 
 class VersionDetailView(PlanScopedMixin, APIView):
@@ -336,6 +399,8 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
     serializer_class = serializers.AttachmentSerializer
     queryset = Attachment.objects.none()
     parser_classes = [MultiPartParser]
+    # RequestSizeLimitMiddleware refuses a larger declared body before reading it (413).
+    max_request_bytes = staticmethod(upload_request_limit)
 
     def get(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()

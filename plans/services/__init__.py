@@ -3,10 +3,11 @@ that also writes its audit and outbox rows."""
 
 from plans.services.acknowledgements import plan_sensitive_read_record, plan_version_acknowledge
 from plans.services.attachments import attachment_add, attachment_remove
-from plans.services.plan_records import plan_create, plan_delete, plan_update
+from plans.services.plan_records import plan_create, plan_create_once, plan_delete, plan_update
 from plans.services.sharing import plan_share, plan_unshare
 from plans.services.versions import (
     SectionData,
+    plan_draft_start,
     plan_version_create_draft,
     plan_version_publish,
     plan_version_update_draft,
@@ -18,7 +19,9 @@ __all__ = [
     "attachment_add",
     "attachment_remove",
     "plan_create",
+    "plan_create_once",
     "plan_delete",
+    "plan_draft_start",
     "plan_sensitive_read_record",
     "plan_share",
     "plan_unshare",

@@ -8,7 +8,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from plans.attachments import attachment_kind_from_content, safe_filename
+from plans.attachments import attachment_kind_from_content, cleaned_filename, safe_filename
 from plans.models import (
     Attachment,
     PlanVersion,
@@ -28,10 +28,11 @@ def attachment_add(
         raise PayloadTooLargeError(
             f"The file is {upload.size} bytes; attachments may be at most {max_bytes // (1024 * 1024)} MB."
         )
-    filename = safe_filename(upload.name or "")
     upload.seek(0)
     head = upload.read(8192)
-    content_type = attachment_kind_from_content(head=head, filename=filename)
+    # The extension is checked on the name as given; the stored name is shortened afterwards, keeping it.
+    content_type = attachment_kind_from_content(head=head, filename=cleaned_filename(upload.name or ""))
+    filename = safe_filename(upload.name or "")
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from agencies.models import Agency, Facility
 from audit.models import AuditAction
@@ -35,9 +36,11 @@ def plan_create(
     classification: str = Classification.PARTNER,
     review_interval_days: int = 365,
     hazards: list[str] | None = None,
+    creation_key: UUID | None = None,
 ) -> Plan:
     """Create a plan; the owner agency's group receives every permission on it."""
     plan = Plan.objects.create(
+        creation_key=creation_key,
         title=title,
         kind=kind,
         owner_agency=owner_agency,
@@ -51,6 +54,28 @@ def plan_create(
     search_refresh(plan)
     audit_event_record(actor=actor, action=AuditAction.PLAN_CREATE, obj=plan, agency=owner_agency)
     return plan
+
+
+def plan_create_once(*, creation_key: UUID, actor: AbstractBaseUser, **fields: Any) -> tuple[Plan, bool]:
+    """plan_create, once per key: the same key again (a double-click, a retried API call, even at the same
+    moment) returns the plan it created, and False. Call inside the caller's transaction or on its own."""
+    try:
+        with transaction.atomic():
+            return plan_create(actor=actor, creation_key=creation_key, **fields), True
+    except IntegrityError:
+        # The unique key: an earlier or concurrent request with this key committed its plan first.
+        existing = Plan.objects.filter(creation_key=creation_key).first()
+        if existing is None:
+            raise
+    if existing.created_by_id != actor.pk or (existing.owner_agency_id, existing.title) != (
+        fields["owner_agency"].pk,
+        fields["title"],
+    ):
+        raise ConflictError(
+            "This key was already used to create another plan; send a new key for a new plan.",
+            field="creation_key",
+        )
+    return existing, False
 
 
 @transaction.atomic

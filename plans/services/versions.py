@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -72,6 +73,32 @@ def plan_version_create_draft(
         attachments_copy(source=plan.current_version, target=version)
         facility_facts_copy(source=plan.current_version, target=version)
     return version
+
+
+@transaction.atomic
+def plan_draft_start(
+    *,
+    plan: Plan,
+    actor: AbstractBaseUser,
+    change_summary: str = "",
+    sections: list[SectionData] | None = None,
+    reuse: Callable[[PlanVersion], bool] = lambda draft: True,
+) -> tuple[PlanVersion, bool]:
+    """Start a draft unless an up-to-date one is open and `reuse` accepts it: then that draft, unchanged, and False.
+
+    The check runs under the plan's row lock, so two "Start a draft" submitted at the same moment start one.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    latest = latest_released_number(plan=plan)
+    open_draft = (
+        PlanVersion.objects.filter(plan=plan, state=VersionState.DRAFT, based_on_number=latest)
+        .order_by("-number")
+        .first()
+    )
+    if open_draft is not None and reuse(open_draft):
+        return open_draft, False
+    version = plan_version_create_draft(plan=plan, actor=actor, change_summary=change_summary, sections=sections)
+    return version, True
 
 
 @transaction.atomic

@@ -4,6 +4,9 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
 from rest_framework.pagination import PageNumberPagination
 
+# PostgreSQL's OFFSET is a bigint.
+MAX_OFFSET = 2**63 - 1
+
 
 class StandardPagination(PageNumberPagination):
     """`?page=N&page_size=N` (at most 200), the envelope API.md promises."""
@@ -92,6 +95,9 @@ class KeysFirstPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > MAX_OFFSET:
+            # Past the end of any table, and an OFFSET the database would refuse: the same 404 as any page past the end.
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
 

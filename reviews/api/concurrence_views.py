@@ -110,10 +110,9 @@ class ConcurrenceRecordView(PlanScopedMixin, APIView):
         return response
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
-        # Refusals and errors stay JSON even when CSV was asked for.
-        if response.status_code >= 400 and isinstance(
-            getattr(request, "accepted_renderer", None), ConcurrenceCSVRenderer
-        ):
+        # Only the record itself is CSV: refusals, errors and OPTIONS (the endpoint's description) stay JSON.
+        is_record = request.method in ("GET", "HEAD") and response.status_code < 400
+        if not is_record and isinstance(getattr(request, "accepted_renderer", None), ConcurrenceCSVRenderer):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
