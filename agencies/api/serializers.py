@@ -23,6 +23,8 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "user", "username", "agency", "role", "created_at"]
         read_only_fields = ["id", "agency", "created_at"]
+        # The schema says `role` may be left out: then the person joins as a member.
+        extra_kwargs = {"role": {"default": Role.MEMBER}}
         validators: list = []
 
 

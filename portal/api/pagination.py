@@ -2,15 +2,49 @@ from typing import Any, Protocol, runtime_checkable
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 
 class StandardPagination(PageNumberPagination):
-    """`?page=N&page_size=N` (at most 200), the envelope API.md promises."""
+    """`?page=N&page_size=N` (at most 200), the envelope API.md promises.
+
+    A `page_size` that is not a whole number from 1 to 200 is a 400 (it used to fall back to 50 unnoticed);
+    a page that does not exist is DRF's 404. The schema says both, and that `next`, `previous` may be null.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page number from 1 (empty: 1), or `last`; a page past the last one is a 404.",
+                "schema": {"type": "string", "pattern": r"^([1-9][0-9]*|last)?$"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page, 1 to {self.max_page_size} (default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
 
 
 @runtime_checkable
