@@ -41,7 +41,7 @@ class MyMembershipSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="E-mail address; empty when none was given.")
     is_staff = serializers.BooleanField()
     memberships = MyMembershipSerializer(many=True)
 
@@ -55,7 +55,7 @@ class UserCreateSerializer(serializers.Serializer):
 class UserSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="E-mail address; empty when none was given.")
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

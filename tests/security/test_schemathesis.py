@@ -154,6 +154,7 @@ NOT_YET_FIXED = {
     ("POST", "/api/v1/users/", "ST201"),
     ("POST", "/api/v1/facilities/", "ST201"),
     # Coordinates are decimal strings whose range the schema does not state.
+    ("POST", "/api/v1/facilities/", "ST202"),
     ("PATCH", "/api/v1/facilities/{id}/", "ST202"),
     # django-filter's NumberFilter takes ?facility=0.5.
     ("GET", "/api/v1/plans/", "ST201"),
