@@ -244,7 +244,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
         parameters=[
             OpenApiParameter(
                 "against",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1},
                 description="Version number to compare with; by default the version you last "
                 "acknowledged, else the previous version you may see.",
             )

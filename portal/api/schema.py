@@ -98,11 +98,18 @@ def _error_responses(method: str, operation: dict[str, Any]) -> dict[str, dict[s
 CLOSED_OBJECTS = ("KeyFacts", "KeyFactsRequest", "Place", "PlaceRequest")
 
 
+# Array limits a nested `many=True` serializer checks in its `validate_<field>`, which drf-spectacular cannot see.
+ARRAY_LIMITS = {("VersionWriteRequest", "sections"): (1, 200), ("PatchedVersionWriteRequest", "sections"): (1, 200)}
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """POSTPROCESSING_HOOKS entry: every operation lists the refusals the shared machinery can answer with."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR_SCHEMA)
     schemas["ValidationError"] = VALIDATION_ERROR_SCHEMA
+    for (name, field), (least, most) in ARRAY_LIMITS.items():
+        if name in schemas:
+            schemas[name]["properties"][field].update(minItems=least, maxItems=most)
     for name in CLOSED_OBJECTS:
         if name in schemas:
             schemas[name]["additionalProperties"] = False
