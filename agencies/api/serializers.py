@@ -23,6 +23,8 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "user", "username", "agency", "role", "created_at"]
         read_only_fields = ["id", "agency", "created_at"]
+        # The schema says `role` may be left out: then the person joins as a member.
+        extra_kwargs = {"role": {"default": Role.MEMBER}}
         validators: list = []
 
 
@@ -39,7 +41,7 @@ class MyMembershipSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="E-mail address; empty when none was given.")
     is_staff = serializers.BooleanField()
     memberships = MyMembershipSerializer(many=True)
 
@@ -53,7 +55,7 @@ class UserCreateSerializer(serializers.Serializer):
 class UserSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="E-mail address; empty when none was given.")
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -11,6 +11,9 @@ from agencies.api import serializers
 from agencies.models import Agency, Facility, Membership
 from portal.api.pagination import StandardPagination
 from portal.api.request_info import client_ip
+from portal.api.schema import conflict
+
+LAST_ADMIN = "The agency would be left without an admin."
 
 
 class MeView(APIView):
@@ -79,6 +82,8 @@ def _visible_agency(request: Request, agency_id: int) -> Agency:
 class MembershipListView(APIView):
     """An agency's members: listed to its members, changed by its admins."""
 
+    pagination_class = StandardPagination  # paginated by hand below; named here so the schema shows the envelope
+
     @extend_schema(responses=serializers.MembershipSerializer(many=True))
     def get(self, request: Request, agency_id: int) -> Response:
         agency = _visible_agency(request, agency_id)
@@ -89,7 +94,10 @@ class MembershipListView(APIView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(serializers.MembershipSerializer(page, many=True).data)
 
-    @extend_schema(request=serializers.MembershipSerializer, responses={201: serializers.MembershipSerializer})
+    @extend_schema(
+        request=serializers.MembershipSerializer,
+        responses={201: serializers.MembershipSerializer, 409: conflict("The person is already a member.")},
+    )
     def post(self, request: Request, agency_id: int) -> Response:
         agency = _visible_agency(request, agency_id)
         if not permissions.can_manage_agency(request.user, agency.pk):
@@ -108,7 +116,7 @@ class MembershipListView(APIView):
     @property
     def paginator(self) -> StandardPagination:
         if not hasattr(self, "_paginator"):
-            self._paginator = StandardPagination()
+            self._paginator = self.pagination_class()
         return self._paginator
 
 
@@ -120,11 +128,17 @@ class MembershipDetailView(APIView):
             raise PermissionDenied("Only this agency's admins may change its members.")
         return get_object_or_404(Membership.objects.select_related("user", "agency"), pk=membership_id, agency=agency)
 
-    @extend_schema(request=serializers.MembershipRoleSerializer, responses=serializers.MembershipSerializer)
+    @extend_schema(
+        request=serializers.MembershipRoleSerializer,
+        responses={200: serializers.MembershipSerializer, 409: conflict(LAST_ADMIN)},
+    )
     def patch(self, request: Request, agency_id: int, membership_id: int) -> Response:
         membership = self._membership(request, agency_id, membership_id)
-        incoming = serializers.MembershipRoleSerializer(data=request.data)
+        # A PATCH: a body without `role` changes nothing (the schema, like DRF, makes PATCH fields optional).
+        incoming = serializers.MembershipRoleSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
+        if "role" not in incoming.validated_data:
+            return Response(serializers.MembershipSerializer(membership).data)
         membership = services.membership_change_role(
             membership=membership,
             role=incoming.validated_data["role"],
@@ -133,7 +147,7 @@ class MembershipDetailView(APIView):
         )
         return Response(serializers.MembershipSerializer(membership).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 409: conflict(LAST_ADMIN)})
     def delete(self, request: Request, agency_id: int, membership_id: int) -> Response:
         membership = self._membership(request, agency_id, membership_id)
         services.membership_remove(membership=membership, actor=request.user, ip_address=client_ip(request))

@@ -33,7 +33,8 @@ def _documented_fields() -> dict[str, serializers.Field]:
     fields: dict[str, serializers.Field] = {
         key: PlaceSerializer(required=False, allow_null=True, help_text=label_of(key)) for key in PLACE_KEYS
     }
-    fields[FactKey.RADIO_CHANNEL.value] = serializers.CharField(
+    fields[FactKey.RADIO_CHANNEL.value] = serializers.RegexField(
+        r"^[A-Za-z0-9 ./#-]*$",
         required=False,
         allow_null=True,
         max_length=RADIO_CHANNEL_MAX,

@@ -9,6 +9,7 @@ from consistency.api.fact_serializers import FacilityFactsSerializer, FacilityFa
 from consistency.fact_selectors import FacilityFacts, version_facts_by_facility
 from consistency.fact_services import facility_facts_set
 from plans.api.views import PlanScopedMixin
+from portal.api.schema import conflict
 
 
 class VersionFactsView(PlanScopedMixin, APIView):
@@ -21,7 +22,10 @@ class VersionFactsView(PlanScopedMixin, APIView):
         groups = version_facts_by_facility(version=version)
         return Response(FacilityFactsSerializer(groups, many=True).data)
 
-    @extend_schema(request=FacilityFactsWriteSerializer, responses=FacilityFactsSerializer)
+    @extend_schema(
+        request=FacilityFactsWriteSerializer,
+        responses={200: FacilityFactsSerializer, 409: conflict("Key facts change on drafts only.")},
+    )
     def put(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may set key facts.")

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from notifications.models import EmailChoice, EventType, Notification
+from portal.api.fields import JSONBooleanField
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -20,7 +21,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class PreferenceSerializer(serializers.Serializer):
     event_type = serializers.ChoiceField(choices=EventType.choices)
-    in_app = serializers.BooleanField()
+    in_app = JSONBooleanField()
     email = serializers.ChoiceField(choices=EmailChoice.choices)
     is_default = serializers.BooleanField(read_only=True)
 
@@ -39,6 +40,10 @@ class PreferenceListSerializer(serializers.ListSerializer):
 class PreferenceUpdateSerializer(PreferenceSerializer):
     class Meta:
         list_serializer_class = PreferenceListSerializer
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False)
 
 
 class ReadAllResultSerializer(serializers.Serializer):

@@ -17,9 +17,15 @@ class NotificationListView(generics.GenericAPIView):
     serializer_class = serializers.NotificationSerializer
     queryset = Notification.objects.none()
 
-    @extend_schema(parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones")])
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones")],
+        responses=serializers.NotificationSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
-        unread = request.query_params.get("unread", "").lower() in ("1", "true", "yes")
+        # `?unread=` takes DRF's booleans (true/false, 1/0, yes/no...); anything else is a 400, not "all".
+        incoming = serializers.NotificationFilterSerializer(data=request.query_params)
+        incoming.is_valid(raise_exception=True)
+        unread = incoming.validated_data["unread"]
         page = self.paginate_queryset(selectors.notifications_of(user=request.user, unread_only=unread))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

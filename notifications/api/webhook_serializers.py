@@ -10,6 +10,7 @@ class WebhookEndpointCreateSerializer(serializers.Serializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
         allow_empty=False,
+        min_length=1,  # what allow_empty=False checks, said so that the schema shows minItems
         max_length=len(EventType.values),
         help_text="Event types to receive (at least one).",
     )

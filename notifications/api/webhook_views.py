@@ -17,6 +17,7 @@ from agencies.permissions import can_manage_agency
 from notifications import webhook_selectors, webhook_services
 from notifications.api import webhook_serializers as serializers
 from notifications.models import Delivery, WebhookEndpoint
+from portal.api.schema import conflict
 
 
 def _managed_agency(request: Request, agency_id: int) -> Agency:
@@ -108,7 +109,13 @@ class WebhookRedeliverView(generics.GenericAPIView):
     serializer_class = serializers.WebhookDeliverySerializer
     queryset = Delivery.objects.none()
 
-    @extend_schema(request=None, responses={202: serializers.WebhookDeliverySerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: serializers.WebhookDeliverySerializer,
+            409: conflict("The webhook is disabled; enable it before redelivering."),
+        },
+    )
     def post(self, request: Request, agency_id: int, webhook_id: int, delivery_id: int) -> Response:
         endpoint = _endpoint(request, agency_id, webhook_id)
         delivery = get_object_or_404(

@@ -176,8 +176,8 @@ class SectionSerializer(serializers.ModelSerializer):
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
-    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None, allow_null=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = PlanVersion
@@ -316,7 +316,7 @@ class ShareSerializer(serializers.ModelSerializer):
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     level = serializers.ChoiceField(choices=ShareLevel.choices)
-    shared_by = serializers.CharField(source="shared_by.username", read_only=True, default=None)
+    shared_by = serializers.CharField(source="shared_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = PlanShare

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -27,6 +27,7 @@ from plans.templates_eop import default_sections
 from plans.visible_plan_rows import VisiblePlanPages, one_statement_reads, visible_plan_row
 from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
+from portal.api.schema import conflict
 from portal.request_size import upload_request_limit
 
 # A client's key for one plan creation (the IETF draft's header): the same key again returns that plan.
@@ -140,6 +141,7 @@ class PlanViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
 
+    @extend_schema(responses={204: None, 409: conflict("The plan has been published: withdraw its version instead.")})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
         if not plan_access(user=request.user, plan=plan).is_owner_admin:
@@ -262,7 +264,10 @@ class VersionDetailView(PlanScopedMixin, APIView):
         self.record_sensitive_read("version", obj=version)
         return Response(serializers.VersionSerializer(version).data)
 
-    @extend_schema(request=serializers.VersionWriteSerializer, responses=serializers.VersionSerializer)
+    @extend_schema(
+        request=serializers.VersionWriteSerializer,
+        responses={200: serializers.VersionSerializer, 409: conflict("The version is no longer a draft.")},
+    )
     def patch(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may edit drafts.")
@@ -273,7 +278,13 @@ class VersionDetailView(PlanScopedMixin, APIView):
 
 
 class VersionPublishView(PlanScopedMixin, APIView):
-    @extend_schema(request=None, responses=serializers.VersionSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: serializers.VersionSerializer,
+            409: conflict("The version is not a draft, has no sections, or another one was published meanwhile."),
+        },
+    )
     def post(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may publish.")
@@ -282,7 +293,13 @@ class VersionPublishView(PlanScopedMixin, APIView):
 
 
 class VersionWithdrawView(PlanScopedMixin, APIView):
-    @extend_schema(request=None, responses=serializers.VersionSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: serializers.VersionSerializer,
+            409: conflict("Only the current published version can be withdrawn."),
+        },
+    )
     def post(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may withdraw.")
@@ -295,7 +312,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
         parameters=[
             OpenApiParameter(
                 "against",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1},
                 description="Version number to compare with; by default the version you last "
                 "acknowledged, else the previous version you may see.",
             )
@@ -336,7 +353,13 @@ class VersionDiffView(PlanScopedMixin, APIView):
 
 
 class VersionAcknowledgeView(PlanScopedMixin, APIView):
-    @extend_schema(request=serializers.AcknowledgeSerializer, responses=serializers.AcknowledgementResultSerializer)
+    @extend_schema(
+        request=serializers.AcknowledgeSerializer,
+        responses={
+            200: serializers.AcknowledgementResultSerializer,
+            409: conflict("Only the current published version can be acknowledged."),
+        },
+    )
     def post(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
         incoming = serializers.AcknowledgeSerializer(data=request.data)
@@ -362,6 +385,7 @@ class ShareListView(PlanScopedMixin, generics.GenericAPIView):
     serializer_class = serializers.ShareSerializer
     queryset = PlanShare.objects.none()
 
+    @extend_schema(responses=serializers.ShareSerializer(many=True))
     def get(self, request: Request, plan_id: int) -> Response:
         self.require(
             self.get_access().is_owner_member,
@@ -402,6 +426,7 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
     # RequestSizeLimitMiddleware refuses a larger declared body before reading it (413).
     max_request_bytes = staticmethod(upload_request_limit)
 
+    @extend_schema(responses=serializers.AttachmentSerializer(many=True))
     def get(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.record_sensitive_read("attachments", obj=version)
@@ -410,7 +435,10 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
 
     @extend_schema(
         request={"multipart/form-data": serializers.AttachmentUploadSerializer},
-        responses={201: serializers.AttachmentSerializer},
+        responses={
+            201: serializers.AttachmentSerializer,
+            409: conflict("Files are attached to drafts only."),
+        },
     )
     def post(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
@@ -427,7 +455,7 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
 
 
 class AttachmentDetailView(PlanScopedMixin, APIView):
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 409: conflict("The version has left draft.")})
     def delete(self, request: Request, plan_id: int, number: int, attachment_id: int) -> Response:
         """Remove a file from a draft (owner admin or planner); 409 once the version has left draft."""
         version = self.get_version()
@@ -438,7 +466,8 @@ class AttachmentDetailView(PlanScopedMixin, APIView):
 
 
 class AttachmentDownloadView(PlanScopedMixin, APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # The file as uploaded, with its own Content-Type (PDF, image, office document...).
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")})
     def get(self, request: Request, plan_id: int, number: int, attachment_id: int) -> FileResponse:
         version = self.get_version()
         attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
@@ -460,6 +489,7 @@ class FacilityPlansView(generics.GenericAPIView):
     serializer_class = serializers.PlanSerializer
     queryset = Plan.objects.none()
 
+    @extend_schema(responses=serializers.PlanSerializer(many=True))
     def get(self, request: Request, facility_id: int) -> Response:
         facility: Facility = get_object_or_404(facilities_visible_to(user=request.user), pk=facility_id)
         page = self.paginate_queryset(selectors.facility_current_plans(user=request.user, facility=facility))

@@ -2,18 +2,54 @@ from typing import Any, Protocol, runtime_checkable
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 # PostgreSQL's OFFSET is a bigint.
 MAX_OFFSET = 2**63 - 1
 
 
 class StandardPagination(PageNumberPagination):
-    """`?page=N&page_size=N` (at most 200), the envelope API.md promises."""
+    """`?page=N&page_size=N` (at most 200), the envelope API.md promises.
+
+    A `page_size` that is not a whole number from 1 is a 400 (it used to fall back to 50 unnoticed), one over
+    200 counts as 200; a page that does not exist is DRF's 404. The schema says so, and that `next`, `previous`
+    may be null.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            raise ValidationError(
+                {self.page_size_query_param: ["Give a whole number from 1 (more than the maximum counts as it)."]}
+            )
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page number from 1 (empty: 1), or `last`; a page past the last one is a 404.",
+                "schema": {"type": "string", "pattern": r"^([1-9][0-9]*|last)?$"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page (default {self.page_size}); more than {self.max_page_size} "
+                f"counts as {self.max_page_size}.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
 
 
 @runtime_checkable

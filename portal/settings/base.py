@@ -312,6 +312,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation also lists the errors it can answer with (portal/api/schema.py): the schema is the contract.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_responses",
+    ],
+    # The API's contract is JSON (uploads say multipart themselves); the form parsers serve the browsable API,
+    # and a form cannot carry the nulls of nullable fields.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "AgencyKindEnum": "agencies.models.AgencyKind",
         "FacilityKindEnum": "agencies.models.FacilityKind",

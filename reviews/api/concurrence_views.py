@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from plans.api.views import PlanScopedMixin
 from portal.api.request_info import client_ip
+from portal.api.schema import conflict
 from reviews.api import concurrence_serializers as serializers
 from reviews.concurrence_export import CSV_COLUMNS, concurrence_csv
 from reviews.concurrence_permissions import can_read_all_concurrence
@@ -60,7 +61,10 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
         "agency; the agency's open change requests are kept with the record. Records are append-only: the "
         "newest counts.",
         request=serializers.ConcurrenceWriteSerializer,
-        responses={201: serializers.ConcurrenceCreatedSerializer},
+        responses={
+            201: serializers.ConcurrenceCreatedSerializer,
+            409: conflict("The version is not the current published one."),
+        },
     )
     def post(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
@@ -93,8 +97,8 @@ class ConcurrenceRecordView(PlanScopedMixin, APIView):
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="`csv` for a download.")
         ],
         responses={
-            200: serializers.ConcurrenceRecordSerializer,
-            403: OpenApiResponse(description="Not an owner member."),
+            (200, "application/json"): serializers.ConcurrenceRecordSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per recorded outcome."),
         },
     )
     def get(self, request: Request, plan_id: int) -> Response:

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import serializers
 
+from portal.api.fields import JSONBooleanField
 from reviews.models import Comment
 from reviews.services import MAX_BODY, MAX_NOTE
 
@@ -24,6 +25,7 @@ class CommentSerializer(serializers.ModelSerializer):
     agency = CommentAgencySerializer(source="author_agency", read_only=True)
     resolved_by = CommentUserSerializer(read_only=True, allow_null=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
+    section_key = serializers.CharField(read_only=True, help_text="A section key, or empty for the whole version.")
 
     class Meta:
         model = Comment
@@ -60,7 +62,7 @@ class CommentWriteSerializer(serializers.Serializer):
     parent = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Reply to this comment (joins its thread)."
     )
-    is_change_request = serializers.BooleanField(
+    is_change_request = JSONBooleanField(
         required=False, default=False, help_text="Partners only: ask the owner to change the plan."
     )
 

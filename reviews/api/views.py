@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from plans.api.views import PlanScopedMixin
 from portal.api.request_info import client_ip
+from portal.api.schema import conflict
 from reviews import permissions, selectors, services
 from reviews.api import serializers
 from reviews.models import Comment
@@ -18,6 +19,7 @@ class CommentListView(PlanScopedMixin, generics.GenericAPIView):
     serializer_class = serializers.CommentThreadSerializer
     queryset = Comment.objects.none()
 
+    @extend_schema(responses=serializers.CommentThreadSerializer(many=True))
     def get(self, request: Request, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.record_sensitive_read("comments", obj=version)
@@ -55,7 +57,10 @@ class CommentListView(PlanScopedMixin, generics.GenericAPIView):
 
 
 class CommentResolveView(PlanScopedMixin, APIView):
-    @extend_schema(request=serializers.CommentResolveSerializer, responses=serializers.CommentSerializer)
+    @extend_schema(
+        request=serializers.CommentResolveSerializer,
+        responses={200: serializers.CommentSerializer, 409: conflict("The comment is already resolved.")},
+    )
     def post(self, request: Request, plan_id: int, number: int, comment_id: int) -> Response:
         version = self.get_version()
         access = self.get_access()

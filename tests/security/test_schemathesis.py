@@ -1,0 +1,273 @@
+"""Schemathesis over the live OpenAPI schema (GET /api/schema/): every operation, every check, zero failures.
+
+Requests go through Django's WSGI application in this thread, on the test's own PostgreSQL connection, as
+the owner admin of a seeded county (session cookie and CSRF token, so writes are exercised). About half of
+the generated path ids, and every id a request refers to, are made the seeded objects' ids, so operations
+run on real plans, versions, shares, attachments, comments and webhooks instead of ending in 404s and 400s.
+Each example runs in a savepoint that is rolled back, so a DELETE in one example leaves the county intact
+for the next.
+
+Budget: the examples and coverage phases (finite) plus MAX_EXAMPLES fuzzed examples per operation.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+import schemathesis
+from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.failures import FailureGroup
+
+from agencies.models import Membership
+from notifications import webhook_services
+from notifications.models import Channel, Delivery, DeliveryStatus, EventType, Notification, OutboxEvent
+from plans import services as plan_services
+from plans.permissions import plan_access
+from reviews import services as review_services
+from tests.agencies.factories import PASSWORD, UserFactory
+
+# Examples of the fuzzing phase per operation, on top of the (finite) examples and coverage phases.
+MAX_EXAMPLES = 5
+CSRF_TOKEN = "s" * 32
+# The owner admin's session, its key fixed so that schemathesis knows it as the `cookieAuth` credential (and
+# its ignored_auth check can take it away), with the CSRF token DRF asks of session-authenticated writes.
+SESSION_KEY = "schemathesis0owner0admin0session"
+COOKIES = {"csrftoken": CSRF_TOKEN}
+
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        # A fixed seed: the same examples on every run, so a failure in `make test` reproduces.
+        "seed": 11,
+        "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
+        # Every check is on by default; the response-time one needs a limit (generous: 2 shared cores).
+        "checks": {"max_response_time": 10.0},
+        "auth": {"openapi": {"cookieAuth": {"api_key": SESSION_KEY}}},
+        "headers": {"X-CSRFToken": CSRF_TOKEN},
+    }
+)
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
+
+
+@dataclass
+class Seeded:
+    """Ids of the seeded objects, by path parameter name (and `id` by collection)."""
+
+    ids: dict[str, list[int]] = field(default_factory=dict)
+
+
+SEEDED: list[Seeded] = []  # the running test's county
+
+# Request fields that refer to other objects, and which seeded ids they take. A JSON schema cannot say "an
+# id that exists", so every well-typed id in a case (whatever phase drew it) is pointed at a seeded object.
+REFERENCES = {
+    "owner_agency": "agency_id",
+    "facilities": "facility_id",
+    "facility": "facility_id",
+    "agency": "partner_agency",
+    "user": "user",
+    "against": "number",
+}
+# Nor can it say what a strong password or a dialable phone number is: drawn strings are replaced by valid ones.
+VALID_STRINGS = {
+    "password": PASSWORD,
+    "onsite_contact_phone": "+12175550142",
+    "url": "http://127.0.0.1:9/hook",
+}
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _seeded_path_id(path: str, name: str, value: object) -> object:
+    """An even id becomes a seeded object's id, an odd one stays (mostly a 404)."""
+    ids = SEEDED[-1].ids
+    if name == "id":
+        known = ids.get(path.split("/")[3])  # /api/v1/<collection>/{id}/
+    elif name == "agency_id" and "/shares/" in path:
+        known = ids["partner_agency"]
+    else:
+        known = ids.get(name)
+    if not known or not _is_id(value) or value % 2:
+        return value
+    return known[(value // 2) % len(known)]
+
+
+def _seeded_value(name: str, value: object) -> object:
+    ids = SEEDED[-1].ids
+    if name in REFERENCES and isinstance(value, str) and value.isascii() and value.isdigit():  # in a query
+        return str(_seeded_value(name, int(value)))
+    if name in REFERENCES and _is_id(value):
+        known = ids[REFERENCES[name]]
+        return known[value % len(known)]
+    if name in REFERENCES and isinstance(value, list) and value and all(map(_is_id, value)):
+        return ids[REFERENCES[name]][: len(value)]
+    if name == "parent" and _is_id(value):
+        return None  # a reply needs a comment of the same version: tests/reviews covers replies
+    if name in VALID_STRINGS and isinstance(value, str):
+        return VALID_STRINGS[name]
+    if name == "sections" and isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        # Section keys must be unique within a version (a rule about items, not one item's schema).
+        return [
+            {**item, "key": f"{item['key']}-{i}"} if isinstance(item.get("key"), str) else item
+            for i, item in enumerate(value)
+        ]
+    if isinstance(value, dict):
+        mapped = {key: _seeded_value(key, item) for key, item in value.items()}
+        if (
+            "latitude" in mapped
+            and "longitude" in mapped
+            and (mapped["latitude"] is None) != (mapped["longitude"] is None)
+        ):
+            mapped["latitude"] = mapped["longitude"] = None  # coordinates come in pairs (the field's description)
+        return mapped
+    return value
+
+
+def _point_at_seeded(case) -> None:
+    if case.path_parameters:
+        case.path_parameters = {
+            name: _seeded_path_id(case.operation.path, name, value) for name, value in case.path_parameters.items()
+        }
+    if case.query:
+        case.query = {name: _seeded_value(name, value) for name, value in case.query.items()}
+    if isinstance(case.body, dict):
+        case.body = _seeded_value("", case.body)
+        if case.operation.path == "/api/v1/auth/token/" and isinstance(case.body.get("username"), str):
+            case.body["username"] = "district_admin"  # the token endpoint gets the owner admin's credentials
+
+
+def _left_to_h7(case, response) -> str | None:
+    """Failures another change of issue 11 (item 8, branch i11-h7) fixes; remove each entry once it is merged."""
+    path_values = [str(value) for value in (case.path_parameters or {}).values()]
+    query = case.query or {}
+    content_type = response.headers.get("content-type", [""])[0]
+    if response.status_code == 404 and content_type.startswith("text/html") and not all(map(str.isdigit, path_values)):
+        return "an id that is not a number is an HTML 404 from the URL resolver, not JSON"
+    if response.status_code in (400, 413) and content_type.startswith("text/html"):
+        return "a body over the size limit is Django's HTML 400, not a JSON 413"
+    if response.status_code == 500 and case.method == "OPTIONS" and query.get("format") == "csv":
+        return "OPTIONS with ?format=csv"
+    page = str(query.get("page", ""))
+    if response.status_code == 500 and page.isdigit() and int(page) > 2**31:
+        return "a page number past the database's integer range"
+    if response.status_code == 500 and case.method == "POST" and case.path == "/api/v1/plans/":
+        body = case.body if isinstance(case.body, dict) else {}
+        if "facilities" not in body:
+            return "POST /api/v1/plans/ without facilities"
+    return None
+
+
+# Schema mismatches this change found and did NOT fix yet, each limited to one operation and one check (ST201:
+# invalid data accepted, ST202: valid data refused). Listed in the README; remove an entry once fixed.
+NOT_YET_FIXED = {
+    # DRF's CharField and DecimalField take JSON numbers for strings (hazards [0], username 0, longitude 0).
+    ("POST", "/api/v1/plans/", "ST201"),
+    ("POST", "/api/v1/users/", "ST201"),
+    ("POST", "/api/v1/facilities/", "ST201"),
+    # Coordinates are decimal strings whose range the schema does not state.
+    ("POST", "/api/v1/facilities/", "ST202"),
+    ("PATCH", "/api/v1/facilities/{id}/", "ST202"),
+    # django-filter's NumberFilter takes ?facility=0.5.
+    ("GET", "/api/v1/plans/", "ST201"),
+    # An empty list is refused; the schema does not say minItems: 1.
+    ("PUT", "/api/v1/me/preferences/", "ST202"),
+    # `section_key` must name a section of that version, which a schema cannot state.
+    ("POST", "/api/v1/plans/{plan_id}/versions/{number}/comments/", "ST202"),
+}
+
+
+def _validate(case, response) -> None:
+    """validate_response, less the failures NOT_YET_FIXED allows for this operation."""
+    try:
+        case.validate_response(response, transport_kwargs={"cookies": COOKIES})
+    except FailureGroup as group:
+        key = (case.operation.method.upper(), case.operation.path)
+        left = [failure for failure in group.exceptions if (*key, getattr(failure, "code", "")) not in NOT_YET_FIXED]
+        if left:
+            raise FailureGroup(left) from None
+
+
+@pytest.fixture
+def seeded(county, settings):
+    """The county, with an attachment, a comment, a webhook with a delivery and a notification."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "1000000/hour", "auth": "1000000/minute"},
+    }
+    admin = county.owner_admin
+    attachment = plan_services.attachment_add(
+        version=county.draft,
+        actor=county.owner_planner,
+        upload=SimpleUploadedFile("evacuation-map.pdf", b"%PDF-1.4\n%fake\n", content_type="application/pdf"),
+        max_bytes=settings.ATTACHMENT_MAX_BYTES,
+    )
+    partner = county.partner_comment_liaison
+    comment = review_services.comment_create(
+        version=county.published,
+        author=partner,
+        access=plan_access(user=partner, plan=county.plan),
+        body="Check the north gate.",
+    )
+    endpoint = webhook_services.webhook_endpoint_create(
+        agency=county.district, url="http://127.0.0.1:9/hook", events=[EventType.VERSION_PUBLISHED], actor=admin
+    )
+    event = OutboxEvent.objects.filter(event_type=EventType.VERSION_PUBLISHED).latest("id")
+    delivery = Delivery.objects.create(
+        event=event, channel=Channel.WEBHOOK, endpoint=endpoint, status=DeliveryStatus.FAILED, attempts=3
+    )
+    notification = Notification.objects.create(
+        user=admin, event=event, event_type=event.event_type, plan=county.plan, version_number=1, title="Published"
+    )
+    browser = Client()
+    browser.force_login(admin)
+    Session.objects.filter(pk=browser.session.session_key).update(session_key=SESSION_KEY)
+    SEEDED.append(
+        Seeded(
+            ids={
+                "agencies": [county.district.pk, county.police.pk],
+                "facilities": [county.school.pk],
+                "plans": [county.plan.pk],
+                "agency_id": [county.district.pk],
+                "partner_agency": [county.police.pk, county.fire.pk, county.unrelated.pk],
+                "user": [UserFactory().pk, county.owner_member.pk],
+                "membership_id": list(Membership.objects.filter(agency=county.district).values_list("pk", flat=True)),
+                "facility_id": [county.school.pk],
+                "plan_id": [county.plan.pk],
+                "number": [county.published.number, county.draft.number],
+                "attachment_id": [attachment.pk],
+                "comment_id": [comment.pk],
+                "webhook_id": [endpoint.pk],
+                "delivery_id": [delivery.pk],
+                "notification_id": [notification.pk],
+            }
+        )
+    )
+    # Requests run in this thread on the test's connection: keep Django from closing it after each one.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield SEEDED[-1]
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+    SEEDED.pop()
+
+
+@schema.parametrize()
+# The fixture is built once per operation on purpose: every example runs in a savepoint that is rolled back.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_operation_answers_as_the_schema_says(case, seeded):
+    with transaction.atomic():
+        try:
+            _point_at_seeded(case)
+            response = case.call(cookies=COOKIES)
+            if _left_to_h7(case, response) is None:
+                _validate(case, response)
+        finally:
+            transaction.set_rollback(True)
