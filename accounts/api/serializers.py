@@ -3,14 +3,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import ApiToken
+from portal.api.fields import JSONStringField
 
 
 class SignInSerializer(serializers.Serializer):
     """A username and password (and an optional name for the token) exchanged for a new token."""
 
-    username = serializers.CharField(write_only=True)
-    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
-    name = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=100, default="")
+    username = JSONStringField(write_only=True)
+    password = JSONStringField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+    name = JSONStringField(write_only=True, required=False, allow_blank=True, max_length=100, default="")
 
     def validate(self, attrs: dict) -> dict:
         # Through django.contrib.auth.authenticate with the request, so every backend, failure signal and
@@ -40,7 +41,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, help_text="What the token is for, e.g. 'Dispatch CAD link'.")
+    name = JSONStringField(max_length=100, help_text="What the token is for, e.g. 'Dispatch CAD link'.")
 
 
 class NewApiTokenSerializer(serializers.ModelSerializer):

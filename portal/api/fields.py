@@ -13,3 +13,14 @@ class JSONBooleanField(serializers.BooleanField):
             return data
         self.fail("invalid", input=data)
         raise AssertionError  # fail() always raises
+
+
+class JSONStringField(serializers.CharField):
+    """A JSON string only (DRF's CharField also turns the numbers 0 or 1.5 into "0" and "1.5")."""
+
+    default_error_messages = {"not_a_string": "Must be a string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
