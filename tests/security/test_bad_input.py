@@ -384,6 +384,22 @@ def test_a_retried_api_plan_create_with_an_idempotency_key_creates_one_plan(coun
     assert "Idempotency-Key" in bad.json()
 
 
+def test_another_persons_creation_key_neither_returns_nor_reveals_their_plan(county):
+    body = {"title": "Bus depot plan", "kind": "other", "owner_agency": county.district.pk}
+    key = str(uuid.uuid4())
+    created = client_for(county.owner_admin).post("/api/v1/plans/", body, HTTP_IDEMPOTENCY_KEY=key)
+    assert created.status_code == 201
+    replay = client_for(county.owner_planner).post("/api/v1/plans/", body, HTTP_IDEMPOTENCY_KEY=key)
+    assert replay.status_code == 409
+    assert "Bus depot plan" not in replay.content.decode()
+    page = web_client(county.owner_planner).post(
+        "/plans/new/",
+        {**body, "classification": "partner", "review_interval_days": 365, "start": "blank", "creation_key": key},
+    )
+    assert page.status_code != 302
+    assert Plan.objects.filter(title="Bus depot plan").count() == 1
+
+
 @pytest.fixture
 def published_plan(county):
     """A plan with a published version and no open draft."""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from django.apps import apps
@@ -594,6 +595,9 @@ WEB: tuple[Endpoint, ...] = (
                     ("start", "template"),
                 ]
             ),
+            # The one-time key against double submits: a fresh one is an ordinary creation (reusing another
+            # person's key is refused: tests/security/test_bad_input.py).
+            Attempt("creation_key", lambda s: new_plan_form(s, creation_key=str(uuid4())), NEW_PLAN, EDITORS),
             # An owner agency the person does not plan for: not offered, refused as invalid (nothing created).
             Attempt(
                 "owner_agency",
