@@ -1,13 +1,20 @@
 import django_filters
+from django import forms
 
 from plans import selectors
 from plans.models import Plan, PlanKind
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number id (NumberFilter's decimal form field takes 0.5, which names no object)."""
+
+    field_class = forms.IntegerField
+
+
 class PlanFilter(django_filters.FilterSet):
     """`owner_agency`, `facility`, `kind`, `q` (full text) and `review_due=true`."""
 
-    facility = django_filters.NumberFilter(field_name="facilities", label="Facility id")
+    facility = IdFilter(field_name="facilities", label="Facility id")
     kind = django_filters.ChoiceFilter(choices=PlanKind.choices)
     q = django_filters.CharFilter(method="filter_q", label="Full-text search over titles and sections")
     review_due = django_filters.BooleanFilter(method="filter_review_due", label="Due for review within 30 days")

@@ -104,3 +104,16 @@ def test_json_booleans_take_true_or_false_only(county, value):
         "/api/v1/me/preferences/", [{"event_type": "version.published", "in_app": value, "email": "off"}], format="json"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("facility", ["0.5", "1e3", "one"])
+def test_the_facility_filter_takes_a_whole_number_id_only(county, facility):
+    response = client_for(county.owner_admin).get("/api/v1/plans/", {"facility": facility})
+    assert response.status_code == 400
+    assert "facility" in response.json()
+
+
+def test_the_facility_filter_still_finds_the_plans_covering_a_building(county):
+    response = client_for(county.owner_admin).get("/api/v1/plans/", {"facility": county.school.pk})
+    assert response.status_code == 200
+    assert [plan["id"] for plan in response.json()["results"]] == [county.plan.pk]
