@@ -23,33 +23,10 @@ from notifications.sweep import outbox_sweep
 from plans import services as plan_services
 from portal.celery import app as celery_app
 from tests.conftest import client_for
+from tests.notifications.alert_checks import exactly_once, expected_recipients, wait_for
 from tests.notifications.conftest import add_members
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out after {timeout:.0f} s waiting for {what}")
-
-
-def expected_recipients(county) -> set[int]:
-    from agencies.models import Membership
-
-    return set(
-        Membership.objects.filter(agency__in=[county.district, county.police, county.fire])
-        .exclude(user=county.owner_admin)
-        .values_list("user_id", flat=True)
-    )
-
-
-def exactly_once(event, recipients: set[int]) -> bool:
-    rows = list(Notification.objects.filter(event=event).values_list("user_id", flat=True))
-    return len(rows) == len(set(rows)) and set(rows) == recipients
 
 
 @pytest.fixture

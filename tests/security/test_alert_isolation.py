@@ -28,6 +28,7 @@ from plans import services as plan_services
 from plans.models import ShareLevel
 from portal.celery import app as celery_app
 from tests.agencies.factories import AgencyFactory, member
+from tests.notifications.alert_checks import wait_for
 from tests.notifications.conftest import publish_draft
 from tests.notifications.webhook_receiver import hanging_receivers, running_receiver
 from tests.notifications.workers import database_url, production_workers
@@ -38,16 +39,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 HANGING_ENDPOINTS = 20
 # Each promise is measured from the unrelated publish; the hanging deliveries alone take minutes.
 PROMPT_SECONDS = 5.0
-
-
-def wait_for(condition, timeout: float, what: str) -> float:
-    """Seconds until `condition()` held; fails after `timeout`."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if condition():
-            return time.monotonic() - started
-        time.sleep(0.05)
-    raise AssertionError(f"Timed out after {timeout:.0f} s waiting for {what}")
 
 
 def test_tasks_are_routed_so_fan_out_never_queues_behind_deliveries():

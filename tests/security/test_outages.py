@@ -20,11 +20,11 @@ from django.conf import settings as django_settings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from agencies.models import Membership
 from notifications.models import Notification, OutboxEvent
 from plans.models import PlanVersion, VersionState
 from portal.celery import app as celery_app
 from tests.agencies.factories import PASSWORD
+from tests.notifications.alert_checks import exactly_once, expected_recipients, wait_for
 from tests.security.outage_services import AppServer, PrivateRedis, free_port
 
 REQUEST_SECONDS = 2.0
@@ -70,28 +70,6 @@ def _timed(call, *args, **kwargs):
     return response
 
 
-def _recipients(county) -> set[int]:
-    return set(
-        Membership.objects.filter(agency__in=[county.district, county.police, county.fire])
-        .exclude(user=county.owner_admin)
-        .values_list("user_id", flat=True)
-    )
-
-
-def _exactly_once(event, recipients: set[int]) -> bool:
-    rows = list(Notification.objects.filter(event=event).values_list("user_id", flat=True))
-    return len(rows) == len(set(rows)) and set(rows) == recipients
-
-
-def _wait_for(condition, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out after {timeout:.0f} s waiting for {what}")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_stopped_the_api_answers_and_a_publish_is_alerted_once_redis_is_back(
     county, app_on_private_redis, settings, caplog
@@ -99,7 +77,7 @@ def test_with_redis_stopped_the_api_answers_and_a_publish_is_alerted_once_redis_
     redis_server = app_on_private_redis
     settings.OUTBOX_SWEEP_GRACE_SECONDS = 0
     plan, draft = county.plan, county.draft
-    recipients = _recipients(county)
+    recipients = expected_recipients(county)
     api = APIClient()
     assert api.post("/api/v1/auth/token/", {"username": "district_admin", "password": PASSWORD}).status_code == 200
     assert redis_server.client().dbsize() > 0, "the throttle should count in the private Redis while it runs"
@@ -147,10 +125,10 @@ def test_with_redis_stopped_the_api_answers_and_a_publish_is_alerted_once_redis_
     celery_app.control.purge()
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
         sweep_outbox.delay()
-        _wait_for(lambda: _exactly_once(event, recipients), "the sweep's delivery after Redis came back")
+        wait_for(lambda: exactly_once(event, recipients), timeout=20, what="the sweep's delivery after Redis came back")
         sweep_outbox.delay()
         time.sleep(1)
-    assert _exactly_once(event, recipients)
+    assert exactly_once(event, recipients)
     event.refresh_from_db()
     assert event.dispatched_at is not None
 
