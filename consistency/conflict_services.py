@@ -19,7 +19,8 @@ from consistency.compare import FactValue, Finding, contradictions, differences
 from consistency.models import FacilityFact, FactConflict, FactKey
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans.models import Classification, Plan, PlanGroupObjectPermission
+from plans.models import Classification, Plan
+from plans.permissions import plan_view_grants
 
 # The unique key of a conflict row: (facility, first_version, first_key, second_version, second_key).
 RowKey = tuple[int, int, str, int, str]
@@ -79,17 +80,8 @@ def _sides_by_facility(facility_ids: list[int]) -> dict[int, list[_Side]]:
 def _view_grants(sides: Iterable[_Side]) -> set[tuple[int, int]]:
     """(plan, agency) pairs where the agency holds `view_plan` on the plan, among these sides (one query)."""
     sides = list(sides)
-    plan_ids = {side.plan_id for side in sides if not side.public}
-    agency_ids = {side.agency_id for side in sides}
-    if not plan_ids:
-        return set()
-    return set(
-        PlanGroupObjectPermission.objects.filter(
-            content_object_id__in=plan_ids,
-            permission__codename="view_plan",
-            permission__content_type__app_label="plans",
-            group__agency__id__in=agency_ids,
-        ).values_list("content_object_id", "group__agency__id")
+    return plan_view_grants(
+        plan_ids={side.plan_id for side in sides if not side.public}, agency_ids={side.agency_id for side in sides}
     )
 
 

@@ -3,6 +3,7 @@
 This module is the only caller of guardian's assign_perm / remove_perm.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
@@ -59,6 +60,24 @@ def plan_ids_granted_to(*, user: AbstractBaseUser | AnonymousUser, codename: str
     groups = Agency.objects.filter(memberships__user=user).values("group_id")
     return PlanGroupObjectPermission.objects.filter(permission_id=Subquery(permission), group_id__in=groups).values(
         "content_object_id"
+    )
+
+
+def plan_view_grants(*, plan_ids: Iterable[int], agency_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(plan, agency) pairs among these where the agency holds `view_plan` on the plan (one query).
+
+    Grants only: a public plan is readable by everyone signed in whether or not it is granted.
+    """
+    plan_ids, agency_ids = set(plan_ids), set(agency_ids)
+    if not plan_ids or not agency_ids:
+        return set()
+    return set(
+        PlanGroupObjectPermission.objects.filter(
+            content_object_id__in=plan_ids,
+            permission__codename=VIEW,
+            permission__content_type__app_label="plans",
+            group__agency__id__in=agency_ids,
+        ).values_list("content_object_id", "group__agency__id")
     )
 
 
