@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.web.conftest import PASSWORD, sign_in
+from tests.web.conftest import PASSWORD, PHONE, screenshot, sign_in
 
 
 def test_a_person_signs_in_sees_their_agency_and_signs_out(page, live_server, web_county, console_errors):
@@ -39,6 +39,8 @@ def test_after_five_wrong_passwords_the_page_says_sign_in_is_paused_and_until_wh
     expect(page.get_by_text(re.compile(r"Try again after \d\d:\d\d UTC"))).to_be_visible()
     expect(page.get_by_text("administrator", exact=False).first).to_be_visible()
     assert violations_on(page) == []
+    page.set_viewport_size(PHONE)
+    screenshot(page, "sign-in-paused-phone")
     # The right password is refused too while the pause lasts.
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("police_liaison")
