@@ -111,12 +111,9 @@ class PlanAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Plan, form: forms.ModelForm, change: bool) -> None:
-        services.plan_update(
-            plan=obj,
-            actor=request.user,
-            data={name: form.cleaned_data[name] for name in form.changed_data},
-            ip_address=client_ip(request),
-        )
+        # The form's editable fields are plan_update's keyword fields; only the changed ones are passed.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.plan_update(plan=obj, actor=request.user, **changes, ip_address=client_ip(request))
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         # plan_update already set the facilities; the inlines are read-only.

@@ -203,7 +203,7 @@ class PlanEditForm(PlanForm):
         }
 
     def changes(self) -> dict[str, Any]:
-        """Only what the person changed, in the shape plan_update expects."""
+        """Only what the person changed, as plan_update's keyword fields."""
         skipped = {"hazards", "confirm_lower_classification"}
         data = {name: self.cleaned_data[name] for name in self.changed_data if name not in skipped}
         if "hazards" in self.changed_data and self.cleaned_data["hazards"] != parse_hazards(self.initial["hazards"]):

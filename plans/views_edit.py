@@ -147,7 +147,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                 messages.info(request, "Nothing was changed.")
             else:
                 try:
-                    services.plan_update(plan=plan, actor=request.user, data=changes, ip_address=client_ip(request))
+                    services.plan_update(plan=plan, actor=request.user, **changes, ip_address=client_ip(request))
                 except (ConflictError, InvalidInputError, NotAllowedError) as exc:
                     form.add_error(None, exc.message)
                 else:

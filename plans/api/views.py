@@ -129,11 +129,11 @@ class PlanViewSet(
             raise PermissionDenied("Only admins and planners of the owner agency may change this plan.")
         incoming = serializers.PlanUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        data = dict(incoming.validated_data)
+        changes = incoming.validated_data
         # The classification decides who may read the plan: like sharing, only the owner's admins change it.
-        if data.get("classification", plan.classification) != plan.classification and not access.is_owner_admin:
+        if changes.get("classification", plan.classification) != plan.classification and not access.is_owner_admin:
             raise PermissionDenied("Only admins of the owner agency may change a plan's classification.")
-        services.plan_update(plan=plan, actor=request.user, data=data, ip_address=client_ip(request))
+        services.plan_update(plan=plan, actor=request.user, **changes, ip_address=client_ip(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

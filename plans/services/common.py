@@ -1,6 +1,7 @@
-"""Helpers shared by the plan services: the search text and the outbox payload."""
+"""Helpers shared by the plan services: the search text, the outbox payload and the "not given" marker."""
 
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.postgres.search import SearchVector
@@ -11,6 +12,15 @@ from plans.models import (
     PlanVersion,
     Section,
 )
+
+
+class Unset(Enum):
+    """The type of UNSET: a keyword argument the caller did not give, so the field keeps its value."""
+
+    UNSET = "unset"
+
+
+UNSET: Final = Unset.UNSET
 
 
 def search_refresh(plan: Plan) -> None:

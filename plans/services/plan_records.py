@@ -1,5 +1,6 @@
 """Creating, changing and deleting plans (their metadata, not their content)."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -21,7 +22,7 @@ from plans.models import (
     Plan,
     classification_lowers,
 )
-from plans.services.common import event_payload, search_refresh
+from plans.services.common import UNSET, Unset, event_payload, search_refresh
 from portal.errors import ConflictError, NotAllowedError
 
 
@@ -79,36 +80,55 @@ def plan_create_once(*, creation_key: UUID, actor: AbstractBaseUser, **fields: A
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any], ip_address: str | None = None) -> Plan:
-    """Change a plan's metadata; a new review interval moves the next review date.
+def plan_update(
+    *,
+    plan: Plan,
+    actor: AbstractBaseUser,
+    title: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    facilities: Iterable[Facility] | Unset = UNSET,
+    hazards: list[str] | Unset = UNSET,
+    classification: str | Unset = UNSET,
+    review_interval_days: int | Unset = UNSET,
+    ip_address: str | None = None,
+) -> Plan:
+    """Change a plan's metadata (only the fields given); a new review interval moves the next review date.
 
     Changing the classification is an owner-admin action (like sharing: it decides who may read the plan; an
     operator may only raise it); lowering it alerts the owner agency's admins through the outbox.
     """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    facilities = data.pop("facilities", None)
     previous_classification = plan.classification
-    reclassified = "classification" in data and data["classification"] != previous_classification
-    lowered = reclassified and classification_lowers(old=previous_classification, new=data["classification"])
+    reclassified = classification is not UNSET and classification != previous_classification
+    lowered = reclassified and classification_lowers(old=previous_classification, new=str(classification))
     # A platform operator (the admin site) may make a plan more restrictive, never less.
     if reclassified and not (plan_access(user=actor, plan=plan).is_owner_admin or (actor.is_staff and not lowered)):
         raise NotAllowedError(
             "Only admins of the owner agency may change a plan's classification.", field="classification"
         )
-    for field, value in data.items():
-        setattr(plan, field, value)
-    if "review_interval_days" in data and plan.current_version_id:
-        published_at = plan.current_version.published_at
-        plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
+    if title is not UNSET:
+        plan.title = title
+    if kind is not UNSET:
+        plan.kind = kind
+    if hazards is not UNSET:
+        plan.hazards = hazards
+    if classification is not UNSET:
+        plan.classification = classification
+    if review_interval_days is not UNSET:
+        plan.review_interval_days = review_interval_days
+        if plan.current_version_id:
+            published_at = plan.current_version.published_at
+            plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
     plan.save()
-    if facilities is not None or (plan.classification != previous_classification and plan.current_version_id):
+    buildings = None if isinstance(facilities, Unset) else list(facilities)
+    if buildings is not None or (plan.classification != previous_classification and plan.current_version_id):
         covered = set(plan.facilities.values_list("pk", flat=True))
-        if facilities is not None:
-            plan.facilities.set(facilities)
+        if buildings is not None:
+            plan.facilities.set(buildings)
         # Also on a new classification: who may read the plan decides which plans it is compared with
         # (consistency/conflict_services.py).
-        facility_conflicts_refresh(facilities=[*covered, *(facilities or [])])
-    if "title" in data:
+        facility_conflicts_refresh(facilities=[*covered, *(buildings or [])])
+    if title is not UNSET:
         search_refresh(plan)
     if reclassified:
         audit_event_record(

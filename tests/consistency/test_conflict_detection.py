@@ -194,11 +194,9 @@ def test_changing_a_plans_facilities_adds_and_removes_its_conflicts(partners):
     other_school = FacilityFactory(name="Second school", owner_agency=county.district)
     publish_facts(partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
     assert len(conflicts()) == 1
-    services.plan_update(plan=partners.fire_plan, actor=partners.fire_admin, data={"facilities": [other_school]})
+    services.plan_update(plan=partners.fire_plan, actor=partners.fire_admin, facilities=[other_school])
     assert conflicts() == []
-    services.plan_update(
-        plan=partners.fire_plan, actor=partners.fire_admin, data={"facilities": [other_school, county.school]}
-    )
+    services.plan_update(plan=partners.fire_plan, actor=partners.fire_admin, facilities=[other_school, county.school])
     assert len(conflicts()) == 1
     assert len(conflict_events()) == 4  # it went away in between, so it is news again
 
@@ -293,9 +291,9 @@ def test_making_a_plan_public_compares_it_and_making_it_partner_only_again_does_
     county = pair.county
     publish_facts(county.plan, county.owner_admin, {county.school: SCHOOL_FACTS})
     publish_facts(pair.fire_plan, pair.fire_admin, {county.school: {FactKey.STAGING_AREA: "North lot"}})
-    services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, data={"classification": Classification.PUBLIC})
+    services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, classification=Classification.PUBLIC)
     assert len(conflicts()) == 1
-    services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, data={"classification": Classification.PARTNER})
+    services.plan_update(plan=pair.fire_plan, actor=pair.fire_admin, classification=Classification.PARTNER)
     assert conflicts() == []
 
 

@@ -193,7 +193,7 @@ def test_showing_a_law_enforcement_sensitive_sides_facts_is_audited_as_a_read(pa
     plan_update(
         plan=partners.fire_plan,
         actor=partners.fire_admin,
-        data={"classification": Classification.LAW_ENFORCEMENT_SENSITIVE},
+        classification=Classification.LAW_ENFORCEMENT_SENSITIVE,
     )
     before = AuditEvent.objects.filter(details__what="conflicts").count()
 

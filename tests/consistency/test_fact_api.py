@@ -50,7 +50,7 @@ def test_put_sets_a_facility_s_facts_and_answers_them_in_canonical_form(county):
 
 def test_get_lists_only_facilities_with_facts_by_name(county):
     annex = FacilityFactory(name="Annex", owner_agency=county.district)
-    services.plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": [county.school, annex]})
+    services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=[county.school, annex])
     facility_facts_set(
         version=county.draft, facility=annex, facts={"reunification_site": "Gym"}, actor=county.owner_planner
     )
@@ -126,7 +126,7 @@ def test_facility_facts_cost_the_version_detail_one_query_whatever_their_number(
         patched.setattr(VersionSerializer, "get_facility_facts", lambda self, version: [])
         without = count_queries(county.owner_planner, url)
     facilities = [county.school, *(FacilityFactory(owner_agency=county.district) for _ in range(4))]
-    services.plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": facilities})
+    services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=facilities)
     facility_facts_set(version=county.draft, facility=county.school, facts={"main_entry": "A"}, actor=None)
     one = count_queries(county.owner_planner, url)
     for facility in facilities:
@@ -164,7 +164,7 @@ def test_the_facts_list_takes_the_same_queries_for_one_and_many_facilities(count
     facility_facts_set(version=county.draft, facility=county.school, facts={"main_entry": "A"}, actor=None)
     one = count_queries(county.owner_planner, facts_url(county.draft))
     facilities = [county.school, *(FacilityFactory(owner_agency=county.district) for _ in range(20))]
-    services.plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": facilities})
+    services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=facilities)
     for facility in facilities:
         facility_facts_set(
             version=county.draft, facility=facility, facts={"main_entry": "A", "command_post": PLACE}, actor=None

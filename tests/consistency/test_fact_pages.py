@@ -56,7 +56,7 @@ def stored() -> list[tuple]:
 
 def test_the_editor_offers_a_key_facts_form_per_covered_building_filled_with_what_is_saved(county):
     annex = FacilityFactory(name="Maple Valley Annex", owner_agency=county.district)
-    services.plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": [county.school, annex]})
+    services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=[county.school, annex])
     facility_facts_set(version=county.draft, facility=county.school, facts=FACTS, actor=county.owner_planner)
     response = web_client(county.owner_planner).get(editor_url(county.draft))
     html = response.content.decode()
@@ -182,7 +182,7 @@ def test_the_editor_takes_the_same_queries_for_one_and_many_buildings(county, dj
     with CaptureQueriesContext(connection) as few:
         assert client.get(editor_url(county.draft)).status_code == 200
     buildings = [county.school, *(FacilityFactory(owner_agency=county.district) for _ in range(12))]
-    services.plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": buildings})
+    services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=buildings)
     for building in buildings:
         facility_facts_set(version=county.draft, facility=building, facts=FACTS, actor=county.owner_planner)
     with django_assert_max_num_queries(len(few)):
@@ -230,7 +230,7 @@ def test_the_plan_page_takes_the_same_queries_for_one_and_many_buildings_with_fa
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     buildings = [county.school, *(FacilityFactory(owner_agency=county.district) for _ in range(10))]
-    services.plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": buildings})
+    services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=buildings)
     following = services.plan_version_create_draft(plan=county.plan, actor=county.owner_admin)
     for building in buildings:
         facility_facts_set(version=following, facility=building, facts=FACTS, actor=county.owner_admin)

@@ -88,16 +88,14 @@ def test_invalid_facts_change_nothing(county):
 
 def test_a_new_draft_copies_the_facts_of_the_current_version(county):
     second_school = FacilityFactory(name="Maple Valley Annex", owner_agency=county.district)
-    services.plan_update(
-        plan=county.plan, actor=county.owner_admin, data={"facilities": [county.school, second_school]}
-    )
+    services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=[county.school, second_school])
     facility_facts_set(version=county.draft, facility=county.school, facts=FACTS, actor=county.owner_planner)
     facility_facts_set(
         version=county.draft, facility=second_school, facts={"main_entry": "Door 4"}, actor=county.owner_planner
     )
     services.plan_version_publish(version=county.draft, actor=county.owner_admin)
     # The annex leaves the plan before the next draft: its facts stay with v2 and are not carried forward.
-    services.plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": [county.school]})
+    services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=[county.school])
     county.plan.refresh_from_db()
     following = services.plan_version_create_draft(plan=county.plan, actor=county.owner_planner)
     assert stored(following, county.school) == stored(county.draft, county.school)

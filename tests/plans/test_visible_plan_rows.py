@@ -136,7 +136,7 @@ def test_the_unfiltered_page_is_one_query_whatever_its_size(varied, django_asser
 
 def test_a_renamed_plan_moves_in_the_list_and_its_grants_carry_the_new_title(varied):
     plan = varied.plan
-    services.plan_update(plan=plan, actor=varied.owner_admin, data={"title": "AAA first of all"})
+    services.plan_update(plan=plan, actor=varied.owner_admin, title="AAA first of all")
     titles = set(PlanGroupObjectPermission.objects.filter(content_object=plan).values_list("plan_title", flat=True))
     assert titles == {"AAA first of all"}
     first = client_for(varied.partner_view_member).get("/api/v1/plans/?page_size=1").json()["results"][0]

@@ -159,11 +159,11 @@ def test_planners_see_the_classification_disabled_and_a_forged_value_is_refused(
 
 def test_the_operator_may_raise_but_not_lower_a_classification(county):
     operator = UserFactory(username="operator_2", is_staff=True)
-    services.plan_update(plan=county.plan, actor=operator, data={"classification": LES})
+    services.plan_update(plan=county.plan, actor=operator, classification=LES)
     county.plan.refresh_from_db()
     assert county.plan.classification == LES
     with pytest.raises(NotAllowedError, match="Only admins of the owner agency"):
-        services.plan_update(plan=county.plan, actor=operator, data={"classification": "public"})
+        services.plan_update(plan=county.plan, actor=operator, classification="public")
     county.plan.refresh_from_db()
     assert county.plan.classification == LES
     assert lowered_events() == []

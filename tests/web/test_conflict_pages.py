@@ -151,8 +151,8 @@ def test_conflict_panels_take_the_same_queries_for_one_conflict_and_for_many(cou
     urls = {"facility": facility_url(county.school), "plan": plan_url(county.plan), "dashboard": "/"}
     one = {name: counted(county.owner_admin, url) for name, url in urls.items()}
     schools = [county.school, *(FacilityFactory(owner_agency=county.district) for _ in range(6))]
-    plan_update(plan=county.plan, actor=county.owner_admin, data={"facilities": schools})
-    plan_update(plan=fire_plan, actor=fire_admin, data={"facilities": schools})
+    plan_update(plan=county.plan, actor=county.owner_admin, facilities=schools)
+    plan_update(plan=fire_plan, actor=fire_admin, facilities=schools)
     facts = {FactKey.STAGING_AREA: SCHOOL_STAGING, FactKey.KNOX_BOX: "Left of Door 1"}
     publish_facts(county.plan, county.owner_admin, dict.fromkeys(schools, facts))
     fire_facts = {**facts, FactKey.STAGING_AREA: FIRE_STAGING}

@@ -703,7 +703,7 @@ def test_withdrawing_needs_confirmation_then_leaves_no_current_version(county):
 
 def test_reading_a_sensitive_draft_in_the_editor_is_audited(county):
     services.plan_update(
-        plan=county.plan, actor=county.owner_admin, data={"classification": Classification.LAW_ENFORCEMENT_SENSITIVE}
+        plan=county.plan, actor=county.owner_admin, classification=Classification.LAW_ENFORCEMENT_SENSITIVE
     )
     web_client(county.owner_planner).get(editor_url(county.plan, county.draft.number))
     assert AuditEvent.objects.filter(action=AuditAction.PLAN_READ, actor=county.owner_planner).count() == 1

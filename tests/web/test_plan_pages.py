@@ -227,7 +227,7 @@ def test_section_markdown_is_rendered_and_sanitized_with_headings_below_the_sect
 
 def test_a_law_enforcement_sensitive_plan_is_clearly_marked(county):
     services.plan_update(
-        plan=county.plan, actor=county.owner_admin, data={"classification": Classification.LAW_ENFORCEMENT_SENSITIVE}
+        plan=county.plan, actor=county.owner_admin, classification=Classification.LAW_ENFORCEMENT_SENSITIVE
     )
     page = html_of(as_actor(county, "partner_view_member").get(plan_url(county.plan)))
     assert "sensitive-banner" in page
@@ -492,7 +492,7 @@ def test_the_print_copy_has_no_navigation_and_names_version_date_hash_and_attach
 
 def test_reads_of_a_sensitive_plan_are_audited_like_the_api(county):
     services.plan_update(
-        plan=county.plan, actor=county.owner_admin, data={"classification": Classification.LAW_ENFORCEMENT_SENSITIVE}
+        plan=county.plan, actor=county.owner_admin, classification=Classification.LAW_ENFORCEMENT_SENSITIVE
     )
     _version, attachment = attach_and_publish(county)
     client = as_actor(county, "partner_view_member")
@@ -515,7 +515,7 @@ def test_reads_of_an_ordinary_plan_are_not_audited(county):
 
 def test_a_404_for_a_sensitive_plan_writes_no_audit_event(county):
     services.plan_update(
-        plan=county.plan, actor=county.owner_admin, data={"classification": Classification.LAW_ENFORCEMENT_SENSITIVE}
+        plan=county.plan, actor=county.owner_admin, classification=Classification.LAW_ENFORCEMENT_SENSITIVE
     )
     assert as_actor(county, "unrelated_admin").get(plan_url(county.plan)).status_code == 404
     assert not AuditEvent.objects.filter(action=AuditAction.PLAN_READ).exists()
