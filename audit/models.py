@@ -24,6 +24,14 @@ class AuditAction(models.TextChoices):
     WEBHOOK_ENABLE = "webhook.enable", "Webhook re-enabled"
     CONCURRENCE_RECORD = "concurrence.record", "Partner concurrence recorded"
     COMMENT_RESOLVE = "comment.resolve", "Review comment resolved"
+    # Writes to plans that left no record before (issue 12): who changed what, even in a draft.
+    PLAN_UPDATE = "plan.update", "Plan details changed"
+    DRAFT_START = "version.draft_start", "Draft started"
+    DRAFT_EDIT = "version.draft_edit", "Draft edited"
+    ATTACHMENT_ADD = "attachment.add", "File attached to a draft"
+    ATTACHMENT_REMOVE = "attachment.remove", "File removed from a draft"
+    VERSION_ACKNOWLEDGE = "version.acknowledge", "Version acknowledged"
+    VERSION_ACKNOWLEDGE_AGENCY = "version.acknowledge_agency", "Version acknowledged for an agency"
 
 
 class AppendOnlyError(Exception):
