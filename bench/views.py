@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plans.api.serializers import PlanSerializer
-from plans.models import Classification, Plan, PlanGroupObjectPermission, PlanUserObjectPermission
+from plans.models import Classification, Plan, PlanGroupObjectPermission
 
 # The bench replaces this with a copy of the real first page, so the floor renders the same bytes.
 FLOOR_PAGE: dict[str, Any] = {"count": 0, "next": None, "previous": None, "results": []}
@@ -28,9 +28,10 @@ VIEW_PERM = "plans.view_plan"
 
 @contextmanager
 def generic_guardian() -> Iterator[None]:
-    """Make guardian ignore Plan's direct foreign-key tables (its documented `enabled = False`), so it
-    reads the generic `guardian_groupobjectpermission` rows the generator mirrored for this purpose."""
-    models = (PlanGroupObjectPermission, PlanUserObjectPermission)
+    """Make guardian ignore Plan's direct foreign-key table (its documented `enabled = False`), so it
+    reads the generic `guardian_groupobjectpermission` rows the generator mirrored for this purpose. (Plan has
+    no direct per-user table: guardian reads user grants from its generic table anyway.)"""
+    models = (PlanGroupObjectPermission,)
     saved = [getattr(model, "enabled", True) for model in models]
     for model in models:
         model.enabled = False  # type: ignore[attr-defined]

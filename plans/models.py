@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import GroupObjectPermissionBase
 
 from portal.errors import ConflictError
 
@@ -82,14 +82,11 @@ class Plan(models.Model):
         return self.title
 
 
-class PlanUserObjectPermission(UserObjectPermissionBase):
-    """Direct foreign-key guardian table for per-user grants on plans (unused by default)."""
-
-    content_object = models.ForeignKey(Plan, on_delete=models.CASCADE)
-
-
 class PlanGroupObjectPermission(GroupObjectPermissionBase):
-    """Direct foreign-key guardian table: an agency group's grants on a plan (joins without casts)."""
+    """Direct foreign-key guardian table: an agency group's grants on a plan (joins without casts).
+
+    Grants go to agencies' groups only (access/grants.py); there is no per-user table: guardian falls back to
+    its generic one for user permissions, which nothing in Concord assigns."""
 
     content_object = models.ForeignKey(Plan, on_delete=models.CASCADE)
     # The plan's title, copied by database triggers (PostgreSQL; migration 0004) so that the plan list
