@@ -1,12 +1,14 @@
 """How web pages and API views ask the gate: a plan the user may not see is 404 (as if it did not exist),
-a forbidden action on a visible plan is 403 with the reason, and reads of sensitive content are audited."""
+a forbidden action on a visible plan is 403 with the reason, and reads of sensitive content are audited (for
+the API in one place: `ContentReadsAudited.finalize_response`)."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -59,11 +61,43 @@ def _plan_by_id(plan_id: int) -> Plan | None:
     return rows[0] if rows else None
 
 
-class PlanScopedMixin:
+class ContentReadsAudited:
+    """API views: a successful response that shows a plan's content records one read of it, here, once the
+    response is final, so a refusal, a 404 or an error records none and no view can forget it (a no-op unless
+    the plan is law-enforcement sensitive)."""
+
+    request: Request
+    # What a successful response to each method shows of the plan, as the audit names it ("plan", "version",
+    # "diff"...); a method not listed shows no content (shares, acknowledgement status, a deletion).
+    content_reads: ClassVar[dict[str, str]] = {}
+    # The version or file the response showed, when it showed one (set by the view).
+    shown_object: Any = None
+
+    def shown_plan(self) -> Plan | None:
+        """The plan whose content the response showed (None: no plan, e.g. a list)."""
+        return None
+
+    def finalize_response(self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        what = self.content_reads.get("GET" if request.method == "HEAD" else str(request.method))
+        if what is not None and status.is_success(response.status_code):
+            plan = self.shown_plan()
+            if plan is not None:
+                sensitive_read_record(
+                    plan=plan, actor=request.user, ip_address=client_ip(request), what=what, obj=self.shown_object
+                )
+        return response
+
+
+class PlanScopedMixin(ContentReadsAudited):
     """Finds the plan (and version) in the URL among what the user may see; anything else is 404."""
 
     request: Request
     kwargs: dict[str, Any]
+
+    def shown_plan(self) -> Plan | None:
+        # Only once the plan was found visible; a 404 never gets this far with a success.
+        return self._access.plan if hasattr(self, "_access") else None
 
     def get_plan(self) -> Plan:
         return self.get_access().plan
@@ -86,6 +120,7 @@ class PlanScopedMixin:
         require(allowed, message)
 
     def record_sensitive_read(self, what: str, obj: Any = None) -> None:
+        """For views that record their reads themselves rather than through `content_reads`."""
         sensitive_read_record(
             plan=self.get_plan(), actor=self.request.user, ip_address=client_ip(self.request), what=what, obj=obj
         )
