@@ -84,6 +84,8 @@ class PlanAccess:
     plan: Plan
     roles: dict[int, str]
     agency_permissions: dict[int, frozenset[str]] = field(default_factory=dict)
+    # Platform staff: no layer of the plan's grants, but what the admin site lets them do (`can_correct`).
+    operator: bool = False
 
     # Membership of the owner agency.
 
@@ -150,6 +152,19 @@ class PlanAccess:
     def can_change_classification(self) -> bool:
         """The classification decides who may read the plan: like sharing, only the owner's admins change it."""
         return self.is_owner_admin
+
+    # Platform staff keep records right through the admin site (plans/admin.py): they correct a plan's
+    # metadata and a draft's summary and sections, and may make a plan more restrictive. Nothing else: they
+    # never create, publish, withdraw, share, delete or acknowledge, and web pages and the API ask `can_edit`.
+
+    @property
+    def can_correct(self) -> bool:
+        """Change a plan's metadata or a draft's text: the owner's admins and planners, and platform staff."""
+        return self.can_edit or self.operator
+
+    def can_reclassify(self, *, lowers: bool) -> bool:
+        """The owner's admins change the classification; platform staff may only raise it (fewer readers)."""
+        return self.can_change_classification or (self.operator and not lowers)
 
     # Acknowledging.
 
@@ -237,6 +252,7 @@ def plan_access(*, user: Actor, plan: Plan) -> PlanAccess:
     """
     roles: dict[int, str] = {}
     grants: dict[int, set[str]] = {}
+    operator = bool(user.is_authenticated and user.is_staff)
     if user.is_authenticated:
         with connection.cursor() as cursor:
             cursor.execute(_ACCESS_SQL, [plan.pk, user.pk])
@@ -245,7 +261,9 @@ def plan_access(*, user: Actor, plan: Plan) -> PlanAccess:
             roles[agency_id] = role
             if codename is not None:
                 grants.setdefault(agency_id, set()).add(codename)
-    return PlanAccess(plan=plan, roles=roles, agency_permissions={k: frozenset(v) for k, v in grants.items()})
+    return PlanAccess(
+        plan=plan, roles=roles, agency_permissions={k: frozenset(v) for k, v in grants.items()}, operator=operator
+    )
 
 
 def versions_visible(*, access: PlanAccess) -> QuerySet[PlanVersion]:

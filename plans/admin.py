@@ -213,7 +213,9 @@ class PlanVersionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: PlanVersion, form: forms.ModelForm, change: bool) -> None:
         if "change_summary" in form.changed_data:
-            services.plan_version_update_draft(version=obj, actor=request.user, change_summary=obj.change_summary)
+            services.plan_version_update_draft(
+                version=obj, actor=request.user, change_summary=obj.change_summary, ip_address=client_ip(request)
+            )
 
     def save_formset(
         self, request: HttpRequest, form: forms.ModelForm, formset: BaseInlineFormSet, change: bool
@@ -242,7 +244,10 @@ class PlanVersionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             kept.append((data["position"], index, {"key": data["key"], "title": data["title"], "body": data["body"]}))
         kept.sort(key=lambda item: (item[0], item[1]))
         services.plan_version_update_draft(
-            version=form.instance, actor=request.user, sections=[section for _, _, section in kept]
+            version=form.instance,
+            actor=request.user,
+            sections=[section for _, _, section in kept],
+            ip_address=client_ip(request),
         )
 
     def change_view(

@@ -9,7 +9,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from access.plans import plan_access
 from agencies.models import Agency, AssignmentRole, Facility, Role
 from agencies.services import agency_create, facility_create, membership_add, personnel_assignment_create
 from consistency.models import FacilityFact
@@ -287,8 +286,7 @@ class _DemoBuilder(AgencyPlansMixin):
 
     def _acknowledge(self, plan: Plan, version: PlanVersion, *usernames: str) -> None:
         for username in usernames:
-            user = self.users[username]
-            plan_version_acknowledge(version=version, user=user, access=plan_access(user=user, plan=plan))
+            plan_version_acknowledge(version=version, actor=self.users[username])
 
     def _school_plans(self, facts: list[SchoolFacts]) -> None:
         total = len(facts)

@@ -17,6 +17,7 @@ from plans.models import (
     Plan,
     PlanShare,
     PlanVersion,
+    VersionState,
 )
 
 # A plan is "review due" this many days before its next review date.
@@ -63,6 +64,16 @@ def latest_released_number(*, plan: Plan) -> int | None:
         PlanVersion.objects.filter(plan=plan, state__in=RELEASED_STATES)
         .order_by("-number")
         .values_list("number", flat=True)
+        .first()
+    )
+
+
+def draft_open(*, plan: Plan) -> PlanVersion | None:
+    """The draft "Start a draft" continues: the newest open one started from the latest released version."""
+    latest = latest_released_number(plan=plan)
+    return (
+        PlanVersion.objects.filter(plan=plan, state=VersionState.DRAFT, based_on_number=latest)
+        .order_by("-number")
         .first()
     )
 

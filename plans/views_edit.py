@@ -10,7 +10,6 @@ from uuid import uuid4
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +32,7 @@ from plans.forms import (
     facility_choices,
     new_section,
 )
-from plans.models import Plan, PlanKind, PlanVersion, VersionState
+from plans.models import Plan, PlanKind, PlanVersion
 from plans.templates_eop import default_sections
 from portal.agency_context import active_membership, memberships_for
 from portal.api.request_info import client_ip
@@ -81,38 +80,36 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         form = PlanCreateForm(request.POST, owner_agencies=owner_agencies, facilities=facilities)
         if form.is_valid():
             data = form.cleaned_data
+            first_draft = (
+                default_sections(plan_kind=data["kind"]) if data["start"] == START_TEMPLATE else [dict(BLANK_SECTION)]
+            )
             try:
-                with transaction.atomic():  # the plan and its first draft, or neither
-                    plan, created = services.plan_create_once(
-                        creation_key=data["creation_key"] or uuid4(),
-                        actor=request.user,
-                        title=data["title"],
-                        kind=data["kind"],
-                        owner_agency=data["owner_agency"],
-                        facilities=list(data["facilities"]),
-                        classification=data["classification"],
-                        review_interval_days=data["review_interval_days"],
-                        hazards=data["hazards"],
-                    )
-                    if created:
-                        sections = (
-                            default_sections(plan_kind=plan.kind)
-                            if data["start"] == START_TEMPLATE
-                            else [dict(BLANK_SECTION)]
-                        )
-                        version = services.plan_version_create_draft(plan=plan, actor=request.user, sections=sections)
+                # The plan and its first draft, or neither; the same form sent twice finds the first one's plan.
+                result = services.plan_create_once(
+                    creation_key=data["creation_key"] or uuid4(),
+                    actor=request.user,
+                    title=data["title"],
+                    kind=data["kind"],
+                    owner_agency=data["owner_agency"],
+                    facilities=list(data["facilities"]),
+                    classification=data["classification"],
+                    review_interval_days=data["review_interval_days"],
+                    hazards=data["hazards"],
+                    first_draft=first_draft,
+                    ip_address=client_ip(request),
+                )
             except ConflictError as exc:
                 form.add_error(None, f"{exc.message} Reload the page and fill in the form again.")
             else:
-                if not created:  # the same form sent twice: the plan of the first submission
+                plan, draft = result.plan, result.draft
+                if not result.created or draft is None:  # the same form sent twice: the plan of the first submission
                     messages.info(request, f"“{plan.title}” was already created from this form; here it is.")
-                    draft = plan.versions.filter(state=VersionState.DRAFT).order_by("-number").first()
                     return redirect(editor_url(plan, draft) if draft else reverse("plans:detail", args=[plan.pk]))
                 messages.success(
                     request,
-                    f"“{plan.title}” created with draft version {version.number}. Write its sections, then publish it.",
+                    f"“{plan.title}” created with draft version {draft.number}. Write its sections, then publish it.",
                 )
-                return redirect(editor_url(plan, version))
+                return redirect(editor_url(plan, draft))
     else:
         active = active_membership(request)
         owner_id = active.agency_id if active is not None and active.agency_id in agency_ids else agency_ids[0]
@@ -169,17 +166,13 @@ def draft_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, access = visible_plan(request, plan_id)
     require(access.can_edit, "Only admins and planners of the owner agency may start drafts.")
     if request.method == "GET":
-        latest = selectors.latest_released_number(plan=plan)
-        open_draft = (
-            selectors.versions_visible(access=access)
-            .filter(state=VersionState.DRAFT, based_on_number=latest)
-            .order_by("-number")
-            .first()
-        )
+        open_draft = selectors.draft_open(plan=plan)
         context = {"nav": "plans", "plan": plan, "access": access, "open_draft": open_draft}
         return render(request, "plans/edit/draft_new.html", context)
     # Decided again under the plan's lock: a second submit (even at the same moment) finds the first one's draft.
-    version, created = services.plan_draft_start(plan=plan, actor=request.user)
+    version, created = services.plan_draft_start(
+        plan=plan, actor=request.user, reuse=services.DraftReuse.ANY, ip_address=client_ip(request)
+    )
     if not created:
         messages.info(request, f"Draft version {version.number} is already open; continue it here.")
         return redirect(editor_url(plan, version))
@@ -311,6 +304,7 @@ def _draft_save(request: HttpRequest, plan: Plan, access: PlanAccess, version: P
             actor=request.user,
             change_summary=form.cleaned_data["change_summary"],
             sections=sections,
+            ip_address=client_ip(request),
         )
     except ConflictError as exc:
         return conflict_page(request, plan, access, version, exc.message)
@@ -384,7 +378,11 @@ def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpRe
         upload = upload_form.cleaned_data["file"]
         try:
             attachment = services.attachment_add(
-                version=version, actor=request.user, upload=upload, max_bytes=settings.ATTACHMENT_MAX_BYTES
+                version=version,
+                actor=request.user,
+                upload=upload,
+                max_bytes=settings.ATTACHMENT_MAX_BYTES,
+                ip_address=client_ip(request),
             )
         except ConflictError as exc:
             return conflict_page(request, plan, access, version, exc.message)
@@ -407,7 +405,7 @@ def attachment_remove(request: HttpRequest, plan_id: int, number: int, attachmen
     attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
     require(access.can_edit, "Only admins and planners of the owner agency may remove files.")
     try:
-        services.attachment_remove(attachment=attachment, actor=request.user)
+        services.attachment_remove(attachment=attachment, actor=request.user, ip_address=client_ip(request))
     except ConflictError as exc:
         return conflict_page(request, plan, access, version, exc.message)
     messages.success(request, f"Removed “{attachment.filename}” from this draft.")

@@ -42,7 +42,7 @@ def acknowledge(request: HttpRequest, plan_id: int) -> HttpResponse:
         )
         return redirect(back)
     try:
-        result = services.plan_version_acknowledge(version=version, user=request.user, access=access)
+        result = services.plan_version_acknowledge(version=version, actor=request.user, ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from django.conf import settings
@@ -14,19 +14,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access.agencies import EDITOR_ROLES, has_agency_role
-from access.http import PlanScopedMixin
+from access.http import ContentReadsAudited, PlanScopedMixin
 from access.plan_rows import VisiblePlanPages, one_statement_reads, visible_plan_row
 from access.plans import plan_access
-from access.sensitive_reads import sensitive_read_record
 from agencies.models import Facility
 from agencies.selectors import facilities_visible_to
 from plans import selectors, services
 from plans.api import serializers
 from plans.api.filters import PlanFilter
 from plans.diff import sections_diff
-from plans.models import Attachment, Classification, Plan, PlanShare, PlanVersion
-from plans.templates_eop import default_sections
+from plans.models import Attachment, Plan, PlanShare, PlanVersion
 from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
@@ -37,6 +34,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class PlanViewSet(
+    ContentReadsAudited,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -51,6 +49,12 @@ class PlanViewSet(
     # Sorts only the visible plans' keys and loads the 50 rows shown, without a separate COUNT.
     pagination_class = KeysFirstPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    # One plan's record (retrieve, and the answer to a change); a list shows none (`shown_plan` is None).
+    content_reads: ClassVar[dict[str, str]] = {"GET": "plan", "PATCH": "plan"}
+    shown: Plan | None = None
+
+    def shown_plan(self) -> Plan | None:
+        return self.shown
 
     def get_queryset(self):
         plans = selectors.plans_visible_to(user=self.request.user)
@@ -81,15 +85,15 @@ class PlanViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not one_statement_reads():
-            plan = self.get_object()
-            sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what="plan")
-            return Response(self.get_serializer(plan).data)
+            self.shown = self.get_object()
+            return Response(self.get_serializer(self.shown).data)
         row = visible_plan_row(user=request.user, plan_id=_plan_id(kwargs["pk"]))
         if row is None:
             raise NotFound("No Plan matches the given query.")
-        if row.classification == Classification.LAW_ENFORCEMENT_SENSITIVE:
-            plan = Plan.objects.select_related("owner_agency").get(pk=row.pk)
-            sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what="plan")
+        # The plan as its row reads it, enough for the audit (which reads the owner agency only if it records).
+        self.shown = Plan(
+            pk=row.pk, title=row.title, classification=row.classification, owner_agency_id=row.owner_agency_id
+        )
         return Response(serializers.plan_rows_json([row])[0])
 
     @extend_schema(
@@ -109,42 +113,34 @@ class PlanViewSet(
         key = _idempotency_key(request)
         incoming = serializers.PlanWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        owner = incoming.validated_data["owner_agency"]
-        if not has_agency_role(request.user, owner.pk, EDITOR_ROLES):
-            raise PermissionDenied(f"Only admins and planners of {owner} may create its plans.")
-        if key is None:
-            plan, created = services.plan_create(actor=request.user, **incoming.validated_data), True
-        else:
-            plan, created = services.plan_create_once(creation_key=key, actor=request.user, **incoming.validated_data)
-        plan = self.get_queryset().get(pk=plan.pk)
+        # The New plan page's service; API clients start the first draft with POST …/versions/.
+        result = services.plan_create_once(
+            creation_key=key, actor=request.user, **incoming.validated_data, ip_address=client_ip(request)
+        )
+        plan = self.get_queryset().get(pk=result.plan.pk)
         return Response(
-            self.get_serializer(plan).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            self.get_serializer(plan).data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
 
     @extend_schema(request=serializers.PlanUpdateSerializer, responses=serializers.PlanSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
-        access = plan_access(user=request.user, plan=plan)
-        if not access.can_edit:
+        # Refused before the body is read, so a request from someone who may not edit is 403 whatever it holds.
+        if not plan_access(user=request.user, plan=plan).can_edit:
             raise PermissionDenied("Only admins and planners of the owner agency may change this plan.")
         incoming = serializers.PlanUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        changes = incoming.validated_data
-        # The classification decides who may read the plan: like sharing, only the owner's admins change it.
-        if changes.get("classification", plan.classification) != plan.classification and not access.is_owner_admin:
-            raise PermissionDenied("Only admins of the owner agency may change a plan's classification.")
-        services.plan_update(plan=plan, actor=request.user, **changes, ip_address=client_ip(request))
-        return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
+        # plan_update refuses a new classification from anyone but the owner's admins.
+        services.plan_update(plan=plan, actor=request.user, **incoming.validated_data, ip_address=client_ip(request))
+        self.shown = self.get_queryset().get(pk=plan.pk)
+        return Response(self.get_serializer(self.shown).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(responses={204: None, 409: conflict("The plan has been published: withdraw its version instead.")})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        plan = self.get_object()
-        if not plan_access(user=request.user, plan=plan).is_owner_admin:
-            raise PermissionDenied("Only admins of the owner agency may delete this plan.")
-        services.plan_delete(plan=plan, actor=request.user)
+        services.plan_delete(plan=self.get_object(), actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -168,10 +164,10 @@ def _plan_id(raw: str) -> int:
 class VersionListView(PlanScopedMixin, generics.GenericAPIView):
     serializer_class = serializers.VersionSummarySerializer
     queryset = PlanVersion.objects.none()
+    content_reads: ClassVar[dict[str, str]] = {"GET": "versions", "POST": "version"}
 
     @extend_schema(responses=serializers.VersionSummarySerializer(many=True))
     def get(self, request: Request, plan_id: int) -> Response:
-        self.record_sensitive_read("versions")
         versions = selectors.versions_visible(access=self.get_access())
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -192,35 +188,21 @@ class VersionListView(PlanScopedMixin, generics.GenericAPIView):
         version, created = services.plan_draft_start(
             plan=self.get_plan(),
             actor=request.user,
-            reuse=lambda draft: _draft_has(draft, wanted),
+            reuse=services.DraftReuse.SAME_CONTENT,
             **wanted,
+            ip_address=client_ip(request),
         )
         status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        self.shown_object = version
         return Response(serializers.VersionSerializer(version).data, status=status_code)
 
 
-def _draft_has(draft: PlanVersion, wanted: dict[str, Any]) -> bool:
-    """Whether an open draft already holds what a request to start one asks for (its summary and sections)."""
-    if wanted.get("change_summary", "") != draft.change_summary:
-        return False
-    sections = [(s.key, s.title, s.body) for s in selectors.version_sections(version=draft)]
-    if "sections" in wanted:
-        return sections == [(s["key"], s["title"], s.get("body", "")) for s in wanted["sections"]]
-    # Without sections a draft is a copy of the current version (or the standard sections).
-    source = draft.plan.current_version
-    template = (
-        [(s.key, s.title, s.body) for s in selectors.version_sections(version=source)]
-        if source is not None
-        else [(s["key"], s["title"], s.get("body", "")) for s in default_sections(plan_kind=draft.plan.kind)]
-    )
-    return sections == template
-
-
 class VersionDetailView(PlanScopedMixin, APIView):
+    content_reads: ClassVar[dict[str, str]] = {"GET": "version", "PATCH": "version"}
+
     @extend_schema(responses=serializers.VersionSerializer)
     def get(self, request: Request, plan_id: int, number: int) -> Response:
-        version = self.get_version()
-        self.record_sensitive_read("version", obj=version)
+        version = self.shown_object = self.get_version()
         return Response(serializers.VersionSerializer(version).data)
 
     @extend_schema(
@@ -232,11 +214,15 @@ class VersionDetailView(PlanScopedMixin, APIView):
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may edit drafts.")
         incoming = serializers.VersionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        version = services.plan_version_update_draft(version=version, actor=request.user, **incoming.validated_data)
+        version = self.shown_object = services.plan_version_update_draft(
+            version=version, actor=request.user, **incoming.validated_data, ip_address=client_ip(request)
+        )
         return Response(serializers.VersionSerializer(version).data)
 
 
 class VersionPublishView(PlanScopedMixin, APIView):
+    content_reads: ClassVar[dict[str, str]] = {"POST": "version"}
+
     @extend_schema(
         request=None,
         responses={
@@ -245,13 +231,15 @@ class VersionPublishView(PlanScopedMixin, APIView):
         },
     )
     def post(self, request: Request, plan_id: int, number: int) -> Response:
-        version = self.get_version()
-        self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may publish.")
-        version = services.plan_version_publish(version=version, actor=request.user, ip_address=client_ip(request))
+        version = self.shown_object = services.plan_version_publish(
+            version=self.get_version(), actor=request.user, ip_address=client_ip(request)
+        )
         return Response(serializers.VersionSerializer(version).data)
 
 
 class VersionWithdrawView(PlanScopedMixin, APIView):
+    content_reads: ClassVar[dict[str, str]] = {"POST": "version"}
+
     @extend_schema(
         request=None,
         responses={
@@ -260,20 +248,22 @@ class VersionWithdrawView(PlanScopedMixin, APIView):
         },
     )
     def post(self, request: Request, plan_id: int, number: int) -> Response:
-        version = self.get_version()
-        self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may withdraw.")
-        version = services.plan_version_withdraw(version=version, actor=request.user, ip_address=client_ip(request))
+        version = self.shown_object = services.plan_version_withdraw(
+            version=self.get_version(), actor=request.user, ip_address=client_ip(request)
+        )
         return Response(serializers.VersionSerializer(version).data)
 
 
 class VersionDiffView(PlanScopedMixin, APIView):
+    content_reads: ClassVar[dict[str, str]] = {"GET": "diff"}
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
                 "against",
                 {"type": "integer", "minimum": 1},
-                description="Version number to compare with; by default the version you last "
-                "acknowledged, else the previous version you may see.",
+                description="Version number to compare with; by default the version you (else one of your "
+                "agencies) last acknowledged if it is older, else the previous published version.",
             )
         ],
         responses=serializers.DiffSerializer,
@@ -301,7 +291,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
             old_number=against.number if against else 0,
             new_number=version.number,
         )
-        self.record_sensitive_read("diff", obj=version)
+        self.shown_object = version
         body = {
             "number": version.number,
             "against": against.number if against else None,
@@ -325,9 +315,9 @@ class VersionAcknowledgeView(PlanScopedMixin, APIView):
         incoming.is_valid(raise_exception=True)
         result = services.plan_version_acknowledge(
             version=version,
-            user=request.user,
-            access=self.get_access(),
+            actor=request.user,
             agency=incoming.validated_data.get("agency"),
+            ip_address=client_ip(request),
         )
         return Response(serializers.AcknowledgementResultSerializer(result).data)
 
@@ -382,13 +372,13 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
     serializer_class = serializers.AttachmentSerializer
     queryset = Attachment.objects.none()
     parser_classes = [MultiPartParser]
+    content_reads: ClassVar[dict[str, str]] = {"GET": "attachments", "POST": "attachments"}
     # RequestSizeLimitMiddleware refuses a larger declared body before reading it (413).
     max_request_bytes = staticmethod(upload_request_limit)
 
     @extend_schema(responses=serializers.AttachmentSerializer(many=True))
     def get(self, request: Request, plan_id: int, number: int) -> Response:
-        version = self.get_version()
-        self.record_sensitive_read("attachments", obj=version)
+        version = self.shown_object = self.get_version()
         page = self.paginate_queryset(selectors.attachments_of_version(version=version))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -409,7 +399,9 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
             actor=request.user,
             upload=incoming.validated_data["file"],
             max_bytes=settings.ATTACHMENT_MAX_BYTES,
+            ip_address=client_ip(request),
         )
+        self.shown_object = attachment
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
@@ -419,18 +411,20 @@ class AttachmentDetailView(PlanScopedMixin, APIView):
         """Remove a file from a draft (owner admin or planner); 409 once the version has left draft."""
         version = self.get_version()
         attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
-        self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may remove files.")
-        services.attachment_remove(attachment=attachment, actor=request.user)
+        services.attachment_remove(attachment=attachment, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AttachmentDownloadView(PlanScopedMixin, APIView):
+    content_reads: ClassVar[dict[str, str]] = {"GET": "download"}
+
     # The file as uploaded, with its own Content-Type (PDF, image, office document...).
     @extend_schema(responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")})
     def get(self, request: Request, plan_id: int, number: int, attachment_id: int) -> FileResponse:
         version = self.get_version()
-        attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)
-        self.record_sensitive_read("download", obj=attachment)
+        attachment = self.shown_object = get_object_or_404(
+            selectors.attachments_of_version(version=version), pk=attachment_id
+        )
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,

@@ -3,9 +3,10 @@ that also writes its audit and outbox rows."""
 
 from plans.services.acknowledgements import plan_version_acknowledge
 from plans.services.attachments import attachment_add, attachment_remove
-from plans.services.plan_records import plan_create, plan_create_once, plan_delete, plan_update
+from plans.services.plan_records import PlanCreated, plan_create, plan_create_once, plan_delete, plan_update
 from plans.services.sharing import plan_share, plan_unshare
 from plans.services.versions import (
+    DraftReuse,
     SectionData,
     plan_draft_start,
     plan_version_create_draft,
@@ -15,6 +16,8 @@ from plans.services.versions import (
 )
 
 __all__ = [
+    "DraftReuse",
+    "PlanCreated",
     "SectionData",
     "attachment_add",
     "attachment_remove",

@@ -8,20 +8,32 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from access.plans import plan_access
+from audit.models import AuditAction
+from audit.services import audit_event_record
 from plans.attachments import attachment_kind_from_content, cleaned_filename, safe_filename
 from plans.models import (
     Attachment,
     PlanVersion,
 )
-from portal.errors import ConflictError, PayloadTooLargeError
+from portal.errors import ConflictError, NotAllowedError, PayloadTooLargeError
 
 
 @transaction.atomic
 def attachment_add(
-    *, version: PlanVersion, actor: AbstractBaseUser, upload: UploadedFile, max_bytes: int
+    *,
+    version: PlanVersion,
+    actor: AbstractBaseUser,
+    upload: UploadedFile,
+    max_bytes: int,
+    ip_address: str | None = None,
 ) -> Attachment:
-    """Attach a file to a draft after sniffing its real type and checking its size."""
-    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    """Attach a file to a draft (owner admins and planners) after sniffing its real type and checking its size."""
+    version = (
+        PlanVersion.objects.select_for_update(of=("self",)).select_related("plan__owner_agency").get(pk=version.pk)
+    )
+    if not plan_access(user=actor, plan=version.plan).can_edit:
+        raise NotAllowedError("Only admins and planners of the owner agency may attach files.")
     if not version.is_draft:
         raise ConflictError(f"Version {version.number} is {version.state}; attach files to a draft.")
     if upload.size is not None and upload.size > max_bytes:
@@ -49,7 +61,31 @@ def attachment_add(
     )
     attachment.file.save(attachment.token, upload, save=False)
     attachment.save()
+    _audit(attachment, version, actor=actor, action=AuditAction.ATTACHMENT_ADD, ip_address=ip_address)
     return attachment
+
+
+def _audit(
+    attachment: Attachment,
+    version: PlanVersion,
+    *,
+    actor: AbstractBaseUser,
+    action: AuditAction,
+    ip_address: str | None,
+) -> None:
+    audit_event_record(
+        actor=actor,
+        action=action,
+        obj=attachment,
+        agency=version.plan.owner_agency,
+        ip_address=ip_address,
+        details={
+            "plan": version.plan_id,
+            "number": version.number,
+            "filename": attachment.filename,
+            "sha256": attachment.sha256,
+        },
+    )
 
 
 def attachments_copy(*, source: PlanVersion, target: PlanVersion) -> list[Attachment]:
@@ -75,13 +111,21 @@ def attachments_copy(*, source: PlanVersion, target: PlanVersion) -> list[Attach
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, actor: AbstractBaseUser) -> None:
-    """Take a file off a draft; the stored file is deleted once the removal has committed."""
-    version = PlanVersion.objects.select_for_update().get(pk=attachment.version_id)
+def attachment_remove(*, attachment: Attachment, actor: AbstractBaseUser, ip_address: str | None = None) -> None:
+    """Take a file off a draft (owner admins and planners); the stored file is deleted once the removal has
+    committed."""
+    version = (
+        PlanVersion.objects.select_for_update(of=("self",))
+        .select_related("plan__owner_agency")
+        .get(pk=attachment.version_id)
+    )
+    if not plan_access(user=actor, plan=version.plan).can_edit:
+        raise NotAllowedError("Only admins and planners of the owner agency may remove files.")
     if not version.is_draft:
         raise ConflictError(
             f"Version {version.number} is {version.state}; its files are part of the record and cannot be removed."
         )
     storage, name = attachment.file.storage, attachment.file.name
+    _audit(attachment, version, actor=actor, action=AuditAction.ATTACHMENT_REMOVE, ip_address=ip_address)
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from access.grants import grant_share, revoke_share
+from access.plans import plan_access
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_event_record
@@ -16,17 +17,19 @@ from plans.models import (
     PlanShare,
 )
 from plans.services.common import event_payload
-from portal.errors import InvalidInputError
+from portal.errors import InvalidInputError, NotAllowedError
 
 
 @transaction.atomic
 def plan_share(
     *, plan: Plan, agency: Agency, level: str, actor: AbstractBaseUser, ip_address: str | None = None
 ) -> PlanShare:
-    """Share a plan with a partner agency at a level (re-sharing changes the level)."""
+    """Share a plan with a partner agency at a level (re-sharing changes the level); owner admins only."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan_access(user=actor, plan=plan).can_share:
+        raise NotAllowedError("Only admins of the owner agency may share this plan.")
     if agency.pk == plan.owner_agency_id:
         raise InvalidInputError("The owner agency already has full access to its own plan.", field="agency")
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
     share, created = PlanShare.objects.select_for_update().get_or_create(
         plan=plan, agency=agency, defaults={"level": level, "shared_at": timezone.now(), "shared_by": actor}
     )
@@ -59,8 +62,10 @@ def plan_share(
 
 @transaction.atomic
 def plan_unshare(*, plan: Plan, agency: Agency, actor: AbstractBaseUser, ip_address: str | None = None) -> None:
-    """Revoke a partner's access at once."""
+    """Revoke a partner's access at once (owner admins only)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan_access(user=actor, plan=plan).can_share:
+        raise NotAllowedError("Only admins of the owner agency may revoke a share.")
     deleted, _ = PlanShare.objects.filter(plan=plan, agency=agency).delete()
     if not deleted:
         raise InvalidInputError(f"{plan} is not shared with {agency}.", field="agency")

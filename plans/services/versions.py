@@ -2,13 +2,14 @@
 
 import hashlib
 import json
-from collections.abc import Callable
 from datetime import timedelta
+from enum import Enum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from access.plans import plan_access
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from consistency.conflict_services import facility_conflicts_refresh
@@ -21,13 +22,14 @@ from plans.models import (
     Section,
     VersionState,
 )
-from plans.selectors import latest_released_number
+from plans.selectors import draft_open, latest_released_number
 from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
 from plans.templates_eop import default_sections
-from portal.errors import ConflictError, InvalidInputError
+from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 
 SectionData = dict[str, str]
+START_REFUSED = "Only admins and planners of the owner agency may start drafts."
 
 
 def _write_sections(version: PlanVersion, sections: list[SectionData]) -> None:
@@ -41,16 +43,15 @@ def _write_sections(version: PlanVersion, sections: list[SectionData]) -> None:
     )
 
 
-@transaction.atomic
-def plan_version_create_draft(
+def _draft_create(
     *,
     plan: Plan,
     actor: AbstractBaseUser,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
+    ip_address: str | None = None,
 ) -> PlanVersion:
-    """Start a new draft; without sections it copies the current version (or the default template)."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    """A new draft of a plan whose row the caller holds locked, for an actor the caller has checked."""
     last_number = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = PlanVersion.objects.create(
         plan=plan,
@@ -72,7 +73,66 @@ def plan_version_create_draft(
     if plan.current_version_id:  # files and facility key facts carry over, whatever the sections
         attachments_copy(source=plan.current_version, target=version)
         facility_facts_copy(source=plan.current_version, target=version)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.DRAFT_START,
+        obj=version,
+        agency=plan.owner_agency,
+        ip_address=ip_address,
+        details={"plan": plan.pk, "number": version.number, "based_on": version.based_on_number},
+    )
     return version
+
+
+def _plan_locked(plan: Plan) -> Plan:
+    # The owner agency is read for the audit row, not locked.
+    return Plan.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=plan.pk)
+
+
+def _require_editor(plan: Plan, actor: AbstractBaseUser, message: str) -> None:
+    if not plan_access(user=actor, plan=plan).can_edit:
+        raise NotAllowedError(message)
+
+
+@transaction.atomic
+def plan_version_create_draft(
+    *,
+    plan: Plan,
+    actor: AbstractBaseUser,
+    change_summary: str = "",
+    sections: list[SectionData] | None = None,
+    ip_address: str | None = None,
+) -> PlanVersion:
+    """Start a new draft (owner admins and planners); without sections it copies the current version (or the
+    default template)."""
+    plan = _plan_locked(plan)
+    _require_editor(plan, actor, START_REFUSED)
+    return _draft_create(
+        plan=plan, actor=actor, change_summary=change_summary, sections=sections, ip_address=ip_address
+    )
+
+
+class DraftReuse(Enum):
+    """When plan_draft_start continues an open draft instead of starting another."""
+
+    # A person's "Start a draft": the open up-to-date draft, whatever it holds (one draft at a time).
+    ANY = "any"
+    # A request sent again (an API retry, a double-click): only a draft holding exactly what it asks for.
+    SAME_CONTENT = "same_content"
+
+
+def _draft_holds(draft: PlanVersion, change_summary: str, sections: list[SectionData] | None) -> bool:
+    """Whether an open draft already holds what a request to start one asks for (its summary and sections)."""
+    if change_summary != draft.change_summary:
+        return False
+    held = list(draft.sections.order_by("position").values_list("key", "title", "body"))
+    if sections is not None:
+        return held == [(s["key"], s["title"], s.get("body", "")) for s in sections]
+    # Without sections a draft is a copy of the current version (or the standard sections).
+    if draft.plan.current_version_id is not None:
+        source = Section.objects.filter(version_id=draft.plan.current_version_id).order_by("position")
+        return held == list(source.values_list("key", "title", "body"))
+    return held == [(s["key"], s["title"], s.get("body", "")) for s in default_sections(plan_kind=draft.plan.kind)]
 
 
 @transaction.atomic
@@ -82,22 +142,24 @@ def plan_draft_start(
     actor: AbstractBaseUser,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
-    reuse: Callable[[PlanVersion], bool] = lambda draft: True,
+    reuse: DraftReuse = DraftReuse.ANY,
+    ip_address: str | None = None,
 ) -> tuple[PlanVersion, bool]:
-    """Start a draft unless an up-to-date one is open and `reuse` accepts it: then that draft, unchanged, and False.
+    """Start a draft (owner admins and planners), unless an up-to-date one is open and `reuse` accepts it: then
+    that draft, unchanged, and False. The web's "Start a draft" and POST …/versions/ both come here.
 
     The check runs under the plan's row lock, so two "Start a draft" submitted at the same moment start one.
     """
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    latest = latest_released_number(plan=plan)
-    open_draft = (
-        PlanVersion.objects.filter(plan=plan, state=VersionState.DRAFT, based_on_number=latest)
-        .order_by("-number")
-        .first()
-    )
-    if open_draft is not None and reuse(open_draft):
+    plan = _plan_locked(plan)
+    _require_editor(plan, actor, START_REFUSED)
+    open_draft = draft_open(plan=plan)
+    if open_draft is not None and (
+        reuse is DraftReuse.ANY or _draft_holds(open_draft, change_summary=change_summary, sections=sections)
+    ):
         return open_draft, False
-    version = plan_version_create_draft(plan=plan, actor=actor, change_summary=change_summary, sections=sections)
+    version = _draft_create(
+        plan=plan, actor=actor, change_summary=change_summary, sections=sections, ip_address=ip_address
+    )
     return version, True
 
 
@@ -108,9 +170,15 @@ def plan_version_update_draft(
     actor: AbstractBaseUser,
     change_summary: str | None = None,
     sections: list[SectionData] | None = None,
+    ip_address: str | None = None,
 ) -> PlanVersion:
-    """Edit a draft's summary and replace its sections; anything but a draft answers conflict."""
-    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    """Edit a draft's summary and replace its sections (owner admins and planners; platform staff in the admin);
+    anything but a draft answers conflict."""
+    version = (
+        PlanVersion.objects.select_for_update(of=("self",)).select_related("plan__owner_agency").get(pk=version.pk)
+    )
+    if not plan_access(user=actor, plan=version.plan).can_correct:
+        raise NotAllowedError("Only admins and planners of the owner agency may edit drafts.")
     if not version.is_draft:
         raise ConflictError(
             f"Version {version.number} is {version.state} and cannot be edited; start a new draft instead."
@@ -120,6 +188,16 @@ def plan_version_update_draft(
         version.save(update_fields=["change_summary", "updated_at"])
     if sections is not None:
         _write_sections(version, sections)
+    edited = [name for name, given in (("change_summary", change_summary), ("sections", sections)) if given is not None]
+    if edited:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.DRAFT_EDIT,
+            obj=version,
+            agency=version.plan.owner_agency,
+            ip_address=ip_address,
+            details={"plan": version.plan_id, "number": version.number, "edited": edited},
+        )
     return version
 
 
@@ -146,6 +224,8 @@ def plan_version_publish(
     """Publish a draft: it becomes the one current version, the previous one is superseded,
     the review clock restarts, and partners are to be told."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
+    if not plan_access(user=actor, plan=plan).can_publish:
+        raise NotAllowedError("Only admins of the owner agency may publish.")
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise ConflictError(f"Version {version.number} is already {version.state}.")
@@ -206,6 +286,8 @@ def plan_version_withdraw(
 ) -> PlanVersion:
     """Withdraw the current published version: the plan then has no current version."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
+    if not plan_access(user=actor, plan=plan).can_withdraw:
+        raise NotAllowedError("Only admins of the owner agency may withdraw.")
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
     if version.state != VersionState.PUBLISHED:
         raise ConflictError(

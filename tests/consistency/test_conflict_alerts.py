@@ -17,8 +17,9 @@ OTHER_TITLE = "Fire pre-incident plan for schools"
 def make_conflict(partners):
     county = partners.county
     publish_facts(county.plan, county.owner_admin, {county.school: {FactKey.STAGING_AREA: "East bus loop"}})
+    # Published by the fire admin: only an owner's admins publish (plan_version_publish checks its actor).
     publish_facts(
-        partners.fire_plan, partners.fire_planner, {county.school: {FactKey.STAGING_AREA: "Secret fire staging lot"}}
+        partners.fire_plan, partners.fire_admin, {county.school: {FactKey.STAGING_AREA: "Secret fire staging lot"}}
     )
     events = OutboxEvent.objects.filter(event_type=EventType.FACILITY_CONFLICT)
     return events.get(plan=county.plan), events.get(plan=partners.fire_plan)

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from access.plans import plan_access
 from notifications import reminders, services
 from notifications.models import Notification, OutboxEvent
 from plans import services as plan_services
@@ -46,9 +45,7 @@ def test_review_reminders_go_to_the_owners_admins_and_planners_only(county):
 def test_acknowledgement_reminders_reach_liaisons_of_partners_that_are_behind(county, settings):
     settings.ACKNOWLEDGEMENT_REMINDER_DAYS = 14
     liaison = county.partner_comment_liaison
-    plan_services.plan_version_acknowledge(
-        version=county.published, user=liaison, access=plan_access(user=liaison, plan=county.plan)
-    )
+    plan_services.plan_version_acknowledge(version=county.published, actor=liaison)
     in_20_days = timezone.now() + timedelta(days=20)
     assert reminders.acknowledgement_reminders_record(now=in_20_days) == 1
     assert reminders.acknowledgement_reminders_record(now=in_20_days) == 0  # once a week, not once a run

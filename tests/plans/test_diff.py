@@ -1,6 +1,5 @@
 """The section-level diff, by default against the version the reader last acknowledged."""
 
-from access.plans import plan_access
 from plans import services
 from tests.conftest import client_for
 from tests.plans.factories import publish
@@ -37,9 +36,7 @@ def test_diff_lists_changed_added_removed_and_unchanged_sections(county):
 def test_partner_sees_what_changed_since_the_version_they_last_acknowledged(county):
     plan = county.plan
     liaison = county.partner_view_liaison
-    services.plan_version_acknowledge(
-        version=county.published, user=liaison, access=plan_access(user=liaison, plan=plan)
-    )
+    services.plan_version_acknowledge(version=county.published, actor=liaison)
     services.plan_version_publish(version=county.draft, actor=county.owner_admin)  # v2
     v3 = publish(plan, county.owner_admin, "Evacuate to the stadium.", "Lockdown: shelter in classrooms.")
 

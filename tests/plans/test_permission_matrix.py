@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from access.plans import plan_access
 from audit.models import AuditEvent
 from notifications.models import OutboxEvent
 from plans import services
@@ -639,8 +638,7 @@ def test_nobody_acknowledges_a_draft(county, actor, expected):
 def test_only_owner_members_see_who_acknowledged(county, actor, expected):
     services.plan_version_acknowledge(
         version=county.published,
-        user=county.partner_view_liaison,
-        access=plan_access(user=county.partner_view_liaison, plan=county.plan),
+        actor=county.partner_view_liaison,
     )
     before = world()
     response = client_as(county, actor).get(plan_url(county.plan, "acknowledgements/"))

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from agencies.models import Role
 from audit.models import AuditEvent
 from plans import services
 from plans.models import Plan, PlanVersion
+from tests.agencies.factories import member
 from tests.conftest import client_for
 from tests.plans.factories import make_plan, publish
 
@@ -130,14 +132,16 @@ def test_published_content_has_a_stable_sha256(county):
 
 
 def test_facility_page_lists_current_plans_the_user_may_see(county):
+    # Plans are created and published by their owner's admins (the services check it).
+    police_admin = member(county.police, Role.ADMIN, username="police_admin")
     police_plan = make_plan(
-        owner=county.police, actor=county.partner_view_liaison, title="Police response", facilities=[county.school]
+        owner=county.police, actor=police_admin, title="Police response", facilities=[county.school]
     )
     police = client_for(county.partner_view_liaison)
     assert (
         police.get(f"/api/v1/facilities/{county.school.pk}/plans/").json()["count"] == 1
     )  # police plan has no version
-    publish(police_plan, county.partner_view_liaison, "Stage at the north lot.")
+    publish(police_plan, police_admin, "Stage at the north lot.")
     ids = {p["id"] for p in police.get(f"/api/v1/facilities/{county.school.pk}/plans/").json()["results"]}
     assert ids == {county.plan.pk, police_plan.pk}
     district = client_for(county.owner_member)

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from access.plans import plan_access
 from agencies.models import Role
 from agencies.services import membership_add
 from notifications.models import OutboxEvent
@@ -48,7 +47,7 @@ def marks(user) -> set[str]:
 
 
 def acknowledge(user, version) -> None:
-    plan_services.plan_version_acknowledge(version=version, user=user, access=plan_access(user=user, plan=version.plan))
+    plan_services.plan_version_acknowledge(version=version, actor=user)
 
 
 def fan_out_pending() -> None:

@@ -14,7 +14,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
-from access.plans import plan_access
 from agencies.models import AgencyKind, Role
 from audit.models import AuditAction, AuditEvent
 from plans import services
@@ -43,9 +42,7 @@ def publish_draft(county):
 
 
 def acknowledge(user, plan, version):
-    return services.plan_version_acknowledge(
-        version=version, user=user, access=plan_access(user=user, plan=plan), agency=None
-    )
+    return services.plan_version_acknowledge(version=version, actor=user, agency=None)
 
 
 def attach_and_publish(county):
