@@ -1,5 +1,7 @@
 """Reads about plans; every function takes the asking user, so what they may not see never leaves here."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -90,6 +92,33 @@ def version_last_acknowledged_by(*, user: AbstractBaseUser, access: PlanAccess) 
         return None, "previous"
     agency = visible.filter(agency_acknowledgements__agency_id__in=list(access.roles)).first()
     return agency, "agency_acknowledged" if agency is not None else "previous"
+
+
+@dataclass(frozen=True)
+class DiffBaseline:
+    """The version another is compared with when the reader names none, and why."""
+
+    version: PlanVersion | None
+    # "last_acknowledged" (by the reader), "agency_acknowledged" (by one of their agencies) or "previous".
+    reason: str
+    # Set when the previous version is the baseline because the reader (or their agency) already acknowledged
+    # the compared version itself: then "last_acknowledged" or "agency_acknowledged".
+    acknowledged_this: str | None = None
+
+
+def version_diff_baseline(
+    *, user: AbstractBaseUser, access: PlanAccess, version: PlanVersion, visible: Iterable[PlanVersion]
+) -> DiffBaseline:
+    """What `version` is compared with by default, on the web page and in the API alike: the version the reader,
+    else one of their agencies, last acknowledged when it is older than `version`; otherwise the released
+    version just before it (a draft is never a baseline). `visible`: versions_visible's rows, read only if needed."""
+    last, why = version_last_acknowledged_by(user=user, access=access)
+    if last is not None and last.number < version.number:
+        return DiffBaseline(version=last, reason=why)
+    older = (v for v in visible if not v.is_draft and v.number < version.number)
+    previous = max(older, key=lambda v: v.number, default=None)
+    already = why if last is not None and last.number == version.number else None
+    return DiffBaseline(version=previous, reason="previous", acknowledged_this=already)
 
 
 def attachments_of_version(*, version: PlanVersion) -> QuerySet[Attachment]:

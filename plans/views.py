@@ -248,14 +248,14 @@ def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
     old = by_number.get(form.cleaned_data.get("from") or 0)
     reason = "requested"
     if old is None:
-        last, last_reason = selectors.version_last_acknowledged_by(user=request.user, access=access)
-        if last is not None and last.number < new.number:
-            old, reason = last, last_reason
-        else:
-            old = next((v for v in reversed(released) if v.number < new.number), None)
-            reason = "previous"
-            if last is not None and last.number == new.number:
-                reason = "acknowledged_current" if last_reason == "last_acknowledged" else "agency_acknowledged_current"
+        baseline = selectors.version_diff_baseline(user=request.user, access=access, version=new, visible=visible)
+        old, reason = baseline.version, baseline.reason
+        if baseline.acknowledged_this is not None:  # the page says why it shows the previous change
+            reason = (
+                "acknowledged_current"
+                if baseline.acknowledged_this == "last_acknowledged"
+                else "agency_acknowledged_current"
+            )
     old_sections = selectors.version_sections(version=old) if old else []
     new_sections = selectors.version_sections(version=new)
     changes = sections_diff(

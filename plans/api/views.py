@@ -280,10 +280,11 @@ class VersionDiffView(PlanScopedMixin, APIView):
                 raise ValidationError({"against": [f"There is no version {raw_against} you may see."]})
             reason = "requested"
         else:
-            against, reason = selectors.version_last_acknowledged_by(user=request.user, access=self.get_access())
-            if against is None or against.number == version.number:
-                against = visible.filter(number__lt=version.number).order_by("-number").first()
-                reason = "previous"
+            # The web page's default too (plans/views.py plan_diff): one rule for both.
+            baseline = selectors.version_diff_baseline(
+                user=request.user, access=self.get_access(), version=version, visible=visible
+            )
+            against, reason = baseline.version, baseline.reason
         old_sections = selectors.version_sections(version=against) if against else []
         sections = sections_diff(
             old=old_sections,
