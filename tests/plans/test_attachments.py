@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import ProtectedError
 
 from plans.models import Attachment
 from tests.conftest import client_for
@@ -120,13 +121,16 @@ def test_stored_files_have_opaque_names_outside_any_public_url(county, settings)
     assert not str(settings.PRIVATE_MEDIA_ROOT).startswith(str(settings.STATIC_ROOT))
 
 
-def test_deleting_an_uploader_account_keeps_published_attachments(county):
+def test_an_uploaders_account_is_kept_with_its_audit_history_and_so_are_published_attachments(county):
     upload(client_for(county.owner_planner), county.plan, county.draft.number, "map.pdf", PDF)
     client_for(county.owner_admin).post(f"/api/v1/plans/{county.plan.pk}/versions/{county.draft.number}/publish/")
-    county.owner_planner.delete()
+    # Starting the draft and uploading are audited now, and people with an audit history are deactivated,
+    # never deleted (audit/models.py: AuditEvent.actor is PROTECT).
+    with pytest.raises(ProtectedError):
+        county.owner_planner.delete()
     attachment = Attachment.objects.get()
-    assert attachment.uploaded_by is None
-    assert attachment.version.created_by is None
+    assert attachment.uploaded_by == county.owner_planner
+    assert attachment.version.created_by == county.owner_planner
 
 
 def test_deleting_a_never_published_plan_removes_its_files(county, django_capture_on_commit_callbacks):

@@ -16,6 +16,7 @@ from notifications.models import OutboxEvent
 from notifications.services import outbox_event_fan_out
 from plans import services as plan_services
 from plans.models import Plan, ShareLevel
+from tests.agencies.factories import member
 from tests.plans.factories import make_plan, publish
 from tests.web.conftest import PHONE, screenshot, sign_in
 
@@ -48,6 +49,11 @@ def marks(user) -> set[str]:
 
 def acknowledge(user, version) -> None:
     plan_services.plan_version_acknowledge(version=version, actor=user)
+
+
+def admin_of(agency, username: str):
+    """An admin of a partner agency, to write its plans (only an owner's admins create, publish and share)."""
+    return member(agency, Role.ADMIN, username=username)
 
 
 def fan_out_pending() -> None:
@@ -143,10 +149,9 @@ def test_an_unrelated_agency_sees_nothing_of_the_plan(county):
 
 
 def test_a_public_plan_of_another_agency_is_not_listed_as_shared_with_us(county):
-    plan = make_plan(
-        owner=county.fire, actor=county.partner_comment_liaison, title="County hazmat plan", classification="public"
-    )
-    publish(plan, county.partner_comment_liaison, "Shelter in place.")
+    fire_admin = admin_of(county.fire, "fire_admin")
+    plan = make_plan(owner=county.fire, actor=fire_admin, title="County hazmat plan", classification="public")
+    publish(plan, fire_admin, "Shelter in place.")
     assert "County hazmat plan" not in page_for(county.partner_view_liaison)
 
 
@@ -225,6 +230,7 @@ def add_shared_plans(county, start: int, stop: int) -> None:
     """Published district plans shared with police and fire (half due for review), and as many fire
     plans shared with the district and police, numbered from `start` to `stop` - 1."""
     due = timezone.localdate() + timedelta(days=5)
+    fire_admin = admin_of(county.fire, f"fire_admin_{start}")
     for n in range(start, stop):
         plan = make_plan(owner=county.district, actor=county.owner_admin, title=f"District annex {n:03}")
         publish(plan, county.owner_admin, f"Body {n}")
@@ -232,12 +238,10 @@ def add_shared_plans(county, start: int, stop: int) -> None:
         plan_services.plan_share(plan=plan, agency=county.fire, level=ShareLevel.COMMENT, actor=county.owner_admin)
         if n % 2:
             Plan.objects.filter(pk=plan.pk).update(next_review_due=due)
-        theirs = make_plan(owner=county.fire, actor=county.partner_comment_liaison, title=f"Fire annex {n:03}")
-        version = publish(theirs, county.partner_comment_liaison, f"Body {n}")
+        theirs = make_plan(owner=county.fire, actor=fire_admin, title=f"Fire annex {n:03}")
+        version = publish(theirs, fire_admin, f"Body {n}")
         for agency in (county.district, county.police):
-            plan_services.plan_share(
-                plan=theirs, agency=agency, level=ShareLevel.VIEW, actor=county.partner_comment_liaison
-            )
+            plan_services.plan_share(plan=theirs, agency=agency, level=ShareLevel.VIEW, actor=fire_admin)
         if n % 3 == 0:
             acknowledge(county.owner_admin, version)
     fan_out_pending()
@@ -284,15 +288,14 @@ def test_long_lists_are_cut_with_a_link_to_every_plan(county, monkeypatch):
 
 def add_screenshot_plans(county) -> None:
     """A few more plans so the screenshots show every kind of row."""
-    police = county.partner_view_liaison
+    police = admin_of(county.police, "police_admin")
     police_plan = make_plan(owner=county.police, actor=police, title="Ridgeford PD active threat plan")
     publish(police_plan, police, "Form contact teams of four.")
     plan_services.plan_share(plan=police_plan, agency=county.district, level=ShareLevel.COMMENT, actor=police)
-    staging = make_plan(owner=county.fire, actor=county.partner_comment_liaison, title="Station 2 staging plan")
-    staged = publish(staging, county.partner_comment_liaison, "Stage on Elm Street.")
-    plan_services.plan_share(
-        plan=staging, agency=county.police, level=ShareLevel.VIEW, actor=county.partner_comment_liaison
-    )
+    fire = admin_of(county.fire, "fire_admin")
+    staging = make_plan(owner=county.fire, actor=fire, title="Station 2 staging plan")
+    staged = publish(staging, fire, "Stage on Elm Street.")
+    plan_services.plan_share(plan=staging, agency=county.police, level=ShareLevel.VIEW, actor=fire)
     acknowledge(county.partner_view_liaison, staged)
     Plan.objects.filter(pk=police_plan.pk).update(next_review_due=timezone.localdate() + timedelta(days=12))
     fan_out_pending()
