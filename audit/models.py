@@ -24,6 +24,16 @@ class AuditAction(models.TextChoices):
     WEBHOOK_ENABLE = "webhook.enable", "Webhook re-enabled"
     CONCURRENCE_RECORD = "concurrence.record", "Partner concurrence recorded"
     COMMENT_RESOLVE = "comment.resolve", "Review comment resolved"
+    AGENCY_UPDATE = "agency.update", "Agency details changed"
+    MEMBERSHIP_INVITE = "membership.invite", "Member invited (account created)"
+    FACILITY_CREATE = "facility.create", "Building registered"
+    FACILITY_UPDATE = "facility.update", "Building details changed"
+    ASSIGNMENT_ADD = "assignment.add", "Person assigned to a building"
+    ASSIGNMENT_REMOVE = "assignment.remove", "Person taken off a building"
+    FACTS_SET = "facts.set", "Key facts set"
+    WEBHOOK_REDELIVER = "webhook.redeliver", "Webhook delivery resent"
+    API_TOKEN_CREATE = "api_token.create", "API token issued"
+    API_TOKEN_REVOKE = "api_token.revoke", "API token revoked"
 
 
 class AppendOnlyError(Exception):
