@@ -9,6 +9,7 @@ from knox.settings import knox_settings
 
 from accounts import selectors, services
 from accounts.forms import ApiTokenCreateForm
+from portal.api.request_info import client_ip
 
 
 @login_required
@@ -17,7 +18,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenCreateForm(request.POST if request.method == "POST" else None)
     created = None
     if request.method == "POST" and form.is_valid():
-        token, plaintext = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        token, plaintext = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"], ip_address=client_ip(request)
+        )
         created = {"token": token, "plaintext": plaintext}
         form = ApiTokenCreateForm()
     context = {
@@ -38,6 +41,6 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(selectors.api_tokens_of(user=request.user), pk=token_id)
     if request.method != "POST":
         return render(request, "accounts/api_token_revoke.html", {"token": token})
-    services.api_token_revoke(token=token)
+    services.api_token_revoke(token=token, actor=request.user, ip_address=client_ip(request))
     messages.success(request, f"The token “{token.name or 'unnamed'}” was revoked; it no longer works.")
     return redirect("accounts:api-tokens")

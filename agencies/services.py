@@ -159,7 +159,12 @@ def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None,
     membership.delete()
     if not Membership.objects.filter(user_id=membership.user_id).exists():
         # Someone who belongs to no agency any more keeps no API access either.
-        api_tokens_revoke_all(user=membership.user, reason=f"left their last agency, {membership.agency}")
+        api_tokens_revoke_all(
+            user=membership.user,
+            reason=f"left their last agency, {membership.agency}",
+            actor=actor,
+            ip_address=ip_address,
+        )
 
 
 @transaction.atomic

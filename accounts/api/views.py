@@ -13,6 +13,7 @@ from accounts import selectors, services
 from accounts.api import serializers
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
+from portal.api.request_info import client_ip
 from portal.api.throttling import ScopedRateThrottle
 
 DETAIL = inline_serializer("AuthErrorDetail", fields={"detail": fields.CharField()})
@@ -58,7 +59,9 @@ class TokenView(APIView):
         incoming = serializers.SignInSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         user = incoming.validated_data["user"]
-        token, plaintext = services.api_token_create(user=user, name=incoming.validated_data["name"])
+        token, plaintext = services.api_token_create(
+            user=user, name=incoming.validated_data["name"], ip_address=client_ip(request)
+        )
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         return Response(_issued(request, token, plaintext))
 
@@ -87,13 +90,15 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         incoming = serializers.ApiTokenCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        token, plaintext = services.api_token_create(user=request.user, name=incoming.validated_data["name"])
+        token, plaintext = services.api_token_create(
+            user=request.user, name=incoming.validated_data["name"], ip_address=client_ip(request)
+        )
         return Response(_issued(request, token, plaintext), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None, 401: UNAUTHENTICATED, 404: NOT_FOUND})
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         token = self.get_object()
-        services.api_token_revoke(token=token)
+        services.api_token_revoke(token=token, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -105,7 +110,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None, 401: UNAUTHENTICATED})
     def post(self, request: Request) -> Response:
-        services.api_token_revoke(token=request.auth)
+        services.api_token_revoke(token=request.auth, actor=request.user, ip_address=client_ip(request))
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -118,6 +123,8 @@ class LogoutAllView(APIView):
 
     @extend_schema(request=None, responses={204: None, 401: UNAUTHENTICATED})
     def post(self, request: Request) -> Response:
-        services.api_tokens_revoke_all(user=request.user, reason="logout-all")
+        services.api_tokens_revoke_all(
+            user=request.user, reason="logout-all", actor=request.user, ip_address=client_ip(request)
+        )
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
