@@ -11,6 +11,7 @@ from agencies.forms import WebhookCreateForm
 from agencies.views import managed_agency, page_of
 from notifications import webhook_selectors, webhook_services
 from notifications.models import EventType, WebhookEndpoint
+from portal.api.request_info import client_ip
 from portal.errors import DomainError
 
 DELIVERIES_PAGE_SIZE = 50
@@ -32,7 +33,11 @@ def webhooks(request: HttpRequest, agency_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             endpoint = webhook_services.webhook_endpoint_create(
-                agency=agency, url=form.cleaned_data["url"], events=form.cleaned_data["events"], actor=request.user
+                agency=agency,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                actor=request.user,
+                ip_address=client_ip(request),
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -55,7 +60,7 @@ def webhook_delete(request: HttpRequest, agency_id: int, webhook_id: int) -> Htt
     endpoint = _webhook(request, agency_id, webhook_id)
     if request.method != "POST":
         return render(request, "agencies/webhook_delete.html", {"nav": "agencies", "endpoint": endpoint})
-    webhook_services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
+    webhook_services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user, ip_address=client_ip(request))
     messages.success(request, f"The webhook to {endpoint.url} was removed.")
     return redirect("agencies:webhooks", agency_id=endpoint.agency_id)
 
@@ -66,7 +71,7 @@ def webhook_enable(request: HttpRequest, agency_id: int, webhook_id: int) -> Htt
     """Re-enable a disabled webhook with a clean failure count."""
     endpoint = _webhook(request, agency_id, webhook_id)
     try:
-        webhook_services.webhook_endpoint_enable(endpoint=endpoint, actor=request.user)
+        webhook_services.webhook_endpoint_enable(endpoint=endpoint, actor=request.user, ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, f"Could not re-enable it: {exc.message}")
     else:
@@ -92,7 +97,9 @@ def webhook_redeliver(request: HttpRequest, agency_id: int, webhook_id: int, del
         webhook_selectors.webhook_deliveries_of(user=request.user, endpoint=endpoint), pk=delivery_id
     )
     try:
-        webhook_services.webhook_delivery_redeliver(delivery=delivery)
+        webhook_services.webhook_delivery_redeliver(
+            delivery=delivery, actor=request.user, ip_address=client_ip(request)
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
