@@ -88,7 +88,6 @@ def concurrence_record_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             version=version,
             agency=Agency.objects.get(pk=agency_id) if agency_id else None,
             actor=request.user,
-            access=access,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
             ip_address=client_ip(request),

@@ -3,7 +3,6 @@ the dashboard, the plan page and the draft editor show what is still owed."""
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from access.plans import plan_access
 from plans.models import Plan
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, ConcurrenceOutcome
@@ -19,9 +18,7 @@ def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> No
         return
 
     def say(username: str, body: str, **kwargs: object) -> Comment:
-        user = users[username]
-        access = plan_access(user=user, plan=plan)
-        return comment_create(version=version, author=user, access=access, body=body, **kwargs)  # type: ignore[arg-type]
+        return comment_create(version=version, author=users[username], body=body, **kwargs)  # type: ignore[arg-type]
 
     staging = say(
         "fire_liaison",
@@ -50,9 +47,7 @@ def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> No
     comment_resolve(comment=doors, actor=users["district_admin"], note="Door numbers are in the draft for the board.")
 
     def conclude(username: str, outcome: str, note: str = "") -> None:
-        user = users[username]
-        access = plan_access(user=user, plan=plan)
-        concurrence_record(version=version, agency=None, actor=user, access=access, outcome=outcome, note=note)
+        concurrence_record(version=version, agency=None, actor=users[username], outcome=outcome, note=note)
 
     conclude("police_liaison", ConcurrenceOutcome.CONCUR, "Reviewed with the SRO at the annual walkthrough.")
     conclude("fire_liaison", ConcurrenceOutcome.CHANGES_REQUESTED)

@@ -58,7 +58,6 @@ def comment_post(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
         comment = services.comment_create(
             version=version,
             author=request.user,
-            access=access,
             body=data["body"],
             section_key=data["section_key"] or "",
             parent=parent,

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access.plans import plan_access
 from agencies.models import Agency, AgencyKind, AssignmentRole, Membership, Role
 from agencies.services import personnel_assignment_create
 from audit.models import AuditEvent
@@ -69,17 +68,13 @@ def _attach(version, actor) -> Attachment:
 
 def _review_and_conflict(county) -> None:
     """A change request, a concurrence and a conflict, so their read-only admin pages have a row to show."""
-    fire = plan_access(user=county.partner_comment_liaison, plan=county.plan)
     comment_create(
         version=county.published,
         author=county.partner_comment_liaison,
-        access=fire,
         body="Stage at lot B.",
         is_change_request=True,
     )
-    concurrence_record(
-        version=county.published, agency=None, actor=county.partner_comment_liaison, access=fire, outcome="concur"
-    )
+    concurrence_record(version=county.published, agency=None, actor=county.partner_comment_liaison, outcome="concur")
     FactConflict.objects.create(
         facility=county.school,
         kind=ConflictKind.DIFFERS,

@@ -74,7 +74,6 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
             version=version,
             agency=data.get("agency"),
             actor=request.user,
-            access=self.get_access(),
             outcome=data["outcome"],
             note=data.get("note", ""),
             ip_address=client_ip(request),

@@ -46,7 +46,6 @@ class CommentListView(PlanScopedMixin, generics.GenericAPIView):
         comment = services.comment_create(
             version=version,
             author=request.user,
-            access=access,
             body=data["body"],
             section_key=data["section_key"],
             parent=parent,
