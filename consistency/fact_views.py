@@ -21,6 +21,7 @@ from consistency.fact_selectors import facility_facts_compared, plans_stating_fa
 from consistency.fact_services import facility_facts_set
 from plans.models import Plan
 from plans.views_edit import conflict_page, editor_url, render_editor
+from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError
 
 
@@ -44,7 +45,13 @@ def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_i
     form = FacilityFactsForm(request.POST, facility=facility)
     if form.is_valid():
         try:
-            facility_facts_set(version=version, facility=facility, facts=form.facts, actor=request.user)
+            facility_facts_set(
+                version=version,
+                facility=facility,
+                facts=form.facts,
+                actor=request.user,
+                ip_address=client_ip(request),
+            )
         except ConflictError as exc:
             return conflict_page(request, plan, access, version, exc.message)
         except InvalidInputError as exc:

@@ -9,6 +9,7 @@ from access.http import PlanScopedMixin
 from consistency.api.fact_serializers import FacilityFactsSerializer, FacilityFactsWriteSerializer
 from consistency.fact_selectors import FacilityFacts, version_facts_by_facility
 from consistency.fact_services import facility_facts_set
+from portal.api.request_info import client_ip
 from portal.api.schema import conflict
 
 
@@ -33,7 +34,11 @@ class VersionFactsView(PlanScopedMixin, APIView):
         incoming.is_valid(raise_exception=True)
         facility = incoming.validated_data["facility"]
         stored = facility_facts_set(
-            version=version, facility=facility, facts=incoming.validated_data["facts"], actor=request.user
+            version=version,
+            facility=facility,
+            facts=incoming.validated_data["facts"],
+            actor=request.user,
+            ip_address=client_ip(request),
         )
         group = FacilityFacts(facility=facility, facts={fact.key: fact for fact in stored})
         return Response(FacilityFactsSerializer(group).data)
