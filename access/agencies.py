@@ -36,6 +36,11 @@ def can_edit_facilities_of(user: Actor, agency_id: int) -> bool:
     return bool(user.is_authenticated and (user.is_staff or has_agency_role(user, agency_id, EDITOR_ROLES)))
 
 
+def can_assign_people_of(user: Actor, agency_id: int) -> bool:
+    """An agency's admins (and staff) assign its people to buildings, as they manage its members."""
+    return can_manage_agency(user, agency_id)
+
+
 def can_create_plans_for(user: Actor, agency_id: int) -> bool:
     """Admins and planners of an agency create its plans."""
     return has_agency_role(user, agency_id, EDITOR_ROLES)

@@ -110,7 +110,8 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Agency, form: forms.ModelForm, change: bool) -> None:
         if change:
-            services.agency_update(agency=obj, data={name: form.cleaned_data[name] for name in form.changed_data})
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.agency_update(agency=obj, actor=request.user, ip_address=client_ip(request), **changed)
             return
         created = services.agency_create(
             name=obj.name,
@@ -217,7 +218,8 @@ class FacilityAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Facility, form: forms.ModelForm, change: bool) -> None:
         if change:
-            services.facility_update(facility=obj, data={name: form.cleaned_data[name] for name in form.changed_data})
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.facility_update(facility=obj, actor=request.user, ip_address=client_ip(request), **changed)
             return
         created = services.facility_create(
             name=obj.name,
@@ -226,6 +228,8 @@ class FacilityAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             address=obj.address,
             latitude=obj.latitude,
             longitude=obj.longitude,
+            actor=request.user,
+            ip_address=client_ip(request),
         )
         _adopt(obj, created)
 
@@ -262,9 +266,24 @@ class PersonnelAssignmentAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: PersonnelAssignment, form: forms.ModelForm, change: bool) -> None:
         created = services.personnel_assignment_create(
-            user=obj.user, agency=obj.agency, facility=obj.facility, role=obj.role
+            user=obj.user,
+            agency=obj.agency,
+            facility=obj.facility,
+            role=obj.role,
+            actor=request.user,
+            ip_address=client_ip(request),
         )
         _adopt(obj, created)
+
+    def delete_model(self, request: HttpRequest, obj: PersonnelAssignment) -> None:
+        services.personnel_assignment_remove(assignment=obj, actor=request.user, ip_address=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PersonnelAssignment]) -> None:
+        # The bulk action too, one audited removal at a time.
+        for assignment in queryset.select_related("agency"):
+            services.personnel_assignment_remove(
+                assignment=assignment, actor=request.user, ip_address=client_ip(request)
+            )
 
     def has_change_permission(self, request: HttpRequest, obj: PersonnelAssignment | None = None) -> bool:
         # No service edits an assignment; remove it and assign again.

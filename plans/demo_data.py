@@ -200,6 +200,7 @@ class _DemoBuilder(AgencyPlansMixin):
                 address=f"{school.address}, Fairbrook",
                 latitude=f.latitude,
                 longitude=f.longitude,
+                actor=self.users[OPERATOR],
             )
             if school.kind in SECONDARY_KINDS:
                 sro = next(secondary)
@@ -211,6 +212,7 @@ class _DemoBuilder(AgencyPlansMixin):
                 agency=self.agencies[POLICE],
                 facility=self.facilities[school.short],
                 role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+                actor=self.users[OPERATOR],
             )
 
     # -- plans -----------------------------------------------------------------------------------

@@ -109,6 +109,7 @@ def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_cli
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
     )
+        actor=None,
     _attach(county.draft, county.owner_planner)
     endpoint = WebhookEndpoint.objects.create(
         agency=county.police, url="https://receiver.example.org/hook", events=["version.published"]

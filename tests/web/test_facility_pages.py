@@ -37,6 +37,7 @@ def sro(county):
         agency=county.police,
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+        actor=None,
     )
     county.partner_view_member.first_name, county.partner_view_member.last_name = "Dana", "Reyes"
     county.partner_view_member.save(update_fields=["first_name", "last_name"])
@@ -237,7 +238,11 @@ def crowd_the_school(county, *, plans: int, officers: int) -> None:
     for number in range(officers):
         officer = member(county.police, Role.MEMBER, username=f"sro{number}")
         personnel_assignment_create(
-            user=officer, agency=county.police, facility=county.school, role=AssignmentRole.SCHOOL_RESOURCE_OFFICER
+            user=officer,
+            agency=county.police,
+            facility=county.school,
+            role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+            actor=None,
         )
 
 
