@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef
 
@@ -128,15 +127,3 @@ class WebhookCreateForm(LabelledForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose at least one.",
     )
-
-
-class InvitationEmailForm(PasswordResetForm):
-    """Django's password-reset e-mail, worded as an invitation and sent to exactly one new account."""
-
-    def __init__(self, *, user: AbstractBaseUser) -> None:
-        super().__init__(data={"email": user.email})
-        self.invited = user
-
-    def get_users(self, email: str) -> list[AbstractBaseUser]:
-        # Only the account just created, never other accounts that share the address.
-        return [self.invited] if self.invited.email.lower() == email.lower() else []

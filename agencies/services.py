@@ -5,6 +5,7 @@ Each write takes the person acting and refuses them (NotAllowedError) unless the
 request: every view and the admin pass their user.
 """
 
+import secrets
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,8 @@ from accounts.services import api_tokens_revoke_all
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditAction
 from audit.services import audit_event_record
+from notifications.models import EventType
+from notifications.services import outbox_event_record
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from portal.unset import UNSET, Unset
 
@@ -163,6 +166,43 @@ def membership_add(
         details={"user": user.pk, "role": role},
     )
     return membership
+
+
+@transaction.atomic
+def member_invite(
+    *, agency: Agency, username: str, email: str, role: str, actor: Actor | None, ip_address: str | None = None
+) -> AbstractBaseUser:
+    """Create an account for a new person, add them to the agency, and queue their invitation e-mail.
+
+    The mail (with the link to choose a password, as nobody knows the account's) goes through the outbox
+    and the e-mail worker (`member.invited`), so a slow or unreachable mail server never holds the request.
+    """
+    _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may invite members.")
+    user = user_create(username=username, email=email, password=secrets.token_urlsafe(32))
+    membership_add(agency=agency, user=user, role=role, actor=actor, ip_address=ip_address)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_INVITE,
+        obj=user,
+        agency=agency,
+        ip_address=ip_address,
+        details={"user": user.pk, "email": email, "role": role},
+    )
+    inviter = actor if actor is not None and actor.is_authenticated else None
+    outbox_event_record(
+        event_type=EventType.MEMBER_INVITED,
+        plan=None,
+        payload={
+            "actor": inviter.pk if inviter is not None else None,
+            "inviter_name": (inviter.get_full_name() or inviter.get_username()) if inviter else "Concord's operators",
+            "agency": agency.pk,
+            "agency_name": agency.name,
+            "user": user.pk,
+            "role": role,
+            "role_label": Role(role).label,
+        },
+    )
+    return user
 
 
 def _refuse_losing_last_admin(membership: Membership) -> None:

@@ -5,15 +5,10 @@ members list; only its admins (and platform staff) change members or manage webh
 before any member id is looked up). The webhook pages are in agencies/views_webhooks.py.
 """
 
-import secrets
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +23,6 @@ from agencies import selectors, services
 from agencies.forms import (
     AgencyFilterForm,
     FacilityFilterForm,
-    InvitationEmailForm,
     MemberAddForm,
     MemberInviteForm,
     MembershipRoleForm,
@@ -237,26 +231,6 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     return _agency_page(request, _visible_agency(request, agency_id))
 
 
-def _send_invitation(request: HttpRequest, *, user, agency: Agency, role: str) -> None:
-    """E-mail the new account Django's password-reset link, worded as an invitation."""
-    site = urlsplit(settings.SITE_URL)
-    invitation = InvitationEmailForm(user=user)
-    if not invitation.is_valid():  # the address was validated by the invite form; this only fills cleaned_data
-        return
-    invitation.save(
-        domain_override=site.netloc,
-        use_https=site.scheme == "https",
-        subject_template_name="agencies/email/invitation_subject.txt",
-        email_template_name="agencies/email/invitation.txt",
-        extra_email_context={
-            "agency": agency,
-            "inviter": request.user,
-            "role": Role(role).label,
-            "site_url": settings.SITE_URL,
-        },
-    )
-
-
 @login_required
 @require_POST
 def member_invite(request: HttpRequest, agency_id: int) -> HttpResponse:
@@ -266,18 +240,17 @@ def member_invite(request: HttpRequest, agency_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                # Nobody knows this password: the invitation link is how the person sets their own.
-                user = services.user_create(
-                    username=data["username"], email=data["email"], password=secrets.token_urlsafe(32)
-                )
-                services.membership_add(
-                    agency=agency, user=user, role=data["role"], actor=request.user, ip_address=client_ip(request)
-                )
+            user = services.member_invite(
+                agency=agency,
+                username=data["username"],
+                email=data["email"],
+                role=data["role"],
+                actor=request.user,
+                ip_address=client_ip(request),
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            _send_invitation(request, user=user, agency=agency, role=data["role"])
             messages.success(
                 request,
                 f"{user.get_username()} was added as {Role(data['role']).label.lower()} and an invitation "

@@ -21,6 +21,7 @@ class EventType(models.TextChoices):
     CONCURRENCE_RECORDED = "concurrence.recorded", "Concurrence recorded"
     FACILITY_CONFLICT = "facility.conflict", "Facility conflict"
     PLAN_CLASSIFICATION_LOWERED = "plan.classification_lowered", "Plan classification lowered"
+    MEMBER_INVITED = "member.invited", "Invitation to Concord"
 
 
 class OutboxEvent(models.Model):

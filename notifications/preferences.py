@@ -24,6 +24,8 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     EventType.FACILITY_CONFLICT: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},
     # A plan readable by more people than before: the owner's admins hear at once.
     EventType.PLAN_CLASSIFICATION_LOWERED: {Role.ADMIN: EmailChoice.IMMEDIATE},
+    # The invitation carries the link a new account chooses its password with: mailed at once, whatever the role.
+    EventType.MEMBER_INVITED: {role: EmailChoice.IMMEDIATE for role in Role},
 }
 
 # When a person belongs to several agencies, the role that hears the most decides the default.

@@ -14,6 +14,8 @@ from reviews.models import Comment
 
 LIAISON_ROLES = (Role.ADMIN, Role.LIAISON)
 OWNER_REVIEW_ROLES = (Role.ADMIN, Role.PLANNER)
+# Events about an agency rather than a plan.
+PLANLESS_EVENTS = frozenset({EventType.WEBHOOK_DISABLED, EventType.MEMBER_INVITED})
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> Q
 def audience_for(event: OutboxEvent) -> Audience:
     """The people and agencies to tell about `event`, computed now (a share revoked since means no alert)."""
     payload = event.payload
-    if event.plan_id is None and event.event_type != EventType.WEBHOOK_DISABLED:
+    if event.plan_id is None and event.event_type not in PLANLESS_EVENTS:
         return _nobody()
     actor = payload.get("actor")
     kind = event.event_type
@@ -97,6 +99,10 @@ def audience_for(event: OutboxEvent) -> Audience:
     elif kind == EventType.WEBHOOK_DISABLED:
         agencies = {payload["agency"]}
         members = _members(agencies, (Role.ADMIN,))
+    elif kind == EventType.MEMBER_INVITED:
+        # The invited person alone, through the membership the invitation made (none if removed since).
+        agencies = {payload["agency"]}
+        members = _members(agencies).filter(user_id=payload.get("user"))
     elif kind == EventType.FACILITY_CONFLICT:
         # Only the side's own owners (the other agency hears through its own event), and only while they may
         # still read the other plan: the alert says how its fact compares with theirs.

@@ -125,6 +125,8 @@ def _notification_title(event: OutboxEvent) -> str:
         EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered from "
         f"{classification_words(payload.get('previous_classification'))} to "
         f"{classification_words(payload.get('classification'))}",
+        EventType.MEMBER_INVITED: f"Welcome to Concord: you were added to {payload.get('agency_name', 'an agency')} "
+        f"as {payload.get('role_label', 'member').lower()}",
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
     }.get(event.event_type, title)[:300]

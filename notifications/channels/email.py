@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from access.audience import person_may_view, viewing_agencies_of
 from agencies.models import Membership, Role
-from notifications.channels.email_content import digest_email, event_email, mentioned_agency_names
+from notifications.channels.email_content import digest_email, event_email, invitation_email, mentioned_agency_names
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,11 @@ def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict
         return "The recipient no longer belongs to the partner agency."
     elif event.event_type == EventType.WEBHOOK_DISABLED and agencies.get(event.payload.get("agency")) != Role.ADMIN:
         return "The recipient is no longer an admin of the agency."
+    elif event.event_type == EventType.MEMBER_INVITED:
+        if event.payload.get("agency") not in agencies:
+            return "The invited person no longer belongs to the agency."
+        if user.last_login is not None:
+            return "The invited person has signed in already; the invitation's link is not needed."
     return None
 
 
@@ -275,6 +280,14 @@ def _record_failures(outcome: Outcome, now: datetime, lease: Lease) -> None:
 
 def _immediate_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailMultiAlternatives:
     (delivery,) = deliveries
+    if delivery.event.event_type == EventType.MEMBER_INVITED:
+        return invitation_email(
+            event=delivery.event,
+            user=delivery.user,
+            to=delivery.user.email,
+            agency_names=names,
+            message_id=delivery.message_id,
+        )
     return event_email(event=delivery.event, to=delivery.user.email, agency_names=names, message_id=delivery.message_id)
 
 

@@ -95,6 +95,20 @@ CASES: dict[str, tuple[Call, Call, frozenset[str], str, str]] = {
         "membership.remove",
         "district",
     ),
+    "member_invite": (
+        lambda county: None,
+        lambda county, actor, ready: services.member_invite(
+            agency=county.district,
+            username="new_nurse",
+            email="nurse@maple.example.org",
+            role=Role.MEMBER,
+            actor=actor,
+            ip_address=IP,
+        ),
+        AGENCY_MANAGERS,
+        "membership.invite",
+        "district",
+    ),
     "facility_create": (
         lambda county: None,
         lambda county, actor, ready: services.facility_create(

@@ -352,6 +352,15 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
     if event_type == EventType.WEBHOOK_DISABLED:
         payload = {"agency": county.police.pk, "url": "https://cad.example.org/hook?token=s3cret", "reason": "410 Gone"}
         event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
+    elif event_type == EventType.MEMBER_INVITED:
+        payload = {
+            "agency": county.police.pk,
+            "agency_name": "Ridgeford Police",
+            "inviter_name": "Dana <Reyes> & Co",
+            "role_label": "Liaison",
+            "user": county.partner_view_liaison.pk,
+        }
+        event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
     else:
         payload = {"plan": county.plan.pk, "plan_title": title, "partner": county.police.pk}
         event = OutboxEvent(event_type=event_type, plan=county.plan, payload={**payload, **SAMPLE_PAYLOADS[event_type]})
@@ -371,6 +380,14 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
         assert message.subject == "[Concord] Webhook to cad.example.org disabled"
         assert "Ridgeford Police" in message.body
         assert "s3cret" not in message.body + html
+        return
+    if event_type == EventType.MEMBER_INVITED:
+        # As a digest item (someone who chose daily): no password link, the sign-in page instead.
+        assert message.subject == "[Concord] Dana <Reyes> & Co invited you to Ridgeford Police"
+        assert "added you to Ridgeford Police as liaison" in message.body
+        assert "Dana &lt;Reyes&gt; &amp; Co" in html
+        assert f"{SITE}/accounts/login/" in message.body
+        assert "/accounts/reset/" not in message.body + html
         return
     assert title in message.subject
     assert title in message.body  # plain text is not HTML-escaped
