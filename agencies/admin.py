@@ -152,7 +152,7 @@ class MembershipAdminForm(forms.ModelForm):
 
 @admin.register(Membership)
 class MembershipAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
-    """Adds, re-roles and removes members through the services, so the audit trail and group stay right."""
+    """Adds, re-roles and removes members through the services, so the audit trail stays right."""
 
     form = MembershipAdminForm
     list_display = ("user", "agency", "role", "created_at")
@@ -290,8 +290,9 @@ class PersonnelAssignmentAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         return False
 
 
-# An agency's Group is managed only through memberships (services keep it in step with roles and
-# the audit trail), so the admin offers neither the Group pages nor the groups/permissions fields.
+# An agency's Group only holds the agency's grants on plans (written by access/grants.py); people reach
+# them through their memberships, never through user.groups. So the admin offers neither the Group pages
+# nor the groups/permissions fields, which would edit what nothing reads or grant around the services.
 admin.site.unregister(Group)
 admin.site.unregister(User)
 

@@ -147,7 +147,7 @@ def membership_add(
     actor: Actor | None,
     ip_address: str | None = None,
 ) -> Membership:
-    """Make a user a member of an agency with a role, joining the agency's group."""
+    """Make a user a member of an agency with a role: they see what the agency is granted at once."""
     _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may add members.")
     try:
         with transaction.atomic():
@@ -156,7 +156,6 @@ def membership_add(
         raise ConflictError(
             f"{user.get_username()} is already a member of {agency}; change their role instead."
         ) from exc
-    user.groups.add(agency.group)
     audit_event_record(
         actor=actor,
         action=AuditAction.MEMBERSHIP_ADD,
@@ -252,7 +251,6 @@ def membership_remove(*, membership: Membership, actor: Actor | None, ip_address
         ip_address=ip_address,
         details={"user": membership.user_id, "role": membership.role},
     )
-    membership.user.groups.remove(membership.agency.group)
     PersonnelAssignment.objects.filter(user=membership.user, agency=membership.agency).delete()
     membership.delete()
     if not Membership.objects.filter(user_id=membership.user_id).exists():

@@ -20,6 +20,7 @@ from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, Concurrence
 from reviews.services import comment_create
 from tests.agencies.factories import AgencyFactory, UserFactory, member
+from tests.conftest import client_for
 from tests.plans.factories import draft, make_plan, publish
 
 OUR_APPS = {"agencies", "plans", "audit", "notifications", "reviews", "consistency"}
@@ -108,8 +109,8 @@ def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_cli
         agency=county.police,
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
-    )
         actor=None,
+    )
     _attach(county.draft, county.owner_planner)
     endpoint = WebhookEndpoint.objects.create(
         agency=county.police, url="https://receiver.example.org/hook", events=["version.published"]
@@ -264,7 +265,7 @@ def test_adding_an_agency_in_the_admin_creates_its_group(operator_client, county
     assert 'name="group"' not in operator_client.get(_url(Agency, "change", agency.pk)).content.decode()
 
 
-def test_adding_a_member_in_the_admin_is_audited_and_joins_the_agency_group(operator_client, operator, county):
+def test_adding_a_member_in_the_admin_is_audited_and_gives_the_agency_s_access(operator_client, operator, county):
     newcomer = UserFactory(username="new_officer")
     response = operator_client.post(
         _url(Membership, "add"), {"user": newcomer.pk, "agency": county.police.pk, "role": Role.MEMBER}
@@ -272,7 +273,8 @@ def test_adding_a_member_in_the_admin_is_audited_and_joins_the_agency_group(oper
     assert response.status_code == 302
     membership = Membership.objects.get(user=newcomer, agency=county.police)
     assert membership.role == Role.MEMBER
-    assert newcomer.groups.filter(pk=county.police.group_id).exists()
+    # The new officer sees what the police are granted at once: the plan shared with them.
+    assert client_for(newcomer).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 200
     event = AuditEvent.objects.get(action="membership.add", object_id=str(membership.pk))
     assert event.actor == operator
     assert event.agency == county.police
@@ -288,7 +290,7 @@ def test_changing_and_removing_a_member_in_the_admin_is_audited(operator_client,
     delete = operator_client.post(_url(Membership, "delete", membership.pk), {"post": "yes"})
     assert delete.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    assert not county.partner_view_member.groups.filter(pk=county.police.group_id).exists()
+    assert client_for(county.partner_view_member).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 404
     actions = AuditEvent.objects.filter(object_id=str(membership.pk), object_type="agencies.membership")
     assert set(actions.values_list("action", flat=True)) == {"membership.add", "membership.change", "membership.remove"}
 
