@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from plans import selectors, services
 from plans.models import Plan, PlanVersion
 from plans.permissions import PlanAccess, plan_access
 from portal.api.request_info import client_ip
+from portal.redirects import safe_redirect_target
 
 
 def visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
@@ -45,7 +45,4 @@ def plan_url(plan_id: int, anchor: str = "") -> str:
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """Where to go after a POST: the `next` field when it points back into this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
+    return safe_redirect_target(request, request.POST.get("next", ""), fallback)
