@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from access.plans import CONCURRING_ROLES, DRAFT_READER_ROLES, EDITOR_ROLES
 from agencies.models import Role
 from consistency.conflict_selectors import ConflictRow
 from notifications.views import latest_alerts_context
 from plans.models import Plan
-from plans.permissions import DRAFT_READER_ROLES, EDITOR_ROLES
 from portal.agency_context import active_membership
 from portal.dashboard_selectors import (
     DASHBOARD_ROWS,
@@ -20,7 +20,6 @@ from portal.dashboard_selectors import (
     dashboard_partner_plans,
     dashboard_review_due,
 )
-from reviews.concurrence_permissions import CONCURRING_ROLES
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
 

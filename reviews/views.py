@@ -7,15 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from access.plans import PlanAccess, plan_access
 from plans import selectors as plan_selectors
 from plans.models import Plan
-from plans.permissions import PlanAccess, plan_access
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
-from reviews import permissions, selectors, services
+from portal.redirects import safe_redirect_target
+from reviews import selectors, services
 from reviews.forms import CommentForm, ResolveForm
 
 
@@ -26,9 +26,7 @@ def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]
 
 def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
     """The page the form was on (`next`, same site only), at the anchor it names, else at `anchor`."""
-    target = request.POST.get("next", "")
-    if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
-        target = fallback
+    target = safe_redirect_target(request, request.POST.get("next", ""), fallback)
     return target if "#" in target else f"{target}#{anchor}"
 
 
@@ -37,8 +35,8 @@ def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
 def comment_post(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Post a comment on a version (a section, or the version as a whole), or a reply to a thread."""
     plan, access = _visible_plan(request, plan_id)
-    version = get_object_or_404(plan_selectors.plan_versions_visible(access=access), number=number)
-    if not permissions.can_comment(access):
+    version = get_object_or_404(plan_selectors.versions_visible(access=access), number=number)
+    if not access.can_comment:
         raise PermissionDenied(
             "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment."
         )
@@ -82,7 +80,7 @@ def comment_resolve(request: HttpRequest, plan_id: int, comment_id: int) -> Http
     comment = selectors.comment_of_plan(access=access, comment_id=comment_id)
     if comment is None:
         raise Http404("No such comment.")
-    if not permissions.can_resolve(access):
+    if not access.can_resolve_comments:
         raise PermissionDenied("Only admins and planners of the owner agency may resolve comments.")
     fallback = reverse("plans:detail", kwargs={"plan_id": plan.pk})
     form = ResolveForm(request.POST)
