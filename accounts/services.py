@@ -3,7 +3,7 @@
 import logging
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from accounts.models import ApiToken
@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Issue a new token; the plaintext is returned this once and only knox's digest of it is stored."""
     token, plaintext = ApiToken.objects.create(user=user, name=name)
     logger.info("API token %s (%r) issued to %s", token.pk, name, user.get_username())
@@ -34,7 +34,7 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 
 @transaction.atomic
-def api_tokens_revoke_all(*, user: AbstractBaseUser, reason: str) -> int:
+def api_tokens_revoke_all(*, user: User, reason: str) -> int:
     """Revoke every token of a person (password changed or reset, deactivated, left their last agency, logout-all)."""
     count, _ = ApiToken.objects.filter(user=user).delete()
     if count:

@@ -16,6 +16,7 @@ from agencies import services
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import signed_in_user
 
 User = get_user_model()
 
@@ -174,16 +175,20 @@ class MembershipAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         if change:
             if "role" in form.changed_data:
                 services.membership_change_role(
-                    membership=obj, role=obj.role, actor=request.user, ip_address=client_ip(request)
+                    membership=obj, role=obj.role, actor=signed_in_user(request), ip_address=client_ip(request)
                 )
             return
         created = services.membership_add(
-            agency=obj.agency, user=obj.user, role=obj.role, actor=request.user, ip_address=client_ip(request)
+            agency=obj.agency,
+            user=obj.user,
+            role=obj.role,
+            actor=signed_in_user(request),
+            ip_address=client_ip(request),
         )
         _adopt(obj, created)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.membership_remove(membership=obj, actor=request.user, ip_address=client_ip(request))
+        services.membership_remove(membership=obj, actor=signed_in_user(request), ip_address=client_ip(request))
 
     def get_deleted_objects(
         self, objs: Any, request: HttpRequest

@@ -3,15 +3,12 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 
 from agencies.models import Agency, AgencyKind, Facility, FacilityKind, Role
 from notifications.models import EventType
-
-User = get_user_model()
 
 ROLE_HELP = (
     "Admin: members, sharing, publishing. Planner: writes drafts. "
@@ -95,7 +92,7 @@ class MemberAddForm(LabelledForm):
 
     prefix = "add"
 
-    def clean_username(self) -> AbstractBaseUser:
+    def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()
         user = User.objects.filter(username__iexact=username, is_active=True).first()
         if user is None:
@@ -133,10 +130,10 @@ class WebhookCreateForm(LabelledForm):
 class InvitationEmailForm(PasswordResetForm):
     """Django's password-reset e-mail, worded as an invitation and sent to exactly one new account."""
 
-    def __init__(self, *, user: AbstractBaseUser) -> None:
+    def __init__(self, *, user: User) -> None:
         super().__init__(data={"email": user.email})
         self.invited = user
 
-    def get_users(self, email: str) -> list[AbstractBaseUser]:
+    def get_users(self, email: str) -> list[User]:
         # Only the account just created, never other accounts that share the address.
         return [self.invited] if self.invited.email.lower() == email.lower() else []

@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,8 +12,6 @@ from agencies.models import Agency, Facility, Membership, PersonnelAssignment, R
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from portal.errors import ConflictError, InvalidInputError
-
-User = get_user_model()
 
 
 @transaction.atomic
@@ -64,7 +61,7 @@ def agency_update(*, agency: Agency, data: dict[str, Any]) -> Agency:
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, is_staff: bool = False) -> AbstractBaseUser:
+def user_create(*, username: str, email: str, password: str, is_staff: bool = False) -> User:
     """Create a sign-in account after Django's password validators accept the password."""
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInputError(f"The username '{username}' is taken.", field="username")
@@ -84,9 +81,9 @@ def user_create(*, username: str, email: str, password: str, is_staff: bool = Fa
 def membership_add(
     *,
     agency: Agency,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     ip_address: str | None = None,
 ) -> Membership:
     """Make a user a member of an agency with a role, joining the agency's group."""
@@ -119,7 +116,7 @@ def _refuse_losing_last_admin(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_change_role(
-    *, membership: Membership, role: str, actor: AbstractBaseUser | None, ip_address: str | None = None
+    *, membership: Membership, role: str, actor: User | None, ip_address: str | None = None
 ) -> Membership:
     """Change a member's role within their agency."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -142,7 +139,7 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None, ip_address: str | None = None) -> None:
+def membership_remove(*, membership: Membership, actor: User | None, ip_address: str | None = None) -> None:
     """Remove a member; they lose the agency's access at once."""
     membership = Membership.objects.select_for_update().select_related("agency", "user").get(pk=membership.pk)
     _refuse_losing_last_admin(membership)
@@ -193,9 +190,7 @@ def facility_update(*, facility: Facility, data: dict[str, Any]) -> Facility:
 
 
 @transaction.atomic
-def personnel_assignment_create(
-    *, user: AbstractBaseUser, agency: Agency, facility: Facility, role: str
-) -> PersonnelAssignment:
+def personnel_assignment_create(*, user: User, agency: Agency, facility: Facility, role: str) -> PersonnelAssignment:
     """Assign a member of an agency to a building (e.g. as its School Resource Officer)."""
     if not Membership.objects.filter(user=user, agency=agency).exists():
         raise InvalidInputError(f"{user.get_username()} is not a member of {agency}.", field="user")

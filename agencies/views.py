@@ -38,6 +38,7 @@ from plans.models import Acknowledgement, PlanKind, Section
 from plans.selectors import facility_current_plans, plans_visible_to
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 MEMBERS_PAGE_SIZE = 50
@@ -125,7 +126,7 @@ def _key_sections(titles: list[str]) -> list[str]:
 
 
 @login_required
-def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
+def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> HttpResponse:
     """A building with its assigned officers and the current plan of every agency covering it."""
     facility = get_object_or_404(selectors.facilities_visible_to(user=request.user), pk=facility_id)
     assignments = list(selectors.assignments_at_facility(facility=facility).order_by("role", "agency__name"))
@@ -235,7 +236,7 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     return _agency_page(request, _visible_agency(request, agency_id))
 
 
-def _send_invitation(request: HttpRequest, *, user, agency: Agency, role: str) -> None:
+def _send_invitation(request: AuthenticatedHttpRequest, *, user, agency: Agency, role: str) -> None:
     """E-mail the new account Django's password-reset link, worded as an invitation."""
     site = urlsplit(settings.SITE_URL)
     invitation = InvitationEmailForm(user=user)
@@ -257,7 +258,7 @@ def _send_invitation(request: HttpRequest, *, user, agency: Agency, role: str) -
 
 @login_required
 @require_POST
-def member_invite(request: HttpRequest, agency_id: int) -> HttpResponse:
+def member_invite(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """Create an account for a new person, add them to the agency and e-mail them an invitation."""
     agency = managed_agency(request, agency_id)
     form = MemberInviteForm(request.POST)
@@ -287,7 +288,7 @@ def member_invite(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_add(request: HttpRequest, agency_id: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """Add a person who already has an account."""
     agency = managed_agency(request, agency_id)
     form = MemberAddForm(request.POST)
@@ -316,7 +317,7 @@ def _managed_membership(request: HttpRequest, agency_id: int, membership_id: int
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
     """Change a member's role (refused, with a message, when it would leave the agency without an admin)."""
     membership = _managed_membership(request, agency_id, membership_id)
     form = MembershipRoleForm(request.POST)
@@ -336,7 +337,7 @@ def member_role(request: HttpRequest, agency_id: int, membership_id: int) -> Htt
 
 
 @login_required
-def member_remove(request: HttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
     """Ask for confirmation (GET), then remove the member (POST); the last admin stays."""
     membership = _managed_membership(request, agency_id, membership_id)
     if request.method != "POST":

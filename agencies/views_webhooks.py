@@ -12,6 +12,7 @@ from agencies.views import managed_agency, page_of
 from notifications import webhook_selectors, webhook_services
 from notifications.models import EventType, WebhookEndpoint
 from portal.errors import DomainError
+from portal.types import AuthenticatedHttpRequest
 
 DELIVERIES_PAGE_SIZE = 50
 WEBHOOK_REVEAL_KEY = "agencies_webhook_secret_reveal"
@@ -25,7 +26,7 @@ def _webhook(request: HttpRequest, agency_id: int, webhook_id: int) -> WebhookEn
 
 
 @login_required
-def webhooks(request: HttpRequest, agency_id: int) -> HttpResponse:
+def webhooks(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """The agency's webhooks with their status, and the form to register one (its secret shown once)."""
     agency = managed_agency(request, agency_id)
     form = WebhookCreateForm(request.POST if request.method == "POST" else None)
@@ -50,7 +51,7 @@ def webhooks(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @login_required
-def webhook_delete(request: HttpRequest, agency_id: int, webhook_id: int) -> HttpResponse:
+def webhook_delete(request: AuthenticatedHttpRequest, agency_id: int, webhook_id: int) -> HttpResponse:
     """Ask for confirmation (GET), then remove the webhook with its delivery log (POST)."""
     endpoint = _webhook(request, agency_id, webhook_id)
     if request.method != "POST":
@@ -62,7 +63,7 @@ def webhook_delete(request: HttpRequest, agency_id: int, webhook_id: int) -> Htt
 
 @login_required
 @require_POST
-def webhook_enable(request: HttpRequest, agency_id: int, webhook_id: int) -> HttpResponse:
+def webhook_enable(request: AuthenticatedHttpRequest, agency_id: int, webhook_id: int) -> HttpResponse:
     """Re-enable a disabled webhook with a clean failure count."""
     endpoint = _webhook(request, agency_id, webhook_id)
     try:

@@ -3,16 +3,14 @@ law-enforcement-sensitive plan that is a read of its content, audited like any o
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from consistency.conflict_selectors import ConflictRow
 from plans.models import Classification, Plan
 from plans.services import plan_sensitive_read_record
 
 
-def conflict_sensitive_reads_record(
-    *, rows: Iterable[ConflictRow], actor: AbstractBaseUser, ip_address: str | None
-) -> None:
+def conflict_sensitive_reads_record(*, rows: Iterable[ConflictRow], actor: User, ip_address: str | None) -> None:
     """One audit event per law-enforcement-sensitive plan whose facts the rows show (one query to find them)."""
     shown = {side.plan_id for row in rows for side in row.sides}
     if not shown:

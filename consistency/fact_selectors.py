@@ -7,7 +7,7 @@ read takes the user and goes through plans_visible_to, so a plan the user may no
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from agencies.models import Facility
 from consistency.facts import FACT_KEYS, label_of
@@ -60,7 +60,7 @@ def version_facts_for_facilities(*, version: PlanVersion, facilities: Iterable[F
 
 def facility_facts_compared(
     *,
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     facility: Facility,
     plans: list[Plan] | None = None,
 ) -> list[FactRow]:

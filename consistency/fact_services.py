@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from agencies.models import Facility
@@ -14,7 +14,7 @@ from portal.errors import ConflictError, InvalidInputError
 
 @transaction.atomic
 def facility_facts_set(
-    *, version: PlanVersion, facility: Facility, facts: dict[str, Any], actor: AbstractBaseUser
+    *, version: PlanVersion, facility: Facility, facts: dict[str, Any], actor: User
 ) -> list[FacilityFact]:
     """Replace what a draft states about one covered facility; keys left out or empty are removed.
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
@@ -24,11 +24,12 @@ from plans.views_common import require, visible_plan, visible_version
 from plans.views_edit import conflict_page, editor_url, render_editor
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError
+from portal.types import AuthenticatedHttpRequest
 
 
 @login_required
 @require_POST
-def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_id: int) -> HttpResponse:
+def draft_facts_save(request: AuthenticatedHttpRequest, plan_id: int, number: int, facility_id: int) -> HttpResponse:
     """Replace what the draft states about one covered facility; errors are shown beside their fields."""
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)
@@ -58,7 +59,7 @@ def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_i
     return render_editor(request, plan, access, version, facts_form=form)
 
 
-def facility_facts_context(request: HttpRequest, facility: Facility, plans: list[Plan]) -> dict[str, Any]:
+def facility_facts_context(request: AuthenticatedHttpRequest, facility: Facility, plans: list[Plan]) -> dict[str, Any]:
     """The facility page's fact-by-plan table for the visible `plans` (facility_current_plans of this user);
     showing a law-enforcement-sensitive plan's facts is audited as a read of that plan's current version."""
     rows = facility_facts_compared(user=request.user, facility=facility, plans=plans)

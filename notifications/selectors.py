@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from agencies.models import Agency, Membership, Role
@@ -12,7 +12,7 @@ from plans.models import Classification, Plan, PlanGroupObjectPermission, PlanSh
 from plans.permissions import VIEW, plan_ids_granted_to
 
 
-def notifications_of(*, user: AbstractBaseUser, unread_only: bool = False) -> QuerySet[Notification]:
+def notifications_of(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's own notifications, newest first, each marked with whether its plan is visible now.
 
     A share revoked since the alert keeps the alert but drops its link to the plan.
@@ -27,17 +27,17 @@ def notifications_of(*, user: AbstractBaseUser, unread_only: bool = False) -> Qu
     return notifications.order_by("-created_at", "-id")
 
 
-def unread_count(*, user: AbstractBaseUser) -> int:
+def unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def default_role_of(*, user: AbstractBaseUser) -> str:
+def default_role_of(*, user: User) -> str:
     """The role whose defaults apply to the user: their strongest one, member when they have none."""
     roles = list(Membership.objects.filter(user=user).values_list("role", flat=True))
     return min(roles, key=ROLE_PRIORITY.__getitem__) if roles else Role.MEMBER
 
 
-def preference_defaults_of(*, user: AbstractBaseUser) -> dict[str, object]:
+def preference_defaults_of(*, user: User) -> dict[str, object]:
     """The role the defaults come from and, per event type, its default (in_app, email)."""
     role = default_role_of(user=user)
     return {
@@ -48,7 +48,7 @@ def preference_defaults_of(*, user: AbstractBaseUser) -> dict[str, object]:
     }
 
 
-def preferences_of(*, user: AbstractBaseUser) -> list[dict[str, object]]:
+def preferences_of(*, user: User) -> list[dict[str, object]]:
     """The user's effective setting for every event type: their choice, else their role's default."""
     role = default_role_of(user=user)
     chosen = {row.event_type: (row.in_app, row.email) for row in NotificationPreference.objects.filter(user=user)}
@@ -83,7 +83,7 @@ class AlertAudience:
     email_roles: list[str]
 
 
-def plan_alert_audience(*, user: AbstractBaseUser, plan: Plan, event_type: str) -> AlertAudience:
+def plan_alert_audience(*, user: User, plan: Plan, event_type: str) -> AlertAudience:
     """Preview of notifications.recipients.audience_for for a publish or withdraw by `user`, now.
 
     Every agency holding view_plan, its active members except `user`, and how many of them get an

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
@@ -254,13 +254,13 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the user read; returns how many changed."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic
-def preferences_update(*, user: AbstractBaseUser, choices: list[dict[str, Any]]) -> None:
+def preferences_update(*, user: User, choices: list[dict[str, Any]]) -> None:
     """Save the user's choices for the event types given (others keep their current setting)."""
     for choice in choices:
         NotificationPreference.objects.update_or_create(

@@ -1,6 +1,6 @@
 """Writes for agencies' webhook endpoints: register, remove, disable, re-enable, and redeliver a delivery."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,9 +35,7 @@ def _checked_events(events: list[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
 
-def webhook_endpoint_create(
-    *, agency: Agency, url: str, events: list[str], actor: AbstractBaseUser | None
-) -> WebhookEndpoint:
+def webhook_endpoint_create(*, agency: Agency, url: str, events: list[str], actor: User | None) -> WebhookEndpoint:
     """Register an agency's receiver; the URL is checked (SSRF) before anything is written."""
     events = _checked_events(events)
     _check_url(url)  # resolves DNS: kept outside the transaction
@@ -60,7 +58,7 @@ def webhook_endpoint_create(
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: AbstractBaseUser | None = None) -> None:
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: User | None = None) -> None:
     """Remove a receiver with its deliveries and their log; pending deliveries simply stop."""
     audit_event_record(
         actor=actor,
@@ -72,7 +70,7 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: AbstractBaseUse
     endpoint.delete()
 
 
-def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, actor: AbstractBaseUser | None = None) -> WebhookEndpoint:
+def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, actor: User | None = None) -> WebhookEndpoint:
     """Re-enable a disabled receiver (its URL checked again) with a clean failure count."""
     _check_url(endpoint.url)
     with transaction.atomic():

@@ -15,6 +15,7 @@ from agencies.admin import ServiceErrorsAsMessages
 from plans import services
 from plans.models import Attachment, Plan, PlanShare, PlanVersion, Section
 from portal.api.request_info import client_ip
+from portal.types import signed_in_user
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -48,7 +49,7 @@ def _record_sensitive_read(request: HttpRequest, response: HttpResponse, plan: P
     """An operator opening a law-enforcement-sensitive plan is a read like any other: audit it."""
     if request.method == "GET" and response.status_code == 200:
         services.plan_sensitive_read_record(
-            plan=plan, actor=request.user, ip_address=client_ip(request), what=what, obj=obj
+            plan=plan, actor=signed_in_user(request), ip_address=client_ip(request), what=what, obj=obj
         )
 
 
@@ -114,7 +115,7 @@ class PlanAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Plan, form: forms.ModelForm, change: bool) -> None:
         services.plan_update(
             plan=obj,
-            actor=request.user,
+            actor=signed_in_user(request),
             data={name: form.cleaned_data[name] for name in form.changed_data},
             ip_address=client_ip(request),
         )
@@ -217,7 +218,9 @@ class PlanVersionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: PlanVersion, form: forms.ModelForm, change: bool) -> None:
         if "change_summary" in form.changed_data:
-            services.plan_version_update_draft(version=obj, actor=request.user, change_summary=obj.change_summary)
+            services.plan_version_update_draft(
+                version=obj, actor=signed_in_user(request), change_summary=obj.change_summary
+            )
 
     def save_formset(
         self, request: HttpRequest, form: forms.ModelForm, formset: BaseInlineFormSet, change: bool
@@ -246,7 +249,7 @@ class PlanVersionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             kept.append((data["position"], index, {"key": data["key"], "title": data["title"], "body": data["body"]}))
         kept.sort(key=lambda item: (item[0], item[1]))
         services.plan_version_update_draft(
-            version=form.instance, actor=request.user, sections=[section for _, _, section in kept]
+            version=form.instance, actor=signed_in_user(request), sections=[section for _, _, section in kept]
         )
 
     def change_view(

@@ -6,7 +6,7 @@ from uuid import uuid4
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.validators import validate_slug
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.text import slugify
@@ -28,7 +28,7 @@ START_BLANK = "blank"
 BLANK_SECTION = {"key": "overview", "title": "Overview", "body": ""}
 
 
-def facility_choices(*, user: AbstractBaseUser, agency_ids: list[int], plan: Plan | None = None) -> QuerySet[Facility]:
+def facility_choices(*, user: User, agency_ids: list[int], plan: Plan | None = None) -> QuerySet[Facility]:
     """Buildings worth offering: owned by, staffed by or planned for by the person's agencies (and the plan's own)."""
     wanted = (
         Q(owner_agency_id__in=agency_ids)

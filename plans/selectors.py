@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
@@ -26,7 +26,7 @@ REVIEW_DUE_WINDOW_DAYS = 30
 RELEASED_STATES = (VersionState.PUBLISHED, VersionState.SUPERSEDED, VersionState.WITHDRAWN)
 
 
-def plans_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Plan]:
+def plans_visible_to(*, user: User | AnonymousUser) -> QuerySet[Plan]:
     """Public plans plus those an agency of the user holds `view_plan` on, in one subquery."""
     if not user.is_authenticated:
         return Plan.objects.none()
@@ -101,7 +101,7 @@ def latest_released_number(*, plan: Plan) -> int | None:
     )
 
 
-def version_last_acknowledged_by(*, user: AbstractBaseUser, access: PlanAccess) -> tuple[PlanVersion | None, str]:
+def version_last_acknowledged_by(*, user: User, access: PlanAccess) -> tuple[PlanVersion | None, str]:
     """The baseline for 'what changed since': the newest visible version this user acknowledged, else the
     newest one one of their agencies acknowledged; with the reason ("last_acknowledged" or
     "agency_acknowledged")."""
@@ -124,7 +124,7 @@ def plan_shares(*, plan: Plan) -> QuerySet[PlanShare]:
     return PlanShare.objects.filter(plan=plan).select_related("agency", "shared_by")
 
 
-def facility_current_plans(*, user: AbstractBaseUser | AnonymousUser, facility: Facility) -> QuerySet[Plan]:
+def facility_current_plans(*, user: User | AnonymousUser, facility: Facility) -> QuerySet[Plan]:
     """Every plan covering the building that the user may see and that has a current version."""
     return plans_visible_to(user=user).filter(facilities=facility, current_version__isnull=False)
 
@@ -177,7 +177,7 @@ def acknowledgement_status(*, plan: Plan) -> dict[str, list[dict]]:
 
 def plans_listed(
     *,
-    user: AbstractBaseUser,
+    user: User,
     text: str = "",
     owner_agency_id: int | None = None,
     facility_id: int | None = None,
@@ -199,7 +199,7 @@ def plans_listed(
     return plans.annotate(acknowledged_by_me=Exists(mine)).order_by("title", "id")
 
 
-def plan_list_choices(*, user: AbstractBaseUser) -> tuple[QuerySet[Agency], QuerySet[Facility]]:
+def plan_list_choices(*, user: User) -> tuple[QuerySet[Agency], QuerySet[Facility]]:
     """Owner agencies and buildings that occur among the plans the user may see (for the list's filters)."""
     visible = plans_visible_to(user=user).values("pk")
     owners = Agency.objects.filter(plans__in=visible).distinct().order_by("name")
@@ -207,7 +207,7 @@ def plan_list_choices(*, user: AbstractBaseUser) -> tuple[QuerySet[Agency], Quer
     return owners, facilities
 
 
-def acknowledgement_latest_of_user(*, user: AbstractBaseUser, access: PlanAccess) -> Acknowledgement | None:
+def acknowledgement_latest_of_user(*, user: User, access: PlanAccess) -> Acknowledgement | None:
     """The user's acknowledgement of the newest visible version they acknowledged (with that version)."""
     visible = plan_versions_visible(access=access).values("pk")
     return (
@@ -218,7 +218,7 @@ def acknowledgement_latest_of_user(*, user: AbstractBaseUser, access: PlanAccess
     )
 
 
-def agency_acknowledgements_of_user(*, user: AbstractBaseUser, version: PlanVersion) -> list[AgencyAcknowledgement]:
+def agency_acknowledgements_of_user(*, user: User, version: PlanVersion) -> list[AgencyAcknowledgement]:
     """Acknowledgements of a version by the agencies the user belongs to."""
     return list(
         AgencyAcknowledgement.objects.filter(version=version, agency__memberships__user=user)

@@ -25,6 +25,7 @@ from plans.permissions import PlanAccess
 from plans.views_common import record_sensitive_read, visible_plan, visible_version
 from portal.agency_context import memberships_for
 from portal.api.request_info import client_ip
+from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_pages import concurrence_panel_context
 from reviews.context import review_context
 from reviews.selectors import open_change_request_counts
@@ -35,7 +36,9 @@ PAGE_SIZE = 25
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-def _acknowledge_context(request: HttpRequest, access: PlanAccess, current: PlanVersion | None) -> dict[str, Any]:
+def _acknowledge_context(
+    request: AuthenticatedHttpRequest, access: PlanAccess, current: PlanVersion | None
+) -> dict[str, Any]:
     """What the Acknowledge panel shows: the person's and their agencies' acknowledgements, and the button."""
     latest = selectors.acknowledgement_latest_of_user(user=request.user, access=access)
     if current is None:
@@ -83,7 +86,7 @@ def _status_rows(plan: Plan, current: PlanVersion | None) -> list[dict[str, Any]
 
 
 def plan_page_context(
-    request: HttpRequest, plan: Plan, access: PlanAccess, share_form: ShareForm | None = None
+    request: AuthenticatedHttpRequest, plan: Plan, access: PlanAccess, share_form: ShareForm | None = None
 ) -> dict[str, Any]:
     """Everything the plan page shows, in a fixed number of queries whatever the number of rows."""
     current = plan.current_version
@@ -124,7 +127,7 @@ def plan_page_context(
 
 @login_required
 @require_safe
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the person may see, with full-text search, filters and pages."""
     owners, facilities = selectors.plan_list_choices(user=request.user)
     form = PlanFilterForm(request.GET or None, owners=owners, facilities=facilities)
@@ -226,7 +229,7 @@ def _diff_lines(diff: str) -> list[dict[str, str]]:
 
 @login_required
 @require_safe
-def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_diff(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Section-by-section changes between two visible versions; by default since the one you last acknowledged."""
     plan, access = visible_plan(request, plan_id)
     visible = list(selectors.plan_versions_visible(access=access))

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import ModelChoiceField
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,11 +20,12 @@ from plans.views_common import plan_url, record_sensitive_read, safe_next, visib
 from portal.agency_context import memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import AuthenticatedHttpRequest
 
 
 @login_required
 @require_POST
-def acknowledge(request: HttpRequest, plan_id: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Acknowledge the version the person read (for their agency too, as its admin or liaison)."""
     plan, access = visible_plan(request, plan_id)
     back = safe_next(request, plan_url(plan.pk, "acknowledge"))
@@ -56,7 +57,7 @@ def acknowledge(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def share(request: HttpRequest, plan_id: int) -> HttpResponse:
+def share(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Share the plan with an agency at a level, or change a partner's level (owner admins)."""
     plan, access = visible_plan(request, plan_id)
     if not access.is_owner_admin:
@@ -88,7 +89,7 @@ def share(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unshare(request: HttpRequest, plan_id: int) -> HttpResponse:
+def unshare(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Revoke a partner's access at once (owner admins)."""
     plan, access = visible_plan(request, plan_id)
     if not access.is_owner_admin:

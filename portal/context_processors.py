@@ -6,11 +6,11 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from portal.agency_context import active_membership, memberships_for
+from portal.types import is_signed_in
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if not hasattr(request, "user") or not is_signed_in(request):
         return {"alert_poll_seconds": settings.ALERT_POLL_SECONDS}
     from notifications.selectors import unread_count
 
@@ -18,6 +18,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "my_memberships": memberships,
         "active_membership": active_membership(request),
-        "unread_alerts": unread_count(user=user),
+        "unread_alerts": unread_count(user=request.user),
         "alert_poll_seconds": settings.ALERT_POLL_SECONDS,
     }

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from portal.dashboard_selectors import (
     dashboard_partner_plans,
     dashboard_review_due,
 )
+from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_permissions import CONCURRING_ROLES
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
@@ -64,7 +65,7 @@ def _first_rows(plans: Any) -> tuple[list[Plan], bool]:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The start page of a signed-in person, for the agency they are working for now."""
     membership = active_membership(request)
     context: dict[str, Any] = {"nav": "dashboard", "membership": membership, "rows_limit": DASHBOARD_ROWS}

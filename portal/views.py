@@ -8,11 +8,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from portal.agency_context import active_membership_set
+from portal.types import AuthenticatedHttpRequest, is_signed_in
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the dashboard. Otherwise: the sign-in page."""
-    if request.user.is_authenticated:
+    if is_signed_in(request):
         from portal.dashboard import dashboard
 
         return dashboard(request)
@@ -21,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def agency_switch(request: HttpRequest) -> HttpResponse:
+def agency_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Work for another of your agencies (the dashboard and defaults follow it)."""
     try:
         agency_id = int(request.POST.get("agency", ""))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from plans.permissions import PlanAccess, plan_access
 from plans.views_common import record_sensitive_read
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_export import concurrence_csv
 from reviews.concurrence_forms import ConcurrenceForm
 from reviews.concurrence_permissions import agencies_concurring, can_read_all_concurrence
@@ -35,9 +36,7 @@ def _panel_url(plan_id: int) -> str:
     return reverse("plans:detail", kwargs={"plan_id": plan_id}) + "#concurrence"
 
 
-def concurrence_panel_context(
-    *, user: AbstractBaseUser, access: PlanAccess, current: PlanVersion | None
-) -> dict[str, Any]:
+def concurrence_panel_context(*, user: User, access: PlanAccess, current: PlanVersion | None) -> dict[str, Any]:
     """What the plan page's Concurrence panels show (at most five queries, whatever the number of partners)."""
     if current is None:
         return {}
@@ -65,7 +64,7 @@ def concurrence_panel_context(
 
 @login_required
 @require_POST
-def concurrence_record_page(request: HttpRequest, plan_id: int) -> HttpResponse:
+def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """A partner's admin or liaison records concur or changes requested on the current version."""
     plan, access = _visible_plan(request, plan_id)
     eligible = agencies_concurring(access)

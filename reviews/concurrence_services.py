@@ -1,6 +1,6 @@
 """Recording a partner agency's formal concurrence with a plan's current version."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,7 +54,7 @@ def concurrence_record(
     *,
     version: PlanVersion,
     agency: Agency | None,
-    actor: AbstractBaseUser,
+    actor: User,
     access: PlanAccess,
     outcome: str,
     note: str = "",

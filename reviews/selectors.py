@@ -1,7 +1,7 @@
 """Reads about review comments; each takes the asking user's PlanAccess (or the user), so unreadable
 comments never leave here."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -71,7 +71,7 @@ def _open_count(plan_ref: str = "pk") -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def open_change_request_counts(*, user: AbstractBaseUser | AnonymousUser, plan_ids: list[int]) -> dict[int, int]:
+def open_change_request_counts(*, user: User | AnonymousUser, plan_ids: list[int]) -> dict[int, int]:
     """Open change requests per plan for a page of plans, in one query (none for an empty page); plans the
     user sees only because they are public count 0, since partner remarks are not public."""
     if not plan_ids or not user.is_authenticated:
@@ -87,9 +87,7 @@ def open_change_request_counts(*, user: AbstractBaseUser | AnonymousUser, plan_i
     return dict(rows)
 
 
-def plans_with_open_change_request_counts(
-    *, plans: QuerySet[Plan], user: AbstractBaseUser | AnonymousUser
-) -> QuerySet[Plan]:
+def plans_with_open_change_request_counts(*, plans: QuerySet[Plan], user: User | AnonymousUser) -> QuerySet[Plan]:
     """Annotate `open_change_requests` in the same query; 0 on plans the user sees only because they are public."""
     readable = plan_ids_granted_to(user=user, codename=VIEW)
     return plans.annotate(
@@ -99,7 +97,7 @@ def plans_with_open_change_request_counts(
     )
 
 
-def plans_owing_change_requests(*, plans: QuerySet[Plan], user: AbstractBaseUser) -> QuerySet[Plan]:
+def plans_owing_change_requests(*, plans: QuerySet[Plan], user: User) -> QuerySet[Plan]:
     """Of `plans`, those with open change requests the user may read, with the count, most owed first."""
     return (
         plans_with_open_change_request_counts(plans=plans, user=user)
@@ -108,7 +106,7 @@ def plans_owing_change_requests(*, plans: QuerySet[Plan], user: AbstractBaseUser
     )
 
 
-def agency_plans_owing_change_requests(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+def agency_plans_owing_change_requests(*, user: User, agency: Agency) -> QuerySet[Plan]:
     """The agency's own plans with open change requests (`open_change_requests`), for its dashboard."""
     plans = plans_visible_to(user=user).filter(owner_agency=agency).prefetch_related(None)
     return plans_owing_change_requests(plans=plans, user=user)

@@ -1,6 +1,6 @@
 """Writes for review comments: posting (with replies and change requests) and resolving."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ def _section_title(version_id: int, key: str) -> str | None:
 def comment_create(
     *,
     version: PlanVersion,
-    author: AbstractBaseUser,
+    author: User,
     access: PlanAccess,
     body: str,
     section_key: str = "",
@@ -104,9 +104,7 @@ def comment_create(
 
 
 @transaction.atomic
-def comment_resolve(
-    *, comment: Comment, actor: AbstractBaseUser, note: str = "", ip_address: str | None = None
-) -> Comment:
+def comment_resolve(*, comment: Comment, actor: User, note: str = "", ip_address: str | None = None) -> Comment:
     """The owner closes a thread (a change request done or declined), with an optional note; audited."""
     comment = (
         Comment.objects.select_for_update(of=("self",))

@@ -14,6 +14,7 @@ from accounts.api import serializers
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
 from portal.api.throttling import ScopedRateThrottle
+from portal.types import AuthenticatedRequest
 
 DETAIL = inline_serializer("AuthErrorDetail", fields={"detail": fields.CharField()})
 
@@ -84,7 +85,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             401: UNAUTHENTICATED,
         },
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         incoming = serializers.ApiTokenCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         token, plaintext = services.api_token_create(user=request.user, name=incoming.validated_data["name"])
@@ -117,7 +118,7 @@ class LogoutAllView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None, 401: UNAUTHENTICATED})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         services.api_tokens_revoke_all(user=request.user, reason="logout-all")
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

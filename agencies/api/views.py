@@ -12,13 +12,14 @@ from agencies.models import Agency, Facility, Membership
 from portal.api.pagination import StandardPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 
 LAST_ADMIN = "The agency would be left without an admin."
 
 
 class MeView(APIView):
     @extend_schema(responses=serializers.MeSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         memberships = Membership.objects.filter(user=user).select_related("agency").order_by("agency__name")
         data = {
@@ -98,7 +99,7 @@ class MembershipListView(APIView):
         request=serializers.MembershipSerializer,
         responses={201: serializers.MembershipSerializer, 409: conflict("The person is already a member.")},
     )
-    def post(self, request: Request, agency_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
         agency = _visible_agency(request, agency_id)
         if not permissions.can_manage_agency(request.user, agency.pk):
             raise PermissionDenied("Only this agency's admins may add members.")
@@ -132,7 +133,7 @@ class MembershipDetailView(APIView):
         request=serializers.MembershipRoleSerializer,
         responses={200: serializers.MembershipSerializer, 409: conflict(LAST_ADMIN)},
     )
-    def patch(self, request: Request, agency_id: int, membership_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, agency_id: int, membership_id: int) -> Response:
         membership = self._membership(request, agency_id, membership_id)
         # A PATCH: a body without `role` changes nothing (the schema, like DRF, makes PATCH fields optional).
         incoming = serializers.MembershipRoleSerializer(data=request.data, partial=True)
@@ -148,7 +149,7 @@ class MembershipDetailView(APIView):
         return Response(serializers.MembershipSerializer(membership).data)
 
     @extend_schema(responses={204: None, 409: conflict(LAST_ADMIN)})
-    def delete(self, request: Request, agency_id: int, membership_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, agency_id: int, membership_id: int) -> Response:
         membership = self._membership(request, agency_id, membership_id)
         services.membership_remove(membership=membership, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -29,6 +29,7 @@ from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
 from portal.request_size import upload_request_limit
+from portal.types import AuthenticatedRequest
 
 # A client's key for one plan creation (the IETF draft's header): the same key again returns that plan.
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -77,7 +78,7 @@ class PlanViewSet(
             plan.facility_ids = facility_ids[plan.pk]  # type: ignore[attr-defined]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         if not one_statement_reads():
             plan = self.get_object()
             services.plan_sensitive_read_record(
@@ -107,7 +108,7 @@ class PlanViewSet(
         ],
         responses={201: serializers.PlanSerializer, 200: serializers.PlanSerializer},
     )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         key = _idempotency_key(request)
         incoming = serializers.PlanWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -124,7 +125,7 @@ class PlanViewSet(
         )
 
     @extend_schema(request=serializers.PlanUpdateSerializer, responses=serializers.PlanSerializer)
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
         access = plan_access(user=request.user, plan=plan)
         if not access.can_edit:
@@ -142,7 +143,7 @@ class PlanViewSet(
         return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(responses={204: None, 409: conflict("The plan has been published: withdraw its version instead.")})
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def destroy(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
         if not plan_access(user=request.user, plan=plan).is_owner_admin:
             raise PermissionDenied("Only admins of the owner agency may delete this plan.")
@@ -223,7 +224,7 @@ class VersionListView(PlanScopedMixin, generics.GenericAPIView):
         description="Starts a draft (201). The same request again while its draft is open (a retry, a "
         "double-click) returns that draft (200) instead of a second one.",
     )
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may start drafts.")
         incoming = serializers.VersionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -268,7 +269,7 @@ class VersionDetailView(PlanScopedMixin, APIView):
         request=serializers.VersionWriteSerializer,
         responses={200: serializers.VersionSerializer, 409: conflict("The version is no longer a draft.")},
     )
-    def patch(self, request: Request, plan_id: int, number: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may edit drafts.")
         incoming = serializers.VersionWriteSerializer(data=request.data)
@@ -285,7 +286,7 @@ class VersionPublishView(PlanScopedMixin, APIView):
             409: conflict("The version is not a draft, has no sections, or another one was published meanwhile."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may publish.")
         version = services.plan_version_publish(version=version, actor=request.user, ip_address=client_ip(request))
@@ -300,7 +301,7 @@ class VersionWithdrawView(PlanScopedMixin, APIView):
             409: conflict("Only the current published version can be withdrawn."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may withdraw.")
         version = services.plan_version_withdraw(version=version, actor=request.user, ip_address=client_ip(request))
@@ -319,7 +320,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
         ],
         responses=serializers.DiffSerializer,
     )
-    def get(self, request: Request, plan_id: int, number: int) -> Response:
+    def get(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         visible = selectors.plan_versions_visible(access=self.get_access())
         raw_against = request.query_params.get("against")
@@ -360,7 +361,7 @@ class VersionAcknowledgeView(PlanScopedMixin, APIView):
             409: conflict("Only the current published version can be acknowledged."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         incoming = serializers.AcknowledgeSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -394,7 +395,7 @@ class ShareListView(PlanScopedMixin, generics.GenericAPIView):
         page = self.paginate_queryset(selectors.plan_shares(plan=self.get_plan()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may share this plan.")
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -410,7 +411,7 @@ class ShareListView(PlanScopedMixin, generics.GenericAPIView):
 
 class ShareDetailView(PlanScopedMixin, APIView):
     @extend_schema(request=None, responses={204: None})
-    def delete(self, request: Request, plan_id: int, agency_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, plan_id: int, agency_id: int) -> Response:
         self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may revoke a share.")
         share = get_object_or_404(selectors.plan_shares(plan=self.get_plan()), agency_id=agency_id)
         services.plan_unshare(
@@ -440,7 +441,7 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
             409: conflict("Files are attached to drafts only."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may attach files.")
         incoming = serializers.AttachmentUploadSerializer(data=request.data)
@@ -456,7 +457,7 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
 
 class AttachmentDetailView(PlanScopedMixin, APIView):
     @extend_schema(responses={204: None, 409: conflict("The version has left draft.")})
-    def delete(self, request: Request, plan_id: int, number: int, attachment_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, plan_id: int, number: int, attachment_id: int) -> Response:
         """Remove a file from a draft (owner admin or planner); 409 once the version has left draft."""
         version = self.get_version()
         attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)

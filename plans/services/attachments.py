@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,9 +17,7 @@ from portal.errors import ConflictError, PayloadTooLargeError
 
 
 @transaction.atomic
-def attachment_add(
-    *, version: PlanVersion, actor: AbstractBaseUser, upload: UploadedFile, max_bytes: int
-) -> Attachment:
+def attachment_add(*, version: PlanVersion, actor: User, upload: UploadedFile, max_bytes: int) -> Attachment:
     """Attach a file to a draft after sniffing its real type and checking its size."""
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
@@ -75,7 +73,7 @@ def attachments_copy(*, source: PlanVersion, target: PlanVersion) -> list[Attach
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, actor: AbstractBaseUser) -> None:
+def attachment_remove(*, attachment: Attachment, actor: User) -> None:
     """Take a file off a draft; the stored file is deleted once the removal has committed."""
     version = PlanVersion.objects.select_for_update().get(pk=attachment.version_id)
     if not version.is_draft:

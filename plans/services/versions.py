@@ -5,7 +5,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ def _write_sections(version: PlanVersion, sections: list[SectionData]) -> None:
 def plan_version_create_draft(
     *,
     plan: Plan,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
 ) -> PlanVersion:
@@ -79,7 +79,7 @@ def plan_version_create_draft(
 def plan_draft_start(
     *,
     plan: Plan,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
     reuse: Callable[[PlanVersion], bool] = lambda draft: True,
@@ -105,7 +105,7 @@ def plan_draft_start(
 def plan_version_update_draft(
     *,
     version: PlanVersion,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str | None = None,
     sections: list[SectionData] | None = None,
 ) -> PlanVersion:
@@ -140,9 +140,7 @@ def content_sha256(version: PlanVersion) -> str:
 
 
 @transaction.atomic
-def plan_version_publish(
-    *, version: PlanVersion, actor: AbstractBaseUser, ip_address: str | None = None
-) -> PlanVersion:
+def plan_version_publish(*, version: PlanVersion, actor: User, ip_address: str | None = None) -> PlanVersion:
     """Publish a draft: it becomes the one current version, the previous one is superseded,
     the review clock restarts, and partners are to be told."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
@@ -201,9 +199,7 @@ def plan_version_publish(
 
 
 @transaction.atomic
-def plan_version_withdraw(
-    *, version: PlanVersion, actor: AbstractBaseUser, ip_address: str | None = None
-) -> PlanVersion:
+def plan_version_withdraw(*, version: PlanVersion, actor: User, ip_address: str | None = None) -> PlanVersion:
     """Withdraw the current published version: the plan then has no current version."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from plans.api.views import PlanScopedMixin
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 from reviews.api import concurrence_serializers as serializers
 from reviews.concurrence_export import CSV_COLUMNS, concurrence_csv
 from reviews.concurrence_permissions import can_read_all_concurrence
@@ -66,7 +67,7 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
             409: conflict("The version is not the current published one."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         incoming = serializers.ConcurrenceWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from portal.api.fields import JSONBooleanField
@@ -11,7 +11,7 @@ class CommentUserSerializer(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.SerializerMethodField()
 
-    def get_name(self, user: AbstractBaseUser) -> str:
+    def get_name(self, user: User) -> str:
         return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
