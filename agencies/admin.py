@@ -85,10 +85,10 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     ordering = ("name",)
     inlines = (MembershipInline,)
 
-    def get_fields(self, request: HttpRequest, obj: Agency | None = None) -> list[str]:
-        fields = ["name", "slug", "kind", "jurisdiction", "phone", "email"]
+    def get_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
+        fields: tuple[str, ...] = ("name", "slug", "kind", "jurisdiction", "phone", "email")
         if obj is not None:
-            fields += ["group", "created_at", "members"]
+            fields += ("group", "created_at", "members")
         return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
@@ -136,7 +136,8 @@ class MembershipAdminForm(forms.ModelForm):
         fields = ("user", "agency", "role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         membership = self.instance
         demoted = self.initial.get("role") == Role.ADMIN and cleaned.get("role") not in (None, Role.ADMIN)
         if membership.pk is not None and demoted:
@@ -247,7 +248,8 @@ class PersonnelAssignmentAdminForm(forms.ModelForm):
         fields = ("user", "agency", "facility", "role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         user, agency = cleaned.get("user"), cleaned.get("agency")
         if user is not None and agency is not None and not Membership.objects.filter(user=user, agency=agency).exists():
             self.add_error("user", f"{user.get_username()} is not a member of {agency}; add the membership first.")

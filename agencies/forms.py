@@ -1,6 +1,6 @@
 """Forms of the agency and facility pages: directory filters, members and roles, webhooks."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
@@ -44,7 +44,7 @@ class FacilityFilterForm(LabelledForm):
             .order_by("name")
             .values_list("pk", "name")
         )
-        self.fields["owner"].choices = [("", "Any owner"), *owners]
+        cast(forms.TypedChoiceField, self.fields["owner"]).choices = [("", "Any owner"), *owners]
 
 
 class AgencyFilterForm(LabelledForm):

@@ -36,6 +36,8 @@ def review_due_reminders_record(*, today: date | None = None) -> int:
     ).select_related("current_version")
     recorded = 0
     for plan in plans.iterator(chunk_size=500):
+        if plan.current_version is None or plan.next_review_due is None:
+            continue  # excluded by the query; said for the type checker
         stage = _review_stage(plan.next_review_due, today)
         if stage is None:
             continue
@@ -69,6 +71,8 @@ def acknowledgement_reminders_record(*, now: datetime | None = None) -> int:
     recorded = 0
     for plan in plans.iterator(chunk_size=500):
         version = plan.current_version
+        if version is None or version.published_at is None:
+            continue  # excluded by the query; said for the type checker
         acknowledged = AgencyAcknowledgement.objects.filter(version=version).values("agency_id")
         behind = list(
             PlanShare.objects.filter(plan=plan)

@@ -110,7 +110,7 @@ def _notification_title(event: OutboxEvent) -> str:
     payload = event.payload
     title = payload.get("plan_title", "A plan")
     version = payload.get("version")
-    return {
+    titles: dict[str, str] = {
         EventType.VERSION_PUBLISHED: f"{title}: version {version} published",
         EventType.VERSION_WITHDRAWN: f"{title}: version {version} withdrawn",
         EventType.PLAN_SHARED: f"{title} was shared with your agency",
@@ -127,7 +127,8 @@ def _notification_title(event: OutboxEvent) -> str:
         f"{classification_words(payload.get('classification'))}",
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
-    }.get(event.event_type, title)[:300]
+    }
+    return titles.get(event.event_type, title)[:300]
 
 
 def _insert_notifications(event: OutboxEvent, user_ids: list[int], title: str) -> None:

@@ -1,5 +1,7 @@
 """Celery tasks: thin, idempotent wrappers that take ids and call services."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import DatabaseError
 
@@ -8,7 +10,7 @@ from notifications.channels import email, webhooks
 from notifications.dispatch import enqueue_later
 
 # Transient failures only; the database keeps anything that still fails for the sweep.
-RETRY = {
+RETRY: dict[str, Any] = {
     "acks_late": True,
     "autoretry_for": (DatabaseError,),
     "retry_backoff": True,

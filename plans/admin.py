@@ -100,7 +100,7 @@ class PlanAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     @admin.display(description="current version")
     def current_version_link(self, obj: Plan) -> str:
-        if obj.current_version_id is None:
+        if obj.current_version is None:
             return "—"
         url = reverse("admin:plans_planversion_change", args=[obj.current_version_id])
         return format_html('<a href="{}">v{}</a>', url, obj.current_version.number)

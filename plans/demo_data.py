@@ -1,7 +1,7 @@
 """Builds the demo county through the services: agencies, people, schools, plans, shares and acknowledgements."""
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -279,7 +279,7 @@ class _DemoBuilder(AgencyPlansMixin):
         draft = self._draft(plan, actor=writer, summary=summary, sections=sections, facts=facts)
         return plan_version_publish(version=draft, actor=self.users[publisher])
 
-    def _share(self, plan: Plan, *, actor: str, partners: dict[str, str]) -> None:
+    def _share(self, plan: Plan, *, actor: str, partners: Mapping[str, str]) -> None:
         for slug, level in partners.items():
             plan_share(plan=plan, agency=self.agencies[slug], level=level, actor=self.users[actor])
 

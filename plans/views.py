@@ -170,7 +170,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """A plan: its current version's sections, attachments, versions, acknowledgements and sharing."""
     plan, access = visible_plan(request, plan_id)
     record_sensitive_read(request, plan, "plan")

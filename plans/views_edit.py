@@ -326,7 +326,7 @@ def _draft_save(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_edit(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+def draft_edit(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """The draft editor: change summary, every section's title and text, add, remove, reorder; attachments."""
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)

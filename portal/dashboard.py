@@ -96,7 +96,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             own_more=own_more,
             partner_plans=partner,
             partner_more=partner_more,
-            partner_to_acknowledge=sum(1 for plan in partner if plan.ack_marks),  # type: ignore[attr-defined]
+            partner_to_acknowledge=len([plan for plan in partner if plan.ack_marks]),  # type: ignore[attr-defined]
             due_plans=due,
             due_more=due_more,
             owing_plans=_first_rows(agency_plans_owing_change_requests(user=request.user, agency=agency))[0],

@@ -1,6 +1,8 @@
 """Reads about review comments; each takes the asking user's PlanAccess (or the user), so unreadable
 comments never leave here."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -12,7 +14,14 @@ from plans.selectors import plans_visible_to
 from reviews.models import Comment
 from reviews.permissions import can_read_comments
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 OPEN_CHANGE_REQUEST = Q(is_change_request=True, resolved_at__isnull=True)
+
+
+class OpenChangeRequests(TypedDict):
+    open_change_requests: int
 
 
 def _with_people(comments: QuerySet[Comment]) -> QuerySet[Comment]:
@@ -87,7 +96,9 @@ def open_change_request_counts(*, user: User | AnonymousUser, plan_ids: list[int
     return dict(rows)
 
 
-def plans_with_open_change_request_counts(*, plans: QuerySet[Plan], user: User | AnonymousUser) -> QuerySet[Plan]:
+def plans_with_open_change_request_counts(
+    *, plans: QuerySet[Plan], user: User | AnonymousUser
+) -> "QuerySet[WithAnnotations[Plan, OpenChangeRequests]]":
     """Annotate `open_change_requests` in the same query; 0 on plans the user sees only because they are public."""
     readable = plan_ids_granted_to(user=user, codename=VIEW)
     return plans.annotate(
@@ -97,7 +108,9 @@ def plans_with_open_change_request_counts(*, plans: QuerySet[Plan], user: User |
     )
 
 
-def plans_owing_change_requests(*, plans: QuerySet[Plan], user: User) -> QuerySet[Plan]:
+def plans_owing_change_requests(
+    *, plans: QuerySet[Plan], user: User
+) -> "QuerySet[WithAnnotations[Plan, OpenChangeRequests]]":
     """Of `plans`, those with open change requests the user may read, with the count, most owed first."""
     return (
         plans_with_open_change_request_counts(plans=plans, user=user)
@@ -106,7 +119,9 @@ def plans_owing_change_requests(*, plans: QuerySet[Plan], user: User) -> QuerySe
     )
 
 
-def agency_plans_owing_change_requests(*, user: User, agency: Agency) -> QuerySet[Plan]:
+def agency_plans_owing_change_requests(
+    *, user: User, agency: Agency
+) -> "QuerySet[WithAnnotations[Plan, OpenChangeRequests]]":
     """The agency's own plans with open change requests (`open_change_requests`), for its dashboard."""
     plans = plans_visible_to(user=user).filter(owner_agency=agency).prefetch_related(None)
     return plans_owing_change_requests(plans=plans, user=user)

@@ -53,7 +53,7 @@ def comment_create(
             "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment."
         )
     text = _clean_body(body, field="body", limit=MAX_BODY, required=True)
-    section_title = ""
+    section_title: str | None = ""
     if parent is not None:
         if parent.version_id != version.pk:
             raise InvalidInputError("Reply to a comment on this same version.", field="parent")

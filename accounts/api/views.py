@@ -1,6 +1,9 @@
 """The API's sign-in, a person's own tokens, and logout (revoking the token used, or all of them)."""
 
+from typing import cast
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as fields
@@ -69,8 +72,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = serializers.ApiTokenSerializer
     permission_classes = [IsAuthenticated]
+    request: AuthenticatedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ApiToken]:
         return selectors.api_tokens_of(user=self.request.user)
 
     @extend_schema(responses={200: serializers.ApiTokenSerializer(many=True), 401: UNAUTHENTICATED})
@@ -106,7 +110,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None, 401: UNAUTHENTICATED})
     def post(self, request: Request) -> Response:
-        services.api_token_revoke(token=request.auth)
+        services.api_token_revoke(token=cast(ApiToken, request.auth))  # what ApiTokenAuthentication sets
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

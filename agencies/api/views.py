@@ -1,9 +1,12 @@
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from agencies import permissions, selectors, services
@@ -62,7 +65,7 @@ class AgencyViewSet(
             return [permissions.IsStaff()]
         return super().get_permissions()
 
-    def perform_create(self, serializer: serializers.AgencySerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Agency]) -> None:
         serializer.instance = services.agency_create(**serializer.validated_data)
 
     def get_object(self) -> Agency:
@@ -72,8 +75,9 @@ class AgencyViewSet(
             raise PermissionDenied("Only this agency's admins may change its details.")
         return agency
 
-    def perform_update(self, serializer: serializers.AgencySerializer) -> None:
-        serializer.instance = services.agency_update(agency=serializer.instance, data=serializer.validated_data)
+    def perform_update(self, serializer: BaseSerializer[Agency]) -> None:
+        agency = cast(Agency, serializer.instance)  # update() built the serializer around get_object()
+        serializer.instance = services.agency_update(agency=agency, data=serializer.validated_data)
 
 
 def _visible_agency(request: Request, agency_id: int) -> Agency:
@@ -178,7 +182,7 @@ class FacilityViewSet(
             return serializers.FacilityUpdateSerializer
         return serializers.FacilitySerializer
 
-    def perform_create(self, serializer: serializers.FacilitySerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Facility]) -> None:
         owner = serializer.validated_data["owner_agency"]
         if not permissions.can_edit_facilities_of(self.request.user, owner.pk):
             raise PermissionDenied(f"Only admins and planners of {owner} may add its buildings.")
@@ -192,6 +196,6 @@ class FacilityViewSet(
             raise PermissionDenied("Only admins and planners of the owner agency may change this building.")
         return facility
 
-    def perform_update(self, serializer: serializers.FacilitySerializer) -> None:
-        facility: Facility = serializer.instance
+    def perform_update(self, serializer: BaseSerializer[Facility]) -> None:
+        facility = cast(Facility, serializer.instance)  # update() built the serializer around get_object()
         serializer.instance = services.facility_update(facility=facility, data=serializer.validated_data)

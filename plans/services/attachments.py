@@ -82,4 +82,5 @@ def attachment_remove(*, attachment: Attachment, actor: User) -> None:
         )
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # always, for a stored file
+        transaction.on_commit(lambda: storage.delete(name))

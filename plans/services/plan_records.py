@@ -99,9 +99,9 @@ def plan_update(*, plan: Plan, actor: User, data: dict[str, Any], ip_address: st
         )
     for field, value in data.items():
         setattr(plan, field, value)
-    if "review_interval_days" in data and plan.current_version_id:
-        published_at = plan.current_version.published_at
-        plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
+    current = plan.current_version if "review_interval_days" in data else None
+    if current is not None and current.published_at is not None:
+        plan.next_review_due = (current.published_at + timedelta(days=plan.review_interval_days)).date()
     plan.save()
     if facilities is not None or (plan.classification != previous_classification and plan.current_version_id):
         covered = set(plan.facilities.values_list("pk", flat=True))
@@ -157,4 +157,5 @@ def plan_delete(*, plan: Plan, actor: User) -> None:
 def _delete_files(attachments: list[Attachment]) -> None:
     """Remove stored files once the rows that pointed at them are gone for good."""
     for attachment in attachments:
-        attachment.file.storage.delete(attachment.file.name)
+        if attachment.file.name:  # always, for a stored file
+            attachment.file.storage.delete(attachment.file.name)

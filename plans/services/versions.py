@@ -61,15 +61,16 @@ def plan_version_create_draft(
     )
     if sections is None:
         if plan.current_version_id:
-            sections = list(
-                Section.objects.filter(version_id=plan.current_version_id)
+            sections = [
+                {"key": key, "title": title, "body": body}
+                for key, title, body in Section.objects.filter(version_id=plan.current_version_id)
                 .order_by("position")
-                .values("key", "title", "body")
-            )
+                .values_list("key", "title", "body")
+            ]
         else:
             sections = default_sections(plan_kind=plan.kind)
     _write_sections(version, sections)
-    if plan.current_version_id:  # files and facility key facts carry over, whatever the sections
+    if plan.current_version is not None:  # files and facility key facts carry over, whatever the sections
         attachments_copy(source=plan.current_version, target=version)
         facility_facts_copy(source=plan.current_version, target=version)
     return version
