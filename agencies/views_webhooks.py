@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from agencies.forms import WebhookCreateForm
 from agencies.views import managed_agency, page_of
 from notifications import webhook_selectors, webhook_services
-from notifications.models import EventType, WebhookEndpoint
+from notifications.models import WebhookEndpoint
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
 
@@ -42,8 +42,6 @@ def webhooks(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
             request.session[WEBHOOK_REVEAL_KEY] = endpoint.pk
             return redirect("agencies:webhooks", agency_id=agency.pk)
     endpoints = list(webhook_selectors.webhooks_of_agency(user=request.user, agency=agency))
-    for endpoint in endpoints:
-        endpoint.event_labels = [EventType(event).label for event in endpoint.events if event in EventType.values]
     reveal_id = request.session.pop(WEBHOOK_REVEAL_KEY, None) if request.method == "GET" else None
     created = next((endpoint for endpoint in endpoints if endpoint.pk == reveal_id), None)
     context = {"nav": "agencies", "agency": agency, "endpoints": endpoints, "form": form, "created": created}

@@ -6,6 +6,7 @@ is 403, a facility the plan does not cover is 404 here (the form is offered only
 version that left draft is never edited (409).
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -59,7 +60,9 @@ def draft_facts_save(request: AuthenticatedHttpRequest, plan_id: int, number: in
     return render_editor(request, plan, access, version, facts_form=form)
 
 
-def facility_facts_context(request: AuthenticatedHttpRequest, facility: Facility, plans: list[Plan]) -> dict[str, Any]:
+def facility_facts_context(
+    request: AuthenticatedHttpRequest, facility: Facility, plans: Sequence[Plan]
+) -> dict[str, Any]:
     """The facility page's fact-by-plan table for the visible `plans` (facility_current_plans of this user);
     showing a law-enforcement-sensitive plan's facts is audited as a read of that plan's current version."""
     rows = facility_facts_compared(user=request.user, facility=facility, plans=plans)

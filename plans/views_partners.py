@@ -34,7 +34,7 @@ def acknowledge(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
         messages.error(request, "Reload the page and press Acknowledge again: the version was missing.")
         return redirect(back)
     version = visible_version(access, form.cleaned_data["version"])
-    if version.pk != plan.current_version_id and plan.current_version_id is not None:
+    if version.pk != plan.current_version_id and plan.current_version is not None:
         messages.error(
             request,
             f"v{plan.current_version.number} was published while you were reading v{version.number}. "

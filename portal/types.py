@@ -5,10 +5,17 @@ from typing import TypeGuard
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
 
-class AuthenticatedHttpRequest(HttpRequest):
+class HtmxHttpRequest(HttpRequest):
+    """Every web request: django-htmx's middleware (in MIDDLEWARE) tells whether htmx sent it."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
     """A web request behind login_required: its user is the project's user model, never AnonymousUser."""
 
     user: User

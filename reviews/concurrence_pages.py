@@ -75,7 +75,7 @@ def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> 
         messages.error(request, "Choose concur or changes requested (and the agency, if you speak for several).")
         return redirect(_panel_url(plan.pk))
     version = get_object_or_404(selectors.plan_versions_visible(access=access), number=form.cleaned_data["version"])
-    if plan.current_version_id is not None and version.pk != plan.current_version_id:
+    if version.pk != plan.current_version_id and plan.current_version is not None:
         messages.error(
             request,
             f"v{plan.current_version.number} was published while you were reading v{version.number}. "

@@ -87,7 +87,8 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
 class ConcurrenceRecordView(PlanScopedMixin, APIView):
     """The owner's evidence of which partner concurred with which version, and when."""
 
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, ConcurrenceCSVRenderer]
+    # api_settings imports the setting's classes; the stubs type them as the dotted paths.
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, ConcurrenceCSVRenderer]  # type: ignore[list-item]
 
     @extend_schema(
         summary="The plan's concurrence record",

@@ -53,8 +53,8 @@ class CommentListView(PlanScopedMixin, generics.GenericAPIView):
             parent=parent,
             is_change_request=data["is_change_request"],
         )
-        comment = selectors.comment_of_version(access=access, version=version, comment_id=comment.pk)
-        return Response(serializers.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        shown = selectors.comment_of_version(access=access, version=version, comment_id=comment.pk)
+        return Response(serializers.CommentSerializer(shown).data, status=status.HTTP_201_CREATED)
 
 
 class CommentResolveView(PlanScopedMixin, APIView):
