@@ -23,7 +23,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from agencies import permissions, selectors, services
+from access.agencies import can_manage_agency
+from access.http import record_sensitive_reads
+from access.plans import plans_visible_to
+from agencies import selectors, services
 from agencies.forms import (
     AgencyFilterForm,
     FacilityFilterForm,
@@ -33,11 +36,10 @@ from agencies.forms import (
     MembershipRoleForm,
 )
 from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
-from consistency.conflict_reads import conflict_sensitive_reads_record
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_views import facility_facts_context
 from plans.models import Acknowledgement, PlanKind, Section
-from plans.selectors import facility_current_plans, plans_visible_to
+from plans.selectors import facility_current_plans
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
@@ -80,7 +82,7 @@ def _visible_agency(request: HttpRequest, agency_id: int) -> Agency:
 def managed_agency(request: HttpRequest, agency_id: int) -> Agency:
     """The agency, if the person may manage it: 404 when unknown, 403 when not its admin."""
     agency = _visible_agency(request, agency_id)
-    if not permissions.can_manage_agency(request.user, agency.pk):
+    if not can_manage_agency(request.user, agency.pk):
         raise PermissionDenied("Only this agency's admins may do this.")
     return agency
 
@@ -155,7 +157,7 @@ def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> Http
     sros = [a for a in assignments if a.role == AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     others = [a for a in assignments if a.role != AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     conflicts = conflicts_visible_to(user=request.user, facility=facility)
-    conflict_sensitive_reads_record(rows=conflicts, actor=request.user, ip_address=client_ip(request))
+    record_sensitive_reads(request, {pid for row in conflicts for pid in row.plan_ids}, "conflicts")
     context = {
         "nav": "facilities",
         "facility": facility,
@@ -206,7 +208,7 @@ def _agency_page(
 ) -> HttpResponse:
     """The agency page, with the bound forms when a management form comes back with errors."""
     roles = selectors.agency_roles(user=request.user)
-    can_manage = permissions.can_manage_agency(request.user, agency.pk)
+    can_manage = can_manage_agency(request.user, agency.pk)
     sees_members = request.user.is_staff or agency.pk in roles
     facilities = selectors.facilities_visible_to(user=request.user).filter(owner_agency=agency).order_by("name", "pk")
     context = {

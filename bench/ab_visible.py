@@ -16,13 +16,13 @@ from typing import Any
 def _before(*, user: Any) -> Any:
     from django.db.models import Q
 
+    from access.plans import granted_plan_ids
     from plans.models import Classification, Plan
-    from plans.permissions import plan_ids_granted_to
 
     if not user.is_authenticated:
         return Plan.objects.none()
     return (
-        Plan.objects.filter(Q(classification=Classification.PUBLIC) | Q(id__in=plan_ids_granted_to(user=user)))
+        Plan.objects.filter(Q(classification=Classification.PUBLIC) | Q(id__in=granted_plan_ids(user=user)))
         .select_related("owner_agency", "current_version")
         .prefetch_related("facilities")
     )

@@ -100,10 +100,10 @@ def measure_read_path(
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from access.plans import plans_visible_to
     from bench import views
     from bench.clients import reader_client
     from plans.models import Plan
-    from plans.selectors import plans_visible_to
 
     reader = get_user_model().objects.get(username=READER_USERNAME)
     api, browser = reader_client(), reader_client(session=True)

@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
+from access.plans import plans_visible_to
 from agencies.models import Agency, Facility
 from consistency.models import FacilityFact, FactConflict, FactKey
 from plans.models import Plan
-from plans.selectors import plans_visible_to
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,11 @@ class ConflictRow:
     other_fact: str
     detected_at: datetime
     sides: tuple[ConflictSide, ConflictSide]
+
+    @property
+    def plan_ids(self) -> set[int]:
+        """The plans whose facts this conflict shows (both sides)."""
+        return {side.plan_id for side in self.sides}
 
     @property
     def fact_label(self) -> str:

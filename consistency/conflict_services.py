@@ -14,13 +14,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from access.audience import plan_readers
 from agencies.models import Facility
 from consistency.compare import FactValue, Finding, contradictions, differences
 from consistency.models import FacilityFact, FactConflict, FactKey
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans.models import Classification, Plan
-from plans.permissions import plan_view_grants
+from plans.models import Plan
 
 # The unique key of a conflict row: (facility, first_version, first_key, second_version, second_key).
 RowKey = tuple[int, int, str, int, str]
@@ -38,7 +38,7 @@ class _Side:
     version_number: int
     agency_id: int
     agency_name: str
-    public: bool
+    classification: str
     facts: dict[str, FactValue]
 
 
@@ -72,24 +72,24 @@ def _sides_by_facility(facility_ids: list[int]) -> dict[int, list[_Side]]:
     for facility_id, plan_id, title, version_id, number, agency_id, agency_name, classification in covers:
         stated = facts.get((version_id, facility_id))
         if stated:
-            public = classification == Classification.PUBLIC
-            sides[facility_id].append(_Side(plan_id, title, version_id, number, agency_id, agency_name, public, stated))
+            sides[facility_id].append(
+                _Side(plan_id, title, version_id, number, agency_id, agency_name, classification, stated)
+            )
     return sides
 
 
-def _view_grants(sides: Iterable[_Side]) -> set[tuple[int, int]]:
-    """(plan, agency) pairs where the agency holds `view_plan` on the plan, among these sides (one query)."""
+def _readers(sides: Iterable[_Side]) -> set[tuple[int, int]]:
+    """(plan, agency) pairs among these sides where the agency may read the plan (one query)."""
     sides = list(sides)
-    return plan_view_grants(
-        plan_ids={side.plan_id for side in sides if not side.public}, agency_ids={side.agency_id for side in sides}
+    return plan_readers(
+        classifications={side.plan_id: side.classification for side in sides},
+        agency_ids={side.agency_id for side in sides},
     )
 
 
-def _see_each_other(one: _Side, two: _Side, grants: set[tuple[int, int]]) -> bool:
-    """Whether each plan's owner may read the other plan (public, or shared with it)."""
-    return (one.public or (one.plan_id, two.agency_id) in grants) and (
-        two.public or (two.plan_id, one.agency_id) in grants
-    )
+def _see_each_other(one: _Side, two: _Side, readers: set[tuple[int, int]]) -> bool:
+    """Whether each plan's owner may read the other plan."""
+    return (one.plan_id, two.agency_id) in readers and (two.plan_id, one.agency_id) in readers
 
 
 def _findings(first: _Side, second: _Side) -> list[tuple[_Side, _Side, Finding]]:
@@ -159,7 +159,7 @@ def facility_conflicts_refresh(*, facilities: Iterable[Facility | int]) -> list[
         Facility.objects.select_for_update().filter(pk__in=facility_ids).order_by("pk").values_list("pk", "name")
     )
     sides = _sides_by_facility(facility_ids)
-    grants = _view_grants(side for facility_sides in sides.values() for side in facility_sides)
+    readers = _readers(side for facility_sides in sides.values() for side in facility_sides)
     now = timezone.now()
     wanted: dict[RowKey, FactConflict] = {}
     side_of: dict[RowKey, tuple[_Side, _Side]] = {}
@@ -167,7 +167,7 @@ def facility_conflicts_refresh(*, facilities: Iterable[Facility | int]) -> list[
         for one, two in combinations(facility_sides, 2):
             if one.agency_id == two.agency_id:
                 continue  # one agency's own plans may differ; only agencies disagreeing is a conflict
-            if not _see_each_other(one, two, grants):
+            if not _see_each_other(one, two, readers):
                 # Never even compared: a conflict, or its absence, would tell an owner about a fact it may not
                 # read (a guessed radio channel that stops conflicting is a right guess).
                 continue

@@ -15,15 +15,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from access.http import record_sensitive_read, require, visible_plan, visible_version
 from agencies.models import Facility
 from consistency.fact_forms import FacilityFactsForm
 from consistency.fact_selectors import facility_facts_compared, plans_stating_facts
 from consistency.fact_services import facility_facts_set
 from plans.models import Plan
-from plans.services import plan_sensitive_read_record
-from plans.views_common import require, visible_plan, visible_version
 from plans.views_edit import conflict_page, editor_url, render_editor
-from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError
 from portal.types import AuthenticatedHttpRequest
 
@@ -67,7 +65,5 @@ def facility_facts_context(
     showing a law-enforcement-sensitive plan's facts is audited as a read of that plan's current version."""
     rows = facility_facts_compared(user=request.user, facility=facility, plans=plans)
     for plan in plans_stating_facts(plans=plans, rows=rows):
-        plan_sensitive_read_record(
-            plan=plan, actor=request.user, ip_address=client_ip(request), what="facts", obj=plan.current_version
-        )
+        record_sensitive_read(request, plan, "facts", obj=plan.current_version)
     return {"fact_rows": rows}

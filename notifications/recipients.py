@@ -6,9 +6,10 @@ from functools import cached_property, reduce
 
 from django.db.models import Q, QuerySet
 
+from access.audience import active_members, agency_may_view, viewing_agencies
 from agencies.models import Membership, Role
 from notifications.models import EventType, OutboxEvent
-from plans.models import Classification, Plan, PlanGroupObjectPermission, PlanShare
+from plans.models import PlanShare
 from reviews.models import Comment
 
 LIAISON_ROLES = (Role.ADMIN, Role.LIAISON)
@@ -37,24 +38,12 @@ def _nobody() -> Audience:
     return Audience(memberships=Membership.objects.none(), agencies=frozenset())
 
 
-def _viewing_agencies(plan_id: int) -> QuerySet:
-    """The ids of the agencies that may view the plan, as a queryset (usable as a subquery)."""
-    return (
-        PlanGroupObjectPermission.objects.filter(content_object_id=plan_id, permission__codename="view_plan")
-        .values_list("group__agency__id", flat=True)
-        .distinct()
-    )
-
-
 def _agencies_that_may_view(plan_id: int) -> set[int]:
-    return set(_viewing_agencies(plan_id))
+    return set(viewing_agencies(plan_id=plan_id))
 
 
 def _members(agency_ids: set[int] | QuerySet, roles: tuple[str, ...] | None = None) -> QuerySet[Membership]:
-    members = Membership.objects.filter(agency_id__in=agency_ids, user__is_active=True)
-    if roles is not None:
-        members = members.filter(role__in=roles)
-    return members
+    return active_members(agency_ids=agency_ids, roles=roles)
 
 
 def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> QuerySet[Membership]:
@@ -84,7 +73,7 @@ def audience_for(event: OutboxEvent) -> Audience:
     kind = event.event_type
     if kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):
         # A subquery, not a set: the audience query and the webhook lookup each embed it.
-        viewers = _viewing_agencies(event.plan_id)
+        viewers = viewing_agencies(plan_id=event.plan_id)
         members = _members(viewers)
         if actor is not None:
             members = members.exclude(user_id=actor)
@@ -112,10 +101,7 @@ def audience_for(event: OutboxEvent) -> Audience:
         # Only the side's own owners (the other agency hears through its own event), and only while they may
         # still read the other plan: the alert says how its fact compares with theirs.
         owner, other_plan = payload["owner_agency"], payload.get("other_plan")
-        readable = other_plan is not None and (
-            Plan.objects.filter(pk=other_plan, classification=Classification.PUBLIC).exists()
-            or owner in _agencies_that_may_view(other_plan)
-        )
+        readable = other_plan is not None and agency_may_view(plan_id=other_plan, agency_id=owner)
         agencies = {owner} if readable else set()
         members = _members(agencies, OWNER_REVIEW_ROLES)
     elif kind == EventType.COMMENT_CREATED:

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from access.audience import active_members, viewing_agencies
+from access.plans import visible_plan_filter
 from agencies.models import Agency, Membership, Role
 from notifications.models import EmailChoice, EventType, Notification, NotificationPreference, WebhookEndpoint
 from notifications.preferences import ROLE_PRIORITY, default_preference
-from plans.models import Classification, Plan, PlanGroupObjectPermission, PlanShare
-from plans.permissions import VIEW, plan_ids_granted_to
+from plans.models import Plan, PlanShare
 
 
 def notifications_of(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
@@ -17,10 +18,7 @@ def notifications_of(*, user: User, unread_only: bool = False) -> QuerySet[Notif
 
     A share revoked since the alert keeps the alert but drops its link to the plan.
     """
-    visible_plan = Plan.objects.filter(
-        Q(classification=Classification.PUBLIC) | Q(id__in=plan_ids_granted_to(user=user)),
-        pk=OuterRef("plan_id"),
-    )
+    visible_plan = Plan.objects.filter(visible_plan_filter(user=user), pk=OuterRef("plan_id"))
     notifications = Notification.objects.filter(user=user).annotate(plan_visible=Exists(visible_plan))
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
@@ -89,9 +87,7 @@ def plan_alert_audience(*, user: User, plan: Plan, event_type: str) -> AlertAudi
     Every agency holding view_plan, its active members except `user`, and how many of them get an
     e-mail (their own choice for this event type, else their role's default). Five queries, any size.
     """
-    viewer_agencies = PlanGroupObjectPermission.objects.filter(content_object=plan, permission__codename=VIEW).values(
-        "group__agency__id"
-    )
+    viewer_agencies = viewing_agencies(plan_id=plan.pk)
     share_level = PlanShare.objects.filter(plan=plan, agency=OuterRef("pk")).values("level")[:1]
     agencies = list(
         Agency.objects.filter(pk__in=viewer_agencies).annotate(share_level=Subquery(share_level)).order_by("name")
@@ -101,7 +97,7 @@ def plan_alert_audience(*, user: User, plan: Plan, event_type: str) -> AlertAudi
     ]
     choice = NotificationPreference.objects.filter(user_id=OuterRef("user_id"), event_type=event_type)
     members = (
-        Membership.objects.filter(agency_id__in=viewer_agencies, user__is_active=True)
+        active_members(agency_ids=viewer_agencies)
         .exclude(user_id=user.pk)
         .annotate(has_choice=Exists(choice), chose_email=Exists(choice.exclude(email=EmailChoice.OFF)))
     )

@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 
+from access.agencies import can_manage_agency
 from agencies.models import Agency
-from agencies.permissions import can_manage_agency
 from notifications.models import Channel, Delivery, WebhookAttempt, WebhookEndpoint
 
 

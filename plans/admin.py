@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from access.sensitive_reads import sensitive_read_record
 from agencies.admin import ServiceErrorsAsMessages
 from plans import services
 from plans.models import Attachment, Plan, PlanShare, PlanVersion, Section
@@ -48,7 +49,7 @@ class PlanShareInline(ReadOnlyInline):
 def _record_sensitive_read(request: HttpRequest, response: HttpResponse, plan: Plan, what: str, obj: Any) -> None:
     """An operator opening a law-enforcement-sensitive plan is a read like any other: audit it."""
     if request.method == "GET" and response.status_code == 200:
-        services.plan_sensitive_read_record(
+        sensitive_read_record(
             plan=plan, actor=signed_in_user(request), ip_address=client_ip(request), what=what, obj=obj
         )
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from access.plans import plan_access
 from agencies.models import Agency, AssignmentRole, Facility, Role
 from agencies.services import agency_create, facility_create, membership_add, personnel_assignment_create
 from consistency.models import FacilityFact
@@ -32,7 +33,6 @@ from plans.management.demo.county import (
 )
 from plans.management.demo.people import OPERATOR, Person, people
 from plans.models import Classification, Plan, PlanKind, PlanVersion, ShareLevel
-from plans.permissions import plan_access
 from plans.services import (
     plan_create,
     plan_share,

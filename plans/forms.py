@@ -11,12 +11,12 @@ from django.core.validators import validate_slug
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.text import slugify
 
+from access.plans import granted_plan_ids
 from agencies.models import Agency, Facility
 from agencies.selectors import facilities_visible_to
 from plans.api.serializers import MAX_SECTION_BODY, MAX_SECTIONS
 from plans.attachments import ALLOWED_DESCRIPTION
 from plans.models import Classification, Plan, PlanKind, classification_lowers
-from plans.permissions import plan_ids_granted_to
 
 MAX_HAZARDS = 50
 MAX_HAZARD_LENGTH = 100
@@ -33,7 +33,7 @@ def facility_choices(*, user: User, agency_ids: list[int], plan: Plan | None = N
     wanted = (
         Q(owner_agency_id__in=agency_ids)
         | Q(assignments__agency_id__in=agency_ids)
-        | Q(plans__in=plan_ids_granted_to(user=user))
+        | Q(plans__in=granted_plan_ids(user=user))
     )
     if plan is not None:
         wanted |= Q(plans=plan)

@@ -73,7 +73,7 @@ class Plan(models.Model):
         indexes = [
             models.Index(fields=["owner_agency", "title"]),
             models.Index(fields=["kind"]),
-            # Covers the public side of the plan list's first query (plans/visible_plan_rows.py) without heap reads.
+            # Covers the public side of the plan list's first query (access/plan_rows.py) without heap reads.
             models.Index(fields=["classification", "title", "id"], name="plans_plan_class_title_idx"),
             models.Index(fields=["next_review_due"]),
         ]

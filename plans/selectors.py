@@ -8,45 +8,19 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to, versions_visible
 from agencies.models import Agency, Facility, Membership
 from plans.models import (
     Acknowledgement,
     AgencyAcknowledgement,
     Attachment,
-    Classification,
     Plan,
     PlanShare,
     PlanVersion,
-    VersionState,
 )
-from plans.permissions import PlanAccess, plan_ids_granted_to
 
 # A plan is "review due" this many days before its next review date.
 REVIEW_DUE_WINDOW_DAYS = 30
-RELEASED_STATES = (VersionState.PUBLISHED, VersionState.SUPERSEDED, VersionState.WITHDRAWN)
-
-
-def plans_visible_to(*, user: User | AnonymousUser) -> QuerySet[Plan]:
-    """Public plans plus those an agency of the user holds `view_plan` on, in one subquery."""
-    if not user.is_authenticated:
-        return Plan.objects.none()
-    # One id subquery, grants UNION public ids: PostgreSQL starts from the user's grants and fetches plans
-    # by primary key (`public OR id IN (…)` made it scan every plan). The search columns are large and
-    # never shown, so they are not fetched (docs/benchmarks.md).
-    public = Plan.objects.filter(classification=Classification.PUBLIC).order_by().values("id")
-    return (
-        Plan.objects.filter(id__in=plan_ids_granted_to(user=user).order_by().union(public))
-        .select_related("owner_agency", "current_version")
-        .prefetch_related("facilities")
-        .defer("search_document", "search_vector")
-    )
-
-
-def plan_by_id(*, plan_id: int) -> Plan | None:
-    """One plan, whoever may see it: callers check plan_access().can_view. No joins: most nested endpoints
-    never read the owner or the current version, and the ORM's cost of joining them was twice the query's."""
-    rows = list(Plan.objects.defer("search_document", "search_vector").filter(pk=plan_id).order_by()[:1])
-    return rows[0] if rows else None
 
 
 def plan_facility_ids(*, plans: list[Plan]) -> dict[int, list[int]]:
@@ -79,14 +53,6 @@ def plans_review_due(*, plans: QuerySet[Plan]) -> QuerySet[Plan]:
     return plans.filter(next_review_due__lte=horizon)
 
 
-def plan_versions_visible(*, access: PlanAccess) -> QuerySet[PlanVersion]:
-    """Versions of a plan the user may read: drafts only for the owner's admins, planners and liaisons."""
-    versions = PlanVersion.objects.filter(plan=access.plan).select_related("published_by", "created_by", "withdrawn_by")
-    if not access.can_see_drafts:
-        versions = versions.filter(state__in=RELEASED_STATES)
-    return versions.order_by("number")
-
-
 def version_sections(*, version: PlanVersion) -> list:
     return list(version.sections.order_by("position"))
 
@@ -105,7 +71,7 @@ def version_last_acknowledged_by(*, user: User, access: PlanAccess) -> tuple[Pla
     """The baseline for 'what changed since': the newest visible version this user acknowledged, else the
     newest one one of their agencies acknowledged; with the reason ("last_acknowledged" or
     "agency_acknowledged")."""
-    visible = plan_versions_visible(access=access).order_by("-number")
+    visible = versions_visible(access=access).order_by("-number")
     own = visible.filter(acknowledgements__user=user).first()
     if own is not None:
         return own, "last_acknowledged"
@@ -209,7 +175,7 @@ def plan_list_choices(*, user: User) -> tuple[QuerySet[Agency], QuerySet[Facilit
 
 def acknowledgement_latest_of_user(*, user: User, access: PlanAccess) -> Acknowledgement | None:
     """The user's acknowledgement of the newest visible version they acknowledged (with that version)."""
-    visible = plan_versions_visible(access=access).values("pk")
+    visible = versions_visible(access=access).values("pk")
     return (
         Acknowledgement.objects.filter(user=user, version__in=visible)
         .select_related("version")

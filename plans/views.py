@@ -13,18 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from agencies.permissions import EDITOR_ROLES
-from consistency.conflict_reads import conflict_sensitive_reads_record
+from access.agencies import EDITOR_ROLES
+from access.http import record_sensitive_read, record_sensitive_reads, visible_plan, visible_version
+from access.plans import PlanAccess
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors
 from plans.diff import sections_diff
 from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
-from plans.permissions import PlanAccess
-from plans.views_common import record_sensitive_read, visible_plan, visible_version
 from portal.agency_context import memberships_for
-from portal.api.request_info import client_ip
 from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_pages import concurrence_panel_context
 from reviews.context import review_context
@@ -90,10 +88,10 @@ def plan_page_context(
 ) -> dict[str, Any]:
     """Everything the plan page shows, in a fixed number of queries whatever the number of rows."""
     current = plan.current_version
-    versions = list(selectors.plan_versions_visible(access=access))
+    versions = list(selectors.versions_visible(access=access))
     sections = selectors.version_sections(version=current) if current else []
     conflicts = conflicts_visible_to(user=request.user, plan=plan) if current else []
-    conflict_sensitive_reads_record(rows=conflicts, actor=request.user, ip_address=client_ip(request))
+    record_sensitive_reads(request, {pid for row in conflicts for pid in row.plan_ids}, "conflicts")
     context: dict[str, Any] = {
         "nav": "plans",
         "plan": plan,
@@ -184,7 +182,7 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)
     record_sensitive_read(request, plan, "version", obj=version)
-    released = list(selectors.plan_versions_visible(access=access).exclude(state=VersionState.DRAFT))
+    released = list(selectors.versions_visible(access=access).exclude(state=VersionState.DRAFT))
     sections = selectors.version_sections(version=version)
     return render(
         request,
@@ -232,7 +230,7 @@ def _diff_lines(diff: str) -> list[dict[str, str]]:
 def plan_diff(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Section-by-section changes between two visible versions; by default since the one you last acknowledged."""
     plan, access = visible_plan(request, plan_id)
-    visible = list(selectors.plan_versions_visible(access=access))
+    visible = list(selectors.versions_visible(access=access))
     by_number = {v.number: v for v in visible}
     form = DiffForm(
         request.GET,

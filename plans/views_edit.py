@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from access.http import record_sensitive_read, require, visible_plan, visible_version
+from access.plans import EDITOR_ROLES, PlanAccess
 from agencies.models import Agency, AgencyKind
 from consistency.fact_forms import FacilityFactsForm, facts_forms_for
 from plans import selectors, services
@@ -32,9 +34,7 @@ from plans.forms import (
     new_section,
 )
 from plans.models import Plan, PlanKind, PlanVersion, VersionState
-from plans.permissions import EDITOR_ROLES, PlanAccess
 from plans.templates_eop import default_sections
-from plans.views_common import record_sensitive_read, require, visible_plan, visible_version
 from portal.agency_context import active_membership, memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError, PayloadTooLargeError
@@ -172,7 +172,7 @@ def draft_create(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRespons
     if request.method == "GET":
         latest = selectors.latest_released_number(plan=plan)
         open_draft = (
-            selectors.plan_versions_visible(access=access)
+            selectors.versions_visible(access=access)
             .filter(state=VersionState.DRAFT, based_on_number=latest)
             .order_by("-number")
             .first()

@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from access.http import record_sensitive_read, require, visible_plan, visible_version
+from access.plans import PlanAccess
 from agencies.models import Role
 from notifications.models import EventType
 from notifications.selectors import plan_alert_audience
 from plans import selectors, services
 from plans.models import Plan, PlanVersion, VersionState
-from plans.permissions import PlanAccess
-from plans.views_common import record_sensitive_read, require, visible_plan, visible_version
 from plans.views_edit import conflict_page
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError

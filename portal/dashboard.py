@@ -7,11 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from access.plans import CONCURRING_ROLES, DRAFT_READER_ROLES, EDITOR_ROLES
 from agencies.models import Role
 from consistency.conflict_selectors import ConflictRow
 from notifications.views import latest_alerts_context
 from plans.models import Plan
-from plans.permissions import DRAFT_READER_ROLES, EDITOR_ROLES
 from portal.agency_context import active_membership
 from portal.dashboard_selectors import (
     DASHBOARD_ROWS,
@@ -21,7 +21,6 @@ from portal.dashboard_selectors import (
     dashboard_review_due,
 )
 from portal.types import AuthenticatedHttpRequest
-from reviews.concurrence_permissions import CONCURRING_ROLES
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
 

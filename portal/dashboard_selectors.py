@@ -22,10 +22,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from access.plans import plans_visible_to
 from agencies.models import Agency
 from consistency.conflict_selectors import ConflictRow, conflicts_visible_to
 from plans.models import Acknowledgement, AgencyAcknowledgement, Plan, PlanShare, PlanVersion, VersionState
-from plans.selectors import REVIEW_DUE_WINDOW_DAYS, plans_review_due, plans_visible_to
+from plans.selectors import REVIEW_DUE_WINDOW_DAYS, plans_review_due
 from portal.queries import count_subquery
 
 # Rows shown per dashboard list; the Plans page lists everything.

@@ -1,5 +1,7 @@
 """Domain errors raised by services; the API maps them to HTTP status codes in one place."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class DomainError(Exception):
     """A refusal that a caller can act on, with a message that says what to do next."""
@@ -18,8 +20,9 @@ class InvalidInputError(DomainError):
     """The request names something impossible (the API answers 400)."""
 
 
-class NotAllowedError(DomainError):
-    """The actor may see the object but not do this to it (the API answers 403)."""
+class NotAllowedError(DomainError, PermissionDenied):
+    """The actor may see the object but not do this to it: 403 from the API and from a web page alike
+    (Django answers PermissionDenied with its 403 page), so a service's own check needs no translation."""
 
 
 class PayloadTooLargeError(DomainError):

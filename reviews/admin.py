@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponse
 
-from plans import services
+from access.sensitive_reads import sensitive_read_record
 from plans.models import Classification, Plan
 from portal.admin_readonly import ReadOnlyAdmin
 from portal.api.request_info import client_ip
@@ -20,7 +20,7 @@ from reviews.models import Comment, Concurrence
 
 def _record_sensitive_read(request: HttpRequest, response: HttpResponse, plan: Plan, what: str, obj: Any) -> None:
     if request.method == "GET" and response.status_code == 200:
-        services.plan_sensitive_read_record(
+        sensitive_read_record(
             plan=plan, actor=signed_in_user(request), ip_address=client_ip(request), what=what, obj=obj
         )
 

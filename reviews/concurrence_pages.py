@@ -11,17 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from access.http import record_sensitive_read
+from access.plans import PlanAccess, plan_access
 from agencies.models import Agency
 from plans import selectors
 from plans.models import Plan, PlanVersion
-from plans.permissions import PlanAccess, plan_access
-from plans.views_common import record_sensitive_read
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_export import concurrence_csv
 from reviews.concurrence_forms import ConcurrenceForm
-from reviews.concurrence_permissions import agencies_concurring, can_read_all_concurrence
 from reviews.concurrence_selectors import PENDING, concurrence_status, plan_concurrence_record
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, ConcurrenceOutcome
@@ -42,12 +41,12 @@ def concurrence_panel_context(*, user: User, access: PlanAccess, current: PlanVe
         return {}
     rows = concurrence_status(access=access, version=current)
     context: dict[str, Any] = {"concurrence_rows": rows}
-    if can_read_all_concurrence(access):
+    if access.can_read_all_concurrence:
         context["concurrence_counts"] = {
             status: sum(1 for row in rows if row["status"] == status)
             for status in (PENDING, ConcurrenceOutcome.CONCUR, ConcurrenceOutcome.CHANGES_REQUESTED)
         }
-    eligible = agencies_concurring(access)
+    eligible = access.agencies_concurring()
     if eligible:
         names = {row["agency"]: row["agency_name"] for row in rows}
         choices = [(agency_id, names.get(agency_id, "your agency")) for agency_id in eligible]
@@ -67,14 +66,14 @@ def concurrence_panel_context(*, user: User, access: PlanAccess, current: PlanVe
 def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """A partner's admin or liaison records concur or changes requested on the current version."""
     plan, access = _visible_plan(request, plan_id)
-    eligible = agencies_concurring(access)
+    eligible = access.agencies_concurring()
     if not eligible:
         raise PermissionDenied("Only admins and liaisons of a partner agency may record concurrence.")
     form = ConcurrenceForm(request.POST, agencies=[(agency_id, "") for agency_id in eligible])
     if not form.is_valid():
         messages.error(request, "Choose concur or changes requested (and the agency, if you speak for several).")
         return redirect(_panel_url(plan.pk))
-    version = get_object_or_404(selectors.plan_versions_visible(access=access), number=form.cleaned_data["version"])
+    version = get_object_or_404(selectors.versions_visible(access=access), number=form.cleaned_data["version"])
     if version.pk != plan.current_version_id and plan.current_version is not None:
         messages.error(
             request,
@@ -106,7 +105,7 @@ def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> 
 
 def _owner_record(request: HttpRequest, plan_id: int) -> tuple[Plan, dict[str, Any]]:
     plan, access = _visible_plan(request, plan_id)
-    if not can_read_all_concurrence(access):
+    if not access.can_read_all_concurrence:
         raise PermissionDenied("Only members of the owner agency see the concurrence record.")
     record_sensitive_read(request, plan, "concurrence_record")
     return plan, plan_concurrence_record(access=access)

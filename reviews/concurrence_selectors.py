@@ -11,12 +11,10 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to
 from agencies.models import Agency
 from plans.models import Plan, PlanShare, PlanVersion
-from plans.permissions import PlanAccess
-from plans.selectors import RELEASED_STATES, plans_visible_to
 from portal.queries import count_subquery
-from reviews.concurrence_permissions import can_read_all_concurrence, partner_agencies_of
 from reviews.models import Concurrence, ConcurrenceOutcome
 
 PENDING = "pending"  # the current version, nothing recorded yet
@@ -76,10 +74,10 @@ def concurrence_status(*, access: PlanAccess, version: PlanVersion) -> list[dict
     The owner's members see every partner; a partner's members see their own agency; anyone else (a
     reader of a public plan) sees nothing, because partners' remarks are not public. Three queries.
     """
-    if can_read_all_concurrence(access):
+    if access.can_read_all_concurrence:
         agency_ids = None
     else:
-        agency_ids = partner_agencies_of(access)
+        agency_ids = access.partner_agencies()
         if not agency_ids:
             return []
     filters: dict[str, Any] = {"version": version}

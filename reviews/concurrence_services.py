@@ -4,16 +4,15 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from access.plans import PlanAccess
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from plans.models import Plan, PlanVersion, VersionState
-from plans.permissions import PlanAccess
 from plans.services.common import event_payload
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
-from reviews.concurrence_permissions import agencies_concurring
 from reviews.models import Comment, Concurrence, ConcurrenceOutcome
 
 MAX_NOTE_LENGTH = 5_000
@@ -30,7 +29,7 @@ def open_change_requests(*, plan_id: int, agency_id: int) -> list[Comment]:
 
 def _concurring_agency(access: PlanAccess, agency: Agency | None) -> int:
     """The agency the user records for: the one named, or their only eligible one."""
-    eligible = agencies_concurring(access)
+    eligible = access.agencies_concurring()
     if agency is not None:
         if agency.pk not in eligible:
             raise NotAllowedError(

@@ -6,15 +6,15 @@ A fixed number of queries whatever the number of comments (threads, their replie
 from collections import defaultdict
 from typing import Any
 
+from access.plans import PlanAccess
 from plans.models import PlanVersion
-from plans.permissions import PlanAccess
-from reviews import permissions, selectors
+from reviews import selectors
 from reviews.forms import CommentForm, ResolveForm
 
 
 def review_context(*, access: PlanAccess, version: PlanVersion | None, section_keys: list[str]) -> dict[str, Any]:
     """The `review` context of a page showing `version` (None: no version shown, only the change requests)."""
-    if not permissions.can_read_comments(access):
+    if not access.can_read_comments:
         return {}
     threads = list(selectors.comment_threads(access=access, version=version)) if version is not None else []
     known = set(section_keys)
@@ -34,9 +34,9 @@ def review_context(*, access: PlanAccess, version: PlanVersion | None, section_k
             "count": len(threads),
             "open_requests": requests,
             "open_by_section": _group(requests),
-            "can_comment": permissions.can_comment(access),
-            "can_request_changes": permissions.can_request_changes(access),
-            "can_resolve": permissions.can_resolve(access),
+            "can_comment": access.can_comment,
+            "can_request_changes": access.can_request_changes,
+            "can_resolve": access.can_resolve_comments,
             "form": CommentForm(),
             "resolve_form": ResolveForm(),
         }

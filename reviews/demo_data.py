@@ -3,8 +3,8 @@ the dashboard, the plan page and the draft editor show what is still owed."""
 
 from django.contrib.auth.models import User
 
+from access.plans import plan_access
 from plans.models import Plan
-from plans.permissions import plan_access
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, ConcurrenceOutcome
 from reviews.services import comment_create, comment_resolve

@@ -7,12 +7,11 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from access.grants import VIEW
+from access.plans import PlanAccess, granted_plan_ids, plans_visible_to
 from agencies.models import Agency
 from plans.models import Plan, PlanVersion, Section
-from plans.permissions import VIEW, PlanAccess, plan_ids_granted_to
-from plans.selectors import plans_visible_to
 from reviews.models import Comment
-from reviews.permissions import can_read_comments
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -30,7 +29,7 @@ def _with_people(comments: QuerySet[Comment]) -> QuerySet[Comment]:
 
 def comment_threads(*, access: PlanAccess, version: PlanVersion) -> QuerySet[Comment]:
     """Thread starts on a version, oldest first, each with its replies prefetched (two queries per page)."""
-    if not can_read_comments(access):
+    if not access.can_read_comments:
         return Comment.objects.none()
     replies = _with_people(Comment.objects.all()).order_by("created_at", "id")
     return (
@@ -42,14 +41,14 @@ def comment_threads(*, access: PlanAccess, version: PlanVersion) -> QuerySet[Com
 
 def comment_of_version(*, access: PlanAccess, version: PlanVersion, comment_id: int) -> Comment | None:
     """One readable comment of a version (thread start or reply), or None."""
-    if not can_read_comments(access):
+    if not access.can_read_comments:
         return None
     return _with_people(Comment.objects.filter(version=version, pk=comment_id)).first()
 
 
 def comment_of_plan(*, access: PlanAccess, comment_id: int) -> Comment | None:
     """One readable comment of the plan on a version the user may see, or None."""
-    if not can_read_comments(access):
+    if not access.can_read_comments:
         return None
     comments = Comment.objects.filter(plan=access.plan, pk=comment_id)
     if not access.can_see_drafts:
@@ -60,7 +59,7 @@ def comment_of_plan(*, access: PlanAccess, comment_id: int) -> Comment | None:
 def open_change_requests(*, access: PlanAccess) -> list[Comment]:
     """The plan's open change requests across all its versions, oldest first (they are owed until resolved),
     each with `section_title`: the title of its section in the version it was made on."""
-    if not can_read_comments(access):
+    if not access.can_read_comments:
         return []
     titles = Section.objects.filter(version_id=OuterRef("version_id"), key=OuterRef("section_key")).values("title")
     comments = Comment.objects.filter(OPEN_CHANGE_REQUEST, plan=access.plan).annotate(
@@ -87,7 +86,7 @@ def open_change_request_counts(*, user: User | AnonymousUser, plan_ids: list[int
         return {}
     rows = (
         Comment.objects.filter(OPEN_CHANGE_REQUEST, plan_id__in=plan_ids)
-        .filter(plan_id__in=plan_ids_granted_to(user=user, codename=VIEW))
+        .filter(plan_id__in=granted_plan_ids(user=user, codename=VIEW))
         .order_by()
         .values("plan_id")
         .annotate(n=Count("*"))
@@ -100,7 +99,7 @@ def plans_with_open_change_request_counts(
     *, plans: QuerySet[Plan], user: User | AnonymousUser
 ) -> "QuerySet[WithAnnotations[Plan, OpenChangeRequests]]":
     """Annotate `open_change_requests` in the same query; 0 on plans the user sees only because they are public."""
-    readable = plan_ids_granted_to(user=user, codename=VIEW)
+    readable = granted_plan_ids(user=user, codename=VIEW)
     return plans.annotate(
         open_change_requests=Case(
             When(pk__in=readable, then=_open_count()), default=Value(0), output_field=IntegerField()

@@ -4,15 +4,14 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from access.plans import PlanAccess, plan_access
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from plans.models import PlanVersion, Section
-from plans.permissions import PlanAccess, plan_access
 from plans.services.common import event_payload
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
-from reviews import permissions
 from reviews.models import Comment
 
 MAX_BODY = 10_000
@@ -47,7 +46,7 @@ def comment_create(
     """Post a review comment (or a reply, which joins its thread's start) and alert the people who follow it."""
     if access.plan.pk != version.plan_id:
         raise InvalidInputError("That version belongs to another plan.", field="version")
-    agency_id = permissions.comment_agency_id(access)
+    agency_id = access.comment_agency_id
     if agency_id is None:
         raise NotAllowedError(
             "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment."
@@ -70,7 +69,7 @@ def comment_create(
         section_title = _section_title(version.pk, section_key)
         if section_title is None:
             raise InvalidInputError(f"Version {version.number} has no section “{section_key}”.", field="section_key")
-    if is_change_request and not permissions.can_request_changes(access):
+    if is_change_request and not access.can_request_changes:
         raise InvalidInputError(
             "Only partner agencies request changes; as the owner, change the plan in a draft.",
             field="is_change_request",
@@ -111,7 +110,7 @@ def comment_resolve(*, comment: Comment, actor: User, note: str = "", ip_address
         .select_related("plan__owner_agency", "version")
         .get(pk=comment.pk)
     )
-    if not permissions.can_resolve(plan_access(user=actor, plan=comment.plan)):
+    if not plan_access(user=actor, plan=comment.plan).can_resolve_comments:
         raise NotAllowedError("Only admins and planners of the owner agency may resolve comments.")
     if comment.parent_id is not None:
         raise InvalidInputError("Resolve the thread's first comment, not a reply.", field="comment")

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from access.plans import PlanAccess, plan_access
 from plans import selectors as plan_selectors
 from plans.models import Plan
-from plans.permissions import PlanAccess, plan_access
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
-from reviews import permissions, selectors, services
+from reviews import selectors, services
 from reviews.forms import CommentForm, ResolveForm
 
 
@@ -38,8 +38,8 @@ def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
 def comment_post(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Post a comment on a version (a section, or the version as a whole), or a reply to a thread."""
     plan, access = _visible_plan(request, plan_id)
-    version = get_object_or_404(plan_selectors.plan_versions_visible(access=access), number=number)
-    if not permissions.can_comment(access):
+    version = get_object_or_404(plan_selectors.versions_visible(access=access), number=number)
+    if not access.can_comment:
         raise PermissionDenied(
             "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment."
         )
@@ -83,7 +83,7 @@ def comment_resolve(request: AuthenticatedHttpRequest, plan_id: int, comment_id:
     comment = selectors.comment_of_plan(access=access, comment_id=comment_id)
     if comment is None:
         raise Http404("No such comment.")
-    if not permissions.can_resolve(access):
+    if not access.can_resolve_comments:
         raise PermissionDenied("Only admins and planners of the owner agency may resolve comments.")
     fallback = reverse("plans:detail", kwargs={"plan_id": plan.pk})
     form = ResolveForm(request.POST)

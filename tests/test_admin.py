@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from access.plans import plan_access
 from agencies.models import Agency, AgencyKind, AssignmentRole, Membership, Role
 from agencies.services import personnel_assignment_create
 from audit.models import AuditEvent
@@ -16,7 +17,6 @@ from consistency.models import ConflictKind, FactConflict, FactKey
 from notifications.models import Channel, Delivery, OutboxEvent, WebhookAttempt, WebhookEndpoint
 from plans import services as plan_services
 from plans.models import Attachment, Classification, Plan, PlanVersion, Section
-from plans.permissions import plan_access
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, Concurrence
 from reviews.services import comment_create

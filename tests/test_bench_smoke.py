@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 
+from access.plans import plans_visible_to
 from bench.generate import generate
 from bench.readpath import measure_read_path
 from bench.scales import DETAIL_PLAN_TITLE, HOT_PLAN_TITLE, READER_USERNAME, SCALES
 from notifications.recipients import _agencies_that_may_view, _members
 from plans.models import Plan, PlanGroupObjectPermission
-from plans.selectors import plans_visible_to
 from plans.services.common import search_refresh
 from plans.services.versions import content_sha256
 

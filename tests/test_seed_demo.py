@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import Client, RequestFactory, override_settings
 
+from access.plans import plan_access
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditEvent
 from consistency.conflict_selectors import conflicts_visible_to
@@ -35,14 +36,13 @@ from plans.models import (
     Section,
     VersionState,
 )
-from plans.permissions import plan_access
 from plans.selectors import (
     acknowledgement_status,
     facility_current_plans,
-    plan_versions_visible,
     plans_review_due,
     plans_visible_to,
     version_sections,
+    versions_visible,
 )
 from reviews.models import Comment
 
@@ -295,10 +295,10 @@ def test_partners_do_not_see_the_draft_in_progress_but_its_writers_do(demo):
     plan = draft.plan
     assert plan.current_version.number < draft.number
     for partner in ["police_liaison", "police_officer", "fire_liaison", "ems_medic", "em_admin"]:
-        visible = plan_versions_visible(access=plan_access(user=user(partner), plan=plan))
+        visible = versions_visible(access=plan_access(user=user(partner), plan=plan))
         assert not visible.filter(state=VersionState.DRAFT).exists(), partner
         assert visible.filter(pk=plan.current_version_id).exists(), partner
-    writer_view = plan_versions_visible(access=plan_access(user=user("district_planner"), plan=plan))
+    writer_view = versions_visible(access=plan_access(user=user("district_planner"), plan=plan))
     assert writer_view.filter(pk=draft.pk).exists()
 
 

@@ -9,7 +9,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from agencies import permissions, selectors, services
+from access.agencies import can_edit_facilities_of, can_manage_agency, is_agency_member
+from access.http import IsStaff, IsStaffOrAgencyAdmin
+from agencies import selectors, services
 from agencies.api import serializers
 from agencies.models import Agency, Facility, Membership
 from portal.api.pagination import StandardPagination
@@ -36,7 +38,7 @@ class MeView(APIView):
 
 
 class UserCreateView(APIView):
-    permission_classes = [permissions.IsStaffOrAgencyAdmin]
+    permission_classes = [IsStaffOrAgencyAdmin]
 
     @extend_schema(request=serializers.UserCreateSerializer, responses={201: serializers.UserSerializer})
     def post(self, request: Request) -> Response:
@@ -62,7 +64,7 @@ class AgencyViewSet(
 
     def get_permissions(self):
         if self.action == "create":
-            return [permissions.IsStaff()]
+            return [IsStaff()]
         return super().get_permissions()
 
     def perform_create(self, serializer: BaseSerializer[Agency]) -> None:
@@ -71,7 +73,7 @@ class AgencyViewSet(
     def get_object(self) -> Agency:
         agency = super().get_object()
         # Refuse before the body is validated, so an outsider gets 403 whatever they send.
-        if self.action == "partial_update" and not permissions.can_manage_agency(self.request.user, agency.pk):
+        if self.action == "partial_update" and not can_manage_agency(self.request.user, agency.pk):
             raise PermissionDenied("Only this agency's admins may change its details.")
         return agency
 
@@ -92,7 +94,7 @@ class MembershipListView(APIView):
     @extend_schema(responses=serializers.MembershipSerializer(many=True))
     def get(self, request: Request, agency_id: int) -> Response:
         agency = _visible_agency(request, agency_id)
-        if not (request.user.is_staff or permissions.is_agency_member(request.user, agency.pk)):
+        if not (request.user.is_staff or is_agency_member(request.user, agency.pk)):
             raise PermissionDenied("Only members of this agency may see its members.")
         queryset = selectors.memberships_of_agency(agency=agency)
         paginator = self.paginator
@@ -105,7 +107,7 @@ class MembershipListView(APIView):
     )
     def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
         agency = _visible_agency(request, agency_id)
-        if not permissions.can_manage_agency(request.user, agency.pk):
+        if not can_manage_agency(request.user, agency.pk):
             raise PermissionDenied("Only this agency's admins may add members.")
         incoming = serializers.MembershipSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -129,7 +131,7 @@ class MembershipDetailView(APIView):
     def _membership(self, request: Request, agency_id: int, membership_id: int) -> Membership:
         agency = _visible_agency(request, agency_id)
         # Refuse before the lookup, so a non-admin cannot probe which membership ids exist.
-        if not permissions.can_manage_agency(request.user, agency.pk):
+        if not can_manage_agency(request.user, agency.pk):
             raise PermissionDenied("Only this agency's admins may change its members.")
         return get_object_or_404(Membership.objects.select_related("user", "agency"), pk=membership_id, agency=agency)
 
@@ -184,15 +186,13 @@ class FacilityViewSet(
 
     def perform_create(self, serializer: BaseSerializer[Facility]) -> None:
         owner = serializer.validated_data["owner_agency"]
-        if not permissions.can_edit_facilities_of(self.request.user, owner.pk):
+        if not can_edit_facilities_of(self.request.user, owner.pk):
             raise PermissionDenied(f"Only admins and planners of {owner} may add its buildings.")
         serializer.instance = services.facility_create(**serializer.validated_data)
 
     def get_object(self) -> Facility:
         facility = super().get_object()
-        if self.action == "partial_update" and not permissions.can_edit_facilities_of(
-            self.request.user, facility.owner_agency_id
-        ):
+        if self.action == "partial_update" and not can_edit_facilities_of(self.request.user, facility.owner_agency_id):
             raise PermissionDenied("Only admins and planners of the owner agency may change this building.")
         return facility
 

@@ -3,13 +3,12 @@
 from django.shortcuts import get_object_or_404
 from rest_framework import generics
 
+from access.http import record_sensitive_reads
 from agencies.models import Facility
 from agencies.selectors import facilities_visible_to
 from consistency.api.conflict_serializers import ConflictSerializer
-from consistency.conflict_reads import conflict_sensitive_reads_record
 from consistency.conflict_selectors import ConflictRow, conflicts_visible_to
 from consistency.models import FactConflict
-from portal.api.request_info import client_ip
 
 
 class FacilityConflictsView(generics.ListAPIView):
@@ -28,7 +27,6 @@ class FacilityConflictsView(generics.ListAPIView):
 
     def paginate_queryset(self, queryset: list[ConflictRow]) -> list[ConflictRow] | None:  # type: ignore[override]
         page = super().paginate_queryset(queryset)
-        conflict_sensitive_reads_record(
-            rows=page if page is not None else queryset, actor=self.request.user, ip_address=client_ip(self.request)
-        )
+        shown = page if page is not None else queryset
+        record_sensitive_reads(self.request, {pid for row in shown for pid in row.plan_ids}, "conflicts")
         return page

@@ -5,10 +5,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.http import PlanScopedMixin
 from consistency.api.fact_serializers import FacilityFactsSerializer, FacilityFactsWriteSerializer
 from consistency.fact_selectors import FacilityFacts, version_facts_by_facility
 from consistency.fact_services import facility_facts_set
-from plans.api.views import PlanScopedMixin
 from portal.api.schema import conflict
 from portal.types import AuthenticatedRequest
 

@@ -11,9 +11,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.agencies import can_manage_agency
 from agencies import selectors as agency_selectors
 from agencies.models import Agency
-from agencies.permissions import can_manage_agency
 from notifications import webhook_selectors, webhook_services
 from notifications.api import webhook_serializers as serializers
 from notifications.models import Delivery, WebhookEndpoint

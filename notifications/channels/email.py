@@ -31,11 +31,10 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from access.audience import person_may_view, viewing_agencies_of
 from agencies.models import Membership, Role
 from notifications.channels.email_content import digest_email, event_email, mentioned_agency_names
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType
-from plans.models import Classification, PlanGroupObjectPermission
-from plans.permissions import VIEW
 
 logger = logging.getLogger(__name__)
 
@@ -75,18 +74,6 @@ def _roles_by_user(user_ids: set[int]) -> dict[int, dict[int, str]]:
     return roles
 
 
-def _viewing_agencies(plan_ids: set[int]) -> dict[int, set[int]]:
-    viewers: dict[int, set[int]] = {}
-    if not plan_ids:
-        return viewers
-    rows = PlanGroupObjectPermission.objects.filter(
-        content_object_id__in=plan_ids, permission__codename=VIEW, permission__content_type__app_label="plans"
-    ).values_list("content_object_id", "group__agency__id")
-    for plan_id, agency_id in rows:
-        viewers.setdefault(plan_id, set()).add(agency_id)
-    return viewers
-
-
 def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict[int, set[int]]) -> str | None:
     """Why this delivery may not be sent now, or None."""
     user, event = delivery.user, delivery.event
@@ -99,7 +86,7 @@ def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict
         plan = event.plan
         if plan is None:
             return "The plan no longer exists."
-        if plan.classification != Classification.PUBLIC and not agencies.keys() & viewers.get(plan.pk, set()):
+        if not person_may_view(plan=plan, agency_ids=agencies.keys(), viewers=viewers.get(plan.pk, set())):
             return "The recipient may no longer see the plan."
     elif event.event_type == EventType.PLAN_UNSHARED and event.payload.get("partner") not in agencies:
         return "The recipient no longer belongs to the partner agency."
@@ -113,7 +100,7 @@ def _refusals(batch: list[Delivery]) -> dict[int, str]:
     user_ids = {d.user_id for d in batch if d.user_id is not None}
     plan_ids = {d.event.plan_id for d in batch if d.event.event_type in PLAN_CONTENT_EVENTS and d.event.plan_id}
     roles = _roles_by_user(user_ids) if user_ids else {}
-    viewers = _viewing_agencies(plan_ids)
+    viewers = viewing_agencies_of(plan_ids=plan_ids)
     return {d.pk: reason for d in batch if (reason := _refusal(d, roles, viewers)) is not None}
 
 

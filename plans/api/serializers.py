@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from access.plan_rows import PlanRow
 from agencies.models import Agency, Facility
 from consistency.api.fact_serializers import FacilityFactsSerializer
 from consistency.fact_selectors import version_facts_by_facility
@@ -23,7 +24,6 @@ from plans.models import (
     ShareLevel,
 )
 from plans.selectors import REVIEW_DUE_WINDOW_DAYS
-from plans.visible_plan_rows import PlanRow
 from reviews.selectors import open_change_request_counts
 
 # Serializer context key: open change requests per plan id, counted once for a page.

@@ -14,17 +14,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.agencies import EDITOR_ROLES, has_agency_role
+from access.http import PlanScopedMixin
+from access.plan_rows import VisiblePlanPages, one_statement_reads, visible_plan_row
+from access.plans import plan_access
+from access.sensitive_reads import sensitive_read_record
 from agencies.models import Facility
-from agencies.permissions import EDITOR_ROLES, has_agency_role
 from agencies.selectors import facilities_visible_to
 from plans import selectors, services
 from plans.api import serializers
 from plans.api.filters import PlanFilter
 from plans.diff import sections_diff
 from plans.models import Attachment, Classification, Plan, PlanShare, PlanVersion
-from plans.permissions import PlanAccess, plan_access
 from plans.templates_eop import default_sections
-from plans.visible_plan_rows import VisiblePlanPages, one_statement_reads, visible_plan_row
 from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
@@ -69,7 +71,7 @@ class PlanViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if self._unfiltered() and one_statement_reads():
-            # The default list (no filter): keys, total and rows in one statement (plans/visible_plan_rows.py).
+            # The default list (no filter): keys, total and rows in one statement (access/plan_rows.py).
             rows = self.paginate_queryset(VisiblePlanPages(user=request.user))
             return self.get_paginated_response(serializers.plan_rows_json(rows))
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -81,18 +83,14 @@ class PlanViewSet(
     def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         if not one_statement_reads():
             plan = self.get_object()
-            services.plan_sensitive_read_record(
-                plan=plan, actor=request.user, ip_address=client_ip(request), what="plan"
-            )
+            sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what="plan")
             return Response(self.get_serializer(plan).data)
         row = visible_plan_row(user=request.user, plan_id=_plan_id(kwargs["pk"]))
         if row is None:
             raise NotFound("No Plan matches the given query.")
         if row.classification == Classification.LAW_ENFORCEMENT_SENSITIVE:
             plan = Plan.objects.select_related("owner_agency").get(pk=row.pk)
-            services.plan_sensitive_read_record(
-                plan=plan, actor=request.user, ip_address=client_ip(request), what="plan"
-            )
+            sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what="plan")
         return Response(serializers.plan_rows_json([row])[0])
 
     @extend_schema(
@@ -168,45 +166,6 @@ def _plan_id(raw: str) -> int:
     return int(raw)
 
 
-class PlanScopedMixin:
-    """Finds the plan (and version) in the URL among what the user may see; anything else is 404."""
-
-    request: Request
-    kwargs: dict[str, Any]
-
-    def get_plan(self) -> Plan:
-        return self.get_access().plan
-
-    def get_access(self) -> PlanAccess:
-        """The plan and what the user may do with it; 404 unless they may see it (plans_visible_to's rule,
-        read from the same query as their roles instead of compiling the visibility subquery again)."""
-        if not hasattr(self, "_access"):
-            plan = selectors.plan_by_id(plan_id=self.kwargs["plan_id"]) if self.request.user.is_authenticated else None
-            access = plan_access(user=self.request.user, plan=plan) if plan is not None else None
-            if access is None or not access.can_view:
-                raise NotFound("No Plan matches the given query.")
-            self._access = access
-        return self._access
-
-    def get_version(self) -> PlanVersion:
-        return get_object_or_404(
-            selectors.plan_versions_visible(access=self.get_access()), number=self.kwargs["number"]
-        )
-
-    def require(self, allowed: bool, message: str) -> None:
-        if not allowed:
-            raise PermissionDenied(message)
-
-    def record_sensitive_read(self, what: str, obj: Any = None) -> None:
-        services.plan_sensitive_read_record(
-            plan=self.get_plan(),
-            actor=self.request.user,
-            ip_address=client_ip(self.request),
-            what=what,
-            obj=obj,
-        )
-
-
 class VersionListView(PlanScopedMixin, generics.GenericAPIView):
     serializer_class = serializers.VersionSummarySerializer
     queryset = PlanVersion.objects.none()
@@ -214,7 +173,7 @@ class VersionListView(PlanScopedMixin, generics.GenericAPIView):
     @extend_schema(responses=serializers.VersionSummarySerializer(many=True))
     def get(self, request: Request, plan_id: int) -> Response:
         self.record_sensitive_read("versions")
-        versions = selectors.plan_versions_visible(access=self.get_access())
+        versions = selectors.versions_visible(access=self.get_access())
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -322,7 +281,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
     )
     def get(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
-        visible = selectors.plan_versions_visible(access=self.get_access())
+        visible = selectors.versions_visible(access=self.get_access())
         raw_against = request.query_params.get("against")
         if raw_against is not None:
             if not raw_against.isdigit():

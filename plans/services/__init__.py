@@ -1,7 +1,7 @@
 """Every change to plans, versions, shares and acknowledgements; each call is one transaction
 that also writes its audit and outbox rows."""
 
-from plans.services.acknowledgements import plan_sensitive_read_record, plan_version_acknowledge
+from plans.services.acknowledgements import plan_version_acknowledge
 from plans.services.attachments import attachment_add, attachment_remove
 from plans.services.plan_records import plan_create, plan_create_once, plan_delete, plan_update
 from plans.services.sharing import plan_share, plan_unshare
@@ -22,7 +22,6 @@ __all__ = [
     "plan_create_once",
     "plan_delete",
     "plan_draft_start",
-    "plan_sensitive_read_record",
     "plan_share",
     "plan_unshare",
     "plan_update",

@@ -1,4 +1,4 @@
-"""Acknowledging versions, and auditing reads of law-enforcement-sensitive plans."""
+"""Acknowledging versions, personally and for an agency."""
 
 from typing import Any
 
@@ -6,18 +6,14 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from access.plans import PlanAccess
 from agencies.models import Agency
-from audit.models import AuditAction
-from audit.services import audit_event_record
 from plans.models import (
     Acknowledgement,
     AgencyAcknowledgement,
-    Classification,
-    Plan,
     PlanVersion,
     VersionState,
 )
-from plans.permissions import PlanAccess
 from portal.errors import ConflictError, NotAllowedError
 
 
@@ -53,25 +49,3 @@ def plan_version_acknowledge(
         ignore_conflicts=True,
     )
     return {"version": version.number, "acknowledged_at": personal.acknowledged_at, "agencies": eligible}
-
-
-def plan_sensitive_read_record(
-    *,
-    plan: Plan,
-    actor: User,
-    ip_address: str | None,
-    what: str,
-    obj: Any = None,
-) -> None:
-    """Audit a read or download of a law-enforcement-sensitive plan (no-op for other plans)."""
-    if plan.classification != Classification.LAW_ENFORCEMENT_SENSITIVE:
-        return
-    action = AuditAction.ATTACHMENT_DOWNLOAD if what == "download" else AuditAction.PLAN_READ
-    audit_event_record(
-        actor=actor,
-        action=action,
-        obj=obj if obj is not None else plan,
-        agency=plan.owner_agency,
-        ip_address=ip_address,
-        details={"plan": plan.pk, "what": what},
-    )

@@ -7,20 +7,20 @@ from uuid import UUID
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
+from access.grants import grant_owner
+from access.plans import RELEASED_STATES, plan_access
 from agencies.models import Agency, Facility
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from consistency.conflict_services import facility_conflicts_refresh
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans import permissions
 from plans.models import (
     Attachment,
     Classification,
     Plan,
     classification_lowers,
 )
-from plans.selectors import RELEASED_STATES
 from plans.services.common import event_payload, search_refresh
 from portal.errors import ConflictError, NotAllowedError
 
@@ -50,7 +50,7 @@ def plan_create(
         created_by=actor,
     )
     plan.facilities.set(facilities)
-    permissions.grant_owner(plan=plan)
+    grant_owner(plan=plan)
     search_refresh(plan)
     audit_event_record(actor=actor, action=AuditAction.PLAN_CREATE, obj=plan, agency=owner_agency)
     return plan
@@ -91,9 +91,7 @@ def plan_update(*, plan: Plan, actor: User, data: dict[str, Any], ip_address: st
     reclassified = "classification" in data and data["classification"] != previous_classification
     lowered = reclassified and classification_lowers(old=previous_classification, new=data["classification"])
     # A platform operator (the admin site) may make a plan more restrictive, never less.
-    if reclassified and not (
-        permissions.plan_access(user=actor, plan=plan).is_owner_admin or (actor.is_staff and not lowered)
-    ):
+    if reclassified and not (plan_access(user=actor, plan=plan).is_owner_admin or (actor.is_staff and not lowered)):
         raise NotAllowedError(
             "Only admins of the owner agency may change a plan's classification.", field="classification"
         )

@@ -4,13 +4,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from access.grants import grant_share, revoke_share
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from consistency.conflict_services import facility_conflicts_refresh
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans import permissions
 from plans.models import (
     Plan,
     PlanShare,
@@ -35,7 +35,7 @@ def plan_share(*, plan: Plan, agency: Agency, level: str, actor: User, ip_addres
         share.shared_at = timezone.now()
         share.shared_by = actor
         share.save(update_fields=["level", "shared_at", "shared_by"])
-    permissions.grant_share(plan=plan, agency=agency, level=level)
+    grant_share(plan=plan, agency=agency, level=level)
     if created and plan.current_version_id:
         # Conflicts are only found between plans whose owners read each other's: a new reader may make a pair.
         facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
@@ -62,7 +62,7 @@ def plan_unshare(*, plan: Plan, agency: Agency, actor: User, ip_address: str | N
     deleted, _ = PlanShare.objects.filter(plan=plan, agency=agency).delete()
     if not deleted:
         raise InvalidInputError(f"{plan} is not shared with {agency}.", field="agency")
-    permissions.revoke_share(plan=plan, agency=agency)
+    revoke_share(plan=plan, agency=agency)
     if plan.current_version_id:
         # The partner may no longer read this plan: its conflicts with the partner's plans go
         # (consistency/conflict_services.py compares only plans whose owners read each other's).

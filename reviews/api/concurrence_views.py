@@ -11,13 +11,12 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from plans.api.views import PlanScopedMixin
+from access.http import PlanScopedMixin
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
 from portal.types import AuthenticatedRequest
 from reviews.api import concurrence_serializers as serializers
 from reviews.concurrence_export import CSV_COLUMNS, concurrence_csv
-from reviews.concurrence_permissions import can_read_all_concurrence
 from reviews.concurrence_selectors import concurrence_status, plan_concurrence_record
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Concurrence
@@ -105,7 +104,7 @@ class ConcurrenceRecordView(PlanScopedMixin, APIView):
     )
     def get(self, request: Request, plan_id: int) -> Response:
         access = self.get_access()
-        self.require(can_read_all_concurrence(access), "Only members of the owner agency see the concurrence record.")
+        self.require(access.can_read_all_concurrence, "Only members of the owner agency see the concurrence record.")
         self.record_sensitive_read("concurrence_record")
         data = serializers.ConcurrenceRecordSerializer(plan_concurrence_record(access=access)).data
         response = Response(data)

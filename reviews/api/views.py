@@ -5,11 +5,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from plans.api.views import PlanScopedMixin
+from access.http import PlanScopedMixin
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
 from portal.types import AuthenticatedRequest
-from reviews import permissions, selectors, services
+from reviews import selectors, services
 from reviews.api import serializers
 from reviews.models import Comment
 
@@ -33,7 +33,7 @@ class CommentListView(PlanScopedMixin, generics.GenericAPIView):
         version = self.get_version()
         access = self.get_access()
         self.require(
-            permissions.can_comment(access),
+            access.can_comment,
             "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment.",
         )
         incoming = serializers.CommentWriteSerializer(data=request.data)

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from access.plans import plan_access
 from notifications import reminders, services
 from notifications.models import Notification, OutboxEvent
 from plans import services as plan_services
 from plans.models import Plan
-from plans.permissions import plan_access
 
 
 def set_review_due(plan, days_from_today: int):

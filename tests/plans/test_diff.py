@@ -1,7 +1,7 @@
 """The section-level diff, by default against the version the reader last acknowledged."""
 
+from access.plans import plan_access
 from plans import services
-from plans.permissions import plan_access
 from tests.conftest import client_for
 from tests.plans.factories import publish
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from access.plans import plan_access
 from audit.models import AuditEvent
 from notifications.models import OutboxEvent
 from plans import services
@@ -26,7 +27,6 @@ from plans.models import (
     ShareLevel,
     VersionState,
 )
-from plans.permissions import plan_access
 from tests.conftest import client_for
 from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, client_as, matrix, user_of
 from tests.plans.factories import draft, make_plan, sections

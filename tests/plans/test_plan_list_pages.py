@@ -9,10 +9,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils import timezone
 from rest_framework import serializers as drf
 
+from access.plans import plans_visible_to
 from plans import services
 from plans.api.serializers import PlanSerializer, SectionSerializer, VersionSerializer, VersionSummarySerializer
 from plans.models import Classification, Plan
-from plans.selectors import plans_visible_to
 from portal.api.pagination import KeysFirstPaginator
 from tests.conftest import client_for
 from tests.plans.factories import draft, make_plan, publish

@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from access.plans import plan_access
 from agencies import services as agency_services
 from agencies.models import Agency, AgencyKind, Facility, Membership, Role
 from plans import services
 from plans.models import Plan, PlanVersion, ShareLevel
-from plans.permissions import plan_access
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.conftest import client_for
 from tests.plans.factories import make_plan, publish, sections

@@ -1,4 +1,4 @@
-"""The plan list without filters, and one plan, are read in one statement each (plans/visible_plan_rows.py):
+"""The plan list without filters, and one plan, are read in one statement each (access/plan_rows.py):
 the same pages, totals, JSON and 404s as the ORM path that serves filtered lists, for every kind of reader;
 and the grants' copy of each plan's title follows the plan."""
 
@@ -6,11 +6,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
+from access.plan_rows import VisiblePlanPages, visible_plan_row
+from access.plans import plans_visible_to
 from agencies.models import Role
 from plans import services
 from plans.models import Classification, Plan, PlanGroupObjectPermission, ShareLevel
-from plans.selectors import plans_visible_to
-from plans.visible_plan_rows import VisiblePlanPages, visible_plan_row
 from tests.agencies.factories import FacilityFactory, member
 from tests.conftest import client_for
 from tests.plans.factories import make_plan, publish

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from plans.permissions import plan_access
+from access.plans import plan_access
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment
 

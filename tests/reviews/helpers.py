@@ -1,9 +1,9 @@
 """Shared helpers for the review tests: URLs, posting through the service, and a snapshot of review state."""
 
+from access.plans import plan_access
 from audit.models import AuditEvent
 from notifications.models import OutboxEvent
 from plans.models import PlanVersion
-from plans.permissions import plan_access
 from reviews.models import Comment
 from reviews.services import comment_create
 

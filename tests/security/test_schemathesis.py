@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 
+from access.plans import plan_access
 from agencies.models import Membership
 from notifications import webhook_services
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType, Notification, OutboxEvent
 from plans import services as plan_services
-from plans.permissions import plan_access
 from reviews import services as review_services
 from tests.agencies.factories import PASSWORD, UserFactory
 

@@ -10,13 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from access.plans import plan_access
 from agencies.models import Role
 from agencies.services import membership_add
 from notifications.models import OutboxEvent
 from notifications.services import outbox_event_fan_out
 from plans import services as plan_services
 from plans.models import Plan, ShareLevel
-from plans.permissions import plan_access
 from tests.plans.factories import make_plan, publish
 from tests.web.conftest import PHONE, screenshot, sign_in
 

@@ -14,11 +14,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
+from access.plans import plan_access
 from agencies.models import AgencyKind, Role
 from audit.models import AuditAction, AuditEvent
 from plans import services
 from plans.models import Acknowledgement, AgencyAcknowledgement, Classification, PlanShare, ShareLevel
-from plans.permissions import plan_access
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.conftest import web_client
 from tests.permission_matrix import matrix, user_of

@@ -6,8 +6,8 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from access.plans import plan_access
 from plans import services as plan_services
-from plans.permissions import plan_access
 from reviews.models import Comment
 from reviews.services import comment_create
 from tests.web.conftest import screenshot, sign_in

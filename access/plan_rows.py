@@ -6,7 +6,7 @@ department at state scale — and spends more time compiling its querysets than 
 them. Here the grants carry their plan's title (`plan_title`, kept by a trigger; plans.0004) and public
 plans are read from their (classification, title, id) index, so PostgreSQL sorts the visible keys from two
 index ranges and fetches only the rows shown, with their buildings, version number and open change
-requests (docs/benchmarks.md). The visibility rule is plans_visible_to's — `view_plan` granted to an agency
+requests (docs/benchmarks.md). The visibility rule is access.plans.plans_visible_to's — `view_plan` granted to an agency
 the user belongs to, or a public plan — and tests/plans/test_visible_plan_rows.py holds both paths equal.
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 
+from access.plans import plans_visible_to
 from plans.models import Classification
-from plans.selectors import plans_visible_to
 
 # Grants of view_plan held by the user's agencies (the CTE `granted`); {narrow} limits them to one plan.
 _GRANTED = """

@@ -1,0 +1,50 @@
+"""What a person may do with an agency, its members and its buildings: their role there (read fresh, so
+a role change applies at once), and platform staff for the directory's upkeep."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from agencies.models import Membership, Role
+
+EDITOR_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
+
+Actor = AbstractBaseUser | AnonymousUser
+
+
+def agency_roles(*, user: Actor) -> dict[int, str]:
+    """The user's role in each agency they belong to."""
+    if not user.is_authenticated:
+        return {}
+    # One row per agency (unique), so no ordering: the default one would join the agency and the user.
+    return dict(Membership.objects.filter(user=user).order_by().values_list("agency_id", "role"))
+
+
+def is_agency_member(user: Actor, agency_id: int) -> bool:
+    return agency_id in agency_roles(user=user)
+
+
+def has_agency_role(user: Actor, agency_id: int, roles: frozenset[str] | set[str]) -> bool:
+    return agency_roles(user=user).get(agency_id) in roles
+
+
+def can_manage_agency(user: Actor, agency_id: int) -> bool:
+    """Agency admins and platform staff manage an agency's card, members and webhooks."""
+    return bool(user.is_authenticated and (user.is_staff or has_agency_role(user, agency_id, {Role.ADMIN})))
+
+
+def can_edit_facilities_of(user: Actor, agency_id: int) -> bool:
+    """Admins and planners of the owner agency (and staff) edit its buildings."""
+    return bool(user.is_authenticated and (user.is_staff or has_agency_role(user, agency_id, EDITOR_ROLES)))
+
+
+def can_create_plans_for(user: Actor, agency_id: int) -> bool:
+    """Admins and planners of an agency create its plans."""
+    return has_agency_role(user, agency_id, EDITOR_ROLES)
+
+
+def is_admin_anywhere(user: Actor) -> bool:
+    return Role.ADMIN in agency_roles(user=user).values()
+
+
+def can_create_users(user: Actor) -> bool:
+    """Platform operators and agency admins create accounts (admins then add them to their agency)."""
+    return bool(user.is_authenticated and (user.is_staff or is_admin_anywhere(user)))

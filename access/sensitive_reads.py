@@ -1,0 +1,48 @@
+"""Every read of law-enforcement-sensitive content leaves an audit row: who, from where, what.
+
+Called by the gate's web and API helpers (`access.http`), the admin and the pages that show facts of
+several plans at once; a no-op for any other classification.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from audit.models import AuditAction
+from audit.services import audit_event_record
+from plans.models import Classification, Plan
+
+
+def sensitive_read_record(
+    *,
+    plan: Plan,
+    actor: AbstractBaseUser | AnonymousUser,
+    ip_address: str | None,
+    what: str,
+    obj: Any = None,
+) -> None:
+    """Audit a read or download of a law-enforcement-sensitive plan (no-op for other plans)."""
+    if plan.classification != Classification.LAW_ENFORCEMENT_SENSITIVE:
+        return
+    action = AuditAction.ATTACHMENT_DOWNLOAD if what == "download" else AuditAction.PLAN_READ
+    audit_event_record(
+        actor=actor,
+        action=action,
+        obj=obj if obj is not None else plan,
+        agency=plan.owner_agency,
+        ip_address=ip_address,
+        details={"plan": plan.pk, "what": what},
+    )
+
+
+def sensitive_reads_record(
+    *, plan_ids: Iterable[int], actor: AbstractBaseUser | AnonymousUser, ip_address: str | None, what: str
+) -> None:
+    """One audit row per law-enforcement-sensitive plan among these (one query to find them)."""
+    plan_ids = set(plan_ids)
+    if not plan_ids:
+        return
+    sensitive = Plan.objects.filter(pk__in=plan_ids, classification=Classification.LAW_ENFORCEMENT_SENSITIVE)
+    for plan in sensitive.select_related("owner_agency"):
+        sensitive_read_record(plan=plan, actor=actor, ip_address=ip_address, what=what)
