@@ -51,7 +51,7 @@ def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> Q
     spoke for, while it may still read comments (the owner, or a partner that still holds a share)."""
     payload = event.payload
     thread, comment = payload.get("thread"), payload.get("comment")
-    if thread is None or comment is None:
+    if thread is None or comment is None or event.plan_id is None:
         return Membership.objects.none()
     earlier = Comment.objects.filter(Q(pk=thread) | Q(parent_id=thread), author__isnull=False)
     if not whole_thread:
@@ -67,36 +67,36 @@ def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> Q
 def audience_for(event: OutboxEvent) -> Audience:
     """The people and agencies to tell about `event`, computed now (a share revoked since means no alert)."""
     payload = event.payload
-    if event.plan_id is None and event.event_type != EventType.WEBHOOK_DISABLED:
-        return _nobody()
     actor = payload.get("actor")
-    kind = event.event_type
-    if kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):
+    kind, plan_id = event.event_type, event.plan_id
+    if kind == EventType.WEBHOOK_DISABLED:
+        agencies = {payload["agency"]}
+        members = _members(agencies, (Role.ADMIN,))
+    elif plan_id is None:
+        return _nobody()
+    elif kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):
         # A subquery, not a set: the audience query and the webhook lookup each embed it.
-        viewers = viewing_agencies(plan_id=event.plan_id)
+        viewers = viewing_agencies(plan_id=plan_id)
         members = _members(viewers)
         if actor is not None:
             members = members.exclude(user_id=actor)
         return Audience(memberships=members, agencies=viewers)
     elif kind == EventType.PLAN_SHARED:
         partner = payload.get("partner")
-        still_shared = PlanShare.objects.filter(plan_id=event.plan_id, agency_id=partner).exists()
+        still_shared = PlanShare.objects.filter(plan_id=plan_id, agency_id=partner).exists()
         agencies = {partner} if still_shared else set()
         members = _members(agencies)
     elif kind == EventType.PLAN_UNSHARED:
         partner = payload.get("partner")
-        reshared = PlanShare.objects.filter(plan_id=event.plan_id, agency_id=partner).exists()
+        reshared = PlanShare.objects.filter(plan_id=plan_id, agency_id=partner).exists()
         agencies = set() if reshared else {partner}
         members = _members(agencies, LIAISON_ROLES)
     elif kind == EventType.PLAN_REVIEW_DUE:
         agencies = {payload["owner_agency"]}
         members = _members(agencies, OWNER_REVIEW_ROLES)
     elif kind == EventType.ACKNOWLEDGEMENT_REMINDER:
-        agencies = set(payload.get("agencies", [])) & _agencies_that_may_view(event.plan_id)
+        agencies = set(payload.get("agencies", [])) & _agencies_that_may_view(plan_id)
         members = _members(agencies, LIAISON_ROLES)
-    elif kind == EventType.WEBHOOK_DISABLED:
-        agencies = {payload["agency"]}
-        members = _members(agencies, (Role.ADMIN,))
     elif kind == EventType.FACILITY_CONFLICT:
         # Only the side's own owners (the other agency hears through its own event), and only while they may
         # still read the other plan: the alert says how its fact compares with theirs.
@@ -105,7 +105,7 @@ def audience_for(event: OutboxEvent) -> Audience:
         agencies = {owner} if readable else set()
         members = _members(agencies, OWNER_REVIEW_ROLES)
     elif kind == EventType.COMMENT_CREATED:
-        agencies = {payload["owner_agency"]} & _agencies_that_may_view(event.plan_id)
+        agencies = {payload["owner_agency"]} & _agencies_that_may_view(plan_id)
         members = _members(agencies, OWNER_REVIEW_ROLES) | _thread_participants(event)
     elif kind == EventType.COMMENT_RESOLVED:
         members = _thread_participants(event, whole_thread=True)

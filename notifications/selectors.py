@@ -1,6 +1,7 @@
 """Reads for the alerting pipeline; every function takes the asking user."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -12,8 +13,22 @@ from notifications.models import EmailChoice, EventType, Notification, Notificat
 from notifications.preferences import ROLE_PRIORITY, default_preference
 from plans.models import Plan, PlanShare
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def notifications_of(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+
+class PlanVisible(TypedDict):
+    plan_visible: bool
+
+
+class PreferenceDefaults(TypedDict):
+    role: str
+    defaults: dict[str, tuple[bool, str]]  # event type -> (in_app, email)
+
+
+def notifications_of(
+    *, user: User, unread_only: bool = False
+) -> "QuerySet[WithAnnotations[Notification, PlanVisible]]":
     """The user's own notifications, newest first, each marked with whether its plan is visible now.
 
     A share revoked since the alert keeps the alert but drops its link to the plan.
@@ -35,7 +50,7 @@ def default_role_of(*, user: User) -> str:
     return min(roles, key=ROLE_PRIORITY.__getitem__) if roles else Role.MEMBER
 
 
-def preference_defaults_of(*, user: User) -> dict[str, object]:
+def preference_defaults_of(*, user: User) -> PreferenceDefaults:
     """The role the defaults come from and, per event type, its default (in_app, email)."""
     role = default_role_of(user=user)
     return {
@@ -121,9 +136,9 @@ def plan_alert_audience(*, user: User, plan: Plan, event_type: str) -> AlertAudi
         AgencyAlertAudience(
             agency=agency,
             is_owner=agency.pk == plan.owner_agency_id,
-            share_level=agency.share_level,  # type: ignore[attr-defined]
-            members=per_agency.get(agency.pk, {}).get("members", 0),
-            emailed=per_agency.get(agency.pk, {}).get("emailed", 0),
+            share_level=agency.share_level,
+            members=per_agency[agency.pk]["members"] if agency.pk in per_agency else 0,
+            emailed=per_agency[agency.pk]["emailed"] if agency.pk in per_agency else 0,
             webhooks=webhooks.get(agency.pk, 0),
         )
         for agency in agencies

@@ -49,9 +49,7 @@ class PlanShareInline(ReadOnlyInline):
 def _record_sensitive_read(request: HttpRequest, response: HttpResponse, plan: Plan, what: str, obj: Any) -> None:
     """An operator opening a law-enforcement-sensitive plan is a read like any other: audit it."""
     if request.method == "GET" and response.status_code == 200:
-        sensitive_read_record(
-            plan=plan, actor=signed_in_user(request), ip_address=client_ip(request), what=what, obj=obj
-        )
+        sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what=what, obj=obj)
 
 
 @admin.register(Plan)

@@ -32,8 +32,9 @@ def is_signed_in(request: HttpRequest) -> TypeGuard[AuthenticatedHttpRequest]:
     return request.user.is_authenticated
 
 
-def signed_in_user(request: HttpRequest) -> User:
-    """The user of a request that a check the type checker cannot see has let in (the admin site's staff check)."""
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The user of a request that a check the type checker cannot see has let in: the admin site's staff check,
+    or IsAuthenticated in a DRF method whose `request` parameter type the base class fixes."""
     user = request.user
     if not user.is_authenticated:
         raise PermissionDenied  # unreachable behind that check; refusing beats acting as nobody

@@ -14,15 +14,12 @@ from access.sensitive_reads import sensitive_read_record
 from plans.models import Classification, Plan
 from portal.admin_readonly import ReadOnlyAdmin
 from portal.api.request_info import client_ip
-from portal.types import signed_in_user
 from reviews.models import Comment, Concurrence
 
 
 def _record_sensitive_read(request: HttpRequest, response: HttpResponse, plan: Plan, what: str, obj: Any) -> None:
     if request.method == "GET" and response.status_code == 200:
-        sensitive_read_record(
-            plan=plan, actor=signed_in_user(request), ip_address=client_ip(request), what=what, obj=obj
-        )
+        sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what=what, obj=obj)
 
 
 class SensitiveReadAdmin(ReadOnlyAdmin):

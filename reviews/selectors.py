@@ -96,7 +96,7 @@ def open_change_request_counts(*, user: User | AnonymousUser, plan_ids: list[int
 
 
 def plans_with_open_change_request_counts(
-    *, plans: QuerySet[Plan], user: User | AnonymousUser
+    *, plans: QuerySet[Plan], user: User
 ) -> "QuerySet[WithAnnotations[Plan, OpenChangeRequests]]":
     """Annotate `open_change_requests` in the same query; 0 on plans the user sees only because they are public."""
     readable = granted_plan_ids(user=user, codename=VIEW)

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from access.agencies import EDITOR_ROLES, has_agency_role
 from access.http import PlanScopedMixin
-from access.plan_rows import VisiblePlanPages, one_statement_reads, visible_plan_row
+from access.plan_rows import PlanRow, VisiblePlanPages, one_statement_reads, visible_plan_row
 from access.plans import plan_access
 from access.sensitive_reads import sensitive_read_record
 from agencies.models import Facility
@@ -31,7 +31,7 @@ from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
 from portal.request_size import upload_request_limit
-from portal.types import AuthenticatedRequest
+from portal.types import AuthenticatedRequest, signed_in_user
 
 # A client's key for one plan creation (the IETF draft's header): the same key again returns that plan.
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -53,7 +53,7 @@ class PlanViewSet(
     pagination_class = KeysFirstPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Plan]:
         plans = selectors.plans_visible_to(user=self.request.user)
         if self.action == "list":
             # A page shows the owner's id and the version number only; building ids come in one query.
@@ -63,7 +63,7 @@ class PlanViewSet(
     def _unfiltered(self) -> bool:
         return PlanFilter.base_filters.keys().isdisjoint(self.request.query_params.keys())
 
-    def filter_queryset(self, queryset: QuerySet[Plan]) -> QuerySet[Plan]:
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # Without any of its parameters the filter set returns the queryset as it is: skip building its form.
         if self._unfiltered():
             return queryset
@@ -72,15 +72,16 @@ class PlanViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if self._unfiltered() and one_statement_reads():
             # The default list (no filter): keys, total and rows in one statement (access/plan_rows.py).
-            rows = self.paginate_queryset(VisiblePlanPages(user=request.user))
+            # KeysFirstPaginator also pages a PageSource; DRF's stubs know only querysets and sequences.
+            rows: list[PlanRow] = self.paginate_queryset(VisiblePlanPages(user=request.user)) or []  # type: ignore[arg-type]
             return self.get_paginated_response(serializers.plan_rows_json(rows))
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page: list[Plan] = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
         facility_ids = selectors.plan_facility_ids(plans=page)
         for plan in page:
             plan.facility_ids = facility_ids[plan.pk]  # type: ignore[attr-defined]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not one_statement_reads():
             plan = self.get_object()
             sensitive_read_record(plan=plan, actor=request.user, ip_address=client_ip(request), what="plan")
@@ -106,7 +107,7 @@ class PlanViewSet(
         ],
         responses={201: serializers.PlanSerializer, 200: serializers.PlanSerializer},
     )
-    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = _idempotency_key(request)
         incoming = serializers.PlanWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -114,16 +115,18 @@ class PlanViewSet(
         if not has_agency_role(request.user, owner.pk, EDITOR_ROLES):
             raise PermissionDenied(f"Only admins and planners of {owner} may create its plans.")
         if key is None:
-            plan, created = services.plan_create(actor=request.user, **incoming.validated_data), True
+            plan, created = services.plan_create(actor=signed_in_user(request), **incoming.validated_data), True
         else:
-            plan, created = services.plan_create_once(creation_key=key, actor=request.user, **incoming.validated_data)
+            plan, created = services.plan_create_once(
+                creation_key=key, actor=signed_in_user(request), **incoming.validated_data
+            )
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(
             self.get_serializer(plan).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
     @extend_schema(request=serializers.PlanUpdateSerializer, responses=serializers.PlanSerializer)
-    def partial_update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
         access = plan_access(user=request.user, plan=plan)
         if not access.can_edit:
@@ -134,18 +137,18 @@ class PlanViewSet(
         # The classification decides who may read the plan: like sharing, only the owner's admins change it.
         if data.get("classification", plan.classification) != plan.classification and not access.is_owner_admin:
             raise PermissionDenied("Only admins of the owner agency may change a plan's classification.")
-        services.plan_update(plan=plan, actor=request.user, data=data, ip_address=client_ip(request))
+        services.plan_update(plan=plan, actor=signed_in_user(request), data=data, ip_address=client_ip(request))
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(responses={204: None, 409: conflict("The plan has been published: withdraw its version instead.")})
-    def destroy(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
         if not plan_access(user=request.user, plan=plan).is_owner_admin:
             raise PermissionDenied("Only admins of the owner agency may delete this plan.")
-        services.plan_delete(plan=plan, actor=request.user)
+        services.plan_delete(plan=plan, actor=signed_in_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
