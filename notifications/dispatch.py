@@ -7,6 +7,7 @@ database, and the periodic sweep picks them up once the broker is back.
 import logging
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -15,6 +16,8 @@ logger = logging.getLogger(__name__)
 def _send(task: Any, args: tuple[Any, ...], countdown: float | None = None) -> None:
     try:
         task.apply_async(args=args, countdown=countdown, retry=False)
+    except SoftTimeLimitExceeded:
+        raise  # the calling task ran out of time: it must stop, not log a broker failure and carry on
     except Exception:  # any broker failure: the sweep re-dispatches from the database
         logger.warning("Could not hand %s%r to the broker; the outbox sweep will retry.", task.name, args)
 

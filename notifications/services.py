@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
@@ -35,18 +35,31 @@ def outbox_event_record(
 ) -> OutboxEvent | None:
     """Record an event in the caller's transaction; its fan-out is queued for after the commit.
 
-    With a `dedupe_key`, an event already recorded under that key is not recorded again (reminders).
+    With a `dedupe_key`, an event already recorded under that key is not recorded again (reminders), even
+    when another transaction records it at the same moment: the caller's transaction goes on either way.
     """
     grace = timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
-    if dedupe_key is not None and OutboxEvent.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    event = OutboxEvent.objects.create(
-        event_type=event_type,
-        plan=plan,
-        payload=payload,
-        dedupe_key=dedupe_key,
-        next_attempt_at=timezone.now() + grace,
-    )
+    fields: dict[str, Any] = {
+        "event_type": event_type,
+        "plan": plan,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+        "next_attempt_at": timezone.now() + grace,
+    }
+    if dedupe_key is None:
+        event = OutboxEvent.objects.create(**fields)
+    else:
+        if OutboxEvent.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        try:
+            # A savepoint: a concurrent run's uncommitted insert of the same key makes this one wait for it,
+            # then fail on the unique key; only the savepoint is rolled back, not the caller's whole run.
+            with transaction.atomic():
+                event = OutboxEvent.objects.create(**fields)
+        except IntegrityError:
+            if OutboxEvent.objects.filter(dedupe_key=dedupe_key).exists():
+                return None  # the other run committed it first
+            raise
     from notifications import tasks  # tasks import services; import here to avoid a cycle
 
     enqueue_on_commit(tasks.fan_out_event, event.pk)

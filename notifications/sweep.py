@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +47,8 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
     for event_id in event_ids:
         try:
             outbox_event_fan_out(event_id=event_id)
+        except SoftTimeLimitExceeded:
+            raise  # the task is out of time: stop, the leased events are due again after the grace period
         except Exception:
             logger.exception("Fan-out of outbox event %s failed; the next sweep retries it.", event_id)
     with transaction.atomic():

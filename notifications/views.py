@@ -20,13 +20,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Role
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
+from portal.redirects import safe_redirect_target
 from portal.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -51,12 +51,7 @@ def _signed_in_fragment(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
 def _next_url(request: HttpRequest, default: str) -> str:
     """Where to go back to after a POST: the page it came from, if it is on this site."""
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
+    return safe_redirect_target(request, request.POST.get("next", ""), default)
 
 
 def latest_alerts_context(*, user: User) -> dict[str, Any]:

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.agency_context import active_membership_set
+from portal.redirects import safe_redirect_target
 from portal.types import AuthenticatedHttpRequest, is_signed_in
 
 
@@ -30,9 +31,4 @@ def agency_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
         agency_id = 0
     if not active_membership_set(request, agency_id):
         messages.error(request, "You are not a member of that agency.")
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("dashboard")
+    return redirect(safe_redirect_target(request, request.POST.get("next", ""), reverse("dashboard")))

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from access.plans import PlanAccess, plan_access
@@ -15,6 +14,7 @@ from plans import selectors as plan_selectors
 from plans.models import Plan
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.redirects import safe_redirect_target
 from portal.types import AuthenticatedHttpRequest
 from reviews import selectors, services
 from reviews.forms import CommentForm, ResolveForm
@@ -27,9 +27,7 @@ def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]
 
 def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
     """The page the form was on (`next`, same site only), at the anchor it names, else at `anchor`."""
-    target = request.POST.get("next", "")
-    if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
-        target = fallback
+    target = safe_redirect_target(request, request.POST.get("next", ""), fallback)
     return target if "#" in target else f"{target}#{anchor}"
 
 

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused
 from typing import Any, cast
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -307,6 +308,8 @@ def _build(deliveries_per_mail: list[list[Delivery]], render: Render, outcome: O
     for deliveries in deliveries_per_mail:
         try:
             mails.append(Mail(message=render(deliveries, names), deliveries=deliveries))
+        except SoftTimeLimitExceeded:
+            raise  # the task ran out of time: stop; the claimed rows are due again when their lease ends
         except Exception as exc:  # a template or payload bug must not hold back the rest of the batch
             logger.exception("Could not render the e-mail for deliveries %s.", [d.pk for d in deliveries])
             outcome.failed.append((deliveries, _describe(exc)))

@@ -7,6 +7,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -255,6 +256,39 @@ def test_a_refused_recipient_is_retried_alone_while_the_batch_goes_out(county, l
     assert refused.attempts == 1
     assert "SMTPRecipientsRefused" in refused.last_error
     assert smtp.handler.sessions == 1
+
+
+def test_a_mail_that_cannot_be_rendered_is_retried_while_the_others_go_out(county, lincoln, smtp, monkeypatch):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    render = email.event_email
+
+    def broken_for_the_police(*, event, to, **kwargs):
+        if to == county.partner_view_liaison.email:
+            raise KeyError("a payload field the template needs")
+        return render(event=event, to=to, **kwargs)
+
+    monkeypatch.setattr(email, "event_email", broken_for_the_police)
+    assert email.email_send_pending(event_id=event.pk) == 2
+    unrendered = Delivery.objects.get(event=event, user=county.partner_view_liaison)
+    assert (unrendered.status, unrendered.attempts) == (DeliveryStatus.PENDING, 1)
+    assert "KeyError" in unrendered.last_error
+
+
+def test_a_send_past_the_tasks_soft_time_limit_stops_and_leaves_the_mails_due(county, lincoln, smtp, monkeypatch):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    rendered: list[str] = []
+
+    def out_of_time(*, to, **kwargs):
+        rendered.append(to)
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(email, "event_email", out_of_time)
+    with pytest.raises(SoftTimeLimitExceeded):
+        email.email_send_pending(event_id=event.pk)
+    assert len(rendered) == 1
+    assert smtp.messages == []
+    deliveries = Delivery.objects.filter(event=event, channel="email")
+    assert set(deliveries.values_list("status", "attempts", "last_error")) == {(DeliveryStatus.PENDING, 0, "")}
 
 
 def test_a_share_revoked_after_fan_out_cancels_that_agencys_mail(county, lincoln, smtp):
