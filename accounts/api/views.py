@@ -72,7 +72,6 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = serializers.ApiTokenSerializer
     permission_classes = [IsAuthenticated]
-    request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[ApiToken]:
         return selectors.api_tokens_of(user=self.request.user)

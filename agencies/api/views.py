@@ -1,5 +1,7 @@
-from typing import cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,6 +22,9 @@ from portal.api.schema import conflict
 from portal.types import AuthenticatedRequest
 
 LAST_ADMIN = "The agency would be left without an admin."
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission  # what DRF accepts as a permission
 
 
 class MeView(APIView):
@@ -59,10 +64,10 @@ class AgencyViewSet(
     filterset_fields = ["kind"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Agency]:
         return selectors.agencies_visible_to(user=self.request.user)
 
-    def get_permissions(self):
+    def get_permissions(self) -> "Sequence[_SupportsHasPermission]":
         if self.action == "create":
             return [IsStaff()]
         return super().get_permissions()
@@ -171,13 +176,13 @@ class FacilityViewSet(
     filterset_fields = ["owner_agency", "kind"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Facility]:
         queryset = selectors.facilities_visible_to(user=self.request.user)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("assignments__user")
         return queryset
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[BaseSerializer[Facility]]:
         if self.action == "retrieve":
             return serializers.FacilityDetailSerializer
         if self.action == "partial_update":

@@ -157,7 +157,7 @@ class PlanWriteSerializer(serializers.Serializer):
 class PlanUpdateSerializer(PlanWriteSerializer):
     owner_agency = None  # type: ignore[assignment]  # DRF's way to drop an inherited field: a plan never changes owner
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("partial", True)
         super().__init__(*args, **kwargs)
 
