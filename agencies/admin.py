@@ -1,6 +1,6 @@
 """The operator's admin for agencies, members, buildings and assignments; every write goes through a service."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,8 +20,14 @@ from portal.types import signed_in_user
 
 User = get_user_model()
 
+# For the type checker the mixin is a ModelAdmin (super()'s views, message_user, opts); at run time it adds no base.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
-class ServiceErrorsAsMessages:
+
+class ServiceErrorsAsMessages(_ModelAdmin):
     """Turn a service's refusal (raised after the form validated, e.g. a lost race) into a message, not a 500.
 
     The admin runs each save and delete in one transaction, so nothing of the refused change is kept.
@@ -31,17 +37,17 @@ class ServiceErrorsAsMessages:
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         try:
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+            return super().delete_view(request, object_id, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
-            opts = self.opts  # type: ignore[attr-defined]
+            self.message_user(request, exc.message, messages.ERROR)
+            opts = self.opts
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
 
 

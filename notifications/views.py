@@ -27,7 +27,7 @@ from notifications import selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
 from portal.redirects import safe_redirect_target
-from portal.types import AuthenticatedHttpRequest
+from portal.types import AuthenticatedHttpRequest, HtmxHttpRequest
 
 PAGE_SIZE = 25
 LATEST_COUNT = 5
@@ -38,11 +38,11 @@ def _signed_in_fragment(view: Callable[..., HttpResponse]) -> Callable[..., Http
     swapping the sign-in page into the header."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if getattr(request, "htmx", False):
-            page = request.htmx.current_url_abs_path or "/"  # type: ignore[attr-defined]
+            page = request.htmx.current_url_abs_path or "/"
             return HttpResponse(headers={"HX-Redirect": f"{settings.LOGIN_URL}?next={quote(page)}"})
         return redirect_to_login(request.get_full_path())
 

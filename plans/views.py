@@ -145,7 +145,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     open_counts = open_change_request_counts(user=request.user, plan_ids=[plan.pk for plan in page])
     for plan in page:
-        plan.open_change_requests = open_counts.get(plan.pk, 0)  # type: ignore[attr-defined]
+        plan.open_change_requests = open_counts.get(plan.pk, 0)  # type: ignore[attr-defined]  # for the template
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()

@@ -9,10 +9,10 @@ ACTIVE_AGENCY_KEY = "concord_active_agency"
 def memberships_for(request: AuthenticatedHttpRequest) -> list[Membership]:
     """The signed-in person's memberships, read once per request."""
     if not hasattr(request, "_concord_memberships"):
-        request._concord_memberships = list(  # type: ignore[attr-defined]
+        request._concord_memberships = list(  # type: ignore[attr-defined]  # a per-request cache
             Membership.objects.filter(user=request.user).select_related("agency").order_by("agency__name")
         )
-    return request._concord_memberships  # type: ignore[attr-defined]
+    return request._concord_memberships  # type: ignore[attr-defined]  # a per-request cache
 
 
 def active_membership(request: AuthenticatedHttpRequest) -> Membership | None:

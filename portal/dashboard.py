@@ -31,7 +31,7 @@ def _ack_marks(plan: Plan) -> list[str]:
         return []
     current = plan.current_version.number
     marks = []
-    for acknowledged, whom in ((plan.my_ack_number, "you"), (plan.agency_ack_number, "your agency")):  # type: ignore[attr-defined]
+    for acknowledged, whom in ((plan.my_ack_number, "you"), (plan.agency_ack_number, "your agency")):  # type: ignore[attr-defined]  # the selector's annotations
         if acknowledged is None:
             marks.append(f"New — not yet acknowledged by {whom}")
         elif acknowledged < current:
@@ -82,9 +82,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             requested, requested_more = _first_rows(dashboard_concurrence_requested(user=request.user, agency=agency))
             context.update(can_concur=True, concurrence_requested=requested, concurrence_requested_more=requested_more)
         for plan in partner:
-            plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]
+            plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]  # for the template
         today = timezone.localdate()
         for plan in due:
+            # For the template; the due-review selector returns only plans with a next review date.
             plan.review_in_days = (plan.next_review_due - today).days  # type: ignore[attr-defined, operator]
         context.update(
             agency=agency,
@@ -95,7 +96,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             own_more=own_more,
             partner_plans=partner,
             partner_more=partner_more,
-            partner_to_acknowledge=len([plan for plan in partner if plan.ack_marks]),  # type: ignore[attr-defined]
+            partner_to_acknowledge=len([plan for plan in partner if plan.ack_marks]),  # type: ignore[attr-defined]  # set above
             due_plans=due,
             due_more=due_more,
             owing_plans=_first_rows(agency_plans_owing_change_requests(user=request.user, agency=agency))[0],

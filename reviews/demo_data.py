@@ -1,6 +1,8 @@
 """Demo review comments: partners' remarks and change requests on the school plan with a draft in progress, so
 the dashboard, the plan page and the draft editor show what is still owed."""
 
+from typing import Any
+
 from django.contrib.auth.models import User
 
 from access.plans import plan_access
@@ -18,10 +20,10 @@ def demo_reviews_create(*, plan: Plan, users: dict[str, User]) -> None:
     if version is None:  # the demo reviews a published plan
         return
 
-    def say(username: str, body: str, **kwargs: object) -> Comment:
+    def say(username: str, body: str, **kwargs: Any) -> Comment:
         user = users[username]
         access = plan_access(user=user, plan=plan)
-        return comment_create(version=version, author=user, access=access, body=body, **kwargs)  # type: ignore[arg-type]
+        return comment_create(version=version, author=user, access=access, body=body, **kwargs)
 
     staging = say(
         "fire_liaison",

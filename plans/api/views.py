@@ -78,7 +78,7 @@ class PlanViewSet(
         page: list[Plan] = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
         facility_ids = selectors.plan_facility_ids(plans=page)
         for plan in page:
-            plan.facility_ids = facility_ids[plan.pk]  # type: ignore[attr-defined]
+            plan.facility_ids = facility_ids[plan.pk]  # type: ignore[attr-defined]  # for the serializer
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
