@@ -1,23 +1,15 @@
-"""What every page needs: the signed-in person's agencies, the active one, and the unread alert count."""
+"""What every page needs from agencies: the signed-in person's agencies and the one they work for now."""
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
-from portal.agency_context import active_membership, memberships_for
+from agencies.active_agency import active_membership, memberships_for
 
 
-def portal(request: HttpRequest) -> dict[str, Any]:
+def active_agency(request: HttpRequest) -> dict[str, Any]:
+    """The header's agency switcher (several agencies) or agency line (one)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"alert_poll_seconds": settings.ALERT_POLL_SECONDS}
-    from notifications.selectors import unread_count
-
-    memberships = memberships_for(request)
-    return {
-        "my_memberships": memberships,
-        "active_membership": active_membership(request),
-        "unread_alerts": unread_count(user=user),
-        "alert_poll_seconds": settings.ALERT_POLL_SECONDS,
-    }
+        return {}
+    return {"my_memberships": memberships_for(request), "active_membership": active_membership(request)}
