@@ -22,7 +22,7 @@ from dashboard.selectors import (
     dashboard_partner_plans,
     dashboard_review_due,
 )
-from notifications.views import latest_alerts_context
+from notifications.alerts_context import latest_alerts_context
 from plans.models import Plan
 from portal.redirects import safe_redirect_target
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested

@@ -23,7 +23,7 @@ from plans import selectors
 from plans.diff import sections_diff
 from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
-from reviews.concurrence_pages import concurrence_panel_context
+from reviews.concurrence_context import concurrence_panel_context
 from reviews.context import review_context
 from reviews.selectors import open_change_request_counts
 
