@@ -21,7 +21,8 @@ from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors
 from plans.diff import sections_diff
-from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm
+from plans.forms_filters import DiffForm, PlanFilterForm
+from plans.forms_partners import AcknowledgeForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
 from reviews.concurrence_context import concurrence_panel_context
 from reviews.context import review_context

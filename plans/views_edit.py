@@ -35,7 +35,7 @@ from plans.forms import (
     new_section,
 )
 from plans.models import Plan, PlanKind, PlanVersion, VersionState
-from plans.templates_eop import default_sections
+from plans.section_outlines import default_sections
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError, PayloadTooLargeError
 from portal.request_size import accepts_uploads

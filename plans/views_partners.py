@@ -15,7 +15,7 @@ from agencies.active_agency import memberships_for
 from agencies.models import Agency
 from agencies.selectors import agencies_visible_to
 from plans import selectors, services
-from plans.forms_read import AcknowledgeForm, ShareForm, UnshareForm
+from plans.forms_partners import AcknowledgeForm, ShareForm, UnshareForm
 from plans.models import ShareLevel
 from plans.views import plan_page_context
 from plans.views_common import plan_url, safe_next
