@@ -21,6 +21,8 @@ from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, Concurrence
 from reviews.services import comment_create
 from tests.agencies.factories import AgencyFactory, UserFactory, member
+from tests.conftest import web_client
+from tests.permission_matrix import ACTORS, matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 
 OUR_APPS = {"agencies", "plans", "audit", "notifications", "reviews", "consistency"}
@@ -131,6 +133,20 @@ def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_cli
             assert obj is not None, f"the county fixture has no {model._meta.label}"
             response = operator_client.get(_url(model, "change", obj.pk))
             assert response.status_code == 200, f"{model._meta.label} page answered {response.status_code}"
+
+
+@pytest.mark.parametrize(("actor", "expected"), matrix(**{**dict.fromkeys(ACTORS, 302), "staff": 200}))
+def test_only_platform_staff_get_into_the_admin(county, actor, expected):
+    """Agency people, their admins included, are sent to the admin's own sign-in and see nothing of a plan."""
+    client = web_client(user_of(county, actor))
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == expected
+    if expected == 302:
+        change = client.get(_url(Plan, "change", county.plan.pk))
+        assert change.status_code == 302
+        for response in (index, change):
+            assert response["Location"].startswith(reverse("admin:login"))
+        assert county.plan.title not in change.content.decode()
 
 
 def test_staff_without_superuser_rights_cannot_open_the_audit_trail(client, county):

@@ -24,7 +24,7 @@ from notifications.models import (
 from tests.agencies.factories import AgencyFactory, FacilityFactory
 from tests.conftest import web_client
 from tests.notifications.conftest import add_members
-from tests.permission_matrix import matrix, user_of
+from tests.permission_matrix import covers, matrix, user_of
 from tests.web.conftest import screenshot, sign_in
 
 User = get_user_model()
@@ -96,6 +96,7 @@ def hook(county) -> WebhookEndpoint:
 # --- The directory and the agency page ------------------------------------------------------------------------
 
 
+@covers("agencies:list", "agencies:detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -425,6 +426,39 @@ def test_non_admins_get_403_for_webhook_pages_and_changes(county, hook, actor):
     assert client.get(url("webhook-deliveries", county.district, webhook_id=hook.pk)).status_code == 403
     redeliver = url("webhook-redeliver", county.district, webhook_id=hook.pk, delivery_id=delivery.pk)
     assert client.post(redeliver).status_code == 403
+    assert everything() == before
+
+
+@covers("agencies:webhooks", "agencies:webhook-deliveries", "agencies:webhook-delete")
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    matrix(
+        anonymous=302,
+        owner_admin=200,
+        owner_planner=403,
+        owner_liaison=403,
+        owner_member=403,
+        partner_view_liaison=403,
+        partner_view_member=403,
+        partner_comment_liaison=403,
+        unrelated_admin=403,
+        staff=200,
+    ),
+)
+def test_only_agency_admins_and_staff_open_the_webhook_pages(county, hook, actor, expected):
+    """The list, a webhook's delivery log and its removal question: they name where the agency's alerts go."""
+    client = web_client(user_of(county, actor))
+    before = everything()
+    for page in (
+        url("webhooks", county.district),
+        url("webhook-deliveries", county.district, webhook_id=hook.pk),
+        url("webhook-delete", county.district, webhook_id=hook.pk),
+    ):
+        response = client.get(page)
+        assert response.status_code == expected, page
+        assert (HOOK_URL in response.content.decode()) == (expected == 200), page
+        if expected == 302:
+            assert response["Location"].startswith("/accounts/login/")
     assert everything() == before
 
 

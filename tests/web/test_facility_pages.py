@@ -12,7 +12,7 @@ from plans.models import Classification, PlanKind, ShareLevel
 from plans.services import plan_share, plan_version_create_draft, plan_version_publish
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.conftest import web_client
-from tests.permission_matrix import matrix, user_of
+from tests.permission_matrix import covers, matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 from tests.web.conftest import PHONE, screenshot, sign_in
 
@@ -71,6 +71,7 @@ def police_plan(county):
 # --- Who sees what ------------------------------------------------------------------------------------------
 
 
+@covers("agencies:facility-list", "agencies:facility-detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
