@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.db import connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from access.grants import COMMENT, VIEW
 from agencies.models import Agency, Role
@@ -51,6 +51,11 @@ def visible_plan_filter(*, user: Actor) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
     return Q(classification=Classification.PUBLIC) | Q(id__in=granted_plan_ids(user=user))
+
+
+def visible_plan_exists(*, user: Actor, plan_ref: str = "plan_id") -> Exists:
+    """Per row of another table (alerts, ...): whether the user may see the plan its `plan_ref` column names."""
+    return Exists(Plan.objects.filter(visible_plan_filter(user=user), pk=OuterRef(plan_ref)))
 
 
 def visible_plan_ids(*, user: User) -> QuerySet:

@@ -37,7 +37,7 @@ from agencies.forms import (
 )
 from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
 from consistency.conflict_selectors import conflicts_visible_to
-from consistency.fact_views import facility_facts_context
+from consistency.fact_context import facility_facts_context
 from plans.models import Acknowledgement, PlanKind, Section
 from plans.selectors import facility_current_plans
 from portal.api.request_info import client_ip

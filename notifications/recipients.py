@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from access.audience import active_members, agency_may_view, viewing_agencies
 from agencies.models import Membership, Role
 from notifications.models import EventType, OutboxEvent
-from plans.models import PlanShare
-from reviews.models import Comment
+from plans.selectors import plan_shared_with
+from reviews.selectors import thread_participants
 
 LIAISON_ROLES = (Role.ADMIN, Role.LIAISON)
 OWNER_REVIEW_ROLES = (Role.ADMIN, Role.PLANNER)
@@ -53,10 +53,7 @@ def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> Q
     thread, comment = payload.get("thread"), payload.get("comment")
     if thread is None or comment is None or event.plan_id is None:
         return Membership.objects.none()
-    earlier = Comment.objects.filter(Q(pk=thread) | Q(parent_id=thread), author__isnull=False)
-    if not whole_thread:
-        earlier = earlier.filter(pk__lt=comment)
-    pairs = set(earlier.values_list("author_id", "author_agency_id"))
+    pairs = thread_participants(thread_id=thread, upto_comment_id=comment, whole_thread=whole_thread)
     readers = _agencies_that_may_view(event.plan_id)
     wanted = [Q(user_id=user, agency_id=agency) for user, agency in pairs if agency in readers]
     if not wanted:
@@ -83,12 +80,12 @@ def audience_for(event: OutboxEvent) -> Audience:
         return Audience(memberships=members, agencies=viewers)
     elif kind == EventType.PLAN_SHARED:
         partner = payload.get("partner")
-        still_shared = PlanShare.objects.filter(plan_id=plan_id, agency_id=partner).exists()
+        still_shared = plan_shared_with(plan_id=plan_id, agency_id=partner)
         agencies = {partner} if still_shared else set()
         members = _members(agencies)
     elif kind == EventType.PLAN_UNSHARED:
         partner = payload.get("partner")
-        reshared = PlanShare.objects.filter(plan_id=plan_id, agency_id=partner).exists()
+        reshared = plan_shared_with(plan_id=plan_id, agency_id=partner)
         agencies = set() if reshared else {partner}
         members = _members(agencies, LIAISON_ROLES)
     elif kind == EventType.PLAN_REVIEW_DUE:

@@ -4,14 +4,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from access.audience import active_members, viewing_agencies
-from access.plans import visible_plan_filter
+from access.plans import visible_plan_exists
 from agencies.models import Agency, Membership, Role
 from notifications.models import EmailChoice, EventType, Notification, NotificationPreference, WebhookEndpoint
 from notifications.preferences import ROLE_PRIORITY, default_preference
-from plans.models import Plan, PlanShare
+from plans.models import Plan
+from plans.selectors import share_level_subquery
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -33,8 +34,9 @@ def notifications_of(
 
     A share revoked since the alert keeps the alert but drops its link to the plan.
     """
-    visible_plan = Plan.objects.filter(visible_plan_filter(user=user), pk=OuterRef("plan_id"))
-    notifications = Notification.objects.filter(user=user).annotate(plan_visible=Exists(visible_plan))
+    notifications = Notification.objects.filter(user=user).annotate(
+        plan_visible=visible_plan_exists(user=user, plan_ref="plan_id")
+    )
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications.order_by("-created_at", "-id")
@@ -103,9 +105,10 @@ def plan_alert_audience(*, user: User, plan: Plan, event_type: str) -> AlertAudi
     e-mail (their own choice for this event type, else their role's default). Five queries, any size.
     """
     viewer_agencies = viewing_agencies(plan_id=plan.pk)
-    share_level = PlanShare.objects.filter(plan=plan, agency=OuterRef("pk")).values("level")[:1]
     agencies = list(
-        Agency.objects.filter(pk__in=viewer_agencies).annotate(share_level=Subquery(share_level)).order_by("name")
+        Agency.objects.filter(pk__in=viewer_agencies)
+        .annotate(share_level=share_level_subquery(plan=plan))
+        .order_by("name")
     )
     email_roles = [
         role for role in Role.values if default_preference(event_type=event_type, role=role)[1] != EmailChoice.OFF

@@ -12,7 +12,7 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Membership
-from notifications.dispatch import enqueue_on_commit
+from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, SEND_EVENT_EMAILS, enqueue_on_commit
 from notifications.models import (
     Channel,
     Delivery,
@@ -60,9 +60,7 @@ def outbox_event_record(
             if OutboxEvent.objects.filter(dedupe_key=dedupe_key).exists():
                 return None  # the other run committed it first
             raise
-    from notifications import tasks  # tasks import services; import here to avoid a cycle
-
-    enqueue_on_commit(tasks.fan_out_event, event.pk)
+    enqueue_on_commit(FAN_OUT_EVENT, event.pk)
     return event
 
 
@@ -221,8 +219,6 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
     Idempotent: the event row is claimed with SKIP LOCKED, unique constraints make a repeated run
     create nothing, and a dispatched event is left alone. Returns None when there was nothing to do.
     """
-    from notifications import tasks
-
     with transaction.atomic():
         now = timezone.now()
         event = _claim_event(event_id, now)
@@ -252,11 +248,11 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
             ignore_conflicts=True,
         )
         if emails:
-            enqueue_on_commit(tasks.send_event_emails, event.pk)
+            enqueue_on_commit(SEND_EVENT_EMAILS, event.pk)
         if endpoints:  # an event's webhook deliveries are only ever created just above
             pending = Delivery.objects.filter(event=event, channel=Channel.WEBHOOK, status="pending")
             for delivery_id in pending.values_list("pk", flat=True):
-                enqueue_on_commit(tasks.deliver_webhook, delivery_id)
+                enqueue_on_commit(DELIVER_WEBHOOK, delivery_id)
     return FanOutResult(recipients=recipients, notifications=notified, emails=emails, webhooks=len(webhook_deliveries))
 
 

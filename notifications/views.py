@@ -4,7 +4,6 @@ The REST API lives in notifications/api/; these pages enforce the same rules (yo
 anyone else's answers 404).
 """
 
-import zlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -13,7 +12,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -24,13 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies.models import Role
 from notifications import selectors, services
+from notifications.alerts_context import latest_alerts_context
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
 from portal.redirects import safe_redirect_target
 from portal.types import AuthenticatedHttpRequest, HtmxHttpRequest
 
 PAGE_SIZE = 25
-LATEST_COUNT = 5
 
 
 def _signed_in_fragment(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -52,17 +50,6 @@ def _signed_in_fragment(view: Callable[..., HttpResponse]) -> Callable[..., Http
 def _next_url(request: HttpRequest, default: str) -> str:
     """Where to go back to after a POST: the page it came from, if it is on this site."""
     return safe_redirect_target(request, request.POST.get("next", ""), default)
-
-
-def latest_alerts_context(*, user: User) -> dict[str, Any]:
-    """The person's newest alerts for the dashboard, and a short key that changes when they change."""
-    alerts = list(selectors.notifications_of(user=user)[:LATEST_COUNT])
-    state = ",".join(f"{n.pk}:{int(n.read_at is not None)}:{int(n.plan_visible)}" for n in alerts)
-    return {
-        "latest_alerts": alerts,
-        "latest_alerts_key": format(zlib.crc32(state.encode()), "x"),
-        "alert_poll_seconds": settings.ALERT_POLL_SECONDS,
-    }
 
 
 @login_required

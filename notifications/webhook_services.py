@@ -8,7 +8,7 @@ from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from notifications.channels.webhook_targets import WebhookTargetRefused, webhook_target_resolve
-from notifications.dispatch import enqueue_on_commit
+from notifications.dispatch import DELIVER_WEBHOOK, enqueue_on_commit
 from notifications.models import Delivery, DeliveryStatus, EventType, WebhookEndpoint
 from notifications.services import outbox_event_record
 from portal.errors import ConflictError, InvalidInputError
@@ -116,8 +116,6 @@ def webhook_endpoint_disable(*, endpoint_id: int, reason: str) -> bool:
 @transaction.atomic
 def webhook_delivery_redeliver(*, delivery: Delivery) -> Delivery:
     """Send a delivery again now (same `webhook-id`), with a fresh retry schedule."""
-    from notifications import tasks  # tasks import the channel, which imports these services
-
     delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint").get(pk=delivery.pk)
     if delivery.endpoint is None or not delivery.endpoint.is_active:
         raise ConflictError("This webhook is disabled; enable it before redelivering.")
@@ -126,5 +124,5 @@ def webhook_delivery_redeliver(*, delivery: Delivery) -> Delivery:
     delivery.attempts = 0
     delivery.sent_at = None
     delivery.save(update_fields=["status", "next_attempt_at", "attempts", "sent_at"])
-    enqueue_on_commit(tasks.deliver_webhook, delivery.pk)
+    enqueue_on_commit(DELIVER_WEBHOOK, delivery.pk)
     return delivery

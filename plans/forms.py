@@ -15,8 +15,8 @@ from access.plans import granted_plan_ids
 from agencies.models import Agency, Facility
 from agencies.selectors import facilities_visible_to
 from plans.api.serializers import MAX_SECTION_BODY, MAX_SECTIONS
-from plans.attachments import ALLOWED_DESCRIPTION
 from plans.models import Classification, Plan, PlanKind, classification_lowers
+from plans.upload_checks import ALLOWED_DESCRIPTION
 
 MAX_HAZARDS = 50
 MAX_HAZARD_LENGTH = 100

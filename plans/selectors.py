@@ -1,6 +1,6 @@
 """Reads about plans; every function takes the asking user, so what they may not see never leaves here."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery
@@ -196,3 +196,43 @@ def agency_acknowledgements_of_user(*, user: User, version: PlanVersion) -> list
 def share_candidates(*, plan: Plan) -> QuerySet[Agency]:
     """Agencies a plan could still be shared with: neither its owner nor already a partner."""
     return Agency.objects.exclude(pk=plan.owner_agency_id).exclude(plan_shares__plan=plan).order_by("name")
+
+
+# --- Reads for background work (no asking user): alerts decided at delivery time, reminders ------------
+
+
+def plan_shared_with(*, plan_id: int, agency_id: int | None) -> bool:
+    """Whether the plan is shared with the agency now (a share alert is sent only if it still holds)."""
+    if agency_id is None:  # a payload without its partner: no share holds
+        return False
+    return PlanShare.objects.filter(plan_id=plan_id, agency_id=agency_id).exists()
+
+
+def share_level_subquery(*, plan: Plan, agency_ref: str = "pk") -> Subquery:
+    """The level of the plan's share with the agency named by the outer query's `agency_ref` (None: no share)."""
+    return Subquery(PlanShare.objects.filter(plan=plan, agency=OuterRef(agency_ref)).values("level")[:1])
+
+
+def plans_review_due_by(*, day: date) -> QuerySet[Plan]:
+    """Published plans whose next review is due on or before `day`, with their current version."""
+    return Plan.objects.filter(current_version__isnull=False, next_review_due__lte=day).select_related(
+        "current_version"
+    )
+
+
+def plans_current_since(*, published_before: datetime) -> QuerySet[Plan]:
+    """Plans whose current version was published at or before the moment, with that version."""
+    return Plan.objects.filter(
+        current_version__isnull=False, current_version__published_at__lte=published_before
+    ).select_related("current_version")
+
+
+def partners_not_acknowledged(*, plan: Plan, version: PlanVersion) -> list[int]:
+    """Ids of the partner agencies (shares) that have not acknowledged `version`, in id order."""
+    acknowledged = AgencyAcknowledgement.objects.filter(version=version).values("agency_id")
+    return list(
+        PlanShare.objects.filter(plan=plan)
+        .exclude(agency_id__in=acknowledged)
+        .order_by("agency_id")
+        .values_list("agency_id", flat=True)
+    )

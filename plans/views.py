@@ -16,15 +16,16 @@ from django.views.decorators.http import require_safe
 from access.agencies import EDITOR_ROLES
 from access.http import record_sensitive_read, record_sensitive_reads, visible_plan, visible_version
 from access.plans import PlanAccess
+from agencies.active_agency import memberships_for
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors
 from plans.diff import sections_diff
-from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm
+from plans.forms_filters import DiffForm, PlanFilterForm
+from plans.forms_partners import AcknowledgeForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
-from portal.agency_context import memberships_for
 from portal.types import AuthenticatedHttpRequest
-from reviews.concurrence_pages import concurrence_panel_context
+from reviews.concurrence_context import concurrence_panel_context
 from reviews.context import review_context
 from reviews.selectors import open_change_request_counts
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access.http import record_sensitive_read, require, visible_plan, visible_version
 from access.plans import EDITOR_ROLES, PlanAccess
+from agencies.active_agency import active_membership, memberships_for
 from agencies.models import Agency, AgencyKind
 from consistency.fact_forms import FacilityFactsForm, facts_forms_for
 from plans import selectors, services
@@ -34,8 +35,7 @@ from plans.forms import (
     new_section,
 )
 from plans.models import Plan, PlanKind, PlanVersion, VersionState
-from plans.templates_eop import default_sections
-from portal.agency_context import active_membership, memberships_for
+from plans.section_outlines import default_sections
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError, PayloadTooLargeError
 from portal.request_size import accepts_uploads

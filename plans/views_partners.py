@@ -11,14 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from access.http import record_sensitive_read, visible_plan, visible_version
+from agencies.active_agency import memberships_for
 from agencies.models import Agency
 from agencies.selectors import agencies_visible_to
 from plans import selectors, services
-from plans.forms_read import AcknowledgeForm, ShareForm, UnshareForm
+from plans.forms_partners import AcknowledgeForm, ShareForm, UnshareForm
 from plans.models import ShareLevel
 from plans.views import plan_page_context
 from plans.views_common import plan_url, safe_next
-from portal.agency_context import memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest

@@ -124,3 +124,17 @@ def agency_plans_owing_change_requests(
     """The agency's own plans with open change requests (`open_change_requests`), for its dashboard."""
     plans = plans_visible_to(user=user).filter(owner_agency=agency).prefetch_related(None)
     return plans_owing_change_requests(plans=plans, user=user)
+
+
+# --- Reads for background work (no asking user): who hears about a comment ------------------------------
+
+
+def thread_participants(
+    *, thread_id: int, upto_comment_id: int, whole_thread: bool = False
+) -> set[tuple[int, int | None]]:
+    """(person, agency they spoke for) of the authors of the thread's comments before `upto_comment_id`, or of
+    all of them (`whole_thread`, once resolved): the people a reply or a resolution is news to."""
+    earlier = Comment.objects.filter(Q(pk=thread_id) | Q(parent_id=thread_id), author__isnull=False)
+    if not whole_thread:
+        earlier = earlier.filter(pk__lt=upto_comment_id)
+    return set(earlier.values_list("author_id", "author_agency_id"))

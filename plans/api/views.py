@@ -26,7 +26,7 @@ from plans.api import serializers
 from plans.api.filters import PlanFilter
 from plans.diff import sections_diff
 from plans.models import Attachment, Classification, Plan, PlanShare, PlanVersion
-from plans.templates_eop import default_sections
+from plans.section_outlines import default_sections
 from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict

@@ -8,11 +8,11 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from plans.attachments import attachment_kind_from_content, cleaned_filename, safe_filename
 from plans.models import (
     Attachment,
     PlanVersion,
 )
+from plans.upload_checks import attachment_kind_from_content, cleaned_filename, safe_filename
 from portal.errors import ConflictError, PayloadTooLargeError
 
 

@@ -21,10 +21,10 @@ from plans.models import (
     Section,
     VersionState,
 )
+from plans.section_outlines import default_sections
 from plans.selectors import latest_released_number
 from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
-from plans.templates_eop import default_sections
 from portal.errors import ConflictError, InvalidInputError
 
 SectionData = dict[str, str]

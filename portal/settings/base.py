@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reviews",
     "consistency",
     "accounts",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +82,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.portal",
+                "agencies.context_processors.active_agency",
+                "notifications.context_processors.alerts",
             ],
         },
     },

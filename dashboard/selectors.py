@@ -1,7 +1,7 @@
 """Reads for the dashboard: one query per section, whatever the number of plans.
 
 Every function takes the asking user and the agency they are working for; what the user may not
-see never leaves here (each result is narrowed by plans.selectors.plans_visible_to).
+see never leaves here (each result is narrowed by access.plans.plans_visible_to).
 """
 
 from datetime import date, timedelta

@@ -1,26 +1,31 @@
-"""The dashboard: the active agency's plans, partner plans shared with it, reviews due, latest alerts."""
+"""The start page (the dashboard once signed in): the active agency's plans, partner plans shared with it,
+reviews due, latest alerts; and the agency switcher the dashboard follows."""
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from access.plans import CONCURRING_ROLES, DRAFT_READER_ROLES, EDITOR_ROLES
+from agencies.active_agency import active_membership, active_membership_set
 from agencies.models import Role
 from consistency.conflict_selectors import ConflictRow
-from notifications.views import latest_alerts_context
-from plans.models import Plan
-from portal.agency_context import active_membership
-from portal.dashboard_selectors import (
+from dashboard.selectors import (
     DASHBOARD_ROWS,
     dashboard_conflicts,
     dashboard_own_plans,
     dashboard_partner_plans,
     dashboard_review_due,
 )
-from portal.types import AuthenticatedHttpRequest
+from notifications.alerts_context import latest_alerts_context
+from plans.models import Plan
+from portal.redirects import safe_redirect_target
+from portal.types import AuthenticatedHttpRequest, is_signed_in
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
 
@@ -105,4 +110,24 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             dashboard_conflicts=_conflict_items(conflicts[:DASHBOARD_ROWS], agency.pk),
             conflicts_more=len(conflicts) > DASHBOARD_ROWS,
         )
-    return render(request, "portal/dashboard.html", context)
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed in: the dashboard. Otherwise: the sign-in page."""
+    if is_signed_in(request):
+        return dashboard(request)
+    return redirect("login")
+
+
+@login_required
+@require_POST
+def agency_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Work for another of your agencies (the dashboard and defaults follow it)."""
+    try:
+        agency_id = int(request.POST.get("agency", ""))
+    except ValueError:
+        agency_id = 0
+    if not active_membership_set(request, agency_id):
+        messages.error(request, "You are not a member of that agency.")
+    return redirect(safe_redirect_target(request, request.POST.get("next", ""), reverse("dashboard")))
