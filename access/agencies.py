@@ -1,13 +1,13 @@
 """What a person may do with an agency, its members and its buildings: their role there (read fresh, so
 a role change applies at once), and platform staff for the directory's upkeep."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from agencies.models import Membership, Role
 
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
 
-Actor = AbstractBaseUser | AnonymousUser
+Actor = User | AnonymousUser
 
 
 def agency_roles(*, user: Actor) -> dict[int, str]:

@@ -2,7 +2,7 @@
 a forbidden action on a visible plan is 403 with the reason, and reads of sensitive content are audited."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -59,11 +59,15 @@ def _plan_by_id(plan_id: int) -> Plan | None:
     return rows[0] if rows else None
 
 
-class PlanScopedMixin:
-    """Finds the plan (and version) in the URL among what the user may see; anything else is 404."""
+# For the type checker the mixin is an APIView (its `request`, `kwargs`); at run time it adds no base class.
+if TYPE_CHECKING:
+    _APIView = APIView
+else:
+    _APIView = object
 
-    request: Request
-    kwargs: dict[str, Any]
+
+class PlanScopedMixin(_APIView):
+    """Finds the plan (and version) in the URL among what the user may see; anything else is 404."""
 
     def get_plan(self) -> Plan:
         return self.get_access().plan

@@ -6,7 +6,7 @@ Issuing and revoking are audited (who, from where); the sliding expiry written o
 import logging
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from accounts.models import ApiToken
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str = "", ip_address: str | None = None) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str = "", ip_address: str | None = None) -> tuple[ApiToken, str]:
     """Issue a new token to `user`, who asks for it themselves (sign-in or their tokens page); the plaintext is
     returned this once and only knox's digest of it is stored."""
     token, plaintext = ApiToken.objects.create(user=user, name=name)
@@ -40,9 +40,7 @@ def api_token_record_use(*, token: ApiToken, expiry: datetime, used_at: datetime
 
 
 @transaction.atomic
-def api_token_revoke(
-    *, token: ApiToken, actor: AbstractBaseUser | AnonymousUser | None, ip_address: str | None = None
-) -> None:
+def api_token_revoke(*, token: ApiToken, actor: User | AnonymousUser | None, ip_address: str | None = None) -> None:
     """Revoke one token: it answers 401 from now on. `actor` is its owner, or the operator in the admin."""
     audit_event_record(
         actor=actor,
@@ -58,9 +56,9 @@ def api_token_revoke(
 @transaction.atomic
 def api_tokens_revoke_all(
     *,
-    user: AbstractBaseUser,
+    user: User,
     reason: str,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: User | AnonymousUser | None = None,
     ip_address: str | None = None,
 ) -> int:
     """Revoke every token of a person (password changed or reset, deactivated, left their last agency, logout-all).

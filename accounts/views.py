@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from knox.settings import knox_settings
@@ -10,10 +10,11 @@ from knox.settings import knox_settings
 from accounts import selectors, services
 from accounts.forms import ApiTokenCreateForm
 from portal.api.request_info import client_ip
+from portal.types import AuthenticatedHttpRequest
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your tokens and the form to create one; a new token is shown in this response only, never stored."""
     form = ApiTokenCreateForm(request.POST if request.method == "POST" else None)
     created = None
@@ -36,7 +37,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     """Ask for confirmation (GET), then revoke (POST); another person's token is a 404."""
     token = get_object_or_404(selectors.api_tokens_of(user=request.user), pk=token_id)
     if request.method != "POST":

@@ -1,6 +1,6 @@
 """The operator's admin for agencies, members, buildings and assignments; every write goes through a service."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,11 +16,18 @@ from agencies import services
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import signed_in_user
 
 User = get_user_model()
 
+# For the type checker the mixin is a ModelAdmin (super()'s views, message_user, opts); at run time it adds no base.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
-class ServiceErrorsAsMessages:
+
+class ServiceErrorsAsMessages(_ModelAdmin):
     """Turn a service's refusal (raised after the form validated, e.g. a lost race) into a message, not a 500.
 
     The admin runs each save and delete in one transaction, so nothing of the refused change is kept.
@@ -30,17 +37,17 @@ class ServiceErrorsAsMessages:
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         try:
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+            return super().delete_view(request, object_id, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
-            opts = self.opts  # type: ignore[attr-defined]
+            self.message_user(request, exc.message, messages.ERROR)
+            opts = self.opts
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
 
 
@@ -84,10 +91,10 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     ordering = ("name",)
     inlines = (MembershipInline,)
 
-    def get_fields(self, request: HttpRequest, obj: Agency | None = None) -> list[str]:
-        fields = ["name", "slug", "kind", "jurisdiction", "phone", "email"]
+    def get_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
+        fields: tuple[str, ...] = ("name", "slug", "kind", "jurisdiction", "phone", "email")
         if obj is not None:
-            fields += ["group", "created_at", "members"]
+            fields += ("group", "created_at", "members")
         return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
@@ -136,7 +143,8 @@ class MembershipAdminForm(forms.ModelForm):
         fields = ("user", "agency", "role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         membership = self.instance
         demoted = self.initial.get("role") == Role.ADMIN and cleaned.get("role") not in (None, Role.ADMIN)
         if membership.pk is not None and demoted:
@@ -175,16 +183,20 @@ class MembershipAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         if change:
             if "role" in form.changed_data:
                 services.membership_change_role(
-                    membership=obj, role=obj.role, actor=request.user, ip_address=client_ip(request)
+                    membership=obj, role=obj.role, actor=signed_in_user(request), ip_address=client_ip(request)
                 )
             return
         created = services.membership_add(
-            agency=obj.agency, user=obj.user, role=obj.role, actor=request.user, ip_address=client_ip(request)
+            agency=obj.agency,
+            user=obj.user,
+            role=obj.role,
+            actor=signed_in_user(request),
+            ip_address=client_ip(request),
         )
         _adopt(obj, created)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.membership_remove(membership=obj, actor=request.user, ip_address=client_ip(request))
+        services.membership_remove(membership=obj, actor=signed_in_user(request), ip_address=client_ip(request))
 
     def get_deleted_objects(
         self, objs: Any, request: HttpRequest
@@ -246,7 +258,8 @@ class PersonnelAssignmentAdminForm(forms.ModelForm):
         fields = ("user", "agency", "facility", "role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         user, agency = cleaned.get("user"), cleaned.get("agency")
         if user is not None and agency is not None and not Membership.objects.filter(user=user, agency=agency).exists():
             self.add_error("user", f"{user.get_username()} is not a member of {agency}; add the membership first.")

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +24,6 @@ from notifications.models import EventType
 from notifications.services import outbox_event_record
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from portal.unset import UNSET, Unset
-
-User = get_user_model()
 
 
 def _refuse_unless(allowed: Callable[[Actor, int], bool], actor: Actor | None, agency_id: int, message: str) -> None:
@@ -122,7 +119,7 @@ def agency_update(
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, is_staff: bool = False) -> AbstractBaseUser:
+def user_create(*, username: str, email: str, password: str, is_staff: bool = False) -> User:
     """Create a sign-in account after Django's password validators accept the password."""
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInputError(f"The username '{username}' is taken.", field="username")
@@ -142,7 +139,7 @@ def user_create(*, username: str, email: str, password: str, is_staff: bool = Fa
 def membership_add(
     *,
     agency: Agency,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
     actor: Actor | None,
     ip_address: str | None = None,
@@ -170,7 +167,7 @@ def membership_add(
 @transaction.atomic
 def member_invite(
     *, agency: Agency, username: str, email: str, role: str, actor: Actor | None, ip_address: str | None = None
-) -> AbstractBaseUser:
+) -> User:
     """Create an account for a new person, add them to the agency, and queue their invitation e-mail.
 
     The mail (with the link to choose a password, as nobody knows the account's) goes through the outbox
@@ -341,7 +338,7 @@ def facility_update(
 @transaction.atomic
 def personnel_assignment_create(
     *,
-    user: AbstractBaseUser,
+    user: User,
     agency: Agency,
     facility: Facility,
     role: str,

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from access.plans import plan_access
@@ -21,7 +21,7 @@ def facility_facts_set(
     version: PlanVersion,
     facility: Facility,
     facts: dict[str, Any],
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     ip_address: str | None = None,
 ) -> list[FacilityFact]:
     """Replace what a draft states about one covered facility; keys left out or empty are removed. Audited.

@@ -31,7 +31,7 @@ EVENT_HELP = {
 }
 
 
-EMAIL_TEXT = {
+EMAIL_TEXT: dict[str, str] = {
     EmailChoice.OFF: "no e-mail",
     EmailChoice.IMMEDIATE: "e-mailed immediately",
     EmailChoice.DAILY: "e-mailed in a daily digest",

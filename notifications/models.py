@@ -127,6 +127,11 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.agency}: {self.url}"
 
+    @property
+    def event_labels(self) -> list[str]:
+        """The subscribed events as people read them (a type no longer known is left out)."""
+        return [EventType(event).label for event in self.events if event in EventType.values]
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail (immediate)"

@@ -29,7 +29,7 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
 }
 
 # When a person belongs to several agencies, the role that hears the most decides the default.
-ROLE_PRIORITY = {Role.ADMIN: 0, Role.LIAISON: 1, Role.PLANNER: 2, Role.MEMBER: 3}
+ROLE_PRIORITY: dict[str, int] = {Role.ADMIN: 0, Role.LIAISON: 1, Role.PLANNER: 2, Role.MEMBER: 3}
 
 
 def default_preference(*, event_type: str, role: str) -> tuple[bool, str]:

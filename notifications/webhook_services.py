@@ -13,7 +13,7 @@ from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from notifications.channels.webhook_targets import WebhookTargetRefused, webhook_target_resolve
-from notifications.dispatch import enqueue_on_commit
+from notifications.dispatch import DELIVER_WEBHOOK, enqueue_on_commit
 from notifications.models import Delivery, DeliveryStatus, EventType, WebhookEndpoint
 from notifications.services import outbox_event_record
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
@@ -137,8 +137,6 @@ def webhook_endpoint_disable(*, endpoint_id: int, reason: str) -> bool:
 @transaction.atomic
 def webhook_delivery_redeliver(*, delivery: Delivery, actor: Actor | None, ip_address: str | None = None) -> Delivery:
     """Send a delivery again now (same `webhook-id`), with a fresh retry schedule. Audited."""
-    from notifications import tasks  # tasks import the channel, which imports these services
-
     delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint__agency").get(pk=delivery.pk)
     _refuse_unless_manager(actor, delivery.endpoint.agency_id if delivery.endpoint is not None else None)
     if delivery.endpoint is None or not delivery.endpoint.is_active:
@@ -156,5 +154,5 @@ def webhook_delivery_redeliver(*, delivery: Delivery, actor: Actor | None, ip_ad
         ip_address=ip_address,
         details={"webhook": delivery.endpoint_id, "url": delivery.endpoint.url, "message_id": delivery.message_id},
     )
-    enqueue_on_commit(tasks.deliver_webhook, delivery.pk)
+    enqueue_on_commit(DELIVER_WEBHOOK, delivery.pk)
     return delivery

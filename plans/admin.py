@@ -16,6 +16,7 @@ from agencies.admin import ServiceErrorsAsMessages
 from plans import services
 from plans.models import Attachment, Plan, PlanShare, PlanVersion, Section
 from portal.api.request_info import client_ip
+from portal.types import signed_in_user
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -98,7 +99,7 @@ class PlanAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     @admin.display(description="current version")
     def current_version_link(self, obj: Plan) -> str:
-        if obj.current_version_id is None:
+        if obj.current_version is None:
             return "—"
         url = reverse("admin:plans_planversion_change", args=[obj.current_version_id])
         return format_html('<a href="{}">v{}</a>', url, obj.current_version.number)
@@ -113,7 +114,7 @@ class PlanAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Plan, form: forms.ModelForm, change: bool) -> None:
         services.plan_update(
             plan=obj,
-            actor=request.user,
+            actor=signed_in_user(request),
             data={name: form.cleaned_data[name] for name in form.changed_data},
             ip_address=client_ip(request),
         )
@@ -216,7 +217,9 @@ class PlanVersionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: PlanVersion, form: forms.ModelForm, change: bool) -> None:
         if "change_summary" in form.changed_data:
-            services.plan_version_update_draft(version=obj, actor=request.user, change_summary=obj.change_summary)
+            services.plan_version_update_draft(
+                version=obj, actor=signed_in_user(request), change_summary=obj.change_summary
+            )
 
     def save_formset(
         self, request: HttpRequest, form: forms.ModelForm, formset: BaseInlineFormSet, change: bool
@@ -245,7 +248,7 @@ class PlanVersionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             kept.append((data["position"], index, {"key": data["key"], "title": data["title"], "body": data["body"]}))
         kept.sort(key=lambda item: (item[0], item[1]))
         services.plan_version_update_draft(
-            version=form.instance, actor=request.user, sections=[section for _, _, section in kept]
+            version=form.instance, actor=signed_in_user(request), sections=[section for _, _, section in kept]
         )
 
     def change_view(

@@ -1,6 +1,6 @@
 """Recording a partner agency's formal concurrence with a plan's current version."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,7 +53,7 @@ def concurrence_record(
     *,
     version: PlanVersion,
     agency: Agency | None,
-    actor: AbstractBaseUser,
+    actor: User,
     outcome: str,
     note: str = "",
     ip_address: str | None = None,

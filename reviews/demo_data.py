@@ -1,7 +1,9 @@
 """Demo review comments: partners' remarks and change requests on the school plan with a draft in progress, so
 the dashboard, the plan page and the draft editor show what is still owed."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import Any
+
+from django.contrib.auth.models import User
 
 from plans.models import Plan
 from reviews.concurrence_services import concurrence_record
@@ -9,7 +11,7 @@ from reviews.models import Comment, ConcurrenceOutcome
 from reviews.services import comment_create, comment_resolve
 
 
-def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> None:
+def demo_reviews_create(*, plan: Plan, users: dict[str, User]) -> None:
     """On `plan`'s current version: a fire change request with the planner's reply (open), a police remark,
     a police change request the district admin resolved; police concur, fire asks for changes."""
     plan = Plan.objects.select_related("current_version", "owner_agency").get(pk=plan.pk)
@@ -17,8 +19,8 @@ def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> No
     if version is None:  # the demo reviews a published plan
         return
 
-    def say(username: str, body: str, **kwargs: object) -> Comment:
-        return comment_create(version=version, author=users[username], body=body, **kwargs)  # type: ignore[arg-type]
+    def say(username: str, body: str, **kwargs: Any) -> Comment:
+        return comment_create(version=version, author=users[username], body=body, **kwargs)
 
     staging = say(
         "fire_liaison",

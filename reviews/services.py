@@ -4,7 +4,7 @@ Each service reads what its person may do with the plan itself (access.plans.pla
 (NotAllowedError) what the access layer does not allow, whoever calls it.
 """
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,7 +40,7 @@ def _section_title(version_id: int, key: str) -> str | None:
 def comment_create(
     *,
     version: PlanVersion,
-    author: AbstractBaseUser,
+    author: User,
     body: str,
     section_key: str = "",
     parent: Comment | None = None,
@@ -56,7 +56,7 @@ def comment_create(
     if version.state not in RELEASED_STATES and not access.can_see_drafts:
         raise NotAllowedError("Only the owner's admins, planners and liaisons may comment on a draft.")
     text = _clean_body(body, field="body", limit=MAX_BODY, required=True)
-    section_title = ""
+    section_title: str | None = ""
     if parent is not None:
         if parent.version_id != version.pk:
             raise InvalidInputError("Reply to a comment on this same version.", field="parent")
@@ -107,9 +107,7 @@ def comment_create(
 
 
 @transaction.atomic
-def comment_resolve(
-    *, comment: Comment, actor: AbstractBaseUser, note: str = "", ip_address: str | None = None
-) -> Comment:
+def comment_resolve(*, comment: Comment, actor: User, note: str = "", ip_address: str | None = None) -> Comment:
     """The owner closes a thread (a change request done or declined), with an optional note; audited."""
     comment = (
         Comment.objects.select_for_update(of=("self",))

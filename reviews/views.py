@@ -15,6 +15,7 @@ from plans.models import Plan
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.redirects import safe_redirect_target
+from portal.types import AuthenticatedHttpRequest
 from reviews import selectors, services
 from reviews.forms import CommentForm, ResolveForm
 
@@ -32,7 +33,7 @@ def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
 
 @login_required
 @require_POST
-def comment_post(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+def comment_post(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Post a comment on a version (a section, or the version as a whole), or a reply to a thread."""
     plan, access = _visible_plan(request, plan_id)
     version = get_object_or_404(plan_selectors.versions_visible(access=access), number=number)
@@ -73,7 +74,7 @@ def comment_post(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
 
 @login_required
 @require_POST
-def comment_resolve(request: HttpRequest, plan_id: int, comment_id: int) -> HttpResponse:
+def comment_resolve(request: AuthenticatedHttpRequest, plan_id: int, comment_id: int) -> HttpResponse:
     """Resolve a thread (owner admins and planners), with an optional note."""
     plan, access = _visible_plan(request, plan_id)
     comment = selectors.comment_of_plan(access=access, comment_id=comment_id)

@@ -1,6 +1,9 @@
 """The API's sign-in, a person's own tokens, and logout (revoking the token used, or all of them)."""
 
+from typing import cast
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as fields
@@ -15,6 +18,7 @@ from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
 from portal.api.request_info import client_ip
 from portal.api.throttling import ScopedRateThrottle
+from portal.types import AuthenticatedRequest
 
 DETAIL = inline_serializer("AuthErrorDetail", fields={"detail": fields.CharField()})
 
@@ -72,7 +76,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ApiTokenSerializer
     permission_classes = [IsAuthenticated]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ApiToken]:
         return selectors.api_tokens_of(user=self.request.user)
 
     @extend_schema(responses={200: serializers.ApiTokenSerializer(many=True), 401: UNAUTHENTICATED})
@@ -87,7 +91,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             401: UNAUTHENTICATED,
         },
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         incoming = serializers.ApiTokenCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         token, plaintext = services.api_token_create(
@@ -110,7 +114,8 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None, 401: UNAUTHENTICATED})
     def post(self, request: Request) -> Response:
-        services.api_token_revoke(token=request.auth, actor=request.user, ip_address=client_ip(request))
+        # request.auth is what ApiTokenAuthentication sets
+        services.api_token_revoke(token=cast(ApiToken, request.auth), actor=request.user, ip_address=client_ip(request))
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -122,7 +127,7 @@ class LogoutAllView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None, 401: UNAUTHENTICATED})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         services.api_tokens_revoke_all(
             user=request.user, reason="logout-all", actor=request.user, ip_address=client_ip(request)
         )

@@ -11,6 +11,7 @@ from consistency.fact_selectors import FacilityFacts, version_facts_by_facility
 from consistency.fact_services import facility_facts_set
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 
 
 class VersionFactsView(PlanScopedMixin, APIView):
@@ -27,7 +28,7 @@ class VersionFactsView(PlanScopedMixin, APIView):
         request=FacilityFactsWriteSerializer,
         responses={200: FacilityFactsSerializer, 409: conflict("Key facts change on drafts only.")},
     )
-    def put(self, request: Request, plan_id: int, number: int) -> Response:
+    def put(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may set key facts.")
         incoming = FacilityFactsWriteSerializer(data=request.data)

@@ -19,6 +19,7 @@ from notifications.api import webhook_serializers as serializers
 from notifications.models import Delivery, WebhookEndpoint
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 
 
 def _managed_agency(request: Request, agency_id: int) -> Agency:
@@ -49,7 +50,7 @@ class WebhookListView(generics.GenericAPIView):
         request=serializers.WebhookEndpointCreateSerializer,
         responses={201: serializers.WebhookEndpointCreatedSerializer},
     )
-    def post(self, request: Request, agency_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
         agency = _managed_agency(request, agency_id)
         incoming = serializers.WebhookEndpointCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -73,7 +74,7 @@ class WebhookDetailView(generics.GenericAPIView):
         return Response(serializers.WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, agency_id: int, webhook_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, agency_id: int, webhook_id: int) -> Response:
         endpoint = _endpoint(request, agency_id, webhook_id)
         webhook_services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -86,7 +87,7 @@ class WebhookEnableView(generics.GenericAPIView):
     queryset = WebhookEndpoint.objects.none()
 
     @extend_schema(request=None, responses=serializers.WebhookEndpointSerializer)
-    def post(self, request: Request, agency_id: int, webhook_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, agency_id: int, webhook_id: int) -> Response:
         endpoint = _endpoint(request, agency_id, webhook_id)
         endpoint = webhook_services.webhook_endpoint_enable(
             endpoint=endpoint, actor=request.user, ip_address=client_ip(request)

@@ -23,10 +23,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused
-from typing import Any
+from typing import Any, cast
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -279,17 +280,24 @@ def _record_failures(outcome: Outcome, now: datetime, lease: Lease) -> None:
         logger.warning("%d e-mail(s) not sent and rescheduled: %s", len(failed), outcome.failed[0][1])
 
 
+def _person(delivery: Delivery) -> User:
+    """Whom an e-mail delivery goes to: only webhook deliveries have no person."""
+    return cast(User, delivery.user)
+
+
 def _immediate_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailMultiAlternatives:
     (delivery,) = deliveries
     if delivery.event.event_type == EventType.MEMBER_INVITED:
         return invitation_email(
             event=delivery.event,
-            user=delivery.user,
-            to=delivery.user.email,
+            user=_person(delivery),
+            to=_person(delivery).email,
             agency_names=names,
             message_id=delivery.message_id,
         )
-    return event_email(event=delivery.event, to=delivery.user.email, agency_names=names, message_id=delivery.message_id)
+    return event_email(
+        event=delivery.event, to=_person(delivery).email, agency_names=names, message_id=delivery.message_id
+    )
 
 
 def _digest_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailMultiAlternatives:
@@ -297,7 +305,7 @@ def _digest_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailM
     key = hashlib.sha256(" ".join(sorted(d.message_id for d in deliveries)).encode()).hexdigest()[:32]
     return digest_email(
         events=[d.event for d in deliveries],
-        to=deliveries[0].user.email,
+        to=_person(deliveries[0]).email,
         agency_names=names,
         message_id=f"digest_{key}",
     )
@@ -352,7 +360,7 @@ def email_send_pending(*, event_id: int | None = None, now: datetime | None = No
 
 
 def _group_by_person(deliveries: list[Delivery]) -> list[list[Delivery]]:
-    groups: dict[int, list[Delivery]] = {}
+    groups: dict[int | None, list[Delivery]] = {}
     for delivery in sorted(deliveries, key=lambda d: (d.event.created_at, d.event_id)):
         groups.setdefault(delivery.user_id, []).append(delivery)
     return list(groups.values())

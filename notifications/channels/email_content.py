@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -134,7 +134,7 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
     if event_type == EventType.PLAN_REVIEW_DUE:
         when = "overdue since" if extra.get("overdue") else "due"
         return f"{title}: review {when} {extra.get('due_text', '')}".strip()
-    return {
+    headlines: dict[str, str] = {
         EventType.VERSION_PUBLISHED: f"{title}: version {version} published",
         EventType.VERSION_WITHDRAWN: f"{title}: version {version} withdrawn",
         EventType.PLAN_SHARED: f"{title} shared with {agency}",
@@ -154,7 +154,8 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.MEMBER_INVITED: f"{extra.get('inviter')} invited you to {agency}",
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
         f"at {extra.get('facility_name')}",
-    }.get(event_type, title)
+    }
+    return headlines.get(event_type, title)
 
 
 def mentioned_agency_names(events: Iterable[OutboxEvent]) -> dict[int, str]:
@@ -172,7 +173,7 @@ def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem
     agency = agency_names.get(payload.get("partner") or payload.get("agency"), "your agency")
     extra = _extra(event)
     version = payload.get("version")
-    linked = event.plan_id is not None and event.event_type != EventType.PLAN_UNSHARED
+    linked_plan = event.plan_id if event.event_type != EventType.PLAN_UNSHARED else None
     return EmailItem(
         event_type=event.event_type,
         headline=_headline(event.event_type, title, version, agency, extra),
@@ -181,7 +182,7 @@ def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem
         agency=agency,
         version=version,
         change_summary=str(payload.get("change_summary") or "").strip(),
-        url=plan_url(event.plan_id) if linked else None,
+        url=plan_url(linked_plan) if linked_plan is not None else None,
         extra=extra,
     )
 
@@ -239,7 +240,7 @@ def digest_email(
     )
 
 
-def _password_url(user: AbstractBaseUser) -> str:
+def _password_url(user: User) -> str:
     """Django's password-reset link for the account, made now: a resend carries a fresh one, none is stored."""
     site = urlsplit(settings.SITE_URL)
     path = reverse(
@@ -255,7 +256,7 @@ def _password_url(user: AbstractBaseUser) -> str:
 def invitation_email(
     *,
     event: OutboxEvent,
-    user: AbstractBaseUser,
+    user: User,
     to: str,
     agency_names: Mapping[int, str] | None = None,
     message_id: str | None = None,

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from portal.errors import ConflictError, NotAllowedError
 
 @transaction.atomic
 def plan_version_acknowledge(
-    *, version: PlanVersion, user: AbstractBaseUser, access: PlanAccess, agency: Agency | None = None
+    *, version: PlanVersion, user: User, access: PlanAccess, agency: Agency | None = None
 ) -> dict[str, Any]:
     """The user acknowledges a version; as admin or liaison, for their agency (or agencies) too."""
     if version.state != VersionState.PUBLISHED:

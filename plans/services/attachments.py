@@ -3,23 +3,21 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from plans.attachments import attachment_kind_from_content, cleaned_filename, safe_filename
 from plans.models import (
     Attachment,
     PlanVersion,
 )
+from plans.upload_checks import attachment_kind_from_content, cleaned_filename, safe_filename
 from portal.errors import ConflictError, PayloadTooLargeError
 
 
 @transaction.atomic
-def attachment_add(
-    *, version: PlanVersion, actor: AbstractBaseUser, upload: UploadedFile, max_bytes: int
-) -> Attachment:
+def attachment_add(*, version: PlanVersion, actor: User, upload: UploadedFile, max_bytes: int) -> Attachment:
     """Attach a file to a draft after sniffing its real type and checking its size."""
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
@@ -75,7 +73,7 @@ def attachments_copy(*, source: PlanVersion, target: PlanVersion) -> list[Attach
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, actor: AbstractBaseUser) -> None:
+def attachment_remove(*, attachment: Attachment, actor: User) -> None:
     """Take a file off a draft; the stored file is deleted once the removal has committed."""
     version = PlanVersion.objects.select_for_update().get(pk=attachment.version_id)
     if not version.is_draft:
@@ -84,4 +82,5 @@ def attachment_remove(*, attachment: Attachment, actor: AbstractBaseUser) -> Non
         )
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # always, for a stored file
+        transaction.on_commit(lambda: storage.delete(name))

@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from access.grants import grant_owner
@@ -28,7 +28,7 @@ from portal.errors import ConflictError, NotAllowedError
 @transaction.atomic
 def plan_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     title: str,
     kind: str,
     owner_agency: Agency,
@@ -56,7 +56,7 @@ def plan_create(
     return plan
 
 
-def plan_create_once(*, creation_key: UUID, actor: AbstractBaseUser, **fields: Any) -> tuple[Plan, bool]:
+def plan_create_once(*, creation_key: UUID, actor: User, **fields: Any) -> tuple[Plan, bool]:
     """plan_create, once per key: the same key again (a double-click, a retried API call, even at the same
     moment) returns the plan it created, and False. Call inside the caller's transaction or on its own."""
     try:
@@ -79,7 +79,7 @@ def plan_create_once(*, creation_key: UUID, actor: AbstractBaseUser, **fields: A
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any], ip_address: str | None = None) -> Plan:
+def plan_update(*, plan: Plan, actor: User, data: dict[str, Any], ip_address: str | None = None) -> Plan:
     """Change a plan's metadata; a new review interval moves the next review date.
 
     Changing the classification is an owner-admin action (like sharing: it decides who may read the plan; an
@@ -97,9 +97,9 @@ def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any], ip
         )
     for field, value in data.items():
         setattr(plan, field, value)
-    if "review_interval_days" in data and plan.current_version_id:
-        published_at = plan.current_version.published_at
-        plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
+    current = plan.current_version if "review_interval_days" in data else None
+    if current is not None and current.published_at is not None:
+        plan.next_review_due = (current.published_at + timedelta(days=plan.review_interval_days)).date()
     plan.save()
     if facilities is not None or (plan.classification != previous_classification and plan.current_version_id):
         covered = set(plan.facilities.values_list("pk", flat=True))
@@ -134,7 +134,7 @@ def plan_update(*, plan: Plan, actor: AbstractBaseUser, data: dict[str, Any], ip
 
 
 @transaction.atomic
-def plan_delete(*, plan: Plan, actor: AbstractBaseUser) -> None:
+def plan_delete(*, plan: Plan, actor: User) -> None:
     """Delete a plan that was never published (published plans are withdrawn, not deleted)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.versions.filter(state__in=RELEASED_STATES).exists():
@@ -155,4 +155,5 @@ def plan_delete(*, plan: Plan, actor: AbstractBaseUser) -> None:
 def _delete_files(attachments: list[Attachment]) -> None:
     """Remove stored files once the rows that pointed at them are gone for good."""
     for attachment in attachments:
-        attachment.file.storage.delete(attachment.file.name)
+        if attachment.file.name:  # always, for a stored file
+            attachment.file.storage.delete(attachment.file.name)

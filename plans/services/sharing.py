@@ -1,6 +1,6 @@
 """Sharing plans with partner agencies and revoking it."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,9 +20,7 @@ from portal.errors import InvalidInputError
 
 
 @transaction.atomic
-def plan_share(
-    *, plan: Plan, agency: Agency, level: str, actor: AbstractBaseUser, ip_address: str | None = None
-) -> PlanShare:
+def plan_share(*, plan: Plan, agency: Agency, level: str, actor: User, ip_address: str | None = None) -> PlanShare:
     """Share a plan with a partner agency at a level (re-sharing changes the level)."""
     if agency.pk == plan.owner_agency_id:
         raise InvalidInputError("The owner agency already has full access to its own plan.", field="agency")
@@ -58,7 +56,7 @@ def plan_share(
 
 
 @transaction.atomic
-def plan_unshare(*, plan: Plan, agency: Agency, actor: AbstractBaseUser, ip_address: str | None = None) -> None:
+def plan_unshare(*, plan: Plan, agency: Agency, actor: User, ip_address: str | None = None) -> None:
     """Revoke a partner's access at once."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     deleted, _ = PlanShare.objects.filter(plan=plan, agency=agency).delete()

@@ -5,7 +5,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,10 +21,10 @@ from plans.models import (
     Section,
     VersionState,
 )
+from plans.section_outlines import default_sections
 from plans.selectors import latest_released_number
 from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
-from plans.templates_eop import default_sections
 from portal.errors import ConflictError, InvalidInputError
 
 SectionData = dict[str, str]
@@ -45,7 +45,7 @@ def _write_sections(version: PlanVersion, sections: list[SectionData]) -> None:
 def plan_version_create_draft(
     *,
     plan: Plan,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
 ) -> PlanVersion:
@@ -61,15 +61,16 @@ def plan_version_create_draft(
     )
     if sections is None:
         if plan.current_version_id:
-            sections = list(
-                Section.objects.filter(version_id=plan.current_version_id)
+            sections = [
+                {"key": key, "title": title, "body": body}
+                for key, title, body in Section.objects.filter(version_id=plan.current_version_id)
                 .order_by("position")
-                .values("key", "title", "body")
-            )
+                .values_list("key", "title", "body")
+            ]
         else:
             sections = default_sections(plan_kind=plan.kind)
     _write_sections(version, sections)
-    if plan.current_version_id:  # files and facility key facts carry over, whatever the sections
+    if plan.current_version is not None:  # files and facility key facts carry over, whatever the sections
         attachments_copy(source=plan.current_version, target=version)
         facility_facts_copy(source=plan.current_version, target=version)
     return version
@@ -79,7 +80,7 @@ def plan_version_create_draft(
 def plan_draft_start(
     *,
     plan: Plan,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
     reuse: Callable[[PlanVersion], bool] = lambda draft: True,
@@ -105,7 +106,7 @@ def plan_draft_start(
 def plan_version_update_draft(
     *,
     version: PlanVersion,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str | None = None,
     sections: list[SectionData] | None = None,
 ) -> PlanVersion:
@@ -140,9 +141,7 @@ def content_sha256(version: PlanVersion) -> str:
 
 
 @transaction.atomic
-def plan_version_publish(
-    *, version: PlanVersion, actor: AbstractBaseUser, ip_address: str | None = None
-) -> PlanVersion:
+def plan_version_publish(*, version: PlanVersion, actor: User, ip_address: str | None = None) -> PlanVersion:
     """Publish a draft: it becomes the one current version, the previous one is superseded,
     the review clock restarts, and partners are to be told."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
@@ -201,9 +200,7 @@ def plan_version_publish(
 
 
 @transaction.atomic
-def plan_version_withdraw(
-    *, version: PlanVersion, actor: AbstractBaseUser, ip_address: str | None = None
-) -> PlanVersion:
+def plan_version_withdraw(*, version: PlanVersion, actor: User, ip_address: str | None = None) -> PlanVersion:
     """Withdraw the current published version: the plan then has no current version."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)

@@ -81,7 +81,7 @@ def test_a_hand_off_cut_short_by_the_soft_time_limit_stops_the_task(
 
     monkeypatch.setattr(tasks.fan_out_event, "apply_async", out_of_time)
     with pytest.raises(SoftTimeLimitExceeded), django_capture_on_commit_callbacks(execute=True):
-        dispatch.enqueue_on_commit(tasks.fan_out_event, 1)
+        dispatch.enqueue_on_commit(dispatch.FAN_OUT_EVENT, 1)
 
 
 def test_a_broker_that_refuses_the_hand_off_is_logged_and_left_to_the_sweep(
@@ -92,5 +92,5 @@ def test_a_broker_that_refuses_the_hand_off_is_logged_and_left_to_the_sweep(
 
     monkeypatch.setattr(tasks.fan_out_event, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        dispatch.enqueue_on_commit(tasks.fan_out_event, 1)
+        dispatch.enqueue_on_commit(dispatch.FAN_OUT_EVENT, 1)
     assert "the outbox sweep will retry" in caplog.text

@@ -32,7 +32,7 @@ from notifications.forms import _prefix
 from notifications.models import Delivery, EventType, Notification, OutboxEvent
 from plans import services
 from plans.forms import PlanCreateForm, PlanEditForm
-from plans.forms_read import AcknowledgeForm, ShareForm, UnshareForm
+from plans.forms_partners import AcknowledgeForm, ShareForm, UnshareForm
 from plans.models import Classification
 from reviews.concurrence_forms import ConcurrenceForm
 from reviews.forms import CommentForm, ResolveForm

@@ -288,7 +288,7 @@ def test_the_dashboard_reads_the_same_number_of_queries_for_5_and_50_plans(count
 
 
 def test_long_lists_are_cut_with_a_link_to_every_plan(county, monkeypatch):
-    monkeypatch.setattr("portal.dashboard.DASHBOARD_ROWS", 3)
+    monkeypatch.setattr("dashboard.views.DASHBOARD_ROWS", 3)
     add_shared_plans(county, 0, 4)
     html = page_for(county.owner_admin)
     assert len(re.findall(r"<tr>", section(html, "own-plans-heading"))) == 1 + 3  # the header row and three plans

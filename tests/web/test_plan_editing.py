@@ -17,7 +17,7 @@ from notifications.models import EmailChoice, EventType, NotificationPreference,
 from notifications.services import outbox_event_fan_out
 from plans import services
 from plans.models import Attachment, Classification, Plan, PlanKind, PlanVersion, ShareLevel, VersionState
-from plans.templates_eop import default_sections
+from plans.section_outlines import default_sections
 from tests.agencies.factories import AgencyFactory, member
 from tests.conftest import web_client
 from tests.permission_matrix import covers, matrix, user_of
