@@ -35,6 +35,7 @@ services:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
@@ -53,4 +54,4 @@ bench: install services
 	$(BIN)/python -m bench.report
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -1,13 +1,13 @@
 """What a person may do with an agency, its members and its buildings: their role there (read fresh, so
 a role change applies at once), and platform staff for the directory's upkeep."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from agencies.models import Membership, Role
 
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
 
-Actor = AbstractBaseUser | AnonymousUser
+Actor = User | AnonymousUser
 
 
 def agency_roles(*, user: Actor) -> dict[int, str]:
@@ -34,6 +34,11 @@ def can_manage_agency(user: Actor, agency_id: int) -> bool:
 def can_edit_facilities_of(user: Actor, agency_id: int) -> bool:
     """Admins and planners of the owner agency (and staff) edit its buildings."""
     return bool(user.is_authenticated and (user.is_staff or has_agency_role(user, agency_id, EDITOR_ROLES)))
+
+
+def can_assign_people_of(user: Actor, agency_id: int) -> bool:
+    """An agency's admins (and staff) assign its people to buildings, as they manage its members."""
+    return can_manage_agency(user, agency_id)
 
 
 def can_create_plans_for(user: Actor, agency_id: int) -> bool:

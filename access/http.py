@@ -3,15 +3,16 @@ a forbidden action on a visible plan is 403 with the reason, and reads of sensit
 the API in one place: `ContentReadsAudited.finalize_response`)."""
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from access.agencies import can_create_users
@@ -61,12 +62,18 @@ def _plan_by_id(plan_id: int) -> Plan | None:
     return rows[0] if rows else None
 
 
-class ContentReadsAudited:
+# For the type checker the mixins are an APIView (its `request`, `kwargs`); at run time they add no base class.
+if TYPE_CHECKING:
+    _APIView = APIView
+else:
+    _APIView = object
+
+
+class ContentReadsAudited(_APIView):
     """API views: a successful response that shows a plan's content records one read of it, here, once the
     response is final, so a refusal, a 404 or an error records none and no view can forget it (a no-op unless
     the plan is law-enforcement sensitive)."""
 
-    request: Request
     # What a successful response to each method shows of the plan, as the audit names it ("plan", "version",
     # "diff"...); a method not listed shows no content (shares, acknowledgement status, a deletion).
     content_reads: ClassVar[dict[str, str]] = {}
@@ -77,8 +84,8 @@ class ContentReadsAudited:
         """The plan whose content the response showed (None: no plan, e.g. a list)."""
         return None
 
-    def finalize_response(self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
         what = self.content_reads.get("GET" if request.method == "HEAD" else str(request.method))
         if what is not None and status.is_success(response.status_code):
             plan = self.shown_plan()
@@ -91,9 +98,6 @@ class ContentReadsAudited:
 
 class PlanScopedMixin(ContentReadsAudited):
     """Finds the plan (and version) in the URL among what the user may see; anything else is 404."""
-
-    request: Request
-    kwargs: dict[str, Any]
 
     def shown_plan(self) -> Plan | None:
         # Only once the plan was found visible; a 404 never gets this far with a success.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 
 from access.plans import plans_visible_to
@@ -128,7 +128,7 @@ def _plan_row(values: tuple) -> PlanRow:
     )
 
 
-def visible_plan_row(*, user: AbstractBaseUser | AnonymousUser, plan_id: int) -> PlanRow | None:
+def visible_plan_row(*, user: User | AnonymousUser, plan_id: int) -> PlanRow | None:
     """The plan if the user may see it, else None (one query)."""
     if not user.is_authenticated:  # as plans_visible_to: nothing, not even public plans
         return None
@@ -141,7 +141,7 @@ class VisiblePlanPages:
 
     ordered = True  # Django's Paginator warns about unordered lists
 
-    def __init__(self, *, user: AbstractBaseUser | AnonymousUser) -> None:
+    def __init__(self, *, user: User | AnonymousUser) -> None:
         self.user = user
 
     def count(self) -> int:

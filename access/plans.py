@@ -9,9 +9,9 @@ tests/access/test_one_rule.py hold the forms equal for every kind of reader).
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.db import connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from access.grants import COMMENT, VIEW
 from agencies.models import Agency, Role
@@ -26,13 +26,13 @@ CONCURRING_ROLES = AGENCY_ACK_ROLES
 # Versions that left draft: what every reader of a plan may read.
 RELEASED_STATES = (VersionState.PUBLISHED, VersionState.SUPERSEDED, VersionState.WITHDRAWN)
 
-Actor = AbstractBaseUser | AnonymousUser
+Actor = User | AnonymousUser
 
 
 # --- Many plans: which a person may see ---------------------------------------------------------
 
 
-def granted_plan_ids(*, user: Actor, codename: str = VIEW) -> QuerySet:
+def granted_plan_ids(*, user: User, codename: str = VIEW) -> QuerySet:
     """One subquery: ids of plans on which any of the user's agencies holds `codename` (grants only)."""
     # The permission is a scalar subquery and the groups come straight from the user's agencies, so the
     # grants are one index range per agency and PostgreSQL plans a 3-table join instead of a 6-table one
@@ -53,7 +53,12 @@ def visible_plan_filter(*, user: Actor) -> Q:
     return Q(classification=Classification.PUBLIC) | Q(id__in=granted_plan_ids(user=user))
 
 
-def visible_plan_ids(*, user: Actor) -> QuerySet:
+def visible_plan_exists(*, user: Actor, plan_ref: str = "plan_id") -> Exists:
+    """Per row of another table (alerts, ...): whether the user may see the plan its `plan_ref` column names."""
+    return Exists(Plan.objects.filter(visible_plan_filter(user=user), pk=OuterRef(plan_ref)))
+
+
+def visible_plan_ids(*, user: User) -> QuerySet:
     """Ids of the plans the user may see: their agencies' grants UNION public plans, as one subquery."""
     public = Plan.objects.filter(classification=Classification.PUBLIC).order_by().values("id")
     return granted_plan_ids(user=user).order_by().union(public)

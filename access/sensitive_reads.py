@@ -7,7 +7,7 @@ several plans at once; a no-op for any other classification.
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from audit.models import AuditAction
 from audit.services import audit_event_record
@@ -17,7 +17,7 @@ from plans.models import Classification, Plan
 def sensitive_read_record(
     *,
     plan: Plan,
-    actor: AbstractBaseUser | AnonymousUser,
+    actor: User | AnonymousUser,
     ip_address: str | None,
     what: str,
     obj: Any = None,
@@ -37,7 +37,7 @@ def sensitive_read_record(
 
 
 def sensitive_reads_record(
-    *, plan_ids: Iterable[int], actor: AbstractBaseUser | AnonymousUser, ip_address: str | None, what: str
+    *, plan_ids: Iterable[int], actor: User | AnonymousUser, ip_address: str | None, what: str
 ) -> None:
     """One audit row per law-enforcement-sensitive plan among these (one query to find them)."""
     plan_ids = set(plan_ids)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from accounts import services
 from accounts.models import ApiToken
 from portal.admin_readonly import ReadOnlyAdmin
+from portal.api.request_info import client_ip
 
 
 @admin.register(ApiToken)
@@ -25,8 +26,8 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
     def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
-        services.api_token_revoke(token=obj)
+        services.api_token_revoke(token=obj, actor=request.user, ip_address=client_ip(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            services.api_token_revoke(token=token)
+            services.api_token_revoke(token=token, actor=request.user, ip_address=client_ip(request))

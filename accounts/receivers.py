@@ -7,13 +7,13 @@ fields — Django's password change and reset views, the admin's user and passwo
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from accounts import services
 
 
 def revoke_api_tokens_when_credentials_change(
-    sender: type, instance: AbstractBaseUser, created: bool, raw: bool = False, **kwargs: Any
+    sender: type, instance: User, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
     """post_save of the user: a new password or is_active=False revokes all of the person's tokens."""
     if created or raw:

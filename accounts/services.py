@@ -1,21 +1,34 @@
-"""Issuing, using and revoking API tokens; every revocation path of the issue ends in these functions."""
+"""Issuing, using and revoking API tokens; every revocation path of the issue ends in these functions.
+
+Issuing and revoking are audited (who, from where); the sliding expiry written on use is not.
+"""
 
 import logging
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
 from accounts.models import ApiToken
+from audit.models import AuditAction
+from audit.services import audit_event_record
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
-    """Issue a new token; the plaintext is returned this once and only knox's digest of it is stored."""
+def api_token_create(*, user: User, name: str = "", ip_address: str | None = None) -> tuple[ApiToken, str]:
+    """Issue a new token to `user`, who asks for it themselves (sign-in or their tokens page); the plaintext is
+    returned this once and only knox's digest of it is stored."""
     token, plaintext = ApiToken.objects.create(user=user, name=name)
     logger.info("API token %s (%r) issued to %s", token.pk, name, user.get_username())
+    audit_event_record(
+        actor=user,
+        action=AuditAction.API_TOKEN_CREATE,
+        obj=token,
+        ip_address=ip_address,
+        details={"user": user.pk, "name": name},
+    )
     return token, plaintext
 
 
@@ -27,16 +40,40 @@ def api_token_record_use(*, token: ApiToken, expiry: datetime, used_at: datetime
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> None:
-    """Revoke one token: it answers 401 from now on."""
+def api_token_revoke(*, token: ApiToken, actor: User | AnonymousUser | None, ip_address: str | None = None) -> None:
+    """Revoke one token: it answers 401 from now on. `actor` is its owner, or the operator in the admin."""
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.API_TOKEN_REVOKE,
+        obj=token,
+        ip_address=ip_address,
+        details={"user": token.user_id, "name": token.name},
+    )
     ApiToken.objects.filter(pk=token.pk).delete()
     logger.info("API token %s (%r) of user %s revoked", token.pk, token.name, token.user_id)
 
 
 @transaction.atomic
-def api_tokens_revoke_all(*, user: AbstractBaseUser, reason: str) -> int:
-    """Revoke every token of a person (password changed or reset, deactivated, left their last agency, logout-all)."""
+def api_tokens_revoke_all(
+    *,
+    user: User,
+    reason: str,
+    actor: User | AnonymousUser | None = None,
+    ip_address: str | None = None,
+) -> int:
+    """Revoke every token of a person (password changed or reset, deactivated, left their last agency, logout-all).
+
+    One audit row when any were revoked; `actor` is whoever caused it when known (None when the change came
+    through a path that does not say, e.g. a password changed in the admin or by `manage.py`).
+    """
     count, _ = ApiToken.objects.filter(user=user).delete()
     if count:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.API_TOKEN_REVOKE,
+            obj=user,
+            ip_address=ip_address,
+            details={"user": user.pk, "tokens": count, "reason": reason},
+        )
         logger.info("All %d API tokens of %s revoked: %s", count, user.get_username(), reason)
     return count

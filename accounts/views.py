@@ -2,22 +2,26 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from knox.settings import knox_settings
 
 from accounts import selectors, services
 from accounts.forms import ApiTokenCreateForm
+from portal.api.request_info import client_ip
+from portal.types import AuthenticatedHttpRequest
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your tokens and the form to create one; a new token is shown in this response only, never stored."""
     form = ApiTokenCreateForm(request.POST if request.method == "POST" else None)
     created = None
     if request.method == "POST" and form.is_valid():
-        token, plaintext = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        token, plaintext = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"], ip_address=client_ip(request)
+        )
         created = {"token": token, "plaintext": plaintext}
         form = ApiTokenCreateForm()
     context = {
@@ -33,11 +37,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     """Ask for confirmation (GET), then revoke (POST); another person's token is a 404."""
     token = get_object_or_404(selectors.api_tokens_of(user=request.user), pk=token_id)
     if request.method != "POST":
         return render(request, "accounts/api_token_revoke.html", {"token": token})
-    services.api_token_revoke(token=token)
+    services.api_token_revoke(token=token, actor=request.user, ip_address=client_ip(request))
     messages.success(request, f"The token “{token.name or 'unnamed'}” was revoked; it no longer works.")
     return redirect("accounts:api-tokens")

@@ -1,6 +1,6 @@
 """The operator's admin for agencies, members, buildings and assignments; every write goes through a service."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,11 +16,18 @@ from agencies import services
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import signed_in_user
 
 User = get_user_model()
 
+# For the type checker the mixin is a ModelAdmin (super()'s views, message_user, opts); at run time it adds no base.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
-class ServiceErrorsAsMessages:
+
+class ServiceErrorsAsMessages(_ModelAdmin):
     """Turn a service's refusal (raised after the form validated, e.g. a lost race) into a message, not a 500.
 
     The admin runs each save and delete in one transaction, so nothing of the refused change is kept.
@@ -30,17 +37,17 @@ class ServiceErrorsAsMessages:
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
+            self.message_user(request, exc.message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         try:
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+            return super().delete_view(request, object_id, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)  # type: ignore[attr-defined]
-            opts = self.opts  # type: ignore[attr-defined]
+            self.message_user(request, exc.message, messages.ERROR)
+            opts = self.opts
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
 
 
@@ -84,10 +91,10 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     ordering = ("name",)
     inlines = (MembershipInline,)
 
-    def get_fields(self, request: HttpRequest, obj: Agency | None = None) -> list[str]:
-        fields = ["name", "slug", "kind", "jurisdiction", "phone", "email"]
+    def get_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
+        fields: tuple[str, ...] = ("name", "slug", "kind", "jurisdiction", "phone", "email")
         if obj is not None:
-            fields += ["group", "created_at", "members"]
+            fields += ("group", "created_at", "members")
         return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
@@ -110,7 +117,8 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Agency, form: forms.ModelForm, change: bool) -> None:
         if change:
-            services.agency_update(agency=obj, data={name: form.cleaned_data[name] for name in form.changed_data})
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.agency_update(agency=obj, actor=request.user, ip_address=client_ip(request), **changed)
             return
         created = services.agency_create(
             name=obj.name,
@@ -135,7 +143,8 @@ class MembershipAdminForm(forms.ModelForm):
         fields = ("user", "agency", "role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         membership = self.instance
         demoted = self.initial.get("role") == Role.ADMIN and cleaned.get("role") not in (None, Role.ADMIN)
         if membership.pk is not None and demoted:
@@ -151,7 +160,7 @@ class MembershipAdminForm(forms.ModelForm):
 
 @admin.register(Membership)
 class MembershipAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
-    """Adds, re-roles and removes members through the services, so the audit trail and group stay right."""
+    """Adds, re-roles and removes members through the services, so the audit trail stays right."""
 
     form = MembershipAdminForm
     list_display = ("user", "agency", "role", "created_at")
@@ -174,16 +183,20 @@ class MembershipAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         if change:
             if "role" in form.changed_data:
                 services.membership_change_role(
-                    membership=obj, role=obj.role, actor=request.user, ip_address=client_ip(request)
+                    membership=obj, role=obj.role, actor=signed_in_user(request), ip_address=client_ip(request)
                 )
             return
         created = services.membership_add(
-            agency=obj.agency, user=obj.user, role=obj.role, actor=request.user, ip_address=client_ip(request)
+            agency=obj.agency,
+            user=obj.user,
+            role=obj.role,
+            actor=signed_in_user(request),
+            ip_address=client_ip(request),
         )
         _adopt(obj, created)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.membership_remove(membership=obj, actor=request.user, ip_address=client_ip(request))
+        services.membership_remove(membership=obj, actor=signed_in_user(request), ip_address=client_ip(request))
 
     def get_deleted_objects(
         self, objs: Any, request: HttpRequest
@@ -217,7 +230,8 @@ class FacilityAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Facility, form: forms.ModelForm, change: bool) -> None:
         if change:
-            services.facility_update(facility=obj, data={name: form.cleaned_data[name] for name in form.changed_data})
+            changed = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.facility_update(facility=obj, actor=request.user, ip_address=client_ip(request), **changed)
             return
         created = services.facility_create(
             name=obj.name,
@@ -226,6 +240,8 @@ class FacilityAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             address=obj.address,
             latitude=obj.latitude,
             longitude=obj.longitude,
+            actor=request.user,
+            ip_address=client_ip(request),
         )
         _adopt(obj, created)
 
@@ -242,7 +258,8 @@ class PersonnelAssignmentAdminForm(forms.ModelForm):
         fields = ("user", "agency", "facility", "role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         user, agency = cleaned.get("user"), cleaned.get("agency")
         if user is not None and agency is not None and not Membership.objects.filter(user=user, agency=agency).exists():
             self.add_error("user", f"{user.get_username()} is not a member of {agency}; add the membership first.")
@@ -262,17 +279,33 @@ class PersonnelAssignmentAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: PersonnelAssignment, form: forms.ModelForm, change: bool) -> None:
         created = services.personnel_assignment_create(
-            user=obj.user, agency=obj.agency, facility=obj.facility, role=obj.role
+            user=obj.user,
+            agency=obj.agency,
+            facility=obj.facility,
+            role=obj.role,
+            actor=request.user,
+            ip_address=client_ip(request),
         )
         _adopt(obj, created)
+
+    def delete_model(self, request: HttpRequest, obj: PersonnelAssignment) -> None:
+        services.personnel_assignment_remove(assignment=obj, actor=request.user, ip_address=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PersonnelAssignment]) -> None:
+        # The bulk action too, one audited removal at a time.
+        for assignment in queryset.select_related("agency"):
+            services.personnel_assignment_remove(
+                assignment=assignment, actor=request.user, ip_address=client_ip(request)
+            )
 
     def has_change_permission(self, request: HttpRequest, obj: PersonnelAssignment | None = None) -> bool:
         # No service edits an assignment; remove it and assign again.
         return False
 
 
-# An agency's Group is managed only through memberships (services keep it in step with roles and
-# the audit trail), so the admin offers neither the Group pages nor the groups/permissions fields.
+# An agency's Group only holds the agency's grants on plans (written by access/grants.py); people reach
+# them through their memberships, never through user.groups. So the admin offers neither the Group pages
+# nor the groups/permissions fields, which would edit what nothing reads or grant around the services.
 admin.site.unregister(Group)
 admin.site.unregister(User)
 

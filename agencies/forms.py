@@ -1,17 +1,13 @@
 """Forms of the agency and facility pages: directory filters, members and roles, webhooks."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 
 from agencies.models import Agency, AgencyKind, Facility, FacilityKind, Role
 from notifications.models import EventType
-
-User = get_user_model()
 
 ROLE_HELP = (
     "Admin: members, sharing, publishing. Planner: writes drafts. "
@@ -47,7 +43,7 @@ class FacilityFilterForm(LabelledForm):
             .order_by("name")
             .values_list("pk", "name")
         )
-        self.fields["owner"].choices = [("", "Any owner"), *owners]
+        cast(forms.TypedChoiceField, self.fields["owner"]).choices = [("", "Any owner"), *owners]
 
 
 class AgencyFilterForm(LabelledForm):
@@ -95,7 +91,7 @@ class MemberAddForm(LabelledForm):
 
     prefix = "add"
 
-    def clean_username(self) -> AbstractBaseUser:
+    def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()
         user = User.objects.filter(username__iexact=username, is_active=True).first()
         if user is None:
@@ -128,15 +124,3 @@ class WebhookCreateForm(LabelledForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose at least one.",
     )
-
-
-class InvitationEmailForm(PasswordResetForm):
-    """Django's password-reset e-mail, worded as an invitation and sent to exactly one new account."""
-
-    def __init__(self, *, user: AbstractBaseUser) -> None:
-        super().__init__(data={"email": user.email})
-        self.invited = user
-
-    def get_users(self, email: str) -> list[AbstractBaseUser]:
-        # Only the account just created, never other accounts that share the address.
-        return [self.invited] if self.invited.email.lower() == email.lower() else []

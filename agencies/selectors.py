@@ -1,12 +1,12 @@
 """Reads about agencies, members and facilities; every function takes the asking user."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment
 
 
-def agency_roles(*, user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
+def agency_roles(*, user: User | AnonymousUser) -> dict[int, str]:
     """The user's role in each agency they belong to (read fresh: a role change applies at once)."""
     if not user.is_authenticated:
         return {}
@@ -14,7 +14,7 @@ def agency_roles(*, user: AbstractBaseUser | AnonymousUser) -> dict[int, str]:
     return dict(Membership.objects.filter(user=user).order_by().values_list("agency_id", "role"))
 
 
-def agencies_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Agency]:
+def agencies_visible_to(*, user: User | AnonymousUser) -> QuerySet[Agency]:
     """The agency directory: every signed-in user sees every agency's public card."""
     if not user.is_authenticated:
         return Agency.objects.none()
@@ -26,7 +26,7 @@ def memberships_of_agency(*, agency: Agency) -> QuerySet[Membership]:
     return Membership.objects.filter(agency=agency).select_related("user", "agency")
 
 
-def facilities_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Facility]:
+def facilities_visible_to(*, user: User | AnonymousUser) -> QuerySet[Facility]:
     """Buildings are a shared directory: every signed-in user may see them."""
     if not user.is_authenticated:
         return Facility.objects.none()

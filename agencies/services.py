@@ -1,20 +1,51 @@
-"""Every change to agencies, members, facilities and assignments; each call is one transaction."""
+"""Every change to agencies, members, facilities and assignments; each call is one transaction.
 
+Each write takes the person acting and refuses them (NotAllowedError) unless the access layer allows it
+(access/agencies.py). `actor=None` is the system itself (seeding, data generators, test fixtures), never a
+request: every view and the admin pass their user.
+"""
+
+import secrets
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from access.agencies import Actor, can_assign_people_of, can_edit_facilities_of, can_manage_agency
 from accounts.services import api_tokens_revoke_all
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditAction
 from audit.services import audit_event_record
-from portal.errors import ConflictError, InvalidInputError
+from notifications.models import EventType
+from notifications.services import outbox_event_record
+from portal.errors import ConflictError, InvalidInputError, NotAllowedError
+from portal.unset import UNSET, Unset
 
-User = get_user_model()
+
+def _refuse_unless(allowed: Callable[[Actor, int], bool], actor: Actor | None, agency_id: int, message: str) -> None:
+    """Refuse a person the access layer does not allow; None is the system (see the module's docstring)."""
+    if actor is not None and not allowed(actor, agency_id):
+        raise NotAllowedError(message)
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    """The fields of an update the caller passed (the others are UNSET)."""
+    return {name: value for name, value in fields.items() if value is not UNSET}
+
+
+def _changes(obj: Any, given: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each given field whose value differs, as [before, after] (as text where JSON would not keep it)."""
+
+    def plain(value: Any) -> Any:
+        return str(value) if isinstance(value, Decimal) else value
+
+    return {
+        name: [plain(getattr(obj, name)), plain(value)] for name, value in given.items() if getattr(obj, name) != value
+    }
 
 
 @transaction.atomic
@@ -45,26 +76,50 @@ def agency_create(
 
 
 @transaction.atomic
-def agency_update(*, agency: Agency, data: dict[str, Any]) -> Agency:
-    """Update an agency's card; the slug keeps its group name in step."""
-    for field, value in data.items():
+def agency_update(
+    *,
+    agency: Agency,
+    actor: Actor | None,
+    name: str | Unset = UNSET,
+    slug: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    jurisdiction: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    ip_address: str | None = None,
+) -> Agency:
+    """Update an agency's card (the fields given); the slug keeps its group name in step. Audited."""
+    _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may change its details.")
+    given = _given(name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email)
+    # Compared with the stored row: the admin hands over an instance its form has already changed.
+    changes = _changes(Agency.objects.select_for_update().get(pk=agency.pk), given)
+    for field, value in given.items():
         setattr(agency, field, value)
-    if "slug" in data:
+    if "slug" in given:
         if Agency.objects.filter(slug=agency.slug).exclude(pk=agency.pk).exists():
             raise InvalidInputError(f"An agency with slug '{agency.slug}' already exists.", field="slug")
         agency.group.name = f"agency:{agency.slug}"
     try:
         with transaction.atomic():
-            if "slug" in data:
+            if "slug" in given:
                 agency.group.save(update_fields=["name"])
             agency.save()
     except IntegrityError as exc:  # another request took the slug after the check above
         raise InvalidInputError(f"An agency with slug '{agency.slug}' already exists.", field="slug") from exc
+    if changes:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.AGENCY_UPDATE,
+            obj=agency,
+            agency=agency,
+            ip_address=ip_address,
+            details={"changes": changes},
+        )
     return agency
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, is_staff: bool = False) -> AbstractBaseUser:
+def user_create(*, username: str, email: str, password: str, is_staff: bool = False) -> User:
     """Create a sign-in account after Django's password validators accept the password."""
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInputError(f"The username '{username}' is taken.", field="username")
@@ -84,12 +139,13 @@ def user_create(*, username: str, email: str, password: str, is_staff: bool = Fa
 def membership_add(
     *,
     agency: Agency,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
-    actor: AbstractBaseUser | None,
+    actor: Actor | None,
     ip_address: str | None = None,
 ) -> Membership:
-    """Make a user a member of an agency with a role, joining the agency's group."""
+    """Make a user a member of an agency with a role: they see what the agency is granted at once."""
+    _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may add members.")
     try:
         with transaction.atomic():
             membership = Membership.objects.create(agency=agency, user=user, role=role)
@@ -97,7 +153,6 @@ def membership_add(
         raise ConflictError(
             f"{user.get_username()} is already a member of {agency}; change their role instead."
         ) from exc
-    user.groups.add(agency.group)
     audit_event_record(
         actor=actor,
         action=AuditAction.MEMBERSHIP_ADD,
@@ -107,6 +162,43 @@ def membership_add(
         details={"user": user.pk, "role": role},
     )
     return membership
+
+
+@transaction.atomic
+def member_invite(
+    *, agency: Agency, username: str, email: str, role: str, actor: Actor | None, ip_address: str | None = None
+) -> User:
+    """Create an account for a new person, add them to the agency, and queue their invitation e-mail.
+
+    The mail (with the link to choose a password, as nobody knows the account's) goes through the outbox
+    and the e-mail worker (`member.invited`), so a slow or unreachable mail server never holds the request.
+    """
+    _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may invite members.")
+    user = user_create(username=username, email=email, password=secrets.token_urlsafe(32))
+    membership_add(agency=agency, user=user, role=role, actor=actor, ip_address=ip_address)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_INVITE,
+        obj=user,
+        agency=agency,
+        ip_address=ip_address,
+        details={"user": user.pk, "email": email, "role": role},
+    )
+    inviter = actor if actor is not None and actor.is_authenticated else None
+    outbox_event_record(
+        event_type=EventType.MEMBER_INVITED,
+        plan=None,
+        payload={
+            "actor": inviter.pk if inviter is not None else None,
+            "inviter_name": (inviter.get_full_name() or inviter.get_username()) if inviter else "Concord's operators",
+            "agency": agency.pk,
+            "agency_name": agency.name,
+            "user": user.pk,
+            "role": role,
+            "role_label": Role(role).label,
+        },
+    )
+    return user
 
 
 def _refuse_losing_last_admin(membership: Membership) -> None:
@@ -119,9 +211,10 @@ def _refuse_losing_last_admin(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_change_role(
-    *, membership: Membership, role: str, actor: AbstractBaseUser | None, ip_address: str | None = None
+    *, membership: Membership, role: str, actor: Actor | None, ip_address: str | None = None
 ) -> Membership:
     """Change a member's role within their agency."""
+    _refuse_unless(can_manage_agency, actor, membership.agency_id, "Only this agency's admins may change its members.")
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role == membership.role:
         return membership
@@ -142,8 +235,9 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None, ip_address: str | None = None) -> None:
+def membership_remove(*, membership: Membership, actor: Actor | None, ip_address: str | None = None) -> None:
     """Remove a member; they lose the agency's access at once."""
+    _refuse_unless(can_manage_agency, actor, membership.agency_id, "Only this agency's admins may change its members.")
     membership = Membership.objects.select_for_update().select_related("agency", "user").get(pk=membership.pk)
     _refuse_losing_last_admin(membership)
     audit_event_record(
@@ -154,12 +248,16 @@ def membership_remove(*, membership: Membership, actor: AbstractBaseUser | None,
         ip_address=ip_address,
         details={"user": membership.user_id, "role": membership.role},
     )
-    membership.user.groups.remove(membership.agency.group)
     PersonnelAssignment.objects.filter(user=membership.user, agency=membership.agency).delete()
     membership.delete()
     if not Membership.objects.filter(user_id=membership.user_id).exists():
         # Someone who belongs to no agency any more keeps no API access either.
-        api_tokens_revoke_all(user=membership.user, reason=f"left their last agency, {membership.agency}")
+        api_tokens_revoke_all(
+            user=membership.user,
+            reason=f"left their last agency, {membership.agency}",
+            actor=actor,
+            ip_address=ip_address,
+        )
 
 
 @transaction.atomic
@@ -168,12 +266,20 @@ def facility_create(
     name: str,
     kind: str,
     owner_agency: Agency,
+    actor: Actor | None,
     address: str = "",
-    latitude: Any = None,
-    longitude: Any = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    ip_address: str | None = None,
 ) -> Facility:
-    """Register a building an agency owns."""
-    return Facility.objects.create(
+    """Register a building an agency owns (its admins and planners, or staff). Audited."""
+    _refuse_unless(
+        can_edit_facilities_of,
+        actor,
+        owner_agency.pk,
+        f"Only admins and planners of {owner_agency} may add its buildings.",
+    )
+    facility = Facility.objects.create(
         name=name,
         kind=kind,
         owner_agency=owner_agency,
@@ -181,23 +287,102 @@ def facility_create(
         latitude=latitude,
         longitude=longitude,
     )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.FACILITY_CREATE,
+        obj=facility,
+        agency=owner_agency,
+        ip_address=ip_address,
+        details={"name": name, "kind": kind},
+    )
+    return facility
 
 
 @transaction.atomic
-def facility_update(*, facility: Facility, data: dict[str, Any]) -> Facility:
-    """Update a building's details (its owner does not change here)."""
-    for field, value in data.items():
+def facility_update(
+    *,
+    facility: Facility,
+    actor: Actor | None,
+    name: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    address: str | Unset = UNSET,
+    latitude: Decimal | Unset | None = UNSET,
+    longitude: Decimal | Unset | None = UNSET,
+    ip_address: str | None = None,
+) -> Facility:
+    """Update a building's details (the fields given; its owner does not change here). Audited."""
+    _refuse_unless(
+        can_edit_facilities_of,
+        actor,
+        facility.owner_agency_id,
+        "Only admins and planners of the owner agency may change this building.",
+    )
+    given = _given(name=name, kind=kind, address=address, latitude=latitude, longitude=longitude)
+    # Compared with the stored row: the admin hands over an instance its form has already changed.
+    changes = _changes(Facility.objects.select_for_update().get(pk=facility.pk), given)
+    for field, value in given.items():
         setattr(facility, field, value)
     facility.save()
+    if changes:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.FACILITY_UPDATE,
+            obj=facility,
+            agency=facility.owner_agency,
+            ip_address=ip_address,
+            details={"changes": changes},
+        )
     return facility
 
 
 @transaction.atomic
 def personnel_assignment_create(
-    *, user: AbstractBaseUser, agency: Agency, facility: Facility, role: str
+    *,
+    user: User,
+    agency: Agency,
+    facility: Facility,
+    role: str,
+    actor: Actor | None,
+    ip_address: str | None = None,
 ) -> PersonnelAssignment:
-    """Assign a member of an agency to a building (e.g. as its School Resource Officer)."""
+    """Assign a member of an agency to a building (e.g. as its School Resource Officer); the agency's admins do."""
+    _refuse_unless(
+        can_assign_people_of, actor, agency.pk, f"Only admins of {agency} may assign its people to buildings."
+    )
     if not Membership.objects.filter(user=user, agency=agency).exists():
         raise InvalidInputError(f"{user.get_username()} is not a member of {agency}.", field="user")
-    assignment, _ = PersonnelAssignment.objects.get_or_create(user=user, agency=agency, facility=facility, role=role)
+    assignment, created = PersonnelAssignment.objects.get_or_create(
+        user=user, agency=agency, facility=facility, role=role
+    )
+    if created:
+        audit_event_record(
+            actor=actor,
+            action=AuditAction.ASSIGNMENT_ADD,
+            obj=assignment,
+            agency=agency,
+            ip_address=ip_address,
+            details={"user": user.pk, "facility": facility.pk, "role": role},
+        )
     return assignment
+
+
+@transaction.atomic
+def personnel_assignment_remove(
+    *, assignment: PersonnelAssignment, actor: Actor | None, ip_address: str | None = None
+) -> None:
+    """Take a person off a building; the agency's admins do. Audited."""
+    _refuse_unless(
+        can_assign_people_of,
+        actor,
+        assignment.agency_id,
+        f"Only admins of {assignment.agency} may assign its people to buildings.",
+    )
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ASSIGNMENT_REMOVE,
+        obj=assignment,
+        agency=assignment.agency,
+        ip_address=ip_address,
+        details={"user": assignment.user_id, "facility": assignment.facility_id, "role": assignment.role},
+    )
+    assignment.delete()

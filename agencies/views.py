@@ -5,15 +5,10 @@ members list; only its admins (and platform staff) change members or manage webh
 before any member id is looked up). The webhook pages are in agencies/views_webhooks.py.
 """
 
-import secrets
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,18 +23,18 @@ from agencies import selectors, services
 from agencies.forms import (
     AgencyFilterForm,
     FacilityFilterForm,
-    InvitationEmailForm,
     MemberAddForm,
     MemberInviteForm,
     MembershipRoleForm,
 )
 from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
 from consistency.conflict_selectors import conflicts_visible_to
-from consistency.fact_views import facility_facts_context
+from consistency.fact_context import facility_facts_context
 from plans.models import Acknowledgement, PlanKind, Section
 from plans.selectors import facility_current_plans
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 MEMBERS_PAGE_SIZE = 50
@@ -88,7 +83,7 @@ def managed_agency(request: HttpRequest, agency_id: int) -> Agency:
 
 
 @login_required
-def facility_list(request: HttpRequest) -> HttpResponse:
+def facility_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The shared directory of buildings: search by name, filter by kind and owner."""
     form = FacilityFilterForm(request.GET or None)
     facilities = selectors.facilities_visible_to(user=request.user).order_by("name", "pk")
@@ -127,7 +122,7 @@ def _key_sections(titles: list[str]) -> list[str]:
 
 
 @login_required
-def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
+def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> HttpResponse:
     """A building with its assigned officers and the current plan of every agency covering it."""
     facility = get_object_or_404(selectors.facilities_visible_to(user=request.user), pk=facility_id)
     assignments = list(selectors.assignments_at_facility(facility=facility).order_by("role", "agency__name"))
@@ -146,9 +141,11 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
     # The building owner's own plans first, its emergency operations plan (the school's crisis plan) at the top.
     plans.sort(key=lambda plan: (plan.owner_agency_id != facility.owner_agency_id, plan.kind != PlanKind.SCHOOL_EOP))
     for plan in plans:
-        titles = [section.title for section in plan.current_version.ordered_sections]
-        plan.section_titles = titles
-        plan.key_sections = _key_sections(titles)
+        if plan.current_version is None:
+            continue  # facility_current_plans returns plans with a current version only
+        titles = [section.title for section in plan.current_version.ordered_sections]  # type: ignore[attr-defined]  # Prefetch(to_attr=)
+        plan.section_titles = titles  # type: ignore[attr-defined]  # for the template
+        plan.key_sections = _key_sections(titles)  # type: ignore[attr-defined]  # for the template
     sros = [a for a in assignments if a.role == AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     others = [a for a in assignments if a.role != AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     conflicts = conflicts_visible_to(user=request.user, facility=facility)
@@ -237,47 +234,26 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     return _agency_page(request, _visible_agency(request, agency_id))
 
 
-def _send_invitation(request: HttpRequest, *, user, agency: Agency, role: str) -> None:
-    """E-mail the new account Django's password-reset link, worded as an invitation."""
-    site = urlsplit(settings.SITE_URL)
-    invitation = InvitationEmailForm(user=user)
-    if not invitation.is_valid():  # the address was validated by the invite form; this only fills cleaned_data
-        return
-    invitation.save(
-        domain_override=site.netloc,
-        use_https=site.scheme == "https",
-        subject_template_name="agencies/email/invitation_subject.txt",
-        email_template_name="agencies/email/invitation.txt",
-        extra_email_context={
-            "agency": agency,
-            "inviter": request.user,
-            "role": Role(role).label,
-            "site_url": settings.SITE_URL,
-        },
-    )
-
-
 @login_required
 @require_POST
-def member_invite(request: HttpRequest, agency_id: int) -> HttpResponse:
+def member_invite(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """Create an account for a new person, add them to the agency and e-mail them an invitation."""
     agency = managed_agency(request, agency_id)
     form = MemberInviteForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                # Nobody knows this password: the invitation link is how the person sets their own.
-                user = services.user_create(
-                    username=data["username"], email=data["email"], password=secrets.token_urlsafe(32)
-                )
-                services.membership_add(
-                    agency=agency, user=user, role=data["role"], actor=request.user, ip_address=client_ip(request)
-                )
+            user = services.member_invite(
+                agency=agency,
+                username=data["username"],
+                email=data["email"],
+                role=data["role"],
+                actor=request.user,
+                ip_address=client_ip(request),
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            _send_invitation(request, user=user, agency=agency, role=data["role"])
             messages.success(
                 request,
                 f"{user.get_username()} was added as {Role(data['role']).label.lower()} and an invitation "
@@ -289,7 +265,7 @@ def member_invite(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_add(request: HttpRequest, agency_id: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """Add a person who already has an account."""
     agency = managed_agency(request, agency_id)
     form = MemberAddForm(request.POST)
@@ -318,7 +294,7 @@ def _managed_membership(request: HttpRequest, agency_id: int, membership_id: int
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
     """Change a member's role (refused, with a message, when it would leave the agency without an admin)."""
     membership = _managed_membership(request, agency_id, membership_id)
     form = MembershipRoleForm(request.POST)
@@ -338,7 +314,7 @@ def member_role(request: HttpRequest, agency_id: int, membership_id: int) -> Htt
 
 
 @login_required
-def member_remove(request: HttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, agency_id: int, membership_id: int) -> HttpResponse:
     """Ask for confirmation (GET), then remove the member (POST); the last admin stays."""
     membership = _managed_membership(request, agency_id, membership_id)
     if request.method != "POST":

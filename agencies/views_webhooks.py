@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 from agencies.forms import WebhookCreateForm
 from agencies.views import managed_agency, page_of
 from notifications import webhook_selectors, webhook_services
-from notifications.models import EventType, WebhookEndpoint
+from notifications.models import WebhookEndpoint
+from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import AuthenticatedHttpRequest
 
 DELIVERIES_PAGE_SIZE = 50
 WEBHOOK_REVEAL_KEY = "agencies_webhook_secret_reveal"
@@ -25,14 +27,18 @@ def _webhook(request: HttpRequest, agency_id: int, webhook_id: int) -> WebhookEn
 
 
 @login_required
-def webhooks(request: HttpRequest, agency_id: int) -> HttpResponse:
+def webhooks(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """The agency's webhooks with their status, and the form to register one (its secret shown once)."""
     agency = managed_agency(request, agency_id)
     form = WebhookCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             endpoint = webhook_services.webhook_endpoint_create(
-                agency=agency, url=form.cleaned_data["url"], events=form.cleaned_data["events"], actor=request.user
+                agency=agency,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                actor=request.user,
+                ip_address=client_ip(request),
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -41,8 +47,6 @@ def webhooks(request: HttpRequest, agency_id: int) -> HttpResponse:
             request.session[WEBHOOK_REVEAL_KEY] = endpoint.pk
             return redirect("agencies:webhooks", agency_id=agency.pk)
     endpoints = list(webhook_selectors.webhooks_of_agency(user=request.user, agency=agency))
-    for endpoint in endpoints:
-        endpoint.event_labels = [EventType(event).label for event in endpoint.events if event in EventType.values]
     reveal_id = request.session.pop(WEBHOOK_REVEAL_KEY, None) if request.method == "GET" else None
     created = next((endpoint for endpoint in endpoints if endpoint.pk == reveal_id), None)
     context = {"nav": "agencies", "agency": agency, "endpoints": endpoints, "form": form, "created": created}
@@ -50,23 +54,23 @@ def webhooks(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @login_required
-def webhook_delete(request: HttpRequest, agency_id: int, webhook_id: int) -> HttpResponse:
+def webhook_delete(request: AuthenticatedHttpRequest, agency_id: int, webhook_id: int) -> HttpResponse:
     """Ask for confirmation (GET), then remove the webhook with its delivery log (POST)."""
     endpoint = _webhook(request, agency_id, webhook_id)
     if request.method != "POST":
         return render(request, "agencies/webhook_delete.html", {"nav": "agencies", "endpoint": endpoint})
-    webhook_services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
+    webhook_services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user, ip_address=client_ip(request))
     messages.success(request, f"The webhook to {endpoint.url} was removed.")
     return redirect("agencies:webhooks", agency_id=endpoint.agency_id)
 
 
 @login_required
 @require_POST
-def webhook_enable(request: HttpRequest, agency_id: int, webhook_id: int) -> HttpResponse:
+def webhook_enable(request: AuthenticatedHttpRequest, agency_id: int, webhook_id: int) -> HttpResponse:
     """Re-enable a disabled webhook with a clean failure count."""
     endpoint = _webhook(request, agency_id, webhook_id)
     try:
-        webhook_services.webhook_endpoint_enable(endpoint=endpoint, actor=request.user)
+        webhook_services.webhook_endpoint_enable(endpoint=endpoint, actor=request.user, ip_address=client_ip(request))
     except DomainError as exc:
         messages.error(request, f"Could not re-enable it: {exc.message}")
     else:
@@ -92,7 +96,9 @@ def webhook_redeliver(request: HttpRequest, agency_id: int, webhook_id: int, del
         webhook_selectors.webhook_deliveries_of(user=request.user, endpoint=endpoint), pk=delivery_id
     )
     try:
-        webhook_services.webhook_delivery_redeliver(delivery=delivery)
+        webhook_services.webhook_delivery_redeliver(
+            delivery=delivery, actor=request.user, ip_address=client_ip(request)
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from audit.models import AuditAction, AuditEvent
@@ -10,7 +10,7 @@ from audit.models import AuditAction, AuditEvent
 
 def audit_event_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     action: AuditAction,
     obj: models.Model,
     agency: Any = None,

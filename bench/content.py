@@ -2,7 +2,7 @@
 
 import random
 
-from plans.templates_eop import GENERIC_SECTIONS, SCHOOL_EOP_SECTIONS
+from plans.section_outlines import GENERIC_SECTIONS, SCHOOL_EOP_SECTIONS
 
 PLACES = ["north field", "stadium", "gymnasium", "church parking lot", "library", "bus loop", "east lot", "track"]
 ROLES = ["principal", "SRO", "incident commander", "nurse", "custodian", "front office", "counselor", "fire captain"]

@@ -3,12 +3,13 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/concord_bench_small .venv/bin/python -m bench.generate --scale small
 
 The database must be migrated and hold no agencies yet (`bench/run.py` creates a fresh one). The rows are
-what the services would have written — agencies with their groups, members (and their group
-membership), buildings, plans with 1-5 versions (all but the last superseded, the last published and
-current, a few with a draft on top), ordered sections, content digests, shares, the owner's and
-partners' guardian grants in `plans_plangroupobjectpermission`, the search document and vector — plus,
-for the naive-peer comparison only, the same grants mirrored in guardian's generic
-`guardian_groupobjectpermission`. Audit events and outbox rows of this history are not generated.
+what the services would have written — agencies with their groups, members, buildings, plans with 1-5
+versions (all but the last superseded, the last published and current, a few with a draft on top), ordered
+sections, content digests, shares, the owner's and partners' guardian grants in
+`plans_plangroupobjectpermission`, the search document and vector — plus, for the naive-peer comparison
+only, the same grants mirrored in guardian's generic `guardian_groupobjectpermission` and each member in
+their agency's group (`auth_user_groups`), which guardian's generic path reads and the product does not.
+Audit events and outbox rows of this history are not generated.
 """
 
 import argparse

@@ -166,8 +166,11 @@ def load_agencies(scale: Scale, rng: random.Random, loader: Loader) -> tuple[lis
         ["id", "role", "created_at", "agency_id", "user_id"],
         ((membership_id + i, role, ts(now), aid, uid) for i, (uid, aid, role) in enumerate(memberships)),
     )
+    # The product never reads or writes user.groups (people reach their agency's grants through their
+    # memberships, access/plans.py). The naive peer does: guardian's generic path finds group grants through
+    # auth_user_groups, and it must return the same page as the product (bench/views.py).
     loader.sql(
-        "auth_user_groups (agency groups, as membership_add joins them)",
+        "auth_user_groups (agency groups, naive peer only)",
         "INSERT INTO auth_user_groups (user_id, group_id) SELECT m.user_id, a.group_id FROM agencies_membership m "
         "JOIN agencies_agency a ON a.id = m.agency_id WHERE m.id >= %s ON CONFLICT DO NOTHING",
         [membership_id],

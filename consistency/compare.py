@@ -51,7 +51,7 @@ class Finding:
 def same_place(first: FactValue, second: FactValue) -> bool:
     """Coordinates on both sides decide (within 50 m), even if the words differ; otherwise the normalised words."""
     if first.has_coordinates and second.has_coordinates:
-        distance = distance_metres((first.latitude, first.longitude), (second.latitude, second.longitude))  # type: ignore[arg-type]
+        distance = distance_metres((first.latitude, first.longitude), (second.latitude, second.longitude))  # type: ignore[arg-type]  # has_coordinates: none is None
         return distance <= SAME_PLACE_METRES
     return normalize_text(first.text) == normalize_text(second.text)
 

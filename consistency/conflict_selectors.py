@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
 from access.plans import plans_visible_to
@@ -85,7 +85,7 @@ def _side(conflict: FactConflict, which: str, facts: dict) -> ConflictSide:
 
 def conflicts_visible_to(
     *,
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     facility: Facility | None = None,
     plan: Plan | None = None,
     agency: Agency | None = None,

@@ -89,7 +89,8 @@ class FacilityFactsForm(forms.Form):
         return [self[key] for key in FACT_KEYS if not is_place(key)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for key in FACT_KEYS:
             if is_place(key):
                 raw: Any = {part: data.get(f"{key}_{part}", "") for part in ("latitude", "longitude")}

@@ -4,10 +4,10 @@ The version-level reads take a version the caller has already found visible (pla
 read takes the user and goes through plans_visible_to, so a plan the user may not see never contributes.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from agencies.models import Facility
 from consistency.facts import FACT_KEYS, label_of
@@ -60,9 +60,9 @@ def version_facts_for_facilities(*, version: PlanVersion, facilities: Iterable[F
 
 def facility_facts_compared(
     *,
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     facility: Facility,
-    plans: list[Plan] | None = None,
+    plans: Sequence[Plan] | None = None,
 ) -> list[FactRow]:
     """Fact by plan for a building: what the current version of every visible plan covering it states.
 
@@ -78,6 +78,6 @@ def facility_facts_compared(
     return [FactRow(key=key, label=label_of(key), cells=cells[key]) for key in FACT_KEYS if key in cells]
 
 
-def plans_stating_facts(*, plans: list[Plan], rows: list[FactRow]) -> list[Plan]:
+def plans_stating_facts(*, plans: Sequence[Plan], rows: list[FactRow]) -> list[Plan]:
     """The plans (columns of `rows`) that state at least one fact, e.g. to audit reads of sensitive ones."""
     return [plan for index, plan in enumerate(plans) if any(row.cells[index] is not None for row in rows)]

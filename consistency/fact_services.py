@@ -2,26 +2,38 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
+from access.plans import plan_access
 from agencies.models import Facility
+from audit.models import AuditAction
+from audit.services import audit_event_record
 from consistency.facts import facts_clean
 from consistency.models import FacilityFact
 from plans.models import PlanVersion
-from portal.errors import ConflictError, InvalidInputError
+from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 
 
 @transaction.atomic
 def facility_facts_set(
-    *, version: PlanVersion, facility: Facility, facts: dict[str, Any], actor: AbstractBaseUser
+    *,
+    version: PlanVersion,
+    facility: Facility,
+    facts: dict[str, Any],
+    actor: User | None,
+    ip_address: str | None = None,
 ) -> list[FacilityFact]:
-    """Replace what a draft states about one covered facility; keys left out or empty are removed.
+    """Replace what a draft states about one covered facility; keys left out or empty are removed. Audited.
 
-    `facts` maps a FactKey to its raw value as the API takes it (consistency/facts.py says which rules apply).
-    Drafts only (ConflictError otherwise); the facility must be one the plan covers (InvalidInputError).
+    `facts` maps a FactKey to its raw value as the API takes it (consistency/facts.py says which keys exist and
+    which rules apply; an unknown key is refused, never stored). Only the owner's admins and planners
+    (NotAllowedError; `actor=None` is the system itself, e.g. fixtures, never a request); drafts only
+    (ConflictError); the facility must be one the plan covers (InvalidInputError).
     """
-    version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
+    version = PlanVersion.objects.select_for_update().select_related("plan__owner_agency").get(pk=version.pk)
+    if actor is not None and not plan_access(user=actor, plan=version.plan).can_edit:
+        raise NotAllowedError("Only admins and planners of the owner agency may set key facts.")
     if not version.is_draft:
         raise ConflictError(
             f"Version {version.number} is {version.state}; its key facts cannot change. "
@@ -33,6 +45,14 @@ def facility_facts_set(
         )
     cleaned = facts_clean(facts)
     FacilityFact.objects.filter(version=version, facility=facility).delete()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.FACTS_SET,
+        obj=version,
+        agency=version.plan.owner_agency,
+        ip_address=ip_address,
+        details={"plan": version.plan_id, "number": version.number, "facility": facility.pk, "keys": sorted(cleaned)},
+    )
     return FacilityFact.objects.bulk_create(
         FacilityFact(
             version=version,

@@ -22,6 +22,8 @@ EVENT_HELP = {
     EventType.ACKNOWLEDGEMENT_REMINDER: "A current plan version still waits for your agency's acknowledgement.",
     EventType.WEBHOOK_DISABLED: "One of your agency's webhooks was switched off after repeated failures.",
     EventType.CONCURRENCE_RECORDED: "A partner concurs with, or requests changes to, one of your agency's plans.",
+    EventType.MEMBER_INVITED: "An agency admin creates your account and adds you to their agency; the e-mail holds "
+    "the link to choose your password.",
     EventType.PLAN_CLASSIFICATION_LOWERED: "One of your agency's plans is given a lower classification, so more "
     "people may read it (e.g. law-enforcement sensitive to public).",
     EventType.FACILITY_CONFLICT: "Another agency's current plan states a key fact about a building differently "
@@ -29,7 +31,7 @@ EVENT_HELP = {
 }
 
 
-EMAIL_TEXT = {
+EMAIL_TEXT: dict[str, str] = {
     EmailChoice.OFF: "no e-mail",
     EmailChoice.IMMEDIATE: "e-mailed immediately",
     EmailChoice.DAILY: "e-mailed in a daily digest",

@@ -21,6 +21,7 @@ class EventType(models.TextChoices):
     CONCURRENCE_RECORDED = "concurrence.recorded", "Concurrence recorded"
     FACILITY_CONFLICT = "facility.conflict", "Facility conflict"
     PLAN_CLASSIFICATION_LOWERED = "plan.classification_lowered", "Plan classification lowered"
+    MEMBER_INVITED = "member.invited", "Invitation to Concord"
 
 
 class OutboxEvent(models.Model):
@@ -125,6 +126,11 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency}: {self.url}"
+
+    @property
+    def event_labels(self) -> list[str]:
+        """The subscribed events as people read them (a type no longer known is left out)."""
+        return [EventType(event).label for event in self.events if event in EventType.values]
 
 
 class Channel(models.TextChoices):

@@ -24,10 +24,12 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     EventType.FACILITY_CONFLICT: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},
     # A plan readable by more people than before: the owner's admins hear at once.
     EventType.PLAN_CLASSIFICATION_LOWERED: {Role.ADMIN: EmailChoice.IMMEDIATE},
+    # The invitation carries the link a new account chooses its password with: mailed at once, whatever the role.
+    EventType.MEMBER_INVITED: {role: EmailChoice.IMMEDIATE for role in Role},
 }
 
 # When a person belongs to several agencies, the role that hears the most decides the default.
-ROLE_PRIORITY = {Role.ADMIN: 0, Role.LIAISON: 1, Role.PLANNER: 2, Role.MEMBER: 3}
+ROLE_PRIORITY: dict[str, int] = {Role.ADMIN: 0, Role.LIAISON: 1, Role.PLANNER: 2, Role.MEMBER: 3}
 
 
 def default_preference(*, event_type: str, role: str) -> tuple[bool, str]:

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from access.audience import active_members, agency_may_view, viewing_agencies
 from agencies.models import Membership, Role
 from notifications.models import EventType, OutboxEvent
-from plans.models import PlanShare
-from reviews.models import Comment
+from plans.selectors import plan_shared_with
+from reviews.selectors import thread_participants
 
 LIAISON_ROLES = (Role.ADMIN, Role.LIAISON)
 OWNER_REVIEW_ROLES = (Role.ADMIN, Role.PLANNER)
@@ -51,12 +51,9 @@ def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> Q
     spoke for, while it may still read comments (the owner, or a partner that still holds a share)."""
     payload = event.payload
     thread, comment = payload.get("thread"), payload.get("comment")
-    if thread is None or comment is None:
+    if thread is None or comment is None or event.plan_id is None:
         return Membership.objects.none()
-    earlier = Comment.objects.filter(Q(pk=thread) | Q(parent_id=thread), author__isnull=False)
-    if not whole_thread:
-        earlier = earlier.filter(pk__lt=comment)
-    pairs = set(earlier.values_list("author_id", "author_agency_id"))
+    pairs = thread_participants(thread_id=thread, upto_comment_id=comment, whole_thread=whole_thread)
     readers = _agencies_that_may_view(event.plan_id)
     wanted = [Q(user_id=user, agency_id=agency) for user, agency in pairs if agency in readers]
     if not wanted:
@@ -67,36 +64,40 @@ def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> Q
 def audience_for(event: OutboxEvent) -> Audience:
     """The people and agencies to tell about `event`, computed now (a share revoked since means no alert)."""
     payload = event.payload
-    if event.plan_id is None and event.event_type != EventType.WEBHOOK_DISABLED:
-        return _nobody()
     actor = payload.get("actor")
-    kind = event.event_type
-    if kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):
+    kind, plan_id = event.event_type, event.plan_id
+    if kind == EventType.WEBHOOK_DISABLED:
+        agencies = {payload["agency"]}
+        members = _members(agencies, (Role.ADMIN,))
+    elif kind == EventType.MEMBER_INVITED:
+        # The invited person alone, through the membership the invitation made (none if removed since).
+        agencies = {payload["agency"]}
+        members = _members(agencies).filter(user_id=payload.get("user"))
+    elif plan_id is None:
+        return _nobody()
+    elif kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):
         # A subquery, not a set: the audience query and the webhook lookup each embed it.
-        viewers = viewing_agencies(plan_id=event.plan_id)
+        viewers = viewing_agencies(plan_id=plan_id)
         members = _members(viewers)
         if actor is not None:
             members = members.exclude(user_id=actor)
         return Audience(memberships=members, agencies=viewers)
     elif kind == EventType.PLAN_SHARED:
         partner = payload.get("partner")
-        still_shared = PlanShare.objects.filter(plan_id=event.plan_id, agency_id=partner).exists()
+        still_shared = plan_shared_with(plan_id=plan_id, agency_id=partner)
         agencies = {partner} if still_shared else set()
         members = _members(agencies)
     elif kind == EventType.PLAN_UNSHARED:
         partner = payload.get("partner")
-        reshared = PlanShare.objects.filter(plan_id=event.plan_id, agency_id=partner).exists()
+        reshared = plan_shared_with(plan_id=plan_id, agency_id=partner)
         agencies = set() if reshared else {partner}
         members = _members(agencies, LIAISON_ROLES)
     elif kind == EventType.PLAN_REVIEW_DUE:
         agencies = {payload["owner_agency"]}
         members = _members(agencies, OWNER_REVIEW_ROLES)
     elif kind == EventType.ACKNOWLEDGEMENT_REMINDER:
-        agencies = set(payload.get("agencies", [])) & _agencies_that_may_view(event.plan_id)
+        agencies = set(payload.get("agencies", [])) & _agencies_that_may_view(plan_id)
         members = _members(agencies, LIAISON_ROLES)
-    elif kind == EventType.WEBHOOK_DISABLED:
-        agencies = {payload["agency"]}
-        members = _members(agencies, (Role.ADMIN,))
     elif kind == EventType.FACILITY_CONFLICT:
         # Only the side's own owners (the other agency hears through its own event), and only while they may
         # still read the other plan: the alert says how its fact compares with theirs.
@@ -105,7 +106,7 @@ def audience_for(event: OutboxEvent) -> Audience:
         agencies = {owner} if readable else set()
         members = _members(agencies, OWNER_REVIEW_ROLES)
     elif kind == EventType.COMMENT_CREATED:
-        agencies = {payload["owner_agency"]} & _agencies_that_may_view(event.plan_id)
+        agencies = {payload["owner_agency"]} & _agencies_that_may_view(plan_id)
         members = _members(agencies, OWNER_REVIEW_ROLES) | _thread_participants(event)
     elif kind == EventType.COMMENT_RESOLVED:
         members = _thread_participants(event, whole_thread=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans.models import AgencyAcknowledgement, Plan, PlanShare
+from plans.selectors import partners_not_acknowledged, plans_current_since, plans_review_due_by
 
 REVIEW_NOTICE_DAYS = 30
 
@@ -31,11 +31,11 @@ def _review_stage(due: date, today: date) -> str | None:
 def review_due_reminders_record(*, today: date | None = None) -> int:
     """Record a `plan.review_due` event for each plan whose review reminder is owed today."""
     today = today or timezone.localdate()
-    plans = Plan.objects.filter(
-        current_version__isnull=False, next_review_due__lte=today + timedelta(days=REVIEW_NOTICE_DAYS)
-    ).select_related("current_version")
+    plans = plans_review_due_by(day=today + timedelta(days=REVIEW_NOTICE_DAYS))
     recorded = 0
     for plan in plans.iterator(chunk_size=500):
+        if plan.current_version is None or plan.next_review_due is None:
+            continue  # excluded by the query; said for the type checker
         stage = _review_stage(plan.next_review_due, today)
         if stage is None:
             continue
@@ -63,19 +63,13 @@ def acknowledgement_reminders_record(*, now: datetime | None = None) -> int:
     today = timezone.localtime(now).date()
     after_days = settings.ACKNOWLEDGEMENT_REMINDER_DAYS
     cutoff = now - timedelta(days=after_days)
-    plans = Plan.objects.filter(
-        current_version__isnull=False, current_version__published_at__lte=cutoff
-    ).select_related("current_version")
+    plans = plans_current_since(published_before=cutoff)
     recorded = 0
     for plan in plans.iterator(chunk_size=500):
         version = plan.current_version
-        acknowledged = AgencyAcknowledgement.objects.filter(version=version).values("agency_id")
-        behind = list(
-            PlanShare.objects.filter(plan=plan)
-            .exclude(agency_id__in=acknowledged)
-            .order_by("agency_id")
-            .values_list("agency_id", flat=True)
-        )
+        if version is None or version.published_at is None:
+            continue  # excluded by the query; said for the type checker
+        behind = partners_not_acknowledged(plan=plan, version=version)
         if not behind:
             continue
         days_waiting = (today - timezone.localtime(version.published_at).date()).days

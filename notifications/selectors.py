@@ -1,41 +1,58 @@
 """Reads for the alerting pipeline; every function takes the asking user."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from access.audience import active_members, viewing_agencies
-from access.plans import visible_plan_filter
+from access.plans import visible_plan_exists
 from agencies.models import Agency, Membership, Role
 from notifications.models import EmailChoice, EventType, Notification, NotificationPreference, WebhookEndpoint
 from notifications.preferences import ROLE_PRIORITY, default_preference
-from plans.models import Plan, PlanShare
+from plans.models import Plan
+from plans.selectors import share_level_subquery
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
-def notifications_of(*, user: AbstractBaseUser, unread_only: bool = False) -> QuerySet[Notification]:
+class PlanVisible(TypedDict):
+    plan_visible: bool
+
+
+class PreferenceDefaults(TypedDict):
+    role: str
+    defaults: dict[str, tuple[bool, str]]  # event type -> (in_app, email)
+
+
+def notifications_of(
+    *, user: User, unread_only: bool = False
+) -> "QuerySet[WithAnnotations[Notification, PlanVisible]]":
     """The user's own notifications, newest first, each marked with whether its plan is visible now.
 
     A share revoked since the alert keeps the alert but drops its link to the plan.
     """
-    visible_plan = Plan.objects.filter(visible_plan_filter(user=user), pk=OuterRef("plan_id"))
-    notifications = Notification.objects.filter(user=user).annotate(plan_visible=Exists(visible_plan))
+    notifications = Notification.objects.filter(user=user).annotate(
+        plan_visible=visible_plan_exists(user=user, plan_ref="plan_id")
+    )
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications.order_by("-created_at", "-id")
 
 
-def unread_count(*, user: AbstractBaseUser) -> int:
+def unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def default_role_of(*, user: AbstractBaseUser) -> str:
+def default_role_of(*, user: User) -> str:
     """The role whose defaults apply to the user: their strongest one, member when they have none."""
     roles = list(Membership.objects.filter(user=user).values_list("role", flat=True))
     return min(roles, key=ROLE_PRIORITY.__getitem__) if roles else Role.MEMBER
 
 
-def preference_defaults_of(*, user: AbstractBaseUser) -> dict[str, object]:
+def preference_defaults_of(*, user: User) -> PreferenceDefaults:
     """The role the defaults come from and, per event type, its default (in_app, email)."""
     role = default_role_of(user=user)
     return {
@@ -46,7 +63,7 @@ def preference_defaults_of(*, user: AbstractBaseUser) -> dict[str, object]:
     }
 
 
-def preferences_of(*, user: AbstractBaseUser) -> list[dict[str, object]]:
+def preferences_of(*, user: User) -> list[dict[str, object]]:
     """The user's effective setting for every event type: their choice, else their role's default."""
     role = default_role_of(user=user)
     chosen = {row.event_type: (row.in_app, row.email) for row in NotificationPreference.objects.filter(user=user)}
@@ -81,16 +98,17 @@ class AlertAudience:
     email_roles: list[str]
 
 
-def plan_alert_audience(*, user: AbstractBaseUser, plan: Plan, event_type: str) -> AlertAudience:
+def plan_alert_audience(*, user: User, plan: Plan, event_type: str) -> AlertAudience:
     """Preview of notifications.recipients.audience_for for a publish or withdraw by `user`, now.
 
     Every agency holding view_plan, its active members except `user`, and how many of them get an
     e-mail (their own choice for this event type, else their role's default). Five queries, any size.
     """
     viewer_agencies = viewing_agencies(plan_id=plan.pk)
-    share_level = PlanShare.objects.filter(plan=plan, agency=OuterRef("pk")).values("level")[:1]
     agencies = list(
-        Agency.objects.filter(pk__in=viewer_agencies).annotate(share_level=Subquery(share_level)).order_by("name")
+        Agency.objects.filter(pk__in=viewer_agencies)
+        .annotate(share_level=share_level_subquery(plan=plan))
+        .order_by("name")
     )
     email_roles = [
         role for role in Role.values if default_preference(event_type=event_type, role=role)[1] != EmailChoice.OFF
@@ -121,9 +139,9 @@ def plan_alert_audience(*, user: AbstractBaseUser, plan: Plan, event_type: str) 
         AgencyAlertAudience(
             agency=agency,
             is_owner=agency.pk == plan.owner_agency_id,
-            share_level=agency.share_level,  # type: ignore[attr-defined]
-            members=per_agency.get(agency.pk, {}).get("members", 0),
-            emailed=per_agency.get(agency.pk, {}).get("emailed", 0),
+            share_level=agency.share_level,
+            members=per_agency[agency.pk]["members"] if agency.pk in per_agency else 0,
+            emailed=per_agency[agency.pk]["emailed"] if agency.pk in per_agency else 0,
             webhooks=webhooks.get(agency.pk, 0),
         )
         for agency in agencies

@@ -6,13 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.contrib.auth.models import User
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Membership
-from notifications.dispatch import enqueue_on_commit
+from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, SEND_EVENT_EMAILS, enqueue_on_commit
 from notifications.models import (
     Channel,
     Delivery,
@@ -35,21 +35,32 @@ def outbox_event_record(
 ) -> OutboxEvent | None:
     """Record an event in the caller's transaction; its fan-out is queued for after the commit.
 
-    With a `dedupe_key`, an event already recorded under that key is not recorded again (reminders).
+    With a `dedupe_key`, an event already recorded under that key is not recorded again (reminders), even
+    when another transaction records it at the same moment: the caller's transaction goes on either way.
     """
     grace = timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
-    if dedupe_key is not None and OutboxEvent.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    event = OutboxEvent.objects.create(
-        event_type=event_type,
-        plan=plan,
-        payload=payload,
-        dedupe_key=dedupe_key,
-        next_attempt_at=timezone.now() + grace,
-    )
-    from notifications import tasks  # tasks import services; import here to avoid a cycle
-
-    enqueue_on_commit(tasks.fan_out_event, event.pk)
+    fields: dict[str, Any] = {
+        "event_type": event_type,
+        "plan": plan,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+        "next_attempt_at": timezone.now() + grace,
+    }
+    if dedupe_key is None:
+        event = OutboxEvent.objects.create(**fields)
+    else:
+        if OutboxEvent.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        try:
+            # A savepoint: a concurrent run's uncommitted insert of the same key makes this one wait for it,
+            # then fail on the unique key; only the savepoint is rolled back, not the caller's whole run.
+            with transaction.atomic():
+                event = OutboxEvent.objects.create(**fields)
+        except IntegrityError:
+            if OutboxEvent.objects.filter(dedupe_key=dedupe_key).exists():
+                return None  # the other run committed it first
+            raise
+    enqueue_on_commit(FAN_OUT_EVENT, event.pk)
     return event
 
 
@@ -110,7 +121,7 @@ def _notification_title(event: OutboxEvent) -> str:
     payload = event.payload
     title = payload.get("plan_title", "A plan")
     version = payload.get("version")
-    return {
+    titles: dict[str, str] = {
         EventType.VERSION_PUBLISHED: f"{title}: version {version} published",
         EventType.VERSION_WITHDRAWN: f"{title}: version {version} withdrawn",
         EventType.PLAN_SHARED: f"{title} was shared with your agency",
@@ -125,9 +136,12 @@ def _notification_title(event: OutboxEvent) -> str:
         EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered from "
         f"{classification_words(payload.get('previous_classification'))} to "
         f"{classification_words(payload.get('classification'))}",
+        EventType.MEMBER_INVITED: f"Welcome to Concord: you were added to {payload.get('agency_name', 'an agency')} "
+        f"as {payload.get('role_label', 'member').lower()}",
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
-    }.get(event.event_type, title)[:300]
+    }
+    return titles.get(event.event_type, title)[:300]
 
 
 def _insert_notifications(event: OutboxEvent, user_ids: list[int], title: str) -> None:
@@ -207,8 +221,6 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
     Idempotent: the event row is claimed with SKIP LOCKED, unique constraints make a repeated run
     create nothing, and a dispatched event is left alone. Returns None when there was nothing to do.
     """
-    from notifications import tasks
-
     with transaction.atomic():
         now = timezone.now()
         event = _claim_event(event_id, now)
@@ -238,11 +250,11 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
             ignore_conflicts=True,
         )
         if emails:
-            enqueue_on_commit(tasks.send_event_emails, event.pk)
+            enqueue_on_commit(SEND_EVENT_EMAILS, event.pk)
         if endpoints:  # an event's webhook deliveries are only ever created just above
             pending = Delivery.objects.filter(event=event, channel=Channel.WEBHOOK, status="pending")
             for delivery_id in pending.values_list("pk", flat=True):
-                enqueue_on_commit(tasks.deliver_webhook, delivery_id)
+                enqueue_on_commit(DELIVER_WEBHOOK, delivery_id)
     return FanOutResult(recipients=recipients, notifications=notified, emails=emails, webhooks=len(webhook_deliveries))
 
 
@@ -254,13 +266,13 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the user read; returns how many changed."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic
-def preferences_update(*, user: AbstractBaseUser, choices: list[dict[str, Any]]) -> None:
+def preferences_update(*, user: User, choices: list[dict[str, Any]]) -> None:
     """Save the user's choices for the event types given (others keep their current setting)."""
     for choice in choices:
         NotificationPreference.objects.update_or_create(

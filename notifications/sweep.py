@@ -4,11 +4,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.dispatch import enqueue_on_commit
+from notifications.dispatch import DELIVER_WEBHOOK, enqueue_on_commit
 from notifications.models import Channel, Delivery, DeliveryStatus, OutboxEvent
 from notifications.services import outbox_event_fan_out
 
@@ -32,8 +33,6 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
     Events are claimed with SKIP LOCKED and leased forward, so several sweeping workers never take
     the same one; webhook deliveries are claimed by `webhook_deliver` itself. Both are idempotent.
     """
-    from notifications import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         event_ids = list(
@@ -46,6 +45,8 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
     for event_id in event_ids:
         try:
             outbox_event_fan_out(event_id=event_id)
+        except SoftTimeLimitExceeded:
+            raise  # the task is out of time: stop, the leased events are due again after the grace period
         except Exception:
             logger.exception("Fan-out of outbox event %s failed; the next sweep retries it.", event_id)
     with transaction.atomic():
@@ -58,5 +59,5 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
         # Not leased here: webhook_deliver claims the row itself (only when next_attempt_at has passed),
         # so a lease would make it look not yet due; a row queued twice is sent once.
         for delivery_id in webhook_ids:
-            enqueue_on_commit(tasks.deliver_webhook, delivery_id)
+            enqueue_on_commit(DELIVER_WEBHOOK, delivery_id)
     return SweepResult(events=len(event_ids), webhooks=len(webhook_ids))

@@ -1,14 +1,16 @@
 """Celery tasks: thin, idempotent wrappers that take ids and call services."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import DatabaseError
 
-from notifications import services, sweep
+from notifications import reminders, services, sweep
 from notifications.channels import email, webhooks
-from notifications.dispatch import enqueue_later
+from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, SEND_EVENT_EMAILS, enqueue_later
 
 # Transient failures only; the database keeps anything that still fails for the sweep.
-RETRY = {
+RETRY: dict[str, Any] = {
     "acks_late": True,
     "autoretry_for": (DatabaseError,),
     "retry_backoff": True,
@@ -18,14 +20,14 @@ RETRY = {
 }
 
 
-@shared_task(name="notifications.fan_out_event", **RETRY)
+@shared_task(name=FAN_OUT_EVENT, **RETRY)
 def fan_out_event(event_id: int) -> int:
     """Create the notifications and deliveries of one outbox event."""
     result = services.outbox_event_fan_out(event_id=event_id)
     return result.recipients if result else 0
 
 
-@shared_task(name="notifications.send_event_emails", **RETRY)
+@shared_task(name=SEND_EVENT_EMAILS, **RETRY)
 def send_event_emails(event_id: int) -> int:
     """Send the immediate e-mails of one event over batched SMTP connections."""
     return email.email_send_pending(event_id=event_id)
@@ -37,7 +39,7 @@ def send_due_emails() -> int:
     return email.email_send_pending()
 
 
-@shared_task(name="notifications.deliver_webhook", **RETRY)
+@shared_task(name=DELIVER_WEBHOOK, **RETRY)
 def deliver_webhook(delivery_id: int) -> None:
     """Attempt one webhook delivery; failures are rescheduled in the database.
 
@@ -46,7 +48,7 @@ def deliver_webhook(delivery_id: int) -> None:
     """
     wait = webhooks.webhook_deliver(delivery_id=delivery_id)
     if wait is not None and not deliver_webhook.app.conf.task_always_eager:
-        enqueue_later(deliver_webhook, delivery_id, seconds=wait + 0.5)  # a little after it is due again
+        enqueue_later(DELIVER_WEBHOOK, delivery_id, seconds=wait + 0.5)  # a little after it is due again
 
 
 @shared_task(name="notifications.sweep_outbox", **RETRY)
@@ -64,8 +66,6 @@ def send_daily_digests() -> int:
 @shared_task(name="notifications.send_reminders", **RETRY)
 def send_reminders() -> dict[str, int]:
     """Daily: review-due and acknowledgement reminders (each recorded once per plan and day)."""
-    from notifications import reminders
-
     return {
         "review_due": reminders.review_due_reminders_record(),
         "acknowledgement": reminders.acknowledgement_reminders_record(),

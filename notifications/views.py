@@ -4,7 +4,6 @@ The REST API lives in notifications/api/; these pages enforce the same rules (yo
 anyone else's answers 404).
 """
 
-import zlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -13,23 +12,23 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Role
 from notifications import selectors, services
+from notifications.alerts_context import latest_alerts_context
 from notifications.forms import PreferencesForm
 from notifications.models import Notification
+from portal.redirects import safe_redirect_target
+from portal.types import AuthenticatedHttpRequest, HtmxHttpRequest
 
 PAGE_SIZE = 25
-LATEST_COUNT = 5
 
 
 def _signed_in_fragment(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -37,11 +36,11 @@ def _signed_in_fragment(view: Callable[..., HttpResponse]) -> Callable[..., Http
     swapping the sign-in page into the header."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if getattr(request, "htmx", False):
-            page = request.htmx.current_url_abs_path or "/"  # type: ignore[attr-defined]
+            page = request.htmx.current_url_abs_path or "/"
             return HttpResponse(headers={"HX-Redirect": f"{settings.LOGIN_URL}?next={quote(page)}"})
         return redirect_to_login(request.get_full_path())
 
@@ -50,28 +49,12 @@ def _signed_in_fragment(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
 def _next_url(request: HttpRequest, default: str) -> str:
     """Where to go back to after a POST: the page it came from, if it is on this site."""
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
-def latest_alerts_context(*, user: AbstractBaseUser) -> dict[str, Any]:
-    """The person's newest alerts for the dashboard, and a short key that changes when they change."""
-    alerts = list(selectors.notifications_of(user=user)[:LATEST_COUNT])
-    state = ",".join(f"{n.pk}:{int(n.read_at is not None)}:{int(n.plan_visible)}" for n in alerts)
-    return {
-        "latest_alerts": alerts,
-        "latest_alerts_key": format(zlib.crc32(state.encode()), "x"),
-        "alert_poll_seconds": settings.ALERT_POLL_SECONDS,
-    }
+    return safe_redirect_target(request, request.POST.get("next", ""), default)
 
 
 @login_required
 @require_GET
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your alerts, newest first, all or only unread ones, a page at a time."""
     show = "unread" if request.GET.get("show") == "unread" else "all"
     alerts = selectors.notifications_of(user=request.user, unread_only=show == "unread")
@@ -85,7 +68,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def alert_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """Mark one of your alerts read; from the alerts page (htmx) only its row is swapped."""
     notification: Notification = get_object_or_404(selectors.notifications_of(user=request.user), pk=notification_id)
     services.notification_mark_read(notification=notification)
@@ -101,7 +84,7 @@ def alert_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_read_all(request: HttpRequest) -> HttpResponse:
+def alert_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark every one of your unread alerts read."""
     changed = services.notifications_mark_all_read(user=request.user)
     if changed:
@@ -113,7 +96,7 @@ def alert_read_all(request: HttpRequest) -> HttpResponse:
 
 @_signed_in_fragment
 @require_GET
-def alert_badge(request: HttpRequest) -> HttpResponse:
+def alert_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The unread count in the header, polled by htmx; 204 (nothing to swap) while it is unchanged."""
     count = selectors.unread_count(user=request.user)
     if request.GET.get("n") == str(count):
@@ -124,7 +107,7 @@ def alert_badge(request: HttpRequest) -> HttpResponse:
 
 @_signed_in_fragment
 @require_GET
-def alert_latest(request: HttpRequest) -> HttpResponse:
+def alert_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard's latest alerts, polled by htmx; 204 (nothing to swap) while they are unchanged."""
     context = latest_alerts_context(user=request.user)
     if request.GET.get("v") == context["latest_alerts_key"]:
@@ -134,7 +117,7 @@ def alert_latest(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def alert_preferences(request: HttpRequest) -> HttpResponse:
+def alert_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Per event type: in-app alerts on or off, and e-mail off, immediately or as a daily digest."""
     current = selectors.preferences_of(user=request.user)
     defaults = selectors.preference_defaults_of(user=request.user)

@@ -1,6 +1,6 @@
 """Reads of agencies' webhook endpoints and delivery logs; every function takes the asking user."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 
 from access.agencies import can_manage_agency
@@ -8,14 +8,14 @@ from agencies.models import Agency
 from notifications.models import Channel, Delivery, WebhookAttempt, WebhookEndpoint
 
 
-def webhooks_of_agency(*, user: AbstractBaseUser | AnonymousUser, agency: Agency) -> QuerySet[WebhookEndpoint]:
+def webhooks_of_agency(*, user: User | AnonymousUser, agency: Agency) -> QuerySet[WebhookEndpoint]:
     """The agency's endpoints, for its admins and platform staff only (nobody else sees any)."""
     if not can_manage_agency(user, agency.pk):
         return WebhookEndpoint.objects.none()
     return WebhookEndpoint.objects.filter(agency=agency).order_by("created_at", "id")
 
 
-def webhook_deliveries_of(*, user: AbstractBaseUser | AnonymousUser, endpoint: WebhookEndpoint) -> QuerySet[Delivery]:
+def webhook_deliveries_of(*, user: User | AnonymousUser, endpoint: WebhookEndpoint) -> QuerySet[Delivery]:
     """An endpoint's deliveries, newest first, each with its event and HTTP attempts (three queries a page)."""
     if not can_manage_agency(user, endpoint.agency_id):
         return Delivery.objects.none()

@@ -1,20 +1,30 @@
-"""Writes for agencies' webhook endpoints: register, remove, disable, re-enable, and redeliver a delivery."""
+"""Writes for agencies' webhook endpoints: register, remove, disable, re-enable, and redeliver a delivery.
 
-from django.contrib.auth.models import AbstractBaseUser
+What a person does here is refused (NotAllowedError) unless they manage the agency (its admins and platform
+staff, access/agencies.py), and audited. `actor=None` is the system itself (fixtures, data generators), never a
+request; disabling an endpoint is the delivery worker's own decision.
+"""
+
 from django.db import transaction
 from django.utils import timezone
 
+from access.agencies import Actor, can_manage_agency
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from notifications.channels.webhook_targets import WebhookTargetRefused, webhook_target_resolve
-from notifications.dispatch import enqueue_on_commit
+from notifications.dispatch import DELIVER_WEBHOOK, enqueue_on_commit
 from notifications.models import Delivery, DeliveryStatus, EventType, WebhookEndpoint
 from notifications.services import outbox_event_record
-from portal.errors import ConflictError, InvalidInputError
+from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 
 # Each endpoint adds a delivery per event to every fan-out; an agency needs a handful (CAD, GIS, a portal).
 MAX_ENDPOINTS_PER_AGENCY = 20
+
+
+def _refuse_unless_manager(actor: Actor | None, agency_id: int | None) -> None:
+    if actor is not None and (agency_id is None or not can_manage_agency(actor, agency_id)):
+        raise NotAllowedError("Only this agency's admins may manage its webhooks.")
 
 
 def _check_url(url: str) -> None:
@@ -36,9 +46,10 @@ def _checked_events(events: list[str]) -> list[str]:
 
 
 def webhook_endpoint_create(
-    *, agency: Agency, url: str, events: list[str], actor: AbstractBaseUser | None
+    *, agency: Agency, url: str, events: list[str], actor: Actor | None, ip_address: str | None = None
 ) -> WebhookEndpoint:
     """Register an agency's receiver; the URL is checked (SSRF) before anything is written."""
+    _refuse_unless_manager(actor, agency.pk)
     events = _checked_events(events)
     _check_url(url)  # resolves DNS: kept outside the transaction
     with transaction.atomic():
@@ -48,32 +59,39 @@ def webhook_endpoint_create(
             raise InvalidInputError(
                 f"An agency may register at most {MAX_ENDPOINTS_PER_AGENCY} webhooks; remove one first."
             )
-        endpoint = WebhookEndpoint.objects.create(agency=agency, url=url, events=events, created_by=actor)
+        created_by = actor if actor is not None and actor.is_authenticated else None
+        endpoint = WebhookEndpoint.objects.create(agency=agency, url=url, events=events, created_by=created_by)
         audit_event_record(
             actor=actor,
             action=AuditAction.WEBHOOK_CREATE,
             obj=endpoint,
             agency=agency,
+            ip_address=ip_address,
             details={"url": url, "events": events},
         )
         return endpoint
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: AbstractBaseUser | None = None) -> None:
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: Actor | None, ip_address: str | None = None) -> None:
     """Remove a receiver with its deliveries and their log; pending deliveries simply stop."""
+    _refuse_unless_manager(actor, endpoint.agency_id)
     audit_event_record(
         actor=actor,
         action=AuditAction.WEBHOOK_DELETE,
         obj=endpoint,
         agency=endpoint.agency,
+        ip_address=ip_address,
         details={"url": endpoint.url},
     )
     endpoint.delete()
 
 
-def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, actor: AbstractBaseUser | None = None) -> WebhookEndpoint:
+def webhook_endpoint_enable(
+    *, endpoint: WebhookEndpoint, actor: Actor | None, ip_address: str | None = None
+) -> WebhookEndpoint:
     """Re-enable a disabled receiver (its URL checked again) with a clean failure count."""
+    _refuse_unless_manager(actor, endpoint.agency_id)
     _check_url(endpoint.url)
     with transaction.atomic():
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
@@ -84,6 +102,7 @@ def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, actor: AbstractBaseUse
             action=AuditAction.WEBHOOK_ENABLE,
             obj=endpoint,
             agency=endpoint.agency,
+            ip_address=ip_address,
             details={"url": endpoint.url},
         )
     endpoint.refresh_from_db()
@@ -116,11 +135,10 @@ def webhook_endpoint_disable(*, endpoint_id: int, reason: str) -> bool:
 
 
 @transaction.atomic
-def webhook_delivery_redeliver(*, delivery: Delivery) -> Delivery:
-    """Send a delivery again now (same `webhook-id`), with a fresh retry schedule."""
-    from notifications import tasks  # tasks import the channel, which imports these services
-
-    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint").get(pk=delivery.pk)
+def webhook_delivery_redeliver(*, delivery: Delivery, actor: Actor | None, ip_address: str | None = None) -> Delivery:
+    """Send a delivery again now (same `webhook-id`), with a fresh retry schedule. Audited."""
+    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint__agency").get(pk=delivery.pk)
+    _refuse_unless_manager(actor, delivery.endpoint.agency_id if delivery.endpoint is not None else None)
     if delivery.endpoint is None or not delivery.endpoint.is_active:
         raise ConflictError("This webhook is disabled; enable it before redelivering.")
     delivery.status = DeliveryStatus.PENDING
@@ -128,5 +146,13 @@ def webhook_delivery_redeliver(*, delivery: Delivery) -> Delivery:
     delivery.attempts = 0
     delivery.sent_at = None
     delivery.save(update_fields=["status", "next_attempt_at", "attempts", "sent_at"])
-    enqueue_on_commit(tasks.deliver_webhook, delivery.pk)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.WEBHOOK_REDELIVER,
+        obj=delivery,
+        agency=delivery.endpoint.agency,
+        ip_address=ip_address,
+        details={"webhook": delivery.endpoint_id, "url": delivery.endpoint.url, "message_id": delivery.message_id},
+    )
+    enqueue_on_commit(DELIVER_WEBHOOK, delivery.pk)
     return delivery

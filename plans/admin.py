@@ -16,6 +16,7 @@ from agencies.admin import ServiceErrorsAsMessages
 from plans import services
 from plans.models import Attachment, Plan, PlanShare, PlanVersion, Section
 from portal.api.request_info import client_ip
+from portal.types import signed_in_user
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -98,7 +99,7 @@ class PlanAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
 
     @admin.display(description="current version")
     def current_version_link(self, obj: Plan) -> str:
-        if obj.current_version_id is None:
+        if obj.current_version is None:
             return "—"
         url = reverse("admin:plans_planversion_change", args=[obj.current_version_id])
         return format_html('<a href="{}">v{}</a>', url, obj.current_version.number)
@@ -113,7 +114,7 @@ class PlanAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Plan, form: forms.ModelForm, change: bool) -> None:
         # The form's editable fields are plan_update's keyword fields; only the changed ones are passed.
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        services.plan_update(plan=obj, actor=request.user, **changes, ip_address=client_ip(request))
+        services.plan_update(plan=obj, actor=signed_in_user(request), **changes, ip_address=client_ip(request))
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         # plan_update already set the facilities; the inlines are read-only.
@@ -214,7 +215,10 @@ class PlanVersionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: PlanVersion, form: forms.ModelForm, change: bool) -> None:
         if "change_summary" in form.changed_data:
             services.plan_version_update_draft(
-                version=obj, actor=request.user, change_summary=obj.change_summary, ip_address=client_ip(request)
+                version=obj,
+                actor=signed_in_user(request),
+                change_summary=obj.change_summary,
+                ip_address=client_ip(request),
             )
 
     def save_formset(
@@ -245,7 +249,7 @@ class PlanVersionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         kept.sort(key=lambda item: (item[0], item[1]))
         services.plan_version_update_draft(
             version=form.instance,
-            actor=request.user,
+            actor=signed_in_user(request),
             sections=[section for _, _, section in kept],
             ip_address=client_ip(request),
         )

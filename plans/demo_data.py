@@ -1,11 +1,10 @@
 """Builds the demo county through the services: agencies, people, schools, plans, shares and acknowledgements."""
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,7 +41,6 @@ from plans.services import (
 )
 from reviews.demo_data import demo_reviews_create
 
-User = get_user_model()
 Progress = Callable[[str], None]
 
 # Any fixed value keeps the demo identical on every run; this is the federal school EOP guide's release date.
@@ -113,7 +111,7 @@ class _DemoBuilder(AgencyPlansMixin):
         self.password_hash = password_hash
         self.progress = progress
         self.agencies: dict[str, Agency] = {}
-        self.users: dict[str, AbstractBaseUser] = {}
+        self.users: dict[str, User] = {}
         self.names: dict[str, str] = {}
         self.facilities: dict[str, Facility] = {}
         self.sro_of: dict[str, str] = {}
@@ -178,7 +176,7 @@ class _DemoBuilder(AgencyPlansMixin):
         User.objects.bulk_update(list(self.users.values()), ["password"], batch_size=500)
 
         self.progress("Adding memberships and roles…")
-        admin_of: dict[str, AbstractBaseUser] = {}
+        admin_of: dict[str, User] = {}
         for person in roster:
             user = self.users[person.username]
             # The operator adds each agency's first admin; that admin adds everyone else.
@@ -199,6 +197,7 @@ class _DemoBuilder(AgencyPlansMixin):
                 address=f"{school.address}, Fairbrook",
                 latitude=f.latitude,
                 longitude=f.longitude,
+                actor=self.users[OPERATOR],
             )
             if school.kind in SECONDARY_KINDS:
                 sro = next(secondary)
@@ -210,6 +209,7 @@ class _DemoBuilder(AgencyPlansMixin):
                 agency=self.agencies[POLICE],
                 facility=self.facilities[school.short],
                 role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+                actor=self.users[OPERATOR],
             )
 
     # -- plans -----------------------------------------------------------------------------------
@@ -280,7 +280,7 @@ class _DemoBuilder(AgencyPlansMixin):
         draft = self._draft(plan, actor=writer, summary=summary, sections=sections, facts=facts)
         return plan_version_publish(version=draft, actor=self.users[publisher])
 
-    def _share(self, plan: Plan, *, actor: str, partners: dict[str, str]) -> None:
+    def _share(self, plan: Plan, *, actor: str, partners: Mapping[str, str]) -> None:
         for slug, level in partners.items():
             plan_share(plan=plan, agency=self.agencies[slug], level=level, actor=self.users[actor])
 

@@ -1,12 +1,12 @@
 """Browser forms for creating plans and editing drafts; each checks exactly what the matching service accepts."""
 
 import re
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.validators import validate_slug
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.text import slugify
@@ -15,8 +15,8 @@ from access.plans import granted_plan_ids
 from agencies.models import Agency, Facility
 from agencies.selectors import facilities_visible_to
 from plans.api.serializers import MAX_SECTION_BODY, MAX_SECTIONS
-from plans.attachments import ALLOWED_DESCRIPTION
 from plans.models import Classification, Plan, PlanKind, classification_lowers
+from plans.upload_checks import ALLOWED_DESCRIPTION
 
 MAX_HAZARDS = 50
 MAX_HAZARD_LENGTH = 100
@@ -28,7 +28,7 @@ START_BLANK = "blank"
 BLANK_SECTION = {"key": "overview", "title": "Overview", "body": ""}
 
 
-def facility_choices(*, user: AbstractBaseUser, agency_ids: list[int], plan: Plan | None = None) -> QuerySet[Facility]:
+def facility_choices(*, user: User, agency_ids: list[int], plan: Plan | None = None) -> QuerySet[Facility]:
     """Buildings worth offering: owned by, staffed by or planned for by the person's agencies (and the plan's own)."""
     wanted = (
         Q(owner_agency_id__in=agency_ids)
@@ -99,7 +99,7 @@ class PlanForm(LabelledForm):
 
     def __init__(self, *args: Any, facilities: QuerySet[Facility], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facilities"].queryset = facilities.select_related("owner_agency")
+        cast(FacilityChoiceField, self.fields["facilities"]).queryset = facilities.select_related("owner_agency")
 
     def clean_title(self) -> str:
         title = " ".join(self.cleaned_data["title"].split())
@@ -149,7 +149,7 @@ class PlanCreateForm(PlanForm):
 
     def __init__(self, *args: Any, owner_agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_agency"].queryset = owner_agencies
+        cast(forms.ModelChoiceField, self.fields["owner_agency"]).queryset = owner_agencies
         self.fields["creation_key"].initial = uuid4
 
 
@@ -182,7 +182,8 @@ class PlanEditForm(PlanForm):
         return bool(new and old and classification_lowers(old=old, new=new))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.lowers_classification() and not cleaned.get("confirm_lower_classification"):
             self.add_error(
                 "confirm_lower_classification",
@@ -304,13 +305,17 @@ class BaseSectionFormSet(forms.BaseFormSet):
         return [{k: form.cleaned_data[k] for k in ("key", "title", "body")} for form in self.forms]
 
 
-SectionFormSet = forms.formset_factory(
-    SectionForm,
-    formset=BaseSectionFormSet,
-    extra=0,
-    max_num=MAX_SECTIONS,
-    absolute_max=MAX_SECTIONS,
-    validate_max=True,
+# formset_factory returns a subclass of `formset`; the stubs say only BaseFormSet.
+SectionFormSet = cast(
+    type[BaseSectionFormSet],
+    forms.formset_factory(
+        SectionForm,
+        formset=BaseSectionFormSet,
+        extra=0,
+        max_num=MAX_SECTIONS,
+        absolute_max=MAX_SECTIONS,
+        validate_max=True,
+    ),
 )
 
 
@@ -340,7 +345,7 @@ class DraftForm(LabelledForm):
 
     def __init__(self, *args: Any, section_titles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_position"].choices = [
+        cast(forms.TypedChoiceField, self.fields["new_position"]).choices = [
             ("", "At the end"),
             ("0", "At the top"),
             *((str(i + 1), f"After “{title}”") for i, title in enumerate(section_titles)),

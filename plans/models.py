@@ -174,6 +174,8 @@ class PlanVersion(models.Model):
 class DraftContentMixin(models.Model):
     """Content rows of a version: writable only while the version is a draft."""
 
+    version_id: int  # the concrete model's foreign key to its PlanVersion
+
     class Meta:
         abstract = True
 
@@ -214,11 +216,11 @@ class PrivateMediaStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT, which no URL serves; read at use time so tests can move it."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
 

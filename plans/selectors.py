@@ -2,9 +2,9 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
@@ -80,7 +80,7 @@ def draft_open(*, plan: Plan) -> PlanVersion | None:
     )
 
 
-def version_last_acknowledged_by(*, user: AbstractBaseUser, access: PlanAccess) -> tuple[PlanVersion | None, str]:
+def version_last_acknowledged_by(*, user: User, access: PlanAccess) -> tuple[PlanVersion | None, str]:
     """The baseline for 'what changed since': the newest visible version this user acknowledged, else the
     newest one one of their agencies acknowledged; with the reason ("last_acknowledged" or
     "agency_acknowledged")."""
@@ -107,7 +107,7 @@ class DiffBaseline:
 
 
 def version_diff_baseline(
-    *, user: AbstractBaseUser, access: PlanAccess, version: PlanVersion, visible: Iterable[PlanVersion]
+    *, user: User, access: PlanAccess, version: PlanVersion, visible: Iterable[PlanVersion]
 ) -> DiffBaseline:
     """What `version` is compared with by default, on the web page and in the API alike: the version the reader,
     else one of their agencies, last acknowledged when it is older than `version`; otherwise the released
@@ -130,7 +130,7 @@ def plan_shares(*, plan: Plan) -> QuerySet[PlanShare]:
     return PlanShare.objects.filter(plan=plan).select_related("agency", "shared_by")
 
 
-def facility_current_plans(*, user: AbstractBaseUser | AnonymousUser, facility: Facility) -> QuerySet[Plan]:
+def facility_current_plans(*, user: User | AnonymousUser, facility: Facility) -> QuerySet[Plan]:
     """Every plan covering the building that the user may see and that has a current version."""
     return plans_visible_to(user=user).filter(facilities=facility, current_version__isnull=False)
 
@@ -183,7 +183,7 @@ def acknowledgement_status(*, plan: Plan) -> dict[str, list[dict]]:
 
 def plans_listed(
     *,
-    user: AbstractBaseUser,
+    user: User,
     text: str = "",
     owner_agency_id: int | None = None,
     facility_id: int | None = None,
@@ -205,7 +205,7 @@ def plans_listed(
     return plans.annotate(acknowledged_by_me=Exists(mine)).order_by("title", "id")
 
 
-def plan_list_choices(*, user: AbstractBaseUser) -> tuple[QuerySet[Agency], QuerySet[Facility]]:
+def plan_list_choices(*, user: User) -> tuple[QuerySet[Agency], QuerySet[Facility]]:
     """Owner agencies and buildings that occur among the plans the user may see (for the list's filters)."""
     visible = plans_visible_to(user=user).values("pk")
     owners = Agency.objects.filter(plans__in=visible).distinct().order_by("name")
@@ -213,7 +213,7 @@ def plan_list_choices(*, user: AbstractBaseUser) -> tuple[QuerySet[Agency], Quer
     return owners, facilities
 
 
-def acknowledgement_latest_of_user(*, user: AbstractBaseUser, access: PlanAccess) -> Acknowledgement | None:
+def acknowledgement_latest_of_user(*, user: User, access: PlanAccess) -> Acknowledgement | None:
     """The user's acknowledgement of the newest visible version they acknowledged (with that version)."""
     visible = versions_visible(access=access).values("pk")
     return (
@@ -224,7 +224,7 @@ def acknowledgement_latest_of_user(*, user: AbstractBaseUser, access: PlanAccess
     )
 
 
-def agency_acknowledgements_of_user(*, user: AbstractBaseUser, version: PlanVersion) -> list[AgencyAcknowledgement]:
+def agency_acknowledgements_of_user(*, user: User, version: PlanVersion) -> list[AgencyAcknowledgement]:
     """Acknowledgements of a version by the agencies the user belongs to."""
     return list(
         AgencyAcknowledgement.objects.filter(version=version, agency__memberships__user=user)
@@ -236,3 +236,43 @@ def agency_acknowledgements_of_user(*, user: AbstractBaseUser, version: PlanVers
 def share_candidates(*, plan: Plan) -> QuerySet[Agency]:
     """Agencies a plan could still be shared with: neither its owner nor already a partner."""
     return Agency.objects.exclude(pk=plan.owner_agency_id).exclude(plan_shares__plan=plan).order_by("name")
+
+
+# --- Reads for background work (no asking user): alerts decided at delivery time, reminders ------------
+
+
+def plan_shared_with(*, plan_id: int, agency_id: int | None) -> bool:
+    """Whether the plan is shared with the agency now (a share alert is sent only if it still holds)."""
+    if agency_id is None:  # a payload without its partner: no share holds
+        return False
+    return PlanShare.objects.filter(plan_id=plan_id, agency_id=agency_id).exists()
+
+
+def share_level_subquery(*, plan: Plan, agency_ref: str = "pk") -> Subquery:
+    """The level of the plan's share with the agency named by the outer query's `agency_ref` (None: no share)."""
+    return Subquery(PlanShare.objects.filter(plan=plan, agency=OuterRef(agency_ref)).values("level")[:1])
+
+
+def plans_review_due_by(*, day: date) -> QuerySet[Plan]:
+    """Published plans whose next review is due on or before `day`, with their current version."""
+    return Plan.objects.filter(current_version__isnull=False, next_review_due__lte=day).select_related(
+        "current_version"
+    )
+
+
+def plans_current_since(*, published_before: datetime) -> QuerySet[Plan]:
+    """Plans whose current version was published at or before the moment, with that version."""
+    return Plan.objects.filter(
+        current_version__isnull=False, current_version__published_at__lte=published_before
+    ).select_related("current_version")
+
+
+def partners_not_acknowledged(*, plan: Plan, version: PlanVersion) -> list[int]:
+    """Ids of the partner agencies (shares) that have not acknowledged `version`, in id order."""
+    acknowledged = AgencyAcknowledgement.objects.filter(version=version).values("agency_id")
+    return list(
+        PlanShare.objects.filter(plan=plan)
+        .exclude(agency_id__in=acknowledged)
+        .order_by("agency_id")
+        .values_list("agency_id", flat=True)
+    )

@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from consistency import fact_views
-from plans import views_edit, views_lifecycle
+from plans import views_edit, views_facts, views_lifecycle
 
 urlpatterns = [
     path("plans/new/", views_edit.plan_create, name="create"),
@@ -23,7 +22,7 @@ urlpatterns = [
     ),
     path(
         "plans/<int:plan_id>/versions/<int:number>/facts/<int:facility_id>/",
-        fact_views.draft_facts_save,
+        views_facts.draft_facts_save,
         name="draft-facts",
     ),
     path("plans/<int:plan_id>/versions/<int:number>/publish/", views_lifecycle.version_publish, name="publish"),

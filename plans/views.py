@@ -16,14 +16,16 @@ from django.views.decorators.http import require_safe
 from access.agencies import EDITOR_ROLES
 from access.http import record_sensitive_read, record_sensitive_reads, visible_plan, visible_version
 from access.plans import PlanAccess
+from agencies.active_agency import memberships_for
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors
 from plans.diff import sections_diff
-from plans.forms_read import AcknowledgeForm, DiffForm, PlanFilterForm, ShareForm
+from plans.forms_filters import DiffForm, PlanFilterForm
+from plans.forms_partners import AcknowledgeForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
-from portal.agency_context import memberships_for
-from reviews.concurrence_pages import concurrence_panel_context
+from portal.types import AuthenticatedHttpRequest
+from reviews.concurrence_context import concurrence_panel_context
 from reviews.context import review_context
 from reviews.selectors import open_change_request_counts
 
@@ -33,7 +35,9 @@ PAGE_SIZE = 25
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-def _acknowledge_context(request: HttpRequest, access: PlanAccess, current: PlanVersion | None) -> dict[str, Any]:
+def _acknowledge_context(
+    request: AuthenticatedHttpRequest, access: PlanAccess, current: PlanVersion | None
+) -> dict[str, Any]:
     """What the Acknowledge panel shows: the person's and their agencies' acknowledgements, and the button."""
     latest = selectors.acknowledgement_latest_of_user(user=request.user, access=access)
     if current is None:
@@ -81,7 +85,7 @@ def _status_rows(plan: Plan, current: PlanVersion | None) -> list[dict[str, Any]
 
 
 def plan_page_context(
-    request: HttpRequest, plan: Plan, access: PlanAccess, share_form: ShareForm | None = None
+    request: AuthenticatedHttpRequest, plan: Plan, access: PlanAccess, share_form: ShareForm | None = None
 ) -> dict[str, Any]:
     """Everything the plan page shows, in a fixed number of queries whatever the number of rows."""
     current = plan.current_version
@@ -122,7 +126,7 @@ def plan_page_context(
 
 @login_required
 @require_safe
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the person may see, with full-text search, filters and pages."""
     owners, facilities = selectors.plan_list_choices(user=request.user)
     form = PlanFilterForm(request.GET or None, owners=owners, facilities=facilities)
@@ -142,7 +146,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     open_counts = open_change_request_counts(user=request.user, plan_ids=[plan.pk for plan in page])
     for plan in page:
-        plan.open_change_requests = open_counts.get(plan.pk, 0)  # type: ignore[attr-defined]
+        plan.open_change_requests = open_counts.get(plan.pk, 0)  # type: ignore[attr-defined]  # for the template
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
@@ -165,7 +169,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """A plan: its current version's sections, attachments, versions, acknowledgements and sharing."""
     plan, access = visible_plan(request, plan_id)
     record_sensitive_read(request, plan, "plan")
@@ -224,7 +228,7 @@ def _diff_lines(diff: str) -> list[dict[str, str]]:
 
 @login_required
 @require_safe
-def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_diff(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Section-by-section changes between two visible versions; by default since the one you last acknowledged."""
     plan, access = visible_plan(request, plan_id)
     visible = list(selectors.versions_visible(access=access))

@@ -2,7 +2,8 @@
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal.redirects import safe_redirect_target
 
 
 def plan_url(plan_id: int, anchor: str = "") -> str:
@@ -11,7 +12,4 @@ def plan_url(plan_id: int, anchor: str = "") -> str:
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """Where to go after a POST: the `next` field when it points back into this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
+    return safe_redirect_target(request, request.POST.get("next", ""), fallback)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access.http import record_sensitive_read, require, visible_plan, visible_version
 from access.plans import EDITOR_ROLES, PlanAccess
+from agencies.active_agency import active_membership, memberships_for
 from agencies.models import Agency, AgencyKind
 from consistency.fact_forms import FacilityFactsForm, facts_forms_for
 from plans import selectors, services
@@ -33,11 +34,11 @@ from plans.forms import (
     new_section,
 )
 from plans.models import Plan, PlanKind, PlanVersion
-from plans.templates_eop import default_sections
-from portal.agency_context import active_membership, memberships_for
+from plans.section_outlines import default_sections
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError, PayloadTooLargeError
 from portal.request_size import accepts_uploads
+from portal.types import AuthenticatedHttpRequest
 from reviews.context import review_context
 
 SECTIONS_PREFIX = "sections"
@@ -64,13 +65,13 @@ def conflict_page(
 # Creating a plan and editing its metadata
 
 
-def _editable_agency_ids(request: HttpRequest) -> list[int]:
+def _editable_agency_ids(request: AuthenticatedHttpRequest) -> list[int]:
     return [m.agency_id for m in memberships_for(request) if m.role in EDITOR_ROLES]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new plan owned by one of the person's agencies, and its first draft (standard sections or blank)."""
     agency_ids = _editable_agency_ids(request)
     require(bool(agency_ids), "Only admins and planners of an agency may create plans.")
@@ -123,7 +124,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Title, kind, buildings, classification, review interval and hazards of a plan (owner admins, planners)."""
     plan, access = visible_plan(request, plan_id)
     require(access.can_edit, "Only admins and planners of the owner agency may change this plan.")
@@ -161,7 +162,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+def draft_create(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Start a draft from the current version (its sections copied); an up-to-date open draft is reused."""
     plan, access = visible_plan(request, plan_id)
     require(access.can_edit, "Only admins and planners of the owner agency may start drafts.")
@@ -239,7 +240,9 @@ def _parse_action(raw: str) -> tuple[str, int | None]:
     return name, None
 
 
-def _draft_save(request: HttpRequest, plan: Plan, access: PlanAccess, version: PlanVersion) -> HttpResponse:
+def _draft_save(
+    request: AuthenticatedHttpRequest, plan: Plan, access: PlanAccess, version: PlanVersion
+) -> HttpResponse:
     """Validate the whole editor, apply the button pressed (add, remove, move, save) and save the draft."""
     formset = SectionFormSet(request.POST, prefix=SECTIONS_PREFIX)
     titles = [" ".join((f["title"].value() or "").split()) or f"Section {i}" for i, f in enumerate(formset.forms, 1)]
@@ -317,7 +320,7 @@ def _draft_save(request: HttpRequest, plan: Plan, access: PlanAccess, version: P
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_edit(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+def draft_edit(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """The draft editor: change summary, every section's title and text, add, remove, reorder; attachments."""
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)
@@ -360,7 +363,7 @@ def draft_preview(request: HttpRequest, plan_id: int, number: int) -> HttpRespon
 @accepts_uploads
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Attach a PDF, PNG, JPEG or DOCX to a draft; its real type is sniffed from its bytes."""
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)
@@ -398,7 +401,7 @@ def attachment_upload(request: HttpRequest, plan_id: int, number: int) -> HttpRe
 
 @login_required
 @require_POST
-def attachment_remove(request: HttpRequest, plan_id: int, number: int, attachment_id: int) -> HttpResponse:
+def attachment_remove(request: AuthenticatedHttpRequest, plan_id: int, number: int, attachment_id: int) -> HttpResponse:
     """Take a file off a draft (a published version's files are part of the record)."""
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -22,6 +22,7 @@ from plans.models import Plan, PlanVersion, VersionState
 from plans.views_edit import conflict_page
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError
+from portal.types import AuthenticatedHttpRequest
 
 
 def _roles_text(roles: list[str]) -> str:
@@ -33,7 +34,7 @@ def _roles_text(roles: list[str]) -> str:
 
 
 def _lifecycle_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     template: str,
     plan: Plan,
     access: PlanAccess,
@@ -67,7 +68,7 @@ def _lifecycle_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def version_publish(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Confirm, then publish a draft: it becomes the current version and every partner is alerted."""
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)
@@ -105,7 +106,7 @@ def version_publish(request: HttpRequest, plan_id: int, number: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def version_withdraw(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+def version_withdraw(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Confirm, then withdraw the current version: the plan has no current version until the next publish."""
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)

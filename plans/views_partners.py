@@ -6,26 +6,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import ModelChoiceField
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from access.http import record_sensitive_read, visible_plan, visible_version
+from agencies.active_agency import memberships_for
 from agencies.models import Agency
 from agencies.selectors import agencies_visible_to
 from plans import selectors, services
-from plans.forms_read import AcknowledgeForm, ShareForm, UnshareForm
+from plans.forms_partners import AcknowledgeForm, ShareForm, UnshareForm
 from plans.models import ShareLevel
 from plans.views import plan_page_context
 from plans.views_common import plan_url, safe_next
-from portal.agency_context import memberships_for
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import AuthenticatedHttpRequest
 
 
 @login_required
 @require_POST
-def acknowledge(request: HttpRequest, plan_id: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Acknowledge the version the person read (for their agency too, as its admin or liaison)."""
     plan, access = visible_plan(request, plan_id)
     back = safe_next(request, plan_url(plan.pk, "acknowledge"))
@@ -34,7 +35,7 @@ def acknowledge(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, "Reload the page and press Acknowledge again: the version was missing.")
         return redirect(back)
     version = visible_version(access, form.cleaned_data["version"])
-    if version.pk != plan.current_version_id and plan.current_version_id is not None:
+    if version.pk != plan.current_version_id and plan.current_version is not None:
         messages.error(
             request,
             f"v{plan.current_version.number} was published while you were reading v{version.number}. "
@@ -57,7 +58,7 @@ def acknowledge(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def share(request: HttpRequest, plan_id: int) -> HttpResponse:
+def share(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Share the plan with an agency at a level, or change a partner's level (owner admins)."""
     plan, access = visible_plan(request, plan_id)
     if not access.is_owner_admin:
@@ -89,7 +90,7 @@ def share(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unshare(request: HttpRequest, plan_id: int) -> HttpResponse:
+def unshare(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Revoke a partner's access at once (owner admins)."""
     plan, access = visible_plan(request, plan_id)
     if not access.is_owner_admin:

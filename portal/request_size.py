@@ -13,7 +13,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from portal.redirects import safe_redirect_target
 
 # A multipart upload carries the file plus its part headers, the boundaries and the form's few other fields.
 UPLOAD_FORM_OVERHEAD_BYTES = 64 * 1024
@@ -26,7 +27,7 @@ def upload_request_limit() -> int:
 
 def accepts_uploads(view: Callable[..., Any]) -> Callable[..., Any]:
     """Marks a function view as taking attachment uploads (its limit is `upload_request_limit()`)."""
-    view.max_request_bytes = upload_request_limit  # type: ignore[attr-defined]
+    view.max_request_bytes = upload_request_limit  # type: ignore[attr-defined]  # a marker read by the middleware
     return view
 
 
@@ -75,7 +76,6 @@ class RequestSizeLimitMiddleware:
             todo = "Nothing was changed. Send less at a time."
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": f"{what} {todo}"}, status=413)
-        referer = request.META.get("HTTP_REFERER", "")
-        safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
-        context = {"what": what, "todo": todo, "back_url": referer if referer and safe else reverse("dashboard")}
+        back_url = safe_redirect_target(request, request.META.get("HTTP_REFERER", ""), reverse("dashboard"))
+        context = {"what": what, "todo": todo, "back_url": back_url}
         return render(request, "413.html", context, status=413)

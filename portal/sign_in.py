@@ -41,7 +41,7 @@ class SignInLockoutHandler(AxesDatabaseHandler):
         # An API token sign-in has no browser session; axes would create one (a row and a cookie) only to
         # hash its key into the access log.
         if getattr(getattr(request, "session", None), "session_key", "") is None:
-            request = _WithoutSession(request)  # type: ignore[assignment]
+            request = _WithoutSession(request)  # type: ignore[assignment]  # duck-typed stand-in for axes' log
         super().user_logged_in(sender, request, user, **kwargs)
 
 

@@ -12,6 +12,7 @@ connections, shutting down); any other database error stays a 500.
 
 import logging
 import sys
+from typing import TypeGuard
 
 import psycopg
 from django.conf import settings
@@ -35,7 +36,7 @@ _FALLBACK_PAGE = (
 )
 
 
-def database_unavailable(error: BaseException | None) -> bool:
+def database_unavailable(error: BaseException | None) -> TypeGuard[OperationalError | InterfaceError]:
     """Whether `error` means PostgreSQL cannot be reached (rather than a bad query)."""
     if not isinstance(error, OperationalError | InterfaceError):
         return False

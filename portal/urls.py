@@ -2,12 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import views
 from portal.password_reset import RateLimitedPasswordResetView
 
 urlpatterns = [
-    path("", views.home, name="dashboard"),
-    path("agency/switch/", views.agency_switch, name="agency-switch"),
+    path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
     # Before Django's account URLs, so reset e-mails are rate-limited.
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),

@@ -1,6 +1,6 @@
 """The form a partner's admin or liaison fills in on the plan page to record concurrence."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -24,6 +24,6 @@ class ConcurrenceForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = agencies  # type: ignore[attr-defined]
+        cast(forms.TypedChoiceField, self.fields["agency"]).choices = agencies
         if len(agencies) > 1:
             self.fields["agency"].required = True

@@ -1,10 +1,10 @@
-"""Web pages for partner concurrence: the plan page's panel, recording an outcome, and the printable record."""
+"""Web pages for partner concurrence: recording an outcome and the printable record (the plan page's panel is
+built by reviews/concurrence_context.py)."""
 
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,14 +15,15 @@ from access.http import record_sensitive_read
 from access.plans import PlanAccess, plan_access
 from agencies.models import Agency
 from plans import selectors
-from plans.models import Plan, PlanVersion
+from plans.models import Plan
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_export import concurrence_csv
 from reviews.concurrence_forms import ConcurrenceForm
-from reviews.concurrence_selectors import PENDING, concurrence_status, plan_concurrence_record
+from reviews.concurrence_selectors import plan_concurrence_record
 from reviews.concurrence_services import concurrence_record
-from reviews.models import Comment, ConcurrenceOutcome
+from reviews.models import ConcurrenceOutcome
 
 
 def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
@@ -34,37 +35,9 @@ def _panel_url(plan_id: int) -> str:
     return reverse("plans:detail", kwargs={"plan_id": plan_id}) + "#concurrence"
 
 
-def concurrence_panel_context(
-    *, user: AbstractBaseUser, access: PlanAccess, current: PlanVersion | None
-) -> dict[str, Any]:
-    """What the plan page's Concurrence panels show (at most five queries, whatever the number of partners)."""
-    if current is None:
-        return {}
-    rows = concurrence_status(access=access, version=current)
-    context: dict[str, Any] = {"concurrence_rows": rows}
-    if access.can_read_all_concurrence:
-        context["concurrence_counts"] = {
-            status: sum(1 for row in rows if row["status"] == status)
-            for status in (PENDING, ConcurrenceOutcome.CONCUR, ConcurrenceOutcome.CHANGES_REQUESTED)
-        }
-    eligible = access.agencies_concurring()
-    if eligible:
-        names = {row["agency"]: row["agency_name"] for row in rows}
-        choices = [(agency_id, names.get(agency_id, "your agency")) for agency_id in eligible]
-        context["concurrence_form"] = ConcurrenceForm(initial={"version": current.number}, agencies=choices)
-        context["concurrence_open_requests"] = list(
-            Comment.objects.filter(
-                plan=access.plan, author_agency_id__in=eligible, is_change_request=True, resolved_at__isnull=True
-            )
-            .select_related("author_agency", "version")
-            .order_by("created_at", "id")
-        )
-    return context
-
-
 @login_required
 @require_POST
-def concurrence_record_page(request: HttpRequest, plan_id: int) -> HttpResponse:
+def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """A partner's admin or liaison records concur or changes requested on the current version."""
     plan, access = _visible_plan(request, plan_id)
     eligible = access.agencies_concurring()
@@ -75,7 +48,7 @@ def concurrence_record_page(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, "Choose concur or changes requested (and the agency, if you speak for several).")
         return redirect(_panel_url(plan.pk))
     version = get_object_or_404(selectors.versions_visible(access=access), number=form.cleaned_data["version"])
-    if plan.current_version_id is not None and version.pk != plan.current_version_id:
+    if version.pk != plan.current_version_id and plan.current_version is not None:
         messages.error(
             request,
             f"v{plan.current_version.number} was published while you were reading v{version.number}. "
@@ -88,7 +61,6 @@ def concurrence_record_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             version=version,
             agency=Agency.objects.get(pk=agency_id) if agency_id else None,
             actor=request.user,
-            access=access,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
             ip_address=client_ip(request),

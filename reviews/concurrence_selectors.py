@@ -7,7 +7,7 @@ whatever the number of partners, versions or records.
 from collections import defaultdict
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -136,7 +136,7 @@ def plan_concurrence_record(*, access: PlanAccess) -> dict[str, Any]:
     }
 
 
-def dashboard_concurrence_pending(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+def dashboard_concurrence_pending(*, user: User, agency: Agency) -> QuerySet[Plan]:
     """The agency's current plans still short of partner concurrence, in one query.
 
     Annotations: `partner_count` (agencies the plan is shared with), `pending_count` (of those, how many
@@ -163,7 +163,7 @@ def dashboard_concurrence_pending(*, user: AbstractBaseUser, agency: Agency) -> 
     )
 
 
-def dashboard_concurrence_requested(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+def dashboard_concurrence_requested(*, user: User, agency: Agency) -> QuerySet[Plan]:
     """Partner plans shared with the agency whose current version it has not yet concurred with or answered,
     oldest publication first (one query)."""
     answered = Concurrence.objects.filter(version_id=OuterRef("current_version_id"), agency=agency)

@@ -1,10 +1,10 @@
 """Recording a partner agency's formal concurrence with a plan's current version."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from access.plans import PlanAccess
+from access.plans import PlanAccess, plan_access
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_event_record
@@ -53,8 +53,7 @@ def concurrence_record(
     *,
     version: PlanVersion,
     agency: Agency | None,
-    actor: AbstractBaseUser,
-    access: PlanAccess,
+    actor: User,
     outcome: str,
     note: str = "",
     ip_address: str | None = None,
@@ -65,9 +64,9 @@ def concurrence_record(
     history. Changes requested needs a note or at least one open change request of that agency; those
     open change requests are kept with the row as evidence.
     """
-    agency_id = _concurring_agency(access, agency)
     # The plan row first, as publish and withdraw lock it: no version changes state until this commits.
     plan = Plan.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=version.plan_id)
+    agency_id = _concurring_agency(plan_access(user=actor, plan=plan), agency)
     version = PlanVersion.objects.get(pk=version.pk)
     if version.state != VersionState.PUBLISHED or plan.current_version_id != version.pk:
         raise ConflictError(

@@ -1,16 +1,17 @@
 """Demo review comments: partners' remarks and change requests on the school plan with a draft in progress, so
 the dashboard, the plan page and the draft editor show what is still owed."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import Any
 
-from access.plans import plan_access
+from django.contrib.auth.models import User
+
 from plans.models import Plan
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, ConcurrenceOutcome
 from reviews.services import comment_create, comment_resolve
 
 
-def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> None:
+def demo_reviews_create(*, plan: Plan, users: dict[str, User]) -> None:
     """On `plan`'s current version: a fire change request with the planner's reply (open), a police remark,
     a police change request the district admin resolved; police concur, fire asks for changes."""
     plan = Plan.objects.select_related("current_version", "owner_agency").get(pk=plan.pk)
@@ -18,10 +19,8 @@ def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> No
     if version is None:  # the demo reviews a published plan
         return
 
-    def say(username: str, body: str, **kwargs: object) -> Comment:
-        user = users[username]
-        access = plan_access(user=user, plan=plan)
-        return comment_create(version=version, author=user, access=access, body=body, **kwargs)  # type: ignore[arg-type]
+    def say(username: str, body: str, **kwargs: Any) -> Comment:
+        return comment_create(version=version, author=users[username], body=body, **kwargs)
 
     staging = say(
         "fire_liaison",
@@ -50,9 +49,7 @@ def demo_reviews_create(*, plan: Plan, users: dict[str, AbstractBaseUser]) -> No
     comment_resolve(comment=doors, actor=users["district_admin"], note="Door numbers are in the draft for the board.")
 
     def conclude(username: str, outcome: str, note: str = "") -> None:
-        user = users[username]
-        access = plan_access(user=user, plan=plan)
-        concurrence_record(version=version, agency=None, actor=user, access=access, outcome=outcome, note=note)
+        concurrence_record(version=version, agency=None, actor=users[username], outcome=outcome, note=note)
 
     conclude("police_liaison", ConcurrenceOutcome.CONCUR, "Reviewed with the SRO at the annual walkthrough.")
     conclude("fire_liaison", ConcurrenceOutcome.CHANGES_REQUESTED)

@@ -1,7 +1,9 @@
 """Reads about review comments; each takes the asking user's PlanAccess (or the user), so unreadable
 comments never leave here."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING, TypedDict
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -11,7 +13,14 @@ from agencies.models import Agency
 from plans.models import Plan, PlanVersion, Section
 from reviews.models import Comment
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 OPEN_CHANGE_REQUEST = Q(is_change_request=True, resolved_at__isnull=True)
+
+
+class OpenChangeRequests(TypedDict):
+    open_change_requests: int
 
 
 def _with_people(comments: QuerySet[Comment]) -> QuerySet[Comment]:
@@ -70,7 +79,7 @@ def _open_count(plan_ref: str = "pk") -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def open_change_request_counts(*, user: AbstractBaseUser | AnonymousUser, plan_ids: list[int]) -> dict[int, int]:
+def open_change_request_counts(*, user: User | AnonymousUser, plan_ids: list[int]) -> dict[int, int]:
     """Open change requests per plan for a page of plans, in one query (none for an empty page); plans the
     user sees only because they are public count 0, since partner remarks are not public."""
     if not plan_ids or not user.is_authenticated:
@@ -87,8 +96,8 @@ def open_change_request_counts(*, user: AbstractBaseUser | AnonymousUser, plan_i
 
 
 def plans_with_open_change_request_counts(
-    *, plans: QuerySet[Plan], user: AbstractBaseUser | AnonymousUser
-) -> QuerySet[Plan]:
+    *, plans: QuerySet[Plan], user: User
+) -> "QuerySet[WithAnnotations[Plan, OpenChangeRequests]]":
     """Annotate `open_change_requests` in the same query; 0 on plans the user sees only because they are public."""
     readable = granted_plan_ids(user=user, codename=VIEW)
     return plans.annotate(
@@ -98,7 +107,9 @@ def plans_with_open_change_request_counts(
     )
 
 
-def plans_owing_change_requests(*, plans: QuerySet[Plan], user: AbstractBaseUser) -> QuerySet[Plan]:
+def plans_owing_change_requests(
+    *, plans: QuerySet[Plan], user: User
+) -> "QuerySet[WithAnnotations[Plan, OpenChangeRequests]]":
     """Of `plans`, those with open change requests the user may read, with the count, most owed first."""
     return (
         plans_with_open_change_request_counts(plans=plans, user=user)
@@ -107,7 +118,23 @@ def plans_owing_change_requests(*, plans: QuerySet[Plan], user: AbstractBaseUser
     )
 
 
-def agency_plans_owing_change_requests(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+def agency_plans_owing_change_requests(
+    *, user: User, agency: Agency
+) -> "QuerySet[WithAnnotations[Plan, OpenChangeRequests]]":
     """The agency's own plans with open change requests (`open_change_requests`), for its dashboard."""
     plans = plans_visible_to(user=user).filter(owner_agency=agency).prefetch_related(None)
     return plans_owing_change_requests(plans=plans, user=user)
+
+
+# --- Reads for background work (no asking user): who hears about a comment ------------------------------
+
+
+def thread_participants(
+    *, thread_id: int, upto_comment_id: int, whole_thread: bool = False
+) -> set[tuple[int, int | None]]:
+    """(person, agency they spoke for) of the authors of the thread's comments before `upto_comment_id`, or of
+    all of them (`whole_thread`, once resolved): the people a reply or a resolution is news to."""
+    earlier = Comment.objects.filter(Q(pk=thread_id) | Q(parent_id=thread_id), author__isnull=False)
+    if not whole_thread:
+        earlier = earlier.filter(pk__lt=upto_comment_id)
+    return set(earlier.values_list("author_id", "author_agency_id"))

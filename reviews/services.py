@@ -1,15 +1,19 @@
-"""Writes for review comments: posting (with replies and change requests) and resolving."""
+"""Writes for review comments: posting (with replies and change requests) and resolving.
 
-from django.contrib.auth.models import AbstractBaseUser
+Each service reads what its person may do with the plan itself (access.plans.plan_access) and refuses
+(NotAllowedError) what the access layer does not allow, whoever calls it.
+"""
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from access.plans import PlanAccess, plan_access
+from access.plans import RELEASED_STATES, plan_access
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans.models import PlanVersion, Section
+from plans.models import Plan, PlanVersion, Section
 from plans.services.common import event_payload
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from reviews.models import Comment
@@ -36,23 +40,23 @@ def _section_title(version_id: int, key: str) -> str | None:
 def comment_create(
     *,
     version: PlanVersion,
-    author: AbstractBaseUser,
-    access: PlanAccess,
+    author: User,
     body: str,
     section_key: str = "",
     parent: Comment | None = None,
     is_change_request: bool = False,
 ) -> Comment:
     """Post a review comment (or a reply, which joins its thread's start) and alert the people who follow it."""
-    if access.plan.pk != version.plan_id:
-        raise InvalidInputError("That version belongs to another plan.", field="version")
+    access = plan_access(user=author, plan=Plan.objects.select_related("owner_agency").get(pk=version.plan_id))
     agency_id = access.comment_agency_id
     if agency_id is None:
         raise NotAllowedError(
             "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment."
         )
+    if version.state not in RELEASED_STATES and not access.can_see_drafts:
+        raise NotAllowedError("Only the owner's admins, planners and liaisons may comment on a draft.")
     text = _clean_body(body, field="body", limit=MAX_BODY, required=True)
-    section_title = ""
+    section_title: str | None = ""
     if parent is not None:
         if parent.version_id != version.pk:
             raise InvalidInputError("Reply to a comment on this same version.", field="parent")
@@ -103,9 +107,7 @@ def comment_create(
 
 
 @transaction.atomic
-def comment_resolve(
-    *, comment: Comment, actor: AbstractBaseUser, note: str = "", ip_address: str | None = None
-) -> Comment:
+def comment_resolve(*, comment: Comment, actor: User, note: str = "", ip_address: str | None = None) -> Comment:
     """The owner closes a thread (a change request done or declined), with an optional note; audited."""
     comment = (
         Comment.objects.select_for_update(of=("self",))

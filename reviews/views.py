@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from access.plans import PlanAccess, plan_access
@@ -15,6 +14,8 @@ from plans import selectors as plan_selectors
 from plans.models import Plan
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.redirects import safe_redirect_target
+from portal.types import AuthenticatedHttpRequest
 from reviews import selectors, services
 from reviews.forms import CommentForm, ResolveForm
 
@@ -26,15 +27,13 @@ def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]
 
 def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
     """The page the form was on (`next`, same site only), at the anchor it names, else at `anchor`."""
-    target = request.POST.get("next", "")
-    if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
-        target = fallback
+    target = safe_redirect_target(request, request.POST.get("next", ""), fallback)
     return target if "#" in target else f"{target}#{anchor}"
 
 
 @login_required
 @require_POST
-def comment_post(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+def comment_post(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Post a comment on a version (a section, or the version as a whole), or a reply to a thread."""
     plan, access = _visible_plan(request, plan_id)
     version = get_object_or_404(plan_selectors.versions_visible(access=access), number=number)
@@ -58,7 +57,6 @@ def comment_post(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
         comment = services.comment_create(
             version=version,
             author=request.user,
-            access=access,
             body=data["body"],
             section_key=data["section_key"] or "",
             parent=parent,
@@ -76,7 +74,7 @@ def comment_post(request: HttpRequest, plan_id: int, number: int) -> HttpRespons
 
 @login_required
 @require_POST
-def comment_resolve(request: HttpRequest, plan_id: int, comment_id: int) -> HttpResponse:
+def comment_resolve(request: AuthenticatedHttpRequest, plan_id: int, comment_id: int) -> HttpResponse:
     """Resolve a thread (owner admins and planners), with an optional note."""
     plan, access = _visible_plan(request, plan_id)
     comment = selectors.comment_of_plan(access=access, comment_id=comment_id)

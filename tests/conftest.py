@@ -1,10 +1,13 @@
 """Shared fixtures: a small county of agencies with every role, and API clients for each actor."""
 
+import contextlib
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_started
 from django.test import Client
+from django.urls import Resolver404, resolve
 from rest_framework.test import APIClient
 
 from agencies.models import AgencyKind, Role
@@ -12,6 +15,12 @@ from plans.models import ShareLevel
 from plans.services import plan_share
 from tests.agencies.factories import AgencyFactory, FacilityFactory, UserFactory, member
 from tests.plans.factories import draft, make_plan, publish
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "covers(*routes): the URL names a permission-matrix test requests (tests/permission_matrix.py)"
+    )
 
 
 def pytest_sessionstart(session):
@@ -22,6 +31,32 @@ def pytest_sessionstart(session):
             "DATABASE_URL=postgres://postgres@127.0.0.1:5432/concord and REDIS_URL=redis://127.0.0.1:6379/15.",
             returncode=2,
         )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test (or case) marked `covers(...)` fails unless it requested every URL the mark names: the
+    URL-coverage guard trusts the marks, so they must say what the test really does."""
+    routes = {route for mark in item.iter_markers("covers") for route in mark.args}
+    if not routes:
+        return (yield)
+    requested: set[str] = set()
+
+    def record(sender, environ=None, **kwargs) -> None:
+        if environ is None:  # an ASGI request: its scope is not looked at here
+            return
+        with contextlib.suppress(Resolver404):
+            requested.add(resolve(environ["PATH_INFO"]).view_name)
+
+    request_started.connect(record, weak=False)
+    try:
+        result = yield
+    finally:
+        request_started.disconnect(record)
+    missing = sorted(routes - requested)
+    if missing:
+        pytest.fail(f"marked covers({', '.join(map(repr, sorted(routes)))}) but never requested {missing}")
+    return result
 
 
 @pytest.fixture(autouse=True)

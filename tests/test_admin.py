@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from access.plans import plan_access
 from agencies.models import Agency, AgencyKind, AssignmentRole, Membership, Role
 from agencies.services import personnel_assignment_create
 from audit.models import AuditEvent
@@ -21,6 +20,8 @@ from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, Concurrence
 from reviews.services import comment_create
 from tests.agencies.factories import AgencyFactory, UserFactory, member
+from tests.conftest import client_for, web_client
+from tests.permission_matrix import ACTORS, matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 
 OUR_APPS = {"agencies", "plans", "audit", "notifications", "reviews", "consistency"}
@@ -69,17 +70,13 @@ def _attach(version, actor) -> Attachment:
 
 def _review_and_conflict(county) -> None:
     """A change request, a concurrence and a conflict, so their read-only admin pages have a row to show."""
-    fire = plan_access(user=county.partner_comment_liaison, plan=county.plan)
     comment_create(
         version=county.published,
         author=county.partner_comment_liaison,
-        access=fire,
         body="Stage at lot B.",
         is_change_request=True,
     )
-    concurrence_record(
-        version=county.published, agency=None, actor=county.partner_comment_liaison, access=fire, outcome="concur"
-    )
+    concurrence_record(version=county.published, agency=None, actor=county.partner_comment_liaison, outcome="concur")
     FactConflict.objects.create(
         facility=county.school,
         kind=ConflictKind.DIFFERS,
@@ -113,6 +110,7 @@ def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_cli
         agency=county.police,
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+        actor=None,
     )
     _attach(county.draft, county.owner_planner)
     endpoint = WebhookEndpoint.objects.create(
@@ -131,6 +129,20 @@ def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_cli
             assert obj is not None, f"the county fixture has no {model._meta.label}"
             response = operator_client.get(_url(model, "change", obj.pk))
             assert response.status_code == 200, f"{model._meta.label} page answered {response.status_code}"
+
+
+@pytest.mark.parametrize(("actor", "expected"), matrix(**{**dict.fromkeys(ACTORS, 302), "staff": 200}))
+def test_only_platform_staff_get_into_the_admin(county, actor, expected):
+    """Agency people, their admins included, are sent to the admin's own sign-in and see nothing of a plan."""
+    client = web_client(user_of(county, actor))
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == expected
+    if expected == 302:
+        change = client.get(_url(Plan, "change", county.plan.pk))
+        assert change.status_code == 302
+        for response in (index, change):
+            assert response["Location"].startswith(reverse("admin:login"))
+        assert county.plan.title not in change.content.decode()
 
 
 def test_staff_without_superuser_rights_cannot_open_the_audit_trail(client, county):
@@ -268,7 +280,7 @@ def test_adding_an_agency_in_the_admin_creates_its_group(operator_client, county
     assert 'name="group"' not in operator_client.get(_url(Agency, "change", agency.pk)).content.decode()
 
 
-def test_adding_a_member_in_the_admin_is_audited_and_joins_the_agency_group(operator_client, operator, county):
+def test_adding_a_member_in_the_admin_is_audited_and_gives_the_agency_s_access(operator_client, operator, county):
     newcomer = UserFactory(username="new_officer")
     response = operator_client.post(
         _url(Membership, "add"), {"user": newcomer.pk, "agency": county.police.pk, "role": Role.MEMBER}
@@ -276,7 +288,8 @@ def test_adding_a_member_in_the_admin_is_audited_and_joins_the_agency_group(oper
     assert response.status_code == 302
     membership = Membership.objects.get(user=newcomer, agency=county.police)
     assert membership.role == Role.MEMBER
-    assert newcomer.groups.filter(pk=county.police.group_id).exists()
+    # The new officer sees what the police are granted at once: the plan shared with them.
+    assert client_for(newcomer).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 200
     event = AuditEvent.objects.get(action="membership.add", object_id=str(membership.pk))
     assert event.actor == operator
     assert event.agency == county.police
@@ -292,7 +305,7 @@ def test_changing_and_removing_a_member_in_the_admin_is_audited(operator_client,
     delete = operator_client.post(_url(Membership, "delete", membership.pk), {"post": "yes"})
     assert delete.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    assert not county.partner_view_member.groups.filter(pk=county.police.group_id).exists()
+    assert client_for(county.partner_view_member).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 404
     actions = AuditEvent.objects.filter(object_id=str(membership.pk), object_type="agencies.membership")
     assert set(actions.values_list("action", flat=True)) == {"membership.add", "membership.change", "membership.remove"}
 

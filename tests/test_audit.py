@@ -3,6 +3,9 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from accounts.services import api_token_create
+from agencies.models import Membership
+from agencies.services import membership_remove
 from audit.models import AppendOnlyError, AuditEvent
 from plans.models import Classification, Plan
 from tests.agencies.factories import member
@@ -97,3 +100,44 @@ def test_registering_and_removing_a_webhook_is_audited(county, settings):
     )
     assert actions == ["webhook.create", "webhook.delete"]
     assert "whsec_" not in str(AuditEvent.objects.filter(action="webhook.create").values("details").get())
+
+
+def test_issuing_and_revoking_api_tokens_is_audited_with_who_and_where(county):
+    officer = county.partner_view_member
+    officer.set_password("a-long-enough-password")
+    officer.save()
+    signed_in = client_for(None).post(
+        "/api/v1/auth/token/",
+        {"username": officer.username, "password": "a-long-enough-password", "name": "cad"},
+        format="json",
+        REMOTE_ADDR="10.3.3.3",
+    )
+    assert signed_in.status_code == 200, signed_in.content
+    issued = AuditEvent.objects.get(action="api_token.create")
+    assert (issued.actor, issued.ip_address) == (officer, "10.3.3.3")
+    assert issued.details == {"user": officer.pk, "name": "cad"}
+    assert signed_in.json()["token"] not in str(issued.details) + issued.object_repr
+
+    client = client_for(officer)
+    second = client.post("/api/v1/auth/tokens/", {"name": "gis"}, format="json").json()
+    client.delete(f"/api/v1/auth/tokens/{second['id']}/", REMOTE_ADDR="10.3.3.4")
+    revoked = AuditEvent.objects.get(action="api_token.revoke")
+    assert (revoked.actor, revoked.ip_address, revoked.object_id) == (officer, "10.3.3.4", str(second["id"]))
+
+    logout_all = client_for(None)
+    logout_all.credentials(HTTP_AUTHORIZATION=f"Token {signed_in.json()['token']}")
+    assert logout_all.post("/api/v1/auth/logout-all/", REMOTE_ADDR="10.3.3.5").status_code == 204
+    everything = AuditEvent.objects.filter(action="api_token.revoke").latest("id")
+    assert (everything.actor, everything.ip_address) == (officer, "10.3.3.5")
+    assert everything.details == {"user": officer.pk, "tokens": 1, "reason": "logout-all"}
+
+
+def test_tokens_revoked_because_someone_left_their_last_agency_name_who_removed_them(county):
+    api_token_create(user=county.unrelated_admin, name="cad")
+    helper = member(county.unrelated, "admin", username="far_admin_two")
+    membership_remove(
+        membership=Membership.objects.get(user=county.unrelated_admin), actor=helper, ip_address="10.2.2.2"
+    )
+    event = AuditEvent.objects.get(action="api_token.revoke")
+    assert (event.actor, event.ip_address) == (helper, "10.2.2.2")
+    assert event.details["reason"] == "left their last agency, Far County Sheriff"

@@ -1,5 +1,6 @@
 """Deployment: the compose stack parses and insists on its secrets; production settings pass Django's deploy check."""
 
+import json
 import os
 import secrets
 import shutil
@@ -127,6 +128,38 @@ def test_production_settings_pass_the_deploy_check():
     )
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_serves_static_files_only_from_the_collectstatic_manifest():
+    env = _env(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="concord.example.org",
+    )
+    # The settings as the deployed process reads them, and as WhiteNoise's middleware takes them up.
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "from whitenoise.middleware import WhiteNoiseMiddleware; "
+        "middleware = WhiteNoiseMiddleware(lambda request: None); "
+        "print(json.dumps({'debug': settings.DEBUG, 'autorefresh': middleware.autorefresh, "
+        "'use_finders': middleware.use_finders, 'storage': settings.STORAGES['staticfiles']['BACKEND']}))"
+    )
+    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "debug": False,
+        "autorefresh": False,
+        "use_finders": False,
+        "storage": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    }
 
 
 @pytest.mark.parametrize("secret_key", [None, "too-short"], ids=["unset", "short"])

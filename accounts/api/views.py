@@ -1,6 +1,9 @@
 """The API's sign-in, a person's own tokens, and logout (revoking the token used, or all of them)."""
 
+from typing import cast
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as fields
@@ -13,7 +16,9 @@ from accounts import selectors, services
 from accounts.api import serializers
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
+from portal.api.request_info import client_ip
 from portal.api.throttling import ScopedRateThrottle
+from portal.types import AuthenticatedRequest
 
 DETAIL = inline_serializer("AuthErrorDetail", fields={"detail": fields.CharField()})
 
@@ -58,7 +63,9 @@ class TokenView(APIView):
         incoming = serializers.SignInSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         user = incoming.validated_data["user"]
-        token, plaintext = services.api_token_create(user=user, name=incoming.validated_data["name"])
+        token, plaintext = services.api_token_create(
+            user=user, name=incoming.validated_data["name"], ip_address=client_ip(request)
+        )
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         return Response(_issued(request, token, plaintext))
 
@@ -69,7 +76,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ApiTokenSerializer
     permission_classes = [IsAuthenticated]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ApiToken]:
         return selectors.api_tokens_of(user=self.request.user)
 
     @extend_schema(responses={200: serializers.ApiTokenSerializer(many=True), 401: UNAUTHENTICATED})
@@ -84,16 +91,18 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             401: UNAUTHENTICATED,
         },
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         incoming = serializers.ApiTokenCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        token, plaintext = services.api_token_create(user=request.user, name=incoming.validated_data["name"])
+        token, plaintext = services.api_token_create(
+            user=request.user, name=incoming.validated_data["name"], ip_address=client_ip(request)
+        )
         return Response(_issued(request, token, plaintext), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None, 401: UNAUTHENTICATED, 404: NOT_FOUND})
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         token = self.get_object()
-        services.api_token_revoke(token=token)
+        services.api_token_revoke(token=token, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -105,7 +114,8 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None, 401: UNAUTHENTICATED})
     def post(self, request: Request) -> Response:
-        services.api_token_revoke(token=request.auth)
+        # request.auth is what ApiTokenAuthentication sets
+        services.api_token_revoke(token=cast(ApiToken, request.auth), actor=request.user, ip_address=client_ip(request))
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -117,7 +127,9 @@ class LogoutAllView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None, 401: UNAUTHENTICATED})
-    def post(self, request: Request) -> Response:
-        services.api_tokens_revoke_all(user=request.user, reason="logout-all")
+    def post(self, request: AuthenticatedRequest) -> Response:
+        services.api_tokens_revoke_all(
+            user=request.user, reason="logout-all", actor=request.user, ip_address=client_ip(request)
+        )
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

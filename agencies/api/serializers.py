@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
@@ -12,7 +14,7 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "kind", "jurisdiction", "phone", "email", "created_at"]
         read_only_fields = ["id", "created_at"]
         # Uniqueness is checked by the service, which answers with a field message.
-        extra_kwargs = {"slug": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"slug": {"validators": []}}
 
 
 class MembershipSerializer(serializers.ModelSerializer):

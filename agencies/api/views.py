@@ -1,9 +1,14 @@
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from access.agencies import can_edit_facilities_of, can_manage_agency, is_agency_member
@@ -14,13 +19,17 @@ from agencies.models import Agency, Facility, Membership
 from portal.api.pagination import StandardPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 
 LAST_ADMIN = "The agency would be left without an admin."
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission  # what DRF accepts as a permission
 
 
 class MeView(APIView):
     @extend_schema(responses=serializers.MeSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         memberships = Membership.objects.filter(user=user).select_related("agency").order_by("agency__name")
         data = {
@@ -55,15 +64,15 @@ class AgencyViewSet(
     filterset_fields = ["kind"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Agency]:
         return selectors.agencies_visible_to(user=self.request.user)
 
-    def get_permissions(self):
+    def get_permissions(self) -> "Sequence[_SupportsHasPermission]":
         if self.action == "create":
             return [IsStaff()]
         return super().get_permissions()
 
-    def perform_create(self, serializer: serializers.AgencySerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Agency]) -> None:
         serializer.instance = services.agency_create(**serializer.validated_data)
 
     def get_object(self) -> Agency:
@@ -73,8 +82,11 @@ class AgencyViewSet(
             raise PermissionDenied("Only this agency's admins may change its details.")
         return agency
 
-    def perform_update(self, serializer: serializers.AgencySerializer) -> None:
-        serializer.instance = services.agency_update(agency=serializer.instance, data=serializer.validated_data)
+    def perform_update(self, serializer: BaseSerializer[Agency]) -> None:
+        agency = cast(Agency, serializer.instance)  # update() built the serializer around get_object()
+        serializer.instance = services.agency_update(
+            agency=agency, actor=self.request.user, ip_address=client_ip(self.request), **serializer.validated_data
+        )
 
 
 def _visible_agency(request: Request, agency_id: int) -> Agency:
@@ -100,7 +112,7 @@ class MembershipListView(APIView):
         request=serializers.MembershipSerializer,
         responses={201: serializers.MembershipSerializer, 409: conflict("The person is already a member.")},
     )
-    def post(self, request: Request, agency_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
         agency = _visible_agency(request, agency_id)
         if not can_manage_agency(request.user, agency.pk):
             raise PermissionDenied("Only this agency's admins may add members.")
@@ -134,7 +146,7 @@ class MembershipDetailView(APIView):
         request=serializers.MembershipRoleSerializer,
         responses={200: serializers.MembershipSerializer, 409: conflict(LAST_ADMIN)},
     )
-    def patch(self, request: Request, agency_id: int, membership_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, agency_id: int, membership_id: int) -> Response:
         membership = self._membership(request, agency_id, membership_id)
         # A PATCH: a body without `role` changes nothing (the schema, like DRF, makes PATCH fields optional).
         incoming = serializers.MembershipRoleSerializer(data=request.data, partial=True)
@@ -150,7 +162,7 @@ class MembershipDetailView(APIView):
         return Response(serializers.MembershipSerializer(membership).data)
 
     @extend_schema(responses={204: None, 409: conflict(LAST_ADMIN)})
-    def delete(self, request: Request, agency_id: int, membership_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, agency_id: int, membership_id: int) -> Response:
         membership = self._membership(request, agency_id, membership_id)
         services.membership_remove(membership=membership, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -166,24 +178,24 @@ class FacilityViewSet(
     filterset_fields = ["owner_agency", "kind"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Facility]:
         queryset = selectors.facilities_visible_to(user=self.request.user)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("assignments__user")
         return queryset
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[BaseSerializer[Facility]]:
         if self.action == "retrieve":
             return serializers.FacilityDetailSerializer
         if self.action == "partial_update":
             return serializers.FacilityUpdateSerializer
         return serializers.FacilitySerializer
 
-    def perform_create(self, serializer: serializers.FacilitySerializer) -> None:
-        owner = serializer.validated_data["owner_agency"]
-        if not can_edit_facilities_of(self.request.user, owner.pk):
-            raise PermissionDenied(f"Only admins and planners of {owner} may add its buildings.")
-        serializer.instance = services.facility_create(**serializer.validated_data)
+    def perform_create(self, serializer: BaseSerializer[Facility]) -> None:
+        # The service refuses (403) anyone but the owner's admins and planners.
+        serializer.instance = services.facility_create(
+            actor=self.request.user, ip_address=client_ip(self.request), **serializer.validated_data
+        )
 
     def get_object(self) -> Facility:
         facility = super().get_object()
@@ -191,6 +203,8 @@ class FacilityViewSet(
             raise PermissionDenied("Only admins and planners of the owner agency may change this building.")
         return facility
 
-    def perform_update(self, serializer: serializers.FacilitySerializer) -> None:
-        facility: Facility = serializer.instance
-        serializer.instance = services.facility_update(facility=facility, data=serializer.validated_data)
+    def perform_update(self, serializer: BaseSerializer[Facility]) -> None:
+        facility = cast(Facility, serializer.instance)  # update() built the serializer around get_object()
+        serializer.instance = services.facility_update(
+            facility=facility, actor=self.request.user, ip_address=client_ip(self.request), **serializer.validated_data
+        )

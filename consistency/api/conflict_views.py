@@ -19,6 +19,7 @@ class FacilityConflictsView(generics.ListAPIView):
     queryset = FactConflict.objects.none()  # for the schema; the rows come from the selector
     filter_backends = []
 
+    # A list view over computed rows, not a queryset: DRF pages any sequence, the stubs expect a QuerySet.
     def get_queryset(self) -> list[ConflictRow]:  # type: ignore[override]
         facility: Facility = get_object_or_404(
             facilities_visible_to(user=self.request.user), pk=self.kwargs["facility_id"]

@@ -9,7 +9,9 @@ from access.http import PlanScopedMixin
 from consistency.api.fact_serializers import FacilityFactsSerializer, FacilityFactsWriteSerializer
 from consistency.fact_selectors import FacilityFacts, version_facts_by_facility
 from consistency.fact_services import facility_facts_set
+from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 
 
 class VersionFactsView(PlanScopedMixin, APIView):
@@ -26,14 +28,18 @@ class VersionFactsView(PlanScopedMixin, APIView):
         request=FacilityFactsWriteSerializer,
         responses={200: FacilityFactsSerializer, 409: conflict("Key facts change on drafts only.")},
     )
-    def put(self, request: Request, plan_id: int, number: int) -> Response:
+    def put(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may set key facts.")
         incoming = FacilityFactsWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         facility = incoming.validated_data["facility"]
         stored = facility_facts_set(
-            version=version, facility=facility, facts=incoming.validated_data["facts"], actor=request.user
+            version=version,
+            facility=facility,
+            facts=incoming.validated_data["facts"],
+            actor=request.user,
+            ip_address=client_ip(request),
         )
         group = FacilityFacts(facility=facility, facts={fact.key: fact for fact in stored})
         return Response(FacilityFactsSerializer(group).data)

@@ -17,7 +17,9 @@ from agencies.models import Agency
 from notifications import webhook_selectors, webhook_services
 from notifications.api import webhook_serializers as serializers
 from notifications.models import Delivery, WebhookEndpoint
+from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 
 
 def _managed_agency(request: Request, agency_id: int) -> Agency:
@@ -48,7 +50,7 @@ class WebhookListView(generics.GenericAPIView):
         request=serializers.WebhookEndpointCreateSerializer,
         responses={201: serializers.WebhookEndpointCreatedSerializer},
     )
-    def post(self, request: Request, agency_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
         agency = _managed_agency(request, agency_id)
         incoming = serializers.WebhookEndpointCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -57,6 +59,7 @@ class WebhookListView(generics.GenericAPIView):
             url=incoming.validated_data["url"],
             events=incoming.validated_data["events"],
             actor=request.user,
+            ip_address=client_ip(request),
         )
         return Response(serializers.WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
@@ -71,9 +74,9 @@ class WebhookDetailView(generics.GenericAPIView):
         return Response(serializers.WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, agency_id: int, webhook_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, agency_id: int, webhook_id: int) -> Response:
         endpoint = _endpoint(request, agency_id, webhook_id)
-        webhook_services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
+        webhook_services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -84,9 +87,11 @@ class WebhookEnableView(generics.GenericAPIView):
     queryset = WebhookEndpoint.objects.none()
 
     @extend_schema(request=None, responses=serializers.WebhookEndpointSerializer)
-    def post(self, request: Request, agency_id: int, webhook_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, agency_id: int, webhook_id: int) -> Response:
         endpoint = _endpoint(request, agency_id, webhook_id)
-        endpoint = webhook_services.webhook_endpoint_enable(endpoint=endpoint, actor=request.user)
+        endpoint = webhook_services.webhook_endpoint_enable(
+            endpoint=endpoint, actor=request.user, ip_address=client_ip(request)
+        )
         return Response(serializers.WebhookEndpointSerializer(endpoint).data)
 
 
@@ -121,6 +126,8 @@ class WebhookRedeliverView(generics.GenericAPIView):
         delivery = get_object_or_404(
             webhook_selectors.webhook_deliveries_of(user=request.user, endpoint=endpoint), pk=delivery_id
         )
-        delivery = webhook_services.webhook_delivery_redeliver(delivery=delivery)
+        delivery = webhook_services.webhook_delivery_redeliver(
+            delivery=delivery, actor=request.user, ip_address=client_ip(request)
+        )
         delivery = webhook_selectors.webhook_deliveries_of(user=request.user, endpoint=endpoint).get(pk=delivery.pk)
         return Response(serializers.WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

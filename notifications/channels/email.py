@@ -23,9 +23,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPSenderRefused
-from typing import Any
+from typing import Any, cast
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -33,7 +35,7 @@ from django.utils import timezone
 
 from access.audience import person_may_view, viewing_agencies_of
 from agencies.models import Membership, Role
-from notifications.channels.email_content import digest_email, event_email, mentioned_agency_names
+from notifications.channels.email_content import digest_email, event_email, invitation_email, mentioned_agency_names
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType
 
 logger = logging.getLogger(__name__)
@@ -92,6 +94,11 @@ def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict
         return "The recipient no longer belongs to the partner agency."
     elif event.event_type == EventType.WEBHOOK_DISABLED and agencies.get(event.payload.get("agency")) != Role.ADMIN:
         return "The recipient is no longer an admin of the agency."
+    elif event.event_type == EventType.MEMBER_INVITED:
+        if event.payload.get("agency") not in agencies:
+            return "The invited person no longer belongs to the agency."
+        if user.last_login is not None:
+            return "The invited person has signed in already; the invitation's link is not needed."
     return None
 
 
@@ -273,9 +280,24 @@ def _record_failures(outcome: Outcome, now: datetime, lease: Lease) -> None:
         logger.warning("%d e-mail(s) not sent and rescheduled: %s", len(failed), outcome.failed[0][1])
 
 
+def _person(delivery: Delivery) -> User:
+    """Whom an e-mail delivery goes to: only webhook deliveries have no person."""
+    return cast(User, delivery.user)
+
+
 def _immediate_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailMultiAlternatives:
     (delivery,) = deliveries
-    return event_email(event=delivery.event, to=delivery.user.email, agency_names=names, message_id=delivery.message_id)
+    if delivery.event.event_type == EventType.MEMBER_INVITED:
+        return invitation_email(
+            event=delivery.event,
+            user=_person(delivery),
+            to=_person(delivery).email,
+            agency_names=names,
+            message_id=delivery.message_id,
+        )
+    return event_email(
+        event=delivery.event, to=_person(delivery).email, agency_names=names, message_id=delivery.message_id
+    )
 
 
 def _digest_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailMultiAlternatives:
@@ -283,7 +305,7 @@ def _digest_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailM
     key = hashlib.sha256(" ".join(sorted(d.message_id for d in deliveries)).encode()).hexdigest()[:32]
     return digest_email(
         events=[d.event for d in deliveries],
-        to=deliveries[0].user.email,
+        to=_person(deliveries[0]).email,
         agency_names=names,
         message_id=f"digest_{key}",
     )
@@ -299,6 +321,8 @@ def _build(deliveries_per_mail: list[list[Delivery]], render: Render, outcome: O
     for deliveries in deliveries_per_mail:
         try:
             mails.append(Mail(message=render(deliveries, names), deliveries=deliveries))
+        except SoftTimeLimitExceeded:
+            raise  # the task ran out of time: stop; the claimed rows are due again when their lease ends
         except Exception as exc:  # a template or payload bug must not hold back the rest of the batch
             logger.exception("Could not render the e-mail for deliveries %s.", [d.pk for d in deliveries])
             outcome.failed.append((deliveries, _describe(exc)))
@@ -336,7 +360,7 @@ def email_send_pending(*, event_id: int | None = None, now: datetime | None = No
 
 
 def _group_by_person(deliveries: list[Delivery]) -> list[list[Delivery]]:
-    groups: dict[int, list[Delivery]] = {}
+    groups: dict[int | None, list[Delivery]] = {}
     for delivery in sorted(deliveries, key=lambda d: (d.event.created_at, d.event_id)):
         groups.setdefault(delivery.user_id, []).append(delivery)
     return list(groups.values())

@@ -12,9 +12,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from agencies.models import Agency
 from notifications.models import EventType, OutboxEvent
@@ -32,6 +37,10 @@ def plan_url(plan_id: int) -> str:
 def preferences_url() -> str:
     """Where a person changes what they receive."""
     return f"{settings.SITE_URL}/api/v1/me/preferences/"
+
+
+def sign_in_url() -> str:
+    return f"{settings.SITE_URL}/accounts/login/"
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,12 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
         }
     if event.event_type == EventType.PLAN_CLASSIFICATION_LOWERED:
         return {key: classification_words(payload.get(key)) for key in ("previous_classification", "classification")}
+    if event.event_type == EventType.MEMBER_INVITED:
+        return {
+            "inviter": _one_line(payload.get("inviter_name", "An admin"), 150),
+            "role": str(payload.get("role_label", "member")).lower(),
+            "sign_in_url": sign_in_url(),
+        }
     if event.event_type == EventType.WEBHOOK_DISABLED:
         host, url = _webhook_target(payload.get("url", ""))
         return {"host": host, "webhook_url": url, "reason": _one_line(payload.get("reason", ""), 300)}
@@ -119,7 +134,7 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
     if event_type == EventType.PLAN_REVIEW_DUE:
         when = "overdue since" if extra.get("overdue") else "due"
         return f"{title}: review {when} {extra.get('due_text', '')}".strip()
-    return {
+    headlines: dict[str, str] = {
         EventType.VERSION_PUBLISHED: f"{title}: version {version} published",
         EventType.VERSION_WITHDRAWN: f"{title}: version {version} withdrawn",
         EventType.PLAN_SHARED: f"{title} shared with {agency}",
@@ -136,9 +151,11 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         ),
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
         EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered to {extra.get('classification')}",
+        EventType.MEMBER_INVITED: f"{extra.get('inviter')} invited you to {agency}",
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
         f"at {extra.get('facility_name')}",
-    }.get(event_type, title)
+    }
+    return headlines.get(event_type, title)
 
 
 def mentioned_agency_names(events: Iterable[OutboxEvent]) -> dict[int, str]:
@@ -156,7 +173,7 @@ def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem
     agency = agency_names.get(payload.get("partner") or payload.get("agency"), "your agency")
     extra = _extra(event)
     version = payload.get("version")
-    linked = event.plan_id is not None and event.event_type != EventType.PLAN_UNSHARED
+    linked_plan = event.plan_id if event.event_type != EventType.PLAN_UNSHARED else None
     return EmailItem(
         event_type=event.event_type,
         headline=_headline(event.event_type, title, version, agency, extra),
@@ -165,7 +182,7 @@ def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem
         agency=agency,
         version=version,
         change_summary=str(payload.get("change_summary") or "").strip(),
-        url=plan_url(event.plan_id) if linked else None,
+        url=plan_url(linked_plan) if linked_plan is not None else None,
         extra=extra,
     )
 
@@ -218,6 +235,39 @@ def digest_email(
         subject=f"[Concord] Daily digest: {count}",
         template="digest",
         context={"items": items},
+        to=to,
+        headers={"Message-ID": _message_id(message_id)} if message_id else {},
+    )
+
+
+def _password_url(user: User) -> str:
+    """Django's password-reset link for the account, made now: a resend carries a fresh one, none is stored."""
+    site = urlsplit(settings.SITE_URL)
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{site.scheme}://{site.netloc}{path}"
+
+
+def invitation_email(
+    *,
+    event: OutboxEvent,
+    user: User,
+    to: str,
+    agency_names: Mapping[int, str] | None = None,
+    message_id: str | None = None,
+) -> EmailMultiAlternatives:
+    """The invitation of a new account (`member.invited`): who added them where, their username, and the link
+    to choose their password (it works once and expires after PASSWORD_RESET_TIMEOUT)."""
+    item = email_item(event, mentioned_agency_names([event]) if agency_names is None else agency_names)
+    return _compose(
+        subject=f"[Concord] {item.headline}",
+        template="invitation",
+        context={"item": item, "username": user.get_username(), "password_url": _password_url(user)},
         to=to,
         headers={"Message-ID": _message_id(message_id)} if message_id else {},
     )

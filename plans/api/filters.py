@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 
 from plans import selectors
 from plans.models import Plan, PlanKind
@@ -8,7 +9,7 @@ from plans.models import Plan, PlanKind
 class IdFilter(django_filters.NumberFilter):
     """A whole-number id (NumberFilter's decimal form field takes 0.5, which names no object)."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # the stubs pin DecimalField; any number field works
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -23,10 +24,10 @@ class PlanFilter(django_filters.FilterSet):
         model = Plan
         fields = ["owner_agency", "facility", "kind", "classification"]
 
-    def filter_q(self, queryset, name: str, value: str):
+    def filter_q(self, queryset: QuerySet[Plan], name: str, value: str) -> QuerySet[Plan]:
         return selectors.plans_search(plans=queryset, text=value)
 
-    def filter_review_due(self, queryset, name: str, value: bool | None):
+    def filter_review_due(self, queryset: QuerySet[Plan], name: str, value: bool | None) -> QuerySet[Plan]:
         if value is None:
             return queryset
         due = selectors.plans_review_due(plans=queryset)

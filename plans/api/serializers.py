@@ -40,7 +40,7 @@ class PlanListSerializer(serializers.ListSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         counts = open_change_request_counts(user=user, plan_ids=[p.pk for p in plans]) if user else {}
-        self._context[OPEN_COUNTS] = counts  # type: ignore[attr-defined]  # the child reads the root's context
+        self._context[OPEN_COUNTS] = counts  # type: ignore[index]  # a dict, typed Mapping; the child reads the root's
         return super().to_representation(plans)
 
 
@@ -155,9 +155,9 @@ class PlanWriteSerializer(serializers.Serializer):
 
 
 class PlanUpdateSerializer(PlanWriteSerializer):
-    owner_agency = None  # a plan never changes owner
+    owner_agency = None  # type: ignore[assignment]  # DRF's way to drop an inherited field: a plan never changes owner
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("partial", True)
         super().__init__(*args, **kwargs)
 
@@ -233,7 +233,8 @@ class VersionSerializer(VersionSummarySerializer):
 
     @extend_schema_field(FacilityFactsSerializer(many=True))
     def get_facility_facts(self, version: PlanVersion) -> list[dict]:
-        return FacilityFactsSerializer(version_facts_by_facility(version=version), many=True).data
+        # many=True makes a ListSerializer (whose data is a list); the stubs type it as the child serializer.
+        return FacilityFactsSerializer(version_facts_by_facility(version=version), many=True).data  # type: ignore[return-value]
 
     def to_representation(self, version: PlanVersion) -> dict[str, Any]:
         data = super().to_representation(version)

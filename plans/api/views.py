@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from access.http import ContentReadsAudited, PlanScopedMixin
-from access.plan_rows import VisiblePlanPages, one_statement_reads, visible_plan_row
+from access.plan_rows import PlanRow, VisiblePlanPages, one_statement_reads, visible_plan_row
 from access.plans import plan_access
 from agencies.models import Facility
 from agencies.selectors import facilities_visible_to
@@ -28,6 +28,7 @@ from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
 from portal.request_size import upload_request_limit
+from portal.types import AuthenticatedRequest, signed_in_user
 
 # A client's key for one plan creation (the IETF draft's header): the same key again returns that plan.
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -56,7 +57,7 @@ class PlanViewSet(
     def shown_plan(self) -> Plan | None:
         return self.shown
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Plan]:
         plans = selectors.plans_visible_to(user=self.request.user)
         if self.action == "list":
             # A page shows the owner's id and the version number only; building ids come in one query.
@@ -66,7 +67,7 @@ class PlanViewSet(
     def _unfiltered(self) -> bool:
         return PlanFilter.base_filters.keys().isdisjoint(self.request.query_params.keys())
 
-    def filter_queryset(self, queryset: QuerySet[Plan]) -> QuerySet[Plan]:
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # Without any of its parameters the filter set returns the queryset as it is: skip building its form.
         if self._unfiltered():
             return queryset
@@ -75,12 +76,13 @@ class PlanViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if self._unfiltered() and one_statement_reads():
             # The default list (no filter): keys, total and rows in one statement (access/plan_rows.py).
-            rows = self.paginate_queryset(VisiblePlanPages(user=request.user))
+            # KeysFirstPaginator also pages a PageSource; DRF's stubs know only querysets and sequences.
+            rows: list[PlanRow] = self.paginate_queryset(VisiblePlanPages(user=request.user)) or []  # type: ignore[arg-type]
             return self.get_paginated_response(serializers.plan_rows_json(rows))
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page: list[Plan] = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
         facility_ids = selectors.plan_facility_ids(plans=page)
         for plan in page:
-            plan.facility_ids = facility_ids[plan.pk]  # type: ignore[attr-defined]
+            plan.facility_ids = facility_ids[plan.pk]  # type: ignore[attr-defined]  # for the serializer
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -115,7 +117,7 @@ class PlanViewSet(
         incoming.is_valid(raise_exception=True)
         # The New plan page's service; API clients start the first draft with POST …/versions/.
         result = services.plan_create_once(
-            creation_key=key, actor=request.user, **incoming.validated_data, ip_address=client_ip(request)
+            creation_key=key, actor=signed_in_user(request), **incoming.validated_data, ip_address=client_ip(request)
         )
         plan = self.get_queryset().get(pk=result.plan.pk)
         return Response(
@@ -131,7 +133,9 @@ class PlanViewSet(
         incoming = serializers.PlanUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         # plan_update refuses a new classification from anyone but the owner's admins.
-        services.plan_update(plan=plan, actor=request.user, **incoming.validated_data, ip_address=client_ip(request))
+        services.plan_update(
+            plan=plan, actor=signed_in_user(request), **incoming.validated_data, ip_address=client_ip(request)
+        )
         self.shown = self.get_queryset().get(pk=plan.pk)
         return Response(self.get_serializer(self.shown).data)
 
@@ -140,7 +144,7 @@ class PlanViewSet(
 
     @extend_schema(responses={204: None, 409: conflict("The plan has been published: withdraw its version instead.")})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.plan_delete(plan=self.get_object(), actor=request.user, ip_address=client_ip(request))
+        services.plan_delete(plan=self.get_object(), actor=signed_in_user(request), ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -178,7 +182,7 @@ class VersionListView(PlanScopedMixin, generics.GenericAPIView):
         description="Starts a draft (201). The same request again while its draft is open (a retry, a "
         "double-click) returns that draft (200) instead of a second one.",
     )
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may start drafts.")
         incoming = serializers.VersionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -209,7 +213,7 @@ class VersionDetailView(PlanScopedMixin, APIView):
         request=serializers.VersionWriteSerializer,
         responses={200: serializers.VersionSerializer, 409: conflict("The version is no longer a draft.")},
     )
-    def patch(self, request: Request, plan_id: int, number: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may edit drafts.")
         incoming = serializers.VersionWriteSerializer(data=request.data)
@@ -230,7 +234,7 @@ class VersionPublishView(PlanScopedMixin, APIView):
             409: conflict("The version is not a draft, has no sections, or another one was published meanwhile."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.shown_object = services.plan_version_publish(
             version=self.get_version(), actor=request.user, ip_address=client_ip(request)
         )
@@ -247,7 +251,7 @@ class VersionWithdrawView(PlanScopedMixin, APIView):
             409: conflict("Only the current published version can be withdrawn."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.shown_object = services.plan_version_withdraw(
             version=self.get_version(), actor=request.user, ip_address=client_ip(request)
         )
@@ -268,7 +272,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
         ],
         responses=serializers.DiffSerializer,
     )
-    def get(self, request: Request, plan_id: int, number: int) -> Response:
+    def get(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         visible = selectors.versions_visible(access=self.get_access())
         raw_against = request.query_params.get("against")
@@ -310,7 +314,7 @@ class VersionAcknowledgeView(PlanScopedMixin, APIView):
             409: conflict("Only the current published version can be acknowledged."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         incoming = serializers.AcknowledgeSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -344,7 +348,7 @@ class ShareListView(PlanScopedMixin, generics.GenericAPIView):
         page = self.paginate_queryset(selectors.plan_shares(plan=self.get_plan()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def post(self, request: Request, plan_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int) -> Response:
         self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may share this plan.")
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -360,7 +364,7 @@ class ShareListView(PlanScopedMixin, generics.GenericAPIView):
 
 class ShareDetailView(PlanScopedMixin, APIView):
     @extend_schema(request=None, responses={204: None})
-    def delete(self, request: Request, plan_id: int, agency_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, plan_id: int, agency_id: int) -> Response:
         self.require(self.get_access().is_owner_admin, "Only admins of the owner agency may revoke a share.")
         share = get_object_or_404(selectors.plan_shares(plan=self.get_plan()), agency_id=agency_id)
         services.plan_unshare(
@@ -390,7 +394,7 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
             409: conflict("Files are attached to drafts only."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may attach files.")
         incoming = serializers.AttachmentUploadSerializer(data=request.data)
@@ -408,7 +412,7 @@ class AttachmentListView(PlanScopedMixin, generics.GenericAPIView):
 
 class AttachmentDetailView(PlanScopedMixin, APIView):
     @extend_schema(responses={204: None, 409: conflict("The version has left draft.")})
-    def delete(self, request: Request, plan_id: int, number: int, attachment_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, plan_id: int, number: int, attachment_id: int) -> Response:
         """Remove a file from a draft (owner admin or planner); 409 once the version has left draft."""
         version = self.get_version()
         attachment = get_object_or_404(selectors.attachments_of_version(version=version), pk=attachment_id)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from portal.errors import ConflictError, NotAllowedError
 
 @transaction.atomic
 def plan_version_acknowledge(
-    *, version: PlanVersion, actor: AbstractBaseUser, agency: Agency | None = None, ip_address: str | None = None
+    *, version: PlanVersion, actor: User, agency: Agency | None = None, ip_address: str | None = None
 ) -> dict[str, Any]:
     """A reader of the plan acknowledges a version; as admin or liaison, for their agency (or agencies) too."""
     plan = Plan.objects.select_related("owner_agency").get(pk=version.plan_id)

@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -11,11 +11,11 @@ from django.db import transaction
 from access.plans import plan_access
 from audit.models import AuditAction
 from audit.services import audit_event_record
-from plans.attachments import attachment_kind_from_content, cleaned_filename, safe_filename
 from plans.models import (
     Attachment,
     PlanVersion,
 )
+from plans.upload_checks import attachment_kind_from_content, cleaned_filename, safe_filename
 from portal.errors import ConflictError, NotAllowedError, PayloadTooLargeError
 
 
@@ -23,7 +23,7 @@ from portal.errors import ConflictError, NotAllowedError, PayloadTooLargeError
 def attachment_add(
     *,
     version: PlanVersion,
-    actor: AbstractBaseUser,
+    actor: User,
     upload: UploadedFile,
     max_bytes: int,
     ip_address: str | None = None,
@@ -69,7 +69,7 @@ def _audit(
     attachment: Attachment,
     version: PlanVersion,
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     action: AuditAction,
     ip_address: str | None,
 ) -> None:
@@ -111,7 +111,7 @@ def attachments_copy(*, source: PlanVersion, target: PlanVersion) -> list[Attach
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, actor: AbstractBaseUser, ip_address: str | None = None) -> None:
+def attachment_remove(*, attachment: Attachment, actor: User, ip_address: str | None = None) -> None:
     """Take a file off a draft (owner admins and planners); the stored file is deleted once the removal has
     committed."""
     version = (
@@ -128,4 +128,5 @@ def attachment_remove(*, attachment: Attachment, actor: AbstractBaseUser, ip_add
     storage, name = attachment.file.storage, attachment.file.name
     _audit(attachment, version, actor=actor, action=AuditAction.ATTACHMENT_REMOVE, ip_address=ip_address)
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:  # always, for a stored file
+        transaction.on_commit(lambda: storage.delete(name))

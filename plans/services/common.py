@@ -3,7 +3,7 @@
 from enum import Enum
 from typing import Any, Final
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 
@@ -36,7 +36,7 @@ def search_refresh(plan: Plan) -> None:
 
 
 def event_payload(
-    plan: Plan, version: PlanVersion | None = None, *, actor: AbstractBaseUser | None = None, **extra: Any
+    plan: Plan, version: PlanVersion | None = None, *, actor: User | None = None, **extra: Any
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "plan": plan.pk,

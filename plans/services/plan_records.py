@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from access.agencies import can_create_plans_for
@@ -33,7 +33,7 @@ from portal.errors import ConflictError, NotAllowedError
 
 def _plan_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     title: str,
     kind: str,
     owner_agency: Agency,
@@ -63,7 +63,7 @@ def _plan_create(
     return plan
 
 
-def _require_plan_creator(actor: AbstractBaseUser, owner_agency: Agency) -> None:
+def _require_plan_creator(actor: User, owner_agency: Agency) -> None:
     if not can_create_plans_for(actor, owner_agency.pk):
         raise NotAllowedError(f"Only admins and planners of {owner_agency} may create its plans.")
 
@@ -71,7 +71,7 @@ def _require_plan_creator(actor: AbstractBaseUser, owner_agency: Agency) -> None
 @transaction.atomic
 def plan_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     title: str,
     kind: str,
     owner_agency: Agency,
@@ -106,7 +106,7 @@ class PlanCreated:
 @transaction.atomic
 def plan_create_once(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     creation_key: UUID | None,
     title: str,
     kind: str,
@@ -162,7 +162,7 @@ def plan_create_once(
 def plan_update(
     *,
     plan: Plan,
-    actor: AbstractBaseUser,
+    actor: User,
     title: str | Unset = UNSET,
     kind: str | Unset = UNSET,
     facilities: Iterable[Facility] | Unset = UNSET,
@@ -208,9 +208,9 @@ def plan_update(
         plan.classification = classification
     if review_interval_days is not UNSET:
         plan.review_interval_days = review_interval_days
-        if plan.current_version_id:
-            published_at = plan.current_version.published_at
-            plan.next_review_due = (published_at + timedelta(days=plan.review_interval_days)).date()
+        current = plan.current_version
+        if current is not None and current.published_at is not None:
+            plan.next_review_due = (current.published_at + timedelta(days=plan.review_interval_days)).date()
     plan.save()
     buildings = None if isinstance(facilities, Unset) else list(facilities)
     if buildings is not None or (plan.classification != previous_classification and plan.current_version_id):
@@ -257,7 +257,7 @@ def plan_update(
 
 
 @transaction.atomic
-def plan_delete(*, plan: Plan, actor: AbstractBaseUser, ip_address: str | None = None) -> None:
+def plan_delete(*, plan: Plan, actor: User, ip_address: str | None = None) -> None:
     """Delete a plan that was never published (published plans are withdrawn, not deleted)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan_access(user=actor, plan=plan).can_delete:
@@ -282,4 +282,5 @@ def plan_delete(*, plan: Plan, actor: AbstractBaseUser, ip_address: str | None =
 def _delete_files(attachments: list[Attachment]) -> None:
     """Remove stored files once the rows that pointed at them are gone for good."""
     for attachment in attachments:
-        attachment.file.storage.delete(attachment.file.name)
+        if attachment.file.name:  # always, for a stored file
+            attachment.file.storage.delete(attachment.file.name)

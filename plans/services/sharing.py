@@ -1,6 +1,6 @@
 """Sharing plans with partner agencies and revoking it."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,9 +21,7 @@ from portal.errors import InvalidInputError, NotAllowedError
 
 
 @transaction.atomic
-def plan_share(
-    *, plan: Plan, agency: Agency, level: str, actor: AbstractBaseUser, ip_address: str | None = None
-) -> PlanShare:
+def plan_share(*, plan: Plan, agency: Agency, level: str, actor: User, ip_address: str | None = None) -> PlanShare:
     """Share a plan with a partner agency at a level (re-sharing changes the level); owner admins only."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan_access(user=actor, plan=plan).can_share:
@@ -61,7 +59,7 @@ def plan_share(
 
 
 @transaction.atomic
-def plan_unshare(*, plan: Plan, agency: Agency, actor: AbstractBaseUser, ip_address: str | None = None) -> None:
+def plan_unshare(*, plan: Plan, agency: Agency, actor: User, ip_address: str | None = None) -> None:
     """Revoke a partner's access at once (owner admins only)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan_access(user=actor, plan=plan).can_share:

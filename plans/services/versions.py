@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 from enum import Enum
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,10 +22,10 @@ from plans.models import (
     Section,
     VersionState,
 )
+from plans.section_outlines import default_sections
 from plans.selectors import draft_open, latest_released_number
 from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
-from plans.templates_eop import default_sections
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 
 SectionData = dict[str, str]
@@ -46,7 +46,7 @@ def _write_sections(version: PlanVersion, sections: list[SectionData]) -> None:
 def _draft_create(
     *,
     plan: Plan,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
     ip_address: str | None = None,
@@ -62,15 +62,16 @@ def _draft_create(
     )
     if sections is None:
         if plan.current_version_id:
-            sections = list(
-                Section.objects.filter(version_id=plan.current_version_id)
+            sections = [
+                {"key": key, "title": title, "body": body}
+                for key, title, body in Section.objects.filter(version_id=plan.current_version_id)
                 .order_by("position")
-                .values("key", "title", "body")
-            )
+                .values_list("key", "title", "body")
+            ]
         else:
             sections = default_sections(plan_kind=plan.kind)
     _write_sections(version, sections)
-    if plan.current_version_id:  # files and facility key facts carry over, whatever the sections
+    if plan.current_version is not None:  # files and facility key facts carry over, whatever the sections
         attachments_copy(source=plan.current_version, target=version)
         facility_facts_copy(source=plan.current_version, target=version)
     audit_event_record(
@@ -89,7 +90,7 @@ def _plan_locked(plan: Plan) -> Plan:
     return Plan.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=plan.pk)
 
 
-def _require_editor(plan: Plan, actor: AbstractBaseUser, message: str) -> None:
+def _require_editor(plan: Plan, actor: User, message: str) -> None:
     if not plan_access(user=actor, plan=plan).can_edit:
         raise NotAllowedError(message)
 
@@ -98,7 +99,7 @@ def _require_editor(plan: Plan, actor: AbstractBaseUser, message: str) -> None:
 def plan_version_create_draft(
     *,
     plan: Plan,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
     ip_address: str | None = None,
@@ -139,7 +140,7 @@ def _draft_holds(draft: PlanVersion, change_summary: str, sections: list[Section
 def plan_draft_start(
     *,
     plan: Plan,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str = "",
     sections: list[SectionData] | None = None,
     reuse: DraftReuse = DraftReuse.ANY,
@@ -167,7 +168,7 @@ def plan_draft_start(
 def plan_version_update_draft(
     *,
     version: PlanVersion,
-    actor: AbstractBaseUser,
+    actor: User,
     change_summary: str | None = None,
     sections: list[SectionData] | None = None,
     ip_address: str | None = None,
@@ -218,9 +219,7 @@ def content_sha256(version: PlanVersion) -> str:
 
 
 @transaction.atomic
-def plan_version_publish(
-    *, version: PlanVersion, actor: AbstractBaseUser, ip_address: str | None = None
-) -> PlanVersion:
+def plan_version_publish(*, version: PlanVersion, actor: User, ip_address: str | None = None) -> PlanVersion:
     """Publish a draft: it becomes the one current version, the previous one is superseded,
     the review clock restarts, and partners are to be told."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
@@ -281,9 +280,7 @@ def plan_version_publish(
 
 
 @transaction.atomic
-def plan_version_withdraw(
-    *, version: PlanVersion, actor: AbstractBaseUser, ip_address: str | None = None
-) -> PlanVersion:
+def plan_version_withdraw(*, version: PlanVersion, actor: User, ip_address: str | None = None) -> PlanVersion:
     """Withdraw the current published version: the plan then has no current version."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
     if not plan_access(user=actor, plan=plan).can_withdraw:

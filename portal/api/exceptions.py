@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,7 +25,7 @@ _STATUS_BY_ERROR = {
 }
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | HttpResponse | None:
     """DRF's handler, plus domain errors, Django validation errors and the database being unreachable (503)."""
     if (unavailable := response_if_unavailable(context["request"], exc)) is not None:
         return unavailable

@@ -76,8 +76,13 @@ class KeysFirstPaginator(Paginator):
         queryset = self.object_list
         if isinstance(queryset, PageSource):
             return self._page_of_source(queryset, number)
-        query = getattr(queryset, "query", None)
-        if not isinstance(queryset, QuerySet) or self.orphans or query.distinct or query.combinator or query.is_sliced:
+        if (
+            not isinstance(queryset, QuerySet)
+            or self.orphans
+            or queryset.query.distinct
+            or queryset.query.combinator
+            or queryset.query.is_sliced
+        ):
             return super().page(number)
         # When the total is already known (`?page=last`), validate against it as Django does.
         number = self.validate_number(number) if "count" in self.__dict__ else self._positive(number)
@@ -91,7 +96,7 @@ class KeysFirstPaginator(Paginator):
         else:
             raise EmptyPage(self.error_messages["no_results"])
         rows = self._rows(queryset, [key for key, _ in keys]) if keys else []
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's Page hook; not in the stubs
 
     def _page_of_source(self, source: "PageSource", number: Any) -> Page:
         """A page of a source that returns its rows and the total in one call (the plan list's fast path)."""
@@ -103,7 +108,7 @@ class KeysFirstPaginator(Paginator):
             self.__dict__["count"] = 0
         else:
             raise EmptyPage(self.error_messages["no_results"])
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's Page hook; not in the stubs
 
     def _rows(self, queryset: QuerySet, keys: list[Any]) -> list[Any]:
         """The rows of these keys, loaded as the queryset loads them (joins, deferred fields, prefetches).
@@ -117,7 +122,7 @@ class KeysFirstPaginator(Paginator):
         rows = queryset.model._default_manager.filter(pk__in=keys)
         rows.query.select_related = queryset.query.select_related
         rows.query.deferred_loading = queryset.query.deferred_loading
-        rows._prefetch_related_lookups = queryset._prefetch_related_lookups
+        rows._prefetch_related_lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]  # not in the stubs
         by_key = {row.pk: row for row in rows}
         return [by_key[key] for key in keys if key in by_key]
 

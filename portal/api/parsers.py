@@ -1,5 +1,6 @@
 """The API's JSON parser: DRF's, refusing bodies nested deeper than any request of the API needs (400, not 500)."""
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rest_framework import parsers
@@ -16,7 +17,7 @@ def json_depth_exceeds(data: Any, limit: int) -> bool:
     while stack:
         value, depth = stack.pop()
         if isinstance(value, dict):
-            children = value.values()
+            children: Iterable[Any] = value.values()
         elif isinstance(value, list):
             children = value
         else:
@@ -30,7 +31,7 @@ def json_depth_exceeds(data: Any, limit: int) -> bool:
 class JSONParser(parsers.JSONParser):
     """Python's decoder recurses once per level: a body of thousands of `[` was a RecursionError and a 500."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:

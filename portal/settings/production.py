@@ -16,6 +16,10 @@ DEBUG = env_bool("DEBUG", False)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+# Static files come only from collectstatic's manifest (built into the image): base.py's development
+# conveniences, looking files up in the apps and rescanning on every request, are off.
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from agencies.models import Agency
 from reviews.concurrence_services import MAX_NOTE_LENGTH
-from reviews.models import ConcurrenceOutcome
+from reviews.models import Concurrence, ConcurrenceOutcome
 
 STATUS_CHOICES = [
     ("pending", "Pending: nothing recorded on the current version"),
@@ -50,7 +50,7 @@ class ConcurrenceCreatedSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
     change_requests = serializers.SerializerMethodField()
 
-    def get_change_requests(self, obj) -> list[int]:
+    def get_change_requests(self, obj: Concurrence) -> list[int]:
         return sorted(comment.pk for comment in obj.change_requests.all())
 
 

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from access.http import PlanScopedMixin
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 from reviews.api import concurrence_serializers as serializers
 from reviews.concurrence_export import CSV_COLUMNS, concurrence_csv
 from reviews.concurrence_selectors import concurrence_status, plan_concurrence_record
@@ -65,7 +66,7 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
             409: conflict("The version is not the current published one."),
         },
     )
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         incoming = serializers.ConcurrenceWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -74,7 +75,6 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
             version=version,
             agency=data.get("agency"),
             actor=request.user,
-            access=self.get_access(),
             outcome=data["outcome"],
             note=data.get("note", ""),
             ip_address=client_ip(request),
@@ -85,7 +85,8 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
 class ConcurrenceRecordView(PlanScopedMixin, APIView):
     """The owner's evidence of which partner concurred with which version, and when."""
 
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, ConcurrenceCSVRenderer]
+    # api_settings imports the setting's classes; the stubs type them as the dotted paths.
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, ConcurrenceCSVRenderer]  # type: ignore[list-item]
 
     @extend_schema(
         summary="The plan's concurrence record",

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from portal.api.fields import JSONBooleanField
@@ -11,8 +11,8 @@ class CommentUserSerializer(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.SerializerMethodField()
 
-    def get_name(self, user: AbstractBaseUser) -> str:
-        return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+    def get_name(self, user: User) -> str:
+        return user.get_full_name() or user.get_username()
 
 
 class CommentAgencySerializer(serializers.Serializer):
@@ -59,7 +59,8 @@ class CommentWriteSerializer(serializers.Serializer):
         max_length=80, required=False, allow_blank=True, default="", help_text="A section key of this version."
     )
     body = serializers.CharField(max_length=MAX_BODY, help_text="Markdown.")
-    parent = serializers.IntegerField(
+    # The metaclass moves declared fields off the class, so this never shadows Field.parent; the stubs cannot tell.
+    parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False, allow_null=True, default=None, help_text="Reply to this comment (joins its thread)."
     )
     is_change_request = JSONBooleanField(

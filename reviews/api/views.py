@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from access.http import PlanScopedMixin
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
+from portal.types import AuthenticatedRequest
 from reviews import selectors, services
 from reviews.api import serializers
 from reviews.models import Comment
@@ -28,7 +29,7 @@ class CommentListView(PlanScopedMixin, generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=serializers.CommentWriteSerializer, responses={201: serializers.CommentSerializer})
-    def post(self, request: Request, plan_id: int, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
         access = self.get_access()
         self.require(
@@ -46,14 +47,13 @@ class CommentListView(PlanScopedMixin, generics.GenericAPIView):
         comment = services.comment_create(
             version=version,
             author=request.user,
-            access=access,
             body=data["body"],
             section_key=data["section_key"],
             parent=parent,
             is_change_request=data["is_change_request"],
         )
-        comment = selectors.comment_of_version(access=access, version=version, comment_id=comment.pk)
-        return Response(serializers.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        shown = selectors.comment_of_version(access=access, version=version, comment_id=comment.pk)
+        return Response(serializers.CommentSerializer(shown).data, status=status.HTTP_201_CREATED)
 
 
 class CommentResolveView(PlanScopedMixin, APIView):
@@ -61,7 +61,7 @@ class CommentResolveView(PlanScopedMixin, APIView):
         request=serializers.CommentResolveSerializer,
         responses={200: serializers.CommentSerializer, 409: conflict("The comment is already resolved.")},
     )
-    def post(self, request: Request, plan_id: int, number: int, comment_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, plan_id: int, number: int, comment_id: int) -> Response:
         version = self.get_version()
         access = self.get_access()
         comment = selectors.comment_of_version(access=access, version=version, comment_id=comment_id)

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from access.audience import agency_may_view, person_may_view, plan_readers, viewing_agencies, viewing_agencies_of
 from access.plan_rows import visible_plan_row
-from access.plans import plan_access, plans_visible_to, visible_plan_filter, visible_plan_ids
+from access.plans import plan_access, plans_visible_to, visible_plan_exists, visible_plan_filter, visible_plan_ids
 from agencies.models import Membership
 from plans.models import Plan
 from tests.agencies.factories import UserFactory
@@ -30,7 +30,8 @@ def test_every_form_of_the_visibility_rule_agrees_for_every_plan(varied, reader)
     listed = set(plans_visible_to(user=user).values_list("pk", flat=True))
     ids = {row for row in visible_plan_ids(user=user).values_list("id", flat=True)}
     filtered = set(Plan.objects.filter(visible_plan_filter(user=user)).values_list("pk", flat=True))
-    assert ids == filtered == listed
+    per_row = set(Plan.objects.filter(visible_plan_exists(user=user, plan_ref="pk")).values_list("pk", flat=True))
+    assert ids == filtered == per_row == listed
     plans = list(Plan.objects.select_related("owner_agency"))
     viewers = viewing_agencies_of(plan_ids=[plan.pk for plan in plans])
     agencies = set(Membership.objects.filter(user=user).values_list("agency_id", flat=True))

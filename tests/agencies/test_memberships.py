@@ -1,5 +1,10 @@
 """Agency admins manage their members; roles take effect at once; an agency always keeps an admin."""
 
+import importlib
+
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+
 from agencies.models import Membership
 from agencies.services import membership_add, membership_remove
 from tests.conftest import client_for
@@ -8,8 +13,7 @@ from tests.conftest import client_for
 def test_a_new_member_of_a_partner_agency_sees_its_shared_plans_at_once(county):
     newcomer = county.staff
     assert client_for(newcomer).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 404
-    police_admin = county.partner_view_liaison
-    membership_add(agency=county.police, user=newcomer, role="member", actor=police_admin)
+    membership_add(agency=county.police, user=newcomer, role="member", actor=None)
     assert client_for(newcomer).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 200
     me = client_for(newcomer).get("/api/v1/me/").json()
     assert me["memberships"] == [{"agency": county.police.pk, "agency_name": "Ridgeford Police", "role": "member"}]
@@ -19,7 +23,8 @@ def test_a_removed_member_loses_access_at_once(county):
     membership = Membership.objects.get(user=county.partner_view_member)
     membership_remove(membership=membership, actor=None)
     assert client_for(county.partner_view_member).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 404
-    assert not county.partner_view_member.groups.filter(pk=county.police.group_id).exists()
+    listed = client_for(county.partner_view_member).get("/api/v1/plans/").json()["results"]
+    assert county.plan.pk not in [plan["id"] for plan in listed]
 
 
 def test_the_last_admin_cannot_be_removed_or_demoted(county):
@@ -70,3 +75,20 @@ def test_password_guessing_is_throttled(county):
     ]
     assert statuses[0] == 400
     assert statuses[-1] == 429
+
+
+def test_the_data_migration_takes_people_out_of_their_agency_groups_only(county):
+    """agencies 0002: nothing reads user.groups for agencies any more; other groups are left alone."""
+    migration = importlib.import_module("agencies.migrations.0002_people_leave_agency_groups")
+    operators = Group.objects.create(name="operators")
+    county.owner_admin.groups.add(county.district.group, operators)
+    county.partner_view_member.groups.add(county.police.group)
+
+    migration.leave_agency_groups(django_apps, None)
+
+    assert list(county.owner_admin.groups.all()) == [operators]
+    assert not county.partner_view_member.groups.exists()
+    assert client_for(county.partner_view_member).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 200
+
+    migration.join_agency_groups(django_apps, None)  # the way back puts every member in their agency's group
+    assert set(county.owner_admin.groups.all()) == {county.district.group, operators}

@@ -10,7 +10,7 @@ from agencies.models import Agency, Facility, Membership, Role
 from audit.models import AuditEvent
 from tests.agencies.factories import UserFactory
 from tests.conftest import client_for
-from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, client_as, matrix, user_of
+from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, client_as, covers, matrix, user_of
 
 User = get_user_model()
 STRONG_PASSWORD = "Tangerine-Lighthouse-42"
@@ -40,6 +40,7 @@ def assert_refused_without_change(response, expected: int, before: dict, county)
 # --- Platform ---------------------------------------------------------------------------------------------------
 
 
+@covers("auth-token")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -75,6 +76,7 @@ def test_token_is_issued_for_the_right_password(county, actor, expected):
         assert ApiToken.objects.count() == 0
 
 
+@covers("auth-token")
 @pytest.mark.parametrize(("actor", "expected"), matrix(**dict.fromkeys(ACTORS, 400)))
 def test_token_is_refused_for_a_wrong_password(county, actor, expected):
     user = user_of(county, actor)
@@ -93,6 +95,7 @@ def test_token_is_refused_for_a_wrong_password(county, actor, expected):
 SIGNED_IN_200 = {actor: 200 for actor in ACTORS if actor != "anonymous"}
 
 
+@covers("me")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_me_describes_the_signed_in_user_and_their_memberships(county, actor, expected):
     response = client_as(county, actor).get("/api/v1/me/")
@@ -107,6 +110,7 @@ def test_me_describes_the_signed_in_user_and_their_memberships(county, actor, ex
         )
 
 
+@covers("user-create")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -143,6 +147,7 @@ def test_only_staff_and_agency_admins_create_users(county, actor, expected):
 # --- Agencies -----------------------------------------------------------------------------------------------------
 
 
+@covers("agency-list")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_every_signed_in_user_sees_the_agency_directory(county, actor, expected):
     response = client_as(county, actor).get("/api/v1/agencies/")
@@ -152,6 +157,7 @@ def test_every_signed_in_user_sees_the_agency_directory(county, actor, expected)
         assert slugs == {"maple-valley", "ridgeford-pd", "ridgeford-fire", "far-county"}
 
 
+@covers("agency-list")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -183,6 +189,7 @@ def test_only_staff_create_agencies(county, actor, expected):
         assert_refused_without_change(response, expected, before, county)
 
 
+@covers("agency-detail")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_every_signed_in_user_reads_an_agency_card(county, actor, expected):
     response = client_as(county, actor).get(f"/api/v1/agencies/{county.district.pk}/")
@@ -191,6 +198,7 @@ def test_every_signed_in_user_reads_an_agency_card(county, actor, expected):
         assert response.json()["slug"] == "maple-valley"
 
 
+@covers("agency-detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -222,6 +230,7 @@ def test_only_the_agency_admin_changes_its_card(county, actor, expected):
 # --- Memberships --------------------------------------------------------------------------------------------------
 
 
+@covers("membership-list")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -247,6 +256,7 @@ def test_only_agency_members_and_staff_list_its_members(county, actor, expected)
         assert "district_admin" not in response.content.decode()
 
 
+@covers("membership-list")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -274,7 +284,8 @@ def test_only_the_agency_admin_or_staff_add_members(county, actor, expected):
         assert response.status_code == 201, response.content
         membership = Membership.objects.get(user=newcomer, agency=county.district)
         assert membership.role == Role.PLANNER
-        assert newcomer.groups.filter(pk=county.district.group_id).exists()
+        # The new planner sees the agency's plans at once, drafts included.
+        assert client_for(newcomer).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 200
         assert AuditEvent.objects.filter(action="membership.add", object_id=str(membership.pk)).exists()
     else:
         assert_refused_without_change(response, expected, before, county)
@@ -294,6 +305,7 @@ MANAGE_MEMBERSHIP = matrix(
 )
 
 
+@covers("membership-detail")
 @pytest.mark.parametrize(("actor", "expected"), MANAGE_MEMBERSHIP)
 def test_only_the_agency_admin_changes_a_member_role(county, actor, expected):
     membership = Membership.objects.get(user=county.owner_member, agency=county.district)
@@ -310,6 +322,7 @@ def test_only_the_agency_admin_changes_a_member_role(county, actor, expected):
         assert_refused_without_change(response, expected, before, county)
 
 
+@covers("membership-detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -332,7 +345,6 @@ def test_only_the_agency_admin_removes_a_member(county, actor, expected):
     if expected == 204:
         assert response.status_code == 204, response.content
         assert not Membership.objects.filter(pk=membership.pk).exists()
-        assert not county.owner_member.groups.filter(pk=county.district.group_id).exists()
         # The removed member loses the agency's plans at once.
         assert client_for(county.owner_member).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 404
     else:
@@ -371,6 +383,7 @@ def test_agency_admin_cannot_reach_another_agency_membership_through_their_own_a
 # --- Facilities ---------------------------------------------------------------------------------------------------
 
 
+@covers("facility-list")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_every_signed_in_user_sees_the_building_directory(county, actor, expected):
     response = client_as(county, actor).get("/api/v1/facilities/")
@@ -393,6 +406,7 @@ FACILITY_EDITORS = matrix(
 )
 
 
+@covers("facility-list")
 @pytest.mark.parametrize(("actor", "expected"), FACILITY_EDITORS)
 def test_only_admins_and_planners_of_the_owner_agency_add_its_buildings(county, actor, expected):
     before = world(county)
@@ -409,6 +423,7 @@ def test_only_admins_and_planners_of_the_owner_agency_add_its_buildings(county, 
         assert_refused_without_change(response, expected, before, county)
 
 
+@covers("facility-detail")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_every_signed_in_user_reads_a_building(county, actor, expected):
     response = client_as(county, actor).get(f"/api/v1/facilities/{county.school.pk}/")
@@ -417,6 +432,7 @@ def test_every_signed_in_user_reads_a_building(county, actor, expected):
         assert response.json()["name"] == "Maple Valley High"
 
 
+@covers("facility-detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -448,6 +464,7 @@ def test_only_admins_and_planners_of_the_owner_agency_change_its_buildings(count
         assert_refused_without_change(response, expected, before, county)
 
 
+@covers("facility-plans")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_building_plans_list_only_plans_the_user_may_see(county, actor, expected):
     response = client_as(county, actor).get(f"/api/v1/facilities/{county.school.pk}/plans/")

@@ -12,7 +12,7 @@ from plans.services import plan_unshare
 from tests.agencies.factories import FacilityFactory
 from tests.conftest import client_for
 from tests.consistency.helpers import publish_facts
-from tests.permission_matrix import ACTORS, client_as, matrix
+from tests.permission_matrix import ACTORS, client_as, covers, matrix
 
 User = get_user_model()
 SCHOOL_STAGING = "East bus loop"
@@ -110,6 +110,7 @@ VISIBLE_SIDES = {
 }
 
 
+@covers("facility-conflicts")
 @pytest.mark.parametrize(("actor", "status"), CONFLICTS_READ)
 def test_facility_conflicts_endpoint_permission_matrix(partners, conflict, actor, status):
     county = partners.county

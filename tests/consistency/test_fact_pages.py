@@ -15,7 +15,7 @@ from plans import services
 from plans.models import Classification, PlanKind, ShareLevel
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.conftest import web_client
-from tests.permission_matrix import matrix, user_of
+from tests.permission_matrix import covers, matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 
 User = get_user_model()
@@ -123,6 +123,7 @@ def test_errors_are_shown_beside_their_fields_and_nothing_is_saved(county):
     assert stored() == before
 
 
+@covers("plans:draft-facts")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(

@@ -8,7 +8,7 @@ import pytest
 
 from consistency.fact_services import facility_facts_set
 from consistency.models import FacilityFact
-from tests.permission_matrix import client_as
+from tests.permission_matrix import client_as, covers
 from tests.plans.test_permission_matrix import (
     DRAFT_READ,
     PARTNER_PLAN_READ,
@@ -28,6 +28,7 @@ def url(version) -> str:
     return f"/api/v1/plans/{version.plan_id}/versions/{version.number}/facts/"
 
 
+@covers("version-facts")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_reading_facts_of_the_published_version(county, actor, expected):
     response = client_as(county, actor).get(url(county.published))
@@ -36,6 +37,7 @@ def test_reading_facts_of_the_published_version(county, actor, expected):
         assert response.json() == []
 
 
+@covers("version-facts")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_READ)
 def test_reading_facts_of_the_draft(county, actor, expected):
     facility_facts_set(version=county.draft, facility=county.school, facts=FACTS, actor=county.owner_planner)
@@ -45,6 +47,7 @@ def test_reading_facts_of_the_draft(county, actor, expected):
         assert response.json()[0]["facts"]["reunification_site"]["text"] == "Lincoln Middle gym"
 
 
+@covers("version-facts")
 @pytest.mark.parametrize(("actor", "expected"), draft_editors_only(200))
 def test_setting_facts_of_the_draft(county, actor, expected):
     before = facts_world()
@@ -59,6 +62,7 @@ def test_setting_facts_of_the_draft(county, actor, expected):
         assert facts_world() == before
 
 
+@covers("version-facts")
 @pytest.mark.parametrize(("actor", "expected"), owner_editors_only(409))
 def test_setting_facts_of_the_published_version(county, actor, expected):
     # Partners and the owner's other members see v1 but may not set facts (403); editors learn it is frozen (409).

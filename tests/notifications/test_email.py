@@ -7,6 +7,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -257,6 +258,39 @@ def test_a_refused_recipient_is_retried_alone_while_the_batch_goes_out(county, l
     assert smtp.handler.sessions == 1
 
 
+def test_a_mail_that_cannot_be_rendered_is_retried_while_the_others_go_out(county, lincoln, smtp, monkeypatch):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    render = email.event_email
+
+    def broken_for_the_police(*, event, to, **kwargs):
+        if to == county.partner_view_liaison.email:
+            raise KeyError("a payload field the template needs")
+        return render(event=event, to=to, **kwargs)
+
+    monkeypatch.setattr(email, "event_email", broken_for_the_police)
+    assert email.email_send_pending(event_id=event.pk) == 2
+    unrendered = Delivery.objects.get(event=event, user=county.partner_view_liaison)
+    assert (unrendered.status, unrendered.attempts) == (DeliveryStatus.PENDING, 1)
+    assert "KeyError" in unrendered.last_error
+
+
+def test_a_send_past_the_tasks_soft_time_limit_stops_and_leaves_the_mails_due(county, lincoln, smtp, monkeypatch):
+    event = publish_and_fan_out(lincoln, county.owner_admin)
+    rendered: list[str] = []
+
+    def out_of_time(*, to, **kwargs):
+        rendered.append(to)
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(email, "event_email", out_of_time)
+    with pytest.raises(SoftTimeLimitExceeded):
+        email.email_send_pending(event_id=event.pk)
+    assert len(rendered) == 1
+    assert smtp.messages == []
+    deliveries = Delivery.objects.filter(event=event, channel="email")
+    assert set(deliveries.values_list("status", "attempts", "last_error")) == {(DeliveryStatus.PENDING, 0, "")}
+
+
 def test_a_share_revoked_after_fan_out_cancels_that_agencys_mail(county, lincoln, smtp):
     event = publish_and_fan_out(lincoln, county.owner_admin)
     plan_services.plan_unshare(plan=lincoln, agency=county.police, actor=county.owner_admin)
@@ -352,6 +386,15 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
     if event_type == EventType.WEBHOOK_DISABLED:
         payload = {"agency": county.police.pk, "url": "https://cad.example.org/hook?token=s3cret", "reason": "410 Gone"}
         event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
+    elif event_type == EventType.MEMBER_INVITED:
+        payload = {
+            "agency": county.police.pk,
+            "agency_name": "Ridgeford Police",
+            "inviter_name": "Dana <Reyes> & Co",
+            "role_label": "Liaison",
+            "user": county.partner_view_liaison.pk,
+        }
+        event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
     else:
         payload = {"plan": county.plan.pk, "plan_title": title, "partner": county.police.pk}
         event = OutboxEvent(event_type=event_type, plan=county.plan, payload={**payload, **SAMPLE_PAYLOADS[event_type]})
@@ -371,6 +414,14 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
         assert message.subject == "[Concord] Webhook to cad.example.org disabled"
         assert "Ridgeford Police" in message.body
         assert "s3cret" not in message.body + html
+        return
+    if event_type == EventType.MEMBER_INVITED:
+        # As a digest item (someone who chose daily): no password link, the sign-in page instead.
+        assert message.subject == "[Concord] Dana <Reyes> & Co invited you to Ridgeford Police"
+        assert "added you to Ridgeford Police as liaison" in message.body
+        assert "Dana &lt;Reyes&gt; &amp; Co" in html
+        assert f"{SITE}/accounts/login/" in message.body
+        assert "/accounts/reset/" not in message.body + html
         return
     assert title in message.subject
     assert title in message.body  # plain text is not HTML-escaped

@@ -7,6 +7,7 @@ from notifications.models import Notification, NotificationPreference
 from plans import services as plan_services
 from tests.conftest import client_for
 from tests.notifications.conftest import publish_draft
+from tests.permission_matrix import ACTORS, client_as, covers, matrix, user_of
 
 
 @pytest.fixture
@@ -36,6 +37,20 @@ def test_nobody_sees_or_marks_anyone_elses_notifications(county, alerted):
     theirs.refresh_from_db()
     assert theirs.read_at is None
     assert client_for(None).get("/api/v1/notifications/").status_code == 401
+
+
+@covers("notification-list")
+@pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **{a: 200 for a in ACTORS if a != "anonymous"}))
+def test_each_person_lists_only_their_own_notifications(county, alerted, actor, expected):
+    user = user_of(county, actor)
+    own = Notification.objects.filter(user=user) if user is not None else Notification.objects.none()
+    assert Notification.objects.exclude(pk__in=own).exists()  # someone else's are there to leak
+    before = sorted(Notification.objects.values_list("pk", "user_id", "read_at"))
+    response = client_as(county, actor).get("/api/v1/notifications/")
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        assert {item["id"] for item in response.json()["results"]} == set(own.values_list("pk", flat=True))
+    assert sorted(Notification.objects.values_list("pk", "user_id", "read_at")) == before
 
 
 def test_mark_one_read_then_all_read(county, alerted):

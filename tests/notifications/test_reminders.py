@@ -1,13 +1,19 @@
 """Review-due and acknowledgement reminders: on schedule, to the right people, never twice."""
 
+import threading
+import time
+from collections import Counter
 from datetime import timedelta
 
+import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications import reminders, services
 from notifications.models import Notification, OutboxEvent
 from plans import services as plan_services
 from plans.models import Plan
+from tests.plans.factories import make_plan, publish
 
 
 def set_review_due(plan, days_from_today: int):
@@ -59,3 +65,64 @@ def test_acknowledgement_reminders_reach_liaisons_of_partners_that_are_behind(co
 def test_no_acknowledgement_reminder_before_the_configured_delay(county, settings):
     settings.ACKNOWLEDGEMENT_REMINDER_DAYS = 14
     assert reminders.acknowledgement_reminders_record() == 0
+
+
+def _sessions_waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_runs_at_once_both_finish_and_record_each_reminder_once(county, monkeypatch):
+    monkeypatch.setattr("notifications.services.enqueue_on_commit", lambda *args: None)  # no broker hand-offs
+    for n in range(2):
+        publish(make_plan(owner=county.district, actor=county.owner_admin, title=f"Annex {n}"), county.owner_admin)
+    Plan.objects.update(next_review_due=timezone.localdate())
+    first_recorded, release = threading.Event(), threading.Event()
+    results: dict[str, int] = {}
+    errors: list[BaseException] = []
+
+    def first_run() -> None:
+        # The first run has recorded its reminders but not yet committed when the second one starts.
+        try:
+            with transaction.atomic():
+                results["first"] = reminders.review_due_reminders_record()
+                first_recorded.set()
+                release.wait(10)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            first_recorded.set()
+            connection.close()
+
+    def second_run() -> None:
+        try:
+            first_recorded.wait(10)
+            results["second"] = reminders.review_due_reminders_record()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first_run), threading.Thread(target=second_run)]
+    for thread in threads:
+        thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while _sessions_waiting_for_a_lock() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the second run waits on the first one's uncommitted reminder
+        assert _sessions_waiting_for_a_lock() == 1
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(10)
+
+    assert errors == []
+    plans = Plan.objects.count()
+    assert results == {"first": plans, "second": 0}
+    keys = Counter(OutboxEvent.objects.filter(event_type="plan.review_due").values_list("dedupe_key", flat=True))
+    assert len(keys) == plans
+    assert set(keys.values()) == {1}

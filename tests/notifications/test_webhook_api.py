@@ -19,7 +19,7 @@ from notifications.models import (
 )
 from tests.conftest import client_for
 from tests.notifications.webhook_receiver import running_receiver
-from tests.permission_matrix import client_as, matrix
+from tests.permission_matrix import client_as, covers, matrix
 
 OWNER_ADMIN_AND_STAFF_ONLY = {
     "anonymous": 401,
@@ -80,6 +80,7 @@ def base(county) -> str:
 # --- The permission matrix: every endpoint, every actor ----------------------------------------------------------
 
 
+@covers("webhook-list")
 @pytest.mark.parametrize(("actor", "expected"), allowed(200))
 def test_listing_webhooks(county, hook, actor, expected):
     before = world()
@@ -94,6 +95,7 @@ def test_listing_webhooks(county, hook, actor, expected):
     assert world() == before
 
 
+@covers("webhook-list")
 @pytest.mark.parametrize(("actor", "expected"), allowed(201))
 def test_registering_a_webhook(county, actor, expected):
     before = world()
@@ -113,6 +115,7 @@ def test_registering_a_webhook(county, actor, expected):
         assert world() == before
 
 
+@covers("webhook-detail")
 @pytest.mark.parametrize(("actor", "expected"), allowed(200))
 def test_reading_a_webhook(county, hook, actor, expected):
     before = world()
@@ -124,6 +127,7 @@ def test_reading_a_webhook(county, hook, actor, expected):
     assert world() == before
 
 
+@covers("webhook-detail")
 @pytest.mark.parametrize(("actor", "expected"), allowed(204))
 def test_removing_a_webhook(county, hook, actor, expected):
     before = world()
@@ -136,6 +140,7 @@ def test_removing_a_webhook(county, hook, actor, expected):
         assert world() == before
 
 
+@covers("webhook-enable")
 @pytest.mark.parametrize(("actor", "expected"), allowed(200))
 def test_enabling_a_disabled_webhook(county, hook, actor, expected):
     webhook_services.webhook_endpoint_disable(endpoint_id=hook.pk, reason="The receiver answered 410 Gone.")
@@ -155,6 +160,7 @@ def test_enabling_a_disabled_webhook(county, hook, actor, expected):
         assert world() == before
 
 
+@covers("webhook-delivery-list")
 @pytest.mark.parametrize(("actor", "expected"), allowed(200))
 def test_listing_deliveries_with_their_attempts(county, hook, actor, expected):
     before = world()
@@ -172,6 +178,7 @@ def test_listing_deliveries_with_their_attempts(county, hook, actor, expected):
     assert world() == before
 
 
+@covers("webhook-delivery-redeliver")
 @pytest.mark.parametrize(("actor", "expected"), allowed(202))
 def test_redelivering(county, hook, actor, expected):
     delivery = Delivery.objects.get(endpoint=hook)

@@ -27,7 +27,7 @@ from plans.models import (
     VersionState,
 )
 from tests.conftest import client_for
-from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, client_as, matrix, user_of
+from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, client_as, covers, matrix, user_of
 from tests.plans.factories import draft, make_plan, sections
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -237,6 +237,7 @@ def download_url(attachment: Attachment) -> str:
 # --- Plans --------------------------------------------------------------------------------------------------------
 
 
+@covers("plan-list")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_plan_list_shows_a_partner_plan_only_to_its_owner_and_partners(county, actor, expected):
     before = world()
@@ -248,6 +249,7 @@ def test_plan_list_shows_a_partner_plan_only_to_its_owner_and_partners(county, a
     assert world() == before
 
 
+@covers("plan-list")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -291,6 +293,7 @@ def test_only_admins_and_planners_of_the_owner_agency_create_its_plans(county, a
         assert_refused_without_change(response, expected, before)
 
 
+@covers("plan-detail")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_partner_plan_is_readable_by_owner_and_partners_and_404_for_everyone_else(county, actor, expected):
     before = world()
@@ -304,6 +307,7 @@ def test_partner_plan_is_readable_by_owner_and_partners_and_404_for_everyone_els
     assert world() == before  # reading a partner plan is not audited
 
 
+@covers("plan-detail")
 @pytest.mark.parametrize(("actor", "expected"), owner_editors_only(200))
 def test_only_admins_and_planners_of_the_owner_agency_change_a_plan(county, actor, expected):
     before = world()
@@ -330,6 +334,7 @@ def unpublished(county) -> Plan:
     return plan
 
 
+@covers("plan-detail")
 @pytest.mark.parametrize(("actor", "expected"), owner_admin_only(204))
 def test_only_the_owner_admin_deletes_an_unpublished_plan(county, unpublished, actor, expected):
     before = world()
@@ -363,6 +368,7 @@ def lifecycle(county) -> Plan:
     return county.plan
 
 
+@covers("version-list")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_version_list_shows_drafts_only_to_owner_draft_readers(county, lifecycle, actor, expected):
     before = world()
@@ -376,6 +382,7 @@ def test_version_list_shows_drafts_only_to_owner_draft_readers(county, lifecycle
     assert world() == before
 
 
+@covers("version-list")
 @pytest.mark.parametrize(("actor", "expected"), owner_editors_only(201))
 def test_only_admins_and_planners_of_the_owner_agency_start_drafts(county, actor, expected):
     before = world()
@@ -392,6 +399,7 @@ def test_only_admins_and_planners_of_the_owner_agency_start_drafts(county, actor
         assert_refused_without_change(response, expected, before)
 
 
+@covers("version-detail")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_published_version_is_readable_by_owner_and_partners(county, actor, expected):
     before = world()
@@ -407,6 +415,7 @@ def test_published_version_is_readable_by_owner_and_partners(county, actor, expe
     assert world() == before
 
 
+@covers("version-detail")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_READ)
 def test_partners_cannot_see_draft_versions(county, actor, expected):
     before = world()
@@ -448,6 +457,7 @@ def test_unrelated_agency_gets_the_same_404_for_a_partner_plan_as_for_a_missing_
         assert hidden.json() == missing.json(), rest
 
 
+@covers("version-detail")
 @pytest.mark.parametrize(("actor", "expected"), draft_editors_only(200))
 def test_only_admins_and_planners_of_the_owner_agency_edit_a_draft(county, actor, expected):
     before = world()
@@ -465,6 +475,7 @@ def test_only_admins_and_planners_of_the_owner_agency_edit_a_draft(county, actor
         assert_refused_without_change(response, expected, before)
 
 
+@covers("version-detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -488,6 +499,7 @@ def test_a_published_version_cannot_be_edited_by_anyone(county, actor, expected)
     assert_refused_without_change(response, expected, before)
 
 
+@covers("version-publish")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -516,6 +528,7 @@ def test_only_the_owner_admin_publishes_a_draft(county, actor, expected):
         assert_refused_without_change(response, expected, before)
 
 
+@covers("version-publish")
 @pytest.mark.parametrize(("actor", "expected"), owner_admin_only(409))
 def test_publishing_a_visible_version_is_refused_to_everyone_but_the_owner_admin(county, actor, expected):
     """On a version they can see, the owner member and the partners get 403; the admin learns it is published."""
@@ -524,6 +537,7 @@ def test_publishing_a_visible_version_is_refused_to_everyone_but_the_owner_admin
     assert_refused_without_change(response, expected, before)
 
 
+@covers("version-withdraw")
 @pytest.mark.parametrize(("actor", "expected"), owner_admin_only(200))
 def test_only_the_owner_admin_withdraws_a_published_version(county, actor, expected):
     before = world()
@@ -539,6 +553,7 @@ def test_only_the_owner_admin_withdraws_a_published_version(county, actor, expec
         assert_refused_without_change(response, expected, before)
 
 
+@covers("version-diff")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_diff_of_a_published_version_is_readable_by_owner_and_partners(county, actor, expected):
     before = world()
@@ -551,6 +566,7 @@ def test_diff_of_a_published_version_is_readable_by_owner_and_partners(county, a
     assert world() == before
 
 
+@covers("version-diff")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_READ)
 def test_diff_of_a_draft_reaches_only_owner_draft_readers(county, actor, expected):
     before = world()
@@ -580,6 +596,7 @@ AGENCY_ACKNOWLEDGED = {
 }
 
 
+@covers("version-acknowledge")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -613,6 +630,7 @@ def test_every_viewer_acknowledges_the_current_version(county, actor, expected):
         assert_refused_without_change(response, expected, before)
 
 
+@covers("version-acknowledge")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -634,6 +652,7 @@ def test_nobody_acknowledges_a_draft(county, actor, expected):
     assert_refused_without_change(response, expected, before)
 
 
+@covers("plan-acks")
 @pytest.mark.parametrize(("actor", "expected"), OWNER_MEMBERS_READ)
 def test_only_owner_members_see_who_acknowledged(county, actor, expected):
     services.plan_version_acknowledge(
@@ -659,6 +678,7 @@ def test_only_owner_members_see_who_acknowledged(county, actor, expected):
 # --- Attachments --------------------------------------------------------------------------------------------------
 
 
+@covers("attachment-list")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_attachments_of_a_published_version_are_listed_to_owner_and_partners(county, partner_files, actor, expected):
     before = world()
@@ -669,6 +689,7 @@ def test_attachments_of_a_published_version_are_listed_to_owner_and_partners(cou
     assert world() == before
 
 
+@covers("attachment-list")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_READ)
 def test_attachments_of_a_draft_are_listed_only_to_owner_draft_readers(county, partner_files, actor, expected):
     before = world()
@@ -685,6 +706,7 @@ def test_attachments_of_a_draft_are_listed_only_to_owner_draft_readers(county, p
     assert world() == before
 
 
+@covers("attachment-list")
 @pytest.mark.parametrize(("actor", "expected"), draft_editors_only(201))
 def test_only_admins_and_planners_of_the_owner_agency_attach_files_to_a_draft(county, actor, expected):
     before = world()
@@ -699,6 +721,7 @@ def test_only_admins_and_planners_of_the_owner_agency_attach_files_to_a_draft(co
         assert_refused_without_change(response, expected, before)
 
 
+@covers("attachment-list")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -722,6 +745,7 @@ def test_nobody_attaches_files_to_a_published_version(county, actor, expected):
     assert_refused_without_change(response, expected, before)
 
 
+@covers("attachment-detail")
 @pytest.mark.parametrize(("actor", "expected"), draft_editors_only(204))
 def test_only_admins_and_planners_of_the_owner_agency_remove_files_from_a_draft(county, partner_files, actor, expected):
     before = world()
@@ -740,6 +764,7 @@ def test_only_admins_and_planners_of_the_owner_agency_remove_files_from_a_draft(
         assert_refused_without_change(response, expected, before)
 
 
+@covers("attachment-detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -763,6 +788,7 @@ def test_nobody_removes_files_from_a_published_version(county, partner_files, ac
     assert_refused_without_change(response, expected, before)
 
 
+@covers("attachment-download")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_attachment_of_a_published_version_downloads_for_owner_and_partners(county, partner_files, actor, expected):
     before = world()
@@ -774,6 +800,7 @@ def test_attachment_of_a_published_version_downloads_for_owner_and_partners(coun
     assert world() == before
 
 
+@covers("attachment-download")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_READ)
 def test_attachment_of_a_draft_downloads_only_for_owner_draft_readers(county, partner_files, actor, expected):
     before = world()
@@ -796,6 +823,7 @@ def test_an_attachment_cannot_be_downloaded_through_another_version_url(county, 
 # --- Sharing ------------------------------------------------------------------------------------------------------
 
 
+@covers("share-list")
 @pytest.mark.parametrize(("actor", "expected"), OWNER_MEMBERS_READ)
 def test_only_owner_members_see_who_a_plan_is_shared_with(county, actor, expected):
     before = world()
@@ -807,6 +835,7 @@ def test_only_owner_members_see_who_a_plan_is_shared_with(county, actor, expecte
     assert world() == before
 
 
+@covers("share-list")
 @pytest.mark.parametrize(("actor", "expected"), owner_admin_only(200))
 def test_only_the_owner_admin_shares_a_plan(county, actor, expected):
     before = world()
@@ -823,6 +852,7 @@ def test_only_the_owner_admin_shares_a_plan(county, actor, expected):
         assert client_for(county.unrelated_admin).get(plan_url(county.plan)).status_code == 404
 
 
+@covers("share-list")
 @pytest.mark.parametrize(("actor", "expected"), owner_admin_only(200))
 def test_only_the_owner_admin_changes_a_share_level(county, actor, expected):
     before = world()
@@ -836,6 +866,7 @@ def test_only_the_owner_admin_changes_a_share_level(county, actor, expected):
         assert_refused_without_change(response, expected, before)
 
 
+@covers("share-detail")
 @pytest.mark.parametrize(("actor", "expected"), owner_admin_only(204))
 def test_only_the_owner_admin_revokes_a_share_and_access_ends_at_once(county, actor, expected):
     before = world()
@@ -861,6 +892,7 @@ def audited(action: str, user, obj) -> int:
     return AuditEvent.objects.filter(action=action, actor=user, object_id=str(obj.pk)).count()
 
 
+@covers("plan-detail")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_reading_a_sensitive_plan_is_audited_and_hidden_from_unrelated_agencies(county, sensitive, actor, expected):
     before = AuditEvent.objects.count()
@@ -876,6 +908,7 @@ def test_reading_a_sensitive_plan_is_audited_and_hidden_from_unrelated_agencies(
         assert AuditEvent.objects.count() == before
 
 
+@covers("version-detail")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_reading_a_sensitive_version_is_audited(county, sensitive, actor, expected):
     before = AuditEvent.objects.count()
@@ -887,6 +920,7 @@ def test_reading_a_sensitive_version_is_audited(county, sensitive, actor, expect
         assert AuditEvent.objects.count() == before
 
 
+@covers("version-diff")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_diffing_a_sensitive_version_is_audited(county, sensitive, actor, expected):
     before = AuditEvent.objects.count()
@@ -898,6 +932,7 @@ def test_diffing_a_sensitive_version_is_audited(county, sensitive, actor, expect
         assert AuditEvent.objects.count() == before
 
 
+@covers("attachment-download")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_downloading_a_sensitive_attachment_is_audited(county, sensitive, actor, expected):
     before = AuditEvent.objects.count()
@@ -910,6 +945,7 @@ def test_downloading_a_sensitive_attachment_is_audited(county, sensitive, actor,
         assert AuditEvent.objects.count() == before
 
 
+@covers("version-detail")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_READ)
 def test_a_sensitive_draft_stays_with_the_owner_and_refusals_are_not_audited(county, sensitive, actor, expected):
     before = AuditEvent.objects.count()
@@ -921,6 +957,7 @@ def test_a_sensitive_draft_stays_with_the_owner_and_refusals_are_not_audited(cou
         assert AuditEvent.objects.count() == before
 
 
+@covers("plan-detail")
 @pytest.mark.parametrize(("actor", "expected"), owner_editors_only(200))
 def test_a_sensitive_plan_is_changed_only_by_owner_admins_and_planners(county, sensitive, actor, expected):
     before = world()
@@ -934,6 +971,7 @@ def test_a_sensitive_plan_is_changed_only_by_owner_admins_and_planners(county, s
         assert_refused_without_change(response, expected, before)
 
 
+@covers("share-list")
 @pytest.mark.parametrize(("actor", "expected"), OWNER_MEMBERS_READ)
 def test_shares_of_a_sensitive_plan_are_listed_only_to_owner_members(county, sensitive, actor, expected):
     response = client_as(county, actor).get(plan_url(sensitive.plan, "shares/"))
@@ -943,6 +981,7 @@ def test_shares_of_a_sensitive_plan_are_listed_only_to_owner_members(county, sen
 # --- Public plans: every signed-in user reads them, only the owner changes them -----------------------------------
 
 
+@covers("plan-detail")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_a_public_plan_is_readable_by_every_signed_in_user(county, public, actor, expected):
     before = world()
@@ -975,6 +1014,7 @@ def public_plan_editors(success: int) -> list:
     )
 
 
+@covers("plan-detail")
 @pytest.mark.parametrize(("actor", "expected"), public_plan_editors(200))
 def test_a_public_plan_is_changed_only_by_owner_admins_and_planners(county, public, actor, expected):
     before = world()
@@ -987,6 +1027,7 @@ def test_a_public_plan_is_changed_only_by_owner_admins_and_planners(county, publ
         assert_refused_without_change(response, expected, before)
 
 
+@covers("version-list")
 @pytest.mark.parametrize(("actor", "expected"), public_plan_editors(201))
 def test_drafts_of_a_public_plan_are_started_only_by_owner_admins_and_planners(county, public, actor, expected):
     before = world()
@@ -998,6 +1039,7 @@ def test_drafts_of_a_public_plan_are_started_only_by_owner_admins_and_planners(c
         assert_refused_without_change(response, expected, before)
 
 
+@covers("version-list")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_a_public_plan_lists_drafts_only_to_owner_draft_readers(county, public, actor, expected):
     response = client_as(county, actor).get(plan_url(public.plan, "versions/"))
@@ -1007,6 +1049,7 @@ def test_a_public_plan_lists_drafts_only_to_owner_draft_readers(county, public, 
         assert numbers == ([1, 2] if actor in {"owner_admin", "owner_planner", "owner_liaison"} else [1])
 
 
+@covers("version-detail", "attachment-download")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_READ)
 def test_a_draft_of_a_public_plan_is_not_public(county, public, actor, expected):
     client = client_as(county, actor)
@@ -1014,6 +1057,7 @@ def test_a_draft_of_a_public_plan_is_not_public(county, public, actor, expected)
     assert client.get(download_url(public.draft_attachment)).status_code == expected
 
 
+@covers("version-publish")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -1040,6 +1084,7 @@ def test_a_public_plan_draft_is_published_only_by_the_owner_admin(county, public
         assert_refused_without_change(response, expected, before)
 
 
+@covers("version-withdraw")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -1066,6 +1111,7 @@ def test_a_public_plan_is_withdrawn_only_by_the_owner_admin(county, public, acto
         assert_refused_without_change(response, expected, before)
 
 
+@covers("share-list")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -1093,6 +1139,7 @@ def test_a_public_plan_is_shared_only_by_the_owner_admin(county, public, actor, 
         assert_refused_without_change(response, expected, before)
 
 
+@covers("share-list", "plan-acks")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -1114,6 +1161,7 @@ def test_shares_and_acknowledgements_of_a_public_plan_stay_with_the_owner(county
     assert client.get(plan_url(public.plan, "acknowledgements/")).status_code == expected
 
 
+@covers("version-acknowledge")
 @pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=401, **SIGNED_IN_200))
 def test_every_signed_in_user_acknowledges_a_public_plan(county, public, actor, expected):
     before = world()

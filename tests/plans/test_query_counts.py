@@ -125,7 +125,7 @@ def test_facility_list_queries_do_not_grow_with_the_number_of_facilities(setting
         start = Facility.objects.count()
         for n in range(start, start + count):
             agency_services.facility_create(
-                name=f"School {n:03}", kind="elementary_school", owner_agency=setting.district
+                name=f"School {n:03}", kind="elementary_school", owner_agency=setting.district, actor=None
             )
 
     add_facilities(FEW - Facility.objects.count())

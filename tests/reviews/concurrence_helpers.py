@@ -2,7 +2,6 @@
 
 from django.utils import timezone
 
-from access.plans import plan_access
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment
 
@@ -26,7 +25,6 @@ def record(user, version, outcome: str = "concur", note: str = "", agency=None):
         version=version,
         agency=agency,
         actor=user,
-        access=plan_access(user=user, plan=version.plan),
         outcome=outcome,
         note=note,
     )

@@ -12,7 +12,7 @@ from plans.models import Classification
 from reviews.models import Comment
 from tests.agencies.factories import member
 from tests.conftest import client_for
-from tests.permission_matrix import OWNERS, PARTNERS, client_as, matrix
+from tests.permission_matrix import OWNERS, PARTNERS, client_as, covers, matrix
 from tests.plans.factories import make_plan, publish
 from tests.plans.test_permission_matrix import PARTNER_PLAN_READ
 from tests.reviews.helpers import comments_url, post, resolve_url, review_state
@@ -44,6 +44,7 @@ RESOLVE = matrix(
 )
 
 
+@covers("comment-list")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_comments_are_listed_to_the_owner_and_partners_and_hidden_from_everyone_else(county, actor, expected):
     post(county.partner_comment_liaison, county.published, section_key="section-1")
@@ -55,6 +56,7 @@ def test_comments_are_listed_to_the_owner_and_partners_and_hidden_from_everyone_
     assert review_state() == before
 
 
+@covers("comment-list")
 @pytest.mark.parametrize(("actor", "expected"), POST)
 def test_only_owner_members_and_comment_partner_liaisons_may_post(county, actor, expected):
     before = review_state()
@@ -75,6 +77,7 @@ def test_only_owner_members_and_comment_partner_liaisons_may_post(county, actor,
         assert review_state() == before
 
 
+@covers("comment-resolve")
 @pytest.mark.parametrize(("actor", "expected"), RESOLVE)
 def test_only_owner_admins_and_planners_resolve(county, actor, expected):
     comment = post(county.partner_comment_liaison, county.published, is_change_request=True)

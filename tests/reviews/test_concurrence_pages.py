@@ -16,7 +16,7 @@ from plans.models import ShareLevel
 from reviews.models import Concurrence
 from tests.agencies.factories import AgencyFactory, member
 from tests.conftest import web_client
-from tests.permission_matrix import matrix, user_of
+from tests.permission_matrix import covers, matrix, user_of
 from tests.reviews.concurrence_helpers import change_request, record
 
 User = get_user_model()
@@ -107,6 +107,7 @@ RECORD_POST = matrix(
 )
 
 
+@covers("concurrence:record")
 @pytest.mark.parametrize(("actor", "expected"), RECORD_POST)
 def test_who_may_post_an_outcome(county, actor, expected):
     response = post_outcome(web_client(user_of(county, actor)), county.plan, outcome="concur")
@@ -130,7 +131,13 @@ OWNER_PAGES = matrix(
 
 
 @pytest.mark.parametrize(("actor", "expected"), OWNER_PAGES)
-@pytest.mark.parametrize("tail", ["record/", "record.csv"])
+@pytest.mark.parametrize(
+    "tail",
+    [
+        pytest.param("record/", marks=covers("concurrence:print")),
+        pytest.param("record.csv", marks=covers("concurrence:csv")),
+    ],
+)
 def test_who_may_read_the_record(county, actor, expected, tail):
     record(county.partner_comment_liaison, county.published, "changes_requested", note="Staging area moved.")
     response = web_client(user_of(county, actor)).get(f"/plans/{county.plan.pk}/concurrence/{tail}")

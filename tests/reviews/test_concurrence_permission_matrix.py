@@ -4,7 +4,7 @@ refusal. The `county` plan is shared with the police (`view`) and fire (`comment
 import pytest
 
 from reviews.models import Concurrence
-from tests.permission_matrix import client_as, matrix
+from tests.permission_matrix import client_as, covers, matrix
 from tests.plans.test_permission_matrix import DRAFT_READ, OWNER_MEMBERS_READ, PARTNER_PLAN_READ, world
 from tests.reviews.concurrence_helpers import concurrences_url, record, record_url
 
@@ -52,6 +52,7 @@ def recorded(county):
     return county
 
 
+@covers("concurrence-list")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_PLAN_READ)
 def test_reading_concurrence_with_a_released_version(recorded, actor, expected):
     before = concurrence_world()
@@ -60,12 +61,14 @@ def test_reading_concurrence_with_a_released_version(recorded, actor, expected):
     assert concurrence_world() == before
 
 
+@covers("concurrence-list")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_READ)
 def test_reading_concurrence_with_a_draft(recorded, actor, expected):
     response = client_as(recorded, actor).get(concurrences_url(recorded.plan, 2))
     assert response.status_code == expected, response.content
 
 
+@covers("concurrence-list")
 @pytest.mark.parametrize(("actor", "expected"), PARTNER_SPOKESPEOPLE_RECORD)
 def test_recording_concurrence(recorded, actor, expected):
     before = concurrence_world()
@@ -80,6 +83,7 @@ def test_recording_concurrence(recorded, actor, expected):
         assert concurrence_world() == before
 
 
+@covers("concurrence-list")
 @pytest.mark.parametrize(("actor", "expected"), DRAFT_RECORD)
 def test_recording_concurrence_with_a_draft(recorded, actor, expected):
     before = concurrence_world()
@@ -88,6 +92,7 @@ def test_recording_concurrence_with_a_draft(recorded, actor, expected):
     assert concurrence_world() == before
 
 
+@covers("concurrence-record")
 @pytest.mark.parametrize(("actor", "expected"), OWNER_MEMBERS_READ)
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_reading_the_concurrence_record(recorded, actor, expected, fmt):

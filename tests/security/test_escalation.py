@@ -23,6 +23,8 @@ from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from accounts import services as account_services
+from accounts.forms import ApiTokenCreateForm
 from agencies.forms import MemberAddForm, MemberInviteForm, MembershipRoleForm, WebhookCreateForm
 from agencies.models import Membership, Role
 from notifications import webhook_services
@@ -30,12 +32,12 @@ from notifications.forms import _prefix
 from notifications.models import Delivery, EventType, Notification, OutboxEvent
 from plans import services
 from plans.forms import PlanCreateForm, PlanEditForm
-from plans.forms_read import AcknowledgeForm, ShareForm, UnshareForm
+from plans.forms_partners import AcknowledgeForm, ShareForm, UnshareForm
 from plans.models import Classification
 from reviews.concurrence_forms import ConcurrenceForm
 from reviews.forms import CommentForm, ResolveForm
 from tests.conftest import County, client_for, web_client
-from tests.permission_matrix import ACTORS, user_of
+from tests.permission_matrix import ACTORS, AnyObject, covers, route_of, user_of
 from tests.plans.factories import make_plan, publish
 from tests.reviews.helpers import post
 
@@ -91,6 +93,7 @@ class Scene:
     other_plan: Any
     other_comment: Any
     member_membership: Any
+    token: Any  # the district member's API token
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.county, name)
@@ -535,10 +538,23 @@ API: tuple[Endpoint, ...] = (
             for name, value in [("username", "newcomer2"), ("email", "new@example.org"), ("password", "y" * 20)]
         ),
     ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/tokens/",
+        lambda s: "/api/v1/auth/tokens/",
+        # A token for oneself only: there is no user field to issue one for someone else.
+        (Attempt("name", lambda s: {"name": "Dispatch CAD link"}, expect(201)),),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/auth/tokens/{id}/",
+        lambda s: f"/api/v1/auth/tokens/{s.token.pk}/",
+        (Attempt("", lambda s: None, expect(404, owner_member=204)),),  # another person's token is not there
+    ),
 )
 
-# Sign-in, not authorization: item 2 and 3 of issue 11 test these paths.
-API_EXEMPT_PREFIXES = ("/api/v1/auth/",)
+# Signing in and out, not authorization: item 2 and 3 of issue 11 test these paths.
+API_EXEMPT_PREFIXES = ("/api/v1/auth/token/", "/api/v1/auth/logout")
 
 
 # --- The web pages --------------------------------------------------------------------------------------------------
@@ -931,6 +947,22 @@ WEB: tuple[Endpoint, ...] = (
         (Attempt("agency", lambda s: {"agency": s.district.pk}, expect(302, WEB_ANON), frozenset()),),
         web=True,
     ),
+    Endpoint(
+        "POST",
+        "accounts:api-tokens",
+        lambda s: reverse("accounts:api-tokens"),
+        # A token for oneself only, shown on the page that answers.
+        (Attempt("name", lambda s: {"name": "Dispatch CAD link"}, expect(200, WEB_ANON)),),
+        web=True,
+        forms=(ApiTokenCreateForm,),
+    ),
+    Endpoint(
+        "POST",
+        "accounts:api-token-revoke",
+        lambda s: reverse("accounts:api-token-revoke", kwargs={"token_id": s.token.pk}),
+        (Attempt("", lambda s: {}, expect(404, WEB_ANON, owner_member=302)),),
+        web=True,
+    ),
 )
 
 
@@ -967,7 +999,7 @@ WEB_READ_ONLY = frozenset(
         "dashboard",
     }
 )
-WEB_NAMESPACES = ("plans", "agencies", "reviews", "concurrence", "notifications")
+WEB_NAMESPACES = ("plans", "agencies", "reviews", "concurrence", "notifications", "accounts")
 
 
 # --- The scene and the snapshot -------------------------------------------------------------------------------------
@@ -993,6 +1025,7 @@ def scene(county) -> Scene:
     )
     other_version = publish(other_plan, county.unrelated_admin, "Lock down.")
     other_comment = post(county.unrelated_admin, other_version, body="Note.")
+    token, _ = account_services.api_token_create(user=county.owner_member, name="Dispatch CAD link")
     return Scene(
         county=county,
         webhook=webhook,
@@ -1003,10 +1036,11 @@ def scene(county) -> Scene:
         other_plan=other_plan,
         other_comment=other_comment,
         member_membership=Membership.objects.get(user=county.owner_member, agency=county.district),
+        token=token,
     )
 
 
-SNAPSHOT_APPS = ("agencies", "plans", "reviews", "consistency", "notifications", "audit", "auth")
+SNAPSHOT_APPS = ("agencies", "plans", "reviews", "consistency", "notifications", "audit", "auth", "accounts")
 
 
 def world() -> dict[str, list]:
@@ -1036,6 +1070,8 @@ def _describe(endpoint: Endpoint, attempt: Attempt) -> str:
     return f"{endpoint.method} {endpoint.route} [{attempt.field or 'no body'}]"
 
 
+# Every route tried here, read from the URLs the attempts are sent to (tests/security/test_url_coverage.py).
+@covers(*dict.fromkeys(route_of(endpoint.url(AnyObject())) for endpoint in (*API, *WEB)))
 @pytest.mark.parametrize("actor", list(ACTORS))
 def test_no_writable_field_of_any_endpoint_lets_a_role_widen_access(scene, actor):
     """Each attempt runs in a savepoint that is rolled back, so every one starts from the same county."""

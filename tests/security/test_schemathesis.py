@@ -24,7 +24,6 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 
-from access.plans import plan_access
 from agencies.models import Membership
 from notifications import webhook_services
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType, Notification, OutboxEvent
@@ -190,7 +189,6 @@ def seeded(county, settings):
     comment = review_services.comment_create(
         version=county.published,
         author=partner,
-        access=plan_access(user=partner, plan=county.plan),
         body="Check the north gate.",
     )
     endpoint = webhook_services.webhook_endpoint_create(

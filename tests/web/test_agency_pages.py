@@ -12,6 +12,7 @@ from agencies.models import AgencyKind, AssignmentRole, Membership, Role
 from agencies.services import personnel_assignment_create
 from audit.models import AuditEvent
 from notifications import webhook_services
+from notifications.channels.email import email_send_pending
 from notifications.models import (
     Channel,
     Delivery,
@@ -21,10 +22,11 @@ from notifications.models import (
     WebhookAttempt,
     WebhookEndpoint,
 )
+from notifications.services import outbox_event_fan_out
 from tests.agencies.factories import AgencyFactory, FacilityFactory
 from tests.conftest import web_client
 from tests.notifications.conftest import add_members
-from tests.permission_matrix import matrix, user_of
+from tests.permission_matrix import covers, matrix, user_of
 from tests.web.conftest import screenshot, sign_in
 
 User = get_user_model()
@@ -96,6 +98,7 @@ def hook(county) -> WebhookEndpoint:
 # --- The directory and the agency page ------------------------------------------------------------------------
 
 
+@covers("agencies:list", "agencies:detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -203,6 +206,7 @@ def test_the_members_list_shows_each_members_assignments(county):
         agency=county.district,
         facility=county.school,
         role=AssignmentRole.LIAISON,
+        actor=None,
     )
     html = web_client(county.owner_member).get(agency_url(county.district)).content.decode()
     assert "Liaison at" in html
@@ -262,6 +266,13 @@ def test_a_membership_of_another_agency_is_404_even_for_an_admin(county):
 # --- Inviting, adding, changing roles, removing ------------------------------------------------------------------
 
 
+def send_invitations() -> None:
+    """What the alerts and e-mail workers do with queued invitations (on-commit hooks never run in a test)."""
+    for event in OutboxEvent.objects.filter(event_type=EventType.MEMBER_INVITED, dispatched_at__isnull=True):
+        outbox_event_fan_out(event_id=event.pk)
+    email_send_pending()
+
+
 def test_an_invitation_creates_the_account_and_emails_a_password_link(county, mailoutbox, settings):
     settings.SITE_URL = "https://concord.example.org"
     client = web_client(county.owner_admin)
@@ -276,6 +287,9 @@ def test_an_invitation_creates_the_account_and_emails_a_password_link(county, ma
     assert Membership.objects.get(user=user, agency=county.district).role == Role.LIAISON
     assert not user.check_password("")
 
+    # The request only queued the invitation; the e-mail worker sends it.
+    assert mailoutbox == []
+    send_invitations()
     (message,) = mailoutbox
     assert message.to == ["nurse@maple.example.org"]
     assert "Maple Valley School District" in message.subject
@@ -300,6 +314,7 @@ def test_an_invitation_goes_only_to_the_new_account_even_when_the_address_is_sha
         url("member-invite", county.district),
         {"invite-username": "second_account", "invite-email": shared, "invite-role": Role.MEMBER},
     )
+    send_invitations()
     (message,) = mailoutbox
     assert "second_account" in message.body
     assert county.owner_member.username not in message.body
@@ -387,7 +402,9 @@ def test_removing_a_member_asks_first_then_removes(county):
     response = client.post(path)
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    assert not county.owner_member.groups.filter(pk=county.district.group_id).exists()
+    # The removed member no longer sees the agency's plans.
+    plan_page = reverse("plans:detail", kwargs={"plan_id": county.plan.pk})
+    assert web_client(county.owner_member).get(plan_page).status_code == 404
 
 
 def test_a_bad_role_is_refused_with_a_message(county):
@@ -425,6 +442,39 @@ def test_non_admins_get_403_for_webhook_pages_and_changes(county, hook, actor):
     assert client.get(url("webhook-deliveries", county.district, webhook_id=hook.pk)).status_code == 403
     redeliver = url("webhook-redeliver", county.district, webhook_id=hook.pk, delivery_id=delivery.pk)
     assert client.post(redeliver).status_code == 403
+    assert everything() == before
+
+
+@covers("agencies:webhooks", "agencies:webhook-deliveries", "agencies:webhook-delete")
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    matrix(
+        anonymous=302,
+        owner_admin=200,
+        owner_planner=403,
+        owner_liaison=403,
+        owner_member=403,
+        partner_view_liaison=403,
+        partner_view_member=403,
+        partner_comment_liaison=403,
+        unrelated_admin=403,
+        staff=200,
+    ),
+)
+def test_only_agency_admins_and_staff_open_the_webhook_pages(county, hook, actor, expected):
+    """The list, a webhook's delivery log and its removal question: they name where the agency's alerts go."""
+    client = web_client(user_of(county, actor))
+    before = everything()
+    for page in (
+        url("webhooks", county.district),
+        url("webhook-deliveries", county.district, webhook_id=hook.pk),
+        url("webhook-delete", county.district, webhook_id=hook.pk),
+    ):
+        response = client.get(page)
+        assert response.status_code == expected, page
+        assert (HOOK_URL in response.content.decode()) == (expected == 200), page
+        if expected == 302:
+            assert response["Location"].startswith("/accounts/login/")
     assert everything() == before
 
 
@@ -569,7 +619,11 @@ def test_the_agency_page_takes_the_same_queries_for_few_and_many_members(
     for number in range(facilities):
         school = FacilityFactory(name=f"School {number:02d}", owner_agency=county.district)
         personnel_assignment_create(
-            user=users[number % len(users)], agency=county.district, facility=school, role=AssignmentRole.LIAISON
+            user=users[number % len(users)],
+            agency=county.district,
+            facility=school,
+            role=AssignmentRole.LIAISON,
+            actor=None,
         )
     client = web_client(county.owner_admin)
     with django_assert_max_num_queries(AGENCY_PAGE_MAX_QUERIES):
@@ -618,6 +672,7 @@ def test_an_agency_admin_invites_a_member_and_changes_a_role(page, live_server, 
     expect(page.get_by_role("status")).to_contain_text("invitation was sent to counselor@maple.example.org")
     members = page.locator("#members table")
     expect(members).to_contain_text("new_counselor")
+    send_invitations()
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
 

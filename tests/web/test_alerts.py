@@ -14,6 +14,8 @@ from notifications.models import EmailChoice, EventType, Notification, Notificat
 from notifications.services import outbox_event_fan_out
 from plans import services as plan_services
 from plans.models import ShareLevel
+from tests.conftest import web_client
+from tests.permission_matrix import ACTORS, covers, matrix, user_of
 from tests.plans.factories import make_plan, publish
 from tests.web.conftest import PHONE, screenshot, sign_in
 
@@ -131,6 +133,25 @@ def test_the_alerts_page_reads_the_same_number_of_queries_for_5_and_50_alerts(co
         client.get("/alerts/")
     assert len(many) == len(few)
     assert len(few) <= 9
+
+
+@covers("notifications:list", "notifications:badge", "notifications:latest")
+@pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=302, **{a: 200 for a in ACTORS if a != "anonymous"}))
+def test_each_person_sees_only_their_own_alerts_unread_count_and_latest(alerted, actor, expected):
+    user = user_of(alerted, actor)
+    own = Notification.objects.filter(user=user) if user is not None else Notification.objects.none()
+    assert Notification.objects.exclude(pk__in=own).exists()  # someone else's alerts are there to leak
+    client = web_client(user)
+    listing, badge, latest = (client.get(url) for url in ("/alerts/", "/alerts/badge/", "/alerts/latest/"))
+    assert [listing.status_code, badge.status_code, latest.status_code] == [expected] * 3
+    if expected == 200:
+        shown = {int(pk) for pk in re.findall(r'<li id="alert-(\d+)"', listing.content.decode())}
+        assert shown == set(own.values_list("pk", flat=True))
+        assert f"?n={own.filter(read_at__isnull=True).count()}" in badge.content.decode()
+        assert latest.content.decode().count('<li class="latest-alerts__item') == min(own.count(), 5)
+    else:
+        for response in (listing, badge, latest):
+            assert response["Location"].startswith("/accounts/login/")
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):

@@ -17,6 +17,8 @@ from notifications.services import outbox_event_fan_out
 from plans import services as plan_services
 from plans.models import Plan, ShareLevel
 from tests.agencies.factories import member
+from tests.conftest import web_client
+from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, covers, matrix, user_of
 from tests.plans.factories import make_plan, publish
 from tests.web.conftest import PHONE, screenshot, sign_in
 
@@ -223,6 +225,20 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     assert response["Location"].startswith("/accounts/login/")
 
 
+@covers("dashboard")
+@pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=302, **{a: 200 for a in ACTORS if a != "anonymous"}))
+def test_the_dashboard_shows_a_partner_plan_to_its_owner_and_partners_only_and_its_draft_to_draft_readers(
+    county, actor, expected
+):
+    response = web_client(user_of(county, actor)).get("/")
+    assert response.status_code == expected
+    html = response.content.decode()
+    assert ("Maple Valley High crisis plan" in html) == (actor in OWNERS | PARTNERS)
+    assert ("Draft v2" in html) == (actor in {"owner_admin", "owner_planner", "owner_liaison"})
+    if expected == 302:
+        assert response["Location"].startswith("/accounts/login/")
+
+
 # --- Constant query count --------------------------------------------------------------------------
 
 
@@ -275,7 +291,7 @@ def test_the_dashboard_reads_the_same_number_of_queries_for_5_and_50_plans(count
 
 
 def test_long_lists_are_cut_with_a_link_to_every_plan(county, monkeypatch):
-    monkeypatch.setattr("portal.dashboard.DASHBOARD_ROWS", 3)
+    monkeypatch.setattr("dashboard.views.DASHBOARD_ROWS", 3)
     add_shared_plans(county, 0, 4)
     html = page_for(county.owner_admin)
     assert len(re.findall(r"<tr>", section(html, "own-plans-heading"))) == 1 + 3  # the header row and three plans

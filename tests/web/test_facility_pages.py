@@ -12,7 +12,7 @@ from plans.models import Classification, PlanKind, ShareLevel
 from plans.services import plan_share, plan_version_create_draft, plan_version_publish
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.conftest import web_client
-from tests.permission_matrix import matrix, user_of
+from tests.permission_matrix import covers, matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 from tests.web.conftest import PHONE, screenshot, sign_in
 
@@ -37,6 +37,7 @@ def sro(county):
         agency=county.police,
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+        actor=None,
     )
     county.partner_view_member.first_name, county.partner_view_member.last_name = "Dana", "Reyes"
     county.partner_view_member.save(update_fields=["first_name", "last_name"])
@@ -71,6 +72,7 @@ def police_plan(county):
 # --- Who sees what ------------------------------------------------------------------------------------------
 
 
+@covers("agencies:facility-list", "agencies:facility-detail")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -237,7 +239,11 @@ def crowd_the_school(county, *, plans: int, officers: int) -> None:
     for number in range(officers):
         officer = member(county.police, Role.MEMBER, username=f"sro{number}")
         personnel_assignment_create(
-            user=officer, agency=county.police, facility=county.school, role=AssignmentRole.SCHOOL_RESOURCE_OFFICER
+            user=officer,
+            agency=county.police,
+            facility=county.school,
+            role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+            actor=None,
         )
 
 

@@ -17,10 +17,10 @@ from notifications.models import EmailChoice, EventType, NotificationPreference,
 from notifications.services import outbox_event_fan_out
 from plans import services
 from plans.models import Attachment, Classification, Plan, PlanKind, PlanVersion, ShareLevel, VersionState
-from plans.templates_eop import default_sections
+from plans.section_outlines import default_sections
 from tests.agencies.factories import AgencyFactory, member
 from tests.conftest import web_client
-from tests.permission_matrix import matrix, user_of
+from tests.permission_matrix import covers, matrix, user_of
 from tests.plans.factories import draft, sections
 from tests.web.conftest import PHONE, SCREENSHOTS, screenshot, sign_in
 
@@ -95,6 +95,7 @@ def check_status(response, expected: int) -> None:
 # Who may do what: the same answers as the API (404 when the object is invisible, 403 when forbidden).
 
 
+@covers("plans:draft-edit")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -117,6 +118,7 @@ def test_who_may_open_the_draft_editor(county, actor, expected):
         assert b"Save draft" in response.content
 
 
+@covers("plans:draft-edit")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -146,6 +148,7 @@ def test_who_may_save_a_draft_and_nothing_changes_on_refusal(county, actor, expe
         assert county.draft.change_summary == "Work in progress"
 
 
+@covers("plans:publish")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -176,6 +179,7 @@ def test_only_owner_admins_publish_and_nothing_changes_on_refusal(county, actor,
         assert county.plan.current_version_id == county.published.pk
 
 
+@covers("plans:withdraw")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -201,6 +205,7 @@ def test_only_owner_admins_withdraw_and_nothing_changes_on_refusal(county, actor
     assert county.published.state == expected_state
 
 
+@covers("plans:edit", "plans:draft-new")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -236,6 +241,7 @@ def test_who_may_change_plan_details_and_start_drafts(county, actor, expected):
     assert county.plan.versions.count() == versions_before
 
 
+@covers("plans:attachment-upload")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -260,6 +266,7 @@ def test_who_may_attach_files_and_nothing_is_stored_on_refusal(county, actor, ex
     assert Attachment.objects.filter(version=county.draft).count() == (1 if expected == 302 else 0)
 
 
+@covers("plans:draft-preview")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -587,6 +594,7 @@ def test_an_attached_png_is_listed_in_the_editor(county):
     assert "Attached “floor-plan.png”." in page
 
 
+@covers("plans:attachment-remove")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(

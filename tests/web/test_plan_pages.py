@@ -20,7 +20,7 @@ from plans import services
 from plans.models import Acknowledgement, AgencyAcknowledgement, Classification, PlanShare, ShareLevel
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.conftest import web_client
-from tests.permission_matrix import matrix, user_of
+from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, covers, matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
 from tests.web.conftest import DESKTOP, PHONE, screenshot, sign_in
 
@@ -78,7 +78,16 @@ READ_MATRIX = matrix(
 
 
 @pytest.mark.parametrize(("actor", "expected"), READ_MATRIX)
-@pytest.mark.parametrize("tail", ["", "versions/1/", "diff/", "print/"], ids=["plan", "version", "diff", "print"])
+@pytest.mark.parametrize(
+    "tail",
+    [
+        pytest.param("", marks=covers("plans:detail")),
+        pytest.param("versions/1/", marks=covers("plans:version")),
+        pytest.param("diff/", marks=covers("plans:diff")),
+        pytest.param("print/", marks=covers("plans:print")),
+    ],
+    ids=["plan", "version", "diff", "print"],
+)
 def test_plan_pages_answer_404_to_whoever_may_not_see_the_plan(county, actor, expected, tail):
     response = as_actor(county, actor).get(plan_url(county.plan, tail))
     assert response.status_code == expected
@@ -86,6 +95,7 @@ def test_plan_pages_answer_404_to_whoever_may_not_see_the_plan(county, actor, ex
         assert response["Location"].startswith("/accounts/login/")
 
 
+@covers("plans:version", "plans:diff")
 @pytest.mark.parametrize(
     ("actor", "expected"),
     matrix(
@@ -123,6 +133,7 @@ def test_a_version_number_that_does_not_exist_or_is_not_a_number_is_404(county):
     assert client.get(plan_url(county.plan, "diff/"), {"to": 9}).status_code == 404
 
 
+@covers("plans:attachment-download")
 @pytest.mark.parametrize(("actor", "expected"), READ_MATRIX)
 def test_attachments_download_only_for_who_may_see_the_plan(county, actor, expected):
     _version, attachment = attach_and_publish(county)
@@ -373,7 +384,14 @@ def test_revoking_an_agency_the_plan_is_not_shared_with_is_404(county):
         staff=404,
     ),
 )
-@pytest.mark.parametrize("action", ["share", "change", "unshare"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        pytest.param("share", marks=covers("plans:share")),
+        pytest.param("change", marks=covers("plans:share")),
+        pytest.param("unshare", marks=covers("plans:unshare")),
+    ],
+)
 def test_only_owner_admins_may_share_change_or_revoke(county, actor, expected, action):
     before = set(PlanShare.objects.values_list("agency_id", "level"))
     url, data = {
@@ -519,6 +537,16 @@ def test_a_404_for_a_sensitive_plan_writes_no_audit_event(county):
 
 
 # --- the plan list -------------------------------------------------------------------------------------------------
+
+
+@covers("plans:list")
+@pytest.mark.parametrize(("actor", "expected"), matrix(anonymous=302, **{a: 200 for a in ACTORS if a != "anonymous"}))
+def test_the_list_shows_a_partner_plan_to_its_owner_and_partners_only(county, actor, expected):
+    response = as_actor(county, actor).get("/plans/")
+    assert response.status_code == expected
+    assert ("Maple Valley High crisis plan" in html_of(response)) == (actor in OWNERS | PARTNERS)
+    if expected == 302:
+        assert response["Location"].startswith("/accounts/login/")
 
 
 def test_the_list_shows_only_visible_plans_and_searches_and_filters(county):

@@ -6,7 +6,6 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from access.plans import plan_access
 from plans import services as plan_services
 from reviews.models import Comment
 from reviews.services import comment_create
@@ -58,7 +57,6 @@ def test_the_review_panels_have_no_wcag_violations(page, live_server, web_county
     start = comment_create(
         version=county.published,
         author=fire,
-        access=plan_access(user=fire, plan=county.plan),
         body="Stage engines on **Oak Street**.",
         section_key="section-1",
         is_change_request=True,
@@ -67,7 +65,6 @@ def test_the_review_panels_have_no_wcag_violations(page, live_server, web_county
     comment_create(
         version=county.published,
         author=planner,
-        access=plan_access(user=planner, plan=county.plan),
         body="Will do.",
         parent=start,
     )

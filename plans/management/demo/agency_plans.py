@@ -1,6 +1,11 @@
 """The demo's agency plans (police, county, partners, the fire district's pre-incident plan): steps of the demo
 builder in plans/demo_data.py, which provides the helpers they call (_new_plan, _publish, _share, …)."""
 
+import random
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from agencies.models import Agency, Facility
 from plans.management.demo import agency_text, key_facts
 from plans.management.demo.county import (
     CATHOLIC,
@@ -14,11 +19,47 @@ from plans.management.demo.county import (
     SchoolFacts,
     facts_updated,
 )
-from plans.models import Classification, PlanKind, ShareLevel
+from plans.models import Classification, Plan, PlanKind, PlanVersion, ShareLevel
 
 
 class AgencyPlansMixin:
     """Build steps for the plans agencies own, as opposed to the schools' crisis plans."""
+
+    # What the builder (plans/demo_data.py) provides, declared for the type checker.
+    rng: random.Random
+    progress: Callable[[str], None]
+    agencies: dict[str, Agency]
+    facilities: dict[str, Facility]
+
+    if TYPE_CHECKING:
+
+        def _new_plan(
+            self,
+            *,
+            actor: str,
+            owner: str,
+            title: str,
+            kind: str,
+            classification: str,
+            facilities: list[Facility] | None = None,
+            hazards: list[str] | None = None,
+            review_interval_days: int = 365,
+        ) -> Plan: ...
+
+        def _publish(
+            self,
+            plan: Plan,
+            *,
+            writer: str,
+            publisher: str,
+            summary: str,
+            sections: list[dict],
+            facts: dict[Facility, dict[str, key_facts.FactInput]] | None = None,
+        ) -> PlanVersion: ...
+
+        def _share(self, plan: Plan, *, actor: str, partners: Mapping[str, str]) -> None: ...
+
+        def _acknowledge(self, plan: Plan, version: PlanVersion, *usernames: str) -> None: ...
 
     def _agency_plans(self) -> None:
         self.progress("Publishing agency plans (police, emergency management, ambulance, district)…")

@@ -3,6 +3,7 @@
 import random
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from agencies.models import AgencyKind, FacilityKind
 
@@ -53,7 +54,7 @@ class School:
 
     short: str
     name: str
-    kind: str
+    kind: FacilityKind
     owner: str
     grades: str
     enrollment: int
@@ -297,7 +298,7 @@ class SchoolUpdate:
     """A second published version of a school's plan: what changed and why."""
 
     summary: str
-    changes: dict[str, str]
+    changes: dict[str, Any]  # SchoolFacts field name -> its new value (all text so far)
 
 
 # Second published versions: partners see these as real section-by-section changes.

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from agencies.models import FacilityKind
 from plans.management.demo.county import CATHOLIC, HSD211, SD58, SchoolFacts
-from plans.templates_eop import SCHOOL_EOP_SECTIONS
+from plans.section_outlines import SCHOOL_EOP_SECTIONS
 
 SectionData = dict[str, str]
 

@@ -1,4 +1,4 @@
-"""Forms of the pages that show plans: list filters, acknowledging, sharing and choosing versions to compare."""
+"""Forms that choose what a plan page shows (GET): the plan list's search and filters, the versions to compare."""
 
 from typing import Any, cast
 
@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from agencies.models import Agency, Facility
-from plans.models import PlanKind, ShareLevel
+from plans.models import PlanKind
 
 
 class PlanFilterForm(forms.Form):
@@ -32,42 +32,6 @@ class PlanFilterForm(forms.Form):
         facility_field = cast(forms.ModelChoiceField, self.fields["facility"])
         facility_field.queryset = facilities
         facility_field.empty_label = "Any facility"
-
-
-class AcknowledgeForm(forms.Form):
-    """Which version the person read: a newer one published meanwhile is not acknowledged by accident."""
-
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-
-
-class ShareForm(forms.Form):
-    """Share the plan with a partner agency at a level, or change the level of an existing share."""
-
-    agency = forms.ModelChoiceField(
-        label="Agency",
-        queryset=Agency.objects.none(),
-        empty_label="Choose an agency",
-        error_messages={
-            "required": "Choose the agency to share with.",
-            "invalid_choice": "Choose an agency from the list.",
-        },
-    )
-    level = forms.ChoiceField(
-        label="Access",
-        choices=ShareLevel.choices,
-        initial=ShareLevel.VIEW,
-        help_text="View: read published versions and acknowledge. Comment: also comment on sections.",
-    )
-
-    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
-
-
-class UnshareForm(forms.Form):
-    """Revoke a partner agency's access."""
-
-    agency = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class DiffForm(forms.Form):

@@ -1,32 +1,29 @@
-"""Web pages and facility key facts: saving one facility's “Key facts” form from the draft editor, and the
-fact-by-plan table of a facility's page.
+"""Saving one facility's “Key facts” form from the draft editor (the facility page's fact-by-plan table is
+built by consistency/fact_context.py).
 
 The rules are the API's: a plan or version the user may not see is 404, a visible one with a forbidden action
 is 403, a facility the plan does not cover is 404 here (the form is offered only for covered ones), and a
 version that left draft is never edited (409).
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from access.http import record_sensitive_read, require, visible_plan, visible_version
-from agencies.models import Facility
+from access.http import require, visible_plan, visible_version
 from consistency.fact_forms import FacilityFactsForm
-from consistency.fact_selectors import facility_facts_compared, plans_stating_facts
 from consistency.fact_services import facility_facts_set
-from plans.models import Plan
 from plans.views_edit import conflict_page, editor_url, render_editor
+from portal.api.request_info import client_ip
 from portal.errors import ConflictError, InvalidInputError
+from portal.types import AuthenticatedHttpRequest
 
 
 @login_required
 @require_POST
-def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_id: int) -> HttpResponse:
+def draft_facts_save(request: AuthenticatedHttpRequest, plan_id: int, number: int, facility_id: int) -> HttpResponse:
     """Replace what the draft states about one covered facility; errors are shown beside their fields."""
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)
@@ -44,7 +41,13 @@ def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_i
     form = FacilityFactsForm(request.POST, facility=facility)
     if form.is_valid():
         try:
-            facility_facts_set(version=version, facility=facility, facts=form.facts, actor=request.user)
+            facility_facts_set(
+                version=version,
+                facility=facility,
+                facts=form.facts,
+                actor=request.user,
+                ip_address=client_ip(request),
+            )
         except ConflictError as exc:
             return conflict_page(request, plan, access, version, exc.message)
         except InvalidInputError as exc:
@@ -54,12 +57,3 @@ def draft_facts_save(request: HttpRequest, plan_id: int, number: int, facility_i
             return redirect(editor_url(plan, version, f"facts-{facility.pk}"))
     # Shown again with the errors beside their fields, with 200 like the rest of the editor.
     return render_editor(request, plan, access, version, facts_form=form)
-
-
-def facility_facts_context(request: HttpRequest, facility: Facility, plans: list[Plan]) -> dict[str, Any]:
-    """The facility page's fact-by-plan table for the visible `plans` (facility_current_plans of this user);
-    showing a law-enforcement-sensitive plan's facts is audited as a read of that plan's current version."""
-    rows = facility_facts_compared(user=request.user, facility=facility, plans=plans)
-    for plan in plans_stating_facts(plans=plans, rows=rows):
-        record_sensitive_read(request, plan, "facts", obj=plan.current_version)
-    return {"fact_rows": rows}

@@ -1,12 +1,12 @@
 """Reads for the dashboard: one query per section, whatever the number of plans.
 
 Every function takes the asking user and the agency they are working for; what the user may not
-see never leaves here (each result is narrowed by plans.selectors.plans_visible_to).
+see never leaves here (each result is narrowed by access.plans.plans_visible_to).
 """
 
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import (
     Case,
     CharField,
@@ -43,7 +43,7 @@ def _review_state(today: date) -> Case:
     )
 
 
-def dashboard_own_plans(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+def dashboard_own_plans(*, user: User, agency: Agency) -> QuerySet[Plan]:
     """The agency's own plans with their state, draft in progress, review flag and partner acknowledgements.
 
     Annotations: `state` ('published', 'withdrawn' or 'draft'), `draft_number` (the newest draft, for
@@ -77,7 +77,7 @@ def dashboard_own_plans(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[P
     )
 
 
-def _partner_order(user: AbstractBaseUser, agency: Agency) -> tuple:
+def _partner_order(user: User, agency: Agency) -> tuple:
     """`settled` (0 while the person or the agency has not acknowledged the current version) and the order:
     those to acknowledge first, then the newest published. Written with EXISTS over acknowledgements of the
     current version or later, so PostgreSQL looks each one up once instead of computing the newest number
@@ -94,7 +94,7 @@ def _partner_order(user: AbstractBaseUser, agency: Agency) -> tuple:
     return settled, order
 
 
-def dashboard_partner_plans(*, user: AbstractBaseUser, agency: Agency, limit: int) -> QuerySet[Plan]:
+def dashboard_partner_plans(*, user: User, agency: Agency, limit: int) -> QuerySet[Plan]:
     """The first `limit` of the other agencies' plans shared with the agency that the user may see: those
     still to acknowledge first, then newest first.
 
@@ -132,7 +132,7 @@ def dashboard_partner_plans(*, user: AbstractBaseUser, agency: Agency, limit: in
     )
 
 
-def dashboard_review_due(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[Plan]:
+def dashboard_review_due(*, user: User, agency: Agency) -> QuerySet[Plan]:
     """The agency's plans whose review is due within the window or overdue, soonest first."""
     plans = plans_visible_to(user=user).filter(owner_agency=agency).prefetch_related(None)
     return (
@@ -142,6 +142,6 @@ def dashboard_review_due(*, user: AbstractBaseUser, agency: Agency) -> QuerySet[
     )
 
 
-def dashboard_conflicts(*, user: AbstractBaseUser, agency: Agency) -> list[ConflictRow]:
+def dashboard_conflicts(*, user: User, agency: Agency) -> list[ConflictRow]:
     """Conflicts between the agency's current plans and other agencies' (at most DASHBOARD_ROWS + 1; three queries)."""
     return conflicts_visible_to(user=user, agency=agency, limit=DASHBOARD_ROWS + 1)

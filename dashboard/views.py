@@ -1,25 +1,31 @@
-"""The dashboard: the active agency's plans, partner plans shared with it, reviews due, latest alerts."""
+"""The start page (the dashboard once signed in): the active agency's plans, partner plans shared with it,
+reviews due, latest alerts; and the agency switcher the dashboard follows."""
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from access.plans import CONCURRING_ROLES, DRAFT_READER_ROLES, EDITOR_ROLES
+from agencies.active_agency import active_membership, active_membership_set
 from agencies.models import Role
 from consistency.conflict_selectors import ConflictRow
-from notifications.views import latest_alerts_context
-from plans.models import Plan
-from portal.agency_context import active_membership
-from portal.dashboard_selectors import (
+from dashboard.selectors import (
     DASHBOARD_ROWS,
     dashboard_conflicts,
     dashboard_own_plans,
     dashboard_partner_plans,
     dashboard_review_due,
 )
+from notifications.alerts_context import latest_alerts_context
+from plans.models import Plan
+from portal.redirects import safe_redirect_target
+from portal.types import AuthenticatedHttpRequest, is_signed_in
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
 
@@ -30,7 +36,7 @@ def _ack_marks(plan: Plan) -> list[str]:
         return []
     current = plan.current_version.number
     marks = []
-    for acknowledged, whom in ((plan.my_ack_number, "you"), (plan.agency_ack_number, "your agency")):  # type: ignore[attr-defined]
+    for acknowledged, whom in ((plan.my_ack_number, "you"), (plan.agency_ack_number, "your agency")):  # type: ignore[attr-defined]  # the selector's annotations
         if acknowledged is None:
             marks.append(f"New — not yet acknowledged by {whom}")
         elif acknowledged < current:
@@ -63,7 +69,7 @@ def _first_rows(plans: Any) -> tuple[list[Plan], bool]:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The start page of a signed-in person, for the agency they are working for now."""
     membership = active_membership(request)
     context: dict[str, Any] = {"nav": "dashboard", "membership": membership, "rows_limit": DASHBOARD_ROWS}
@@ -81,9 +87,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             requested, requested_more = _first_rows(dashboard_concurrence_requested(user=request.user, agency=agency))
             context.update(can_concur=True, concurrence_requested=requested, concurrence_requested_more=requested_more)
         for plan in partner:
-            plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]
+            plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]  # for the template
         today = timezone.localdate()
         for plan in due:
+            # For the template; the due-review selector returns only plans with a next review date.
             plan.review_in_days = (plan.next_review_due - today).days  # type: ignore[attr-defined, operator]
         context.update(
             agency=agency,
@@ -94,7 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             own_more=own_more,
             partner_plans=partner,
             partner_more=partner_more,
-            partner_to_acknowledge=sum(1 for plan in partner if plan.ack_marks),  # type: ignore[attr-defined]
+            partner_to_acknowledge=len([plan for plan in partner if plan.ack_marks]),  # type: ignore[attr-defined]  # set above
             due_plans=due,
             due_more=due_more,
             owing_plans=_first_rows(agency_plans_owing_change_requests(user=request.user, agency=agency))[0],
@@ -103,4 +110,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             dashboard_conflicts=_conflict_items(conflicts[:DASHBOARD_ROWS], agency.pk),
             conflicts_more=len(conflicts) > DASHBOARD_ROWS,
         )
-    return render(request, "portal/dashboard.html", context)
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed in: the dashboard. Otherwise: the sign-in page."""
+    if is_signed_in(request):
+        return dashboard(request)
+    return redirect("login")
+
+
+@login_required
+@require_POST
+def agency_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Work for another of your agencies (the dashboard and defaults follow it)."""
+    try:
+        agency_id = int(request.POST.get("agency", ""))
+    except ValueError:
+        agency_id = 0
+    if not active_membership_set(request, agency_id):
+        messages.error(request, "You are not a member of that agency.")
+    return redirect(safe_redirect_target(request, request.POST.get("next", ""), reverse("dashboard")))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dashboard import views
+
+# No app_name: the names "dashboard" and "agency-switch" are used unqualified across the templates.
+urlpatterns = [
+    path("", views.home, name="dashboard"),
+    path("agency/switch/", views.agency_switch, name="agency-switch"),
+]
