@@ -123,12 +123,6 @@ class PlanScopedMixin(ContentReadsAudited):
     def require(self, allowed: bool, message: str) -> None:
         require(allowed, message)
 
-    def record_sensitive_read(self, what: str, obj: Any = None) -> None:
-        """For views that record their reads themselves rather than through `content_reads`."""
-        sensitive_read_record(
-            plan=self.get_plan(), actor=self.request.user, ip_address=client_ip(self.request), what=what, obj=obj
-        )
-
 
 class IsStaff(BasePermission):
     message = "Only platform operators (staff) may do this."

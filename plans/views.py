@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from access.agencies import EDITOR_ROLES
 from access.http import record_sensitive_read, record_sensitive_reads, visible_plan, visible_version
-from access.plans import PlanAccess
+from access.plans import PlanAccess, versions_visible
 from agencies.active_agency import memberships_for
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
@@ -89,7 +89,7 @@ def plan_page_context(
 ) -> dict[str, Any]:
     """Everything the plan page shows, in a fixed number of queries whatever the number of rows."""
     current = plan.current_version
-    versions = list(selectors.versions_visible(access=access))
+    versions = list(versions_visible(access=access))
     sections = selectors.version_sections(version=current) if current else []
     conflicts = conflicts_visible_to(user=request.user, plan=plan) if current else []
     record_sensitive_reads(request, {pid for row in conflicts for pid in row.plan_ids}, "conflicts")
@@ -183,7 +183,7 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
     plan, access = visible_plan(request, plan_id)
     version = visible_version(access, number)
     record_sensitive_read(request, plan, "version", obj=version)
-    released = list(selectors.versions_visible(access=access).exclude(state=VersionState.DRAFT))
+    released = list(versions_visible(access=access).exclude(state=VersionState.DRAFT))
     sections = selectors.version_sections(version=version)
     return render(
         request,
@@ -231,7 +231,7 @@ def _diff_lines(diff: str) -> list[dict[str, str]]:
 def plan_diff(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Section-by-section changes between two visible versions; by default since the one you last acknowledged."""
     plan, access = visible_plan(request, plan_id)
-    visible = list(selectors.versions_visible(access=access))
+    visible = list(versions_visible(access=access))
     by_number = {v.number: v for v in visible}
     form = DiffForm(
         request.GET,

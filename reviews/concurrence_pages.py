@@ -7,14 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from access.http import record_sensitive_read
-from access.plans import PlanAccess, plan_access
+from access.http import record_sensitive_read, visible_plan, visible_version
 from agencies.models import Agency
-from plans import selectors
 from plans.models import Plan
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
@@ -26,11 +24,6 @@ from reviews.concurrence_services import concurrence_record
 from reviews.models import ConcurrenceOutcome
 
 
-def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
-    plan = get_object_or_404(selectors.plans_visible_to(user=request.user), pk=plan_id)
-    return plan, plan_access(user=request.user, plan=plan)
-
-
 def _panel_url(plan_id: int) -> str:
     return reverse("plans:detail", kwargs={"plan_id": plan_id}) + "#concurrence"
 
@@ -39,7 +32,7 @@ def _panel_url(plan_id: int) -> str:
 @require_POST
 def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """A partner's admin or liaison records concur or changes requested on the current version."""
-    plan, access = _visible_plan(request, plan_id)
+    plan, access = visible_plan(request, plan_id)
     eligible = access.agencies_concurring()
     if not eligible:
         raise PermissionDenied("Only admins and liaisons of a partner agency may record concurrence.")
@@ -47,7 +40,7 @@ def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> 
     if not form.is_valid():
         messages.error(request, "Choose concur or changes requested (and the agency, if you speak for several).")
         return redirect(_panel_url(plan.pk))
-    version = get_object_or_404(selectors.versions_visible(access=access), number=form.cleaned_data["version"])
+    version = visible_version(access, form.cleaned_data["version"])
     if version.pk != plan.current_version_id and plan.current_version is not None:
         messages.error(
             request,
@@ -77,7 +70,7 @@ def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> 
 
 
 def _owner_record(request: HttpRequest, plan_id: int) -> tuple[Plan, dict[str, Any]]:
-    plan, access = _visible_plan(request, plan_id)
+    plan, access = visible_plan(request, plan_id)
     if not access.can_read_all_concurrence:
         raise PermissionDenied("Only members of the owner agency see the concurrence record.")
     record_sensitive_read(request, plan, "concurrence_record")

@@ -5,24 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from access.plans import PlanAccess, plan_access
-from plans import selectors as plan_selectors
-from plans.models import Plan
+from access.http import visible_plan, visible_version
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.redirects import safe_redirect_target
 from portal.types import AuthenticatedHttpRequest
 from reviews import selectors, services
 from reviews.forms import CommentForm, ResolveForm
-
-
-def _visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
-    plan = get_object_or_404(plan_selectors.plans_visible_to(user=request.user), pk=plan_id)
-    return plan, plan_access(user=request.user, plan=plan)
 
 
 def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
@@ -35,8 +28,8 @@ def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
 @require_POST
 def comment_post(request: AuthenticatedHttpRequest, plan_id: int, number: int) -> HttpResponse:
     """Post a comment on a version (a section, or the version as a whole), or a reply to a thread."""
-    plan, access = _visible_plan(request, plan_id)
-    version = get_object_or_404(plan_selectors.versions_visible(access=access), number=number)
+    plan, access = visible_plan(request, plan_id)
+    version = visible_version(access, number)
     if not access.can_comment:
         raise PermissionDenied(
             "Only members of the owner agency, and admins and liaisons of partners invited to comment, may comment."
@@ -76,7 +69,7 @@ def comment_post(request: AuthenticatedHttpRequest, plan_id: int, number: int) -
 @require_POST
 def comment_resolve(request: AuthenticatedHttpRequest, plan_id: int, comment_id: int) -> HttpResponse:
     """Resolve a thread (owner admins and planners), with an optional note."""
-    plan, access = _visible_plan(request, plan_id)
+    plan, access = visible_plan(request, plan_id)
     comment = selectors.comment_of_plan(access=access, comment_id=comment_id)
     if comment is None:
         raise Http404("No such comment.")

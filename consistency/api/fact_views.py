@@ -17,10 +17,11 @@ from portal.types import AuthenticatedRequest
 class VersionFactsView(PlanScopedMixin, APIView):
     """Facility key facts of one version, one entry per facility it states facts about."""
 
+    content_reads = {"GET": "facts", "PUT": "facts"}
+
     @extend_schema(responses=FacilityFactsSerializer(many=True))
     def get(self, request: Request, plan_id: int, number: int) -> Response:
-        version = self.get_version()
-        self.record_sensitive_read("facts", obj=version)
+        version = self.shown_object = self.get_version()
         groups = version_facts_by_facility(version=version)
         return Response(FacilityFactsSerializer(groups, many=True).data)
 
@@ -29,7 +30,7 @@ class VersionFactsView(PlanScopedMixin, APIView):
         responses={200: FacilityFactsSerializer, 409: conflict("Key facts change on drafts only.")},
     )
     def put(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
-        version = self.get_version()
+        version = self.shown_object = self.get_version()
         self.require(self.get_access().can_edit, "Only admins and planners of the owner agency may set key facts.")
         incoming = FacilityFactsWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from access.http import ContentReadsAudited, PlanScopedMixin
 from access.plan_rows import PlanRow, VisiblePlanPages, one_statement_reads, visible_plan_row
-from access.plans import plan_access
+from access.plans import plan_access, plans_visible_to, versions_visible
 from agencies.models import Facility
 from agencies.selectors import facilities_visible_to
 from plans import selectors, services
@@ -58,7 +58,7 @@ class PlanViewSet(
         return self.shown
 
     def get_queryset(self) -> QuerySet[Plan]:
-        plans = selectors.plans_visible_to(user=self.request.user)
+        plans = plans_visible_to(user=self.request.user)
         if self.action == "list":
             # A page shows the owner's id and the version number only; building ids come in one query.
             plans = plans.select_related(None).select_related("current_version").prefetch_related(None)
@@ -172,7 +172,7 @@ class VersionListView(PlanScopedMixin, generics.GenericAPIView):
 
     @extend_schema(responses=serializers.VersionSummarySerializer(many=True))
     def get(self, request: Request, plan_id: int) -> Response:
-        versions = selectors.versions_visible(access=self.get_access())
+        versions = versions_visible(access=self.get_access())
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -274,7 +274,7 @@ class VersionDiffView(PlanScopedMixin, APIView):
     )
     def get(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:
         version = self.get_version()
-        visible = selectors.versions_visible(access=self.get_access())
+        visible = versions_visible(access=self.get_access())
         raw_against = request.query_params.get("against")
         if raw_against is not None:
             if not raw_against.isdigit():

@@ -1,7 +1,6 @@
-"""Helpers shared by the plan services: the search text, the outbox payload and the "not given" marker."""
+"""Helpers shared by the plan services: the search text and the outbox payload."""
 
-from enum import Enum
-from typing import Any, Final
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVector
@@ -12,15 +11,6 @@ from plans.models import (
     PlanVersion,
     Section,
 )
-
-
-class Unset(Enum):
-    """The type of UNSET: a keyword argument the caller did not give, so the field keeps its value."""
-
-    UNSET = "unset"
-
-
-UNSET: Final = Unset.UNSET
 
 
 def search_refresh(plan: Plan) -> None:

@@ -26,9 +26,10 @@ from plans.models import (
     VersionState,
     classification_lowers,
 )
-from plans.services.common import UNSET, Unset, event_payload, search_refresh
+from plans.services.common import event_payload, search_refresh
 from plans.services.versions import SectionData, _draft_create
 from portal.errors import ConflictError, NotAllowedError
+from portal.unset import UNSET, Unset
 
 
 def _plan_create(

@@ -38,6 +38,8 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
 
     serializer_class = serializers.ConcurrenceStatusSerializer
     queryset = Concurrence.objects.none()
+    # Partners' outcomes and notes on a law-enforcement-sensitive plan are its content.
+    content_reads = {"GET": "concurrence"}
 
     @extend_schema(
         summary="Partner concurrence with a version",
@@ -47,9 +49,7 @@ class ConcurrenceListView(PlanScopedMixin, generics.GenericAPIView):
         responses=serializers.ConcurrenceStatusSerializer(many=True),
     )
     def get(self, request: Request, plan_id: int, number: int) -> Response:
-        version = self.get_version()
-        # Partners' outcomes and notes on a law-enforcement-sensitive plan are its content: audit the read.
-        self.record_sensitive_read("concurrence", obj=version)
+        version = self.shown_object = self.get_version()
         rows = concurrence_status(access=self.get_access(), version=version)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -87,6 +87,7 @@ class ConcurrenceRecordView(PlanScopedMixin, APIView):
 
     # api_settings imports the setting's classes; the stubs type them as the dotted paths.
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, ConcurrenceCSVRenderer]  # type: ignore[list-item]
+    content_reads = {"GET": "concurrence_record"}
 
     @extend_schema(
         summary="The plan's concurrence record",
@@ -104,7 +105,6 @@ class ConcurrenceRecordView(PlanScopedMixin, APIView):
     def get(self, request: Request, plan_id: int) -> Response:
         access = self.get_access()
         self.require(access.can_read_all_concurrence, "Only members of the owner agency see the concurrence record.")
-        self.record_sensitive_read("concurrence_record")
         data = serializers.ConcurrenceRecordSerializer(plan_concurrence_record(access=access)).data
         response = Response(data)
         if isinstance(request.accepted_renderer, ConcurrenceCSVRenderer):

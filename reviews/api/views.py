@@ -19,11 +19,11 @@ class CommentListView(PlanScopedMixin, generics.GenericAPIView):
 
     serializer_class = serializers.CommentThreadSerializer
     queryset = Comment.objects.none()
+    content_reads = {"GET": "comments"}
 
     @extend_schema(responses=serializers.CommentThreadSerializer(many=True))
     def get(self, request: Request, plan_id: int, number: int) -> Response:
-        version = self.get_version()
-        self.record_sensitive_read("comments", obj=version)
+        version = self.shown_object = self.get_version()
         threads = selectors.comment_threads(access=self.get_access(), version=version)
         page = self.paginate_queryset(threads)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
