@@ -1,8 +1,8 @@
 """Every change to agencies, members, facilities and assignments; each call is one transaction.
 
 Each write takes the person acting and refuses them (NotAllowedError) unless the access layer allows it
-(access/agencies.py). `actor=None` is the system itself (seeding, data generators, test fixtures), never a
-request: every view and the admin pass their user.
+(access/agencies.py). `actor=SYSTEM` (access/actors.py) is the system itself (seeding, data generators, test
+fixtures), never a request: every view and the admin pass their user.
 """
 
 import secrets
@@ -15,6 +15,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from access.actors import SystemActor, actor_allowed
 from access.agencies import Actor, can_assign_people_of, can_edit_facilities_of, can_manage_agency
 from accounts.services import api_tokens_revoke_all
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
@@ -26,9 +27,11 @@ from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from portal.unset import UNSET, Unset
 
 
-def _refuse_unless(allowed: Callable[[Actor, int], bool], actor: Actor | None, agency_id: int, message: str) -> None:
-    """Refuse a person the access layer does not allow; None is the system (see the module's docstring)."""
-    if actor is not None and not allowed(actor, agency_id):
+def _refuse_unless(
+    allowed: Callable[[Actor, int], bool], actor: Actor | SystemActor, agency_id: int, message: str
+) -> None:
+    """Refuse anyone the access layer does not allow; SYSTEM alone passes without asking it."""
+    if not actor_allowed(actor, lambda person: allowed(person, agency_id)):
         raise NotAllowedError(message)
 
 
@@ -79,7 +82,7 @@ def agency_create(
 def agency_update(
     *,
     agency: Agency,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     name: str | Unset = UNSET,
     slug: str | Unset = UNSET,
     kind: str | Unset = UNSET,
@@ -141,7 +144,7 @@ def membership_add(
     agency: Agency,
     user: User,
     role: str,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     ip_address: str | None = None,
 ) -> Membership:
     """Make a user a member of an agency with a role: they see what the agency is granted at once."""
@@ -166,7 +169,7 @@ def membership_add(
 
 @transaction.atomic
 def member_invite(
-    *, agency: Agency, username: str, email: str, role: str, actor: Actor | None, ip_address: str | None = None
+    *, agency: Agency, username: str, email: str, role: str, actor: Actor | SystemActor, ip_address: str | None = None
 ) -> User:
     """Create an account for a new person, add them to the agency, and queue their invitation e-mail.
 
@@ -184,7 +187,7 @@ def member_invite(
         ip_address=ip_address,
         details={"user": user.pk, "email": email, "role": role},
     )
-    inviter = actor if actor is not None and actor.is_authenticated else None
+    inviter = actor if actor.is_authenticated else None
     outbox_event_record(
         event_type=EventType.MEMBER_INVITED,
         plan=None,
@@ -211,7 +214,7 @@ def _refuse_losing_last_admin(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_change_role(
-    *, membership: Membership, role: str, actor: Actor | None, ip_address: str | None = None
+    *, membership: Membership, role: str, actor: Actor | SystemActor, ip_address: str | None = None
 ) -> Membership:
     """Change a member's role within their agency."""
     _refuse_unless(can_manage_agency, actor, membership.agency_id, "Only this agency's admins may change its members.")
@@ -235,7 +238,7 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor: Actor | None, ip_address: str | None = None) -> None:
+def membership_remove(*, membership: Membership, actor: Actor | SystemActor, ip_address: str | None = None) -> None:
     """Remove a member; they lose the agency's access at once."""
     _refuse_unless(can_manage_agency, actor, membership.agency_id, "Only this agency's admins may change its members.")
     membership = Membership.objects.select_for_update().select_related("agency", "user").get(pk=membership.pk)
@@ -266,7 +269,7 @@ def facility_create(
     name: str,
     kind: str,
     owner_agency: Agency,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     address: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
@@ -302,7 +305,7 @@ def facility_create(
 def facility_update(
     *,
     facility: Facility,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     name: str | Unset = UNSET,
     kind: str | Unset = UNSET,
     address: str | Unset = UNSET,
@@ -342,7 +345,7 @@ def personnel_assignment_create(
     agency: Agency,
     facility: Facility,
     role: str,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     ip_address: str | None = None,
 ) -> PersonnelAssignment:
     """Assign a member of an agency to a building (e.g. as its School Resource Officer); the agency's admins do."""
@@ -368,7 +371,7 @@ def personnel_assignment_create(
 
 @transaction.atomic
 def personnel_assignment_remove(
-    *, assignment: PersonnelAssignment, actor: Actor | None, ip_address: str | None = None
+    *, assignment: PersonnelAssignment, actor: Actor | SystemActor, ip_address: str | None = None
 ) -> None:
     """Take a person off a building; the agency's admins do. Audited."""
     _refuse_unless(
