@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
+from access.actors import SYSTEM
 from accounts.models import ApiToken
 from agencies import services
 from agencies.models import Agency, AssignmentRole, Facility, FacilityKind, Membership, PersonnelAssignment, Role
@@ -54,7 +55,7 @@ def _assignment(county) -> PersonnelAssignment:
         agency=county.police,
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
-        actor=None,
+        actor=SYSTEM,
     )
 
 
@@ -233,7 +234,7 @@ def test_an_unknown_field_is_refused_not_set(county):
 
 
 def test_the_system_itself_may_act_without_a_person(county):
-    """actor=None is seeding, data generators and fixtures (never a request): allowed, recorded without actor."""
-    facility = services.facility_create(name="Depot", kind=FacilityKind.OTHER, owner_agency=county.police, actor=None)
+    """actor=SYSTEM is seeding, data generators and fixtures (never a request): allowed, recorded without actor."""
+    facility = services.facility_create(name="Depot", kind=FacilityKind.OTHER, owner_agency=county.police, actor=SYSTEM)
     event = AuditEvent.objects.get(action="facility.create", object_id=str(facility.pk))
     assert event.actor is None

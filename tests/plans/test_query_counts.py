@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from access.actors import SYSTEM
 from agencies import services as agency_services
 from agencies.models import Agency, AgencyKind, Facility, Membership, Role
 from plans import services
@@ -125,7 +126,7 @@ def test_facility_list_queries_do_not_grow_with_the_number_of_facilities(setting
         start = Facility.objects.count()
         for n in range(start, start + count):
             agency_services.facility_create(
-                name=f"School {n:03}", kind="elementary_school", owner_agency=setting.district, actor=None
+                name=f"School {n:03}", kind="elementary_school", owner_agency=setting.district, actor=SYSTEM
             )
 
     add_facilities(FEW - Facility.objects.count())
