@@ -16,7 +16,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from access.actors import SystemActor, actor_allowed
-from access.agencies import Actor, can_assign_people_of, can_edit_facilities_of, can_manage_agency
+from access.agencies import (
+    Actor,
+    can_assign_people_of,
+    can_create_agencies,
+    can_create_staff_accounts,
+    can_create_users,
+    can_edit_facilities_of,
+    can_manage_agency,
+)
 from accounts.services import api_tokens_revoke_all
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditAction
@@ -52,16 +60,21 @@ def _changes(obj: Any, given: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 @transaction.atomic
+@transaction.atomic
 def agency_create(
     *,
+    actor: Actor | SystemActor,
     name: str,
     slug: str,
     kind: str,
     jurisdiction: str = "",
     phone: str = "",
     email: str = "",
+    ip_address: str | None = None,
 ) -> Agency:
-    """Create an agency and the Django group its object permissions are granted to."""
+    """Create an agency and the Django group its object permissions are granted to (platform staff). Audited."""
+    if not actor_allowed(actor, can_create_agencies):
+        raise NotAllowedError("Only platform operators (staff) may register agencies.")
     if Agency.objects.filter(slug=slug).exists():
         raise InvalidInputError(f"An agency with slug '{slug}' already exists.", field="slug")
     group_name = f"agency:{slug}"
@@ -71,11 +84,13 @@ def agency_create(
     try:
         with transaction.atomic():
             group = Group.objects.create(name=group_name)
-            return Agency.objects.create(
+            agency = Agency.objects.create(
                 name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email, group=group
             )
     except IntegrityError as exc:  # another request took the slug between the check above and these inserts
         raise InvalidInputError(f"An agency with slug '{slug}' already exists.", field="slug") from exc
+    audit_event_record(actor=actor, action=AuditAction.AGENCY_CREATE, obj=agency, agency=agency, ip_address=ip_address)
+    return agency
 
 
 @transaction.atomic
@@ -122,8 +137,21 @@ def agency_update(
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, is_staff: bool = False) -> User:
-    """Create a sign-in account after Django's password validators accept the password."""
+def user_create(
+    *,
+    actor: Actor | SystemActor,
+    username: str,
+    email: str,
+    password: str,
+    is_staff: bool = False,
+    ip_address: str | None = None,
+) -> User:
+    """Create a sign-in account after Django's password validators accept the password (platform staff and
+    agency admins; a staff account only by staff). Audited."""
+    if not actor_allowed(actor, can_create_users):
+        raise NotAllowedError("Only platform operators or agency admins may create users.")
+    if is_staff and not actor_allowed(actor, can_create_staff_accounts):
+        raise NotAllowedError("Only platform operators (staff) may create another operator's account.")
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInputError(f"The username '{username}' is taken.", field="username")
     candidate = User(username=username, email=email)
@@ -133,9 +161,13 @@ def user_create(*, username: str, email: str, password: str, is_staff: bool = Fa
         raise InvalidInputError(" ".join(exc.messages), field="password") from exc
     try:
         with transaction.atomic():
-            return User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
+            user = User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
     except IntegrityError as exc:  # the same username created by another request since the check above
         raise InvalidInputError(f"The username '{username}' is taken.", field="username") from exc
+    audit_event_record(
+        actor=actor, action=AuditAction.USER_CREATE, obj=user, ip_address=ip_address, details={"is_staff": is_staff}
+    )
+    return user
 
 
 @transaction.atomic
@@ -177,7 +209,9 @@ def member_invite(
     and the e-mail worker (`member.invited`), so a slow or unreachable mail server never holds the request.
     """
     _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may invite members.")
-    user = user_create(username=username, email=email, password=secrets.token_urlsafe(32))
+    user = user_create(
+        actor=actor, username=username, email=email, password=secrets.token_urlsafe(32), ip_address=ip_address
+    )
     membership_add(agency=agency, user=user, role=role, actor=actor, ip_address=ip_address)
     audit_event_record(
         actor=actor,

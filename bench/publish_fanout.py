@@ -40,8 +40,10 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     user_model = get_user_model()
     stamp = str(int(time.time()))
-    owner = agency_create(name=f"Quick district {stamp}", slug=f"quick-d-{stamp}", kind=AgencyKind.SCHOOL_DISTRICT)
-    partner = agency_create(name=f"Quick police {stamp}", slug=f"quick-p-{stamp}", kind=AgencyKind.POLICE)
+    owner = agency_create(
+        actor=SYSTEM, name=f"Quick district {stamp}", slug=f"quick-d-{stamp}", kind=AgencyKind.SCHOOL_DISTRICT
+    )
+    partner = agency_create(actor=SYSTEM, name=f"Quick police {stamp}", slug=f"quick-p-{stamp}", kind=AgencyKind.POLICE)
     admin = user_model.objects.create_user(username=f"quick-admin-{stamp}")
     membership_add(agency=owner, user=admin, role=Role.ADMIN, actor=SYSTEM)
     print(f"Creating {args.recipients} partner members…", flush=True)

@@ -37,7 +37,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.agency_create(**kwargs)
+        return services.agency_create(actor=SYSTEM, **kwargs)
 
 
 def member(agency: Agency, role: str = Role.MEMBER, **user_kwargs) -> User:
