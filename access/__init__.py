@@ -6,6 +6,7 @@
 - `audience`: the reverse question, which agencies (and which of their people) may see a plan.
 - `plan_rows`: the one-statement SQL reads of the plan API, tested equal to the ORM form.
 - `agencies`: what a person may do with an agency, its members and its buildings.
+- `actors`: `SYSTEM`, the explicit actor of seeding, data generators and fixtures (never a request).
 - `sensitive_reads`: the audit row for every read of law-enforcement-sensitive content.
 - `http`: how web pages and API views ask the gate (404 for what may not be seen, 403 for a refusal).
 

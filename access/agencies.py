@@ -50,6 +50,16 @@ def is_admin_anywhere(user: Actor) -> bool:
     return Role.ADMIN in agency_roles(user=user).values()
 
 
+def can_create_agencies(user: Actor) -> bool:
+    """Platform operators register agencies (each gets its own group for grants)."""
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def can_create_staff_accounts(user: Actor) -> bool:
+    """Only a platform operator makes another platform operator."""
+    return bool(user.is_authenticated and user.is_staff)
+
+
 def can_create_users(user: Actor) -> bool:
     """Platform operators and agency admins create accounts (admins then add them to their agency)."""
     return bool(user.is_authenticated and (user.is_staff or is_admin_anywhere(user)))

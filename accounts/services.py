@@ -9,6 +9,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
+from access.actors import SystemActor
 from accounts.models import ApiToken
 from audit.models import AuditAction
 from audit.services import audit_event_record
@@ -58,7 +59,7 @@ def api_tokens_revoke_all(
     *,
     user: User,
     reason: str,
-    actor: User | AnonymousUser | None = None,
+    actor: User | AnonymousUser | SystemActor | None = None,
     ip_address: str | None = None,
 ) -> int:
     """Revoke every token of a person (password changed or reset, deactivated, left their last agency, logout-all).

@@ -121,6 +121,8 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             services.agency_update(agency=obj, actor=request.user, ip_address=client_ip(request), **changed)
             return
         created = services.agency_create(
+            actor=request.user,
+            ip_address=client_ip(request),
             name=obj.name,
             slug=obj.slug,
             kind=obj.kind,

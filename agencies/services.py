@@ -1,8 +1,8 @@
 """Every change to agencies, members, facilities and assignments; each call is one transaction.
 
 Each write takes the person acting and refuses them (NotAllowedError) unless the access layer allows it
-(access/agencies.py). `actor=None` is the system itself (seeding, data generators, test fixtures), never a
-request: every view and the admin pass their user.
+(access/agencies.py). `actor=SYSTEM` (access/actors.py) is the system itself (seeding, data generators, test
+fixtures), never a request: every view and the admin pass their user.
 """
 
 import secrets
@@ -15,7 +15,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from access.agencies import Actor, can_assign_people_of, can_edit_facilities_of, can_manage_agency
+from access.actors import SystemActor, actor_allowed
+from access.agencies import (
+    Actor,
+    can_assign_people_of,
+    can_create_agencies,
+    can_create_staff_accounts,
+    can_create_users,
+    can_edit_facilities_of,
+    can_manage_agency,
+)
 from accounts.services import api_tokens_revoke_all
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditAction
@@ -26,9 +35,11 @@ from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from portal.unset import UNSET, Unset
 
 
-def _refuse_unless(allowed: Callable[[Actor, int], bool], actor: Actor | None, agency_id: int, message: str) -> None:
-    """Refuse a person the access layer does not allow; None is the system (see the module's docstring)."""
-    if actor is not None and not allowed(actor, agency_id):
+def _refuse_unless(
+    allowed: Callable[[Actor, int], bool], actor: Actor | SystemActor, agency_id: int, message: str
+) -> None:
+    """Refuse anyone the access layer does not allow; SYSTEM alone passes without asking it."""
+    if not actor_allowed(actor, lambda person: allowed(person, agency_id)):
         raise NotAllowedError(message)
 
 
@@ -49,16 +60,21 @@ def _changes(obj: Any, given: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 @transaction.atomic
+@transaction.atomic
 def agency_create(
     *,
+    actor: Actor | SystemActor,
     name: str,
     slug: str,
     kind: str,
     jurisdiction: str = "",
     phone: str = "",
     email: str = "",
+    ip_address: str | None = None,
 ) -> Agency:
-    """Create an agency and the Django group its object permissions are granted to."""
+    """Create an agency and the Django group its object permissions are granted to (platform staff). Audited."""
+    if not actor_allowed(actor, can_create_agencies):
+        raise NotAllowedError("Only platform operators (staff) may register agencies.")
     if Agency.objects.filter(slug=slug).exists():
         raise InvalidInputError(f"An agency with slug '{slug}' already exists.", field="slug")
     group_name = f"agency:{slug}"
@@ -68,18 +84,20 @@ def agency_create(
     try:
         with transaction.atomic():
             group = Group.objects.create(name=group_name)
-            return Agency.objects.create(
+            agency = Agency.objects.create(
                 name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email, group=group
             )
     except IntegrityError as exc:  # another request took the slug between the check above and these inserts
         raise InvalidInputError(f"An agency with slug '{slug}' already exists.", field="slug") from exc
+    audit_event_record(actor=actor, action=AuditAction.AGENCY_CREATE, obj=agency, agency=agency, ip_address=ip_address)
+    return agency
 
 
 @transaction.atomic
 def agency_update(
     *,
     agency: Agency,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     name: str | Unset = UNSET,
     slug: str | Unset = UNSET,
     kind: str | Unset = UNSET,
@@ -119,8 +137,21 @@ def agency_update(
 
 
 @transaction.atomic
-def user_create(*, username: str, email: str, password: str, is_staff: bool = False) -> User:
-    """Create a sign-in account after Django's password validators accept the password."""
+def user_create(
+    *,
+    actor: Actor | SystemActor,
+    username: str,
+    email: str,
+    password: str,
+    is_staff: bool = False,
+    ip_address: str | None = None,
+) -> User:
+    """Create a sign-in account after Django's password validators accept the password (platform staff and
+    agency admins; a staff account only by staff). Audited."""
+    if not actor_allowed(actor, can_create_users):
+        raise NotAllowedError("Only platform operators or agency admins may create users.")
+    if is_staff and not actor_allowed(actor, can_create_staff_accounts):
+        raise NotAllowedError("Only platform operators (staff) may create another operator's account.")
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInputError(f"The username '{username}' is taken.", field="username")
     candidate = User(username=username, email=email)
@@ -130,9 +161,13 @@ def user_create(*, username: str, email: str, password: str, is_staff: bool = Fa
         raise InvalidInputError(" ".join(exc.messages), field="password") from exc
     try:
         with transaction.atomic():
-            return User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
+            user = User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
     except IntegrityError as exc:  # the same username created by another request since the check above
         raise InvalidInputError(f"The username '{username}' is taken.", field="username") from exc
+    audit_event_record(
+        actor=actor, action=AuditAction.USER_CREATE, obj=user, ip_address=ip_address, details={"is_staff": is_staff}
+    )
+    return user
 
 
 @transaction.atomic
@@ -141,7 +176,7 @@ def membership_add(
     agency: Agency,
     user: User,
     role: str,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     ip_address: str | None = None,
 ) -> Membership:
     """Make a user a member of an agency with a role: they see what the agency is granted at once."""
@@ -166,7 +201,7 @@ def membership_add(
 
 @transaction.atomic
 def member_invite(
-    *, agency: Agency, username: str, email: str, role: str, actor: Actor | None, ip_address: str | None = None
+    *, agency: Agency, username: str, email: str, role: str, actor: Actor | SystemActor, ip_address: str | None = None
 ) -> User:
     """Create an account for a new person, add them to the agency, and queue their invitation e-mail.
 
@@ -174,7 +209,9 @@ def member_invite(
     and the e-mail worker (`member.invited`), so a slow or unreachable mail server never holds the request.
     """
     _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may invite members.")
-    user = user_create(username=username, email=email, password=secrets.token_urlsafe(32))
+    user = user_create(
+        actor=actor, username=username, email=email, password=secrets.token_urlsafe(32), ip_address=ip_address
+    )
     membership_add(agency=agency, user=user, role=role, actor=actor, ip_address=ip_address)
     audit_event_record(
         actor=actor,
@@ -184,7 +221,7 @@ def member_invite(
         ip_address=ip_address,
         details={"user": user.pk, "email": email, "role": role},
     )
-    inviter = actor if actor is not None and actor.is_authenticated else None
+    inviter = actor if actor.is_authenticated else None
     outbox_event_record(
         event_type=EventType.MEMBER_INVITED,
         plan=None,
@@ -211,7 +248,7 @@ def _refuse_losing_last_admin(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_change_role(
-    *, membership: Membership, role: str, actor: Actor | None, ip_address: str | None = None
+    *, membership: Membership, role: str, actor: Actor | SystemActor, ip_address: str | None = None
 ) -> Membership:
     """Change a member's role within their agency."""
     _refuse_unless(can_manage_agency, actor, membership.agency_id, "Only this agency's admins may change its members.")
@@ -235,7 +272,7 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor: Actor | None, ip_address: str | None = None) -> None:
+def membership_remove(*, membership: Membership, actor: Actor | SystemActor, ip_address: str | None = None) -> None:
     """Remove a member; they lose the agency's access at once."""
     _refuse_unless(can_manage_agency, actor, membership.agency_id, "Only this agency's admins may change its members.")
     membership = Membership.objects.select_for_update().select_related("agency", "user").get(pk=membership.pk)
@@ -266,7 +303,7 @@ def facility_create(
     name: str,
     kind: str,
     owner_agency: Agency,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     address: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
@@ -302,7 +339,7 @@ def facility_create(
 def facility_update(
     *,
     facility: Facility,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     name: str | Unset = UNSET,
     kind: str | Unset = UNSET,
     address: str | Unset = UNSET,
@@ -342,7 +379,7 @@ def personnel_assignment_create(
     agency: Agency,
     facility: Facility,
     role: str,
-    actor: Actor | None,
+    actor: Actor | SystemActor,
     ip_address: str | None = None,
 ) -> PersonnelAssignment:
     """Assign a member of an agency to a building (e.g. as its School Resource Officer); the agency's admins do."""
@@ -368,7 +405,7 @@ def personnel_assignment_create(
 
 @transaction.atomic
 def personnel_assignment_remove(
-    *, assignment: PersonnelAssignment, actor: Actor | None, ip_address: str | None = None
+    *, assignment: PersonnelAssignment, actor: Actor | SystemActor, ip_address: str | None = None
 ) -> None:
     """Take a person off a building; the agency's admins do. Audited."""
     _refuse_unless(

@@ -34,6 +34,8 @@ class AuditAction(models.TextChoices):
     WEBHOOK_REDELIVER = "webhook.redeliver", "Webhook delivery resent"
     API_TOKEN_CREATE = "api_token.create", "API token issued"
     API_TOKEN_REVOKE = "api_token.revoke", "API token revoked"
+    AGENCY_CREATE = "agency.create", "Agency registered"
+    USER_CREATE = "user.create", "Account created"
     # Writes to plans that left no record before (issue 12): who changed what, even in a draft.
     PLAN_UPDATE = "plan.update", "Plan details changed"
     DRAFT_START = "version.draft_start", "Draft started"

@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
+from access.actors import SystemActor
 from audit.models import AuditAction, AuditEvent
 
 
 def audit_event_record(
     *,
-    actor: User | AnonymousUser | None,
+    actor: User | AnonymousUser | SystemActor | None,
     action: AuditAction,
     obj: models.Model,
     agency: Any = None,

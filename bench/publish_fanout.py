@@ -28,6 +28,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from access.actors import SYSTEM
     from agencies.models import AgencyKind, Membership, Role
     from agencies.services import agency_create, membership_add
     from bench.fanout import Worker, copy_limit
@@ -39,10 +40,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     user_model = get_user_model()
     stamp = str(int(time.time()))
-    owner = agency_create(name=f"Quick district {stamp}", slug=f"quick-d-{stamp}", kind=AgencyKind.SCHOOL_DISTRICT)
-    partner = agency_create(name=f"Quick police {stamp}", slug=f"quick-p-{stamp}", kind=AgencyKind.POLICE)
+    owner = agency_create(
+        actor=SYSTEM, name=f"Quick district {stamp}", slug=f"quick-d-{stamp}", kind=AgencyKind.SCHOOL_DISTRICT
+    )
+    partner = agency_create(actor=SYSTEM, name=f"Quick police {stamp}", slug=f"quick-p-{stamp}", kind=AgencyKind.POLICE)
     admin = user_model.objects.create_user(username=f"quick-admin-{stamp}")
-    membership_add(agency=owner, user=admin, role=Role.ADMIN, actor=None)
+    membership_add(agency=owner, user=admin, role=Role.ADMIN, actor=SYSTEM)
     print(f"Creating {args.recipients} partner members…", flush=True)
     people = user_model.objects.bulk_create(
         [user_model(username=f"quick-{stamp}-{i}", email=f"q{i}@example.org") for i in range(args.recipients)]

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from access.actors import SystemActor, actor_allowed
 from access.plans import plan_access
 from agencies.models import Facility
 from audit.models import AuditAction
@@ -21,18 +22,18 @@ def facility_facts_set(
     version: PlanVersion,
     facility: Facility,
     facts: dict[str, Any],
-    actor: User | None,
+    actor: User | SystemActor,
     ip_address: str | None = None,
 ) -> list[FacilityFact]:
     """Replace what a draft states about one covered facility; keys left out or empty are removed. Audited.
 
     `facts` maps a FactKey to its raw value as the API takes it (consistency/facts.py says which keys exist and
     which rules apply; an unknown key is refused, never stored). Only the owner's admins and planners
-    (NotAllowedError; `actor=None` is the system itself, e.g. fixtures, never a request); drafts only
+    (NotAllowedError; `actor=SYSTEM` is the system itself, e.g. fixtures, never a request); drafts only
     (ConflictError); the facility must be one the plan covers (InvalidInputError).
     """
     version = PlanVersion.objects.select_for_update().select_related("plan__owner_agency").get(pk=version.pk)
-    if actor is not None and not plan_access(user=actor, plan=version.plan).can_edit:
+    if not actor_allowed(actor, lambda person: plan_access(user=person, plan=version.plan).can_edit):
         raise NotAllowedError("Only admins and planners of the owner agency may set key facts.")
     if not version.is_draft:
         raise ConflictError(

@@ -1,13 +1,14 @@
 """Writes for agencies' webhook endpoints: register, remove, disable, re-enable, and redeliver a delivery.
 
 What a person does here is refused (NotAllowedError) unless they manage the agency (its admins and platform
-staff, access/agencies.py), and audited. `actor=None` is the system itself (fixtures, data generators), never a
-request; disabling an endpoint is the delivery worker's own decision.
+staff, access/agencies.py), and audited. `actor=SYSTEM` (access/actors.py) is the system itself (fixtures, data
+generators), never a request; disabling an endpoint is the delivery worker's own decision.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
+from access.actors import SystemActor, actor_allowed
 from access.agencies import Actor, can_manage_agency
 from agencies.models import Agency
 from audit.models import AuditAction
@@ -22,8 +23,9 @@ from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 MAX_ENDPOINTS_PER_AGENCY = 20
 
 
-def _refuse_unless_manager(actor: Actor | None, agency_id: int | None) -> None:
-    if actor is not None and (agency_id is None or not can_manage_agency(actor, agency_id)):
+def _refuse_unless_manager(actor: Actor | SystemActor, agency_id: int | None) -> None:
+    """Refuse anyone but the agency's managers; SYSTEM alone passes without asking the access layer."""
+    if not actor_allowed(actor, lambda person: agency_id is not None and can_manage_agency(person, agency_id)):
         raise NotAllowedError("Only this agency's admins may manage its webhooks.")
 
 
@@ -46,7 +48,7 @@ def _checked_events(events: list[str]) -> list[str]:
 
 
 def webhook_endpoint_create(
-    *, agency: Agency, url: str, events: list[str], actor: Actor | None, ip_address: str | None = None
+    *, agency: Agency, url: str, events: list[str], actor: Actor | SystemActor, ip_address: str | None = None
 ) -> WebhookEndpoint:
     """Register an agency's receiver; the URL is checked (SSRF) before anything is written."""
     _refuse_unless_manager(actor, agency.pk)
@@ -59,7 +61,7 @@ def webhook_endpoint_create(
             raise InvalidInputError(
                 f"An agency may register at most {MAX_ENDPOINTS_PER_AGENCY} webhooks; remove one first."
             )
-        created_by = actor if actor is not None and actor.is_authenticated else None
+        created_by = actor if actor.is_authenticated else None
         endpoint = WebhookEndpoint.objects.create(agency=agency, url=url, events=events, created_by=created_by)
         audit_event_record(
             actor=actor,
@@ -73,7 +75,9 @@ def webhook_endpoint_create(
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: Actor | None, ip_address: str | None = None) -> None:
+def webhook_endpoint_delete(
+    *, endpoint: WebhookEndpoint, actor: Actor | SystemActor, ip_address: str | None = None
+) -> None:
     """Remove a receiver with its deliveries and their log; pending deliveries simply stop."""
     _refuse_unless_manager(actor, endpoint.agency_id)
     audit_event_record(
@@ -88,7 +92,7 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: Actor | None, i
 
 
 def webhook_endpoint_enable(
-    *, endpoint: WebhookEndpoint, actor: Actor | None, ip_address: str | None = None
+    *, endpoint: WebhookEndpoint, actor: Actor | SystemActor, ip_address: str | None = None
 ) -> WebhookEndpoint:
     """Re-enable a disabled receiver (its URL checked again) with a clean failure count."""
     _refuse_unless_manager(actor, endpoint.agency_id)
@@ -135,7 +139,9 @@ def webhook_endpoint_disable(*, endpoint_id: int, reason: str) -> bool:
 
 
 @transaction.atomic
-def webhook_delivery_redeliver(*, delivery: Delivery, actor: Actor | None, ip_address: str | None = None) -> Delivery:
+def webhook_delivery_redeliver(
+    *, delivery: Delivery, actor: Actor | SystemActor, ip_address: str | None = None
+) -> Delivery:
     """Send a delivery again now (same `webhook-id`), with a fresh retry schedule. Audited."""
     delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint__agency").get(pk=delivery.pk)
     _refuse_unless_manager(actor, delivery.endpoint.agency_id if delivery.endpoint is not None else None)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from access.actors import SYSTEM
 from agencies.models import Agency, AssignmentRole, Facility, Role
 from agencies.services import agency_create, facility_create, membership_add, personnel_assignment_create
 from consistency.models import FacilityFact
@@ -141,6 +142,7 @@ class _DemoBuilder(AgencyPlansMixin):
         self.progress(f"Creating {len(AGENCIES)} agencies…")
         for spec in AGENCIES:
             self.agencies[spec.slug] = agency_create(
+                actor=SYSTEM,
                 name=spec.name,
                 slug=spec.slug,
                 kind=spec.kind,

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from access.actors import SYSTEM
 from agencies.models import Agency, AgencyKind, AssignmentRole, Membership, Role
 from agencies.services import personnel_assignment_create
 from audit.models import AuditEvent
@@ -110,7 +111,7 @@ def test_operator_can_open_every_admin_list_and_each_of_our_objects(operator_cli
         agency=county.police,
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
-        actor=None,
+        actor=SYSTEM,
     )
     _attach(county.draft, county.owner_planner)
     endpoint = WebhookEndpoint.objects.create(

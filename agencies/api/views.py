@@ -49,7 +49,7 @@ class UserCreateView(APIView):
     def post(self, request: Request) -> Response:
         incoming = serializers.UserCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        user = services.user_create(**incoming.validated_data)
+        user = services.user_create(actor=request.user, ip_address=client_ip(request), **incoming.validated_data)
         return Response(serializers.UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -73,7 +73,9 @@ class AgencyViewSet(
         return super().get_permissions()
 
     def perform_create(self, serializer: BaseSerializer[Agency]) -> None:
-        serializer.instance = services.agency_create(**serializer.validated_data)
+        serializer.instance = services.agency_create(
+            actor=self.request.user, ip_address=client_ip(self.request), **serializer.validated_data
+        )
 
     def get_object(self) -> Agency:
         agency = super().get_object()

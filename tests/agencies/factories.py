@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from access.actors import SYSTEM
 from agencies import services
 from agencies.models import Agency, AgencyKind, Facility, FacilityKind, Membership, Role
 
@@ -36,13 +37,13 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.agency_create(**kwargs)
+        return services.agency_create(actor=SYSTEM, **kwargs)
 
 
 def member(agency: Agency, role: str = Role.MEMBER, **user_kwargs) -> User:
     """A new user with a role in `agency`."""
     user = UserFactory(**user_kwargs)
-    services.membership_add(agency=agency, user=user, role=role, actor=None)
+    services.membership_add(agency=agency, user=user, role=role, actor=SYSTEM)
     return user
 
 

@@ -5,6 +5,7 @@ import importlib
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
+from access.actors import SYSTEM
 from agencies.models import Membership
 from agencies.services import membership_add, membership_remove
 from tests.conftest import client_for
@@ -13,7 +14,7 @@ from tests.conftest import client_for
 def test_a_new_member_of_a_partner_agency_sees_its_shared_plans_at_once(county):
     newcomer = county.staff
     assert client_for(newcomer).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 404
-    membership_add(agency=county.police, user=newcomer, role="member", actor=None)
+    membership_add(agency=county.police, user=newcomer, role="member", actor=SYSTEM)
     assert client_for(newcomer).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 200
     me = client_for(newcomer).get("/api/v1/me/").json()
     assert me["memberships"] == [{"agency": county.police.pk, "agency_name": "Ridgeford Police", "role": "member"}]
@@ -21,7 +22,7 @@ def test_a_new_member_of_a_partner_agency_sees_its_shared_plans_at_once(county):
 
 def test_a_removed_member_loses_access_at_once(county):
     membership = Membership.objects.get(user=county.partner_view_member)
-    membership_remove(membership=membership, actor=None)
+    membership_remove(membership=membership, actor=SYSTEM)
     assert client_for(county.partner_view_member).get(f"/api/v1/plans/{county.plan.pk}/").status_code == 404
     listed = client_for(county.partner_view_member).get("/api/v1/plans/").json()["results"]
     assert county.plan.pk not in [plan["id"] for plan in listed]

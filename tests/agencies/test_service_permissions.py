@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
+from access.actors import SYSTEM
 from accounts.models import ApiToken
 from agencies import services
 from agencies.models import Agency, AssignmentRole, Facility, FacilityKind, Membership, PersonnelAssignment, Role
@@ -54,7 +55,7 @@ def _assignment(county) -> PersonnelAssignment:
         agency=county.police,
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
-        actor=None,
+        actor=SYSTEM,
     )
 
 
@@ -233,7 +234,65 @@ def test_an_unknown_field_is_refused_not_set(county):
 
 
 def test_the_system_itself_may_act_without_a_person(county):
-    """actor=None is seeding, data generators and fixtures (never a request): allowed, recorded without actor."""
-    facility = services.facility_create(name="Depot", kind=FacilityKind.OTHER, owner_agency=county.police, actor=None)
+    """actor=SYSTEM is seeding, data generators and fixtures (never a request): allowed, recorded without actor."""
+    facility = services.facility_create(name="Depot", kind=FacilityKind.OTHER, owner_agency=county.police, actor=SYSTEM)
     event = AuditEvent.objects.get(action="facility.create", object_id=str(facility.pk))
     assert event.actor is None
+
+
+AGENCY_REGISTRARS = frozenset({"staff"})
+ACCOUNT_CREATORS = frozenset({"owner_admin", "unrelated_admin", "staff"})  # platform staff, admins anywhere
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_only_platform_staff_register_agencies_and_each_registration_is_audited(county, actor):
+    before = state()
+    person = actor_of(county, actor)
+    if actor not in AGENCY_REGISTRARS:
+        with pytest.raises(NotAllowedError):
+            services.agency_create(actor=person, name="Lindell Fire", slug="lindell-fire", kind="fire", ip_address=IP)
+        assert state() == before
+        return
+    agency = services.agency_create(actor=person, name="Lindell Fire", slug="lindell-fire", kind="fire", ip_address=IP)
+    event = AuditEvent.objects.get(action="agency.create", object_id=str(agency.pk))
+    assert (event.actor, event.agency, event.ip_address) == (person, agency, IP)
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_only_staff_and_agency_admins_create_accounts_and_each_is_audited(county, actor):
+    before = state()
+    person = actor_of(county, actor)
+    fields = {"username": "new_officer", "email": "officer@example.org", "password": "a long passphrase 7 Q!"}
+    if actor not in ACCOUNT_CREATORS:
+        with pytest.raises(NotAllowedError):
+            services.user_create(actor=person, ip_address=IP, **fields)
+        assert state() == before
+        return
+    created = services.user_create(actor=person, ip_address=IP, **fields)
+    event = AuditEvent.objects.get(action="user.create")
+    assert (event.actor, event.object_id, event.ip_address) == (person, str(created.pk), IP)
+
+
+def test_an_agency_admin_cannot_create_a_platform_operator(county):
+    before = state()
+    with pytest.raises(NotAllowedError):
+        services.user_create(
+            actor=county.owner_admin,
+            username="root2",
+            email="r@example.org",
+            password="a long passphrase 7 Q!",
+            is_staff=True,
+        )
+    assert state() == before
+    operator = services.user_create(
+        actor=county.staff, username="root2", email="r@example.org", password="a long passphrase 7 Q!", is_staff=True
+    )
+    assert operator.is_staff
+
+
+def test_the_system_registers_agencies_without_a_person_but_none_is_refused(county):
+    agency = services.agency_create(actor=SYSTEM, name="Seeded", slug="seeded", kind="fire")
+    assert AuditEvent.objects.get(action="agency.create", object_id=str(agency.pk)).actor is None
+    with pytest.raises(NotAllowedError):
+        services.agency_create(actor=None, name="Sneaky", slug="sneaky", kind="fire")  # type: ignore[arg-type]
+    assert not Agency.objects.filter(slug="sneaky").exists()

@@ -1,6 +1,7 @@
 """facility.conflict reaches each side's own admins and planners, by in-app, e-mail and webhook, and carries
 nothing of the other side's plan."""
 
+from access.actors import SYSTEM
 from agencies.models import Role
 from agencies.services import membership_add
 from consistency.models import FactKey
@@ -87,7 +88,7 @@ def test_the_webhook_message_carries_ids_names_and_facts_but_never_the_other_pla
 def test_a_member_who_became_a_planner_of_both_agencies_hears_each_side_once(partners):
     county = partners.county
     both = member(county.district, Role.PLANNER, username="shared_planner")
-    membership_add(agency=county.fire, user=both, role=Role.PLANNER, actor=None)
+    membership_add(agency=county.fire, user=both, role=Role.PLANNER, actor=SYSTEM)
     school_event, fire_event = make_conflict(partners)
     outbox_event_fan_out(event_id=school_event.pk)
     outbox_event_fan_out(event_id=fire_event.pk)

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from access.actors import SYSTEM
 from audit.models import AuditAction, AuditEvent
 from consistency.fact_services import facility_facts_set
 from consistency.models import FacilityFact
@@ -103,7 +104,7 @@ def test_facts_of_a_published_version_answer_409(county):
 
 
 def test_the_version_detail_includes_facility_facts(county):
-    facility_facts_set(version=county.draft, facility=county.school, facts={"knox_box": "Door A"}, actor=None)
+    facility_facts_set(version=county.draft, facility=county.school, facts={"knox_box": "Door A"}, actor=SYSTEM)
     body = client_for(county.owner_planner).get(detail_url(county.draft)).json()
     assert body["facility_facts"] == [
         {
@@ -127,14 +128,14 @@ def test_facility_facts_cost_the_version_detail_one_query_whatever_their_number(
         without = count_queries(county.owner_planner, url)
     facilities = [county.school, *(FacilityFactory(owner_agency=county.district) for _ in range(4))]
     services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=facilities)
-    facility_facts_set(version=county.draft, facility=county.school, facts={"main_entry": "A"}, actor=None)
+    facility_facts_set(version=county.draft, facility=county.school, facts={"main_entry": "A"}, actor=SYSTEM)
     one = count_queries(county.owner_planner, url)
     for facility in facilities:
         facility_facts_set(
             version=county.draft,
             facility=facility,
             facts={"main_entry": "A", "command_post": PLACE, "onsite_contact_phone": "2175550142"},
-            actor=None,
+            actor=SYSTEM,
         )
     assert count_queries(county.owner_planner, url) == one == without + 1
     assert count_queries(county.owner_planner, facts_url(county.draft)) <= one
@@ -161,13 +162,13 @@ def test_malformed_bodies_answer_400(county, body):
 
 
 def test_the_facts_list_takes_the_same_queries_for_one_and_many_facilities(county, django_assert_max_num_queries):
-    facility_facts_set(version=county.draft, facility=county.school, facts={"main_entry": "A"}, actor=None)
+    facility_facts_set(version=county.draft, facility=county.school, facts={"main_entry": "A"}, actor=SYSTEM)
     one = count_queries(county.owner_planner, facts_url(county.draft))
     facilities = [county.school, *(FacilityFactory(owner_agency=county.district) for _ in range(20))]
     services.plan_update(plan=county.plan, actor=county.owner_admin, facilities=facilities)
     for facility in facilities:
         facility_facts_set(
-            version=county.draft, facility=facility, facts={"main_entry": "A", "command_post": PLACE}, actor=None
+            version=county.draft, facility=facility, facts={"main_entry": "A", "command_post": PLACE}, actor=SYSTEM
         )
     client = client_for(county.owner_planner)
     with django_assert_max_num_queries(one):

@@ -12,6 +12,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from access.actors import SYSTEM
 from agencies.models import Membership, Role
 from agencies.services import membership_remove
 from notifications.channels import email, email_content
@@ -307,7 +308,7 @@ def test_a_share_revoked_after_fan_out_cancels_that_agencys_mail(county, lincoln
 def test_a_membership_removed_or_an_address_missing_after_fan_out_cancels_the_mail(county, lincoln, smtp):
     event = publish_and_fan_out(lincoln, county.owner_admin)
     membership_remove(
-        membership=Membership.objects.get(user=county.partner_comment_liaison, agency=county.fire), actor=None
+        membership=Membership.objects.get(user=county.partner_comment_liaison, agency=county.fire), actor=SYSTEM
     )
     county.owner_liaison.email = ""
     county.owner_liaison.save(update_fields=["email"])

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from access.actors import SYSTEM
 from notifications import webhook_services
 from notifications.channels import webhooks
 from notifications.models import (
@@ -201,7 +202,7 @@ def test_redelivering(county, hook, actor, expected):
 @pytest.fixture
 def police_hook(county) -> WebhookEndpoint:
     endpoint = webhook_services.webhook_endpoint_create(
-        agency=county.police, url=UNUSED_URL, events=[EventType.VERSION_PUBLISHED], actor=None
+        agency=county.police, url=UNUSED_URL, events=[EventType.VERSION_PUBLISHED], actor=SYSTEM
     )
     event = OutboxEvent.objects.filter(event_type=EventType.VERSION_PUBLISHED).latest("id")
     Delivery.objects.create(event=event, channel=Channel.WEBHOOK, endpoint=endpoint, status=DeliveryStatus.SENT)

@@ -5,6 +5,7 @@ rescheduled, no audit row. What the agency's managers do is audited, redelivery 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from access.actors import SYSTEM
 from audit.models import AuditEvent
 from notifications import webhook_services
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType, OutboxEvent, WebhookEndpoint
@@ -26,7 +27,7 @@ def _private_addresses_allowed(settings):
 def failed(county) -> Delivery:
     """A failed delivery of a district endpoint (so redelivery has something to do)."""
     endpoint = webhook_services.webhook_endpoint_create(
-        agency=county.district, url=URL, events=[EventType.VERSION_PUBLISHED], actor=None
+        agency=county.district, url=URL, events=[EventType.VERSION_PUBLISHED], actor=SYSTEM
     )
     event = OutboxEvent.objects.filter(event_type=EventType.VERSION_PUBLISHED).latest("id")
     return Delivery.objects.create(

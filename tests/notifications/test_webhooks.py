@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from access.actors import SYSTEM
 from agencies.models import Role
 from notifications import services, sweep, webhook_services
 from notifications.channels import webhooks
@@ -52,7 +53,7 @@ def receiver():
 
 
 def police_endpoint(county, url: str, events=(EventType.VERSION_PUBLISHED,)) -> WebhookEndpoint:
-    return webhook_services.webhook_endpoint_create(agency=county.police, url=url, events=list(events), actor=None)
+    return webhook_services.webhook_endpoint_create(agency=county.police, url=url, events=list(events), actor=SYSTEM)
 
 
 def delivery_of(event: OutboxEvent, endpoint: WebhookEndpoint) -> Delivery:
@@ -117,7 +118,7 @@ def test_a_forged_or_altered_body_does_not_verify(county, receiver):
     with pytest.raises(Exception, match="signature"):
         Webhook(endpoint.secret).verify(request.body.replace(b"Work", b"Fake"), request.headers)
     other_secret = webhook_services.webhook_endpoint_create(
-        agency=county.police, url=receiver.url, events=["plan.shared"], actor=None
+        agency=county.police, url=receiver.url, events=["plan.shared"], actor=SYSTEM
     ).secret
     with pytest.raises(Exception, match="signature"):
         Webhook(other_secret).verify(request.body, request.headers)
@@ -454,7 +455,7 @@ def test_other_spellings_of_internal_addresses_are_refused_at_registration(count
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
 
     with pytest.raises(InvalidInputError) as refused:
-        webhook_services.webhook_endpoint_create(agency=county.police, url=url, events=["plan.shared"], actor=None)
+        webhook_services.webhook_endpoint_create(agency=county.police, url=url, events=["plan.shared"], actor=SYSTEM)
 
     assert refused.value.field == "url"
     assert not WebhookEndpoint.objects.exists()

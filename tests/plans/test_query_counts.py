@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from access.actors import SYSTEM
 from agencies import services as agency_services
 from agencies.models import Agency, AgencyKind, Facility, Membership, Role
 from plans import services
@@ -109,7 +110,7 @@ def test_agency_list_queries_do_not_grow_with_the_number_of_agencies(setting, dj
     def add_agencies(count: int) -> None:
         start = Agency.objects.count()
         for n in range(start, start + count):
-            agency_services.agency_create(name=f"Agency {n:03}", slug=f"agency-{n}", kind=AgencyKind.FIRE)
+            agency_services.agency_create(actor=SYSTEM, name=f"Agency {n:03}", slug=f"agency-{n}", kind=AgencyKind.FIRE)
 
     add_agencies(FEW - Agency.objects.count())
     at_few, rows = get_counted(setting.liaison, url)
@@ -125,7 +126,7 @@ def test_facility_list_queries_do_not_grow_with_the_number_of_facilities(setting
         start = Facility.objects.count()
         for n in range(start, start + count):
             agency_services.facility_create(
-                name=f"School {n:03}", kind="elementary_school", owner_agency=setting.district, actor=None
+                name=f"School {n:03}", kind="elementary_school", owner_agency=setting.district, actor=SYSTEM
             )
 
     add_facilities(FEW - Facility.objects.count())
@@ -166,7 +167,9 @@ def test_share_list_queries_do_not_grow_with_the_number_of_partners(setting, dja
     def add_partners(count: int) -> None:
         start = Agency.objects.count()
         for n in range(start, start + count):
-            agency = agency_services.agency_create(name=f"Partner {n:03}", slug=f"partner-{n}", kind=AgencyKind.EMS)
+            agency = agency_services.agency_create(
+                actor=SYSTEM, name=f"Partner {n:03}", slug=f"partner-{n}", kind=AgencyKind.EMS
+            )
             services.plan_share(plan=plan, agency=agency, level=ShareLevel.COMMENT, actor=setting.admin)
 
     add_partners(FEW - 1)

@@ -4,6 +4,7 @@ acknowledgements (personal and for an agency), metadata changes — on the web p
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from access.actors import SYSTEM
 from agencies.models import Role
 from agencies.services import membership_add
 from audit.models import AuditAction, AuditEvent
@@ -143,7 +144,7 @@ def test_an_acknowledgement_for_an_agency_is_audited_with_the_agency(county):
 
 def test_someone_speaking_for_two_agencies_records_one_row_per_agency(county):
     both = member(county.police, Role.ADMIN, username="double_hat")
-    membership_add(agency=county.fire, user=both, role=Role.LIAISON, actor=None)
+    membership_add(agency=county.fire, user=both, role=Role.LIAISON, actor=SYSTEM)
     services.plan_version_acknowledge(version=county.published, actor=both)
     rows = events(AuditAction.VERSION_ACKNOWLEDGE_AGENCY)
     assert sorted(e.details["for_agency"] for e in rows) == sorted([county.police.pk, county.fire.pk])

@@ -1,5 +1,6 @@
 """The `concurrence.recorded` alert reaches the owner's admins and planners only; a publish asks for concurrence."""
 
+from access.actors import SYSTEM
 from notifications import services
 from notifications.channels import email_content
 from notifications.models import Delivery, EmailChoice, EventType, Notification, OutboxEvent
@@ -28,7 +29,7 @@ def test_the_actor_is_not_alerted_about_their_own_outcome(county):
     from agencies.models import Role
     from agencies.services import membership_add
 
-    membership_add(agency=county.fire, user=county.owner_planner, role=Role.LIAISON, actor=None)
+    membership_add(agency=county.fire, user=county.owner_planner, role=Role.LIAISON, actor=SYSTEM)
     record(county.owner_planner, county.published, "concur")
     event = OutboxEvent.objects.get(event_type=EventType.CONCURRENCE_RECORDED)
     services.outbox_event_fan_out(event_id=event.pk)

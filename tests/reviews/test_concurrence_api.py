@@ -3,6 +3,7 @@
 import csv
 import io
 
+from access.actors import SYSTEM
 from agencies.models import Role
 from agencies.services import membership_add
 from audit.models import AuditAction, AuditEvent
@@ -144,7 +145,7 @@ def test_readers_of_a_public_plan_see_no_partner_concurrence(county):
 
 def test_a_person_of_several_partner_agencies_chooses_the_agency(county):
     both = member(county.police, Role.ADMIN, username="dual_admin")
-    membership_add(agency=county.fire, user=both, role=Role.LIAISON, actor=None)
+    membership_add(agency=county.fire, user=both, role=Role.LIAISON, actor=SYSTEM)
     unnamed = post(both, county.plan, 1, outcome="concur")
     assert unnamed.status_code == 400
     assert "agency" in unnamed.json()

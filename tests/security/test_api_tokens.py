@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from access.actors import SYSTEM
 from agencies.models import Membership
 from tests.agencies.factories import PASSWORD
 from tests.conftest import client_for, web_client
@@ -295,7 +296,7 @@ def test_leaving_the_last_agency_revokes_every_token_but_leaving_one_of_two_does
 
     # The planner also belongs to the fire department: leaving the district keeps their tokens.
     planner = county.owner_planner
-    membership_add(agency=county.fire, user=planner, role="member", actor=None)
+    membership_add(agency=county.fire, user=planner, role="member", actor=SYSTEM)
     planner_token = sign_in(planner)["token"]
     member_token = sign_in(county.owner_member)["token"]
     admin = client_for(county.owner_admin)

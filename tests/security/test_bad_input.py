@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
+from access.actors import SYSTEM
 from agencies.models import Agency
 from agencies.services import agency_create
 from plans.models import Attachment, Plan, PlanVersion, VersionState
@@ -292,7 +293,7 @@ def test_two_agencies_taking_the_same_slug_at_the_same_moment_get_a_field_messag
     def first():
         # A transaction that has taken the slug but not committed yet, as a concurrent request would be.
         with transaction.atomic():
-            agency_create(name="Lindell Fire", slug="lindell", kind="fire")
+            agency_create(actor=SYSTEM, name="Lindell Fire", slug="lindell", kind="fire")
             first_inserted.set()
             time.sleep(2.0)
         first_committed.set()
@@ -318,7 +319,7 @@ def test_two_slug_changes_to_the_same_slug_at_the_same_moment_get_a_field_messag
 
     def first():
         with transaction.atomic():
-            agency_create(name="Taken", slug="taken", kind="fire")
+            agency_create(actor=SYSTEM, name="Taken", slug="taken", kind="fire")
             inserted.set()
             time.sleep(2.0)
 

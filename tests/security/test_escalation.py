@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from access.actors import SYSTEM
 from accounts import services as account_services
 from accounts.forms import ApiTokenCreateForm
 from agencies.forms import MemberAddForm, MemberInviteForm, MembershipRoleForm, WebhookCreateForm
@@ -1008,7 +1009,7 @@ WEB_NAMESPACES = ("plans", "agencies", "reviews", "concurrence", "notifications"
 @pytest.fixture
 def scene(county) -> Scene:
     webhook = webhook_services.webhook_endpoint_create(
-        agency=county.district, url="http://127.0.0.1:9/hook", events=[EventType.VERSION_PUBLISHED], actor=None
+        agency=county.district, url="http://127.0.0.1:9/hook", events=[EventType.VERSION_PUBLISHED], actor=SYSTEM
     )
     event = OutboxEvent.objects.filter(plan=county.plan).first()
     delivery = Delivery.objects.create(event=event, channel="webhook", endpoint=webhook, status="failed")

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from access.actors import SYSTEM
 from portal.middleware import LAST_ACTIVITY_KEY
 
 
@@ -85,7 +86,7 @@ def test_page_views_record_activity_at_most_once_a_minute(client, county):
 def test_the_agency_switcher_never_redirects_off_site(client, county):
     from agencies.services import membership_add
 
-    membership_add(agency=county.fire, user=county.partner_view_liaison, role="liaison", actor=None)
+    membership_add(agency=county.fire, user=county.partner_view_liaison, role="liaison", actor=SYSTEM)
     client.force_login(county.partner_view_liaison)
     response = client.post("/agency/switch/", {"agency": county.fire.pk, "next": "https://evil.example.com/"})
     assert response["Location"] == "/"

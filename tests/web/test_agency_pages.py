@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from access.actors import SYSTEM
 from agencies.models import AgencyKind, AssignmentRole, Membership, Role
 from agencies.services import personnel_assignment_create
 from audit.models import AuditEvent
@@ -206,7 +207,7 @@ def test_the_members_list_shows_each_members_assignments(county):
         agency=county.district,
         facility=county.school,
         role=AssignmentRole.LIAISON,
-        actor=None,
+        actor=SYSTEM,
     )
     html = web_client(county.owner_member).get(agency_url(county.district)).content.decode()
     assert "Liaison at" in html
@@ -623,7 +624,7 @@ def test_the_agency_page_takes_the_same_queries_for_few_and_many_members(
             agency=county.district,
             facility=school,
             role=AssignmentRole.LIAISON,
-            actor=None,
+            actor=SYSTEM,
         )
     client = web_client(county.owner_admin)
     with django_assert_max_num_queries(AGENCY_PAGE_MAX_QUERIES):

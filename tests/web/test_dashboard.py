@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from access.actors import SYSTEM
 from agencies.models import Role
 from agencies.services import membership_add
 from notifications.models import OutboxEvent
@@ -209,7 +210,7 @@ def test_someone_without_an_agency_gets_a_helpful_empty_state(county):
 
 def test_the_dashboard_follows_the_agency_chosen_in_the_switcher(county):
     person = county.partner_view_liaison
-    membership_add(agency=county.district, user=person, role=Role.PLANNER, actor=None)
+    membership_add(agency=county.district, user=person, role=Role.PLANNER, actor=SYSTEM)
     client = Client()
     client.force_login(person)
     assert "Maple Valley High crisis plan" in section(client.get("/").content.decode(), "own-plans-heading")

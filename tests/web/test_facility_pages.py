@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from access.actors import SYSTEM
 from agencies.models import AgencyKind, AssignmentRole, FacilityKind, Role
 from agencies.services import personnel_assignment_create
 from plans.models import Classification, PlanKind, ShareLevel
@@ -37,7 +38,7 @@ def sro(county):
         agency=county.police,
         facility=county.school,
         role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
-        actor=None,
+        actor=SYSTEM,
     )
     county.partner_view_member.first_name, county.partner_view_member.last_name = "Dana", "Reyes"
     county.partner_view_member.save(update_fields=["first_name", "last_name"])
@@ -243,7 +244,7 @@ def crowd_the_school(county, *, plans: int, officers: int) -> None:
             agency=county.police,
             facility=county.school,
             role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
-            actor=None,
+            actor=SYSTEM,
         )
 
 

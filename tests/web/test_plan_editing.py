@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
+from access.actors import SYSTEM
 from agencies.models import Role
 from audit.models import AuditAction, AuditEvent
 from notifications.models import EmailChoice, EventType, NotificationPreference, OutboxEvent
@@ -363,7 +364,7 @@ def test_the_owner_defaults_to_the_agency_the_person_works_for_now(county):
     other = AgencyFactory(name="Aspen Charter Schools", slug="aspen", kind="school_district")
     from agencies.services import membership_add
 
-    membership_add(agency=other, user=county.owner_planner, role=Role.PLANNER, actor=None)
+    membership_add(agency=other, user=county.owner_planner, role=Role.PLANNER, actor=SYSTEM)
     client = web_client(county.owner_planner)
     client.post("/agency/switch/", {"agency": other.pk})
     form = client.get("/plans/new/").context["form"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from access.actors import SYSTEM
 from agencies.services import membership_add
 from notifications.models import Notification, OutboxEvent
 from notifications.services import outbox_event_fan_out
@@ -45,7 +46,7 @@ def _sign_in(county, candidate: str, secure: bool) -> tuple[str, str]:
 
 
 def _agency_switch(county, candidate: str, secure: bool) -> tuple[str, str]:
-    membership_add(agency=county.fire, user=county.partner_view_liaison, role="liaison", actor=None)
+    membership_add(agency=county.fire, user=county.partner_view_liaison, role="liaison", actor=SYSTEM)
     client = _signed_in(county.partner_view_liaison)
     response = client.post("/agency/switch/", {"agency": county.fire.pk, "next": candidate}, secure=secure)
     return _location(response), "/"
