@@ -56,9 +56,15 @@ def _refuse(message: str) -> InvalidInputError:
 def docx_package_check(content: bytes, *, filename: str) -> PackageReport:
     """Refuse (InvalidInputError on `file`) anything but a plausible, bounded Word package; report what it holds
     that will not be imported."""
-    if PurePosixPath(filename.lower()).suffix != ".docx":
+    suffix = PurePosixPath(filename.lower()).suffix
+    if suffix == ".doc":
+        raise _refuse(
+            "This is an older Word document (.doc). In Word, open it and choose File, Save As, Word Document "
+            "(.docx), then upload that file."
+        )
+    if suffix != ".docx":
         shown = PurePosixPath(filename).suffix or "(none)"
-        raise _refuse(f"Choose a Word document whose name ends in .docx; this one ends in {shown}. {NOT_A_DOCX}")
+        raise _refuse(f"Choose a Word document whose name ends in .docx; this one ends in {shown}.")
     if content.startswith(_OLE_SIGNATURE):
         raise _refuse(
             "This is an older Word 97-2003 document or a password-protected one. In Word, remove the password "

@@ -150,8 +150,8 @@ def _limits(max_bytes: int) -> ImportLimits:
 
 def _read(upload: UploadedFile, *, max_bytes: int) -> tuple[bytes, str]:
     """The uploaded bytes (never more than the limit) and the file's name as it will be shown."""
-    limit = max_bytes // (1024 * 1024)
-    too_large = PayloadTooLargeError(f"The file is larger than {limit} MB; a document may be at most {limit} MB.")
+    limit = f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KB"
+    too_large = PayloadTooLargeError(f"The file is larger than {limit}; a document may be at most {limit}.")
     if upload.size is not None and upload.size > max_bytes:
         raise too_large
     upload.seek(0)

@@ -242,7 +242,10 @@ def test_a_file_that_is_not_a_zip_is_refused_with_what_to_do():
 
 def test_a_word_97_document_and_other_names_are_refused_with_what_to_do():
     assert "older Word 97-2003 document" in refusal(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
-    assert "ends in .doc" in refusal(eop_document(), "eop.doc")
+    assert refusal(eop_document(), "eop.doc").startswith("This is an older Word document (.doc).")
+    assert (
+        refusal(eop_document(), "eop.odt") == "Choose a Word document whose name ends in .docx; this one ends in .odt."
+    )
     assert "ends in (none)" in refusal(eop_document(), "eop")
 
 
