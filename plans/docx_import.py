@@ -21,7 +21,7 @@ from bs4.element import NavigableString
 from django.utils.text import slugify
 
 from plans.docx_markdown import html_to_markdown
-from plans.docx_package import NOT_A_DOCX, docx_package_check
+from plans.docx_package import NOT_A_DOCX, docx_package_check, readable_size
 from plans.upload_checks import attachment_kind_from_content, cleaned_filename
 from portal.errors import InvalidInputError
 
@@ -174,17 +174,13 @@ class _PictureCollector:
             self._skip(src, described, reason)
             return {"src": src}
         if len(data) > self.limits.max_image_bytes:
-            limit = self.limits.max_image_bytes // (1024 * 1024)
-            self._skip(src, described, f"it is larger than {limit} MB; compress it in Word and attach it by hand")
+            limit = readable_size(self.limits.max_image_bytes)
+            self._skip(src, described, f"it is larger than {limit}; compress it in Word and attach it by hand")
             return {"src": src}
         guess = filetype.guess(data[:8192])
         extension = _PICTURE_EXTENSIONS.get(guess.mime if guess else "")
         name = f"{self.stem}-image-{number:02d}{extension or ''}"
-        try:
-            if extension is None:
-                raise InvalidInputError("not PNG or JPEG")
-            attachment_kind_from_content(head=data[:8192], filename=name)
-        except InvalidInputError:
+        if extension is None or not _attachable(data, name):
             kind = (guess.extension.upper() if guess else str(image.content_type or "unknown").split("/")[-1]) or "?"
             self._skip(
                 src,
@@ -200,6 +196,15 @@ class _PictureCollector:
     def _skip(self, src: str, described: str, reason: str) -> None:
         self.labels[src] = f"[{described} — not imported]"
         self.warnings.append(f"{described} was not imported: {reason}.")
+
+
+def _attachable(data: bytes, name: str) -> bool:
+    """Whether the attachment service's own check (plans/upload_checks.py) takes the picture under this name."""
+    try:
+        attachment_kind_from_content(head=data[:8192], filename=name)
+    except InvalidInputError:
+        return False
+    return True
 
 
 def _mammoth_warnings(messages: list[Any]) -> list[str]:

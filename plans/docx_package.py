@@ -49,6 +49,11 @@ class PackageReport:
     warnings: list[str] = field(default_factory=list)
 
 
+def readable_size(size: int) -> str:
+    """A byte count as a person reads it: “25 MB”, “900 KB”."""
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"
+
+
 def _refuse(message: str) -> InvalidInputError:
     return InvalidInputError(message, field="file")
 

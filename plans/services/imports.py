@@ -17,6 +17,7 @@ from audit.models import AuditAction
 from audit.services import audit_event_record
 from plans.api.serializers import MAX_SECTION_BODY, MAX_SECTIONS
 from plans.docx_import import ImportedDocument, ImportLimits, docx_convert, title_from_filename
+from plans.docx_package import readable_size
 from plans.models import Classification, Plan, PlanVersion, VersionState
 from plans.services.attachments import attachment_add
 from plans.services.plan_records import plan_create_once
@@ -150,7 +151,7 @@ def _limits(max_bytes: int) -> ImportLimits:
 
 def _read(upload: UploadedFile, *, max_bytes: int) -> tuple[bytes, str]:
     """The uploaded bytes (never more than the limit) and the file's name as it will be shown."""
-    limit = f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KB"
+    limit = readable_size(max_bytes)
     too_large = PayloadTooLargeError(f"The file is larger than {limit}; a document may be at most {limit}.")
     if upload.size is not None and upload.size > max_bytes:
         raise too_large
