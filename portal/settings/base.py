@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside CommonMiddleware (a missing slash still redirects) and CSP: the product's 404 page even in DEBUG.
+    "portal.not_found.NotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the lockout flag any sign-in path set and answers with the lockout page or JSON.
     "axes.middleware.AxesMiddleware",
