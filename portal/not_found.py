@@ -7,17 +7,24 @@ through the same 404 handler, whatever DEBUG says. Errors other than 404 keep Dj
 """
 
 from collections.abc import Callable
+from typing import Protocol, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, get_resolver, get_urlconf
 
 
+class ErrorHandler(Protocol):
+    """A URLconf's 404 handler, such as django.views.defaults.page_not_found."""
+
+    def __call__(self, request: HttpRequest, exception: Exception) -> HttpResponse: ...
+
+
 def _product_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """What Django answers a 404 with when DEBUG is off: the URLconf's 404 handler (templates/404.html)."""
-    handler = get_resolver(get_urlconf()).resolve_error_handler(404)
-    response: HttpResponse = handler(request, exception=exception)
-    return response
+    # Called as Django calls it, with the exception (the stubs leave that argument out of the type).
+    handler = cast(ErrorHandler, get_resolver(get_urlconf()).resolve_error_handler(404))
+    return handler(request, exception=exception)
 
 
 class NotFoundPageMiddleware:
