@@ -22,7 +22,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
+# PDF export needs Debian's Pango and fonts (apt-get); without them everything else still works (README).
 install: $(STAMP)
+	@bash scripts/ensure-pango.sh $(BIN)/python
 
 run: install
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
