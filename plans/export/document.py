@@ -202,7 +202,7 @@ def export_document(*, version: PlanVersion, access: PlanAccess, reader_name: st
     sections, facts, attachments and, for a partner, the names of their agencies."""
     plan = access.plan
     sensitive = plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE
-    paper = PAPER_SIZES.get(str(getattr(settings, "EXPORT_PAPER_SIZE", "letter")).lower(), "Letter")
+    paper = PAPER_SIZES[settings.EXPORT_PAPER_SIZE]
     published_by = version.published_by.get_username() if version.published_by is not None else ""
     return ExportDocument(
         plan_id=plan.pk,
