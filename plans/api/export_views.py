@@ -80,6 +80,7 @@ class VersionExportPdfView(_VersionExportView):
     renderer_classes = [JSONRenderer, PdfRenderer]
 
     @extend_schema(
+        operation_id="v1_plans_versions_export_pdf",
         summary="Export a version as PDF",
         description=_DESCRIPTION + " Letter pages (A4 with `EXPORT_PAPER_SIZE=a4`), numbered `Page X of Y`.",
         responses={
@@ -96,6 +97,7 @@ class VersionExportDocxView(_VersionExportView):
     renderer_classes = [JSONRenderer, DocxRenderer]
 
     @extend_schema(
+        operation_id="v1_plans_versions_export_docx",
         summary="Export a version as a Word document",
         description=_DESCRIPTION + " The marking is in every page's header and footer.",
         responses={(200, word.CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The .docx file.")},

@@ -39,21 +39,22 @@ def _clean(text: str) -> str:
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) that the reader's word processor fills in on every page."""
-    for kind, text in (("begin", ""), ("", f" {instruction} "), ("separate", ""), ("", "1"), ("end", "")):
-        run = paragraph.add_run()
-        run.font.size = Pt(8)
-        if kind:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        elif text.strip() == instruction:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            run.text = text
+    """A Word field (PAGE, NUMPAGES) that the reader's word processor fills in on every page: begin, the
+    instruction, separate, a placeholder value, end."""
+
+    def fld_char(kind: str) -> None:
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(char)
+
+    fld_char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    fld_char("separate")
+    paragraph.add_run("1").font.size = Pt(8)
+    fld_char("end")
 
 
 def _marking_paragraph(paragraph: Paragraph, doc: ExportDocument) -> None:

@@ -316,3 +316,18 @@ def test_an_export_takes_the_same_queries_for_five_sections_as_for_forty(county,
     with django_assert_max_num_queries(api_few):
         assert api.get(api_url(many, fmt)).status_code == 200
     print(f"{fmt}: web {web_few} queries, API {api_few} queries")
+
+
+def test_the_schema_documents_both_exports_as_binary_files(client, db):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    for fmt, content_type in CONTENT_TYPES.items():
+        operation = schema["paths"][f"/api/v1/plans/{{plan_id}}/versions/{{number}}/export.{fmt}"]["get"]
+        assert operation["operationId"] == f"v1_plans_versions_export_{fmt}"
+        assert operation["responses"]["200"]["content"] == {
+            content_type: {"schema": {"type": "string", "format": "binary"}}
+        }
+        assert {"401", "403", "404", "429"} <= set(operation["responses"])
+    pdf = schema["paths"]["/api/v1/plans/{plan_id}/versions/{number}/export.pdf"]["get"]
+    assert pdf["responses"]["503"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
