@@ -35,9 +35,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP) $(RUNTIME_STAMP)
 
+# PDF export needs Debian's Pango and fonts (apt-get); without them everything else still works (README).
 install-runtime: $(RUNTIME_STAMP)
+	@bash scripts/ensure-pango.sh $(BIN)/python
 
 install: $(STAMP)
+	@bash scripts/ensure-pango.sh $(BIN)/python
 
 run: install-runtime
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
