@@ -40,14 +40,23 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown → HTML with only harmless tags; links get rel=noopener noreferrer."""
-    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+def sanitize_html(
+    html: str, *, extra_tags: frozenset[str] = frozenset(), classes: dict[str, set[str]] | None = None
+) -> SafeString:
+    """Any HTML made from section text (rendered, or compared) cut down to the harmless tags above, plus
+    `extra_tags` and the named `classes` per tag; links get rel=noopener noreferrer."""
     cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | extra_tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
+        allowed_classes=classes or {},
     )
     return mark_safe(cleaned)  # noqa: S308 — sanitized by nh3 just above
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown → HTML with only harmless tags; links get rel=noopener noreferrer."""
+    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    return sanitize_html(html)
