@@ -56,14 +56,22 @@ class _SectionMarkdown(MarkdownIt):
 _PARSER = _SectionMarkdown("commonmark", {"html": True}).enable("table")
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown → HTML with only harmless tags; links get rel=noopener noreferrer."""
-    html = _PARSER.render(text or "")
+def sanitize_html(
+    html: str, *, extra_tags: frozenset[str] = frozenset(), classes: dict[str, set[str]] | None = None
+) -> SafeString:
+    """Any HTML made from section text (rendered, or compared) cut down to the harmless tags above, plus
+    `extra_tags` and the named `classes` per tag; links get rel=noopener noreferrer."""
     cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | extra_tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
+        allowed_classes=classes or {},
     )
     return mark_safe(cleaned)  # noqa: S308 — sanitized by nh3 just above
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown → HTML with only harmless tags; links get rel=noopener noreferrer."""
+    return sanitize_html(_PARSER.render(text or ""))

@@ -258,7 +258,7 @@ def test_at_least_five_plans_have_a_second_version_whose_diff_shows_real_changes
         diff = sections_diff(
             old=version_sections(version=old), new=version_sections(version=new), old_number=1, new_number=2
         )
-        changed = [row["key"] for row in diff if row["change"] == "changed"]
+        changed = [row.key for row in diff if row.change == "changed"]
         assert changed, plan.title
         assert len(changed) < len(diff), plan.title
         assert any(key != "introductory-material" for key in changed), plan.title
@@ -266,14 +266,14 @@ def test_at_least_five_plans_have_a_second_version_whose_diff_shows_real_changes
     jefferson = school_plan("Jefferson Middle School")
     old, new = jefferson.versions.order_by("number")
     diff = {
-        row["key"]: row
+        row.key: row
         for row in sections_diff(
             old=version_sections(version=old), new=version_sections(version=new), old_number=1, new_number=2
         )
     }
-    assert diff["annex-reunification"]["change"] == "changed"
-    assert "Park District Recreation Center" in diff["annex-reunification"]["diff"]
-    assert diff["annex-lockdown"]["change"] == "unchanged"
+    assert diff["annex-reunification"].change == "changed"
+    assert "Park District Recreation Center" in diff["annex-reunification"].diff
+    assert diff["annex-lockdown"].change == "unchanged"
 
 
 def test_the_law_enforcement_sensitive_police_plan_reaches_the_districts_but_not_ems(demo):
