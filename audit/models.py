@@ -46,6 +46,8 @@ class AuditAction(models.TextChoices):
     VERSION_ACKNOWLEDGE_AGENCY = "version.acknowledge_agency", "Version acknowledged for an agency"
     # Issue 13: a draft made from a Word document (its file name, digest and what was imported).
     PLAN_IMPORT = "plan.import", "Plan imported from a Word document"
+    # A copy that leaves Concord (issue 13): who exported which version, in which format.
+    PLAN_EXPORT = "plan.export", "Version exported (PDF or Word)"
 
 
 class AppendOnlyError(Exception):
