@@ -1,9 +1,9 @@
-"""HTML (as mammoth writes it from a Word document) → the Markdown dialect of the plan pages (portal/markdown.py:
-Python-Markdown with `tables` and `sane_lists`), written with markdownify.
+"""HTML (as mammoth writes it from a Word document) → the Markdown of the plan pages (portal/markdown.py:
+CommonMark with GitHub's tables), written with markdownify.
 
-markdownify's defaults suit CommonMark; Python-Markdown differs where an imported plan would break: nested lists
-need four spaces of indentation, table cells hold one line, and only some characters can be escaped with a
-backslash. Text is escaped so that nothing typed in Word becomes markup, a link or raw HTML.
+Where markdownify's defaults would break an imported plan: a nested list is indented to its item's text (four
+columns here, so it reads the same in any Markdown), a table cell holds one line (its paragraphs are joined with
+line breaks), and text is escaped so that nothing typed in Word becomes markup, a link or raw HTML.
 """
 
 import re
@@ -11,19 +11,21 @@ import re
 from bs4 import Tag
 from markdownify import MarkdownConverter
 
-# Python-Markdown's backslash escapes (plus `|`, which its tables extension adds) that imported text needs.
+# Characters that would start emphasis, code, a link, a table cell or an escape anywhere in a line.
 _BACKSLASHED = re.compile(r"([\\`*_\[\]|])")
 # At the start of a text (which may be the start of a line: after a line break, a list bullet or a cell) these
-# would start a block: a heading, a list item, a quotation, a numbered item.
+# would start a block: a heading (also `===` under a line), a list item or rule, a fence, a quotation, a numbered
+# item (`1.` or `1)`).
 _BLOCK_STARTS = (
-    (re.compile(r"(^|\n)([ \t]*)(#{1,6}|[-+*]+)(?=\s|$)"), r"\1\2\\\3"),
+    (re.compile(r"(^|\n)([ \t]*)(#{1,6}|[-+*=]+)(?=\s|$)"), r"\1\2\\\3"),
+    (re.compile(r"(^|\n)([ \t]*)~(?=~~)"), r"\1\2\\~"),
     (re.compile(r"(^|\n)([ \t]*)>"), r"\1\2\\>"),
-    (re.compile(r"(^|\n)([ \t]*)(\d{1,9})\.(?=\s|$)"), r"\1\2\3\\."),
+    (re.compile(r"(^|\n)([ \t]*)(\d{1,9})([.)])(?=\s|$)"), r"\1\2\3\\\4"),
 )
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _IN_CELL = {"td", "th"}
-LIST_INDENT = 4  # Python-Markdown's tab length: a nested list is indented by exactly this much
+LIST_INDENT = 4  # the text of a list item starts this far in (more after a long number), and so do its children
 
 
 def escape_text(text: str) -> str:
@@ -38,7 +40,7 @@ def escape_text(text: str) -> str:
 
 
 class PlanMarkdownWriter(MarkdownConverter):
-    """markdownify tuned for Python-Markdown and for text that came from someone else's document."""
+    """markdownify tuned for the plan pages' Markdown and for text that came from someone else's document."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -72,10 +74,11 @@ class PlanMarkdownWriter(MarkdownConverter):
         parent = el.parent
         ordered = parent is not None and parent.name == "ol"
         bullet = f"{1 + len(el.find_previous_siblings('li'))}." if ordered else "-"
-        indent = " " * LIST_INDENT
+        marker = f"{bullet} ".ljust(LIST_INDENT)
+        indent = " " * len(marker)  # a child belongs to the item only if indented to its text
         lines = text.split("\n")
         rest = [f"{indent}{line}" if line.strip() else "" for line in lines[1:]]
-        return "\n".join([f"{bullet} ".ljust(LIST_INDENT) + lines[0], *rest]) + "\n"
+        return "\n".join([marker + lines[0], *rest]) + "\n"
 
     def _cell(self, el: Tag, text: str) -> str:
         # A Markdown table cell is one line: paragraphs and list items inside it are kept apart by line breaks.

@@ -351,3 +351,17 @@ def test_a_numbered_list_built_by_word_numbering_levels_renders():
     assert html_of(convert(saved(document)), "Steps") == (
         "<ol><li>First<ol><li>Detail</li></ol></li><li>Second</li></ol><ul><li>Bullet</li></ul>"
     )
+
+
+def test_text_that_would_start_a_block_in_commonmark_stays_text():
+    html = "<p>~~~ not a fence</p><p>1) not an item</p><p>Heading<br />===</p><p>+ plus</p><p>--- rule</p>"
+    assert str(render_markdown(html_to_markdown(html))).replace("\n", "") == (
+        "<p>~~~ not a fence</p><p>1) not an item</p><p>Heading<br>===</p><p>+ plus</p><p>--- rule</p>"
+    )
+
+
+def test_a_child_of_the_hundredth_item_stays_its_child():
+    items = "".join(f"<li>Step {n}</li>" for n in range(1, 100))
+    html = f"<ol>{items}<li>Step 100<ul><li>Detail</li></ul></li><li>Step 101</li></ol>"
+    rendered = str(render_markdown(html_to_markdown(html))).replace("\n", "")
+    assert rendered.endswith("<li>Step 100<ul><li>Detail</li></ul></li><li>Step 101</li></ol>")
