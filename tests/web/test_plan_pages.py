@@ -170,7 +170,7 @@ def controls_of(county, actor: str) -> dict[str, bool]:
         "edit_draft": f'href="/plans/{plan}/versions/2/edit/"' in page,
         "publish": f'href="/plans/{plan}/versions/2/publish/"' in page,
         "withdraw": f'href="/plans/{plan}/versions/1/withdraw/"' in page,
-        "share": f'action="/plans/{plan}/share/"' in page,
+        "share": f'action="/plans/{plan}/share/' in page,
         "unshare": f'action="/plans/{plan}/unshare/"' in page,
         "sharing_list": 'id="sharing"' in page,
         "ack_status": 'id="acknowledgements"' in page,
