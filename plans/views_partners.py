@@ -1,4 +1,5 @@
-"""Actions between an owner and its partners on the plan page: acknowledge a version, share, revoke."""
+"""Actions between an owner and its partners on the plan page: acknowledge a version, share, revoke (after a
+confirmation that names the agency and what it loses)."""
 
 from typing import cast
 from urllib.parse import urlsplit
@@ -9,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import ModelChoiceField
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from access.http import record_sensitive_read, visible_plan, visible_version
 from agencies.active_agency import memberships_for
@@ -18,6 +19,7 @@ from agencies.selectors import agencies_visible_to
 from plans import selectors, services
 from plans.forms_partners import AcknowledgeForm, ShareForm, UnshareForm
 from plans.models import ShareLevel
+from plans.unshare_preview import unshare_preview
 from plans.views import plan_page_context
 from plans.views_common import plan_url, safe_next
 from portal.api.request_info import client_ip
@@ -102,17 +104,23 @@ def share(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def unshare(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
-    """Revoke a partner's access at once (owner admins)."""
+    """Revoke a partner's access (owner admins): GET names the agency and what it loses, its form POSTs here."""
     plan, access = visible_plan(request, plan_id)
     if not access.is_owner_admin:
         raise PermissionDenied("Only admins of the owner agency may revoke a share.")
-    form = UnshareForm(request.POST)
+    form = UnshareForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
+        if request.method == "GET":
+            context = {"nav": "plans", "plan": plan, "form": form}
+            return render(request, "plans/unshare_confirm.html", context, status=400)
         message_at(request, messages.ERROR, "Choose the partner whose access to revoke.", place="sharing")
         return redirect(plan_url(plan.pk, "sharing"))
     share_row = get_object_or_404(selectors.plan_shares(plan=plan), agency_id=form.cleaned_data["agency"])
+    if request.method == "GET":
+        preview = unshare_preview(access=access, share=share_row)
+        return render(request, "plans/unshare_confirm.html", {"nav": "plans", "plan": plan, "preview": preview})
     try:
         services.plan_unshare(plan=plan, agency=share_row.agency, actor=request.user, ip_address=client_ip(request))
     except DomainError as exc:
