@@ -1064,6 +1064,8 @@ WEB_READ_ONLY = frozenset(
         "plans:diff",
         "plans:print",
         "plans:attachment-download",
+        "plans:version-export-pdf",
+        "plans:version-export-docx",
         "plans:draft-preview",
         "agencies:facility-list",
         "agencies:facility-detail",

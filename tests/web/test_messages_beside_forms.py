@@ -180,7 +180,7 @@ def region(html: str, place: str) -> str:
 
 
 def top_messages(html: str) -> str:
-    match = re.search(r'<ul class="messages" role="status">(.*?)</ul>', html, re.S)
+    match = re.search(r'<div role="status">\s*<ul class="messages">(.*?)</ul>', html, re.S)
     return re.sub(r"<[^>]+>", " ", match.group(1)) if match else ""
 
 
