@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from plans.models import (
     PlanVersion,
     VersionState,
 )
+from plans.search_text import substring_filter
 
 # A plan is "review due" this many days before its next review date.
 REVIEW_DUE_WINDOW_DAYS = 30
@@ -40,14 +41,16 @@ def plan_facility_ids(*, plans: list[Plan]) -> dict[int, list[int]]:
 
 
 def plans_search(*, plans: QuerySet[Plan], text: str) -> QuerySet[Plan]:
-    """Full-text search over titles and current section bodies (PostgreSQL), substring elsewhere."""
+    """Search over titles and current section bodies: PostgreSQL full text; elsewhere (the embedded SQLite
+    default) the same query language over substrings, so every word must appear but not side by side."""
     text = text.strip()
     if not text:
         return plans
-    if connection.vendor == "postgresql":
+    if connections[plans.db].vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
         return plans.filter(search_vector=query)
-    return plans.filter(search_document__icontains=text)
+    condition = substring_filter(text)
+    return plans.none() if condition is None else plans.filter(condition)
 
 
 def plans_review_due(*, plans: QuerySet[Plan]) -> QuerySet[Plan]:
