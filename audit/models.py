@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     ATTACHMENT_REMOVE = "attachment.remove", "File removed from a draft"
     VERSION_ACKNOWLEDGE = "version.acknowledge", "Version acknowledged"
     VERSION_ACKNOWLEDGE_AGENCY = "version.acknowledge_agency", "Version acknowledged for an agency"
+    PLAN_REVIEWED = "plan.reviewed", "Plan reviewed, no changes"
 
 
 class AppendOnlyError(Exception):

@@ -17,6 +17,7 @@ from plans.models import (
     AgencyAcknowledgement,
     Attachment,
     Plan,
+    PlanReview,
     PlanShare,
     PlanVersion,
     VersionState,
@@ -57,6 +58,24 @@ def plans_review_due(*, plans: QuerySet[Plan]) -> QuerySet[Plan]:
     """Plans whose next review date is within the window or past."""
     horizon = timezone.localdate() + timedelta(days=REVIEW_DUE_WINDOW_DAYS)
     return plans.filter(next_review_due__lte=horizon)
+
+
+def plan_last_review(*, plan: Plan) -> PlanReview | None:
+    """The newest "reviewed — no changes" of the plan's current version, with its reviewer (None: not reviewed
+    since it was published, or no current version). Anyone who may see the plan may see this."""
+    if plan.current_version_id is None:
+        return None
+    return (
+        PlanReview.objects.filter(plan=plan, version_id=plan.current_version_id)
+        .select_related("reviewed_by")
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+
+
+def plan_reviews(*, plan: Plan) -> QuerySet[PlanReview]:
+    """Every "reviewed — no changes" of the plan, newest first, with the version and the reviewer."""
+    return PlanReview.objects.filter(plan=plan).select_related("version", "reviewed_by").order_by("-reviewed_at", "-id")
 
 
 def version_sections(*, version: PlanVersion) -> list:
