@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from plans.api import views
+from plans.api import review_views, views
 
 router = SimpleRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -30,6 +30,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/acknowledgements/", views.AcknowledgementStatusView.as_view(), name="plan-acks"),
     path("plans/<int:plan_id>/shares/", views.ShareListView.as_view(), name="share-list"),
     path("plans/<int:plan_id>/shares/<int:agency_id>/", views.ShareDetailView.as_view(), name="share-detail"),
+    path("plans/<int:plan_id>/reviews/", review_views.PlanReviewListView.as_view(), name="plan-reviews"),
     # Review comments on a version (reviews/api/).
     path("", include("reviews.api.urls")),
     path("facilities/<int:facility_id>/plans/", views.FacilityPlansView.as_view(), name="facility-plans"),
