@@ -9,9 +9,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# PDF export (WeasyPrint) lays text out with Pango and HarfBuzz and needs fonts: Debian's packages.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a code change does not reinstall them (every package is pinned).
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+RUN pip install -r requirements.txt && python -c "import weasyprint"
 
 # An unprivileged user; it owns only the attachments folder (a volume is mounted there).
 RUN groupadd --system --gid 10001 concord \

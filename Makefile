@@ -2,7 +2,13 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make run` needs only the runtime requirements; lint, test and bench also need the tools of requirements-dev.txt.
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
+
+# `make run PORT=8200` serves on another port; links in e-mails (SITE_URL) follow it.
+PORT ?= 8000
+RUN_ENV = env -u DATABASE_URL -u REDIS_URL SITE_URL=http://127.0.0.1:$(PORT)
 
 # The test suite always runs on the real services (override to point elsewhere).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/concord
@@ -14,20 +20,32 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) WEBHOO
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=deploy-check-only-$(shell printf '%064d' 0) ALLOWED_HOSTS=concord.example.org
 
-.PHONY: install run test lint format services bench clean
+.PHONY: install install-runtime run test lint format services bench clean
 
+$(RUNTIME_STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(RUNTIME_STAMP)
+
+# requirements-dev.txt includes requirements.txt, so the full install also satisfies the runtime one.
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME_STAMP)
+
+# PDF export needs Debian's Pango and fonts (apt-get); without them everything else still works (README).
+install-runtime: $(RUNTIME_STAMP)
+	@bash scripts/ensure-pango.sh $(BIN)/python
 
 install: $(STAMP)
+	@bash scripts/ensure-pango.sh $(BIN)/python
 
-run: install
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py runserver 127.0.0.1:8000
+run: install-runtime
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 services:
 	@bash scripts/ensure-services.sh

@@ -124,6 +124,15 @@ class PlanAccess:
     def can_see_drafts(self) -> bool:
         return self.owner_role in DRAFT_READER_ROLES
 
+    def can_read_version(self, version: PlanVersion) -> bool:
+        """One version of this plan: released ones for every reader, drafts for those who may see drafts
+        (`versions_visible`'s rule for a version already in hand)."""
+        return (
+            version.plan_id == self.plan.pk
+            and self.can_view
+            and (version.state in RELEASED_STATES or self.can_see_drafts)
+        )
+
     @property
     def can_see_partners(self) -> bool:
         """Shares, acknowledgement status and the alert audience: the owner's members."""

@@ -81,3 +81,13 @@ def facility_facts_compared(
 def plans_stating_facts(*, plans: Sequence[Plan], rows: list[FactRow]) -> list[Plan]:
     """The plans (columns of `rows`) that state at least one fact, e.g. to audit reads of sensitive ones."""
     return [plan for index, plan in enumerate(plans) if any(row.cells[index] is not None for row in rows)]
+
+
+def facts_of_versions(*, version_ids: Iterable[int]) -> dict[int, list[FacilityFact]]:
+    """What each of the given versions states, with the buildings' names (one query). The versions are ones the
+    caller already found visible (plans.changes compares two of them)."""
+    ids = list(version_ids)
+    stated: dict[int, list[FacilityFact]] = {version_id: [] for version_id in ids}
+    for fact in FacilityFact.objects.filter(version_id__in=ids).select_related("facility"):
+        stated[fact.version_id].append(fact)
+    return stated

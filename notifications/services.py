@@ -1,5 +1,6 @@
 """Writes of the alerting pipeline: recording outbox events, fanning them out, marking notifications read."""
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,7 +26,10 @@ from notifications.models import (
 )
 from notifications.preferences import ROLE_PRIORITY, default_preference
 from notifications.recipients import audience_for
+from plans.changes import published_version_changes
 from plans.models import classification_words
+
+logger = logging.getLogger(__name__)
 
 FAN_OUT_CHUNK = 1000
 
@@ -215,6 +219,25 @@ def _claim_event(event_id: int, now: Any) -> OutboxEvent | None:
     return event
 
 
+def _changes_recorded(event: OutboxEvent) -> None:
+    """Keep on a new version's event what it changed (plans.changes), computed here once for every e-mail and
+    digest that names it, never per recipient. A failure costs the mails their summary, never the alert."""
+    if event.event_type != EventType.VERSION_PUBLISHED or event.plan_id is None or "changes" in event.payload:
+        return
+    number = event.payload.get("version")
+    if not isinstance(number, int):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failed read leaves the fan-out's transaction usable
+            changes = published_version_changes(plan_id=event.plan_id, number=number)
+    except Exception:
+        logger.exception("Could not summarise what version %s of plan %s changed.", number, event.plan_id)
+        return
+    if changes is not None:
+        event.payload = {**event.payload, "changes": changes}
+        OutboxEvent.objects.filter(pk=event.pk).update(payload=event.payload)
+
+
 def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
     """Turn one event into notifications and deliveries for everyone allowed to see it now.
 
@@ -250,6 +273,7 @@ def outbox_event_fan_out(*, event_id: int) -> FanOutResult | None:
             ignore_conflicts=True,
         )
         if emails:
+            _changes_recorded(event)
             enqueue_on_commit(SEND_EVENT_EMAILS, event.pk)
         if endpoints:  # an event's webhook deliveries are only ever created just above
             pending = Delivery.objects.filter(event=event, channel=Channel.WEBHOOK, status="pending")

@@ -3,6 +3,7 @@
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -21,6 +22,7 @@ from plans.management.demo.county import (
     EMS,
     FIRE,
     HSD211,
+    LAST_REVIEWED_DAYS_AGO,
     OEM,
     POLICE,
     SCHOOL_DRAFT,
@@ -98,9 +100,8 @@ def demo_build(*, password_hash: str, progress: Progress) -> DemoSummary:
     return _DemoBuilder(password_hash=password_hash, progress=progress).build()
 
 
-def _school_year() -> str:
-    today = timezone.localdate()
-    start = today.year if today.month >= 7 else today.year - 1
+def _school_year(day: date) -> str:
+    start = day.year if day.month >= 7 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
 
 
@@ -292,7 +293,7 @@ class _DemoBuilder(AgencyPlansMixin):
 
     def _school_plans(self, facts: list[SchoolFacts]) -> None:
         total = len(facts)
-        year = _school_year()
+        today = timezone.localdate()
         patrol = [f"officer{n:02d}" for n in range(11, 83)]
         updated = list(SCHOOL_UPDATES)
         self.progress(f"Publishing {total} school plans…")
@@ -309,7 +310,9 @@ class _DemoBuilder(AgencyPlansMixin):
                 classification=Classification.PARTNER,
                 hazards=["active_threat", "fire", "severe_weather", "hazmat", "medical"],
             )
-            history = [f"Annual review {year} with the SRO and the fire marshal's office"]
+            days_since_review = LAST_REVIEWED_DAYS_AGO.get(school.short, 0)
+            last_review = today - timedelta(days=days_since_review)
+            history = [f"Annual review {_school_year(last_review)} with the SRO and the fire marshal's office"]
             building = self.facilities[school.short]
             v1 = self._publish(
                 plan,
@@ -319,6 +322,8 @@ class _DemoBuilder(AgencyPlansMixin):
                 sections=school_text.school_sections(f, sro=sro, history=history),
                 facts={building: key_facts.school_key_facts(f, index=index)},
             )
+            if days_since_review:
+                self._review_cycle_from(plan, last_review=last_review)
             self._share(plan, actor=publisher, partners=SCHOOL_SHARES)
             self._acknowledge_school_v1(plan, v1, index=index, sro=self.sro_of[school.short], patrol=patrol)
 
@@ -354,6 +359,13 @@ class _DemoBuilder(AgencyPlansMixin):
                 demo_reviews_create(plan=plan, users=self.users)
             if index % 5 == 0 or index == total:
                 self.progress(f"  Published {index}/{total} school plans")
+
+    def _review_cycle_from(self, plan: Plan, *, last_review: date) -> None:
+        """A plan carried over from paper keeps its review cycle: the next review is one interval after the last
+        review on paper, not after the day it was published in Concord (written directly: no service moves it)."""
+        due = last_review + timedelta(days=plan.review_interval_days)
+        Plan.objects.filter(pk=plan.pk).update(next_review_due=due)
+        plan.next_review_due = due
 
     def _acknowledge_school_v1(
         self, plan: Plan, version: PlanVersion, *, index: int, sro: str, patrol: list[str]

@@ -81,6 +81,11 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_law_enforcement_sensitive(self) -> bool:
+        """Every read of such a plan's content is audited, and its e-mails name titles only (no file names)."""
+        return self.classification == Classification.LAW_ENFORCEMENT_SENSITIVE
+
 
 class PlanGroupObjectPermission(GroupObjectPermissionBase):
     """Direct foreign-key guardian table: an agency group's grants on a plan (joins without casts).

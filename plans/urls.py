@@ -24,4 +24,6 @@ urlpatterns = [
     path(f"{plan}unshare/", views_partners.unshare, name="unshare"),
     # Creating and editing plans, drafts, attachments and publishing: plans/urls_edit.py.
     path("", include("plans.urls_edit")),
+    # Downloading a version as PDF or Word: plans/urls_export.py.
+    path("", include("plans.urls_export")),
 ]

@@ -20,7 +20,8 @@ from agencies.active_agency import memberships_for
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors
-from plans.diff import sections_diff
+from plans.changes import VersionChanges, version_changes
+from plans.diff_html import markdown_diff
 from plans.forms_filters import DiffForm, PlanFilterForm
 from plans.forms_partners import AcknowledgeForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
@@ -205,26 +206,17 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
     )
 
 
-def _diff_lines(diff: str) -> list[dict[str, str]]:
-    """A unified diff as lines marked added, removed, context, a jump ("near line 12") or a note."""
-    lines = []
-    for line in diff.splitlines():
-        if line.startswith(("--- ", "+++ ")):
-            continue
-        if line.startswith("@@"):
-            # "@@ -3,4 +3,5 @@": where the change sits in the newer text.
-            new_part = line.split("+", 1)[-1].split(" ", 1)[0]
-            start = new_part.split(",", 1)[0]
-            lines.append({"kind": "hunk", "text": f"Near line {start}" if start.isdigit() and start != "0" else ""})
-        elif line.startswith("+"):
-            lines.append({"kind": "add", "text": line[1:]})
-        elif line.startswith("-"):
-            lines.append({"kind": "del", "text": line[1:]})
-        elif line.startswith("title: "):
-            lines.append({"kind": "note", "text": "Title changed: " + line[len("title: ") :].replace(" -> ", " → ")})
-        else:
-            lines.append({"kind": "ctx", "text": line[1:] if line.startswith(" ") else line})
-    return lines
+def _section_changes(changes: VersionChanges) -> list[dict[str, Any]]:
+    """Each changed section with its text as the newer version reads, insertions and deletions marked."""
+    return [
+        {
+            "change": change,
+            "html": markdown_diff(
+                change.before.body if change.before else "", change.after.body if change.after else "", levels=2
+            ),
+        }
+        for change in changes.changed_sections
+    ]
 
 
 @login_required
@@ -261,17 +253,8 @@ def plan_diff(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
                 if baseline.acknowledged_this == "last_acknowledged"
                 else "agency_acknowledged_current"
             )
-    old_sections = selectors.version_sections(version=old) if old else []
-    new_sections = selectors.version_sections(version=new)
-    changes = sections_diff(
-        old=old_sections, new=new_sections, old_number=old.number if old else 0, new_number=new.number
-    )
-    new_by_key = {s.key: s for s in new_sections}
-    for change in changes:
-        change["lines"] = _diff_lines(change["diff"])
-        change["section"] = new_by_key.get(change["key"])
+    changes = version_changes(old=old, new=new)
     record_sensitive_read(request, plan, "diff", obj=new)
-    counts = {kind: sum(1 for c in changes if c["change"] == kind) for kind in ("changed", "added", "removed")}
     context: dict[str, Any] = {
         "nav": "plans",
         "plan": plan,
@@ -282,9 +265,11 @@ def plan_diff(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
         "reason": reason,
         "is_current": new.pk == plan.current_version_id,
         "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
-        "changed": [c for c in changes if c["change"] != "unchanged"],
-        "unchanged": [c for c in changes if c["change"] == "unchanged"],
-        "counts": counts,
+        "changes": changes,
+        "section_changes": _section_changes(changes),
+        "counts": {kind: changes.count(kind) for kind in ("changed", "added", "removed", "unchanged")},
+        "attachments_added": [a.attachment for a in changes.attachments if a.change == "added"],
+        "attachments_removed": [a.attachment for a in changes.attachments if a.change == "removed"],
     }
     if new.pk == plan.current_version_id:
         context.update(_acknowledge_context(request, access, new), show_changes_link=False)

@@ -8,6 +8,7 @@ and the module fixture is only set up when the first test asks for it.
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -15,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
 from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
 
 from access.plans import plan_access
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
@@ -256,7 +258,7 @@ def test_at_least_five_plans_have_a_second_version_whose_diff_shows_real_changes
         diff = sections_diff(
             old=version_sections(version=old), new=version_sections(version=new), old_number=1, new_number=2
         )
-        changed = [row["key"] for row in diff if row["change"] == "changed"]
+        changed = [row.key for row in diff if row.change == "changed"]
         assert changed, plan.title
         assert len(changed) < len(diff), plan.title
         assert any(key != "introductory-material" for key in changed), plan.title
@@ -264,14 +266,14 @@ def test_at_least_five_plans_have_a_second_version_whose_diff_shows_real_changes
     jefferson = school_plan("Jefferson Middle School")
     old, new = jefferson.versions.order_by("number")
     diff = {
-        row["key"]: row
+        row.key: row
         for row in sections_diff(
             old=version_sections(version=old), new=version_sections(version=new), old_number=1, new_number=2
         )
     }
-    assert diff["annex-reunification"]["change"] == "changed"
-    assert "Park District Recreation Center" in diff["annex-reunification"]["diff"]
-    assert diff["annex-lockdown"]["change"] == "unchanged"
+    assert diff["annex-reunification"].change == "changed"
+    assert "Park District Recreation Center" in diff["annex-reunification"].diff
+    assert diff["annex-lockdown"].change == "unchanged"
 
 
 def test_the_law_enforcement_sensitive_police_plan_reaches_the_districts_but_not_ems(demo):
@@ -330,7 +332,47 @@ def test_county_plans_are_public_and_one_is_due_for_review(demo):
         assert set(public) <= set(plans_visible_to(user=user(username))), username
     due = plans_review_due(plans=plans_visible_to(user=user("em_admin")))
     assert due.filter(title="Severe weather readiness checklist").exists()
-    assert not due.filter(kind=PlanKind.SCHOOL_EOP).exists()
+    # The school plans due are District 58's four carried over from paper (see the next test).
+    assert set(due.filter(kind=PlanKind.SCHOOL_EOP).values_list("owner_agency__slug", flat=True)) == {"fairbrook-sd58"}
+
+
+def review_panel(client: Client) -> str:
+    """The dashboard's "Due for review" panel."""
+    page = client.get("/").content.decode()
+    return page.split('id="review-due-heading"', 1)[1].split("</section>", 1)[0]
+
+
+def test_on_first_sign_in_the_district_sees_plans_overdue_and_due_for_review(demo):
+    client = Client()
+    client.force_login(user("district_admin"))
+    panel = review_panel(client)
+    rows = panel.split("<li>")[1:]
+    assert len(rows) == 4, panel
+    overdue, due = rows[:2], rows[2:]  # soonest first: the overdue ones lead
+    for row, school in zip(overdue, ["Oak Terrace", "Lincoln"], strict=True):
+        assert f"{school} Elementary School crisis plan" in row
+        assert "Overdue</span> since" in row
+    for row, school in zip(due, ["Garfield", "Sunset Ridge"], strict=True):
+        assert f"{school} Elementary School crisis plan" in row
+        assert "Due in " in row
+    # Its last review was on paper, 390 days ago: the published version names that review's school year.
+    reviewed = timezone.localdate() - timedelta(days=390)
+    start = reviewed.year if reviewed.month >= 7 else reviewed.year - 1
+    summary = school_plan("Oak Terrace Elementary School").current_version.change_summary
+    assert summary.startswith(f"Annual review {start}-{(start + 1) % 100:02d} ")
+
+
+def test_the_demo_school_plans_show_their_evacuation_and_active_threat_annexes_as_lists(demo):
+    client = Client()
+    client.force_login(user("police_liaison"))
+    for name in ["Jefferson Middle School", "Oak Terrace Elementary School", "Fairbrook High School"]:
+        page = client.get(f"/plans/{school_plan(name).pk}/").content.decode()
+        evacuation = page.split('id="section-annex-evacuation"', 1)[1].split("</section>", 1)[0]
+        assert "<li>On-site assembly area:" in evacuation, name
+        assert "<li>Off-site evacuation site" in evacuation, name
+        threat = page.split('id="section-hazard-active-threat"', 1)[1].split("</section>", 1)[0]
+        assert "<li>Incident command post:" in threat, name
+        assert "<li>Police staging:" in threat, name
 
 
 def test_the_demo_has_exactly_the_planted_conflict_and_both_agencies_dashboards_lead_to_it(demo):

@@ -107,3 +107,23 @@ class FacilityFactsWriteSerializer(serializers.Serializer):
     facts = FactsField(
         help_text='Every fact of this facility for the version: keys left out or empty (null, "") are removed.'
     )
+
+
+class StatedFactSerializer(serializers.Serializer):
+    """One fact as a version states it: the words, and for a place its coordinates (else null)."""
+
+    text = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+
+
+class FactChangeSerializer(serializers.Serializer):
+    """A key fact stated differently by the compared version (consistency.fact_diff.FactChange)."""
+
+    facility = serializers.IntegerField(source="facility_id")
+    facility_name = serializers.CharField()
+    key = serializers.ChoiceField(choices=FactKey.choices)
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label: fine at run time
+    change = serializers.ChoiceField(choices=["added", "removed", "changed"])
+    before = StatedFactSerializer(allow_null=True, help_text="As the older version states it; null if it did not.")
+    after = StatedFactSerializer(allow_null=True, help_text="As the compared version states it; null if it does not.")

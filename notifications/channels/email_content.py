@@ -1,7 +1,11 @@
 """What the e-mail channel says: subjects, the text and HTML bodies of one event, and daily digests.
 
-Mails name the plan, the version and the change summary and link to the plan; they never carry
-section bodies or attachments. Templates live in notifications/templates/notifications/email/.
+Mails name the plan, the version and the change summary and link to the plan's web pages (a new version: straight
+to "What changed"); they never carry section bodies, key facts' values or attachments. The mail about a new version
+names what changed (key facts, section titles, attachment names) from the summary the fan-out keeps on the event
+(plans.changes, computed once per version); for a law-enforcement-sensitive plan it names key facts and section
+titles only (titles were always allowed, e.g. a comment's section) and counts the files. Templates live in
+notifications/templates/notifications/email/.
 """
 
 import re
@@ -27,16 +31,25 @@ from plans.models import classification_words
 
 TEMPLATES = "notifications/email"
 SHARE_LEVEL_WORDS = {"view": "read", "comment": "read and comment on"}
+# At most this many names per line of a new version's "what changed"; the rest are counted.
+NAMES_SHOWN = 8
 
 
 def plan_url(plan_id: int) -> str:
-    """The absolute link to a plan in mails (the API for now; the web page will replace it)."""
-    return f"{settings.SITE_URL}/api/v1/plans/{plan_id}/"
+    """The absolute link to a plan's web page in mails."""
+    return settings.SITE_URL + reverse("plans:detail", kwargs={"plan_id": plan_id})
+
+
+def changes_url(plan_id: int, version: int, against: int | None) -> str:
+    """The "What changed" page of a new version: against the version the mail compared it with, if known (else
+    the page's own default, the version the reader last acknowledged). A first version links to the plan."""
+    query = f"?from={against}&to={version}" if against is not None else f"?to={version}"
+    return settings.SITE_URL + reverse("plans:diff", kwargs={"plan_id": plan_id}) + query
 
 
 def preferences_url() -> str:
-    """Where a person changes what they receive."""
-    return f"{settings.SITE_URL}/api/v1/me/preferences/"
+    """Where a person changes what they receive: the alert preferences page."""
+    return settings.SITE_URL + reverse("notifications:preferences")
 
 
 def sign_in_url() -> str:
@@ -56,6 +69,7 @@ class EmailItem:
     change_summary: str
     url: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    url_label: str = ""
 
     @property
     def text_template(self) -> str:
@@ -88,6 +102,53 @@ def _review_extra(payload: Mapping[str, Any]) -> dict[str, Any]:
     return {"due": due, "due_text": format_date(due, "j F Y"), "overdue": overdue}
 
 
+def _names(names: Iterable[Any]) -> str:
+    shown = [_one_line(name, 120) for name in names]
+    if len(shown) > NAMES_SHOWN:
+        return f"{', '.join(shown[:NAMES_SHOWN])} and {len(shown) - NAMES_SHOWN} more"
+    return ", ".join(shown)
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''} (file names are not sent for a law-enforcement-sensitive plan)"
+
+
+def change_lines(changes: Any, *, sensitive: bool) -> list[tuple[str, str]]:
+    """What a new version changed as (heading, names) lines, key facts first: the summary the fan-out kept on the
+    event (plans.changes.changes_summary). Names only, never values or text; no file names for a sensitive plan."""
+    if not isinstance(changes, Mapping):
+        return []
+    lines: list[tuple[str, str]] = []
+    facts = [fact for fact in changes.get("facts") or [] if isinstance(fact, Mapping)]
+    sections = changes.get("sections") or {}
+    files = changes.get("attachments") or {}
+    for kind in ("changed", "added", "removed"):
+        named = [f"{fact.get('label')} ({fact.get('facility')})" for fact in facts if fact.get("change") == kind]
+        if named:
+            lines.append((f"Key facts {kind}", _names(named)))
+    for kind in ("changed", "added", "removed"):
+        if sections.get(kind):
+            lines.append((f"Sections {kind}", _names(sections[kind])))
+    for kind in ("added", "removed"):
+        names = files.get(kind) or []
+        count = files.get(f"{kind}_count", len(names))
+        if names and not sensitive:
+            lines.append((f"Attachments {kind}", _names(names)))
+        elif isinstance(count, int) and count > 0:
+            lines.append((f"Attachments {kind}", _files(count)))
+    return lines
+
+
+def _published_extra(event: OutboxEvent) -> dict[str, Any]:
+    changes = event.payload.get("changes")
+    sensitive = event.plan is not None and event.plan.is_law_enforcement_sensitive
+    return {
+        "previous_version": event.payload.get("previous_version"),
+        "against": changes.get("against") if isinstance(changes, Mapping) else None,
+        "changes": change_lines(changes, sensitive=sensitive),
+    }
+
+
 def _extra(event: OutboxEvent) -> dict[str, Any]:
     """Wording details particular to one event type."""
     payload = event.payload
@@ -96,7 +157,7 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
     if event.event_type == EventType.PLAN_SHARED:
         return {"access": SHARE_LEVEL_WORDS.get(payload.get("level", ""), "read")}
     if event.event_type == EventType.VERSION_PUBLISHED:
-        return {"previous_version": payload.get("previous_version")}
+        return _published_extra(event)
     if event.event_type == EventType.COMMENT_CREATED:
         return {
             "section": _one_line(payload.get("section_title", ""), 120),
@@ -174,6 +235,14 @@ def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem
     extra = _extra(event)
     version = payload.get("version")
     linked_plan = event.plan_id if event.event_type != EventType.PLAN_UNSHARED else None
+    url, url_label = None, ""
+    compared = extra.get("against") is not None or extra.get("previous_version") is not None
+    published = event.event_type == EventType.VERSION_PUBLISHED and isinstance(version, int)
+    if linked_plan is not None and published and compared:
+        url = changes_url(linked_plan, version, extra.get("against"))
+        url_label = f"See what changed in version {version}"
+    elif linked_plan is not None:
+        url, url_label = plan_url(linked_plan), f"Open {title} in Concord"
     return EmailItem(
         event_type=event.event_type,
         headline=_headline(event.event_type, title, version, agency, extra),
@@ -182,8 +251,9 @@ def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem
         agency=agency,
         version=version,
         change_summary=str(payload.get("change_summary") or "").strip(),
-        url=plan_url(linked_plan) if linked_plan is not None else None,
+        url=url,
         extra=extra,
+        url_label=url_label,
     )
 
 

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from access.plan_rows import PlanRow
 from agencies.models import Agency, Facility
-from consistency.api.fact_serializers import FacilityFactsSerializer
+from consistency.api.fact_serializers import FacilityFactsSerializer, FactChangeSerializer
 from consistency.fact_selectors import version_facts_by_facility
 from plans.models import (
     Attachment,
@@ -268,6 +268,21 @@ class DiffSectionSerializer(serializers.Serializer):
     diff = serializers.CharField()
 
 
+class AttachmentChangeSerializer(serializers.Serializer):
+    """A file in the compared version and not the older one (added), or the other way round (removed)."""
+
+    change = serializers.ChoiceField(choices=["added", "removed"])
+    id = serializers.IntegerField(source="attachment.pk")
+    filename = serializers.CharField(source="attachment.filename")
+    content_type = serializers.CharField(source="attachment.content_type")
+    size = serializers.IntegerField(source="attachment.size")
+    sha256 = serializers.CharField(source="attachment.sha256")
+    download_url = serializers.SerializerMethodField(help_text="In the version that holds the file.")
+
+    def get_download_url(self, change: Any) -> str:
+        return AttachmentSerializer().get_download_url(change.attachment)
+
+
 class DiffSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     against = serializers.IntegerField(allow_null=True)
@@ -275,7 +290,11 @@ class DiffSerializer(serializers.Serializer):
         help_text="requested, last_acknowledged (by you), agency_acknowledged (by one of your agencies), "
         "previous, or none"
     )
+    facts = FactChangeSerializer(
+        many=True, help_text="Key facts stated differently, first: by building name, then in the facts' usual order."
+    )
     sections = DiffSectionSerializer(many=True)
+    attachments = AttachmentChangeSerializer(many=True, help_text="Files removed, then files added.")
 
 
 class AcknowledgeSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from plans.api import review_views, views
+from plans.api import export_views, review_views, views
 
 router = SimpleRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -16,6 +16,8 @@ urlpatterns = [
     path(f"{version}withdraw/", views.VersionWithdrawView.as_view(), name="version-withdraw"),
     path(f"{version}diff/", views.VersionDiffView.as_view(), name="version-diff"),
     path(f"{version}acknowledge/", views.VersionAcknowledgeView.as_view(), name="version-acknowledge"),
+    path(f"{version}export.pdf", export_views.VersionExportPdfView.as_view(), name="version-export-pdf"),
+    path(f"{version}export.docx", export_views.VersionExportDocxView.as_view(), name="version-export-docx"),
     path(f"{version}attachments/", views.AttachmentListView.as_view(), name="attachment-list"),
     path(
         f"{version}attachments/<int:attachment_id>/",

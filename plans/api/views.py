@@ -22,7 +22,7 @@ from agencies.selectors import facilities_visible_to
 from plans import selectors, services
 from plans.api import serializers
 from plans.api.filters import PlanFilter
-from plans.diff import sections_diff
+from plans.changes import version_changes
 from plans.models import Attachment, Plan, PlanShare, PlanVersion
 from portal.api.pagination import KeysFirstPagination
 from portal.api.request_info import client_ip
@@ -289,19 +289,15 @@ class VersionDiffView(PlanScopedMixin, APIView):
                 user=request.user, access=self.get_access(), version=version, visible=visible
             )
             against, reason = baseline.version, baseline.reason
-        old_sections = selectors.version_sections(version=against) if against else []
-        sections = sections_diff(
-            old=old_sections,
-            new=selectors.version_sections(version=version),
-            old_number=against.number if against else 0,
-            new_number=version.number,
-        )
+        changes = version_changes(old=against, new=version)
         self.shown_object = version
         body = {
             "number": version.number,
             "against": against.number if against else None,
             "against_reason": reason if against else "none",
-            "sections": sections,
+            "facts": changes.facts,
+            "sections": changes.sections,
+            "attachments": changes.attachments,
         }
         return Response(serializers.DiffSerializer(body).data)
 

@@ -4,6 +4,7 @@ that also writes its audit and outbox rows."""
 from plans.services.acknowledgements import plan_version_acknowledge
 from plans.services.annual_reviews import plan_mark_reviewed
 from plans.services.attachments import attachment_add, attachment_remove
+from plans.services.exports import ExportFile, ExportFormat, plan_version_export
 from plans.services.plan_records import PlanCreated, plan_create, plan_create_once, plan_delete, plan_update
 from plans.services.sharing import plan_share, plan_unshare
 from plans.services.versions import (
@@ -18,6 +19,8 @@ from plans.services.versions import (
 
 __all__ = [
     "DraftReuse",
+    "ExportFile",
+    "ExportFormat",
     "PlanCreated",
     "SectionData",
     "attachment_add",
@@ -32,6 +35,7 @@ __all__ = [
     "plan_update",
     "plan_version_acknowledge",
     "plan_version_create_draft",
+    "plan_version_export",
     "plan_version_publish",
     "plan_version_update_draft",
     "plan_version_withdraw",

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside CommonMiddleware (a missing slash still redirects) and CSP: the product's 404 page even in DEBUG.
+    "portal.not_found.NotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the lockout flag any sign-in path set and answers with the lockout page or JSON.
     "axes.middleware.AxesMiddleware",
@@ -136,6 +138,11 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Multipart bodies above this are refused before Django reads them (the 25 MB file plus form overhead).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Paper of PDF exports (plans/export/): US agencies print on Letter; "a4" for everyone else.
+EXPORT_PAPER_SIZE = env_str("EXPORT_PAPER_SIZE", "letter").lower()
+if EXPORT_PAPER_SIZE not in ("letter", "a4"):
+    raise ValueError(f"EXPORT_PAPER_SIZE={EXPORT_PAPER_SIZE!r} must be letter or a4.")
 
 # Celery: without REDIS_URL every task runs eagerly in-process (the embedded default).
 REDIS_URL = env_str("REDIS_URL")

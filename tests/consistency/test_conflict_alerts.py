@@ -61,7 +61,8 @@ def test_the_email_names_the_building_and_the_other_agency_but_not_its_plan(part
     assert "Ridgeford Fire" in message.subject
     assert county.school.name in message.body
     assert "staging area for responders" in message.body
-    assert f"/api/v1/plans/{county.plan.pk}/" in message.body
+    assert f"/plans/{county.plan.pk}/" in message.body
+    assert "/api/" not in message.body
 
 
 def test_the_webhook_message_carries_ids_names_and_facts_but_never_the_other_plan(partners):

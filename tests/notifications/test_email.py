@@ -1,26 +1,33 @@
 """E-mail channel against a real SMTP server: batching, no duplicates, retries, access at send time, digests."""
 
+import re
 import socket
 import threading
 from datetime import timedelta
 from email import message_from_bytes, policy
+from html import unescape
 
 import pytest
 from aiosmtpd.controller import Controller
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, connections
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from django.utils import timezone
 
 from access.actors import SYSTEM
 from agencies.models import Membership, Role
 from agencies.services import membership_remove
 from notifications.channels import email, email_content
+from notifications.channels.webhooks import webhook_message
 from notifications.models import Delivery, DeliveryStatus, EventType, OutboxEvent
 from notifications.services import outbox_event_fan_out, preferences_update
 from plans import services as plan_services
-from plans.models import ShareLevel
+from plans.models import Classification, ShareLevel
+from tests.conftest import web_client
 from tests.notifications.conftest import add_members
+from tests.plans.change_scenario import reunification_moved
 from tests.plans.factories import draft, make_plan, publish
 
 SITE = "https://concord.example.org"
@@ -129,14 +136,16 @@ def test_publish_mails_each_liaison_once_with_summary_link_and_no_plan_content(c
     assert sent == 3
     assert sorted(m["To"] for m in smtp.messages) == sorted(u.email for u in liaisons)
     assert smtp.handler.sessions == 1
-    link = f"{SITE}/api/v1/plans/{lincoln.pk}/"
+    # Straight to "What changed" on the web, against the version it replaces (never the JSON API).
+    link = f"{SITE}/plans/{lincoln.pk}/diff/?from=1&to=2"
     for message in smtp.messages:
         assert message["Subject"] == "[Concord] Lincoln High crisis plan: version 2 published"
         assert message["Auto-Submitted"] == "auto-generated"
         text, html = parts(message)
-        for body in (text, html):
+        for body in (text, html.replace("&amp;", "&")):
             assert SUMMARY in body
             assert link in body
+            assert "/api/" not in body
             assert "SECTION-BODY-MARKER" not in body
             assert "Bluebird" not in body
         assert '<html lang="en">' in html
@@ -344,7 +353,8 @@ def test_the_daily_digest_lists_each_pending_plan_in_one_mail(county, smtp):
     for plan in plans[:3]:
         for body in (text, html):
             assert f"{plan.title}: version 1 published" in body
-            assert f"{SITE}/api/v1/plans/{plan.pk}/" in body
+            assert f"{SITE}/plans/{plan.pk}/" in body  # a first version: nothing to compare, the plan itself
+            assert "/diff/" not in body
     assert "Birch Academy" not in text + html
     assert "SECTION-BODY-MARKER" not in text + html
     statuses = Delivery.objects.filter(user=liaison, channel="email_digest").values_list("status", flat=True)
@@ -428,13 +438,17 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
     assert title in message.body  # plain text is not HTML-escaped
     assert "Lincoln &lt;High&gt; &amp; Sons" in html
     assert "<High>" not in html
-    link = f"{SITE}/api/v1/plans/{county.plan.pk}/"
+    link = f"{SITE}/plans/{county.plan.pk}/"
+    if event_type == EventType.VERSION_PUBLISHED:
+        link = f"{SITE}/plans/{county.plan.pk}/diff/?to=3"  # no summary kept: the page's own baseline
     if event_type == EventType.PLAN_UNSHARED:
         assert link not in message.body + html
         assert "no link" in message.body
     else:
         assert link in message.body
         assert link in html
+    assert "/api/" not in message.body + html
+    assert f"{SITE}/alerts/preferences/" in message.body + html
 
 
 def test_review_due_wording_names_the_date(county):
@@ -452,3 +466,115 @@ def test_retry_delays_grow_from_a_minute_to_a_day_with_bounded_jitter():
     for attempts, minutes in [(1, 1), (2, 5), (3, 15), (4, 60), (7, 1440), (12, 1440)]:
         delay = email.retry_delay(attempts)
         assert timedelta(minutes=minutes) <= delay <= timedelta(minutes=minutes * 1.2)
+
+
+# --- links to the web pages and what a new version changed (issue 13, item 1) ----------------------------------
+
+HREF = re.compile(r'href="([^"]+)"')
+TEXT_URL = re.compile(r"https?://\S+")
+
+
+def links_of(message) -> set[str]:
+    text, html = parts(message)
+    return {unescape(url) for url in HREF.findall(html)} | set(TEXT_URL.findall(text))
+
+
+def moved_and_mailed(county, smtp) -> OutboxEvent:
+    """The county's plan gets v3, which moves the reunification site; its alert is fanned out and mailed."""
+    reunification_moved(county)
+    event = OutboxEvent.objects.filter(plan=county.plan, event_type=EventType.VERSION_PUBLISHED).latest("id")
+    outbox_event_fan_out(event_id=event.pk)
+    assert email.email_send_pending(event_id=event.pk) > 0
+    return event
+
+
+def test_every_link_in_the_new_version_mail_opens_a_web_page_for_its_recipient(county, smtp):
+    moved_and_mailed(county, smtp)
+
+    (message,) = smtp.to(county.partner_view_liaison.email)
+    links = links_of(message)
+    assert f"{SITE}/plans/{county.plan.pk}/diff/?from=2&to=3" in links
+    assert f"{SITE}/alerts/preferences/" in links
+    reader = web_client(county.partner_view_liaison)
+    for link in links:
+        assert link.startswith(f"{SITE}/"), link
+        path, _, query = link.removeprefix(SITE).partition("?")
+        assert not path.startswith("/api/"), link
+        assert resolve(path).app_name in ("plans", "notifications"), link
+        response = reader.get(path, QueryDict(query))
+        assert response.status_code == 200, link
+        assert response["Content-Type"].startswith("text/html"), link
+        assert response.content.lower().startswith(b"<!doctype html>"), link
+    page = reader.get(f"/plans/{county.plan.pk}/diff/", {"from": 2, "to": 3}).content.decode()
+    assert "Changes from v2 to v3" in page
+    assert "Family reunification site" in page
+
+
+def test_the_new_version_mail_names_what_changed_key_facts_first(county, smtp):
+    moved_and_mailed(county, smtp)
+
+    (message,) = smtp.to(county.partner_comment_liaison.email)
+    text, html = parts(message)
+    expected = [
+        "Key facts changed: Family reunification site (Maple Valley High)",
+        "Sections changed: Family reunification",
+        "Attachments added: reunification-map.pdf",
+        "Attachments removed: old-map.pdf",
+    ]
+    for body in (text, html):
+        assert "What changed since version 2:" in body
+        positions = [body.index(line) for line in expected]
+        assert positions == sorted(positions)
+        # Names only: never where the site moved to, nor the section's text.
+        assert "Fairbrook" not in body
+        assert "Lincoln Middle" not in body
+        assert "Assistant principal" not in body
+        assert "Evacuation" not in body  # unchanged
+
+
+def test_a_sensitive_plans_mail_names_titles_but_no_file_names(county, smtp):
+    plan_services.plan_update(
+        plan=county.plan, actor=county.owner_admin, classification=Classification.LAW_ENFORCEMENT_SENSITIVE
+    )
+    moved_and_mailed(county, smtp)
+
+    (message,) = smtp.to(county.partner_view_liaison.email)
+    text, html = parts(message)
+    for body in (text, html):
+        assert "Key facts changed: Family reunification site (Maple Valley High)" in body
+        assert "Sections changed: Family reunification" in body
+        assert "Attachments added: 1 file (file names are not sent for a law-enforcement-sensitive plan)" in body
+        assert "reunification-map.pdf" not in body
+        assert "old-map.pdf" not in body
+        assert "Fairbrook" not in body
+    assert f"{SITE}/plans/{county.plan.pk}/diff/?from=2&to=3" in links_of(message)
+
+
+def test_what_changed_is_worked_out_once_per_version_during_the_fan_out_not_per_mail(county, smtp):
+    add_members(county.police, 40, role=Role.LIAISON, prefix="sro")
+    reunification_moved(county)
+    event = OutboxEvent.objects.filter(plan=county.plan, event_type=EventType.VERSION_PUBLISHED).latest("id")
+    assert "changes" not in event.payload
+
+    outbox_event_fan_out(event_id=event.pk)
+    event.refresh_from_db()
+    assert event.payload["changes"]["facts"][0]["label"] == "Family reunification site"
+
+    with CaptureQueriesContext(connection) as queries:
+        assert email.email_send_pending(event_id=event.pk) == 43
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    for table in ("plans_section", "plans_attachment", "consistency_facilityfact", "plans_planversion"):
+        assert table not in tables
+    assert all("Family reunification site" in m.get_body(("plain",)).get_content() for m in smtp.messages)
+
+
+def test_the_webhook_message_of_a_new_version_keeps_its_api_links_for_machines_and_no_change_names(county, smtp):
+    event = moved_and_mailed(county, smtp)
+    event.refresh_from_db()
+    assert "changes" in event.payload
+
+    data = webhook_message(event)["data"]
+
+    assert "changes" not in data
+    assert "map.pdf" not in str(data)
+    assert data["links"]["plan"] == f"{SITE}/api/v1/plans/{county.plan.pk}/"

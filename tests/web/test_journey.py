@@ -58,7 +58,8 @@ def test_publish_alert_diff_acknowledge_journey(browser, live_server, web_county
     expect(liaison_page.get_by_role("heading", level=1)).to_have_text("Maple Valley High crisis plan")
     liaison_page.goto(f"{live_server.url}/plans/{county.plan.pk}/diff/")
     changed = liaison_page.locator("section", has_text="Section 1").filter(has_text="stadium").first
-    expect(changed).to_contain_text("Evacuate to the stadium, gate B")
+    expect(changed.locator("ins")).to_contain_text("stadium, gate B")
+    expect(changed.locator("del")).to_contain_text("north field")
     expect(liaison_page.get_by_text(re.compile("[Cc]hanged")).first).to_be_visible()
     liaison_page.get_by_role("button", name="Acknowledge v2").first.click()
     expect(liaison_page.get_by_text(re.compile("acknowledged v2")).first).to_be_visible()

@@ -340,6 +340,10 @@ SCHOOL_UPDATES: dict[str, SchoolUpdate] = {
     ),
 }
 
+# School plans carried over from paper, by the days since their last review on paper: each one's next review
+# is due a year after that review, so the district's dashboard shows two overdue and two due within 30 days.
+LAST_REVIEWED_DAYS_AGO: dict[str, int] = {"oak_terrace": 390, "lincoln": 372, "garfield": 350, "sunset_ridge": 338}
+
 # A draft in progress that partners must not see until it is published.
 SCHOOL_DRAFT = (
     "maple_grove",

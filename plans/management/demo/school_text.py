@@ -152,15 +152,15 @@ def _communications(f: SchoolFacts, sro: str, history: list[str]) -> str:
 
 
 def _evacuation(f: SchoolFacts, sro: str, history: list[str]) -> str:
-    lines = [
-        "**Goal**: everyone out and accounted for within 4 minutes of the alarm or announcement.",
+    steps = [
         f"- On-site assembly area: {f.assembly_area}.",
         f"- Off-site evacuation site (walk, or buses from the district garage): {f.offsite_evacuation}.",
         "- Teachers take the roster and go-bag, close doors, and report with the green/red card.",
     ]
     if f.stories == 2:
-        lines.append("- Evacuation chairs at both stairwells for students who cannot use stairs.")
-    return "\n".join(lines)
+        steps.append("- Evacuation chairs at both stairwells for students who cannot use stairs.")
+    goal = "**Goal**: everyone out and accounted for within 4 minutes of the alarm or announcement."
+    return goal + "\n\n" + "\n".join(steps)
 
 
 def _shelter(f: SchoolFacts, sro: str, history: list[str]) -> str:
@@ -240,7 +240,7 @@ def _active_threat(f: SchoolFacts, sro: str, history: list[str]) -> str:
     return (
         "**Before**: the SRO and Fairbrook PD patrol walk the building each semester; staff are trained to decide "
         "between lockdown and evacuation.\n\n"
-        "**During**: lockdown (or evacuate away from the threat). Responding units:\n"
+        "**During**: lockdown (or evacuate away from the threat). Responding units:\n\n"
         f"- Incident command post: {f.command_post}\n"
         f"- Police staging: {f.police_staging}\n"
         f"- Fire/EMS staging and rescue task force form-up: {f.fire_staging}\n"
