@@ -4,10 +4,11 @@ from rest_framework import serializers
 
 from plans.models import PlanReview
 from plans.services.annual_reviews import REVIEW_NOTE_MAX_LENGTH
+from portal.api.fields import JSONIntegerField, JSONStringField
 
 
 class PlanReviewSerializer(serializers.ModelSerializer):
-    version = serializers.IntegerField(source="version.number", read_only=True, help_text="The version confirmed.")
+    version = JSONIntegerField(source="version.number", read_only=True, help_text="The version confirmed.")
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
@@ -18,14 +19,14 @@ class PlanReviewSerializer(serializers.ModelSerializer):
 
 
 class PlanReviewWriteSerializer(serializers.Serializer):
-    note = serializers.CharField(
+    note = JSONStringField(
         max_length=REVIEW_NOTE_MAX_LENGTH,
         allow_blank=True,
         required=False,
         default="",
         help_text="Who took part and what was checked (optional).",
     )
-    version = serializers.IntegerField(
+    version = JSONIntegerField(
         min_value=1,
         max_value=2**31 - 1,
         required=False,
