@@ -5,8 +5,9 @@ granted to (the owner and its partners), as `agency_may_view` and `person_may_vi
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from access.grants import VIEW
 from agencies.models import Membership
@@ -77,3 +78,39 @@ def active_members(*, agency_ids: Iterable[int] | QuerySet, roles: Iterable[str]
     if roles is not None:
         members = members.filter(role__in=list(roles))
     return members
+
+
+@dataclass(frozen=True)
+class PeopleLosingView:
+    """What revoking one agency's grant on a plan does to its people: how many there are, how many could then
+    no longer read the plan, and how many keep it as members of another agency that may read it."""
+
+    people: int
+    losing: int
+    keeping: int
+
+
+def people_losing_view(*, plan: Plan, agency_id: int) -> PeopleLosingView:
+    """The active people of the agency and which of them would lose the plan if its grant went (one query).
+
+    Nobody loses a public plan (everyone signed in reads it); otherwise a person keeps it through another
+    agency granted view (the owner, another partner) that they are also a member of.
+    """
+    elsewhere = Membership.objects.filter(
+        user_id=OuterRef("user_id"),
+        agency_id__in=_view_grants()
+        .filter(content_object_id=plan.pk)
+        .exclude(group__agency__id=agency_id)
+        .values("group__agency__id"),
+    )
+    counts = (
+        active_members(agency_ids=[agency_id])
+        .annotate(keeps=Exists(elsewhere))
+        .aggregate(
+            people=Count("user_id", distinct=True), keeping=Count("user_id", distinct=True, filter=Q(keeps=True))
+        )
+    )
+    people, keeping = counts["people"], counts["keeping"]
+    if plan.classification == Classification.PUBLIC:
+        return PeopleLosingView(people=people, losing=0, keeping=people)
+    return PeopleLosingView(people=people, losing=people - keeping, keeping=keeping)

@@ -107,18 +107,18 @@ def facility_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _key_sections(titles: list[str]) -> list[str]:
-    """The titles a responder looks for first, in the plan's order; the opening sections when none match."""
+def _key_sections(sections: list[Section]) -> list[Section]:
+    """The sections a responder looks for first, in the plan's order; the opening sections when none match."""
 
-    def urgency(title: str) -> int:
-        lowered = title.lower()
+    def urgency(section: Section) -> int:
+        lowered = section.title.lower()
         return next((rank for rank, word in enumerate(RESPONDER_WORDS) if word in lowered), len(RESPONDER_WORDS))
 
-    ranked = sorted(range(len(titles)), key=lambda index: (urgency(titles[index]), index))
-    chosen = [index for index in ranked if urgency(titles[index]) < len(RESPONDER_WORDS)][:KEY_SECTIONS_SHOWN]
+    ranked = sorted(range(len(sections)), key=lambda index: (urgency(sections[index]), index))
+    chosen = [index for index in ranked if urgency(sections[index]) < len(RESPONDER_WORDS)][:KEY_SECTIONS_SHOWN]
     if not chosen:
-        return titles[:KEY_SECTIONS_SHOWN]
-    return [titles[index] for index in sorted(chosen)]
+        return sections[:KEY_SECTIONS_SHOWN]
+    return [sections[index] for index in sorted(chosen)]
 
 
 @login_required
@@ -126,7 +126,7 @@ def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> Http
     """A building with its assigned officers and the current plan of every agency covering it."""
     facility = get_object_or_404(selectors.facilities_visible_to(user=request.user), pk=facility_id)
     assignments = list(selectors.assignments_at_facility(facility=facility).order_by("role", "agency__name"))
-    sections = Section.objects.order_by("position").only("pk", "version_id", "position", "title")
+    sections = Section.objects.order_by("position").only("pk", "version_id", "position", "key", "title")
     plans = list(
         facility_current_plans(user=request.user, facility=facility)
         .prefetch_related(None)
@@ -143,9 +143,11 @@ def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> Http
     for plan in plans:
         if plan.current_version is None:
             continue  # facility_current_plans returns plans with a current version only
-        titles = [section.title for section in plan.current_version.ordered_sections]  # type: ignore[attr-defined]  # Prefetch(to_attr=)
-        plan.section_titles = titles  # type: ignore[attr-defined]  # for the template
-        plan.key_sections = _key_sections(titles)  # type: ignore[attr-defined]  # for the template
+        # Every section of the current version is on the plan page as #section-<key> (plans/_sections.html), so
+        # each one listed here links to it: whoever may read the plan, as facility_current_plans ensures, sees it.
+        ordered: list[Section] = plan.current_version.ordered_sections  # type: ignore[attr-defined]  # Prefetch(to_attr=)
+        plan.sections_listed = ordered  # type: ignore[attr-defined]  # for the template
+        plan.key_sections = _key_sections(ordered)  # type: ignore[attr-defined]  # for the template
     sros = [a for a in assignments if a.role == AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     others = [a for a in assignments if a.role != AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     conflicts = conflicts_visible_to(user=request.user, facility=facility)

@@ -44,6 +44,8 @@ class AuditAction(models.TextChoices):
     ATTACHMENT_REMOVE = "attachment.remove", "File removed from a draft"
     VERSION_ACKNOWLEDGE = "version.acknowledge", "Version acknowledged"
     VERSION_ACKNOWLEDGE_AGENCY = "version.acknowledge_agency", "Version acknowledged for an agency"
+    # Issue 13: a draft made from a Word document (its file name, digest and what was imported).
+    PLAN_IMPORT = "plan.import", "Plan imported from a Word document"
     # A copy that leaves Concord (issue 13): who exported which version, in which format.
     PLAN_EXPORT = "plan.export", "Version exported (PDF or Word)"
     PLAN_REVIEWED = "plan.reviewed", "Plan reviewed, no changes"

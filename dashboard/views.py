@@ -70,10 +70,15 @@ def _first_rows(plans: Any) -> tuple[list[Plan], bool]:
 
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The start page of a signed-in person, for the agency they are working for now."""
+    """The start page of a signed-in person, for the agency they are working for now.
+
+    `?panels=1` from htmx (when the alert poll brings a new alert): only its panels, to swap in place.
+    """
     membership = active_membership(request)
+    refresh = bool(request.htmx) and request.GET.get("panels") == "1" and membership is not None
     context: dict[str, Any] = {"nav": "dashboard", "membership": membership, "rows_limit": DASHBOARD_ROWS}
-    context.update(latest_alerts_context(user=request.user))
+    if not refresh:  # the latest alerts keep themselves up to date
+        context.update(latest_alerts_context(user=request.user))
     if membership is not None:
         agency = membership.agency
         own, own_more = _first_rows(dashboard_own_plans(user=request.user, agency=agency))
@@ -110,7 +115,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             dashboard_conflicts=_conflict_items(conflicts[:DASHBOARD_ROWS], agency.pk),
             conflicts_more=len(conflicts) > DASHBOARD_ROWS,
         )
-    return render(request, "dashboard/dashboard.html", context)
+    return render(request, "dashboard/_panels_refresh.html" if refresh else "dashboard/dashboard.html", context)
 
 
 def home(request: HttpRequest) -> HttpResponse:

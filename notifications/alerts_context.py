@@ -18,5 +18,7 @@ def latest_alerts_context(*, user: User) -> dict[str, Any]:
     return {
         "latest_alerts": alerts,
         "latest_alerts_key": format(zlib.crc32(state.encode()), "x"),
+        # The newest alert the page has shown: the next poll tells a new one from a change to these.
+        "latest_alerts_newest": alerts[0].pk if alerts else 0,
         "alert_poll_seconds": settings.ALERT_POLL_SECONDS,
     }

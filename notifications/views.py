@@ -105,14 +105,31 @@ def alert_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     return HttpResponse(render_to_string("notifications/_badge.html", context))
 
 
+# Fired (HX-Trigger) when the poll brings an alert newer than the page had: the dashboard reads its panels again.
+NEW_ALERT_EVENT = "concord-new-alert"
+
+
 @_signed_in_fragment
 @require_GET
 def alert_latest(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The dashboard's latest alerts, polled by htmx; 204 (nothing to swap) while they are unchanged."""
+    """The dashboard's latest alerts, polled by htmx; 204 (nothing to swap) while they are unchanged.
+
+    When the newest is an unread alert newer than `since` (the newest the page had), the response also fills
+    the notice at the top of the dashboard (out of band) and fires NEW_ALERT_EVENT. No query more than before.
+    """
     context = latest_alerts_context(user=request.user)
     if request.GET.get("v") == context["latest_alerts_key"]:
         return HttpResponse(status=204)
-    return HttpResponse(render_to_string("notifications/_latest_alerts.html", context))
+    since = request.GET.get("since", "")
+    alerts = context["latest_alerts"]
+    newest = alerts[0] if alerts else None
+    fresh = since.isdigit() and newest is not None and newest.read_at is None and newest.pk > int(since)
+    html = render_to_string("notifications/_latest_alerts.html", context)
+    if not fresh:
+        return HttpResponse(html)
+    others = sum(1 for alert in alerts if alert.read_at is None and alert.pk > int(since)) - 1
+    html += render_to_string("notifications/_live_alert_notice.html", {"alert": newest, "others": others})
+    return HttpResponse(html, headers={"HX-Trigger": NEW_ALERT_EVENT})
 
 
 @login_required

@@ -40,6 +40,14 @@ class ShareForm(forms.Form):
 
 
 class UnshareForm(forms.Form):
-    """Revoke a partner agency's access."""
+    """Revoke a partner agency's access: which one (the confirmation page's address and its form)."""
 
-    agency = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    agency = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose the partner whose access to revoke.",
+            "invalid": "Choose the partner whose access to revoke from the plan's Sharing panel.",
+            "min_value": "Choose the partner whose access to revoke from the plan's Sharing panel.",
+        },
+    )

@@ -3,11 +3,14 @@ mark reviewed with no changes."""
 
 from django.urls import path
 
-from plans import views_edit, views_facts, views_lifecycle, views_reviews
+from plans import views_edit, views_facts, views_import, views_lifecycle, views_reviews
 
 urlpatterns = [
     path("plans/new/", views_edit.plan_create, name="create"),
     path("plans/<int:plan_id>/edit/", views_edit.plan_edit, name="edit"),
+    # Importing from a Word document: a new plan, or a new draft of one (plans/views_import.py).
+    path("plans/import/", views_import.plan_import, name="import"),
+    path("plans/<int:plan_id>/import/", views_import.draft_import, name="draft-import"),
     path("plans/<int:plan_id>/drafts/new/", views_edit.draft_create, name="draft-new"),
     path("plans/<int:plan_id>/versions/<int:number>/edit/", views_edit.draft_edit, name="draft-edit"),
     path("plans/<int:plan_id>/versions/<int:number>/preview/", views_edit.draft_preview, name="draft-preview"),

@@ -111,7 +111,7 @@ def plan_page_context(
         "last_review": selectors.plan_last_review(plan=plan),
         **_acknowledge_context(request, access, current),
         **review_context(access=access, version=current, section_keys=[s.key for s in sections]),
-        **concurrence_panel_context(user=request.user, access=access, current=current),
+        **concurrence_panel_context(user=request.user, access=access, current=current, session=request.session),
     }
     if access.is_owner_member:
         context["status_rows"] = rows = _status_rows(plan, current)

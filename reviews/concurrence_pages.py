@@ -16,7 +16,9 @@ from agencies.models import Agency
 from plans.models import Plan
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
+from portal.place_messages import message_at
 from portal.types import AuthenticatedHttpRequest
+from reviews.concurrence_context import concurrence_input_keep
 from reviews.concurrence_export import concurrence_csv
 from reviews.concurrence_forms import ConcurrenceForm
 from reviews.concurrence_selectors import plan_concurrence_record
@@ -26,6 +28,18 @@ from reviews.models import ConcurrenceOutcome
 
 def _panel_url(plan_id: int) -> str:
     return reverse("plans:detail", kwargs={"plan_id": plan_id}) + "#concurrence"
+
+
+def _refused(request: AuthenticatedHttpRequest, plan: Plan, message: str, errors: dict[str, str]) -> HttpResponse:
+    """Back to the Concurrence panel with `message` beside the form and the form as the person filled it in
+    (reviews/concurrence_context.py); nothing was recorded. Without a current version there is no panel, so
+    the message goes to the top of the page."""
+    place = "concurrence" if plan.current_version_id else ""
+    message_at(request, messages.ERROR, message, place=place)
+    if place:
+        data = {name: request.POST.get(name, "") for name in ("agency", "outcome", "note")}
+        concurrence_input_keep(session=request.session, plan_id=plan.pk, data=data, errors=errors)
+    return redirect(_panel_url(plan.pk))
 
 
 @login_required
@@ -38,16 +52,21 @@ def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> 
         raise PermissionDenied("Only admins and liaisons of a partner agency may record concurrence.")
     form = ConcurrenceForm(request.POST, agencies=[(agency_id, "") for agency_id in eligible])
     if not form.is_valid():
-        messages.error(request, "Choose concur or changes requested (and the agency, if you speak for several).")
-        return redirect(_panel_url(plan.pk))
+        return _refused(
+            request,
+            plan,
+            "Choose concur or changes requested (and the agency, if you speak for several).",
+            {},  # the fields' own errors come back when the kept input is checked again
+        )
     version = visible_version(access, form.cleaned_data["version"])
     if version.pk != plan.current_version_id and plan.current_version is not None:
-        messages.error(
+        return _refused(
             request,
+            plan,
             f"v{plan.current_version.number} was published while you were reading v{version.number}. "
             "Read the current version, then record your agency's concurrence with it.",
+            {},
         )
-        return redirect(_panel_url(plan.pk))
     agency_id = form.cleaned_data.get("agency")
     try:
         concurrence = concurrence_record(
@@ -59,12 +78,13 @@ def concurrence_record_page(request: AuthenticatedHttpRequest, plan_id: int) -> 
             ip_address=client_ip(request),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(_panel_url(plan.pk))
+        return _refused(request, plan, exc.message, {exc.field or "": exc.message})
     label = ConcurrenceOutcome(concurrence.outcome).label.lower()
-    messages.success(
+    message_at(
         request,
+        messages.SUCCESS,
         f"Recorded for {concurrence.agency.name}: {label} with v{version.number}. {plan.owner_agency.name} is alerted.",
+        place="concurrence",
     )
     return redirect(_panel_url(plan.pk))
 

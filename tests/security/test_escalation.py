@@ -12,6 +12,7 @@ cannot be skipped silently: add an attempt with the right that its action needs.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import combinations
 from typing import Any
 from uuid import uuid4
@@ -33,6 +34,7 @@ from notifications.forms import _prefix
 from notifications.models import Delivery, EventType, Notification, OutboxEvent
 from plans import services
 from plans.forms import PlanCreateForm, PlanEditForm
+from plans.forms_import import DocxUploadForm, PlanImportForm
 from plans.forms_partners import AcknowledgeForm, ShareForm, UnshareForm
 from plans.forms_reviews import MarkReviewedForm
 from plans.models import Classification
@@ -40,6 +42,7 @@ from reviews.concurrence_forms import ConcurrenceForm
 from reviews.forms import CommentForm, ResolveForm
 from tests.conftest import County, client_for, web_client
 from tests.permission_matrix import ACTORS, AnyObject, covers, route_of, user_of
+from tests.plans.docx_files import docx_upload, simple_document
 from tests.plans.factories import make_plan, publish
 from tests.reviews.helpers import post
 
@@ -137,6 +140,20 @@ class Endpoint:
 
 def pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("site-map.pdf", PDF, content_type="application/pdf")
+
+
+@cache
+def _word_document() -> bytes:
+    return simple_document(("Basic plan", "Evacuate to the north field."))
+
+
+def word() -> SimpleUploadedFile:
+    """A Word document to import (plans/services/imports.py)."""
+    return docx_upload(_word_document(), "last-year.docx")
+
+
+def import_body(s: "Scene", **changes: Any) -> dict:
+    return {"file": word(), "owner_agency": s.district.pk, "kind": "school_eop", "classification": "partner", **changes}
 
 
 def plan_api(rest: str = "") -> Callable[[Scene], str]:
@@ -443,6 +460,33 @@ API: tuple[Endpoint, ...] = (
         (Attempt("file", lambda s: {"file": pdf()}, draft_editors(201)),),
         multipart=True,
     ),
+    # Importing from Word: a new plan for an agency one plans for, a new draft of a plan one edits.
+    Endpoint(
+        "POST",
+        "/api/v1/plans/import/",
+        lambda s: "/api/v1/plans/import/",
+        (
+            *(
+                Attempt(name, lambda s, name=name, value=value: import_body(s, **{name: value}), CREATE_PLAN_OK)
+                for name, value in [
+                    ("title", "Imported plan"),
+                    ("kind", "reunification"),
+                    ("classification", Classification.PUBLIC),
+                ]
+            ),
+            Attempt("file", lambda s: import_body(s), CREATE_PLAN_OK),
+            # For another agency (the police): nobody here plans for it.
+            Attempt("owner_agency", lambda s: import_body(s, owner_agency=s.police.pk), expect(403)),
+        ),
+        multipart=True,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/import/",
+        lambda s: f"/api/v1/plans/{s.plan.pk}/import/",
+        (Attempt("file", lambda s: {"file": word()}, owner_editors(201)),),
+        multipart=True,
+    ),
     Endpoint(
         "DELETE",
         "/api/v1/plans/{plan_id}/versions/{number}/attachments/{attachment_id}/",
@@ -705,6 +749,40 @@ WEB: tuple[Endpoint, ...] = (
         (Attempt("file", lambda s: {"file": pdf()}, DRAFT_EDIT),),
         web=True,
         multipart=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:import",
+        lambda s: reverse("plans:import"),
+        (
+            *(
+                Attempt(name, lambda s, name=name, value=value: import_body(s, **{name: value}), NEW_PLAN, EDITORS)
+                for name, value in [
+                    ("title", "Imported plan"),
+                    ("kind", "reunification"),
+                    ("classification", Classification.PUBLIC),
+                    ("creation_key", str(uuid4())),
+                ]
+            ),
+            Attempt("file", lambda s: import_body(s), NEW_PLAN, EDITORS),
+            # An owner agency the person does not plan for: not offered, refused as invalid (nothing created).
+            Attempt(
+                "owner_agency",
+                lambda s: import_body(s, owner_agency=s.police.pk),
+                {**NEW_PLAN, "owner_admin": 200, "owner_planner": 200},
+                frozenset(),
+            ),
+        ),
+        web=True,
+        forms=(PlanImportForm,),
+    ),
+    Endpoint(
+        "POST",
+        "plans:draft-import",
+        web_plan("plans:draft-import"),
+        (Attempt("file", lambda s: {"file": word()}, EDIT_PLAN),),
+        web=True,
+        forms=(DocxUploadForm,),
     ),
     Endpoint(
         "POST",

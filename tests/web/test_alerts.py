@@ -245,7 +245,7 @@ def test_the_latest_alerts_fragment_lists_five_and_answers_204_while_unchanged(c
     client = signed_in(county.partner_view_liaison)
     html = client.get("/alerts/latest/", **HTMX).content.decode()
     assert html.count('<li class="latest-alerts__item') == 5
-    key = re.search(r'\?v=([0-9a-f]+)"', html).group(1)
+    key = re.search(r'\?v=([0-9a-f]+)&amp;since=\d+"', html).group(1)
     assert client.get(f"/alerts/latest/?v={key}", **HTMX).status_code == 204
     client.post("/alerts/read-all/")
     assert client.get(f"/alerts/latest/?v={key}", **HTMX).status_code == 200

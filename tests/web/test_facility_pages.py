@@ -162,12 +162,13 @@ def test_the_plan_card_lists_its_key_sections_and_whether_you_acknowledged_it(co
     plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.owner_admin)
     response = web_client(county.partner_view_member).get(facility_url(county.school))
     card = next(card for card in response.context["plans"] if card.pk == plan.pk)
-    assert len(card.section_titles) == 24
-    assert "Functional annex: Lockdown" in card.key_sections
-    assert "Functional annex: Evacuation" in card.key_sections
-    assert "Threat annex: Active threat" in card.key_sections
-    assert "Functional annex: Family reunification" in card.key_sections
-    assert len(card.key_sections) <= 6
+    assert len(card.sections_listed) == 24
+    key_titles = [section.title for section in card.key_sections]
+    assert "Functional annex: Lockdown" in key_titles
+    assert "Functional annex: Evacuation" in key_titles
+    assert "Threat annex: Active threat" in key_titles
+    assert "Functional annex: Family reunification" in key_titles
+    assert len(key_titles) <= 6
     html = response.content.decode()
     assert "All 24 sections" in html
     assert "Not yet acknowledged by you" in html
@@ -313,6 +314,10 @@ def test_the_facility_page_works_on_a_phone(page, live_server, browser_county, c
     expect(page.get_by_role("heading", level=1)).to_have_text("Maple Valley High")
     expect(page.get_by_text("Dana Reyes")).to_be_visible()
     expect(page.get_by_role("link", name="Read the plan").first).to_be_visible()
+    # The key sections are links to those sections of the plan, not chips that only look tappable.
+    expect(page.locator(".key-sections").first.get_by_role("link", name="Section 1")).to_have_attribute(
+        "href", f"/plans/{county.plan.pk}/#section-section-1"
+    )
     # Nothing wider than the phone: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "facility-phone")

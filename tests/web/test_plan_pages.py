@@ -170,8 +170,8 @@ def controls_of(county, actor: str) -> dict[str, bool]:
         "edit_draft": f'href="/plans/{plan}/versions/2/edit/"' in page,
         "publish": f'href="/plans/{plan}/versions/2/publish/"' in page,
         "withdraw": f'href="/plans/{plan}/versions/1/withdraw/"' in page,
-        "share": f'action="/plans/{plan}/share/"' in page,
-        "unshare": f'action="/plans/{plan}/unshare/"' in page,
+        "share": f'action="/plans/{plan}/share/' in page,
+        "unshare": f'href="/plans/{plan}/unshare/?agency=' in page,  # the confirmation page, then its form
         "sharing_list": 'id="sharing"' in page,
         "ack_status": 'id="acknowledgements"' in page,
         "acknowledge": f'action="/plans/{plan}/acknowledge/"' in page,
@@ -789,6 +789,8 @@ def test_an_owner_admin_shares_and_revokes_in_the_browser(page, live_server, web
     sharing.get_by_role("button", name="Share", exact=True).click()
     expect(page.get_by_text("Shared with Far County Sheriff (comment)")).to_be_visible()
     assert PlanShare.objects.get(plan=county.plan, agency=county.unrelated).level == ShareLevel.COMMENT
+    page.get_by_role("link", name="Revoke… Far County Sheriff's access").click()  # a confirmation first
+    assert PlanShare.objects.filter(plan=county.plan, agency=county.unrelated).exists()
     page.get_by_role("button", name="Revoke Far County Sheriff's access").click()
     expect(page.get_by_text("Revoked Far County Sheriff's access")).to_be_visible()
     assert not PlanShare.objects.filter(plan=county.plan, agency=county.unrelated).exists()
