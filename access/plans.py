@@ -154,6 +154,11 @@ class PlanAccess:
         return self.is_owner_admin
 
     @property
+    def can_mark_reviewed(self) -> bool:
+        """Record that a periodic review changed nothing (restarts the review clock): who may publish."""
+        return self.is_owner_admin
+
+    @property
     def can_share(self) -> bool:
         """Share, change a share's level, revoke it."""
         return self.is_owner_admin

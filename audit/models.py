@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     PLAN_IMPORT = "plan.import", "Plan imported from a Word document"
     # A copy that leaves Concord (issue 13): who exported which version, in which format.
     PLAN_EXPORT = "plan.export", "Version exported (PDF or Word)"
+    PLAN_REVIEWED = "plan.reviewed", "Plan reviewed, no changes"
 
 
 class AppendOnlyError(Exception):

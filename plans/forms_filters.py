@@ -16,7 +16,7 @@ class PlanFilterForm(forms.Form):
         label="Search",
         required=False,
         max_length=200,
-        help_text="Words in the title or the text of the current version, e.g. reunification stadium.",
+        help_text="Words in the title or the text of the current version, e.g. reunification fieldhouse.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     owner = forms.ModelChoiceField(label="Owner agency", queryset=Agency.objects.none(), required=False)

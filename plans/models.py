@@ -268,6 +268,26 @@ class Attachment(DraftContentMixin):
         return self.filename
 
 
+class PlanReview(models.Model):
+    """A periodic review that found nothing to change: it restarts the review clock without a new version."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    # The current version the review confirmed, unchanged.
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    # The next review date this review set (the plan's own date moves on with later reviews and publishes).
+    next_review_due = models.DateField()
+
+    class Meta:
+        ordering = ["plan", "-reviewed_at", "-id"]
+        indexes = [models.Index(fields=["plan", "-reviewed_at"], name="plans_review_plan_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"Plan {self.plan_id} reviewed {self.reviewed_at:%Y-%m-%d}, no changes"
+
+
 class ShareLevel(models.TextChoices):
     VIEW = "view", "View"
     COMMENT = "comment", "Comment"

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -17,10 +17,12 @@ from plans.models import (
     AgencyAcknowledgement,
     Attachment,
     Plan,
+    PlanReview,
     PlanShare,
     PlanVersion,
     VersionState,
 )
+from plans.search_text import substring_filter
 
 # A plan is "review due" this many days before its next review date.
 REVIEW_DUE_WINDOW_DAYS = 30
@@ -40,20 +42,40 @@ def plan_facility_ids(*, plans: list[Plan]) -> dict[int, list[int]]:
 
 
 def plans_search(*, plans: QuerySet[Plan], text: str) -> QuerySet[Plan]:
-    """Full-text search over titles and current section bodies (PostgreSQL), substring elsewhere."""
+    """Search over titles and current section bodies: PostgreSQL full text; elsewhere (the embedded SQLite
+    default) the same query language over substrings, so every word must appear but not side by side."""
     text = text.strip()
     if not text:
         return plans
-    if connection.vendor == "postgresql":
+    if connections[plans.db].vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
         return plans.filter(search_vector=query)
-    return plans.filter(search_document__icontains=text)
+    condition = substring_filter(text)
+    return plans.none() if condition is None else plans.filter(condition)
 
 
 def plans_review_due(*, plans: QuerySet[Plan]) -> QuerySet[Plan]:
     """Plans whose next review date is within the window or past."""
     horizon = timezone.localdate() + timedelta(days=REVIEW_DUE_WINDOW_DAYS)
     return plans.filter(next_review_due__lte=horizon)
+
+
+def plan_last_review(*, plan: Plan) -> PlanReview | None:
+    """The newest "reviewed — no changes" of the plan's current version, with its reviewer (None: not reviewed
+    since it was published, or no current version). Anyone who may see the plan may see this."""
+    if plan.current_version_id is None:
+        return None
+    return (
+        PlanReview.objects.filter(plan=plan, version_id=plan.current_version_id)
+        .select_related("reviewed_by")
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+
+
+def plan_reviews(*, plan: Plan) -> QuerySet[PlanReview]:
+    """Every "reviewed — no changes" of the plan, newest first, with the version and the reviewer."""
+    return PlanReview.objects.filter(plan=plan).select_related("version", "reviewed_by").order_by("-reviewed_at", "-id")
 
 
 def version_sections(*, version: PlanVersion) -> list:

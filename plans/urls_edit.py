@@ -1,8 +1,9 @@
-"""Web pages that change plans: create, edit metadata, drafts, sections, attachments, publish, withdraw."""
+"""Web pages that change plans: create, edit metadata, drafts, sections, attachments, publish, withdraw, and
+mark reviewed with no changes."""
 
 from django.urls import path
 
-from plans import views_edit, views_facts, views_import, views_lifecycle
+from plans import views_edit, views_facts, views_import, views_lifecycle, views_reviews
 
 urlpatterns = [
     path("plans/new/", views_edit.plan_create, name="create"),
@@ -30,4 +31,5 @@ urlpatterns = [
     ),
     path("plans/<int:plan_id>/versions/<int:number>/publish/", views_lifecycle.version_publish, name="publish"),
     path("plans/<int:plan_id>/versions/<int:number>/withdraw/", views_lifecycle.version_withdraw, name="withdraw"),
+    path("plans/<int:plan_id>/reviewed/", views_reviews.plan_mark_reviewed, name="mark-reviewed"),
 ]

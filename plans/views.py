@@ -108,6 +108,7 @@ def plan_page_context(
         "has_drafts": any(v.is_draft for v in versions),
         "released": [v for v in versions if not v.is_draft],
         "conflicts": conflicts,
+        "last_review": selectors.plan_last_review(plan=plan),
         **_acknowledge_context(request, access, current),
         **review_context(access=access, version=current, section_keys=[s.key for s in sections]),
         **concurrence_panel_context(user=request.user, access=access, current=current, session=request.session),

@@ -26,6 +26,7 @@ from consistency.models import FactConflict
 from notifications.models import OutboxEvent
 from plans import demo_data
 from plans.diff import sections_diff
+from plans.forms_filters import PlanFilterForm
 from plans.models import (
     Acknowledgement,
     AgencyAcknowledgement,
@@ -424,3 +425,29 @@ def test_the_demo_concurrence_record_shows_police_concurring_and_fire_asking_for
     assert outcomes["Fairbrook Fire Protection District"] == "changes_requested"
     fire = next(row for row in rows if row["agency"] == "Fairbrook Fire Protection District")
     assert fire["open_change_request_ids"] == str(request.pk)
+
+
+def test_the_district_marks_an_overdue_demo_plan_reviewed_and_it_leaves_the_due_panel_without_an_alert(demo):
+    """Issue 13, item 9 in the demo: a paper plan reviewed with its partners, nothing to change."""
+    plan = school_plan("Oak Terrace Elementary School")
+    client = Client()
+    client.force_login(user("district_admin"))
+    events = OutboxEvent.objects.count()
+    response = client.post(
+        f"/plans/{plan.pk}/reviewed/", {"version": plan.current_version.number, "note": "Walked through with PD."}
+    )
+    assert response.status_code == 302
+    assert "Oak Terrace" not in review_panel(client)
+    assert OutboxEvent.objects.count() == events
+    officer = Client()
+    officer.force_login(user("police_officer"))
+    page = officer.get(f"/plans/{plan.pk}/").content.decode()
+    assert "by district_admin (no changes)" in page
+
+
+def test_the_search_boxs_example_finds_the_districts_reunification_plan_in_the_demo(demo):
+    example = str(PlanFilterForm.base_fields["q"].help_text).rsplit("e.g. ", 1)[1].rstrip(".")
+    client = Client()
+    client.force_login(user("police_liaison"))
+    listing = client.get("/plans/", {"q": example}).content.decode()
+    assert "District 58 family reunification plan" in listing

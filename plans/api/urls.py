@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from plans.api import export_views, import_views, views
+from plans.api import export_views, import_views, review_views, views
 
 router = SimpleRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -34,6 +34,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/acknowledgements/", views.AcknowledgementStatusView.as_view(), name="plan-acks"),
     path("plans/<int:plan_id>/shares/", views.ShareListView.as_view(), name="share-list"),
     path("plans/<int:plan_id>/shares/<int:agency_id>/", views.ShareDetailView.as_view(), name="share-detail"),
+    path("plans/<int:plan_id>/reviews/", review_views.PlanReviewListView.as_view(), name="plan-reviews"),
     path("plans/<int:plan_id>/import/", import_views.DraftImportView.as_view(), name="plan-draft-import"),
     # Review comments on a version (reviews/api/).
     path("", include("reviews.api.urls")),

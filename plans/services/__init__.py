@@ -2,6 +2,7 @@
 that also writes its audit and outbox rows."""
 
 from plans.services.acknowledgements import plan_version_acknowledge
+from plans.services.annual_reviews import plan_mark_reviewed
 from plans.services.attachments import attachment_add, attachment_remove
 from plans.services.exports import ExportFile, ExportFormat, plan_version_export
 from plans.services.plan_records import PlanCreated, plan_create, plan_create_once, plan_delete, plan_update
@@ -28,6 +29,7 @@ __all__ = [
     "plan_create_once",
     "plan_delete",
     "plan_draft_start",
+    "plan_mark_reviewed",
     "plan_share",
     "plan_unshare",
     "plan_update",

@@ -26,6 +26,7 @@ from plans.models import (
     VersionState,
     classification_lowers,
 )
+from plans.services.annual_reviews import review_clock_start
 from plans.services.common import event_payload, search_refresh
 from plans.services.versions import SectionData, _draft_create
 from portal.errors import ConflictError, NotAllowedError
@@ -209,9 +210,10 @@ def plan_update(
         plan.classification = classification
     if review_interval_days is not UNSET:
         plan.review_interval_days = review_interval_days
-        current = plan.current_version
-        if current is not None and current.published_at is not None:
-            plan.next_review_due = (current.published_at + timedelta(days=plan.review_interval_days)).date()
+        # From the last restart of the clock: the current version's publication or a later "reviewed — no changes".
+        clock_start = review_clock_start(plan=plan)
+        if clock_start is not None:
+            plan.next_review_due = (clock_start + timedelta(days=plan.review_interval_days)).date()
     plan.save()
     buildings = None if isinstance(facilities, Unset) else list(facilities)
     if buildings is not None or (plan.classification != previous_classification and plan.current_version_id):

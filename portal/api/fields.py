@@ -24,3 +24,12 @@ class JSONStringField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("not_a_string")
         return super().to_internal_value(data)
+
+
+class JSONIntegerField(serializers.IntegerField):
+    """A JSON integer only (DRF's IntegerField also takes "2", "2.0" and 2.0, which the schema does not say)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)

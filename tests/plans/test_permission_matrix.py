@@ -20,6 +20,7 @@ from plans.models import (
     Classification,
     Plan,
     PlanGroupObjectPermission,
+    PlanReview,
     PlanShare,
     PlanVersion,
     Section,
@@ -153,6 +154,7 @@ def world() -> dict:
         ),
         "acknowledgements": sorted(Acknowledgement.objects.values_list("version_id", "user_id")),
         "agency_acknowledgements": sorted(AgencyAcknowledgement.objects.values_list("version_id", "agency_id")),
+        "reviews": sorted(PlanReview.objects.values_list("plan_id", "version_id", "reviewed_by_id", "note")),
         "audit": AuditEvent.objects.count(),
         "outbox": OutboxEvent.objects.count(),
     }

@@ -124,6 +124,11 @@ SERVICES: dict[str, tuple[Call, str, tuple[str, ...]]] = {
         "owner_admin",
         ("owner_planner", *REFUSED),
     ),
+    "plan_mark_reviewed": (
+        lambda s, actor: services.plan_mark_reviewed(plan=s["county"].plan, actor=actor, note="No changes."),
+        "owner_admin",
+        ("owner_planner", *REFUSED),
+    ),
     "plan_share": (
         lambda s, actor: services.plan_share(
             plan=s["county"].plan, agency=s["county"].unrelated, level=ShareLevel.VIEW, actor=actor

@@ -36,6 +36,7 @@ from plans import services
 from plans.forms import PlanCreateForm, PlanEditForm
 from plans.forms_import import DocxUploadForm, PlanImportForm
 from plans.forms_partners import AcknowledgeForm, ShareForm, UnshareForm
+from plans.forms_reviews import MarkReviewedForm
 from plans.models import Classification
 from reviews.concurrence_forms import ConcurrenceForm
 from reviews.forms import CommentForm, ResolveForm
@@ -389,6 +390,16 @@ API: tuple[Endpoint, ...] = (
         "/api/v1/plans/{id}/",
         plan_api(),
         (Attempt("", lambda s: None, owner_admin_only(409)),),  # published: withdrawn, never deleted
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/{plan_id}/reviews/",
+        plan_api("reviews/"),
+        (
+            Attempt("note", lambda s: {"note": "Nothing to change."}, owner_admin_only(201)),
+            # Confirming a version other than the current one (here the draft) is refused for the admin too.
+            Attempt("version", lambda s: {"version": s.draft.number}, owner_admin_only(409)),
+        ),
     ),
     Endpoint(
         "POST",
@@ -800,6 +811,22 @@ WEB: tuple[Endpoint, ...] = (
         web_plan("plans:withdraw", number=lambda s: s.published.number),
         (Attempt("", lambda s: {}, owner_admin_only(302, WEB_ANON)),),
         web=True,
+    ),
+    Endpoint(
+        "POST",
+        "plans:mark-reviewed",
+        web_plan("plans:mark-reviewed"),
+        (
+            Attempt(
+                "note",
+                lambda s: {"version": s.published.number, "note": "Nothing to change."},
+                owner_admin_only(302, WEB_ANON),
+            ),
+            # Confirming the draft as if it were the current version: refused for the admin too, nothing recorded.
+            Attempt("version", lambda s: {"version": s.draft.number}, owner_admin_only(409, WEB_ANON)),
+        ),
+        web=True,
+        forms=(MarkReviewedForm,),
     ),
     Endpoint(
         "POST",

@@ -537,7 +537,7 @@ def test_starting_a_draft_copies_the_current_version(county):
     services.plan_version_publish(version=county.draft, actor=county.owner_admin)
     client = web_client(county.owner_planner)
     page = client.get(f"/plans/{county.plan.pk}/drafts/new/")
-    assert "a copy of the sections of the current version, v2" in page.content.decode()
+    assert "a copy of the current version, v2: its sections, its attachments" in page.content.decode()
     response = client.post(f"/plans/{county.plan.pk}/drafts/new/")
     new = county.plan.versions.get(number=3)
     assert response["Location"] == editor_url(county.plan, 3)
