@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("reviews.urls_concurrence")),
     path("", include("agencies.urls")),
     path("", include("notifications.urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.

@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-emails": {"task": "notifications.send_due_emails", "schedule": 15.0, "options": {"expires": 15}},
     "daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
     "reminders": {"task": "notifications.send_reminders", "schedule": crontab(hour=5, minute=0)},
+    # Audit rows past AUDIT_RETENTION_DAYS leave through the one path the append-only trigger allows.
+    "audit-prune": {"task": "audit.prune_expired_events", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -263,6 +265,10 @@ AXES_HANDLER = "portal.sign_in.SignInLockoutHandler"
 # Every failed sign-in also stays in "Access failures" (the last 1,000 per username) after the
 # counting rows above expire; successful sign-ins and sign-outs are in "Access logs".
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# The audit trail is kept this many days (CJIS asks for at least a year): a system check refuses less than
+# 365, and the database's own floor (audit/migrations/0013) refuses to delete anything younger anyway.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 
 # Password-reset e-mails (django-ratelimit): requests allowed per e-mail address and per client address.
 PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
