@@ -10,6 +10,7 @@ The two coverage tests fail when an endpoint or a field is added without an atte
 cannot be skipped silently: add an attempt with the right that its action needs.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -136,6 +137,7 @@ class Endpoint:
     multipart: bool = False
     web: bool = False
     forms: tuple[type, ...] = field(default=())
+    json: bool = False  # a web endpoint that takes a JSON body (the editor's autosave)
 
 
 def pdf() -> SimpleUploadedFile:
@@ -744,6 +746,24 @@ WEB: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST",
+        "plans:draft-autosave",
+        web_plan("plans:draft-autosave", number=lambda s: s.draft.number),
+        (
+            Attempt(
+                "sections",
+                lambda s: {
+                    "loaded": s.draft.updated_at.isoformat(),
+                    "change_summary": "Edited",
+                    "sections": [{"key": "section-1", "title": "Evacuation", "body": "Evacuate to the east lot."}],
+                },
+                draft_editors(200, WEB_ANON),
+            ),
+        ),
+        web=True,
+        json=True,
+    ),
+    Endpoint(
+        "POST",
         "plans:attachment-upload",
         web_plan("plans:attachment-upload", number=lambda s: s.draft.number),
         (Attempt("file", lambda s: {"file": pdf()}, DRAFT_EDIT),),
@@ -1167,6 +1187,8 @@ def send(client, endpoint: Endpoint, scene: Scene, attempt: Attempt):
     url = endpoint.url(scene)
     body = attempt.body(scene)
     method = getattr(client, endpoint.method.lower())
+    if endpoint.web and endpoint.json:
+        return method(url, json.dumps(body), content_type="application/json")
     if endpoint.web:
         return method(url, body or {})
     if endpoint.multipart:
