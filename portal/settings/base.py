@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in, the idle check and messages: whose agency requires MFA enrols before any other page.
+    "accounts.middleware.MfaEnrolmentMiddleware",
     # Inside CommonMiddleware (a missing slash still redirects) and CSP: the product's 404 page even in DEBUG.
     "portal.not_found.NotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -368,6 +370,15 @@ ACCOUNT_SESSION_REMEMBER = True
 # django-axes is the one sign-in lockout (every path, per account and per address); allauth's own
 # failed-login limit would answer first with other rules.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+
+# Multi-factor sign-in (allauth.mfa): an authenticator app (TOTP, its QR code drawn by the app), recovery
+# codes, and passkeys or security keys (WebAuthn, which browsers allow on https or on localhost only).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Concord"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Platform staff (the Django admin, agency creation) must enrol too; production.py turns it on by default.
+REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", False)
 
 # Signed-in sessions end after this much inactivity (background polling does not count as activity).
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)
