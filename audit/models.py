@@ -34,6 +34,9 @@ class AuditAction(models.TextChoices):
     WEBHOOK_REDELIVER = "webhook.redeliver", "Webhook delivery resent"
     API_TOKEN_CREATE = "api_token.create", "API token issued"
     API_TOKEN_REVOKE = "api_token.revoke", "API token revoked"
+    MFA_ADD = "mfa.add", "Second factor added (authenticator app, passkey or recovery codes)"
+    MFA_REMOVE = "mfa.remove", "Second factor removed"
+    MFA_RECOVERY_CODES_RESET = "mfa.recovery_codes_reset", "Recovery codes regenerated"
     AGENCY_CREATE = "agency.create", "Agency registered"
     USER_CREATE = "user.create", "Account created"
     # Writes to plans that left no record before (issue 12): who changed what, even in a draft.

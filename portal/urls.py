@@ -1,15 +1,18 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal.password_reset import RateLimitedPasswordResetView
+# The admin signs in on the one sign-in page too, so its second factor cannot be skipped there (set before
+# admin.site.urls is read below).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
-    # Before Django's account URLs, so reset e-mails are rate-limited.
-    path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in (django-allauth, with its multi-factor and single sign-on pages) and password pages.
+    path("accounts/", include("accounts.auth_urls")),
     path("", include("plans.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.urls_concurrence")),
@@ -20,7 +23,19 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("api-auth/", include("rest_framework.urls")),
+    # The browsable API signs in and out through the one sign-in page (with its second factor and lockout).
+    path(
+        "api-auth/",
+        include(
+            (
+                [
+                    path("login/", RedirectView.as_view(pattern_name="login", query_string=True), name="login"),
+                    path("logout/", RedirectView.as_view(pattern_name="logout"), name="logout"),
+                ],
+                "rest_framework",
+            )
+        ),
+    ),
     path("api/v1/", include("portal.api.urls")),
 ]
 

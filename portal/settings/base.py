@@ -38,6 +38,12 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "axes",
+    # Sign-in, multi-factor and single sign-on (django-allauth); sign-up stays closed (accounts.adapter).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.usersessions",
     "portal",
     "audit",
     "agencies",
@@ -60,10 +66,13 @@ MIDDLEWARE = [
     "portal.request_size.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.IdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in, the idle check and messages: whose agency requires MFA enrols before any other page.
+    "accounts.middleware.MfaEnrolmentMiddleware",
     # Inside CommonMiddleware (a missing slash still redirects) and CSP: the product's 404 page even in DEBUG.
     "portal.not_found.NotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -103,7 +112,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses every authenticate(request=...) call of a locked-out account or address.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with allauth's lookups: sign-in by username (the web form, the token endpoint, the admin).
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -262,6 +272,8 @@ AXES_RESET_ON_SUCCESS = False
 # Attempts while locked out do not extend the lock, so the time the lockout page names holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "portal.sign_in.SignInLockoutHandler"
+# allauth's form posts the username as "login"; the token endpoint and the admin post "username".
+AXES_USERNAME_CALLABLE = "portal.sign_in.attempted_username"
 # Every failed sign-in also stays in "Access failures" (the last 1,000 per username) after the
 # counting rows above expire; successful sign-ins and sign-outs are in "Access logs".
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -350,6 +362,29 @@ SPECTACULAR_SETTINGS = {
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# django-allauth: sign-in by username only (an e-mail login would give one account two lockout counters);
+# nobody signs up (people come from agency invitations, accounts.adapter), and invited people's addresses
+# are not re-verified.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False
+# Sessions last SESSION_COOKIE_AGE (and end after SESSION_IDLE_TIMEOUT_SECONDS idle), as before: no "remember me".
+ACCOUNT_SESSION_REMEMBER = True
+# django-axes is the one sign-in lockout (every path, per account and per address); allauth's own
+# failed-login limit would answer first with other rules.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+
+# Multi-factor sign-in (allauth.mfa): an authenticator app (TOTP, its QR code drawn by the app), recovery
+# codes, and passkeys or security keys (WebAuthn, which browsers allow on https or on localhost only).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Concord"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Platform staff (the Django admin, agency creation) must enrol too; production.py turns it on by default.
+REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", False)
 
 # Signed-in sessions end after this much inactivity (background polling does not count as activity).
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)

@@ -28,7 +28,7 @@ from drf_spectacular.generators import SchemaGenerator
 from access.actors import SYSTEM
 from accounts import services as account_services
 from accounts.forms import ApiTokenCreateForm
-from agencies.forms import MemberAddForm, MemberInviteForm, MembershipRoleForm, WebhookCreateForm
+from agencies.forms import AgencyMfaForm, MemberAddForm, MemberInviteForm, MembershipRoleForm, WebhookCreateForm
 from agencies.models import Membership, Role
 from notifications import webhook_services
 from notifications.forms import _prefix
@@ -197,6 +197,7 @@ API: tuple[Endpoint, ...] = (
                 ("jurisdiction", "Hill County"),
                 ("phone", "555-0100"),
                 ("email", "ems@example.org"),
+                ("require_mfa", True),
             ]
         ),
     ),
@@ -213,6 +214,7 @@ API: tuple[Endpoint, ...] = (
                 ("jurisdiction", "All of the state"),
                 ("phone", "555-0199"),
                 ("email", "district@example.org"),
+                ("require_mfa", True),
             ]
         ),
     ),
@@ -1000,6 +1002,14 @@ WEB: tuple[Endpoint, ...] = (
         web_district("agencies:member-remove", membership_id=lambda s: s.member_membership.pk),
         (Attempt("", lambda s: {}, agency_admins(302, WEB_ANON)),),
         web=True,
+    ),
+    Endpoint(
+        "POST",
+        "agencies:mfa",
+        web_district("agencies:mfa"),
+        (Attempt("require_mfa", lambda s: {"require_mfa": "on"}, agency_admins(302, WEB_ANON)),),
+        web=True,
+        forms=(AgencyMfaForm,),
     ),
     Endpoint(
         "POST",
