@@ -17,6 +17,7 @@ from audit.services import audit_event_record
 from plans.models import Classification, Plan
 from tests.agencies.factories import member
 from tests.conftest import client_for, web_client
+from tests.sign_in import SIGN_IN_URL, sign_in_form
 
 PASSWORD = "Tangerine-Lighthouse-42"
 
@@ -67,7 +68,7 @@ def test_a_person_in_two_agencies_shows_their_read_only_where_the_agency_may_rea
 
 def _sign_in(username: str, password: str) -> Client:
     client = Client(REMOTE_ADDR="10.9.8.7")
-    client.post("/accounts/login/", {"username": username, "password": password})
+    client.post(SIGN_IN_URL, sign_in_form(username, password))
     return client
 
 

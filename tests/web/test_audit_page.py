@@ -16,6 +16,7 @@ from plans.models import Classification, PlanKind, ShareLevel
 from plans.services import plan_share, plan_version_create_draft, plan_version_publish
 from tests.agencies.factories import member
 from tests.plans.factories import make_plan
+from tests.sign_in import SIGN_IN_URL, sign_in_form
 from tests.web.conftest import PASSWORD, PHONE, screenshot, sign_in
 
 
@@ -41,7 +42,7 @@ def active_threat(web_county):
     detail = reverse("plans:detail", kwargs={"plan_id": plan.pk})
     for username in ("police_officer", "district_admin"):
         reader = Client()
-        assert reader.post("/accounts/login/", {"username": username, "password": PASSWORD}).status_code == 302
+        assert reader.post(SIGN_IN_URL, sign_in_form(username, PASSWORD)).status_code == 302
         assert reader.get(detail).status_code == 200
     return plan
 
