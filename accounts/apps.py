@@ -8,13 +8,16 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_save
 
         from accounts import schema  # noqa: F401 - registers the token scheme with drf-spectacular
         from accounts.receivers import revoke_api_tokens_when_credentials_change
+        from accounts.sessions import track_signed_in_session
 
         post_save.connect(
             revoke_api_tokens_when_credentials_change,
             sender=get_user_model(),
             dispatch_uid="accounts-revoke-api-tokens",
         )
+        user_logged_in.connect(track_signed_in_session, dispatch_uid="accounts-track-signed-in-session")

@@ -49,6 +49,10 @@ class AuditAction(models.TextChoices):
     # A copy that leaves Concord (issue 13): who exported which version, in which format.
     PLAN_EXPORT = "plan.export", "Version exported (PDF or Word)"
     PLAN_REVIEWED = "plan.reviewed", "Plan reviewed, no changes"
+    # Issue 14: accounts lifecycle and sessions.
+    MEMBERSHIP_INVITE_RESEND = "membership.invite_resend", "Invitation sent again"
+    USER_DEACTIVATE = "user.deactivate", "Account deactivated"
+    SESSIONS_END = "sessions.end", "Signed out everywhere (sessions and API tokens ended)"
 
 
 class AppendOnlyError(Exception):

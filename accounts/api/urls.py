@@ -10,5 +10,6 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="auth-logout-all"),
+    path("auth/sign-out-everywhere/", views.SignOutEverywhereView.as_view(), name="auth-sign-out-everywhere"),
     *router.urls,
 ]
