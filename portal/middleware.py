@@ -3,6 +3,7 @@
 import time
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
@@ -42,6 +43,7 @@ class IdleTimeoutMiddleware:
             idle_too_long = last is not None and now - last > policy.idle_seconds
             if idle_too_long or (signed_in_at is not None and now - signed_in_at > policy.max_seconds):
                 logout(request)
+                messages.info(request, _why_signed_out(policy, idle=idle_too_long), fail_silently=True)
             else:
                 if signed_in_at is None:  # a session from before lifetimes were kept: its lifetime starts now
                     session[SIGNED_IN_AT_KEY] = now
@@ -60,6 +62,26 @@ def _policy(session: SessionBase, user: object, now: int) -> SessionPolicy:
     policy = session_policy_for(user)  # type: ignore[arg-type]  # a signed-in user
     session[POLICY_KEY] = [policy.idle_seconds, policy.max_seconds, now]
     return policy
+
+
+def _why_signed_out(policy: SessionPolicy, *, idle: bool) -> str:
+    if idle:
+        return (
+            f"You were signed out after {_duration(policy.idle_seconds)} without activity, as your agency's "
+            "session policy asks. Sign in again to continue."
+        )
+    return (
+        f"You were signed out {_duration(policy.max_seconds)} after signing in, as your agency's session policy "
+        "asks. Sign in again to continue."
+    )
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _resolution(idle_seconds: int) -> int:

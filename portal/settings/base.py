@@ -67,10 +67,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "portal.middleware.IdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session it ends tells the sign-in page why.
+    "portal.middleware.IdleTimeoutMiddleware",
     # Inside CommonMiddleware (a missing slash still redirects) and CSP: the product's 404 page even in DEBUG.
     "portal.not_found.NotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

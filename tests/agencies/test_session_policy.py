@@ -77,6 +77,8 @@ def test_an_agencys_idle_timeout_signs_its_people_out(county, platform):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
+    sign_in_page = client.get(response["Location"]).content.decode()
+    assert "You were signed out after 5 minutes without activity, as your agency&#x27;s session policy" in sign_in_page
 
 
 def test_a_session_ends_its_lifetime_after_sign_in_however_active(county, platform):
@@ -86,6 +88,7 @@ def test_a_session_ends_its_lifetime_after_sign_in_however_active(county, platfo
     assert is_signed_in(client)
     age_session(client, signed_in=2 * HOUR + 1, idle=0)
     assert not is_signed_in(client)
+    assert "You were signed out 2 hours after signing in" in client.get("/accounts/login/").content.decode()
 
 
 def test_the_platform_lifetime_applies_without_an_agency_policy(county, platform):

@@ -70,6 +70,7 @@ def test_police_admin_sets_an_idle_timeout_and_an_idle_officer_is_signed_out(bro
     age(officer_context, idle_seconds=6 * 60)
     officer.goto(f"{live_server.url}/plans/")
     assert is_on_sign_in(officer)
+    expect(officer.get_by_text("You were signed out after 5 minutes without activity")).to_be_visible()
     admin_context.close()
     officer_context.close()
 
