@@ -242,3 +242,18 @@ def test_platform_staff_keep_their_account_when_leaving_their_last_agency(county
     assert county.staff.is_active
     assert not signed_in(browser)  # their sessions still end: they signed in as that agency's member
     assert not AuditEvent.objects.filter(action="user.deactivate").exists()
+
+
+@pytest.mark.parametrize("actor", ["owner_admin", "staff", "anonymous"])
+def test_nobody_signs_another_person_out_everywhere_through_the_persons_own_service(county, actor):
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.services import sign_out_everywhere
+    from portal.errors import NotAllowedError
+
+    person = county.owner_member
+    browser = web_client(person)
+    with pytest.raises(NotAllowedError):
+        sign_out_everywhere(user=person, actor=user_of(county, actor) or AnonymousUser(), keep_session_key=None)
+    assert signed_in(browser)
+    assert not AuditEvent.objects.filter(action="sessions.end").exists()
