@@ -94,12 +94,20 @@ class MyMembershipSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
+class SessionPolicySerializer(serializers.Serializer):
+    idle_minutes = serializers.IntegerField(help_text="A browser session ends after this many minutes idle.")
+    max_hours = serializers.FloatField(help_text="A browser session ends this many hours after sign-in.")
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     email = serializers.CharField(help_text="E-mail address; empty when none was given.")
     is_staff = serializers.BooleanField()
     memberships = MyMembershipSerializer(many=True)
+    session_policy = SessionPolicySerializer(
+        help_text="The session policy that applies to you: the strictest of your agencies' (else the platform's)."
+    )
 
 
 class UserCreateSerializer(serializers.Serializer):

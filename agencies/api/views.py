@@ -16,6 +16,7 @@ from access.http import IsStaff, IsStaffOrAgencyAdmin
 from agencies import selectors, services
 from agencies.api import serializers
 from agencies.models import Agency, Facility, Membership
+from agencies.session_policy import session_policy_for
 from portal.api.pagination import StandardPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
@@ -32,12 +33,14 @@ class MeView(APIView):
     def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         memberships = Membership.objects.filter(user=user).select_related("agency").order_by("agency__name")
+        policy = session_policy_for(user)
         data = {
             "id": user.pk,
             "username": user.username,
             "email": user.email,
             "is_staff": user.is_staff,
             "memberships": memberships,
+            "session_policy": {"idle_minutes": policy.idle_seconds // 60, "max_hours": policy.max_seconds / 3600},
         }
         return Response(serializers.MeSerializer(data).data)
 

@@ -205,3 +205,15 @@ def test_the_api_sets_and_shows_the_policy(county, django_assert_max_num_queries
     assert set(bad.json()) == {"session_idle_minutes", "session_max_hours"}
     cleared = client.patch(f"/api/v1/agencies/{county.district.pk}/", {"session_idle_minutes": None}, format="json")
     assert cleared.json()["session_idle_minutes"] is None
+
+
+def test_me_tells_a_person_the_policy_that_applies_to_them(county, platform, django_assert_max_num_queries):
+    set_policy(county.district, idle=10)
+    set_policy(county.police, max_hours=4)
+    membership_add(agency=county.police, user=county.owner_member, role=Role.MEMBER, actor=SYSTEM)
+    client = client_for(county.owner_member)
+    with django_assert_max_num_queries(3):
+        me = client.get("/api/v1/me/").json()
+    assert me["session_policy"] == {"idle_minutes": 10, "max_hours": 4.0}
+    staff = client_for(county.staff).get("/api/v1/me/").json()
+    assert staff["session_policy"] == {"idle_minutes": 30, "max_hours": 12.0}
