@@ -1,0 +1,8 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # At the root, so the issuer is the bare origin and discovery is /.well-known/openid-configuration.
+    path("", include("oauth2_provider.urls", namespace="oauth2_provider")),
+]
