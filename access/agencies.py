@@ -63,3 +63,8 @@ def can_create_staff_accounts(user: Actor) -> bool:
 def can_create_users(user: Actor) -> bool:
     """Platform operators and agency admins create accounts (admins then add them to their agency)."""
     return bool(user.is_authenticated and (user.is_staff or is_admin_anywhere(user)))
+
+
+def can_see_agency_settings(user: Actor, agency_id: int) -> bool:
+    """An agency's own settings (its single sign-on) exist for its members and staff; for anyone else a 404."""
+    return bool(user.is_authenticated and (user.is_staff or is_agency_member(user, agency_id)))

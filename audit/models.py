@@ -49,6 +49,11 @@ class AuditAction(models.TextChoices):
     # A copy that leaves Concord (issue 13): who exported which version, in which format.
     PLAN_EXPORT = "plan.export", "Version exported (PDF or Word)"
     PLAN_REVIEWED = "plan.reviewed", "Plan reviewed, no changes"
+    # Issue 14: an agency's own identity provider, and each sign-in through it.
+    SSO_CONFIGURE = "sso.configure", "Single sign-on set up"
+    SSO_CHANGE = "sso.change", "Single sign-on changed"
+    SSO_REMOVE = "sso.remove", "Single sign-on removed"
+    SSO_SIGN_IN = "sso.sign_in", "Signed in with single sign-on"
 
 
 class AppendOnlyError(Exception):

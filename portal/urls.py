@@ -10,6 +10,8 @@ urlpatterns = [
     # Before Django's account URLs, so reset e-mails are rate-limited.
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("identity.urls")),
+    path("accounts/", include("allauth.urls")),
     path("", include("plans.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.urls_concurrence")),

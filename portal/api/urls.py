@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("consistency.api.fact_urls")),
     path("", include("notifications.api.inapp_urls")),
     path("", include("notifications.api.urls")),
+    path("", include("identity.api.urls")),
 ]

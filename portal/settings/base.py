@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "portal",
     "audit",
     "agencies",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "consistency",
     "accounts",
     "dashboard",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +65,7 @@ MIDDLEWARE = [
     "portal.request_size.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.IdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -387,3 +393,5 @@ LOGGING = {
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
     },
 }
+
+SOCIALACCOUNT_ADAPTER = "identity.adapter.SocialAccountAdapter"
