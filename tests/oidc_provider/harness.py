@@ -4,6 +4,7 @@ temp dir) and stops it: the SSO tests talk to it over HTTP exactly as Concord ta
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -145,3 +146,25 @@ def start(*, testserver: str = "http://testserver") -> OIDCProvider:
         time.sleep(0.2)
     provider.stop()
     raise RuntimeError(f"the test identity provider did not start: {(state / 'server.log').read_text()}")
+
+
+def main() -> None:
+    """`python -m tests.oidc_provider.harness [SITE_URL]`: a provider to try single sign-on with `make run`."""
+    site = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped either way, the server goes too
+    provider = start(testserver=site)
+    print(f"Test identity provider running. Issuer URL: {provider.issuer}")
+    for slug in AGENCY_SLUGS:
+        print(f"  agency {slug}: client id {client_id(slug)}, client secret {client_secret(slug)}")
+    print(f"People (password {PASSWORD}): " + ", ".join(email for email, *_ in PEOPLE))
+    print("Ctrl-C stops it.")
+    try:
+        provider.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        provider.stop()
+
+
+if __name__ == "__main__":
+    main()
