@@ -1,6 +1,12 @@
 """The forms of single sign-on: the sign-in step by work e-mail, and an agency admin's provider settings."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+
+from identity.selectors import sso_enforced_for
 
 
 class SSOStartForm(forms.Form):
@@ -41,3 +47,11 @@ class AgencySSOForm(forms.Form):
         required=False,
         help_text="Our members can then neither sign in nor get API tokens with a password, nor reset one.",
     )
+
+
+class SSOAwarePasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending no link to people whose agency allows only single sign-on (the page reads
+    the same either way, so it tells nobody who they are)."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        return (user for user in super().get_users(email) if sso_enforced_for(user=user) is None)

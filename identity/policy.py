@@ -28,3 +28,9 @@ def password_sign_in_refusal(
         return None
     context = {"sso": sso, "email": getattr(user, "email", ""), "next": next_url or ""}
     return render(request, "identity/sso_required.html", context, status=403)
+
+
+def password_token_refusal(user: AbstractBaseUser | AnonymousUser) -> str | None:
+    """Why the token endpoint may not issue this person a token for their password (None: it may)."""
+    sso = sso_enforced_for(user=user)
+    return sso_only_message(sso.agency.name) if sso else None

@@ -104,6 +104,20 @@ def lockout_response(
     return response
 
 
+def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The account a sign-in attempt names (AXES_USERNAME_CALLABLE), whichever form it came from.
+
+    authenticate() is always called with `username` (allauth's backend too); without credentials (the
+    lockout check before a form is read) it is the posted field: `login` on allauth's form, `username`
+    on the admin's, the browsable API's and the token endpoint's.
+    """
+    data = credentials or getattr(request, "data", None) or request.POST
+    if not hasattr(data, "get"):  # a JSON body that is not an object names no account
+        return None
+    username = data.get("username") or data.get("login")
+    return username if isinstance(username, str) else None
+
+
 def flag_wrapped_request(sender: object, request: HttpRequest | Request | None = None, **kwargs: object) -> None:
     """Axes flags the request it was given; a DRF view gives it DRF's wrapper, which the middleware never sees.
 

@@ -2,16 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal.password_reset import RateLimitedPasswordResetView
-
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
-    # Before Django's account URLs, so reset e-mails are rate-limited.
-    path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in (django-allauth, with its multi-factor and single sign-on pages) and password pages.
+    path("accounts/", include("accounts.auth_urls")),
+    # Single sign-on: the "sign in with my agency" step, and each agency provider's allauth login and callback.
     path("", include("identity.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("identity.allauth_urls")),
     path("", include("plans.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.urls_concurrence")),

@@ -38,10 +38,13 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "axes",
+    # Sign-in, multi-factor and single sign-on (django-allauth); sign-up stays closed (accounts.adapter).
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     "portal",
     "audit",
     "agencies",
@@ -109,7 +112,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses every authenticate(request=...) call of a locked-out account or address.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with allauth's lookups: sign-in by username (the web form, the token endpoint, the admin).
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -266,6 +270,8 @@ AXES_RESET_ON_SUCCESS = False
 # Attempts while locked out do not extend the lock, so the time the lockout page names holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "portal.sign_in.SignInLockoutHandler"
+# allauth's form posts the username as "login"; the token endpoint and the admin post "username".
+AXES_USERNAME_CALLABLE = "portal.sign_in.attempted_username"
 # Every failed sign-in also stays in "Access failures" (the last 1,000 per username) after the
 # counting rows above expire; successful sign-ins and sign-outs are in "Access logs".
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -351,6 +357,24 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# django-allauth: sign-in by username only (an e-mail login would give one account two lockout counters);
+# nobody signs up (people come from agency invitations, accounts.adapter), and invited people's addresses
+# are not re-verified.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False
+# Sessions last SESSION_COOKIE_AGE (and end after SESSION_IDLE_TIMEOUT_SECONDS idle), as before: no "remember me".
+ACCOUNT_SESSION_REMEMBER = True
+# django-axes is the one sign-in lockout (every path, per account and per address); allauth's own
+# failed-login limit would answer first with other rules.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Single sign-on: one OpenID Connect provider per agency (identity.AgencySSO), matched to existing members only.
+SOCIALACCOUNT_ADAPTER = "identity.adapter.SocialAccountAdapter"
+# Nothing is kept of the provider's tokens; the ID token is checked and the person signed in.
+SOCIALACCOUNT_STORE_TOKENS = False
+
 # Signed-in sessions end after this much inactivity (background polling does not count as activity).
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
@@ -393,5 +417,3 @@ LOGGING = {
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
     },
 }
-
-SOCIALACCOUNT_ADAPTER = "identity.adapter.SocialAccountAdapter"

@@ -227,7 +227,7 @@ def test_with_postgres_down_signing_in_answers_a_503_page(app_without_database):
         app_without_database,
         "POST",
         "/accounts/login/",
-        f"csrfmiddlewaretoken={csrf}&username=district_admin&password={PASSWORD}".encode(),
+        f"csrfmiddlewaretoken={csrf}&login=district_admin&password={PASSWORD}".encode(),
         {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "Referer": "http://127.0.0.1/"},
     )
     assert status == 503, content[:500]

@@ -30,13 +30,13 @@ class SignInPath:
     url: str
     success_status: int
     json: bool = False
+    username_field: str = "username"
 
     def attempt(self, username: str, password: str, address: str):
+        credentials = {self.username_field: username, "password": password}
         if self.json:
-            return APIClient().post(
-                self.url, {"username": username, "password": password}, format="json", REMOTE_ADDR=address
-            )
-        return Client().post(self.url, {"username": username, "password": password}, REMOTE_ADDR=address)
+            return APIClient().post(self.url, credentials, format="json", REMOTE_ADDR=address)
+        return Client().post(self.url, credentials, REMOTE_ADDR=address)
 
     def signed_in(self, response, username: str) -> bool:
         if self.json:
@@ -48,7 +48,7 @@ class SignInPath:
 
 
 PATHS = [
-    SignInPath("web form", "/accounts/login/", 302),
+    SignInPath("web form", "/accounts/login/", 302, username_field="login"),
     SignInPath("browsable API", "/api-auth/login/", 302),
     SignInPath("admin", "/admin/login/", 302),
     SignInPath("token endpoint", "/api/v1/auth/token/", 200, json=True),

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from access.actors import SYSTEM
 from portal.middleware import LAST_ACTIVITY_KEY
+from tests.sign_in import SIGN_IN_URL, sign_in_form
 
 
 def test_password_reset_by_email_lets_the_person_sign_in_with_the_new_password(client, county, mailoutbox):
@@ -24,7 +25,7 @@ def test_password_reset_by_email_lets_the_person_sign_in_with_the_new_password(c
     new_password = "a-fresh-long-passphrase-42"
     done = client.post(form.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
-    signed_in = client.post("/accounts/login/", {"username": county.owner_member.username, "password": new_password})
+    signed_in = client.post(SIGN_IN_URL, sign_in_form(county.owner_member.username, new_password))
     assert signed_in.status_code == 302
     assert client.session["_auth_user_id"] == str(county.owner_member.pk)
 

@@ -13,6 +13,7 @@ from notifications.models import Notification, OutboxEvent
 from notifications.services import outbox_event_fan_out
 from tests.agencies.factories import PASSWORD
 from tests.reviews.helpers import post as comment_post
+from tests.sign_in import SIGN_IN_URL, sign_in_form
 
 # (candidate, the request is https, the candidate is kept)
 CASES = [
@@ -38,8 +39,8 @@ def _location(response) -> str:
 
 def _sign_in(county, candidate: str, secure: bool) -> tuple[str, str]:
     response = Client().post(
-        "/accounts/login/",
-        {"username": county.owner_member.username, "password": PASSWORD, "next": candidate},
+        SIGN_IN_URL,
+        sign_in_form(county.owner_member.username, PASSWORD, next=candidate),
         secure=secure,
     )
     return _location(response), "/"
