@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from identity.http import allow_forms_to_providers
 from identity.selectors import sso_enforced_for
 
 
@@ -27,7 +28,7 @@ def password_sign_in_refusal(
     if sso is None:
         return None
     context = {"sso": sso, "email": getattr(user, "email", ""), "next": next_url or ""}
-    return render(request, "identity/sso_required.html", context, status=403)
+    return allow_forms_to_providers(render(request, "identity/sso_required.html", context, status=403), [sso])
 
 
 def password_token_refusal(user: AbstractBaseUser | AnonymousUser) -> str | None:

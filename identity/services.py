@@ -21,6 +21,7 @@ from portal.errors import InvalidInputError, NotAllowedError
 from portal.unset import UNSET, Unset
 
 PROVIDER = "openid_connect"
+APP_NAME_MAX = 40  # allauth's SocialApp.name; agency names run longer ("… Office of Emergency Management")
 
 
 def provider_id_for(agency: Agency) -> str:
@@ -71,14 +72,14 @@ def agency_sso_configure(
                 "Enter the client secret your identity provider gave Concord.", field="client_secret"
             )
         app = SocialApp.objects.create(
-            provider=PROVIDER, provider_id=provider_id_for(agency), name=agency.name, client_id=client_id
+            provider=PROVIDER, provider_id=provider_id_for(agency), name=agency.name[:APP_NAME_MAX], client_id=client_id
         )
         sso = AgencySSO.objects.create(agency=agency, app=app, sso_only=sso_only, enabled=enabled)
         before: dict[str, Any] | None = None
     else:
         before = _snapshot(sso)
     app = sso.app
-    app.name = agency.name
+    app.name = agency.name[:APP_NAME_MAX]
     app.client_id = client_id
     if client_secret:
         app.secret = client_secret

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from identity import selectors, services
 from identity.forms import AgencySSOForm, SSOStartForm
-from identity.http import redirect_uri, sso_managed_agency
+from identity.http import allow_forms_to_providers, redirect_uri, sso_managed_agency
 from identity.models import AgencySSO
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
@@ -34,8 +34,8 @@ def sso_start(request: HttpRequest) -> HttpResponse:
         chosen = request.POST.get("agency")
         if chosen:
             choices = [sso for sso in choices if sso.agency.slug == chosen]
-        if len(choices) == 1:
-            return _to_provider(request, choices[0])
+            if len(choices) == 1:
+                return _to_provider(request, choices[0])
         if not choices:
             form.add_error(
                 "email",
@@ -43,7 +43,9 @@ def sso_start(request: HttpRequest) -> HttpResponse:
                 "password, or ask your agency's Concord admin.",
             )
     next_url = get_next_redirect_url(request) or ""
-    return render(request, "identity/sso_start.html", {"form": form, "choices": choices, "next": next_url})
+    response = render(request, "identity/sso_start.html", {"form": form, "choices": choices, "next": next_url})
+    # The button posts here and is redirected to the provider: the page's CSP must let the form go there.
+    return allow_forms_to_providers(response, choices)
 
 
 @login_required
@@ -85,7 +87,8 @@ def agency_sso(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         )
     else:
         form = AgencySSOForm()
-    context = {"nav": "agencies", "agency": agency, "sso": sso, "form": form, "redirect_uri": redirect_uri(agency, sso)}
+    uri = redirect_uri(request, agency, sso)
+    context = {"nav": "agencies", "agency": agency, "sso": sso, "form": form, "redirect_uri": uri}
     return render(request, "identity/agency_sso.html", context)
 
 

@@ -26,7 +26,7 @@ class AgencySSOView(APIView):
         sso = selectors.agency_sso_of(agency=agency)
         if sso is None:
             raise NotFound("This agency has no single sign-on configured.")
-        return Response(AgencySSOSerializer(sso, context={"redirect_uri": redirect_uri(agency, sso)}).data)
+        return Response(AgencySSOSerializer(sso, context={"redirect_uri": redirect_uri(request, agency, sso)}).data)
 
     @extend_schema(
         request=AgencySSOUpdateSerializer,
@@ -49,7 +49,7 @@ class AgencySSOView(APIView):
             enabled=data["enabled"],
             ip_address=client_ip(request),
         )
-        body = AgencySSOSerializer(sso, context={"redirect_uri": redirect_uri(agency, sso)}).data
+        body = AgencySSOSerializer(sso, context={"redirect_uri": redirect_uri(request, agency, sso)}).data
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Removed")})

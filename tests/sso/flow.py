@@ -47,8 +47,13 @@ def at_provider(provider, authorize_url: str, email: str) -> str:
 def sso_sign_in(provider, email: str, *, client: Client | None = None, agency_slug: str | None = None):
     """The whole round trip from Concord's "Sign in with my agency" step; returns (client, final response)."""
     client = client or Client()
-    data = {"email": email, **({"agency": agency_slug} if agency_slug else {})}
-    start = client.post("/accounts/sso/", data)
+    if agency_slug is None:  # the step names the one agency whose button the person then presses
+        step = client.post("/accounts/sso/", {"email": email})
+        assert step.status_code == 200, step.content.decode()
+        slugs = re.findall(r'name="agency" value="([^"]+)"', step.content.decode())
+        assert len(slugs) == 1, slugs
+        agency_slug = slugs[0]
+    start = client.post("/accounts/sso/", {"email": email, "agency": agency_slug})
     assert start.status_code == 302, start.content.decode()
     assert start["Location"].startswith(f"{provider.issuer}/authorize/"), start["Location"]
     callback = urlsplit(at_provider(provider, start["Location"], email))

@@ -67,7 +67,7 @@ def test_reading_the_configuration_never_shows_the_secret(county, configured, ac
         assert response.json() == {
             "agency": county.district.pk,
             "provider_id": "agency-maple-valley",
-            "redirect_uri": "http://127.0.0.1:8000/accounts/oidc/agency-maple-valley/login/callback/",
+            "redirect_uri": "http://testserver/accounts/oidc/agency-maple-valley/login/callback/",
             "issuer": ISSUER,
             "client_id": "concord-district",
             "client_secret_set": True,
@@ -170,3 +170,9 @@ def test_reading_costs_a_fixed_number_of_queries(county, configured, django_asse
     client = client_for(county.owner_admin)
     with django_assert_max_num_queries(5):
         assert client.get(url(county)).status_code == 200
+
+
+def test_an_agency_with_a_long_name_sets_it_up(county):
+    county.district.name = "Maple Valley Community Unit School District Number 200"
+    county.district.save(update_fields=["name"])
+    assert client_for(county.owner_admin).put(url(county), BODY, format="json").status_code == 201

@@ -54,7 +54,7 @@ def test_only_the_agencys_admins_and_staff_open_its_single_sign_on_pages(
 
 def test_the_page_shows_the_exact_redirect_uri_to_register(county):
     body = web_client(county.owner_admin).get(page(county)).content.decode()
-    assert 'value="http://127.0.0.1:8000/accounts/oidc/agency-maple-valley/login/callback/"' in body
+    assert 'value="http://testserver/accounts/oidc/agency-maple-valley/login/callback/"' in body
 
 
 def test_an_admin_sets_up_single_sign_on_and_the_secret_is_never_shown_back(county, oidc_provider):

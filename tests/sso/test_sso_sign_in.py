@@ -46,7 +46,8 @@ def test_the_second_sign_in_uses_the_connection_made_by_the_first(county, oidc_p
 
 def test_a_next_page_survives_the_round_trip(county, oidc_provider, district_sso):
     client = Client()
-    start = client.post("/accounts/sso/", {"email": f"district_admin@{DISTRICT_DOMAIN}", "next": "/plans/"})
+    form = {"email": f"district_admin@{DISTRICT_DOMAIN}", "agency": "maple-valley", "next": "/plans/"}
+    start = client.post("/accounts/sso/", form)
     callback = urlsplit(at_provider(oidc_provider, start["Location"], f"district_admin@{DISTRICT_DOMAIN}"))
     response = client.get(f"{callback.path}?{callback.query}")
     assert response["Location"] == "/plans/"
@@ -138,3 +139,11 @@ def test_two_agencies_sharing_a_domain_let_the_person_choose(county, oidc_provid
     assert "Sign in with Ridgeford Police (SSO)" in page
     client, response = sso_sign_in(oidc_provider, f"district_admin@{DISTRICT_DOMAIN}", agency_slug="maple-valley")
     assert signed_in_user_id(client) == str(county.owner_admin.pk)
+
+
+def test_the_step_page_lets_its_button_go_to_the_provider_and_nowhere_else(county, oidc_provider, district_sso):
+    # The button's form is redirected to the provider: without this, the browser's CSP would block it.
+    response = Client().post("/accounts/sso/", {"email": f"district_admin@{DISTRICT_DOMAIN}"})
+    form_action = next(part.strip() for part in response["Content-Security-Policy"].split(";") if "form-action" in part)
+    assert form_action == f"form-action 'self' {oidc_provider.issuer}"
+    assert "form-action 'self';" in Client().get("/accounts/login/")["Content-Security-Policy"] + ";"
