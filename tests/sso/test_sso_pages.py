@@ -100,3 +100,18 @@ def test_the_agency_page_links_its_admins_to_single_sign_on(county):
     assert page(county) in body
     body = web_client(county.owner_member).get(f"/agencies/{county.district.pk}/").content.decode()
     assert page(county) not in body
+
+
+def test_the_page_costs_a_fixed_number_of_queries(county, configured, django_assert_max_num_queries):
+    client = web_client(county.owner_admin)
+    client.get(page(county))  # the session's first read of the active agency
+    with django_assert_max_num_queries(9):
+        assert client.get(page(county)).status_code == 200
+
+
+def test_the_sign_in_page_carries_the_next_page_into_the_sso_step(county):
+    from django.test import Client
+
+    body = Client().get("/accounts/login/?next=/plans/").content.decode()
+    sso_form = body.split('id="sso-heading"', 1)[1]
+    assert '<input type="hidden" name="next" value="/plans/">' in sso_form
