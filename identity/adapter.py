@@ -6,6 +6,7 @@ from typing import Any
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
 
@@ -49,6 +50,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             user = sso_match(sso=sso, email=email, email_verified=verified, connected_user=connected)
         except SSORefusal as refusal:
             raise refusal_page(request, refusal) from None
-        if not sociallogin.is_existing:
-            sociallogin.connect(request, user)
-        sso_sign_in_record(user=user, sso=sso, email=email, ip_address=client_ip(request))
+        # The link to the provider's subject (first sign-in only) and its audit row stand or fall together.
+        with transaction.atomic():
+            if not sociallogin.is_existing:
+                sociallogin.connect(request, user)
+            sso_sign_in_record(user=user, sso=sso, email=email, ip_address=client_ip(request))

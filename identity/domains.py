@@ -4,8 +4,10 @@ import re
 
 from portal.errors import InvalidInputError
 
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-DOMAIN = re.compile(rf"^(?:{_LABEL}\.)+[a-z]{{2,63}}$")
+_LABEL = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+# Also the API schema's pattern for a domain (any case: it is stored lower-case).
+DOMAIN_PATTERN = rf"^(?:{_LABEL}\.)+[a-zA-Z]{{2,63}}$"
+DOMAIN = re.compile(DOMAIN_PATTERN)
 
 
 def domains_parse(raw: str | list[str]) -> list[str]:

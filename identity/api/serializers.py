@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from identity.domains import DOMAIN_PATTERN
 from identity.models import AgencySSO
 
 
@@ -38,6 +39,14 @@ class AgencySSOUpdateSerializer(serializers.Serializer):
     client_secret = serializers.CharField(
         max_length=191, required=False, write_only=True, help_text="Required the first time; omit to keep it."
     )
-    domains = serializers.ListField(child=serializers.CharField(max_length=253), allow_empty=False, max_length=50)
+    domains = serializers.ListField(
+        child=serializers.RegexField(
+            DOMAIN_PATTERN, max_length=253, error_messages={"invalid": "Not an e-mail domain, e.g. ridgeford.gov."}
+        ),
+        allow_empty=False,
+        min_length=1,  # so the schema says minItems: 1
+        max_length=50,
+        help_text="Your people's e-mail domains, e.g. ridgeford.gov.",
+    )
     sso_only = serializers.BooleanField(default=False)
     enabled = serializers.BooleanField(default=True)

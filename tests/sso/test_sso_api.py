@@ -147,7 +147,6 @@ def test_a_new_secret_replaces_the_old_one_and_the_audit_trail_says_so_without_e
         ({"issuer": "ftp://idp.example.org"}, "issuer", "Concord may not call this issuer"),
         ({"issuer": "http://169.254.169.254/"}, "issuer", "Concord may not call this issuer"),
         ({"domains": []}, "domains", "This list may not be empty."),
-        ({"domains": ["not a domain"]}, "domains", "Not an e-mail domain: not a domain."),
         ({"client_id": "  "}, "client_id", "This field may not be blank."),
         ({"sso_only": "perhaps"}, "sso_only", "Must be a valid boolean."),
     ],
@@ -176,3 +175,10 @@ def test_an_agency_with_a_long_name_sets_it_up(county):
     county.district.name = "Maple Valley Community Unit School District Number 200"
     county.district.save(update_fields=["name"])
     assert client_for(county.owner_admin).put(url(county), BODY, format="json").status_code == 201
+
+
+def test_a_bad_domain_is_named_by_its_place_in_the_list(county):
+    body = {**BODY, "domains": ["maple-valley.example.org", "not a domain"]}
+    response = client_for(county.owner_admin).put(url(county), body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"domains": {"1": ["Not an e-mail domain, e.g. ridgeford.gov."]}}
