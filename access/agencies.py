@@ -65,6 +65,24 @@ def can_create_users(user: Actor) -> bool:
     return bool(user.is_authenticated and (user.is_staff or is_admin_anywhere(user)))
 
 
+def can_read_audit_of(user: Actor, agency_id: int, *, roles: dict[int, str] | None = None) -> bool:
+    """Only an agency's own admins read its audit trail (platform staff read the whole trail in the admin).
+
+    `roles` is the person's `agency_roles`, when the caller has already read them.
+    """
+    if not user.is_authenticated:
+        return False
+    return (agency_roles(user=user) if roles is None else roles).get(agency_id) == Role.ADMIN
+
+
+def audit_trail_refusal(user: Actor, agency_id: int) -> int | None:
+    """Why a person may not read an agency's audit trail: 404 outside the agency, 403 for a non-admin member."""
+    roles = agency_roles(user=user)
+    if agency_id not in roles:
+        return 404
+    return None if can_read_audit_of(user, agency_id, roles=roles) else 403
+
+
 def can_see_agency_settings(user: Actor, agency_id: int) -> bool:
     """An agency's own settings (its single sign-on) exist for its members and staff; for anyone else a 404."""
     return bool(user.is_authenticated and (user.is_staff or is_agency_member(user, agency_id)))

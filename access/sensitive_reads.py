@@ -9,8 +9,10 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from access.audience import viewing_agencies
+from agencies.models import Membership
 from audit.models import AuditAction
-from audit.services import audit_event_record
+from audit.services import audit_event_record, audit_event_show_to
 from plans.models import Classification, Plan
 
 
@@ -26,7 +28,7 @@ def sensitive_read_record(
     if plan.classification != Classification.LAW_ENFORCEMENT_SENSITIVE:
         return
     action = AuditAction.ATTACHMENT_DOWNLOAD if what == "download" else AuditAction.PLAN_READ
-    audit_event_record(
+    event = audit_event_record(
         actor=actor,
         action=action,
         obj=obj if obj is not None else plan,
@@ -34,6 +36,10 @@ def sensitive_read_record(
         ip_address=ip_address,
         details={"plan": plan.pk, "what": what},
     )
+    if actor.is_authenticated:
+        # The owner's trail shows every read; the reader's own agencies that may read the plan see it too.
+        readers = Membership.objects.filter(user=actor, agency_id__in=viewing_agencies(plan_id=plan.pk))
+        audit_event_show_to(event=event, agency_ids=readers.values("agency_id"))
 
 
 def sensitive_reads_record(

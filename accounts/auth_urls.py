@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     path("password/reset/", RedirectView.as_view(pattern_name="password_reset"), name="account_reset_password"),
     path("password/change/", RedirectView.as_view(pattern_name="password_change"), name="account_change_password"),
+    # Multi-factor sign-in (allauth.mfa): the person's own authenticator app, recovery codes and passkeys.
+    path("2fa/", include("allauth.mfa.urls")),
     # Django's password change and reset pages (its login/ and logout/ are answered above).
     path("", include("django.contrib.auth.urls")),
 ]

@@ -5,11 +5,16 @@ fields — Django's password change and reset views, the admin's user and passwo
 `manage.py changepassword`, and any service — and the receiver only calls the service.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 
 from accounts import services
+from audit.models import AuditAction
+from portal.api.request_info import client_ip
 
 
 def revoke_api_tokens_when_credentials_change(
@@ -24,3 +29,19 @@ def revoke_api_tokens_when_credentials_change(
         services.api_tokens_revoke_all(user=instance, reason="password changed")
     elif not instance.is_active:
         services.api_tokens_revoke_all(user=instance, reason="account deactivated")
+
+
+def _mfa_receiver(action: AuditAction) -> Callable[..., None]:
+    def record(
+        sender: object, request: HttpRequest | None, user: User, authenticator: Authenticator, **kwargs: Any
+    ) -> None:
+        ip_address = client_ip(request) if request is not None else None
+        services.mfa_change_record(user=user, authenticator=authenticator, action=action, ip_address=ip_address)
+
+    return record
+
+
+# allauth.mfa's signals (authenticator_added, _removed, _reset): every change to a person's factors is audited.
+record_mfa_added = _mfa_receiver(AuditAction.MFA_ADD)
+record_mfa_removed = _mfa_receiver(AuditAction.MFA_REMOVE)
+record_mfa_reset = _mfa_receiver(AuditAction.MFA_RECOVERY_CODES_RESET)

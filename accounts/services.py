@@ -6,6 +6,7 @@ Issuing and revoking are audited (who, from where); the sliding expiry written o
 import logging
 from datetime import datetime
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
@@ -78,3 +79,16 @@ def api_tokens_revoke_all(
         )
         logger.info("All %d API tokens of %s revoked: %s", count, user.get_username(), reason)
     return count
+
+
+def mfa_change_record(
+    *, user: User, authenticator: Authenticator, action: AuditAction, ip_address: str | None = None
+) -> None:
+    """Audit a change to a person's second factors, which they make themselves on allauth's MFA pages."""
+    audit_event_record(
+        actor=user,
+        action=action,
+        obj=authenticator,
+        ip_address=ip_address,
+        details={"user": user.pk, "type": authenticator.type},
+    )

@@ -4,21 +4,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from knox.settings import knox_settings
 
 from accounts import selectors, services
 from accounts.forms import ApiTokenCreateForm
+from accounts.mfa_policy import has_mfa, session_used_mfa
 from portal.api.request_info import client_ip
 from portal.types import AuthenticatedHttpRequest
 
 
 @login_required
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Your tokens and the form to create one; a new token is shown in this response only, never stored."""
+    """Your tokens and the form to create one; a new token is shown in this response only, never stored.
+
+    A token is issued only after a full sign-in: a person who has MFA confirms it in this session first.
+    """
     form = ApiTokenCreateForm(request.POST if request.method == "POST" else None)
     created = None
-    if request.method == "POST" and form.is_valid():
+    mfa_confirm_url = None
+    if not session_used_mfa(request) and has_mfa(request.user):
+        mfa_confirm_url = f"{reverse('mfa_reauthenticate')}?next={reverse('accounts:api-tokens')}"
+    if request.method == "POST" and form.is_valid() and mfa_confirm_url:
+        form.add_error(None, "Confirm your second factor first (the link above), then create the token.")
+    elif request.method == "POST" and form.is_valid():
         token, plaintext = services.api_token_create(
             user=request.user, name=form.cleaned_data["name"], ip_address=client_ip(request)
         )
@@ -29,6 +39,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "created": created,
         "idle_days": knox_settings.TOKEN_TTL.days,
+        "mfa_confirm_url": mfa_confirm_url,
     }
     response = render(request, "accounts/api_tokens.html", context)
     # The page may hold a token: no browser or proxy cache keeps it.

@@ -92,7 +92,7 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     inlines = (MembershipInline,)
 
     def get_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
-        fields: tuple[str, ...] = ("name", "slug", "kind", "jurisdiction", "phone", "email")
+        fields: tuple[str, ...] = ("name", "slug", "kind", "jurisdiction", "phone", "email", "require_mfa")
         if obj is not None:
             fields += ("group", "created_at", "members")
         return fields
@@ -128,6 +128,7 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             kind=obj.kind,
             jurisdiction=obj.jurisdiction,
             phone=obj.phone,
+            require_mfa=obj.require_mfa,
             email=obj.email,
         )
         _adopt(obj, created)

@@ -124,3 +124,12 @@ class WebhookCreateForm(LabelledForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose at least one.",
     )
+
+
+class AgencyMfaForm(LabelledForm):
+    require_mfa = forms.BooleanField(
+        label="Require multi-factor sign-in for everyone in this agency",
+        required=False,
+        help_text="Each person without an authenticator app or passkey is asked to set one up at their next "
+        "sign-in, and can use nothing else until they have.",
+    )

@@ -24,6 +24,12 @@ class Agency(models.Model):
     jurisdiction = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    # Everyone in the agency signs in with a second factor; who has none is sent to enrol (accounts.mfa_policy).
+    require_mfa = models.BooleanField(
+        "require multi-factor sign-in",
+        default=False,
+        help_text="Everyone in this agency must sign in with a second factor (authenticator app or passkey).",
+    )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -70,6 +70,7 @@ def agency_create(
     jurisdiction: str = "",
     phone: str = "",
     email: str = "",
+    require_mfa: bool = False,
     ip_address: str | None = None,
 ) -> Agency:
     """Create an agency and the Django group its object permissions are granted to (platform staff). Audited."""
@@ -85,7 +86,14 @@ def agency_create(
         with transaction.atomic():
             group = Group.objects.create(name=group_name)
             agency = Agency.objects.create(
-                name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email, group=group
+                name=name,
+                slug=slug,
+                kind=kind,
+                jurisdiction=jurisdiction,
+                phone=phone,
+                email=email,
+                require_mfa=require_mfa,
+                group=group,
             )
     except IntegrityError as exc:  # another request took the slug between the check above and these inserts
         raise InvalidInputError(f"An agency with slug '{slug}' already exists.", field="slug") from exc
@@ -104,11 +112,14 @@ def agency_update(
     jurisdiction: str | Unset = UNSET,
     phone: str | Unset = UNSET,
     email: str | Unset = UNSET,
+    require_mfa: bool | Unset = UNSET,
     ip_address: str | None = None,
 ) -> Agency:
-    """Update an agency's card (the fields given); the slug keeps its group name in step. Audited."""
+    """Update an agency's card and policy (the fields given); the slug keeps its group name in step. Audited."""
     _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may change its details.")
-    given = _given(name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email)
+    given = _given(
+        name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email, require_mfa=require_mfa
+    )
     # Compared with the stored row: the admin hands over an instance its form has already changed.
     changes = _changes(Agency.objects.select_for_update().get(pk=agency.pk), given)
     for field, value in given.items():

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from agencies import views, views_webhooks
+from agencies import views, views_mfa, views_webhooks
 
 app_name = "agencies"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{agency}members/add/", views.member_add, name="member-add"),
     path(f"{member}role/", views.member_role, name="member-role"),
     path(f"{member}remove/", views.member_remove, name="member-remove"),
+    path(f"{agency}mfa/", views_mfa.agency_mfa, name="mfa"),
     path(f"{agency}webhooks/", views_webhooks.webhooks, name="webhooks"),
     path(f"{webhook}delete/", views_webhooks.webhook_delete, name="webhook-delete"),
     path(f"{webhook}enable/", views_webhooks.webhook_enable, name="webhook-enable"),

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from access.agencies import can_manage_agency
+from access.agencies import can_manage_agency, can_read_audit_of
 from access.http import record_sensitive_reads
 from access.plans import plans_visible_to
 from agencies import selectors, services
@@ -210,6 +210,7 @@ def _agency_page(
         "agency": agency,
         "my_role": Role(roles[agency.pk]).label.lower() if agency.pk in roles else None,
         "can_manage": can_manage,
+        "can_read_audit": can_read_audit_of(request.user, agency.pk, roles=roles),
         "sees_members": sees_members,
         "facilities": list(facilities[:AGENCY_FACILITIES_SHOWN]),
         "facility_count": facilities.count(),

@@ -34,6 +34,9 @@ class AuditAction(models.TextChoices):
     WEBHOOK_REDELIVER = "webhook.redeliver", "Webhook delivery resent"
     API_TOKEN_CREATE = "api_token.create", "API token issued"
     API_TOKEN_REVOKE = "api_token.revoke", "API token revoked"
+    MFA_ADD = "mfa.add", "Second factor added (authenticator app, passkey or recovery codes)"
+    MFA_REMOVE = "mfa.remove", "Second factor removed"
+    MFA_RECOVERY_CODES_RESET = "mfa.recovery_codes_reset", "Recovery codes regenerated"
     AGENCY_CREATE = "agency.create", "Agency registered"
     USER_CREATE = "user.create", "Account created"
     # Writes to plans that left no record before (issue 12): who changed what, even in a draft.
@@ -49,6 +52,12 @@ class AuditAction(models.TextChoices):
     # A copy that leaves Concord (issue 13): who exported which version, in which format.
     PLAN_EXPORT = "plan.export", "Version exported (PDF or Word)"
     PLAN_REVIEWED = "plan.reviewed", "Plan reviewed, no changes"
+    # Issue 14: sign-ins in the trail each agency reads, and that trail's own export.
+    SIGN_IN = "auth.sign_in", "Signed in"
+    SIGN_OUT = "auth.sign_out", "Signed out"
+    SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "auth.locked_out", "Sign-in locked out"
+    AUDIT_EXPORT = "audit.export", "Audit trail exported"
     # Issue 14: an agency's own identity provider, and each sign-in through it.
     SSO_CONFIGURE = "sso.configure", "Single sign-on set up"
     SSO_CHANGE = "sso.change", "Single sign-on changed"
@@ -83,6 +92,9 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # The plan the event concerns (the plan, one of its versions, shares or files), for the agency's plan filter;
+    # a plain id, not a foreign key, since a deleted plan keeps its history.
+    plan_id = models.BigIntegerField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -92,10 +104,42 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "created_at"]),
             models.Index(fields=["agency", "created_at"]),
             models.Index(fields=["actor", "created_at"]),
+            models.Index(fields=["plan_id", "created_at"], name="audit_event_plan_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events are append-only.")
+
+
+class AuditEventAgency(models.Model):
+    """An agency whose audit trail shows an event: what an agency admin reads is exactly these rows.
+
+    The event's own agency gets its row from a database trigger on insert (audit/migrations/0013), so every
+    existing write stays one statement; services add the others (a person's agencies for their sign-ins, a
+    reader's agencies for a partner's read of a sensitive plan). Append-only like the events, and pruned with
+    them (`created_at` is the event's, so the retention path deletes both by the same rule).
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.DO_NOTHING, related_name="audience")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "agency"], name="audit_event_agency_once")]
+        indexes = [models.Index(fields=["agency", "-created_at"], name="audit_agency_trail_idx")]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} in the trail of agency {self.agency_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

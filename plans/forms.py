@@ -225,7 +225,7 @@ def _unique_key(title: str, taken: set[str]) -> str:
     return key
 
 
-def _clean_body(text: str) -> str:
+def clean_text(text: str) -> str:
     # Browsers send textarea line breaks as CRLF; stored Markdown uses LF so diffs compare like with like.
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -268,7 +268,7 @@ class SectionForm(LabelledForm):
         return key
 
     def clean_body(self) -> str:
-        return _clean_body(self.cleaned_data.get("body", ""))
+        return clean_text(self.cleaned_data.get("body", ""))
 
 
 class BaseSectionFormSet(forms.BaseFormSet):
@@ -352,7 +352,7 @@ class DraftForm(LabelledForm):
         ]
 
     def clean_change_summary(self) -> str:
-        return _clean_body(self.cleaned_data.get("change_summary", "")).strip()
+        return clean_text(self.cleaned_data.get("change_summary", "")).strip()
 
     def clean_new_title(self) -> str:
         return " ".join(self.cleaned_data.get("new_title", "").split())

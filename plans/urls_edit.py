@@ -3,7 +3,7 @@ mark reviewed with no changes."""
 
 from django.urls import path
 
-from plans import views_edit, views_facts, views_import, views_lifecycle, views_reviews
+from plans import views_autosave, views_edit, views_facts, views_import, views_lifecycle, views_reviews
 
 urlpatterns = [
     path("plans/new/", views_edit.plan_create, name="create"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/import/", views_import.draft_import, name="draft-import"),
     path("plans/<int:plan_id>/drafts/new/", views_edit.draft_create, name="draft-new"),
     path("plans/<int:plan_id>/versions/<int:number>/edit/", views_edit.draft_edit, name="draft-edit"),
+    path("plans/<int:plan_id>/versions/<int:number>/autosave/", views_autosave.draft_autosave, name="draft-autosave"),
     path("plans/<int:plan_id>/versions/<int:number>/preview/", views_edit.draft_preview, name="draft-preview"),
     path(
         "plans/<int:plan_id>/versions/<int:number>/attachments/upload/",

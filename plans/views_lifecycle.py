@@ -19,6 +19,7 @@ from notifications.models import EventType
 from notifications.selectors import plan_alert_audience
 from plans import selectors, services
 from plans.models import Plan, PlanVersion, VersionState
+from plans.version_content import nothing_to_publish_message, published_twin
 from plans.views_edit import conflict_page
 from portal.api.request_info import client_ip
 from portal.errors import ConflictError
@@ -47,6 +48,8 @@ def _lifecycle_page(
     """The confirmation page of a publish or withdraw: what changes, and who will be alerted."""
     latest = selectors.latest_released_number(plan=plan)
     sections = selectors.version_sections(version=version)
+    # A draft identical to the current version has nothing to publish (plans/version_content.py).
+    twin = published_twin(version=version) if event_type == EventType.VERSION_PUBLISHED and version.is_draft else None
     audience = plan_alert_audience(user=request.user, plan=plan, event_type=event_type)
     context = {
         "nav": "plans",
@@ -61,6 +64,8 @@ def _lifecycle_page(
         "next_review": timezone.localdate() + timedelta(days=plan.review_interval_days),
         "latest_number": latest,
         "stale": version.is_draft and version.based_on_number != latest,
+        "twin": twin,
+        "nothing_to_publish": nothing_to_publish_message(twin=twin) if twin else "",
         "error": error,
     }
     return render(request, template, context, status=status)

@@ -1,6 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+# The admin signs in on the one sign-in page too, so its second factor cannot be skipped there (set before
+# admin.site.urls is read below).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -15,11 +21,24 @@ urlpatterns = [
     path("", include("reviews.urls_concurrence")),
     path("", include("agencies.urls")),
     path("", include("notifications.urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("api-auth/", include("rest_framework.urls")),
+    # The browsable API signs in and out through the one sign-in page (with its second factor and lockout).
+    path(
+        "api-auth/",
+        include(
+            (
+                [
+                    path("login/", RedirectView.as_view(pattern_name="login", query_string=True), name="login"),
+                    path("logout/", RedirectView.as_view(pattern_name="logout"), name="logout"),
+                ],
+                "rest_framework",
+            )
+        ),
+    ),
     path("api/v1/", include("portal.api.urls")),
 ]
 

@@ -1,7 +1,10 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.mfa_codes import one_time_code_valid
+from accounts.mfa_policy import has_mfa, mfa_required_for
 from accounts.models import ApiToken
 from portal.api.fields import JSONStringField
 
@@ -12,15 +15,46 @@ class SignInSerializer(serializers.Serializer):
     username = JSONStringField(write_only=True)
     password = JSONStringField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
     name = JSONStringField(write_only=True, required=False, allow_blank=True, max_length=100, default="")
+    otp = JSONStringField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        default="",
+        help_text="For people who use multi-factor sign-in: the current code of their authenticator app, "
+        "or one of their recovery codes (used up by this).",
+    )
 
     def validate(self, attrs: dict) -> dict:
         # Through django.contrib.auth.authenticate with the request, so every backend, failure signal and
         # lockout policy sees token sign-ins exactly as it sees the web form's.
-        user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        request = self.context.get("request")
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
         if user is None:
             raise serializers.ValidationError("Unable to log in with provided credentials.", code="authorization")
+        if has_mfa(user):
+            code = attrs["otp"].strip()
+            if not code:
+                raise serializers.ValidationError({"otp": [OTP_MISSING]}, code="required")
+            if not one_time_code_valid(user=user, code=code):
+                # A wrong code counts as a failed sign-in, toward the same lockout as a wrong password.
+                user_login_failed.send(sender=__name__, credentials={"username": attrs["username"]}, request=request)
+                raise serializers.ValidationError({"otp": [OTP_WRONG]}, code="authorization")
+        elif mfa_required_for(user):
+            raise serializers.ValidationError({"otp": [ENROL_FIRST]}, code="mfa_enrolment_required")
         attrs["user"] = user
         return attrs
+
+
+OTP_MISSING = (
+    "This account uses multi-factor sign-in: send the current code of your authenticator app, "
+    "or one of your recovery codes, as otp."
+)
+OTP_WRONG = "This code is wrong or has expired (or this recovery code was already used). Try the current code."
+ENROL_FIRST = (
+    "Your agency requires multi-factor sign-in and you have not set it up yet: sign in to the web page, "
+    "set up an authenticator app at /accounts/2fa/, then ask for a token with its code as otp."
+)
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import views
+from accounts.api import mfa, views
 
 router = SimpleRouter()
 router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token")
@@ -10,5 +10,7 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="auth-logout-all"),
+    path("me/mfa/", mfa.MyMfaView.as_view(), name="me-mfa"),
+    path("agencies/<int:agency_id>/mfa-enrolment/", mfa.AgencyMfaEnrolmentView.as_view(), name="agency-mfa-enrolment"),
     *router.urls,
 ]

@@ -54,9 +54,10 @@ class TokenView(APIView):
             400: OpenApiResponse(
                 inline_serializer(
                     "SignInError",
-                    fields={name: _messages() for name in ("username", "password", "name", "non_field_errors")},
+                    fields={name: _messages() for name in ("username", "password", "name", "otp", "non_field_errors")},
                 ),
-                description="Wrong or missing username or password, or an inactive account.",
+                description="Wrong or missing username or password, an inactive account, or a missing or wrong "
+                "one-time code (otp) for a person who uses multi-factor sign-in.",
             ),
             403: OpenApiResponse(DETAIL, description="The person's agency allows only single sign-on."),
             429: OpenApiResponse(DETAIL, description="Too many sign-in attempts; retry after Retry-After seconds."),

@@ -231,7 +231,11 @@ class VersionPublishView(PlanScopedMixin, APIView):
         request=None,
         responses={
             200: serializers.VersionSerializer,
-            409: conflict("The version is not a draft, has no sections, or another one was published meanwhile."),
+            409: conflict(
+                "The version is not a draft, has no sections, says exactly what the current version says "
+                "(“Nothing to publish — this draft is the same as v3”; mark the plan reviewed instead), "
+                "or another one was published meanwhile."
+            ),
         },
     )
     def post(self, request: AuthenticatedRequest, plan_id: int, number: int) -> Response:

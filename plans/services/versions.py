@@ -26,10 +26,15 @@ from plans.section_outlines import default_sections
 from plans.selectors import draft_open, latest_released_number
 from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
+from plans.version_content import nothing_to_publish_message, published_twin
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 
 SectionData = dict[str, str]
 START_REFUSED = "Only admins and planners of the owner agency may start drafts."
+
+
+class NothingToPublishError(ConflictError):
+    """The draft says exactly what the current version says: publishing would alert partners to no change."""
 
 
 def _write_sections(version: PlanVersion, sections: list[SectionData]) -> None:
@@ -186,7 +191,9 @@ def plan_version_update_draft(
         )
     if change_summary is not None:
         version.change_summary = change_summary
-        version.save(update_fields=["change_summary", "updated_at"])
+    if change_summary is not None or sections is not None:
+        # A new stamp for every edit: the editor's save and autosave refuse to overwrite a newer one.
+        version.save(update_fields=["change_summary", "updated_at"] if change_summary is not None else ["updated_at"])
     if sections is not None:
         _write_sections(version, sections)
     edited = [name for name, given in (("change_summary", change_summary), ("sections", sections)) if given is not None]
@@ -237,6 +244,9 @@ def plan_version_publish(*, version: PlanVersion, actor: User, ip_address: str |
         )
     if not version.sections.exists():
         raise ConflictError("A version needs at least one section before it can be published.")
+    twin = published_twin(version=version)
+    if twin is not None:
+        raise NothingToPublishError(nothing_to_publish_message(twin=twin))
     now = timezone.now()
     previous = None
     if plan.current_version_id:

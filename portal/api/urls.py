@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("consistency.api.fact_urls")),
     path("", include("notifications.api.inapp_urls")),
     path("", include("notifications.api.urls")),
+    path("", include("audit.api.urls")),
     path("", include("identity.api.urls")),
 ]

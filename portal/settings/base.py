@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in, the idle check and messages: whose agency requires MFA enrols before any other page.
+    "accounts.middleware.MfaEnrolmentMiddleware",
     # Inside CommonMiddleware (a missing slash still redirects) and CSP: the product's 404 page even in DEBUG.
     "portal.not_found.NotFoundPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -191,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-emails": {"task": "notifications.send_due_emails", "schedule": 15.0, "options": {"expires": 15}},
     "daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
     "reminders": {"task": "notifications.send_reminders", "schedule": crontab(hour=5, minute=0)},
+    # Audit rows past AUDIT_RETENTION_DAYS leave through the one path the append-only trigger allows.
+    "audit-prune": {"task": "audit.prune_expired_events", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -275,6 +279,10 @@ AXES_USERNAME_CALLABLE = "portal.sign_in.attempted_username"
 # Every failed sign-in also stays in "Access failures" (the last 1,000 per username) after the
 # counting rows above expire; successful sign-ins and sign-outs are in "Access logs".
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# The audit trail is kept this many days (CJIS asks for at least a year): a system check refuses less than
+# 365, and the database's own floor (audit/migrations/0013) refuses to delete anything younger anyway.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 
 # Password-reset e-mails (django-ratelimit): requests allowed per e-mail address and per client address.
 PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
@@ -374,6 +382,15 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 SOCIALACCOUNT_ADAPTER = "identity.adapter.SocialAccountAdapter"
 # Nothing is kept of the provider's tokens; the ID token is checked and the person signed in.
 SOCIALACCOUNT_STORE_TOKENS = False
+
+# Multi-factor sign-in (allauth.mfa): an authenticator app (TOTP, its QR code drawn by the app), recovery
+# codes, and passkeys or security keys (WebAuthn, which browsers allow on https or on localhost only).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Concord"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Platform staff (the Django admin, agency creation) must enrol too; production.py turns it on by default.
+REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", False)
 
 # Signed-in sessions end after this much inactivity (background polling does not count as activity).
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)

@@ -32,3 +32,8 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# Platform staff sign in with a second factor unless the operator says otherwise (REQUIRE_MFA_FOR_STAFF=false).
+REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", True)
+# Passkeys and security keys only on https origins.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False

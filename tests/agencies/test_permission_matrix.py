@@ -27,7 +27,8 @@ def world(county) -> dict:
         "facilities": sorted(
             Facility.objects.values_list("id", "name", "kind", "owner_agency_id", "address", "latitude", "longitude")
         ),
-        "audit": AuditEvent.objects.count(),
+        # Sign-in attempts are recorded whatever the outcome (issue 14); everything else must stay unchanged.
+        "audit": AuditEvent.objects.exclude(action__startswith="auth.").count(),
         "tokens": ApiToken.objects.count(),
     }
 
@@ -90,6 +91,9 @@ def test_token_is_refused_for_a_wrong_password(county, actor, expected):
     )
     assert_refused_without_change(response, expected, before, county)
     assert "token" not in response.json()
+    failure = AuditEvent.objects.get(action="auth.sign_in_failed")
+    assert (failure.actor_username, failure.actor_id, failure.details["via"]) == (username, None, "api")
+    assert "not-the-password" not in str(failure.details)
 
 
 SIGNED_IN_200 = {actor: 200 for actor in ACTORS if actor != "anonymous"}

@@ -27,15 +27,16 @@ def fact_rows(version: PlanVersion, facility, facts: dict[str, FactInput]) -> li
     return rows
 
 
-def draft_with_facts(plan: Plan, actor, facts_by_facility: dict) -> PlanVersion:
+def draft_with_facts(plan: Plan, actor, facts_by_facility: dict, body: str = "Body") -> PlanVersion:
     """A new draft whose facts are exactly `facts_by_facility` ({facility: {key: text or (text, lat, lon)}})."""
-    version = services.plan_version_create_draft(plan=plan, actor=actor, sections=sections("Body"))
+    version = services.plan_version_create_draft(plan=plan, actor=actor, sections=sections(body))
     FacilityFact.objects.filter(version=version).delete()  # a new draft may start with the current facts
     rows = [row for facility, facts in facts_by_facility.items() for row in fact_rows(version, facility, facts)]
     FacilityFact.objects.bulk_create(rows)
     return version
 
 
-def publish_facts(plan: Plan, actor, facts_by_facility: dict) -> PlanVersion:
-    """Publish a new version of `plan` stating these facts (through the publish service)."""
-    return services.plan_version_publish(version=draft_with_facts(plan, actor, facts_by_facility), actor=actor)
+def publish_facts(plan: Plan, actor, facts_by_facility: dict, body: str = "Body") -> PlanVersion:
+    """Publish a new version of `plan` stating these facts (through the publish service); a version identical to
+    the current one is refused, so publishing the same facts again needs another `body`."""
+    return services.plan_version_publish(version=draft_with_facts(plan, actor, facts_by_facility, body), actor=actor)

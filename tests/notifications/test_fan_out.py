@@ -13,6 +13,7 @@ from plans import services as plan_services
 from plans.models import ShareLevel
 from tests.agencies.factories import AgencyFactory
 from tests.notifications.conftest import add_members, publish_draft
+from tests.plans.factories import changed_draft
 
 
 def people_notified(event) -> list[str]:
@@ -106,7 +107,8 @@ def _fan_out_queries(county, members: int, monkeypatch) -> tuple[int, int]:
 def test_fan_out_queries_grow_only_with_the_number_of_chunks(county, monkeypatch):
     small_queries, small_recipients = _fan_out_queries(county, 50, monkeypatch)
     # A second draft for the second publish.
-    county.draft = plan_services.plan_version_create_draft(plan=county.plan, actor=county.owner_planner)
+    county.plan.refresh_from_db()
+    county.draft = changed_draft(county.plan, county.owner_planner)
     large_queries, large_recipients = _fan_out_queries(county, 450, monkeypatch)
     small_chunks = -(-small_recipients // 100)
     large_chunks = -(-large_recipients // 100)
@@ -139,7 +141,8 @@ def test_small_chunks_alert_the_same_people_the_same_way_as_one_chunk(county, mo
     first = publish_draft(county)
     whole = services.outbox_event_fan_out(event_id=first.pk)
     whole_outcome = _outcome(first)
-    county.draft = plan_services.plan_version_create_draft(plan=county.plan, actor=county.owner_planner)
+    county.plan.refresh_from_db()
+    county.draft = changed_draft(county.plan, county.owner_planner)
     monkeypatch.setattr(services, "FAN_OUT_CHUNK", 3)
     event = publish_draft(county)
     chunked = services.outbox_event_fan_out(event_id=event.pk)

@@ -8,6 +8,7 @@ from plans import services as plan_services
 from tests.conftest import client_for
 from tests.notifications.conftest import publish_draft
 from tests.permission_matrix import ACTORS, client_as, covers, matrix, user_of
+from tests.plans.factories import changed_draft
 
 
 @pytest.fixture
@@ -77,8 +78,9 @@ def test_after_a_share_is_revoked_the_alert_no_longer_links_to_the_plan(county, 
 
 
 def test_notification_list_queries_do_not_grow(county, alerted, django_assert_max_num_queries):
-    for _ in range(3):
-        county.draft = plan_services.plan_version_create_draft(plan=county.plan, actor=county.owner_planner)
+    for i in range(3):
+        county.plan.refresh_from_db()
+        county.draft = changed_draft(county.plan, county.owner_planner, f"Change {i}.")
         event = publish_draft(county)
         services.outbox_event_fan_out(event_id=event.pk)
     client = client_for(county.partner_view_member)

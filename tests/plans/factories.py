@@ -40,3 +40,16 @@ def draft(plan: Plan, actor, *bodies: str, summary: str = "Work in progress") ->
     return services.plan_version_create_draft(
         plan=plan, actor=actor, change_summary=summary, sections=sections(*bodies) if bodies else None
     )
+
+
+def changed_draft(plan: Plan, actor, change: str = "Updated after the annual drill.") -> PlanVersion:
+    """A draft of the current version with `change` added to its first section: a draft identical to the current
+    version cannot be published (plans/version_content.py), so a test that publishes again changes something."""
+    rows = [
+        {"key": key, "title": title, "body": body}
+        for key, title, body in plan.versions.get(pk=plan.current_version_id)
+        .sections.order_by("position")
+        .values_list("key", "title", "body")
+    ]
+    rows[0]["body"] = f"{rows[0]['body']}\n\n{change}".strip()
+    return services.plan_version_create_draft(plan=plan, actor=actor, change_summary=change, sections=rows)

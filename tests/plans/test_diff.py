@@ -2,7 +2,7 @@
 
 from plans import services
 from tests.conftest import client_for, web_client
-from tests.plans.factories import publish
+from tests.plans.factories import changed_draft, publish
 
 
 def diff(client, plan, number, against=None):
@@ -106,7 +106,7 @@ def test_the_default_baseline_is_the_previous_released_version_never_an_abandone
     not against v2, a draft that was never published (the API compared with any version the reader may see)."""
     plan = county.plan
     # v2 (county.draft) was started from v1 and is never published.
-    v3 = services.plan_version_create_draft(plan=plan, actor=county.owner_planner, change_summary="Other route")
+    v3 = changed_draft(plan, county.owner_planner, "Other route: leave by the east doors.")
     services.plan_version_publish(version=v3, actor=county.owner_admin)
 
     body = diff(client_for(county.owner_admin), plan, v3.number).json()

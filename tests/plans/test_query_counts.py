@@ -6,6 +6,7 @@ user object from an earlier request hides a query.
 """
 
 from dataclasses import dataclass
+from uuid import uuid4
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -145,7 +146,7 @@ def test_version_list_queries_do_not_grow_with_the_number_of_versions(setting, d
         # Drafts by the planner, published by the admin: every row names two different people.
         for _ in range(count):
             version = services.plan_version_create_draft(
-                plan=plan, actor=planner, change_summary="Update", sections=sections("Body")
+                plan=plan, actor=planner, change_summary="Update", sections=sections(f"Body {uuid4()}")
             )
             services.plan_version_publish(version=version, actor=setting.admin)
 

@@ -187,8 +187,8 @@ def _observe(scene: Scene, guess: Guess, world: str) -> dict[str, object]:
     version.refresh_from_db()
     own_hash = version.content_sha256
 
-    # The police republish, unchanged: the other side acting must not tell the attacker anything either.
-    publish_facts(scene.police_plan, scene.police_admin, {school: HIDDEN})
+    # The police republish the same facts (a new text): the other side acting must not tell the attacker anything.
+    publish_facts(scene.police_plan, scene.police_admin, {school: HIDDEN}, body="Body, reviewed with the district.")
 
     # Every alert is fanned out as the worker would; then the attacker looks everywhere it can.
     for event_id in OutboxEvent.objects.filter(id__gte=first_event).order_by("id").values_list("id", flat=True):

@@ -10,6 +10,7 @@ The two coverage tests fail when an endpoint or a field is added without an atte
 cannot be skipped silently: add an attempt with the right that its action needs.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +28,7 @@ from drf_spectacular.generators import SchemaGenerator
 from access.actors import SYSTEM
 from accounts import services as account_services
 from accounts.forms import ApiTokenCreateForm
-from agencies.forms import MemberAddForm, MemberInviteForm, MembershipRoleForm, WebhookCreateForm
+from agencies.forms import AgencyMfaForm, MemberAddForm, MemberInviteForm, MembershipRoleForm, WebhookCreateForm
 from agencies.models import Membership, Role
 from identity.forms import AgencySSOForm
 from identity.services import agency_sso_configure
@@ -158,6 +159,7 @@ class Endpoint:
     multipart: bool = False
     web: bool = False
     forms: tuple[type, ...] = field(default=())
+    json: bool = False  # a web endpoint that takes a JSON body (the editor's autosave)
 
 
 def pdf() -> SimpleUploadedFile:
@@ -217,6 +219,7 @@ API: tuple[Endpoint, ...] = (
                 ("jurisdiction", "Hill County"),
                 ("phone", "555-0100"),
                 ("email", "ems@example.org"),
+                ("require_mfa", True),
             ]
         ),
     ),
@@ -233,6 +236,7 @@ API: tuple[Endpoint, ...] = (
                 ("jurisdiction", "All of the state"),
                 ("phone", "555-0199"),
                 ("email", "district@example.org"),
+                ("require_mfa", True),
             ]
         ),
     ),
@@ -787,6 +791,24 @@ WEB: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST",
+        "plans:draft-autosave",
+        web_plan("plans:draft-autosave", number=lambda s: s.draft.number),
+        (
+            Attempt(
+                "sections",
+                lambda s: {
+                    "loaded": s.draft.updated_at.isoformat(),
+                    "change_summary": "Edited",
+                    "sections": [{"key": "section-1", "title": "Evacuation", "body": "Evacuate to the east lot."}],
+                },
+                draft_editors(200, WEB_ANON),
+            ),
+        ),
+        web=True,
+        json=True,
+    ),
+    Endpoint(
+        "POST",
         "plans:attachment-upload",
         web_plan("plans:attachment-upload", number=lambda s: s.draft.number),
         (Attempt("file", lambda s: {"file": pdf()}, DRAFT_EDIT),),
@@ -1026,6 +1048,14 @@ WEB: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST",
+        "agencies:mfa",
+        web_district("agencies:mfa"),
+        (Attempt("require_mfa", lambda s: {"require_mfa": "on"}, agency_admins(302, WEB_ANON)),),
+        web=True,
+        forms=(AgencyMfaForm,),
+    ),
+    Endpoint(
+        "POST",
         "agencies:webhooks",
         web_district("agencies:webhooks"),
         (
@@ -1254,6 +1284,8 @@ def send(client, endpoint: Endpoint, scene: Scene, attempt: Attempt):
     url = endpoint.url(scene)
     body = attempt.body(scene)
     method = getattr(client, endpoint.method.lower())
+    if endpoint.web and endpoint.json:
+        return method(url, json.dumps(body), content_type="application/json")
     if endpoint.web:
         return method(url, body or {})
     if endpoint.multipart:

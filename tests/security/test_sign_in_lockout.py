@@ -49,8 +49,6 @@ class SignInPath:
 
 PATHS = [
     SignInPath("web form", "/accounts/login/", 302, username_field="login"),
-    SignInPath("browsable API", "/api-auth/login/", 302),
-    SignInPath("admin", "/admin/login/", 302),
     SignInPath("token endpoint", "/api/v1/auth/token/", 200, json=True),
 ]
 
@@ -82,6 +80,18 @@ def _assert_locked_out(path: SignInPath, response, username: str) -> None:
     assert re.search(r"Try again after \d\d:\d\d UTC", text), text
     assert "administrator" in text
     assert not path.signed_in(response, username)
+
+
+@pytest.mark.parametrize("url", ["/api-auth/login/", "/admin/login/"])
+def test_the_admin_and_the_browsable_api_sign_in_only_through_the_one_sign_in_page(db, url):
+    """Their own password forms would skip the second factor: both lead to /accounts/login/ and sign nobody in."""
+    _person("ada")
+    client = Client()
+    response = client.post(url, {"username": "ada", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+    assert client.get(url)["Location"].startswith("/accounts/login/")
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
@@ -127,7 +137,7 @@ def test_failures_below_the_limits_still_let_the_right_password_in(db, path):
 
 def test_failures_on_one_path_count_on_every_other(db):
     _person("ada")
-    for i, path in enumerate(PATHS + PATHS[:1]):
+    for i, path in enumerate((PATHS * LIMIT)[:LIMIT]):  # the limit reached by failures on both paths
         path.attempt("ada", f"guess-{i}", address=f"198.51.100.{i + 1}")
     for path in PATHS:
         _assert_locked_out(path, path.attempt("ada", PASSWORD, address="192.0.2.50"), "ada")
@@ -149,7 +159,7 @@ def test_without_a_cool_off_the_lock_holds_until_an_operator_lifts_it_in_the_adm
     from axes.models import AccessAttempt
 
     settings.AXES_COOLOFF_TIME = None  # LOGIN_COOLOFF_MINUTES=0
-    web, token = PATHS[0], PATHS[3]
+    web, token = PATHS[0], PATHS[-1]
     _person("ada")
     for i in range(LIMIT):
         web.attempt("ada", f"guess-{i}", address="198.51.100.1")
@@ -195,7 +205,7 @@ def test_attempts_are_recorded_in_the_database_with_address_and_path(db):
 
 def test_a_lockout_signs_no_one_in_and_issues_no_token(db):
     user = _person("ada")
-    token = PATHS[3]
+    token = PATHS[-1]
     for i in range(LIMIT + 3):
         token.attempt("ada", f"guess-{i}", address="198.51.100.1")
     token.attempt("ada", PASSWORD, address="198.51.100.1")

@@ -40,6 +40,7 @@ def test_publish_alert_diff_acknowledge_journey(browser, live_server, web_county
     coordinator_page.get_by_role("link", name="Edit draft").first.click()
     expect(coordinator_page.get_by_role("heading", level=1)).to_have_text("Edit draft v2")
     coordinator_page.get_by_label("Change summary").fill("Evacuation moved to the stadium.")
+    coordinator_page.locator("#section-section-1 summary.edit-section__summary").click()  # sections open one by one
     coordinator_page.locator("#section-section-1").get_by_label("Text").fill(
         "Evacuate to the stadium, gate B. Teachers take attendance."
     )
