@@ -66,7 +66,20 @@ class AuditEventFilter(django_filters.FilterSet):
         return queryset.filter(created_at__gte=_start_of(value)) if value else queryset
 
     def filter_until(self, queryset: QuerySet[AuditEvent], name: str, value: date | None) -> QuerySet[AuditEvent]:
-        return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1))) if value else queryset
+        if not value or value == date.max:  # the last day there is: no upper bound (and no day after it to compute)
+            return queryset
+        return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1)))
 
     def is_filtered(self) -> bool:
         return any(self.form.cleaned_data.get(name) for name in self.filters) if self.is_bound else False
+
+
+class _IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # type: ignore[assignment]  # an id is a whole number, not a decimal
+
+
+class AuditEventApiFilter(AuditEventFilter):
+    """The API's filters: `plan` is any plan id, and one with no events in this trail lists none (a 400 for a plan
+    id the web page would not offer is no answer an API client can act on)."""
+
+    plan = _IdFilter(field_name="plan_id", label="Plan", help_text="Id of a plan.")  # type: ignore[assignment]
