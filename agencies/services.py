@@ -71,6 +71,7 @@ def agency_create(
     phone: str = "",
     email: str = "",
     require_mfa: bool = False,
+    les_read_requires_mfa: bool = False,
     ip_address: str | None = None,
 ) -> Agency:
     """Create an agency and the Django group its object permissions are granted to (platform staff). Audited."""
@@ -93,6 +94,7 @@ def agency_create(
                 phone=phone,
                 email=email,
                 require_mfa=require_mfa,
+                les_read_requires_mfa=les_read_requires_mfa,
                 group=group,
             )
     except IntegrityError as exc:  # another request took the slug between the check above and these inserts
@@ -113,12 +115,20 @@ def agency_update(
     phone: str | Unset = UNSET,
     email: str | Unset = UNSET,
     require_mfa: bool | Unset = UNSET,
+    les_read_requires_mfa: bool | Unset = UNSET,
     ip_address: str | None = None,
 ) -> Agency:
     """Update an agency's card and policy (the fields given); the slug keeps its group name in step. Audited."""
     _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may change its details.")
     given = _given(
-        name=name, slug=slug, kind=kind, jurisdiction=jurisdiction, phone=phone, email=email, require_mfa=require_mfa
+        name=name,
+        slug=slug,
+        kind=kind,
+        jurisdiction=jurisdiction,
+        phone=phone,
+        email=email,
+        require_mfa=require_mfa,
+        les_read_requires_mfa=les_read_requires_mfa,
     )
     # Compared with the stored row: the admin hands over an instance its form has already changed.
     changes = _changes(Agency.objects.select_for_update().get(pk=agency.pk), given)

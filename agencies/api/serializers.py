@@ -11,7 +11,18 @@ User = get_user_model()
 class AgencySerializer(serializers.ModelSerializer):
     class Meta:
         model = Agency
-        fields = ["id", "name", "slug", "kind", "jurisdiction", "phone", "email", "require_mfa", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "jurisdiction",
+            "phone",
+            "email",
+            "require_mfa",
+            "les_read_requires_mfa",
+            "created_at",
+        ]
         read_only_fields = ["id", "created_at"]
         # Uniqueness is checked by the service, which answers with a field message.
         extra_kwargs: dict[str, dict[str, Any]] = {"slug": {"validators": []}}

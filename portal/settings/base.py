@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session that signed in (or confirmed) with a second factor may read content that needs one.
+    "accounts.second_factor.SessionSecondFactorMiddleware",
     # After sign-in, the idle check and messages: whose agency requires MFA enrols before any other page.
     "accounts.middleware.MfaEnrolmentMiddleware",
     # Inside CommonMiddleware (a missing slash still redirects) and CSP: the product's 404 page even in DEBUG.
@@ -385,6 +387,8 @@ MFA_TOTP_ISSUER = "Concord"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Platform staff (the Django admin, agency creation) must enrol too; production.py turns it on by default.
 REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", False)
+# Every law-enforcement-sensitive plan's content needs a second factor, whatever its owner's own setting says.
+REQUIRE_MFA_FOR_SENSITIVE_READS = env_bool("REQUIRE_MFA_FOR_SENSITIVE_READS", False)
 
 # Signed-in sessions end after this much inactivity (background polling does not count as activity).
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)
