@@ -20,6 +20,7 @@ class AccountsConfig(AppConfig):
             record_mfa_reset,
             revoke_api_tokens_when_credentials_change,
         )
+        from accounts.sessions import track_signed_in_session
 
         post_save.connect(
             revoke_api_tokens_when_credentials_change,
@@ -30,3 +31,4 @@ class AccountsConfig(AppConfig):
         authenticator_added.connect(record_mfa_added, dispatch_uid="accounts-audit-mfa-added")
         authenticator_removed.connect(record_mfa_removed, dispatch_uid="accounts-audit-mfa-removed")
         authenticator_reset.connect(record_mfa_reset, dispatch_uid="accounts-audit-mfa-reset")
+        user_logged_in.connect(track_signed_in_session, dispatch_uid="accounts-track-signed-in-session")

@@ -4,7 +4,9 @@ Issuing and revoking are audited (who, from where); the sliding expiry written o
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser, User
@@ -12,8 +14,10 @@ from django.db import transaction
 
 from access.actors import SystemActor
 from accounts.models import ApiToken
+from accounts.sessions import browser_sessions_end
 from audit.models import AuditAction
 from audit.services import audit_event_record
+from portal.errors import NotAllowedError
 
 logger = logging.getLogger(__name__)
 
@@ -94,4 +98,50 @@ def mfa_change_record(
         obj=authenticator,
         ip_address=ip_address,
         details={"user": user.pk, "type": authenticator.type},
+    )
+
+
+@dataclass(frozen=True)
+class AccessEnded:
+    """What ending a person's access closed: browser sessions and API tokens."""
+
+    sessions: int
+    tokens: int
+
+
+@transaction.atomic
+def sessions_and_tokens_end(
+    *,
+    user: User,
+    actor: User | AnonymousUser | SystemActor | None,
+    reason: str,
+    keep_session_key: str | None = None,
+    agency: Any = None,
+    ip_address: str | None = None,
+) -> AccessEnded:
+    """End every browser session of a person (but `keep_session_key`, the one asking) and revoke all their API
+    tokens; one `sessions.end` audit row (and the tokens' own). The callers decide who may: the person for
+    themselves (sign_out_everywhere), an agency's admins for its members (agencies.services)."""
+    sessions = browser_sessions_end(user=user, keep_session_key=keep_session_key)
+    tokens = api_tokens_revoke_all(user=user, reason=reason, actor=actor, ip_address=ip_address)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.SESSIONS_END,
+        obj=user,
+        agency=agency,
+        ip_address=ip_address,
+        details={"user": user.pk, "sessions": sessions, "tokens": tokens, "reason": reason},
+    )
+    logger.info("Signed %s out of %d session(s) and %d token(s): %s", user.get_username(), sessions, tokens, reason)
+    return AccessEnded(sessions=sessions, tokens=tokens)
+
+
+def sign_out_everywhere(
+    *, user: User, actor: User | AnonymousUser, keep_session_key: str | None, ip_address: str | None = None
+) -> AccessEnded:
+    """A person ends all their other browser sessions and all their API tokens (the session asking stays)."""
+    if not actor.is_authenticated or actor.pk != user.pk:
+        raise NotAllowedError("Only the person themselves may sign out everywhere.")
+    return sessions_and_tokens_end(
+        user=user, actor=actor, reason="signed out everywhere", keep_session_key=keep_session_key, ip_address=ip_address
     )

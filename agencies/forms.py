@@ -6,7 +6,17 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 
-from agencies.models import Agency, AgencyKind, Facility, FacilityKind, Role
+from agencies.models import (
+    IDLE_MINUTES_MAX,
+    IDLE_MINUTES_MIN,
+    LIFETIME_HOURS_MAX,
+    LIFETIME_HOURS_MIN,
+    Agency,
+    AgencyKind,
+    Facility,
+    FacilityKind,
+    Role,
+)
 from notifications.models import EventType
 
 ROLE_HELP = (
@@ -139,3 +149,36 @@ class AgencyMfaForm(LabelledForm):
         help_text="Anyone reading them, partners' people included, must have signed in (or confirmed) with a "
         "second factor; without it they see the plan's title and a page that leads them to set one up.",
     )
+
+
+class SessionPolicyForm(LabelledForm):
+    """An agency's session policy; an empty field means the platform's default."""
+
+    session_idle_minutes = forms.IntegerField(
+        label="Sign out after inactivity (minutes)",
+        required=False,
+        min_value=IDLE_MINUTES_MIN,
+        max_value=IDLE_MINUTES_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    session_max_hours = forms.IntegerField(
+        label="Sign out after sign-in, whatever the activity (hours)",
+        required=False,
+        min_value=LIFETIME_HOURS_MIN,
+        max_value=LIFETIME_HOURS_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    prefix = "sessions"
+
+    def __init__(self, *args: Any, idle_default_minutes: int, max_default_hours: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session_idle_minutes"].help_text = (
+            f"From {IDLE_MINUTES_MIN} to {IDLE_MINUTES_MAX}. Empty: the platform's {idle_default_minutes} minutes. "
+            "CJIS asks for 30 at most."
+        )
+        self.fields[
+            "session_max_hours"
+        ].help_text = (
+            f"From {LIFETIME_HOURS_MIN} to {LIFETIME_HOURS_MAX}. Empty: the platform's {max_default_hours:g} hours."
+        )

@@ -2,7 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+# Bounds of an agency's session policy: a minute to a day without activity; an hour to two weeks in all.
+IDLE_MINUTES_MIN, IDLE_MINUTES_MAX = 1, 24 * 60
+LIFETIME_HOURS_MIN, LIFETIME_HOURS_MAX = 1, 14 * 24
 
 
 class AgencyKind(models.TextChoices):
@@ -39,6 +44,19 @@ class Agency(models.Model):
         "plans (partners' people included); the plans' titles still show in lists.",
     )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
+    # The agency's session policy; empty: the platform's (SESSION_IDLE_TIMEOUT_SECONDS, SESSION_MAX_LIFETIME_SECONDS).
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(IDLE_MINUTES_MIN), MaxValueValidator(IDLE_MINUTES_MAX)],
+        help_text="Sign its people out after this many minutes without activity (empty: the platform's default).",
+    )
+    session_max_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LIFETIME_HOURS_MIN), MaxValueValidator(LIFETIME_HOURS_MAX)],
+        help_text="Sign its people out this many hours after they signed in, active or not (empty: the platform's).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,6 +82,9 @@ class Membership(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When this agency last sent the person an invitation (their new account's link to choose a password);
+    # null for people added with an existing account. The link expires INVITATION_EXPIRY_DAYS later.
+    invited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["agency__name", "user__username"]

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from access.actors import SystemActor, actor_allowed
 from access.agencies import (
@@ -25,8 +26,18 @@ from access.agencies import (
     can_edit_facilities_of,
     can_manage_agency,
 )
-from accounts.services import api_tokens_revoke_all
-from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
+from accounts.services import AccessEnded, sessions_and_tokens_end
+from agencies.models import (
+    IDLE_MINUTES_MAX,
+    IDLE_MINUTES_MIN,
+    LIFETIME_HOURS_MAX,
+    LIFETIME_HOURS_MIN,
+    Agency,
+    Facility,
+    Membership,
+    PersonnelAssignment,
+    Role,
+)
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from notifications.models import EventType
@@ -60,7 +71,6 @@ def _changes(obj: Any, given: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 @transaction.atomic
-@transaction.atomic
 def agency_create(
     *,
     actor: Actor | SystemActor,
@@ -71,12 +81,15 @@ def agency_create(
     phone: str = "",
     email: str = "",
     require_mfa: bool = False,
+    session_idle_minutes: int | None = None,
+    session_max_hours: int | None = None,
     les_read_requires_mfa: bool = False,
     ip_address: str | None = None,
 ) -> Agency:
     """Create an agency and the Django group its object permissions are granted to (platform staff). Audited."""
     if not actor_allowed(actor, can_create_agencies):
         raise NotAllowedError("Only platform operators (staff) may register agencies.")
+    _check_session_policy({"session_idle_minutes": session_idle_minutes, "session_max_hours": session_max_hours})
     if Agency.objects.filter(slug=slug).exists():
         raise InvalidInputError(f"An agency with slug '{slug}' already exists.", field="slug")
     group_name = f"agency:{slug}"
@@ -94,6 +107,8 @@ def agency_create(
                 phone=phone,
                 email=email,
                 require_mfa=require_mfa,
+                session_idle_minutes=session_idle_minutes,
+                session_max_hours=session_max_hours,
                 les_read_requires_mfa=les_read_requires_mfa,
                 group=group,
             )
@@ -115,10 +130,14 @@ def agency_update(
     phone: str | Unset = UNSET,
     email: str | Unset = UNSET,
     require_mfa: bool | Unset = UNSET,
+    session_idle_minutes: int | Unset | None = UNSET,
+    session_max_hours: int | Unset | None = UNSET,
     les_read_requires_mfa: bool | Unset = UNSET,
     ip_address: str | None = None,
 ) -> Agency:
-    """Update an agency's card and policy (the fields given); the slug keeps its group name in step. Audited."""
+    """Update an agency's card, MFA requirement and session policy (the fields given; None: the platform's
+    default); the slug keeps its group name in step. Audited; its people's sessions follow a new policy
+    within a minute."""
     _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may change its details.")
     given = _given(
         name=name,
@@ -127,9 +146,12 @@ def agency_update(
         jurisdiction=jurisdiction,
         phone=phone,
         email=email,
+        session_idle_minutes=session_idle_minutes,
+        session_max_hours=session_max_hours,
         require_mfa=require_mfa,
         les_read_requires_mfa=les_read_requires_mfa,
     )
+    _check_session_policy(given)
     # Compared with the stored row: the admin hands over an instance its form has already changed.
     changes = _changes(Agency.objects.select_for_update().get(pk=agency.pk), given)
     for field, value in given.items():
@@ -155,6 +177,17 @@ def agency_update(
             details={"changes": changes},
         )
     return agency
+
+
+def _check_session_policy(given: dict[str, Any]) -> None:
+    bounds = {
+        "session_idle_minutes": (IDLE_MINUTES_MIN, IDLE_MINUTES_MAX, "minutes"),
+        "session_max_hours": (LIFETIME_HOURS_MIN, LIFETIME_HOURS_MAX, "hours"),
+    }
+    for field, (low, high, unit) in bounds.items():
+        value = given.get(field)
+        if value is not None and not low <= value <= high:
+            raise InvalidInputError(f"Choose from {low} to {high} {unit}, or leave it empty.", field=field)
 
 
 @transaction.atomic
@@ -233,7 +266,7 @@ def member_invite(
     user = user_create(
         actor=actor, username=username, email=email, password=secrets.token_urlsafe(32), ip_address=ip_address
     )
-    membership_add(agency=agency, user=user, role=role, actor=actor, ip_address=ip_address)
+    membership = membership_add(agency=agency, user=user, role=role, actor=actor, ip_address=ip_address)
     audit_event_record(
         actor=actor,
         action=AuditAction.MEMBERSHIP_INVITE,
@@ -242,6 +275,14 @@ def member_invite(
         ip_address=ip_address,
         details={"user": user.pk, "email": email, "role": role},
     )
+    _invitation_send(membership=membership, actor=actor)
+    return user
+
+
+def _invitation_send(*, membership: Membership, actor: Actor | SystemActor) -> None:
+    """Note when the invitation went out and queue its e-mail (the link in it is made when it is sent)."""
+    membership.invited_at = timezone.now()
+    membership.save(update_fields=["invited_at"])
     inviter = actor if actor.is_authenticated else None
     outbox_event_record(
         event_type=EventType.MEMBER_INVITED,
@@ -249,14 +290,45 @@ def member_invite(
         payload={
             "actor": inviter.pk if inviter is not None else None,
             "inviter_name": (inviter.get_full_name() or inviter.get_username()) if inviter else "Concord's operators",
-            "agency": agency.pk,
-            "agency_name": agency.name,
-            "user": user.pk,
-            "role": role,
-            "role_label": Role(role).label,
+            "agency": membership.agency_id,
+            "agency_name": membership.agency.name,
+            "user": membership.user_id,
+            "role": membership.role,
+            "role_label": Role(membership.role).label,
         },
     )
-    return user
+
+
+@transaction.atomic
+def member_invitation_resend(
+    *, membership: Membership, actor: Actor | SystemActor, ip_address: str | None = None
+) -> Membership:
+    """Send a member who has never signed in a new invitation, with a fresh link (the old one keeps its expiry).
+
+    Refused (409) once they have signed in or chosen a password: they use "Forgot your password?" then.
+    """
+    _refuse_unless(can_manage_agency, actor, membership.agency_id, "Only this agency's admins may invite members.")
+    membership = Membership.objects.select_for_update().select_related("agency", "user").get(pk=membership.pk)
+    user = membership.user
+    if not user.is_active:
+        raise ConflictError(f"{user.get_username()}'s account is deactivated; it cannot be invited again.")
+    if user.last_login is not None:
+        raise ConflictError(
+            f"{user.get_username()} has signed in already; if they forgot their password, "
+            "they use “Forgot your password?” on the sign-in page."
+        )
+    if not user.email:
+        raise ConflictError(f"{user.get_username()} has no e-mail address to send an invitation to.")
+    _invitation_send(membership=membership, actor=actor)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_INVITE_RESEND,
+        obj=user,
+        agency=membership.agency,
+        ip_address=ip_address,
+        details={"user": user.pk, "email": user.email},
+    )
+    return membership
 
 
 def _refuse_losing_last_admin(membership: Membership) -> None:
@@ -309,13 +381,42 @@ def membership_remove(*, membership: Membership, actor: Actor | SystemActor, ip_
     PersonnelAssignment.objects.filter(user=membership.user, agency=membership.agency).delete()
     membership.delete()
     if not Membership.objects.filter(user_id=membership.user_id).exists():
-        # Someone who belongs to no agency any more keeps no API access either.
-        api_tokens_revoke_all(
-            user=membership.user,
-            reason=f"left their last agency, {membership.agency}",
-            actor=actor,
-            ip_address=ip_address,
-        )
+        _leave_last_agency(user=membership.user, agency=membership.agency, actor=actor, ip_address=ip_address)
+
+
+def _leave_last_agency(*, user: User, agency: Agency, actor: Actor | SystemActor, ip_address: str | None) -> None:
+    """Someone who belongs to no agency any more keeps no way in: their sessions and API tokens end, and the
+    account is deactivated (platform staff keep theirs: they work without an agency)."""
+    reason = f"left their last agency, {agency}"
+    sessions_and_tokens_end(user=user, actor=actor, reason=reason, agency=agency, ip_address=ip_address)
+    if user.is_staff or not user.is_active:
+        return
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.USER_DEACTIVATE,
+        obj=user,
+        agency=agency,
+        ip_address=ip_address,
+        details={"user": user.pk, "reason": reason},
+    )
+
+
+@transaction.atomic
+def member_sessions_end(
+    *, membership: Membership, actor: Actor | SystemActor, ip_address: str | None = None
+) -> AccessEnded:
+    """A lost phone: end every browser session and API token of a member of the agency at once (its admins).
+    The member stays a member and signs in again with their password. Audited."""
+    _refuse_unless(can_manage_agency, actor, membership.agency_id, "Only this agency's admins may do this.")
+    return sessions_and_tokens_end(
+        user=membership.user,
+        actor=actor,
+        reason=f"ended by an admin of {membership.agency}",
+        agency=membership.agency,
+        ip_address=ip_address,
+    )
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from agencies import views, views_mfa, views_webhooks
+from agencies import views, views_member_access, views_mfa, views_settings, views_webhooks
 
 app_name = "agencies"
 
@@ -15,11 +15,14 @@ urlpatterns = [
     path("facilities/<int:facility_id>/", views.facility_detail, name="facility-detail"),
     path("agencies/", views.agency_list, name="list"),
     path(agency, views.agency_detail, name="detail"),
+    path(f"{agency}settings/", views_settings.agency_settings, name="settings"),
     path(f"{agency}members/invite/", views.member_invite, name="member-invite"),
     path(f"{agency}members/add/", views.member_add, name="member-add"),
     path(f"{member}role/", views.member_role, name="member-role"),
     path(f"{member}remove/", views.member_remove, name="member-remove"),
     path(f"{agency}mfa/", views_mfa.agency_mfa, name="mfa"),
+    path(f"{member}resend-invitation/", views_member_access.member_invitation_resend, name="member-invitation-resend"),
+    path(f"{member}end-sessions/", views_member_access.member_sessions_end, name="member-sessions-end"),
     path(f"{agency}webhooks/", views_webhooks.webhooks, name="webhooks"),
     path(f"{webhook}delete/", views_webhooks.webhook_delete, name="webhook-delete"),
     path(f"{webhook}enable/", views_webhooks.webhook_enable, name="webhook-enable"),

@@ -27,6 +27,7 @@ from agencies.forms import (
     MemberInviteForm,
     MembershipRoleForm,
 )
+from agencies.invitation_status import invitation_status
 from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_context import facility_facts_context
@@ -226,7 +227,11 @@ def _agency_page(
             .prefetch_related(Prefetch("user__assignments", queryset=assignments, to_attr="agency_assignments"))
             .order_by("user__username", "pk")
         )
-        context["members_page"] = page_of(request, memberships, MEMBERS_PAGE_SIZE)
+        members_page = page_of(request, memberships, MEMBERS_PAGE_SIZE)
+        context["members_page"] = members_page
+        if can_manage:
+            for membership in members_page:
+                membership.invitation = invitation_status(membership)  # for the template
     if can_manage:
         context["invite_form"] = invite_form or MemberInviteForm()
         context["add_form"] = add_form or MemberAddForm()
@@ -323,7 +328,9 @@ def member_remove(request: AuthenticatedHttpRequest, agency_id: int, membership_
     """Ask for confirmation (GET), then remove the member (POST); the last admin stays."""
     membership = _managed_membership(request, agency_id, membership_id)
     if request.method != "POST":
-        return render(request, "agencies/member_remove.html", {"nav": "agencies", "membership": membership})
+        last_agency = not Membership.objects.filter(user_id=membership.user_id).exclude(pk=membership.pk).exists()
+        context = {"nav": "agencies", "membership": membership, "last_agency": last_agency}
+        return render(request, "agencies/member_remove.html", context)
     try:
         services.membership_remove(membership=membership, actor=request.user, ip_address=client_ip(request))
     except DomainError as exc:

@@ -58,6 +58,10 @@ class AuditAction(models.TextChoices):
     SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
     LOCKED_OUT = "auth.locked_out", "Sign-in locked out"
     AUDIT_EXPORT = "audit.export", "Audit trail exported"
+    # Issue 14: accounts lifecycle and sessions.
+    MEMBERSHIP_INVITE_RESEND = "membership.invite_resend", "Invitation sent again"
+    USER_DEACTIVATE = "user.deactivate", "Account deactivated"
+    SESSIONS_END = "sessions.end", "Signed out everywhere (sessions and API tokens ended)"
 
 
 class AppendOnlyError(Exception):

@@ -12,5 +12,6 @@ urlpatterns = [
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="auth-logout-all"),
     path("me/mfa/", mfa.MyMfaView.as_view(), name="me-mfa"),
     path("agencies/<int:agency_id>/mfa-enrolment/", mfa.AgencyMfaEnrolmentView.as_view(), name="agency-mfa-enrolment"),
+    path("auth/sign-out-everywhere/", views.SignOutEverywhereView.as_view(), name="auth-sign-out-everywhere"),
     *router.urls,
 ]

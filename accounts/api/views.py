@@ -142,3 +142,31 @@ class LogoutAllView(APIView):
         )
         user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignOutEverywhereView(APIView):
+    """End all your browser sessions (but the one making this request, if it is one) and revoke all your API
+    tokens (the one making this request included): for a lost or shared device."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "SignedOutEverywhere",
+                fields={
+                    "sessions": fields.IntegerField(help_text="Browser sessions ended."),
+                    "tokens": fields.IntegerField(help_text="API tokens revoked."),
+                },
+            ),
+            401: UNAUTHENTICATED,
+        },
+    )
+    def post(self, request: AuthenticatedRequest) -> Response:
+        # A browser calling this keeps its own session; a token client keeps nothing.
+        keep = None if isinstance(request.auth, ApiToken) else request.session.session_key
+        ended = services.sign_out_everywhere(
+            user=request.user, actor=request.user, keep_session_key=keep, ip_address=client_ip(request)
+        )
+        return Response({"sessions": ended.sessions, "tokens": ended.tokens})

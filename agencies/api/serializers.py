@@ -1,8 +1,10 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agencies.invitation_status import ACCEPTED, EXPIRED, PENDING, invitation_status
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 
 User = get_user_model()
@@ -20,25 +22,68 @@ class AgencySerializer(serializers.ModelSerializer):
             "phone",
             "email",
             "require_mfa",
+            "session_idle_minutes",
+            "session_max_hours",
             "les_read_requires_mfa",
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
         # Uniqueness is checked by the service, which answers with a field message.
-        extra_kwargs: dict[str, dict[str, Any]] = {"slug": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {
+            "slug": {"validators": []},
+            "session_idle_minutes": {
+                "help_text": "Its people are signed out after this many minutes without activity; null: the "
+                "platform's default. A person in several agencies gets the shortest."
+            },
+            "session_max_hours": {
+                "help_text": "Its people are signed out this many hours after signing in, active or not; null: the "
+                "platform's default. A person in several agencies gets the shortest."
+            },
+        }
 
 
 class MembershipSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    invitation_status = serializers.SerializerMethodField(
+        help_text="pending: invited, the link still works; expired: invited, the link expired (resend it); "
+        "accepted: they have signed in since; null: added with an existing account."
+    )
+    invitation_expires_at = serializers.SerializerMethodField(
+        help_text="When the invitation's link stops working (pending or expired invitations only)."
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "username", "agency", "role", "created_at"]
-        read_only_fields = ["id", "agency", "created_at"]
+        fields = [
+            "id",
+            "user",
+            "username",
+            "agency",
+            "role",
+            "created_at",
+            "invited_at",
+            "invitation_status",
+            "invitation_expires_at",
+        ]
+        read_only_fields = ["id", "agency", "created_at", "invited_at"]
         # The schema says `role` may be left out: then the person joins as a member.
         extra_kwargs = {"role": {"default": Role.MEMBER}}
         validators: list = []
+
+    @extend_schema_field(serializers.ChoiceField(choices=[PENDING, EXPIRED, ACCEPTED], allow_null=True))
+    def get_invitation_status(self, membership: Membership) -> str | None:
+        return invitation_status(membership).state
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_invitation_expires_at(self, membership: Membership) -> str | None:
+        expires = invitation_status(membership).expires_at
+        return serializers.DateTimeField().to_representation(expires) if expires else None
+
+
+class AccessEndedSerializer(serializers.Serializer):
+    sessions = serializers.IntegerField(help_text="Browser sessions ended.")
+    tokens = serializers.IntegerField(help_text="API tokens revoked.")
 
 
 class MembershipRoleSerializer(serializers.Serializer):
@@ -51,12 +96,20 @@ class MyMembershipSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
+class SessionPolicySerializer(serializers.Serializer):
+    idle_minutes = serializers.IntegerField(help_text="A browser session ends after this many minutes idle.")
+    max_hours = serializers.FloatField(help_text="A browser session ends this many hours after sign-in.")
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     email = serializers.CharField(help_text="E-mail address; empty when none was given.")
     is_staff = serializers.BooleanField()
     memberships = MyMembershipSerializer(many=True)
+    session_policy = SessionPolicySerializer(
+        help_text="The session policy that applies to you: the strictest of your agencies' (else the platform's)."
+    )
 
 
 class UserCreateSerializer(serializers.Serializer):

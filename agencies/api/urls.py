@@ -16,5 +16,15 @@ urlpatterns = [
         views.MembershipDetailView.as_view(),
         name="membership-detail",
     ),
+    path(
+        "agencies/<int:agency_id>/memberships/<int:membership_id>/resend-invitation/",
+        views.MembershipInvitationResendView.as_view(),
+        name="membership-invitation-resend",
+    ),
+    path(
+        "agencies/<int:agency_id>/memberships/<int:membership_id>/end-sessions/",
+        views.MembershipSessionsEndView.as_view(),
+        name="membership-sessions-end",
+    ),
     *router.urls,
 ]

@@ -16,6 +16,7 @@ from access.http import IsStaff, IsStaffOrAgencyAdmin
 from agencies import selectors, services
 from agencies.api import serializers
 from agencies.models import Agency, Facility, Membership
+from agencies.session_policy import session_policy_for
 from portal.api.pagination import StandardPagination
 from portal.api.request_info import client_ip
 from portal.api.schema import conflict
@@ -32,12 +33,14 @@ class MeView(APIView):
     def get(self, request: AuthenticatedRequest) -> Response:
         user = request.user
         memberships = Membership.objects.filter(user=user).select_related("agency").order_by("agency__name")
+        policy = session_policy_for(user)
         data = {
             "id": user.pk,
             "username": user.username,
             "email": user.email,
             "is_staff": user.is_staff,
             "memberships": memberships,
+            "session_policy": {"idle_minutes": policy.idle_seconds // 60, "max_hours": policy.max_seconds / 3600},
         }
         return Response(serializers.MeSerializer(data).data)
 
@@ -168,6 +171,42 @@ class MembershipDetailView(APIView):
         membership = self._membership(request, agency_id, membership_id)
         services.membership_remove(membership=membership, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MembershipInvitationResendView(APIView):
+    """Send a member who has never signed in a new invitation e-mail with a fresh link (the agency's admins)."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: serializers.MembershipSerializer,
+            409: conflict("They signed in already, have no e-mail address, or their account is deactivated."),
+        },
+    )
+    def post(self, request: AuthenticatedRequest, agency_id: int, membership_id: int) -> Response:
+        membership = _managed_membership(request, agency_id, membership_id)
+        membership = services.member_invitation_resend(
+            membership=membership, actor=request.user, ip_address=client_ip(request)
+        )
+        return Response(serializers.MembershipSerializer(membership).data)
+
+
+class MembershipSessionsEndView(APIView):
+    """A lost phone: end every browser session and API token of a member at once (the agency's admins)."""
+
+    @extend_schema(request=None, responses={200: serializers.AccessEndedSerializer})
+    def post(self, request: AuthenticatedRequest, agency_id: int, membership_id: int) -> Response:
+        membership = _managed_membership(request, agency_id, membership_id)
+        ended = services.member_sessions_end(membership=membership, actor=request.user, ip_address=client_ip(request))
+        return Response(serializers.AccessEndedSerializer(ended).data)
+
+
+def _managed_membership(request: Request, agency_id: int, membership_id: int) -> Membership:
+    agency = _visible_agency(request, agency_id)
+    # Refuse before the lookup, so a non-admin cannot probe which membership ids exist.
+    if not can_manage_agency(request.user, agency.pk):
+        raise PermissionDenied("Only this agency's admins may change its members.")
+    return get_object_or_404(Membership.objects.select_related("user", "agency"), pk=membership_id, agency=agency)
 
 
 class FacilityViewSet(

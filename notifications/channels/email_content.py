@@ -17,14 +17,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from accounts.invitations import invitation_path_kwargs
 from agencies.models import Agency
 from notifications.models import EventType, OutboxEvent
 from plans.models import classification_words
@@ -311,15 +309,9 @@ def digest_email(
 
 
 def _password_url(user: User) -> str:
-    """Django's password-reset link for the account, made now: a resend carries a fresh one, none is stored."""
+    """The invitation's link to choose a password, made now: a resend carries a fresh one, none is stored."""
     site = urlsplit(settings.SITE_URL)
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
+    path = reverse("accounts:invitation", kwargs=invitation_path_kwargs(user))
     return f"{site.scheme}://{site.netloc}{path}"
 
 
@@ -332,12 +324,17 @@ def invitation_email(
     message_id: str | None = None,
 ) -> EmailMultiAlternatives:
     """The invitation of a new account (`member.invited`): who added them where, their username, and the link
-    to choose their password (it works once and expires after PASSWORD_RESET_TIMEOUT)."""
+    to choose their password (it works once and expires after INVITATION_EXPIRY_DAYS)."""
     item = email_item(event, mentioned_agency_names([event]) if agency_names is None else agency_names)
     return _compose(
         subject=f"[Concord] {item.headline}",
         template="invitation",
-        context={"item": item, "username": user.get_username(), "password_url": _password_url(user)},
+        context={
+            "item": item,
+            "username": user.get_username(),
+            "password_url": _password_url(user),
+            "expiry_days": settings.INVITATION_EXPIRY_DAYS,
+        },
         to=to,
         headers={"Message-ID": _message_id(message_id)} if message_id else {},
     )

@@ -67,10 +67,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "portal.middleware.IdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session it ends tells the sign-in page why.
+    "portal.middleware.IdleTimeoutMiddleware",
     # A session that signed in (or confirmed) with a second factor may read content that needs one.
     "accounts.second_factor.SessionSecondFactorMiddleware",
     # After sign-in, the idle check and messages: whose agency requires MFA enrols before any other page.
@@ -118,10 +119,32 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Argon2 first: new passwords are hashed with it, and a password stored with one of the others is re-hashed
+# with Argon2 the next time its owner signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# PASSWORD_BREACH_CHECK (on in production) asks the Pwned Passwords range API whether a new password is
+# known from breaches (pwned-passwords-django: only the first 5 characters of its SHA-1 leave the server).
+# When the API cannot be reached in PASSWORD_BREACH_CHECK_TIMEOUT seconds the password is checked against
+# Django's list of 20,000 common passwords instead, as without the setting: never refused for the outage.
+PASSWORD_BREACH_CHECK = env_bool("PASSWORD_BREACH_CHECK", False)
+PWNED_PASSWORDS = {"API_TIMEOUT": env_int("PASSWORD_BREACH_CHECK_TIMEOUT", 2), "ADD_PADDING": True}
+_COMMON_PASSWORDS = (
+    "pwned_passwords_django.validators.PwnedPasswordsValidator"
+    if PASSWORD_BREACH_CHECK
+    else "django.contrib.auth.password_validation.CommonPasswordValidator"
+)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": _COMMON_PASSWORDS},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
@@ -373,7 +396,7 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = False
-# Sessions last SESSION_COOKIE_AGE (and end after SESSION_IDLE_TIMEOUT_SECONDS idle), as before: no "remember me".
+# Sessions last SESSION_COOKIE_AGE, cut short by the session policy below: no "remember me".
 ACCOUNT_SESSION_REMEMBER = True
 # django-axes is the one sign-in lockout (every path, per account and per address); allauth's own
 # failed-login limit would answer first with other rules.
@@ -390,9 +413,17 @@ REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", False)
 # Every law-enforcement-sensitive plan's content needs a second factor, whatever its owner's own setting says.
 REQUIRE_MFA_FOR_SENSITIVE_READS = env_bool("REQUIRE_MFA_FOR_SENSITIVE_READS", False)
 
-# Signed-in sessions end after this much inactivity (background polling does not count as activity).
+# The platform's session policy; an agency may set its own (Agency.session_idle_minutes, session_max_hours)
+# and a person in several agencies gets the strictest (agencies/session_policy.py). Signed-in sessions end
+# after SESSION_IDLE_TIMEOUT_SECONDS of inactivity (background polling is not activity), and in any case
+# SESSION_MAX_LIFETIME_SECONDS after sign-in. These are `make run`'s defaults; production.py follows CJIS.
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)
+SESSION_MAX_LIFETIME_SECONDS = env_int("SESSION_MAX_LIFETIME_SECONDS", 14 * 24 * 3600)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+# Who decides a person's session policy: the kernel's middleware asks this (it imports no domain app).
+SESSION_POLICY_CALLABLE = "agencies.session_policy.session_policy_for"
+# An invitation's link to choose a password works this long; then the agency's admins can send a new one.
+INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
 # How often open pages poll for new alerts (the issue asks for a new alert within 5 seconds).
 ALERT_POLL_SECONDS = env_int("ALERT_POLL_SECONDS", 3)
 

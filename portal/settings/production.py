@@ -37,3 +37,11 @@ X_FRAME_OPTIONS = "DENY"
 REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", True)
 # Passkeys and security keys only on https origins.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# CJIS Security Policy: a session locks after at most 30 minutes of inactivity; agencies may set their own.
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
+# One working shift; past it the person signs in again whatever their activity.
+SESSION_MAX_LIFETIME_SECONDS = env_int("SESSION_MAX_LIFETIME_SECONDS", 12 * 3600)
+# New passwords are checked against the Pwned Passwords breach corpus (fails open to Django's common list).
+PASSWORD_BREACH_CHECK = env_bool("PASSWORD_BREACH_CHECK", True)
+if PASSWORD_BREACH_CHECK:
+    AUTH_PASSWORD_VALIDATORS[2] = {"NAME": "pwned_passwords_django.validators.PwnedPasswordsValidator"}  # noqa: F405

@@ -44,7 +44,7 @@ def the_invitation() -> OutboxEvent:
 
 
 def password_link(body: str) -> str:
-    link = re.search(rf"{re.escape(SITE)}(/accounts/reset/\S+/)", body)
+    link = re.search(rf"{re.escape(SITE)}(/accounts/invitation/\S+/)", body)
     assert link is not None, body
     return link.group(1)
 
@@ -108,7 +108,7 @@ def test_the_e_mail_worker_sends_the_invitation_to_the_new_account_only(county, 
     assert county.owner_member.username not in message.body
     html = message.alternatives[0][0]
     assert "second_account" in html
-    # The link opens Django's "choose a password" form for the new account.
+    # The link opens the invitation's "choose a password" form for the new account.
     page = Client().get(password_link(message.body), follow=True)
     assert "new_password1" in page.content.decode()
     # In-app, a welcome for the new person (nobody else hears about it).
@@ -137,7 +137,8 @@ def test_an_invitation_whose_person_was_removed_or_signed_in_meanwhile_is_not_se
     assert mailoutbox == []
     reasons = dict(Delivery.objects.filter(status=DeliveryStatus.CANCELLED).values_list("user__username", "last_error"))
     assert reasons == {
-        "gone": "The invited person no longer belongs to the agency.",
+        # Leaving their last agency deactivated the account (issue 14).
+        "gone": "The recipient's account is gone or inactive.",
         "quick": "The invited person has signed in already; the invitation's link is not needed.",
     }
 

@@ -37,8 +37,20 @@ def state() -> dict:
     """Everything these services could change, read fresh from the database."""
     return {
         "users": sorted(User.objects.values_list("id", "username", "email")),
-        "agencies": sorted(Agency.objects.values_list("id", "name", "slug", "kind", "jurisdiction", "phone", "email")),
-        "memberships": sorted(Membership.objects.values_list("id", "user_id", "agency_id", "role")),
+        "agencies": sorted(
+            Agency.objects.values_list(
+                "id",
+                "name",
+                "slug",
+                "kind",
+                "jurisdiction",
+                "phone",
+                "email",
+                "session_idle_minutes",
+                "session_max_hours",
+            )
+        ),
+        "memberships": sorted(Membership.objects.values_list("id", "user_id", "agency_id", "role", "invited_at")),
         "facilities": sorted(
             Facility.objects.values_list("id", "name", "kind", "owner_agency_id", "address", "latitude", "longitude")
         ),
@@ -69,6 +81,37 @@ CASES: dict[str, tuple[Call, Call, frozenset[str], str, str]] = {
         ),
         AGENCY_MANAGERS,
         "agency.update",
+        "district",
+    ),
+    "agency_update_session_policy": (
+        lambda county: None,
+        lambda county, actor, ready: services.agency_update(
+            agency=county.district, actor=actor, session_idle_minutes=600, session_max_hours=300, ip_address=IP
+        ),
+        AGENCY_MANAGERS,
+        "agency.update",
+        "district",
+    ),
+    "member_invitation_resend": (
+        lambda county: Membership.objects.get(
+            user=services.member_invite(
+                agency=county.district, username="new_nurse", email="n@example.org", role=Role.MEMBER, actor=SYSTEM
+            )
+        ),
+        lambda county, actor, membership: services.member_invitation_resend(
+            membership=membership, actor=actor, ip_address=IP
+        ),
+        AGENCY_MANAGERS,
+        "membership.invite_resend",
+        "district",
+    ),
+    "member_sessions_end": (
+        lambda county: Membership.objects.get(user=county.owner_member, agency=county.district),
+        lambda county, actor, membership: services.member_sessions_end(
+            membership=membership, actor=actor, ip_address=IP
+        ),
+        AGENCY_MANAGERS,
+        "sessions.end",
         "district",
     ),
     "membership_add": (

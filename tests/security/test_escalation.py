@@ -28,7 +28,14 @@ from drf_spectacular.generators import SchemaGenerator
 from access.actors import SYSTEM
 from accounts import services as account_services
 from accounts.forms import ApiTokenCreateForm
-from agencies.forms import AgencyMfaForm, MemberAddForm, MemberInviteForm, MembershipRoleForm, WebhookCreateForm
+from agencies.forms import (
+    AgencyMfaForm,
+    MemberAddForm,
+    MemberInviteForm,
+    MembershipRoleForm,
+    SessionPolicyForm,
+    WebhookCreateForm,
+)
 from agencies.models import Membership, Role
 from notifications import webhook_services
 from notifications.forms import _prefix
@@ -198,6 +205,8 @@ API: tuple[Endpoint, ...] = (
                 ("phone", "555-0100"),
                 ("email", "ems@example.org"),
                 ("require_mfa", True),
+                ("session_idle_minutes", 600),
+                ("session_max_hours", 300),
             ]
         ),
     ),
@@ -215,6 +224,9 @@ API: tuple[Endpoint, ...] = (
                 ("phone", "555-0199"),
                 ("email", "district@example.org"),
                 ("require_mfa", True),
+                # A longer session for the agency's people: its admins' call (issue 14).
+                ("session_idle_minutes", 600),
+                ("session_max_hours", 300),
             ]
         ),
     ),
@@ -239,6 +251,25 @@ API: tuple[Endpoint, ...] = (
         "/api/v1/agencies/{agency_id}/memberships/{membership_id}/",
         lambda s: f"/api/v1/agencies/{s.district.pk}/memberships/{s.member_membership.pk}/",
         (Attempt("", lambda s: None, agency_admins(204)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/memberships/{membership_id}/resend-invitation/",
+        lambda s: f"/api/v1/agencies/{s.district.pk}/memberships/{s.member_membership.pk}/resend-invitation/",
+        (Attempt("", lambda s: None, agency_admins(200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/memberships/{membership_id}/end-sessions/",
+        lambda s: f"/api/v1/agencies/{s.district.pk}/memberships/{s.member_membership.pk}/end-sessions/",
+        (Attempt("", lambda s: None, agency_admins(200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/sign-out-everywhere/",
+        lambda s: "/api/v1/auth/sign-out-everywhere/",
+        # Only one's own sessions and tokens: there is no user to point elsewhere.
+        (Attempt("", lambda s: None, expect(200)),),
     ),
     Endpoint(
         "POST",
@@ -1013,6 +1044,31 @@ WEB: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST",
+        "agencies:member-invitation-resend",
+        web_district("agencies:member-invitation-resend", membership_id=lambda s: s.member_membership.pk),
+        (Attempt("", lambda s: {}, agency_admins(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "agencies:member-sessions-end",
+        web_district("agencies:member-sessions-end", membership_id=lambda s: s.member_membership.pk),
+        (Attempt("", lambda s: {}, agency_admins(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "agencies:settings",
+        web_district("agencies:settings"),
+        tuple(
+            Attempt(name, lambda s, name=name, value=value: {f"sessions-{name}": value}, agency_admins(302, WEB_ANON))
+            for name, value in [("session_idle_minutes", "600"), ("session_max_hours", "300")]
+        ),
+        web=True,
+        forms=(SessionPolicyForm,),
+    ),
+    Endpoint(
+        "POST",
         "agencies:webhooks",
         web_district("agencies:webhooks"),
         (
@@ -1091,6 +1147,28 @@ WEB: tuple[Endpoint, ...] = (
         (Attempt("name", lambda s: {"name": "Dispatch CAD link"}, expect(200, WEB_ANON)),),
         web=True,
         forms=(ApiTokenCreateForm,),
+    ),
+    Endpoint(
+        "POST",
+        "accounts:sessions",
+        lambda s: reverse("accounts:sessions"),
+        # Only one's own sessions and tokens: there is no person to point elsewhere.
+        (Attempt("", lambda s: {}, expect(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "accounts:invitation",
+        # A link signed for one new account: a made-up one sets nobody's password, whoever sends it.
+        lambda s: reverse("accounts:invitation", kwargs={"uidb64": "MQ", "token": "1-abc"}),
+        (
+            Attempt(
+                "",
+                lambda s: {"new_password1": "a-long-passphrase-9", "new_password2": "a-long-passphrase-9"},
+                expect(404, 404),
+            ),
+        ),
+        web=True,
     ),
     Endpoint(
         "POST",
@@ -1231,7 +1309,7 @@ def test_no_writable_field_of_any_endpoint_lets_a_role_widen_access(scene, actor
                 failures.append(f"{what}: {response.status_code}, expected {expected}: {response.content[:200]!r}")
             elif attempt.writes(actor) not in (None, changed):
                 failures.append(f"{what}: {'changed' if changed else 'did not change'} the database")
-            elif actor == "anonymous" and endpoint.web:
+            elif actor == "anonymous" and endpoint.web and response.status_code == WEB_ANON:
                 assert response["Location"].startswith(reverse("login")), what
     assert not failures, "\n".join(failures)
 

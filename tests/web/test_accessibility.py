@@ -33,6 +33,8 @@ def owner_pages(county) -> list[str]:
         f"/facilities/{county.school.pk}/",
         "/facilities/",
         f"/agencies/{county.district.pk}/",
+        f"/agencies/{county.district.pk}/settings/",
+        "/accounts/sessions/",
         "/alerts/",
         "/alerts/preferences/",
     ]

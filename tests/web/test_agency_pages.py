@@ -296,9 +296,9 @@ def test_an_invitation_creates_the_account_and_emails_a_password_link(county, ma
     assert "Maple Valley School District" in message.subject
     assert "new_nurse" in message.body
     assert "as liaison" in message.body
-    link = re.search(r"https://concord\.example\.org(/accounts/reset/\S+/)", message.body)
+    link = re.search(r"https://concord\.example\.org(/accounts/invitation/\S+/)", message.body)
     assert link is not None, message.body
-    # The link is Django's password-reset link: it opens the "choose a password" form.
+    # The link is the invitation's one-use link: it opens the "choose a password" form.
     anonymous = Client()
     follow = anonymous.get(link.group(1), follow=True)
     assert follow.status_code == 200
@@ -403,9 +403,9 @@ def test_removing_a_member_asks_first_then_removes(county):
     response = client.post(path)
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    # The removed member no longer sees the agency's plans.
+    # It was the member's last agency: the account is deactivated, so no page opens for them any more.
     plan_page = reverse("plans:detail", kwargs={"plan_id": county.plan.pk})
-    assert web_client(county.owner_member).get(plan_page).status_code == 404
+    assert web_client(county.owner_member).get(plan_page)["Location"].startswith("/accounts/login/")
 
 
 def test_a_bad_role_is_refused_with_a_message(county):
@@ -675,7 +675,7 @@ def test_an_agency_admin_invites_a_member_and_changes_a_role(page, live_server, 
     expect(members).to_contain_text("new_counselor")
     send_invitations()
     assert len(mailoutbox) == 1
-    assert "/accounts/reset/" in mailoutbox[0].body
+    assert "/accounts/invitation/" in mailoutbox[0].body
 
     page.get_by_label("Role of district_member").select_option(label="Planner")
     page.get_by_role("button", name="Change role of district_member").click()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0003_agency_require_mfa'),
+        ('agencies', '0004_session_policy_and_invitations'),
     ]
 
     operations = [
