@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's passkey list page loads its template filters.
+    "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
     "knox",
