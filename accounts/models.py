@@ -16,7 +16,7 @@ class ApiToken(AbstractAuthToken):
     last_used = models.DateTimeField(null=True, blank=True)
     # Issued after a second factor (the token endpoint's otp, or a session that used one): its requests count
     # as multi-factor for content that needs it (access.second_factor).
-    second_factor = models.BooleanField("issued after a second factor", default=False)
+    second_factor = models.BooleanField("issued after a second factor", default=False, db_default=False)
 
     class Meta:
         ordering = ["-created", "-id"]

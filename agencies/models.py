@@ -40,6 +40,8 @@ class Agency(models.Model):
     les_read_requires_mfa = models.BooleanField(
         "law-enforcement-sensitive plans need multi-factor sign-in",
         default=False,
+        # Also in the database: rows inserted without it (bulk loaders, the previous release mid-upgrade) get off.
+        db_default=False,
         help_text="People must have passed multi-factor sign-in to read this agency's law-enforcement-sensitive "
         "plans (partners' people included); the plans' titles still show in lists.",
     )

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='apitoken',
             name='second_factor',
-            field=models.BooleanField(default=False, verbose_name='issued after a second factor'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='issued after a second factor'),
         ),
     ]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agency',
             name='les_read_requires_mfa',
-            field=models.BooleanField(default=False, help_text="People must have passed multi-factor sign-in to read this agency's law-enforcement-sensitive plans (partners' people included); the plans' titles still show in lists.", verbose_name='law-enforcement-sensitive plans need multi-factor sign-in'),
+            field=models.BooleanField(db_default=False, default=False, help_text="People must have passed multi-factor sign-in to read this agency's law-enforcement-sensitive plans (partners' people included); the plans' titles still show in lists.", verbose_name='law-enforcement-sensitive plans need multi-factor sign-in'),
         ),
     ]
