@@ -81,3 +81,8 @@ def audit_trail_refusal(user: Actor, agency_id: int) -> int | None:
     if agency_id not in roles:
         return 404
     return None if can_read_audit_of(user, agency_id, roles=roles) else 403
+
+
+def can_see_agency_settings(user: Actor, agency_id: int) -> bool:
+    """An agency's own settings (its single sign-on) exist for its members and staff; for anyone else a 404."""
+    return bool(user.is_authenticated and (user.is_staff or is_agency_member(user, agency_id)))

@@ -9,6 +9,7 @@ from allauth.account import views as allauth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from identity.forms import SSOAwarePasswordResetForm
 from portal.password_reset import RateLimitedPasswordResetView
 
 urlpatterns = [
@@ -20,7 +21,11 @@ urlpatterns = [
     path("signup/", allauth_views.signup, name="account_signup"),
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),
     path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
-    path("password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password_reset/",
+        RateLimitedPasswordResetView.as_view(form_class=SSOAwarePasswordResetForm),
+        name="password_reset",
+    ),
     path("password/reset/", RedirectView.as_view(pattern_name="password_reset"), name="account_reset_password"),
     path("password/change/", RedirectView.as_view(pattern_name="password_change"), name="account_change_password"),
     # Multi-factor sign-in (allauth.mfa): the person's own authenticator app, recovery codes and passkeys.

@@ -32,6 +32,8 @@ class Agency(models.Model):
     # Everyone in the agency signs in with a second factor; who has none is sent to enrol (accounts.mfa_policy).
     require_mfa = models.BooleanField(
         "require multi-factor sign-in",
+        # A database default too: bulk loaders, and the previous release during an upgrade, insert without it.
+        db_default=False,
         default=False,
         help_text="Everyone in this agency must sign in with a second factor (authenticator app or passkey).",
     )

@@ -62,6 +62,11 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_INVITE_RESEND = "membership.invite_resend", "Invitation sent again"
     USER_DEACTIVATE = "user.deactivate", "Account deactivated"
     SESSIONS_END = "sessions.end", "Signed out everywhere (sessions and API tokens ended)"
+    # Issue 14: an agency's own identity provider, and each sign-in through it.
+    SSO_CONFIGURE = "sso.configure", "Single sign-on set up"
+    SSO_CHANGE = "sso.change", "Single sign-on changed"
+    SSO_REMOVE = "sso.remove", "Single sign-on removed"
+    SSO_SIGN_IN = "sso.sign_in", "Signed in with single sign-on"
 
 
 class AppendOnlyError(Exception):

@@ -13,6 +13,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # Sign-in (django-allauth, with its multi-factor and single sign-on pages) and password pages.
     path("accounts/", include("accounts.auth_urls")),
+    # Single sign-on: the "sign in with my agency" step, and each agency provider's allauth login and callback.
+    path("", include("identity.urls")),
+    path("accounts/", include("identity.allauth_urls")),
     path("", include("plans.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.urls_concurrence")),

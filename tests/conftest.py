@@ -178,3 +178,13 @@ def county(db) -> County:
         published=published,
         draft=next_draft,
     )
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider on 127.0.0.1 for the whole session (tests/oidc_provider/), then stopped."""
+    from tests.oidc_provider import harness
+
+    provider = harness.start()
+    yield provider
+    provider.stop()

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as fields
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from accounts import selectors, services
 from accounts.api import serializers
 from accounts.authentication import ApiTokenAuthentication
 from accounts.models import ApiToken
+from identity.policy import password_token_refusal
 from portal.api.request_info import client_ip
 from portal.api.throttling import ScopedRateThrottle
 from portal.second_factor import second_factor_passed
@@ -58,6 +60,7 @@ class TokenView(APIView):
                 description="Wrong or missing username or password, an inactive account, or a missing or wrong "
                 "one-time code (otp) for a person who uses multi-factor sign-in.",
             ),
+            403: OpenApiResponse(DETAIL, description="The person's agency allows only single sign-on."),
             429: OpenApiResponse(DETAIL, description="Too many sign-in attempts; retry after Retry-After seconds."),
         },
     )
@@ -65,6 +68,9 @@ class TokenView(APIView):
         incoming = serializers.SignInSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         user = incoming.validated_data["user"]
+        refusal = password_token_refusal(user)
+        if refusal:
+            raise PermissionDenied(refusal)
         token, plaintext = services.api_token_create(
             user=user,
             name=incoming.validated_data["name"],

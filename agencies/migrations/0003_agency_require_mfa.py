@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agency',
             name='require_mfa',
-            field=models.BooleanField(default=False, help_text='Everyone in this agency must sign in with a second factor (authenticator app or passkey).', verbose_name='require multi-factor sign-in'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Everyone in this agency must sign in with a second factor (authenticator app or passkey).', verbose_name='require multi-factor sign-in'),
         ),
     ]

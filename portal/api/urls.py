@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("notifications.api.inapp_urls")),
     path("", include("notifications.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("identity.api.urls")),
 ]

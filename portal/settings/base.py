@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
     "portal",
     "audit",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "consistency",
     "accounts",
     "dashboard",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -403,6 +405,10 @@ ACCOUNT_SESSION_REMEMBER = True
 # django-axes is the one sign-in lockout (every path, per account and per address); allauth's own
 # failed-login limit would answer first with other rules.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Single sign-on: one OpenID Connect provider per agency (identity.AgencySSO), matched to existing members only.
+SOCIALACCOUNT_ADAPTER = "identity.adapter.SocialAccountAdapter"
+# Nothing is kept of the provider's tokens; the ID token is checked and the person signed in.
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Multi-factor sign-in (allauth.mfa): an authenticator app (TOTP, its QR code drawn by the app), recovery
 # codes, and passkeys or security keys (WebAuthn, which browsers allow on https or on localhost only).

@@ -37,6 +37,8 @@ from agencies.forms import (
     WebhookCreateForm,
 )
 from agencies.models import Membership, Role
+from identity.forms import AgencySSOForm
+from identity.services import agency_sso_configure
 from notifications import webhook_services
 from notifications.forms import _prefix
 from notifications.models import Delivery, EventType, Notification, OutboxEvent
@@ -86,6 +88,26 @@ def draft_editors(ok: int, anonymous: int = 401) -> dict[str, int]:
 def agency_admins(ok: int, anonymous: int = 401) -> dict[str, int]:
     """Managing the district (its card, members, webhooks): its admins and platform staff; 403 for the rest."""
     return expect(403, anonymous, owner_admin=ok, staff=ok)
+
+
+def sso_admins(ok: int, anonymous: int = 401) -> dict[str, int]:
+    """An agency's single sign-on: its admins and staff; its other members 403; outside the agency it is a 404."""
+    hidden = dict.fromkeys([*PARTNER_ROLES, "unrelated_admin"], 404)
+    return expect(403, anonymous, owner_admin=ok, staff=ok, **hidden)
+
+
+SSO_BODY = {
+    "issuer": "http://127.0.0.1:9/idp",
+    "client_id": "concord-district",
+    "client_secret": "replaced-secret",
+    "domains": ["maple-valley.example.org"],
+    "sso_only": False,
+    "enabled": True,
+}
+
+
+def sso_body(**changes: Any) -> Callable[[Any], dict]:
+    return lambda s: {**SSO_BODY, **changes}
 
 
 def plan_readers(ok: int, anonymous: int = 401, **statuses: int) -> dict[str, int]:
@@ -303,6 +325,27 @@ API: tuple[Endpoint, ...] = (
         "/api/v1/agencies/{agency_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver/",
         lambda s: f"/api/v1/agencies/{s.district.pk}/webhooks/{s.webhook.pk}/deliveries/{s.delivery.pk}/redeliver/",
         (Attempt("", lambda s: None, agency_admins(202)),),
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/agencies/{agency_id}/sso/",
+        district_api("sso/"),
+        (
+            # Another provider, client or secret: whoever holds it could sign in as the district's people.
+            Attempt("issuer", sso_body(issuer="http://127.0.0.1:9/attacker"), sso_admins(200)),
+            Attempt("client_id", sso_body(client_id="attacker-client"), sso_admins(200)),
+            Attempt("client_secret", sso_body(client_secret="attacker-secret"), sso_admins(200)),
+            # A domain the district does not own would let its provider vouch for outsiders' addresses.
+            Attempt("domains", sso_body(domains=["gmail.example.org"]), sso_admins(200)),
+            Attempt("sso_only", sso_body(sso_only=True), sso_admins(200)),
+            Attempt("enabled", sso_body(enabled=False), sso_admins(200)),
+        ),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/agencies/{agency_id}/sso/",
+        district_api("sso/"),
+        (Attempt("", lambda s: None, sso_admins(204)),),
     ),
     Endpoint(
         "POST",
@@ -1156,6 +1199,31 @@ WEB: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST",
+        "identity:agency-sso",
+        web_district("identity:agency-sso"),
+        tuple(
+            Attempt(name, lambda s, name=name, value=value: sso_form(**{name: value}), sso_admins(302, WEB_ANON))
+            for name, value in (
+                ("issuer", "http://127.0.0.1:9/attacker"),
+                ("client_id", "attacker-client"),
+                ("client_secret", "attacker-secret"),
+                ("domains", "gmail.example.org"),
+                ("sso_only", "on"),
+                ("enabled", ""),
+            )
+        ),
+        web=True,
+        forms=(AgencySSOForm,),
+    ),
+    Endpoint(
+        "POST",
+        "identity:agency-sso-remove",
+        web_district("identity:agency-sso-remove"),
+        (Attempt("", lambda s: {}, sso_admins(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
         "accounts:sessions",
         lambda s: reverse("accounts:sessions"),
         # Only one's own sessions and tokens: there is no person to point elsewhere.
@@ -1184,6 +1252,12 @@ WEB: tuple[Endpoint, ...] = (
         web=True,
     ),
 )
+
+
+def sso_form(**changes: str) -> dict[str, str]:
+    """The single sign-on form as the browser sends it (a checkbox left empty is not sent)."""
+    form = {**SSO_BODY, "domains": "maple-valley.example.org", "enabled": "on", "sso_only": "", **changes}
+    return {name: value for name, value in form.items() if value not in ("", False)}
 
 
 def every_preference(email: str) -> dict[str, str]:
@@ -1219,9 +1293,10 @@ WEB_READ_ONLY = frozenset(
         "concurrence:print",
         "concurrence:csv",
         "dashboard",
+        "identity:sso-start",  # signs nobody in by itself: it sends the person to their agency's provider
     }
 )
-WEB_NAMESPACES = ("plans", "agencies", "reviews", "concurrence", "notifications", "accounts")
+WEB_NAMESPACES = ("plans", "agencies", "reviews", "concurrence", "notifications", "accounts", "identity")
 
 
 # --- The scene and the snapshot -------------------------------------------------------------------------------------
@@ -1248,6 +1323,7 @@ def scene(county) -> Scene:
     other_version = publish(other_plan, county.unrelated_admin, "Lock down.")
     other_comment = post(county.unrelated_admin, other_version, body="Note.")
     token, _ = account_services.api_token_create(user=county.owner_member, name="Dispatch CAD link")
+    agency_sso_configure(agency=county.district, actor=SYSTEM, **{**SSO_BODY, "client_secret": "the-secret"})
     return Scene(
         county=county,
         webhook=webhook,
@@ -1262,7 +1338,18 @@ def scene(county) -> Scene:
     )
 
 
-SNAPSHOT_APPS = ("agencies", "plans", "reviews", "consistency", "notifications", "audit", "auth", "accounts")
+SNAPSHOT_APPS = (
+    "agencies",
+    "plans",
+    "reviews",
+    "consistency",
+    "notifications",
+    "audit",
+    "auth",
+    "accounts",
+    "identity",
+    "socialaccount",
+)
 
 
 def world() -> dict[str, list]:
