@@ -17,9 +17,11 @@ from rest_framework.views import APIView
 
 from access.agencies import can_create_users
 from access.plans import PlanAccess, plan_access, plans_visible_to, versions_visible
+from access.second_factor import content_withheld, may_read_content, require_second_factor
 from access.sensitive_reads import sensitive_read_record, sensitive_reads_record
 from plans.models import Plan, PlanVersion
 from portal.api.request_info import client_ip
+from portal.errors import SecondFactorRequiredError
 
 
 def require(allowed: bool, message: str) -> None:
@@ -50,6 +52,18 @@ def record_sensitive_read(request: HttpRequest, plan: Plan, what: str, obj: Any 
 def record_sensitive_reads(request: HttpRequest, plan_ids: Iterable[int], what: str) -> None:
     """Audit a page that shows content of several plans at once (e.g. both sides of conflicts)."""
     sensitive_reads_record(plan_ids=plan_ids, actor=request.user, ip_address=client_ip(request), what=what)
+
+
+def readable_plans(request: HttpRequest, plans: Iterable[Plan]) -> list[Plan]:
+    """These visible plans less those whose content needs a second factor this request did not pass (no query
+    for plans that are not law-enforcement sensitive, nor once their owner agency is loaded)."""
+    return [plan for plan in plans if may_read_content(plan=plan, user=request.user)]
+
+
+def withheld_plan_ids(request: HttpRequest, plan_ids: Iterable[int]) -> set[int]:
+    """Plans among these whose content needs a second factor this request did not pass: a page that shows
+    several plans' facts leaves their rows out (one query, none when there are none or the session passed one)."""
+    return content_withheld(plan_ids=plan_ids, user=request.user)
 
 
 # --- API views ---------------------------------------------------------------------------------------
@@ -86,14 +100,29 @@ class ContentReadsAudited(_APIView):
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        what = self.content_reads.get("GET" if request.method == "HEAD" else str(request.method))
+        what = self.content_read(request)
         if what is not None and status.is_success(response.status_code):
             plan = self.shown_plan()
             if plan is not None:
-                sensitive_read_record(
-                    plan=plan, actor=request.user, ip_address=client_ip(request), what=what, obj=self.shown_object
-                )
+                try:
+                    sensitive_read_record(
+                        plan=plan, actor=request.user, ip_address=client_ip(request), what=what, obj=self.shown_object
+                    )
+                except SecondFactorRequiredError as exc:
+                    # A view that did not ask before answering: its content is withheld all the same.
+                    refusal = Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
+                    return super().finalize_response(request, refusal, *args, **kwargs)
         return response
+
+    def content_read(self, request: Request) -> str | None:
+        """What a successful response to this request shows of the plan (None: no content)."""
+        return self.content_reads.get("GET" if request.method == "HEAD" else str(request.method))
+
+    def require_content_readable(self, plan: Plan) -> None:
+        """Before a request that shows the plan's content does anything: 403 `mfa_required` when its content
+        needs a second factor this request did not pass."""
+        if self.content_read(self.request) is not None:
+            require_second_factor(plan=plan, user=self.request.user)
 
 
 class PlanScopedMixin(ContentReadsAudited):
@@ -102,6 +131,12 @@ class PlanScopedMixin(ContentReadsAudited):
     def shown_plan(self) -> Plan | None:
         # Only once the plan was found visible; a 404 never gets this far with a success.
         return self._access.plan if hasattr(self, "_access") else None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # A request that would show the plan's content is refused before it reads or changes anything.
+        if self.content_read(request) is not None:
+            self.require_content_readable(self.get_access().plan)
 
     def get_plan(self) -> Plan:
         return self.get_access().plan

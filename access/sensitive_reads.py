@@ -1,7 +1,9 @@
 """Every read of law-enforcement-sensitive content leaves an audit row: who, from where, what.
 
-Called by the gate's web and API helpers (`access.http`), the admin and the pages that show facts of
-several plans at once; a no-op for any other classification.
+Called by the gate's web and API helpers (`access.http`), the admin, the export service and the pages that show
+facts of several plans at once; a no-op for any other classification. Since every path that shows such content
+comes through here, this is also where content that needs multi-factor sign-in is refused
+(access.second_factor) before the read is recorded.
 """
 
 from collections.abc import Iterable
@@ -10,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 
 from access.audience import viewing_agencies
+from access.second_factor import require_second_factor
 from agencies.models import Membership
 from audit.models import AuditAction
 from audit.services import audit_event_record, audit_event_show_to
@@ -24,9 +27,11 @@ def sensitive_read_record(
     what: str,
     obj: Any = None,
 ) -> None:
-    """Audit a read or download of a law-enforcement-sensitive plan (no-op for other plans)."""
+    """Audit a read or download of a law-enforcement-sensitive plan (no-op for other plans); refused first
+    (SecondFactorRequiredError) when its content needs a second factor this request did not pass."""
     if plan.classification != Classification.LAW_ENFORCEMENT_SENSITIVE:
         return
+    require_second_factor(plan=plan, user=actor)
     action = AuditAction.ATTACHMENT_DOWNLOAD if what == "download" else AuditAction.PLAN_READ
     event = audit_event_record(
         actor=actor,

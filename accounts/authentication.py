@@ -2,13 +2,23 @@
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from knox.auth import TokenAuthentication
 from knox.settings import knox_settings
 from rest_framework import exceptions
 
 from accounts import services
+from accounts.mfa_policy import enrolment_due
+from accounts.middleware import ENROL_MESSAGE
 from accounts.models import ApiToken
+from portal.second_factor import second_factor_mark
+
+
+class EnrolmentRequired(exceptions.PermissionDenied):
+    """403 `mfa_enrolment_required`: the token is right, but its holder must set up a second factor first."""
+
+    default_code = "mfa_enrolment_required"
 
 
 class ApiTokenAuthentication(TokenAuthentication):
@@ -24,7 +34,14 @@ class ApiTokenAuthentication(TokenAuthentication):
             token.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed("Invalid token.") from exc
-        return super().authenticate_credentials(token)
+        user, auth_token = super().authenticate_credentials(token)
+        # A person who must use MFA and has not set it up: their tokens wait until they have, as their browser
+        # sessions do (accounts.middleware). Asked on every request, so it holds from the moment the agency
+        # turns MFA on or the person joins such an agency.
+        if enrolment_due(user):
+            raise EnrolmentRequired(f"{ENROL_MESSAGE} Enrol in the web page {reverse('mfa_index')}.")
+        second_factor_mark(user, passed=auth_token.second_factor)
+        return user, auth_token
 
     def renew_token(self, auth_token: ApiToken) -> None:
         now = timezone.now()

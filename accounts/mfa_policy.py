@@ -3,7 +3,9 @@
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from agencies.models import Membership
@@ -25,6 +27,16 @@ def mfa_required_for(user: AbstractBaseUser | AnonymousUser) -> bool:
 def has_mfa(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether the person has enrolled an authenticator app or a passkey/security key."""
     return user.is_authenticated and Authenticator.objects.filter(user_id=user.pk, type__in=FACTOR_TYPES).exists()
+
+
+def enrolment_due(user: AbstractBaseUser) -> bool:
+    """Whether MFA is required of the person and they have no second factor (one query: every token request
+    of a person without a token issued after MFA asks it)."""
+    if getattr(user, "is_staff", False) and settings.REQUIRE_MFA_FOR_STAFF:
+        return not has_mfa(user)
+    required = Exists(Membership.objects.filter(user_id=OuterRef("pk"), agency__require_mfa=True))
+    enrolled = Exists(Authenticator.objects.filter(user_id=OuterRef("pk"), type__in=FACTOR_TYPES))
+    return get_user_model().objects.filter(required, ~enrolled, pk=user.pk).exists()
 
 
 def session_used_mfa(request: HttpRequest) -> bool:

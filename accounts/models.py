@@ -14,6 +14,9 @@ class ApiToken(AbstractAuthToken):
     name = models.CharField(max_length=100, blank=True)
     # Written together with the sliding expiry, so at most once per MIN_REFRESH_INTERVAL.
     last_used = models.DateTimeField(null=True, blank=True)
+    # Issued after a second factor (the token endpoint's otp, or a session that used one): its requests count
+    # as multi-factor for content that needs it (access.second_factor).
+    second_factor = models.BooleanField("issued after a second factor", default=False, db_default=False)
 
     class Meta:
         ordering = ["-created", "-id"]

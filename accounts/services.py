@@ -23,17 +23,20 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str = "", ip_address: str | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str = "", second_factor: bool = False, ip_address: str | None = None
+) -> tuple[ApiToken, str]:
     """Issue a new token to `user`, who asks for it themselves (sign-in or their tokens page); the plaintext is
-    returned this once and only knox's digest of it is stored."""
-    token, plaintext = ApiToken.objects.create(user=user, name=name)
+    returned this once and only knox's digest of it is stored. `second_factor`: asked for after one (the
+    token endpoint's otp, a session or token that passed one), so its requests count as multi-factor."""
+    token, plaintext = ApiToken.objects.create(user=user, name=name, second_factor=second_factor)
     logger.info("API token %s (%r) issued to %s", token.pk, name, user.get_username())
     audit_event_record(
         actor=user,
         action=AuditAction.API_TOKEN_CREATE,
         obj=token,
         ip_address=ip_address,
-        details={"user": user.pk, "name": name},
+        details={"user": user.pk, "name": name, "second_factor": second_factor},
     )
     return token, plaintext
 

@@ -30,7 +30,10 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         form.add_error(None, "Confirm your second factor first (the link above), then create the token.")
     elif request.method == "POST" and form.is_valid():
         token, plaintext = services.api_token_create(
-            user=request.user, name=form.cleaned_data["name"], ip_address=client_ip(request)
+            user=request.user,
+            name=form.cleaned_data["name"],
+            second_factor=session_used_mfa(request),
+            ip_address=client_ip(request),
         )
         created = {"token": token, "plaintext": plaintext}
         form = ApiTokenCreateForm()

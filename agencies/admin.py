@@ -92,7 +92,16 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     inlines = (MembershipInline,)
 
     def get_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
-        fields: tuple[str, ...] = ("name", "slug", "kind", "jurisdiction", "phone", "email", "require_mfa")
+        fields: tuple[str, ...] = (
+            "name",
+            "slug",
+            "kind",
+            "jurisdiction",
+            "phone",
+            "email",
+            "require_mfa",
+            "les_read_requires_mfa",
+        )
         if obj is not None:
             fields += ("group", "created_at", "members")
         return fields
@@ -129,6 +138,7 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             jurisdiction=obj.jurisdiction,
             phone=obj.phone,
             require_mfa=obj.require_mfa,
+            les_read_requires_mfa=obj.les_read_requires_mfa,
             email=obj.email,
         )
         _adopt(obj, created)

@@ -143,6 +143,12 @@ class AgencyMfaForm(LabelledForm):
         help_text="Each person without an authenticator app or passkey is asked to set one up at their next "
         "sign-in, and can use nothing else until they have.",
     )
+    les_read_requires_mfa = forms.BooleanField(
+        label="Reading our law-enforcement-sensitive plans needs multi-factor sign-in",
+        required=False,
+        help_text="Anyone reading them, partners' people included, must have signed in (or confirmed) with a "
+        "second factor; without it they see the plan's title and a page that leads them to set one up.",
+    )
 
 
 class SessionPolicyForm(LabelledForm):

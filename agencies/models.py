@@ -37,6 +37,16 @@ class Agency(models.Model):
         default=False,
         help_text="Everyone in this agency must sign in with a second factor (authenticator app or passkey).",
     )
+    # Reading this agency's law-enforcement-sensitive plans takes a session (or token) that passed a second
+    # factor, whoever reads them (access.second_factor); titles still list.
+    les_read_requires_mfa = models.BooleanField(
+        "law-enforcement-sensitive plans need multi-factor sign-in",
+        default=False,
+        # Also in the database: rows inserted without it (bulk loaders, the previous release mid-upgrade) get off.
+        db_default=False,
+        help_text="People must have passed multi-factor sign-in to read this agency's law-enforcement-sensitive "
+        "plans (partners' people included); the plans' titles still show in lists.",
+    )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
     # The agency's session policy; empty: the platform's (SESSION_IDLE_TIMEOUT_SECONDS, SESSION_MAX_LIFETIME_SECONDS).
     session_idle_minutes = models.PositiveSmallIntegerField(

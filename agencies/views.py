@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from access.agencies import can_manage_agency, can_read_audit_of
-from access.http import record_sensitive_reads
+from access.http import record_sensitive_reads, withheld_plan_ids
 from access.plans import plans_visible_to
 from agencies import selectors, services
 from agencies.forms import (
@@ -152,6 +152,8 @@ def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> Http
     sros = [a for a in assignments if a.role == AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     others = [a for a in assignments if a.role != AssignmentRole.SCHOOL_RESOURCE_OFFICER]
     conflicts = conflicts_visible_to(user=request.user, facility=facility)
+    withheld = withheld_plan_ids(request, {pid for row in conflicts for pid in row.plan_ids})
+    conflicts = [row for row in conflicts if not row.plan_ids & withheld]
     record_sensitive_reads(request, {pid for row in conflicts for pid in row.plan_ids}, "conflicts")
     context = {
         "nav": "facilities",

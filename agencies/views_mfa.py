@@ -18,16 +18,32 @@ from portal.types import AuthenticatedHttpRequest
 def agency_mfa(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """Show (GET) or change (POST) whether the agency requires MFA, and list each member's enrolment."""
     agency = managed_agency(request, agency_id)
-    form = AgencyMfaForm(request.POST or None, initial={"require_mfa": agency.require_mfa})
+    initial = {"require_mfa": agency.require_mfa, "les_read_requires_mfa": agency.les_read_requires_mfa}
+    form = AgencyMfaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         required = form.cleaned_data["require_mfa"]
-        services.agency_update(agency=agency, actor=request.user, require_mfa=required, ip_address=client_ip(request))
-        messages.success(
-            request,
-            f"{agency.name} now requires multi-factor sign-in: people without it set it up at their next sign-in."
-            if required
-            else f"{agency.name} no longer requires multi-factor sign-in.",
+        sensitive = form.cleaned_data["les_read_requires_mfa"]
+        services.agency_update(
+            agency=agency,
+            actor=request.user,
+            require_mfa=required,
+            les_read_requires_mfa=sensitive,
+            ip_address=client_ip(request),
         )
+        if required != initial["require_mfa"]:
+            messages.success(
+                request,
+                f"{agency.name} now requires multi-factor sign-in: people without it set it up at their next sign-in."
+                if required
+                else f"{agency.name} no longer requires multi-factor sign-in.",
+            )
+        if sensitive != initial["les_read_requires_mfa"]:
+            messages.success(
+                request,
+                "Reading your law-enforcement-sensitive plans now needs multi-factor sign-in."
+                if sensitive
+                else "Reading your law-enforcement-sensitive plans no longer needs multi-factor sign-in.",
+            )
         return redirect("agencies:mfa", agency_id=agency.pk)
     memberships = memberships_with_mfa(agency_id=agency.pk)
     context = {

@@ -10,8 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from access.actors import SYSTEM
+from accounts.demo_totp import demo_totp_enrol
 from agencies.models import Agency, AssignmentRole, Facility, Role
-from agencies.services import agency_create, facility_create, membership_add, personnel_assignment_create
+from agencies.services import (
+    agency_create,
+    agency_update,
+    facility_create,
+    membership_add,
+    personnel_assignment_create,
+)
 from consistency.models import FacilityFact
 from plans.management.demo import key_facts, school_text
 from plans.management.demo.agency_plans import AgencyPlansMixin
@@ -129,6 +136,7 @@ class _DemoBuilder(AgencyPlansMixin):
         self._school_plans(facts)
         self._agency_plans()
         self._fire_plan(facts)
+        self._police_mfa()
         return DemoSummary(
             agencies=len(self.agencies),
             users=len(self.users),
@@ -187,6 +195,15 @@ class _DemoBuilder(AgencyPlansMixin):
             membership_add(agency=self.agencies[person.agency], user=user, role=person.role, actor=actor)
             if person.role == Role.ADMIN:
                 admin_of.setdefault(person.agency, user)
+
+    def _police_mfa(self) -> None:
+        """The police department requires multi-factor sign-in, for its people and to read its sensitive plans;
+        its people get the DEMO-ONLY authenticator secret (`manage.py demo_totp <username>` prints the code).
+        Last, so the history above was written as it would have been before."""
+        police = self.agencies[POLICE]
+        self.progress("Requiring multi-factor sign-in at the police department (demo authenticator codes)…")
+        agency_update(agency=police, actor=SYSTEM, require_mfa=True, les_read_requires_mfa=True)
+        demo_totp_enrol(users=User.objects.filter(memberships__agency=police).order_by("pk"))
 
     def _schools(self, facts: list[SchoolFacts]) -> None:
         self.progress(f"Registering {len(facts)} schools and their School Resource Officers…")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from access.agencies import EDITOR_ROLES
-from access.http import record_sensitive_read, record_sensitive_reads, visible_plan, visible_version
+from access.http import record_sensitive_read, record_sensitive_reads, visible_plan, visible_version, withheld_plan_ids
 from access.plans import PlanAccess, versions_visible
 from agencies.active_agency import memberships_for
 from consistency.conflict_selectors import conflicts_visible_to
@@ -93,6 +93,8 @@ def plan_page_context(
     versions = list(versions_visible(access=access))
     sections = selectors.version_sections(version=current) if current else []
     conflicts = conflicts_visible_to(user=request.user, plan=plan) if current else []
+    withheld = withheld_plan_ids(request, {pid for row in conflicts for pid in row.plan_ids})
+    conflicts = [row for row in conflicts if not row.plan_ids & withheld]
     record_sensitive_reads(request, {pid for row in conflicts for pid in row.plan_ids}, "conflicts")
     context: dict[str, Any] = {
         "nav": "plans",

@@ -25,5 +25,14 @@ class NotAllowedError(DomainError, PermissionDenied):
     (Django answers PermissionDenied with its 403 page), so a service's own check needs no translation."""
 
 
+class SecondFactorRequiredError(NotAllowedError):
+    """Content that needs multi-factor sign-in, asked for by a request that did not pass a second factor: 403
+    with code `mfa_required` from the API, and a page that leads to setting one up or confirming it."""
+
+    code = "mfa_required"
+    # The agency whose setting (or "this platform") asks for it, for the page that explains.
+    owner = ""
+
+
 class PayloadTooLargeError(DomainError):
     """An upload over the size limit (the API answers 413)."""

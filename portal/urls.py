@@ -44,3 +44,5 @@ urlpatterns = [
 
 # A database outage answers 503 with Retry-After (page or JSON); every other uncaught error is Django's 500.
 handler500 = "portal.unavailable.server_error"
+# Content behind multi-factor sign-in answers a page that leads to it; any other refusal is the 403 page.
+handler403 = "portal.forbidden.permission_denied"

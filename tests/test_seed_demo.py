@@ -11,6 +11,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from access.plans import plan_access
+from accounts.demo_totp import DEMO_TOTP_SECRET
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditEvent
 from consistency.conflict_selectors import conflicts_visible_to
@@ -48,6 +50,7 @@ from plans.selectors import (
     versions_visible,
 )
 from reviews.models import Comment
+from tests.mfa import totp_code
 
 User = get_user_model()
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -451,3 +454,18 @@ def test_the_search_boxs_example_finds_the_districts_reunification_plan_in_the_d
     client.force_login(user("police_liaison"))
     listing = client.get("/plans/", {"q": example}).content.decode()
     assert "District 58 family reunification plan" in listing
+
+
+def test_the_police_require_mfa_and_their_accounts_sign_in_with_the_demo_code(demo):
+    police = Agency.objects.get(slug="fairbrook-pd")
+    assert police.require_mfa
+    assert police.les_read_requires_mfa
+    members = Membership.objects.filter(agency=police).values("user_id")
+    apps = Authenticator.objects.filter(user_id__in=members, type=Authenticator.Type.TOTP)
+    assert apps.count() == 85
+    with override_settings(DEBUG=True):
+        out = io.StringIO()
+        call_command("demo_totp", "police_officer", stdout=out)
+    assert out.getvalue().strip() == totp_code(DEMO_TOTP_SECRET)
+    # Nobody outside the police department has the demo secret.
+    assert not Authenticator.objects.exclude(user_id__in=members).exists()

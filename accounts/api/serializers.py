@@ -40,9 +40,11 @@ class SignInSerializer(serializers.Serializer):
                 # A wrong code counts as a failed sign-in, toward the same lockout as a wrong password.
                 user_login_failed.send(sender=__name__, credentials={"username": attrs["username"]}, request=request)
                 raise serializers.ValidationError({"otp": [OTP_WRONG]}, code="authorization")
+            attrs["second_factor"] = True
         elif mfa_required_for(user):
             raise serializers.ValidationError({"otp": [ENROL_FIRST]}, code="mfa_enrolment_required")
         attrs["user"] = user
+        attrs.setdefault("second_factor", False)
         return attrs
 
 
@@ -64,7 +66,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "created", "last_used", "expiry", "current"]
+        fields = ["id", "name", "created", "last_used", "expiry", "second_factor", "current"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.BooleanField())
@@ -85,7 +87,7 @@ class NewApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "token", "created", "expiry"]
+        fields = ["id", "name", "token", "created", "expiry", "second_factor"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())

@@ -20,6 +20,7 @@ from accounts.models import ApiToken
 from identity.policy import password_token_refusal
 from portal.api.request_info import client_ip
 from portal.api.throttling import ScopedRateThrottle
+from portal.second_factor import second_factor_passed
 from portal.types import AuthenticatedRequest
 
 DETAIL = inline_serializer("AuthErrorDetail", fields={"detail": fields.CharField()})
@@ -71,7 +72,10 @@ class TokenView(APIView):
         if refusal:
             raise PermissionDenied(refusal)
         token, plaintext = services.api_token_create(
-            user=user, name=incoming.validated_data["name"], ip_address=client_ip(request)
+            user=user,
+            name=incoming.validated_data["name"],
+            second_factor=incoming.validated_data["second_factor"],
+            ip_address=client_ip(request),
         )
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         return Response(_issued(request, token, plaintext))
@@ -101,8 +105,12 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request: AuthenticatedRequest) -> Response:
         incoming = serializers.ApiTokenCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
+        # As strong as what asked for it: a token or session that passed a second factor passes it on.
         token, plaintext = services.api_token_create(
-            user=request.user, name=incoming.validated_data["name"], ip_address=client_ip(request)
+            user=request.user,
+            name=incoming.validated_data["name"],
+            second_factor=second_factor_passed(request.user),
+            ip_address=client_ip(request),
         )
         return Response(_issued(request, token, plaintext), status=status.HTTP_201_CREATED)
 

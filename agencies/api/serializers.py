@@ -24,6 +24,7 @@ class AgencySerializer(serializers.ModelSerializer):
             "require_mfa",
             "session_idle_minutes",
             "session_max_hours",
+            "les_read_requires_mfa",
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]

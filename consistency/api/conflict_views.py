@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from rest_framework import generics
 
-from access.http import record_sensitive_reads
+from access.http import record_sensitive_reads, withheld_plan_ids
 from agencies.models import Facility
 from agencies.selectors import facilities_visible_to
 from consistency.api.conflict_serializers import ConflictSerializer
@@ -24,7 +24,9 @@ class FacilityConflictsView(generics.ListAPIView):
         facility: Facility = get_object_or_404(
             facilities_visible_to(user=self.request.user), pk=self.kwargs["facility_id"]
         )
-        return conflicts_visible_to(user=self.request.user, facility=facility)
+        conflicts = conflicts_visible_to(user=self.request.user, facility=facility)
+        withheld = withheld_plan_ids(self.request, {pid for row in conflicts for pid in row.plan_ids})
+        return [row for row in conflicts if not row.plan_ids & withheld]
 
     def paginate_queryset(self, queryset: list[ConflictRow]) -> list[ConflictRow] | None:  # type: ignore[override]
         page = super().paginate_queryset(queryset)

@@ -64,6 +64,11 @@ class PlanViewSet(
             plans = plans.select_related(None).select_related("current_version").prefetch_related(None)
         return plans
 
+    def get_object(self) -> Plan:
+        plan: Plan = super().get_object()
+        self.require_content_readable(plan)
+        return plan
+
     def _unfiltered(self) -> bool:
         return PlanFilter.base_filters.keys().isdisjoint(self.request.query_params.keys())
 
@@ -96,6 +101,7 @@ class PlanViewSet(
         self.shown = Plan(
             pk=row.pk, title=row.title, classification=row.classification, owner_agency_id=row.owner_agency_id
         )
+        self.require_content_readable(self.shown)
         return Response(serializers.plan_rows_json([row])[0])
 
     @extend_schema(

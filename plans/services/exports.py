@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from access.plans import plan_access
+from access.second_factor import require_second_factor
 from access.sensitive_reads import sensitive_read_record
 from audit.models import AuditAction
 from audit.services import audit_event_record
@@ -55,6 +56,8 @@ def plan_version_export(
     access = plan_access(user=actor, plan=version.plan)
     if not isinstance(actor, User) or not access.can_read_version(version):
         raise Http404("No PlanVersion matches the given query.")
+    # Refused before rendering when the content needs a second factor this request did not pass.
+    require_second_factor(plan=version.plan, user=actor)
     now = timezone.now()
     document = export_document(
         version=version, access=access, reader_name=actor.get_full_name() or actor.get_username(), now=now

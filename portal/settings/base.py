@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's passkey list page loads its template filters.
+    "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
     "knox",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: a session it ends tells the sign-in page why.
     "portal.middleware.IdleTimeoutMiddleware",
+    # A session that signed in (or confirmed) with a second factor may read content that needs one.
+    "accounts.second_factor.SessionSecondFactorMiddleware",
     # After sign-in, the idle check and messages: whose agency requires MFA enrols before any other page.
     "accounts.middleware.MfaEnrolmentMiddleware",
     # Inside CommonMiddleware (a missing slash still redirects) and CSP: the product's 404 page even in DEBUG.
@@ -414,6 +418,8 @@ MFA_TOTP_ISSUER = "Concord"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Platform staff (the Django admin, agency creation) must enrol too; production.py turns it on by default.
 REQUIRE_MFA_FOR_STAFF = env_bool("REQUIRE_MFA_FOR_STAFF", False)
+# Every law-enforcement-sensitive plan's content needs a second factor, whatever its owner's own setting says.
+REQUIRE_MFA_FOR_SENSITIVE_READS = env_bool("REQUIRE_MFA_FOR_SENSITIVE_READS", False)
 
 # The platform's session policy; an agency may set its own (Agency.session_idle_minutes, session_max_hours)
 # and a person in several agencies gets the strictest (agencies/session_policy.py). Signed-in sessions end

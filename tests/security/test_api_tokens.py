@@ -390,7 +390,14 @@ def test_the_schema_documents_the_token_endpoints(client):
     listing = paths["/api/v1/auth/tokens/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert listing["$ref"].endswith("PaginatedApiTokenList")
     assert paths["/api/v1/auth/logout/"]["post"]["security"] == [{"tokenAuth": []}]
-    assert schema["components"]["schemas"]["NewApiToken"]["required"] == ["created", "expiry", "id", "name", "token"]
+    assert schema["components"]["schemas"]["NewApiToken"]["required"] == [
+        "created",
+        "expiry",
+        "id",
+        "name",
+        "second_factor",
+        "token",
+    ]
     scheme = schema["components"]["securitySchemes"]["tokenAuth"]
     assert scheme["in"] == "header"
     assert scheme["name"] == "Authorization"

@@ -227,6 +227,7 @@ API: tuple[Endpoint, ...] = (
                 ("phone", "555-0100"),
                 ("email", "ems@example.org"),
                 ("require_mfa", True),
+                ("les_read_requires_mfa", True),
                 ("session_idle_minutes", 600),
                 ("session_max_hours", 300),
             ]
@@ -246,6 +247,8 @@ API: tuple[Endpoint, ...] = (
                 ("phone", "555-0199"),
                 ("email", "district@example.org"),
                 ("require_mfa", True),
+                # Who may read the agency's own sensitive plans without a second factor: its admins' call.
+                ("les_read_requires_mfa", True),
                 # A longer session for the agency's people: its admins' call (issue 14).
                 ("session_idle_minutes", 600),
                 ("session_max_hours", 300),
@@ -1081,7 +1084,10 @@ WEB: tuple[Endpoint, ...] = (
         "POST",
         "agencies:mfa",
         web_district("agencies:mfa"),
-        (Attempt("require_mfa", lambda s: {"require_mfa": "on"}, agency_admins(302, WEB_ANON)),),
+        (
+            Attempt("require_mfa", lambda s: {"require_mfa": "on"}, agency_admins(302, WEB_ANON)),
+            Attempt("les_read_requires_mfa", lambda s: {"les_read_requires_mfa": "on"}, agency_admins(302, WEB_ANON)),
+        ),
         web=True,
         forms=(AgencyMfaForm,),
     ),

@@ -34,7 +34,8 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin(
         "district_admin",
         "Fairbrook SD 58, admin (district safety coordinator)",
-        "publish and share the 13 district school plans; see who acknowledged; reads the police plan",
+        "publish and share the 13 district school plans; see who acknowledged; the police plan asks for "
+        "multi-factor sign-in first",
     ),
     DemoLogin(
         "district_planner",
@@ -44,17 +45,17 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin(
         "police_admin",
         "Fairbrook PD, admin (chief)",
-        "owns the law-enforcement-sensitive Active threat response plan; 85 members, 8 SROs",
+        "owns the law-enforcement-sensitive Active threat response plan; 85 members, 8 SROs; code: demo_totp",
     ),
     DemoLogin(
         "police_liaison",
         "Fairbrook PD, liaison",
-        "comment on all 19 school plans; acknowledge for the department",
+        "comment on all 19 school plans; acknowledge for the department; code: demo_totp",
     ),
     DemoLogin(
         "police_officer",
         "Fairbrook PD, member (SRO of Fairbrook High School)",
-        "read the current school plans; acknowledge personally",
+        "read the current school plans and the active-threat plan; acknowledge personally; code: demo_totp",
     ),
     DemoLogin(
         "fire_liaison",
@@ -136,4 +137,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "Every other generated person (officer01-officer82, firefighter01-05, medic01-05, em_staff01-03, "
             "sd58_staff01-02, hsd211_staff01-04, catholic_staff01-02, principal_<school>) uses the same password."
+        )
+        self.stdout.write(
+            "The police department requires multi-factor sign-in: after the password, every police account "
+            "(police_*, officer01-officer82) asks for the code that `python manage.py demo_totp <username>` prints "
+            "(a DEMO-ONLY authenticator secret, the same for all of them)."
         )
