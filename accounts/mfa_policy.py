@@ -30,8 +30,8 @@ def has_mfa(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def enrolment_due(user: AbstractBaseUser) -> bool:
-    """Whether MFA is required of the person and they have no second factor (one query: every token request
-    of a person without a token issued after MFA asks it)."""
+    """Whether MFA is required of the person and they have no second factor (one indexed query, asked on every
+    API token request, so a policy switched on holds for tokens at once)."""
     if getattr(user, "is_staff", False) and settings.REQUIRE_MFA_FOR_STAFF:
         return not has_mfa(user)
     required = Exists(Membership.objects.filter(user_id=OuterRef("pk"), agency__require_mfa=True))
