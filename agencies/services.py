@@ -44,6 +44,8 @@ from notifications.models import EventType
 from notifications.services import outbox_event_record
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from portal.unset import UNSET, Unset
+from reading.models import ReadingGroupMember
+from reading.sync import obligations_sync_for_person
 
 
 def _refuse_unless(
@@ -242,6 +244,7 @@ def membership_add(
         raise ConflictError(
             f"{user.get_username()} is already a member of {agency}; change their role instead."
         ) from exc
+    obligations_sync_for_person(user, agency_id=agency.pk)
     audit_event_record(
         actor=actor,
         action=AuditAction.MEMBERSHIP_ADD,
@@ -353,6 +356,7 @@ def membership_change_role(
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    obligations_sync_for_person(membership.user_id, agency_id=membership.agency_id)
     audit_event_record(
         actor=actor,
         action=AuditAction.MEMBERSHIP_CHANGE,
@@ -379,7 +383,9 @@ def membership_remove(*, membership: Membership, actor: Actor | SystemActor, ip_
         details={"user": membership.user_id, "role": membership.role},
     )
     PersonnelAssignment.objects.filter(user=membership.user, agency=membership.agency).delete()
+    ReadingGroupMember.objects.filter(user=membership.user, group__agency=membership.agency).delete()
     membership.delete()
+    obligations_sync_for_person(membership.user_id, agency_id=membership.agency_id)
     if not Membership.objects.filter(user_id=membership.user_id).exists():
         _leave_last_agency(user=membership.user, agency=membership.agency, actor=actor, ip_address=ip_address)
 

@@ -18,6 +18,7 @@ from plans.models import (
     VersionState,
 )
 from portal.errors import ConflictError, NotAllowedError
+from reading.sync import obligations_acknowledge
 
 
 @transaction.atomic
@@ -44,6 +45,8 @@ def plan_version_acknowledge(
     personal, created = Acknowledgement.objects.get_or_create(
         version=version, user=actor, defaults={"acknowledged_at": now}
     )
+    if created:
+        obligations_acknowledge(user_id=actor.pk, version_id=version.pk, acknowledged_at=now)
     existing = set(
         AgencyAcknowledgement.objects.filter(version=version, agency_id__in=eligible).values_list(
             "agency_id", flat=True

@@ -31,6 +31,7 @@ from plans.services.common import event_payload, search_refresh
 from plans.services.versions import SectionData, _draft_create
 from portal.errors import ConflictError, NotAllowedError
 from portal.unset import UNSET, Unset
+from reading.sync import obligations_sync_for_plan
 
 
 def _plan_create(
@@ -237,6 +238,7 @@ def plan_update(
             details={"fields": changed},
         )
     if reclassified:
+        obligations_sync_for_plan(plan)  # to or from public changes which agencies may read it
         audit_event_record(
             actor=actor,
             action=AuditAction.PLAN_RECLASSIFY,

@@ -18,6 +18,7 @@ from plans.models import (
 )
 from plans.services.common import event_payload
 from portal.errors import InvalidInputError, NotAllowedError
+from reading.sync import obligations_sync
 
 
 @transaction.atomic
@@ -39,6 +40,7 @@ def plan_share(*, plan: Plan, agency: Agency, level: str, actor: User, ip_addres
         share.shared_by = actor
         share.save(update_fields=["level", "shared_at", "shared_by"])
     grant_share(plan=plan, agency=agency, level=level)
+    obligations_sync(plan_ids=[plan.pk], agency_ids=[agency.pk])
     if created and plan.current_version_id:
         # Conflicts are only found between plans whose owners read each other's: a new reader may make a pair.
         facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
@@ -68,6 +70,7 @@ def plan_unshare(*, plan: Plan, agency: Agency, actor: User, ip_address: str | N
     if not deleted:
         raise InvalidInputError(f"{plan} is not shared with {agency}.", field="agency")
     revoke_share(plan=plan, agency=agency)
+    obligations_sync(plan_ids=[plan.pk], agency_ids=[agency.pk])  # a partner that may not read it owes nothing
     if plan.current_version_id:
         # The partner may no longer read this plan: its conflicts with the partner's plans go
         # (consistency/conflict_services.py compares only plans whose owners read each other's).

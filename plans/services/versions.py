@@ -28,6 +28,7 @@ from plans.services.attachments import attachments_copy
 from plans.services.common import event_payload, search_refresh
 from plans.version_content import nothing_to_publish_message, published_twin
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
+from reading.sync import obligations_sync_for_plan
 
 SectionData = dict[str, str]
 START_REFUSED = "Only admins and planners of the owner agency may start drafts."
@@ -267,6 +268,7 @@ def plan_version_publish(*, version: PlanVersion, actor: User, ip_address: str |
     plan.next_review_due = (now + timedelta(days=plan.review_interval_days)).date()
     plan.save(update_fields=["current_version", "next_review_due", "updated_at"])
     search_refresh(plan)
+    obligations_sync_for_plan(plan)  # a new version restarts every requirement on the plan
     facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,
@@ -307,6 +309,7 @@ def plan_version_withdraw(*, version: PlanVersion, actor: User, ip_address: str 
     plan.current_version = None
     plan.save(update_fields=["current_version", "updated_at"])
     search_refresh(plan)
+    obligations_sync_for_plan(plan)  # a withdrawn plan is owed by nobody
     facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
     audit_event_record(
         actor=actor,

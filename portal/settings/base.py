@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "dashboard",
     "identity",
+    "reading",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,135 @@
+"""Required reading: an agency's groups of people, what it requires them to read, and each person's obligation.
+
+An agency states its requirements (`ReadingRequirement`) for its own people; `ReadingObligation` is the
+derived table of who owes which plan's current version by when (`reading/sync.py` keeps it equal to the
+requirements, memberships, groups, grants and published versions). Acknowledgements themselves stay in
+`plans.Acknowledgement`: this person read this version.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from agencies.models import Role
+
+DEFAULT_DUE_DAYS = 14
+
+
+class ReadingGroup(models.Model):
+    """A named group of an agency's own people ("School Resource Officers", "Patrol", "Command staff")."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="reading_groups")
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="unique_reading_group_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class ReadingGroupMember(models.Model):
+    """A person in a group; a supervisor is chased weekly with the group's overdue list."""
+
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_groups")
+    is_supervisor = models.BooleanField(default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "user__last_name", "user__first_name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="unique_reading_group_member")]
+        indexes = [models.Index(fields=["user", "group"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group}"
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", "Everyone in the agency"
+    ROLE = "role", "Everyone with a role"
+    GROUP = "group", "A group"
+
+
+class ReadingRequirement(models.Model):
+    """An agency requires some of its own people to acknowledge each new published version of a plan."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="reading_requirements")
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="reading_requirements")
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.EVERYONE)
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    group = models.ForeignKey(
+        ReadingGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="requirements"
+    )
+    due_days = models.PositiveIntegerField(default=DEFAULT_DUE_DAYS)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agency", "plan", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(audience=Audience.EVERYONE, role="", group__isnull=True)
+                    | (Q(audience=Audience.ROLE, group__isnull=True) & ~Q(role=""))
+                    | Q(audience=Audience.GROUP, role="", group__isnull=False)
+                ),
+                name="reading_requirement_audience_fields",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "plan", "audience", "role", "group"],
+                name="unique_reading_requirement",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(due_days__gte=1, due_days__lte=365), name="reading_requirement_due_days_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency} requires {self.plan} ({self.audience})"
+
+
+class ReadingObligation(models.Model):
+    """One person owes (or has given) an acknowledgement of a plan's current version to one agency.
+
+    Derived: `reading/sync.py` writes every row from the requirements, memberships, groups, grants and
+    versions; nothing else does. The reminder marks make each reminder go out once per version.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_obligations")
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey("plans.PlanVersion", on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reminded_due_soon_at = models.DateTimeField(null=True, blank=True)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "user", "plan"], name="unique_reading_obligation"),
+        ]
+        indexes = [
+            # The compliance view: per plan of an agency, counts by state.
+            models.Index(fields=["agency", "plan", "acknowledged_at", "due_at"], name="reading_oblig_agency_plan_idx"),
+            # The compliance view per person.
+            models.Index(fields=["agency", "user"], name="reading_oblig_agency_user_idx"),
+            # A person's queue: what they still owe, oldest due first.
+            models.Index(
+                fields=["user", "due_at"], condition=Q(acknowledged_at__isnull=True), name="reading_oblig_open_idx"
+            ),
+            # Reminders: open obligations by due date.
+            models.Index(
+                fields=["due_at"], condition=Q(acknowledged_at__isnull=True), name="reading_oblig_open_due_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} owes {self.agency} v{self.version_id} of plan {self.plan_id}"
