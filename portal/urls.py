@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("notifications.urls")),
     path("", include("audit.urls")),
+    path("", include("reading.urls_manage")),
+    path("", include("reading.urls_queue")),
+    path("", include("reading.urls_compliance")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.

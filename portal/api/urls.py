@@ -14,4 +14,7 @@ urlpatterns = [
     path("", include("notifications.api.urls")),
     path("", include("audit.api.urls")),
     path("", include("identity.api.urls")),
+    path("", include("reading.api.urls_manage")),
+    path("", include("reading.api.urls_queue")),
+    path("", include("reading.api.urls_compliance")),
 ]

@@ -1,0 +1,5 @@
+"""API of required reading: queue (see docs/reading.md)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
