@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -141,10 +141,11 @@ class AgencyReadingEvidenceView(APIView):
     renderer_classes = [JSONRenderer, CsvRenderer, PdfRenderer]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[BaseRenderer, str]:
-        # An unknown `format` is a 400 from the form below (with its field), not DRF's 404 for a missing renderer.
+        # An unknown `format` is a 400 from the form below (with its field), not DRF's 404 for a missing renderer;
+        # the file goes out whatever Accept says (errors are JSON: finalize_response).
         try:
             return super().perform_content_negotiation(request, force)
-        except NotFound:
+        except (Http404, NotAcceptable):
             return (JSONRenderer(), JSONRenderer.media_type)
 
     @extend_schema(
