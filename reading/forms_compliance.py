@@ -74,9 +74,8 @@ class EvidencePeriodForm(forms.Form):
         data = super().clean() or {}
         today = timezone.localdate()
         until: date = data.get("until") or today
-        since: date = data.get("since") or max(until, EARLIEST + timedelta(days=DEFAULT_PERIOD_DAYS)) - timedelta(
-            days=DEFAULT_PERIOD_DAYS
-        )
+        period = timedelta(days=DEFAULT_PERIOD_DAYS)
+        since: date = data.get("since") or (until - period if until > date.min + period else date.min)
         if since > until:
             self.add_error("since", "The first day must not be after the last day.")
         # Nothing happened before Concord or after today: clamping keeps the period's instants computable.
