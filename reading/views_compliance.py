@@ -32,11 +32,16 @@ PAGE_SIZE = 50
 
 
 def _filter_form(
-    request: AuthenticatedHttpRequest, scope: selectors.ComplianceScope, sorts: list[tuple[str, str]]
+    request: AuthenticatedHttpRequest,
+    scope: selectors.ComplianceScope,
+    sorts: list[tuple[str, str]],
+    default_sort: str = "",
 ) -> ComplianceFilterForm:
     data = request.GET.copy()
     data.pop("page", None)
     data.pop("view", None)
+    if default_sort and not data.get("sort"):
+        data["sort"] = default_sort  # the select shows it, so the next submit keeps it
     return ComplianceFilterForm(data, groups=selectors.scope_groups(scope=scope), sorts=sorts)
 
 
@@ -85,7 +90,7 @@ def compliance_plan(request: AuthenticatedHttpRequest, agency_id: int, plan_id: 
     """One plan's people: who has read its current version, who is due, who is overdue and by how long."""
     scope = selectors.compliance_scope_for(user=request.user, agency_id=agency_id)
     plan = selectors.required_plan(user=request.user, scope=scope, plan_id=plan_id)
-    form = _filter_form(request, scope, PEOPLE_SORT_CHOICES)
+    form = _filter_form(request, scope, PEOPLE_SORT_CHOICES, default_sort="overdue")
     now = timezone.now()
     context: dict[str, Any] = {
         "nav": "agencies",
@@ -99,7 +104,7 @@ def compliance_plan(request: AuthenticatedHttpRequest, agency_id: int, plan_id: 
         return render(request, "reading/compliance/plan.html", context, status=400)
     filters = form.filters()
     filters = selectors.ComplianceFilters(
-        group=filters.group, role=filters.role, state=filters.state, plan=plan.pk, sort=filters.sort or "overdue"
+        group=filters.group, role=filters.role, state=filters.state, plan=plan.pk, sort=filters.sort
     )
     page = _page(request, selectors.people_summaries(scope=scope, filters=filters, now=now))
     context["page_obj"] = page

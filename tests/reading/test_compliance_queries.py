@@ -47,7 +47,9 @@ def _pages(county) -> list[str]:
 
 
 @pytest.mark.parametrize(("people", "plans"), [(5, 5), (50, 50)])
-def test_the_compliance_lists_cost_the_same_queries_for_5_or_50_rows(county, django_assert_max_num_queries, people, plans):
+def test_the_compliance_lists_cost_the_same_queries_for_5_or_50_rows(
+    county, django_assert_max_num_queries, people, plans
+):
     admin = _department(county, people, plans)
     client = web_client(admin)
     for path in _pages(county):
