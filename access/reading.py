@@ -57,3 +57,23 @@ def reading_compliance_refusal(user: Actor, agency_id: int) -> int | None:
     if reading_compliance_scope(user, agency_id) is None:
         return 403
     return None
+
+
+def can_see_reading_compliance(user: Actor, agency_id: int, *, roles: dict[int, str] | None = None) -> bool:
+    """Whether the agency page offers the compliance view: its managers, and its groups' supervisors."""
+    if not user.is_authenticated:
+        return False
+    roles = agency_roles(user=user) if roles is None else roles
+    if agency_id not in roles:
+        return False
+    return can_manage_reading_of(user, agency_id, roles=roles) or bool(supervised_group_ids(user, agency_id))
+
+
+def reading_evidence_refusal(user: Actor, agency_id: int) -> int | None:
+    """The evidence export is the agency's record: its admins and liaisons only (supervisors see their groups on
+    the compliance pages, but do not take the agency's record out). 404 outside the agency, 403 for other members.
+    """
+    roles = agency_roles(user=user)
+    if agency_id not in roles:
+        return 404
+    return None if can_manage_reading_of(user, agency_id, roles=roles) else 403

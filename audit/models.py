@@ -67,6 +67,8 @@ class AuditAction(models.TextChoices):
     SSO_CHANGE = "sso.change", "Single sign-on changed"
     SSO_REMOVE = "sso.remove", "Single sign-on removed"
     SSO_SIGN_IN = "sso.sign_in", "Signed in with single sign-on"
+    # Issue 15: an agency's required-reading evidence taken out of Concord (its period and format).
+    READING_EVIDENCE_EXPORT = "reading.evidence_export", "Required-reading evidence exported"
 
 
 class AppendOnlyError(Exception):

@@ -1,0 +1,157 @@
+"""The agency's compliance pages (per plan, one plan's people, one person) and the evidence export form.
+
+Who may see what is `reading.selectors_compliance.compliance_scope_for` (404 outside the agency, 403 for a member
+who neither manages reading nor supervises a group); the evidence is its managers' only (evidence_services).
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from access.reading import can_manage_reading_of
+from plans.export.pdf import PdfUnavailableError
+from portal.api.request_info import client_ip
+from portal.errors import InvalidInputError
+from portal.types import AuthenticatedHttpRequest
+from reading import selectors_compliance as selectors
+from reading.evidence import INCLUDES, EvidencePeriod
+from reading.evidence_download import evidence_download
+from reading.evidence_services import evidence_agency, reading_evidence_export
+from reading.forms_compliance import (
+    PEOPLE_SORT_CHOICES,
+    PLAN_SORT_CHOICES,
+    ComplianceFilterForm,
+    EvidencePeriodForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _filter_form(
+    request: AuthenticatedHttpRequest,
+    scope: selectors.ComplianceScope,
+    sorts: list[tuple[str, str]],
+    default_sort: str = "",
+) -> ComplianceFilterForm:
+    data = request.GET.copy()
+    data.pop("page", None)
+    data.pop("view", None)
+    if default_sort and not data.get("sort"):
+        data["sort"] = default_sort  # the select shows it, so the next submit keeps it
+    return ComplianceFilterForm(data, groups=selectors.scope_groups(scope=scope), sorts=sorts)
+
+
+def _page(request: AuthenticatedHttpRequest, rows: Any) -> Any:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _summary_rows(page: Any) -> None:
+    for row in page:
+        row["due"] = row["required"] - row["acknowledged"] - row["overdue"]
+        row["percent"] = round(row["percent_read"] or 0)
+        row["longest_overdue_days"] = selectors.days_overdue(row["oldest_overdue"], timezone.now())
+
+
+@login_required
+def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
+    """Per plan: required, read, due and overdue; or (`?view=people`) per person: what each owes."""
+    scope = selectors.compliance_scope_for(user=request.user, agency_id=agency_id)
+    people_view = request.GET.get("view") == "people"
+    form = _filter_form(request, scope, PEOPLE_SORT_CHOICES if people_view else PLAN_SORT_CHOICES)
+    context: dict[str, Any] = {
+        "nav": "agencies",
+        "agency": scope.agency,
+        "scope": scope,
+        "form": form,
+        "people_view": people_view,
+        "can_export": can_manage_reading_of(request.user, scope.agency.pk),
+        "page_obj": None,
+    }
+    if not form.is_valid():
+        return render(request, "reading/compliance/summary.html", context, status=400)
+    now = timezone.now()
+    if people_view:
+        page = _page(request, selectors.people_summaries(scope=scope, filters=form.filters(), now=now))
+        context["people"] = selectors.people_rows(scope=scope, rows=list(page), now=now)
+    else:
+        page = _page(request, selectors.plan_summaries(scope=scope, filters=form.filters(), now=now))
+        _summary_rows(page)
+    context["page_obj"] = page
+    context["filtered"] = any(form.cleaned_data.get(name) for name in ("group", "role", "state"))
+    return render(request, "reading/compliance/summary.html", context)
+
+
+@login_required
+def compliance_plan(request: AuthenticatedHttpRequest, agency_id: int, plan_id: int) -> HttpResponse:
+    """One plan's people: who has read its current version, who is due, who is overdue and by how long."""
+    scope = selectors.compliance_scope_for(user=request.user, agency_id=agency_id)
+    plan = selectors.required_plan(user=request.user, scope=scope, plan_id=plan_id)
+    form = _filter_form(request, scope, PEOPLE_SORT_CHOICES, default_sort="overdue")
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "nav": "agencies",
+        "agency": scope.agency,
+        "plan": plan,
+        "form": form,
+        "totals": selectors.plan_totals(scope=scope, plan_id=plan.pk, now=now),
+        "page_obj": None,
+    }
+    if not form.is_valid():
+        return render(request, "reading/compliance/plan.html", context, status=400)
+    filters = form.filters()
+    filters = selectors.ComplianceFilters(
+        group=filters.group, role=filters.role, state=filters.state, plan=plan.pk, sort=filters.sort
+    )
+    page = _page(request, selectors.people_summaries(scope=scope, filters=filters, now=now))
+    context["page_obj"] = page
+    context["people"] = selectors.people_rows(scope=scope, rows=list(page), now=now)
+    context["filtered"] = any(form.cleaned_data.get(name) for name in ("group", "role", "state"))
+    return render(request, "reading/compliance/plan.html", context)
+
+
+@login_required
+def compliance_person(request: AuthenticatedHttpRequest, agency_id: int, user_id: int) -> HttpResponse:
+    """What one person owes the agency across its required plans."""
+    scope = selectors.compliance_scope_for(user=request.user, agency_id=agency_id)
+    now = timezone.now()
+    person = selectors.compliance_person(scope=scope, user_id=user_id, now=now)
+    rows = [
+        {
+            "obligation": obligation,
+            "state": selectors.obligation_state(obligation, now),
+            "overdue_days": selectors.days_overdue(obligation.due_at, now) if obligation.acknowledged_at is None else 0,
+        }
+        for obligation in person.obligations
+    ]
+    context = {"nav": "agencies", "agency": scope.agency, "person": person, "rows": rows}
+    return render(request, "reading/compliance/person.html", context)
+
+
+@login_required
+def evidence(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse | StreamingHttpResponse:
+    """The form (period and format); with `format` in the query, the download itself."""
+    agency = evidence_agency(actor=request.user, agency_id=agency_id)
+    asked = "format" in request.GET
+    form = EvidencePeriodForm(request.GET if asked else None)
+    context = {"nav": "agencies", "agency": agency, "form": form, "includes": INCLUDES}
+    if not asked:
+        return render(request, "reading/compliance/evidence.html", context)
+    if form.is_valid():
+        period = EvidencePeriod(since=form.cleaned_data["since"], until=form.cleaned_data["until"])
+        try:
+            export = reading_evidence_export(
+                agency=agency,
+                actor=request.user,
+                period=period,
+                fmt=form.cleaned_data["format"],
+                ip_address=client_ip(request),
+            )
+        except (InvalidInputError, PdfUnavailableError) as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return evidence_download(export)
+    return render(request, "reading/compliance/evidence.html", context, status=400)
