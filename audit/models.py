@@ -67,6 +67,9 @@ class AuditAction(models.TextChoices):
     SSO_CHANGE = "sso.change", "Single sign-on changed"
     SSO_REMOVE = "sso.remove", "Single sign-on removed"
     SSO_SIGN_IN = "sso.sign_in", "Signed in with single sign-on"
+    # Issue 16: a person's secret calendar-feed link (feeds/).
+    FEED_TOKEN_CREATE = "feed_token.create", "Calendar feed link created"
+    FEED_TOKEN_REVOKE = "feed_token.revoke", "Calendar feed link revoked"
 
 
 class AppendOnlyError(Exception):
