@@ -18,7 +18,7 @@ def calendar_plan_ids(*, user: Actor) -> QuerySet:
     """Plans on a person's calendar: those their agencies own or partner on (grants; public alone is not enough)."""
     if not user.is_authenticated or not user.is_active:
         return PlanGroupObjectPermission.objects.none().values("content_object_id")
-    return granted_plan_ids(user=user)  # type: ignore[arg-type]  # authenticated: a User
+    return granted_plan_ids(user=user)
 
 
 def agency_alert_plan_ids(*, agency_id: int) -> QuerySet:

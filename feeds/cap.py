@@ -51,7 +51,8 @@ class PlanChangeAlert:
     @property
     def sent(self) -> datetime:
         moment = self.version.withdrawn_at if self.withdrawn else self.version.published_at
-        assert moment is not None  # the selector reads versions published or withdrawn
+        if moment is None:
+            raise ValueError("a version that was never published or withdrawn raises no alert")
         return moment
 
     @property

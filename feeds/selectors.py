@@ -64,7 +64,9 @@ def calendar_reading_obligations(*, user: User | AnonymousUser) -> QuerySet[Read
     if not user.is_authenticated:
         return ReadingObligation.objects.none()
     return (
-        ReadingObligation.objects.filter(user=user, acknowledged_at__isnull=True, plan_id__in=calendar_plan_ids(user=user))
+        ReadingObligation.objects.filter(
+            user=user, acknowledged_at__isnull=True, plan_id__in=calendar_plan_ids(user=user)
+        )
         .select_related("plan", "version", "agency")
         .only("id", "due_at", "plan__id", "plan__title", "version__number", "agency__name")
         .order_by("due_at", "pk")

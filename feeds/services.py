@@ -23,8 +23,10 @@ def token_digest(plaintext: str) -> str:
 
 
 @transaction.atomic
-def feed_token_create(*, user: User | AnonymousUser, actor: User | AnonymousUser, ip_address: str | None = None) -> str:
-    """Give `user` a new calendar-feed link, revoking the old one; returns the secret, shown this once only."""
+def feed_token_create(
+    *, user: User | AnonymousUser, actor: User | AnonymousUser, ip_address: str | None = None
+) -> tuple[FeedToken, str]:
+    """Give `user` a new calendar-feed link, revoking the old one; returns it and its secret, shown this once only."""
     if not (actor.is_authenticated and actor.is_active and actor.pk == user.pk):
         raise NotAllowedError("Only the person themselves may create their calendar-feed link.")
     now = timezone.now()
@@ -39,11 +41,13 @@ def feed_token_create(*, user: User | AnonymousUser, actor: User | AnonymousUser
         ip_address=ip_address,
         details={"user": user.pk, "replaced": [old.pk for old in revoked]},
     )
-    return plaintext
+    return token, plaintext
 
 
 @transaction.atomic
-def feed_token_revoke(*, user: User | AnonymousUser, actor: User | AnonymousUser, ip_address: str | None = None) -> bool:
+def feed_token_revoke(
+    *, user: User | AnonymousUser, actor: User | AnonymousUser, ip_address: str | None = None
+) -> bool:
     """Revoke `user`'s live calendar-feed link (its URL answers 404 from now on); False if there was none."""
     if not (actor.is_authenticated and actor.pk == user.pk):
         raise NotAllowedError("Only the person themselves may revoke their calendar-feed link.")

@@ -19,7 +19,9 @@ def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create":
-            plaintext = services.feed_token_create(user=request.user, actor=request.user, ip_address=client_ip(request))
+            _, plaintext = services.feed_token_create(
+                user=request.user, actor=request.user, ip_address=client_ip(request)
+            )
             created_url = request.build_absolute_uri(reverse("calendar-feed", args=[plaintext]))
         elif action == "revoke":
             if services.feed_token_revoke(user=request.user, actor=request.user, ip_address=client_ip(request)):

@@ -95,9 +95,9 @@ class MyCalendarFeedView(APIView):
 
     @extend_schema(request=None, responses={201: NewCalendarFeedSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
-        plaintext = services.feed_token_create(user=request.user, actor=request.user, ip_address=client_ip(request))
-        token = selectors.feed_token_of(user=request.user)
-        assert token is not None  # just created
+        token, plaintext = services.feed_token_create(
+            user=request.user, actor=request.user, ip_address=client_ip(request)
+        )
         data = {"url": calendar_url(request, plaintext), "created_at": token.created_at}
         response = Response(NewCalendarFeedSerializer(data).data, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "private, no-store"

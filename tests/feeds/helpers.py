@@ -13,7 +13,7 @@ ATOM = f"{{{ATOM_NS}}}"
 
 def feed_path(user) -> str:
     """A new calendar-feed link of `user`, as a path."""
-    return f"/api/v1/calendar/{feed_token_create(user=user, actor=user)}.ics"
+    return f"/api/v1/calendar/{feed_token_create(user=user, actor=user)[1]}.ics"
 
 
 def summaries(body: bytes) -> list[str]:
