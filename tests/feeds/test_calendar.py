@@ -7,6 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from audit.models import AuditAction, AuditEvent
+from feeds.api.throttling import CalendarFeedThrottle
 from feeds.models import FeedToken
 from feeds.services import feed_token_create, feed_token_revoke, token_digest
 from plans.services import plan_unshare
@@ -112,3 +113,10 @@ def test_someone_else_cannot_make_or_revoke_my_link(county):
     with pytest.raises(NotAllowedError):
         feed_token_revoke(user=county.owner_member, actor=county.owner_admin)
     assert FeedToken.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+def test_one_link_is_rate_limited_on_its_own(county, monkeypatch):
+    monkeypatch.setattr(CalendarFeedThrottle, "THROTTLE_RATES", {"calendar_feed": "2/hour"})
+    path = feed_path(county.owner_member)
+    assert [fetch(path).status_code for _ in range(3)] == [200, 200, 429]
+    assert fetch(feed_path(county.partner_view_member)).status_code == 200
