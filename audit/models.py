@@ -69,6 +69,9 @@ class AuditAction(models.TextChoices):
     SSO_SIGN_IN = "sso.sign_in", "Signed in with single sign-on"
     # Issue 15: an agency's required-reading evidence taken out of Concord (its period and format).
     READING_EVIDENCE_EXPORT = "reading.evidence_export", "Required-reading evidence exported"
+    # Issue 16: a person's secret calendar-feed link (feeds/).
+    FEED_TOKEN_CREATE = "feed_token.create", "Calendar feed link created"
+    FEED_TOKEN_REVOKE = "feed_token.revoke", "Calendar feed link revoked"
 
 
 class AppendOnlyError(Exception):

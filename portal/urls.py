@@ -11,6 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("feeds.urls")),
     # Sign-in (django-allauth, with its multi-factor and single sign-on pages) and password pages.
     path("accounts/", include("accounts.auth_urls")),
     # Single sign-on: the "sign in with my agency" step, and each agency provider's allauth login and callback.

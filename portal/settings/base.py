@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dashboard",
     "identity",
     "reading",
+    "feeds",
 ]
 
 MIDDLEWARE = [
@@ -340,6 +341,8 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_THROTTLE_USER", "5000/hour"),
         "auth": env_str("API_THROTTLE_AUTH", "20/minute"),
+        # Per calendar-feed link (feeds/): calendar apps poll every 15 minutes or so.
+        "calendar_feed": env_str("API_THROTTLE_CALENDAR_FEED", "60/hour"),
     },
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
     # Never None: DRF would then take the whole, client-written header as the address.

@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "agencies", "audit", "consistency", "notifications", "plans", "portal", "reviews", "dashboard")
+APPS = (
+    "accounts",
+    "agencies",
+    "audit",
+    "consistency",
+    "notifications",
+    "plans",
+    "portal",
+    "reviews",
+    "dashboard",
+    "feeds",
+)
 GATE = ROOT / "access"
 
 # What only the gate may touch: the grant tables (ORM models and raw SQL names), guardian's API, and the
