@@ -56,7 +56,11 @@ def test_a_liaison_requires_a_shared_plan_of_a_group_and_its_people_owe_it(count
     )
     assert _owing(county.police, county.plan) == {"police_officer"}
     event = AuditEvent.objects.get(action="reading.requirement_create")
-    assert (event.actor, event.agency_id, event.plan_id) == (county.partner_view_liaison, county.police.pk, county.plan.pk)
+    assert (event.actor, event.agency_id, event.plan_id) == (
+        county.partner_view_liaison,
+        county.police.pk,
+        county.plan.pk,
+    )
     assert event.details["group"] == "School Resource Officers"
     assert requirement.created_by == county.partner_view_liaison
 
@@ -106,7 +110,9 @@ def test_only_an_active_member_of_the_agency_can_join_its_group(county, sros):
     with pytest.raises(InvalidInputError):
         services.reading_group_member_add(group=sros, user=gone, actor=county.partner_view_liaison)
     with pytest.raises(InvalidInputError, match="already in"):
-        services.reading_group_member_add(group=sros, user=county.partner_view_member, actor=county.partner_view_liaison)
+        services.reading_group_member_add(
+            group=sros, user=county.partner_view_member, actor=county.partner_view_liaison
+        )
     assert _state() == before
 
 
@@ -164,7 +170,11 @@ def test_the_same_requirement_twice_is_refused_with_a_message(county):
     with pytest.raises(InvalidInputError, match="already required"):
         services.reading_requirement_create(agency=county.police, plan=county.plan, actor=county.partner_view_liaison)
     services.reading_requirement_create(
-        agency=county.police, plan=county.plan, audience=Audience.ROLE, role=Role.MEMBER, actor=county.partner_view_liaison
+        agency=county.police,
+        plan=county.plan,
+        audience=Audience.ROLE,
+        role=Role.MEMBER,
+        actor=county.partner_view_liaison,
     )
     assert ReadingRequirement.objects.filter(agency=county.police).count() == 2
 
