@@ -2,7 +2,8 @@
 
 Each service is one transaction that asks the gate itself (`can_manage_reading_of`: the agency's admins and
 liaisons; SYSTEM for seeding), writes its audit row, and brings the obligations it moves up to date with the
-narrowest `reading.sync` call that covers them.
+narrowest `reading.sync` call that covers them. Bad input is an InvalidInputError (400, naming the field); a
+duplicate (a group's name, a person already in the group, the same requirement twice) a ConflictError (409).
 """
 
 from typing import Any
@@ -17,7 +18,7 @@ from agencies.models import Agency, Role
 from audit.models import AuditAction
 from audit.services import audit_event_record
 from plans.models import Plan
-from portal.errors import InvalidInputError, NotAllowedError
+from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from portal.unset import UNSET, Unset
 from reading.models import Audience, ReadingGroup, ReadingGroupMember, ReadingRequirement
 from reading.sync import obligations_sync, obligations_sync_for_person
@@ -46,7 +47,7 @@ def _name_free(agency_id: int, name: str, *, exclude: int | None = None) -> None
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise InvalidInputError(DUPLICATE_GROUP, field="name")
+        raise ConflictError(DUPLICATE_GROUP, field="name")
 
 
 def _record(
@@ -134,7 +135,7 @@ def reading_group_member_add(
             with transaction.atomic():
                 member = ReadingGroupMember.objects.create(group=group, user=user, is_supervisor=is_supervisor)
         except IntegrityError:
-            raise InvalidInputError(f"{_name(user)} is already in {group.name}.", field="user") from None
+            raise ConflictError(f"{_name(user)} is already in {group.name}.", field="user") from None
         _record(
             actor,
             AuditAction.READING_GROUP_MEMBER_ADD,
@@ -226,12 +227,12 @@ def _save_requirement(requirement: ReadingRequirement) -> None:
         group=requirement.group,
     ).exclude(pk=requirement.pk)
     if taken.exists():
-        raise InvalidInputError(DUPLICATE_REQUIREMENT, field="plan")
+        raise ConflictError(DUPLICATE_REQUIREMENT, field="plan")
     try:
         with transaction.atomic():
             requirement.save()
     except IntegrityError:  # the same requirement saved meanwhile by someone else
-        raise InvalidInputError(DUPLICATE_REQUIREMENT, field="plan") from None
+        raise ConflictError(DUPLICATE_REQUIREMENT, field="plan") from None
 
 
 def _requirement_details(requirement: ReadingRequirement) -> dict[str, Any]:

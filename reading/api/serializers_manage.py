@@ -48,10 +48,11 @@ class ReadingGroupMemberAddSerializer(serializers.Serializer):
 
 
 class ReadingGroupMemberUpdateSerializer(serializers.Serializer):
-    is_supervisor = serializers.BooleanField()
+    is_supervisor = serializers.BooleanField(required=False, help_text="Left out: unchanged.")
 
 
 class ReadingRequirementSerializer(serializers.ModelSerializer):
+    role = serializers.CharField(read_only=True, help_text="The role (admin, planner, liaison, member) or empty.")
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     plan_owner = serializers.IntegerField(source="plan.owner_agency_id", read_only=True)
     group_name = serializers.SerializerMethodField()

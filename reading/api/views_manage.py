@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from agencies.models import Agency
 from plans.models import Plan
 from portal.api.request_info import client_ip
+from portal.api.schema import conflict
 from portal.errors import InvalidInputError
 from portal.types import AuthenticatedRequest
 from portal.unset import UNSET
@@ -32,6 +33,9 @@ from reading.selectors_manage import (
     requirable_plans,
     requirement_people_counts,
 )
+
+GROUP_NAME_TAKEN = "The agency already has a group of that name."
+REQUIREMENT_TAKEN = "The agency already requires this plan of these people."
 
 
 def _agency(request: Request, agency_id: int) -> Agency:
@@ -69,7 +73,10 @@ class ReadingGroupListView(generics.GenericAPIView):
         page = self.paginate_queryset(reading_groups_of(agency=_agency(request, agency_id)))
         return self.get_paginated_response(serializers.ReadingGroupSerializer(page, many=True).data)
 
-    @extend_schema(request=serializers.ReadingGroupWriteSerializer, responses={201: serializers.ReadingGroupSerializer})
+    @extend_schema(
+        request=serializers.ReadingGroupWriteSerializer,
+        responses={201: serializers.ReadingGroupSerializer, 409: conflict(GROUP_NAME_TAKEN)},
+    )
     def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
         agency = _agency(request, agency_id)
         incoming = serializers.ReadingGroupWriteSerializer(data=request.data)
@@ -95,7 +102,10 @@ class ReadingGroupDetailView(generics.GenericAPIView):
     def get(self, request: Request, agency_id: int, group_id: int) -> Response:
         return Response(serializers.ReadingGroupSerializer(_group(request, agency_id, group_id)).data)
 
-    @extend_schema(request=serializers.ReadingGroupUpdateSerializer, responses=serializers.ReadingGroupSerializer)
+    @extend_schema(
+        request=serializers.ReadingGroupUpdateSerializer,
+        responses={200: serializers.ReadingGroupSerializer, 409: conflict(GROUP_NAME_TAKEN)},
+    )
     def patch(self, request: AuthenticatedRequest, agency_id: int, group_id: int) -> Response:
         group = _group(request, agency_id, group_id)
         incoming = serializers.ReadingGroupUpdateSerializer(data=request.data)
@@ -128,7 +138,8 @@ class ReadingGroupMemberListView(generics.GenericAPIView):
         return self.get_paginated_response(serializers.ReadingGroupMemberSerializer(page, many=True).data)
 
     @extend_schema(
-        request=serializers.ReadingGroupMemberAddSerializer, responses={201: serializers.ReadingGroupMemberSerializer}
+        request=serializers.ReadingGroupMemberAddSerializer,
+        responses={201: serializers.ReadingGroupMemberSerializer, 409: conflict("The person is already in the group.")},
     )
     def post(self, request: AuthenticatedRequest, agency_id: int, group_id: int) -> Response:
         group = _group(request, agency_id, group_id)
@@ -169,7 +180,7 @@ class ReadingGroupMemberDetailView(generics.GenericAPIView):
         member = services.reading_group_member_set_supervisor(
             group=group,
             user=member.user,
-            is_supervisor=incoming.validated_data["is_supervisor"],
+            is_supervisor=incoming.validated_data.get("is_supervisor", member.is_supervisor),
             actor=request.user,
             ip_address=client_ip(request),
         )
@@ -204,7 +215,8 @@ class ReadingRequirementListView(generics.GenericAPIView):
         return self.get_paginated_response(_requirement_body(agency, list(page or []), many=True))
 
     @extend_schema(
-        request=serializers.ReadingRequirementWriteSerializer, responses={201: serializers.ReadingRequirementSerializer}
+        request=serializers.ReadingRequirementWriteSerializer,
+        responses={201: serializers.ReadingRequirementSerializer, 409: conflict(REQUIREMENT_TAKEN)},
     )
     def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
         agency = _agency(request, agency_id)
@@ -241,7 +253,7 @@ class ReadingRequirementDetailView(generics.GenericAPIView):
 
     @extend_schema(
         request=serializers.ReadingRequirementWriteSerializer(partial=True),
-        responses=serializers.ReadingRequirementSerializer,
+        responses={200: serializers.ReadingRequirementSerializer, 409: conflict(REQUIREMENT_TAKEN)},
     )
     def patch(self, request: AuthenticatedRequest, agency_id: int, requirement_id: int) -> Response:
         agency = _agency(request, agency_id)

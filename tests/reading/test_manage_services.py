@@ -6,7 +6,7 @@ from access.actors import SYSTEM
 from agencies.models import Role
 from audit.models import AuditEvent
 from plans.models import Classification
-from portal.errors import InvalidInputError, NotAllowedError
+from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from reading import services
 from reading.models import Audience, ReadingGroup, ReadingGroupMember, ReadingObligation, ReadingRequirement
 from tests.agencies.factories import UserFactory, member
@@ -109,7 +109,7 @@ def test_only_an_active_member_of_the_agency_can_join_its_group(county, sros):
     gone.save()
     with pytest.raises(InvalidInputError):
         services.reading_group_member_add(group=sros, user=gone, actor=county.partner_view_liaison)
-    with pytest.raises(InvalidInputError, match="already in"):
+    with pytest.raises(ConflictError, match="already in"):
         services.reading_group_member_add(
             group=sros, user=county.partner_view_member, actor=county.partner_view_liaison
         )
@@ -167,7 +167,7 @@ def test_a_requirement_names_a_plan_the_agency_may_read_and_its_own_group(county
 
 def test_the_same_requirement_twice_is_refused_with_a_message(county):
     services.reading_requirement_create(agency=county.police, plan=county.plan, actor=county.partner_view_liaison)
-    with pytest.raises(InvalidInputError, match="already required"):
+    with pytest.raises(ConflictError, match="already required"):
         services.reading_requirement_create(agency=county.police, plan=county.plan, actor=county.partner_view_liaison)
     services.reading_requirement_create(
         agency=county.police,
@@ -186,7 +186,7 @@ def test_a_public_plan_of_any_agency_may_be_required(county):
 
 
 def test_group_names_are_unique_in_an_agency_and_supervisors_are_marked(county, sros):
-    with pytest.raises(InvalidInputError, match="already has a group"):
+    with pytest.raises(ConflictError, match="already has a group"):
         services.reading_group_create(agency=county.police, name="school resource officers", actor=SYSTEM)
     with pytest.raises(InvalidInputError):
         services.reading_group_create(agency=county.police, name="   ", actor=SYSTEM)
