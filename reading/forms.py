@@ -16,6 +16,12 @@ def person_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _labelled(user: User) -> str:
+    """A person as a picker shows them: their name, and the username when it differs."""
+    name = person_name(user)
+    return name if name == user.username else f"{name} ({user.username})"
+
+
 @dataclass(frozen=True)
 class RequirementChoices:
     """The plans and groups a requirement may name, read once for every form on a page."""
@@ -99,7 +105,7 @@ class GroupMemberAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.people: dict[int, User] = {user.pk: user for user in people_to_add(group=group)}
         cast(forms.TypedChoiceField, self.fields["user"]).choices = [("", "Choose a person")] + [
-            (pk, f"{person_name(user)} ({user.username})") for pk, user in self.people.items()
+            (pk, _labelled(user)) for pk, user in self.people.items()
         ]
 
     def person(self) -> User:
