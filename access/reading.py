@@ -6,9 +6,13 @@ agency (not a plan's owner, not another partner) sees its per-person detail.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
 
 from access.agencies import agency_roles
+from access.audience import agency_may_view
+from access.grants import VIEW
 from agencies.models import Role
+from plans.models import Classification, Plan, PlanGroupObjectPermission
 from reading.models import ReadingGroupMember
 
 Actor = User | AnonymousUser
@@ -73,7 +77,26 @@ def reading_evidence_refusal(user: Actor, agency_id: int) -> int | None:
     """The evidence export is the agency's record: its admins and liaisons only (supervisors see their groups on
     the compliance pages, but do not take the agency's record out). 404 outside the agency, 403 for other members.
     """
+    return reading_manage_refusal(user, agency_id)
+
+
+def reading_manage_refusal(user: Actor, agency_id: int) -> int | None:
+    """404 outside the agency (its reading is not theirs to know about), 403 for a member who does not manage it."""
     roles = agency_roles(user=user)
     if agency_id not in roles:
         return 404
     return None if can_manage_reading_of(user, agency_id, roles=roles) else 403
+
+
+def plans_agency_may_require(*, agency_id: int) -> QuerySet[Plan]:
+    """The plans an agency may require its people to read: those its people may read (its own, partners' plans
+    shared with it, public ones) — the rule `reading.sync` applies, as one queryset for a picker."""
+    granted = PlanGroupObjectPermission.objects.filter(
+        permission__codename=VIEW, permission__content_type__app_label="plans", group__agency__id=agency_id
+    ).values("content_object_id")
+    return Plan.objects.filter(Q(pk__in=granted) | Q(classification=Classification.PUBLIC))
+
+
+def agency_may_require_plan(*, agency_id: int, plan_id: int) -> bool:
+    """Whether the agency's people may read the plan, so that it may require them to."""
+    return agency_may_view(plan_id=plan_id, agency_id=agency_id)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from access.agencies import can_manage_agency, can_read_audit_of
 from access.http import record_sensitive_reads, withheld_plan_ids
 from access.plans import plans_visible_to
-from access.reading import can_see_reading_compliance
+from access.reading import can_manage_reading_of, can_see_reading_compliance
 from agencies import selectors, services
 from agencies.forms import (
     AgencyFilterForm,
@@ -216,6 +216,7 @@ def _agency_page(
         "can_manage": can_manage,
         "can_read_audit": can_read_audit_of(request.user, agency.pk, roles=roles),
         "can_see_reading": can_see_reading_compliance(request.user, agency.pk, roles=roles),
+        "can_manage_reading": can_manage_reading_of(request.user, agency.pk, roles=roles),
         "sees_members": sees_members,
         "facilities": list(facilities[:AGENCY_FACILITIES_SHOWN]),
         "facility_count": facilities.count(),

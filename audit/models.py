@@ -72,6 +72,16 @@ class AuditAction(models.TextChoices):
     # Issue 16: a person's secret calendar-feed link (feeds/).
     FEED_TOKEN_CREATE = "feed_token.create", "Calendar feed link created"
     FEED_TOKEN_REVOKE = "feed_token.revoke", "Calendar feed link revoked"
+    # Issue 15: an agency's required reading (its groups of people and what they must read).
+    READING_GROUP_CREATE = "reading.group_create", "Reading group created"
+    READING_GROUP_UPDATE = "reading.group_update", "Reading group renamed or described"
+    READING_GROUP_DELETE = "reading.group_delete", "Reading group removed"
+    READING_GROUP_MEMBER_ADD = "reading.group_member_add", "Person added to a reading group"
+    READING_GROUP_MEMBER_REMOVE = "reading.group_member_remove", "Person taken out of a reading group"
+    READING_GROUP_SUPERVISOR = "reading.group_supervisor", "Reading group supervisor set or unset"
+    READING_REQUIREMENT_CREATE = "reading.requirement_create", "Required reading set"
+    READING_REQUIREMENT_UPDATE = "reading.requirement_update", "Required reading changed"
+    READING_REQUIREMENT_DELETE = "reading.requirement_delete", "Required reading removed"
 
 
 class AppendOnlyError(Exception):

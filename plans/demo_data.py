@@ -41,6 +41,7 @@ from plans.management.demo.county import (
     school_facts,
 )
 from plans.management.demo.people import OPERATOR, Person, people
+from plans.management.demo.required_reading import RequiredReadingMixin
 from plans.models import Classification, Plan, PlanKind, PlanVersion, ShareLevel
 from plans.services import (
     plan_create,
@@ -112,7 +113,7 @@ def _school_year(day: date) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-class _DemoBuilder(AgencyPlansMixin):
+class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin):
     """The build steps in order; every write goes through a service."""
 
     def __init__(self, *, password_hash: str, progress: Progress) -> None:
@@ -136,6 +137,7 @@ class _DemoBuilder(AgencyPlansMixin):
         self._school_plans(facts)
         self._agency_plans()
         self._fire_plan(facts)
+        self._required_reading()
         self._police_mfa()
         return DemoSummary(
             agencies=len(self.agencies),

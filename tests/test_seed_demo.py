@@ -49,6 +49,7 @@ from plans.selectors import (
     version_sections,
     versions_visible,
 )
+from reading.models import ReadingGroup, ReadingObligation, ReadingRequirement
 from reviews.models import Comment
 from tests.mfa import totp_code
 
@@ -469,3 +470,25 @@ def test_the_police_require_mfa_and_their_accounts_sign_in_with_the_demo_code(de
     assert out.getvalue().strip() == totp_code(DEMO_TOTP_SECRET)
     # Nobody outside the police department has the demo secret.
     assert not Authenticator.objects.exclude(user_id__in=members).exists()
+
+
+def test_the_police_require_reading_and_its_people_stand_at_every_state(demo):
+    """Issue 15, item 8: SROs owe every school plan, everyone the active-threat plan; read, due and overdue."""
+    police = Agency.objects.get(slug="fairbrook-pd")
+    now = timezone.now()
+    sros = ReadingGroup.objects.get(agency=police, name="School Resource Officers")
+    assert sros.members.count() == 9
+    assert sros.members.get(is_supervisor=True).user.username == "police_liaison"
+    required = ReadingRequirement.objects.filter(agency=police)
+    assert required.filter(audience="group", group=sros, plan__kind=PlanKind.SCHOOL_EOP).count() == 19
+    assert required.get(audience="everyone").plan.title == "Active threat response plan"
+    owed = ReadingObligation.objects.filter(agency=police)
+    read = owed.filter(acknowledged_at__isnull=False).count()
+    overdue = owed.filter(acknowledged_at__isnull=True, due_at__lt=now).count()
+    due = owed.filter(acknowledged_at__isnull=True, due_at__gte=now).count()
+    assert read > 2 * (overdue + due)  # most are current
+    assert 0 < overdue < due
+    mine = owed.filter(user__username="police_officer", acknowledged_at__isnull=True)
+    assert mine.count() == 4
+    assert mine.filter(due_at__lt=now).count() == 1
+    assert "readings owed at the police department" in demo
