@@ -8,8 +8,9 @@ agency (not a plan's owner, not another partner) sees its per-person detail.
 from django.contrib.auth.models import AnonymousUser, User
 
 from access.agencies import agency_roles
+from access.plans import PlanAccess
 from agencies.models import Role
-from reading.models import ReadingGroupMember
+from reading.models import ReadingGroupMember, ReadingObligation
 
 Actor = User | AnonymousUser
 
@@ -57,3 +58,14 @@ def reading_compliance_refusal(user: Actor, agency_id: int) -> int | None:
     if reading_compliance_scope(user, agency_id) is None:
         return 403
     return None
+
+
+def acknowledgement_asked(*, user: Actor, access: PlanAccess) -> bool:
+    """Whether the plan's pages ask this person to acknowledge its current version: every reader outside the
+    owner agency, and inside it only someone required to read the plan (the owner set a requirement for its
+    own people, or another of their agencies did)."""
+    if not user.is_authenticated or not access.can_view:
+        return False
+    if not access.is_owner_member:
+        return True
+    return ReadingObligation.objects.filter(user=user, plan_id=access.plan.pk).exists()
