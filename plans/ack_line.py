@@ -41,7 +41,7 @@ def acknowledgement_line(
     """One sentence for the person's and their agencies' acknowledgements of version `number` ("" for none)."""
     if personal is not None and agency_acks:
         whom, when = _agencies(agency_acks, reader)
-        return f"You acknowledged v{number} on {_day(personal.acknowledged_at)}, and {whom.rstrip(',')}{when}."
+        return f"You acknowledged v{number} on {_day(personal.acknowledged_at)}, and {whom}{when}."
     if personal is not None:
         return f"You acknowledged v{number} on {_day(personal.acknowledged_at)}."
     if agency_acks:
