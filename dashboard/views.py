@@ -26,8 +26,8 @@ from notifications.alerts_context import latest_alerts_context
 from plans.models import Plan
 from portal.redirects import safe_redirect_target
 from portal.types import AuthenticatedHttpRequest, is_signed_in
-from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reading.selectors_queue import to_read_for
+from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
 
 # The "To read" panel lists this many items; the page behind its link lists them all.

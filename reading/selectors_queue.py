@@ -129,12 +129,7 @@ def to_read_count(*, user: User | AnonymousUser) -> int:
     """How many plans the person still has to acknowledge (one query; the header's "To read (N)")."""
     if not user.is_authenticated:
         return 0
-    return (
-        ReadingObligation.objects.filter(_open(user=user))
-        .values("plan_id")
-        .distinct()
-        .count()
-    )
+    return ReadingObligation.objects.filter(_open(user=user)).values("plan_id").distinct().count()
 
 
 def to_read_item(*, user: User | AnonymousUser, plan_id: int) -> ToReadItem | None:

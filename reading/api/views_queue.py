@@ -17,5 +17,5 @@ class ToReadListView(generics.GenericAPIView):
 
     @extend_schema(responses=ToReadItemSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
-        page = self.paginate_queryset(to_read_for(user=request.user))  # type: ignore[arg-type]
+        page = self.paginate_queryset(to_read_for(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

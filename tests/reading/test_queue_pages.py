@@ -34,7 +34,8 @@ def test_an_item_shows_only_what_changed_since_the_version_the_person_read(count
     publish_next(county)
     page = html(web_client(officer), f"/to-read/{county.plan.pk}/")
     assert "What changed since v1, the version you read" in page
-    assert "<del>north field.</del>" in page and "<ins>stadium.</ins>" in page
+    assert "<del>north field.</del>" in page
+    assert "<ins>stadium.</ins>" in page
     assert page.index('id="changed-facts"') < page.index('id="change-section-1"')  # key facts first
     assert "Unchanged sections" in page
     assert "I have read version 2" in page
@@ -108,7 +109,8 @@ def test_a_sensitive_item_that_needs_a_second_factor_lists_its_title_but_withhol
     plan = sensitive_plan(county, mfa=True)
     client = web_client(county.partner_view_member)
     listing = html(client, "/to-read/")
-    assert "Active threat plan" in listing and "needs your second factor" in listing
+    assert "Active threat plan" in listing
+    assert "needs your second factor" in listing
     response = client.get(f"/to-read/{plan.pk}/")
     assert response.status_code == 403
     assert "east door" not in response.content.decode()
@@ -139,9 +141,7 @@ def dashboard_queries(user) -> int:
     return len(queries)
 
 
-def test_the_dashboard_and_the_queue_read_as_many_queries_for_50_items_as_for_5(
-    county, django_assert_max_num_queries
-):
+def test_the_dashboard_and_the_queue_read_as_many_queries_for_50_items_as_for_5(county, django_assert_max_num_queries):
     officer = county.partner_view_member
     shared_plans(county, 5)
     few_dashboard = dashboard_queries(officer)
@@ -207,7 +207,8 @@ def test_the_owner_is_not_asked_to_acknowledge_its_own_plan_without_a_requiremen
 def test_the_owner_requiring_its_own_people_asks_them(county):
     require(county.district, county.plan)
     page = html(web_client(county.owner_member), f"/plans/{county.plan.pk}/")
-    assert 'id="acknowledge"' in page and "Acknowledge v1" in page
+    assert 'id="acknowledge"' in page
+    assert "Acknowledge v1" in page
     assert "Not yet acknowledged" in html(web_client(county.owner_member), "/plans/")
 
 
@@ -221,6 +222,7 @@ def test_the_persons_and_the_agencys_acknowledgement_show_as_one_line_with_names
     assert "(by Pat Rivera); you have not yet." in officer_page
     liaison_page = html(web_client(liaison), f"/plans/{county.plan.pk}/")
     assert liaison_page.count("acknowledged v1 on") == 1
-    assert "You acknowledged v1 on" in liaison_page and "and your agency, Ridgeford Police, on" in liaison_page
+    assert "You acknowledged v1 on" in liaison_page
+    assert "and your agency, Ridgeford Police, on" in liaison_page
     owner_page = html(web_client(county.owner_admin), f"/plans/{county.plan.pk}/")
     assert "Pat Rivera:" in owner_page  # the owner's list of partner people, by name
