@@ -92,8 +92,8 @@ def test_an_officer_reads_what_changed_and_acknowledges_three_plans_in_three_cli
     expect(page.get_by_role("heading", name="All read")).to_be_visible()
     screenshot(page, f"to-read-all-read-{name}")
     officer = county.partner_view_member
-    acknowledged = {a.version.plan_id: a.version.number for a in Acknowledgement.objects.filter(user=officer)}
-    assert acknowledged == {plans[0].pk: 2, plans[1].pk: 2, plans[2].pk: 1}
+    acknowledged = set(Acknowledgement.objects.filter(user=officer).values_list("version__plan_id", "version__number"))
+    assert acknowledged >= {(plans[0].pk, 2), (plans[1].pk, 2), (plans[2].pk, 1)}
     page.goto(f"{live_server.url}/")
     expect(page.locator("section[aria-labelledby=to-read-heading]")).to_have_count(0)
     expect(page.get_by_role("link", name="To read")).to_have_count(0)
