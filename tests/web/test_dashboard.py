@@ -356,7 +356,7 @@ def test_the_dashboard_on_a_phone(page, live_server, web_county, console_errors)
     expect(page.get_by_role("heading", name="Partner plans shared with us")).to_be_visible()
     partner_plans = page.locator("section[aria-labelledby=partner-plans-heading]")
     expect(partner_plans.get_by_role("link", name="Ridgeford PD active threat plan")).to_be_visible()
-    expect(partner_plans.get_by_text("not yet acknowledged by your agency")).to_be_visible()
+    expect(partner_plans.get_by_text("not yet acknowledged by you or your agency")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "dashboard-phone")
     assert console_errors == []
