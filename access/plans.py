@@ -188,12 +188,15 @@ class PlanAccess:
     # Acknowledging.
 
     def agencies_acknowledging(self) -> list[int]:
-        """Agencies this user may acknowledge for: admin or liaison there, and the agency may view."""
+        """Agencies this user may acknowledge for: admin or liaison there, and the agency may view. Never the
+        owner: an agency does not acknowledge its own plan (its people read it through required reading)."""
         public = self.plan.classification == Classification.PUBLIC
         return sorted(
             agency_id
             for agency_id, role in self.roles.items()
-            if role in AGENCY_ACK_ROLES and (public or self._granted(agency_id, VIEW))
+            if role in AGENCY_ACK_ROLES
+            and agency_id != self.plan.owner_agency_id
+            and (public or self._granted(agency_id, VIEW))
         )
 
     def can_acknowledge_for_agency(self, agency_id: int) -> bool:

@@ -11,9 +11,10 @@ from django.db.models import Q, QuerySet
 from access.agencies import agency_roles
 from access.audience import agency_may_view
 from access.grants import VIEW
+from access.plans import PlanAccess
 from agencies.models import Role
 from plans.models import Classification, Plan, PlanGroupObjectPermission
-from reading.models import ReadingGroupMember
+from reading.models import ReadingGroupMember, ReadingObligation
 
 Actor = User | AnonymousUser
 
@@ -100,3 +101,14 @@ def plans_agency_may_require(*, agency_id: int) -> QuerySet[Plan]:
 def agency_may_require_plan(*, agency_id: int, plan_id: int) -> bool:
     """Whether the agency's people may read the plan, so that it may require them to."""
     return agency_may_view(plan_id=plan_id, agency_id=agency_id)
+
+
+def acknowledgement_asked(*, user: Actor, access: PlanAccess) -> bool:
+    """Whether the plan's pages ask this person to acknowledge its current version: every reader outside the
+    owner agency, and inside it only someone required to read the plan (the owner set a requirement for its
+    own people, or another of their agencies did)."""
+    if not user.is_authenticated or not access.can_view:
+        return False
+    if not access.is_owner_member:
+        return True
+    return ReadingObligation.objects.filter(user=user, plan_id=access.plan.pk).exists()

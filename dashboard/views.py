@@ -26,22 +26,29 @@ from notifications.alerts_context import latest_alerts_context
 from plans.models import Plan
 from portal.redirects import safe_redirect_target
 from portal.types import AuthenticatedHttpRequest, is_signed_in
+from reading.selectors_queue import to_read_for
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
 
+# The "To read" panel lists this many items; the page behind its link lists them all.
+TO_READ_ROWS = 3
+
 
 def _ack_marks(plan: Plan) -> list[str]:
-    """What the person and their agency still have to acknowledge of a partner plan's current version."""
+    """What the person and their agency still have to acknowledge of a partner plan's current version, as one
+    line (empty when both have acknowledged it)."""
     if plan.current_version is None:
         return []
     current = plan.current_version.number
-    marks = []
-    for acknowledged, whom in ((plan.my_ack_number, "you"), (plan.agency_ack_number, "your agency")):  # type: ignore[attr-defined]  # the selector's annotations
-        if acknowledged is None:
-            marks.append(f"New — not yet acknowledged by {whom}")
-        elif acknowledged < current:
-            marks.append(f"Updated — not yet acknowledged by {whom}")
-    return marks
+    pending = [
+        (acknowledged, whom)
+        for acknowledged, whom in ((plan.my_ack_number, "you"), (plan.agency_ack_number, "your agency"))  # type: ignore[attr-defined]  # the selector's annotations
+        if acknowledged is None or acknowledged < current
+    ]
+    if not pending:
+        return []
+    kind = "New" if all(acknowledged is None for acknowledged, _ in pending) else "Updated"
+    return [f"{kind} — not yet acknowledged by {' or '.join(whom for _, whom in pending)}"]
 
 
 def _conflict_items(rows: list[ConflictRow], agency_id: int) -> list[dict[str, Any]]:
@@ -81,6 +88,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         context.update(latest_alerts_context(user=request.user))
     if membership is not None:
         agency = membership.agency
+        to_read = to_read_for(user=request.user)
+        context.update(to_read=to_read[:TO_READ_ROWS], to_read_total=len(to_read))
         own, own_more = _first_rows(dashboard_own_plans(user=request.user, agency=agency))
         partner, partner_more = _first_rows(
             dashboard_partner_plans(user=request.user, agency=agency, limit=DASHBOARD_ROWS + 1)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to, versions_visible
@@ -23,6 +23,7 @@ from plans.models import (
     VersionState,
 )
 from plans.search_text import substring_filter
+from reading.models import ReadingObligation
 
 # A plan is "review due" this many days before its next review date.
 REVIEW_DUE_WINDOW_DAYS = 30
@@ -180,7 +181,7 @@ def acknowledgement_status(*, plan: Plan) -> dict[str, list[dict]]:
             ack_at=Subquery(person_acks.values("acknowledged_at")[:1]),
         )
         .select_related("user")
-        .order_by("agency_id", "user__username")
+        .order_by("agency_id", "user__last_name", "user__first_name", "user__username")
     )
     return {
         "agencies": [
@@ -191,6 +192,7 @@ def acknowledgement_status(*, plan: Plan) -> dict[str, list[dict]]:
             {
                 "user": m.user_id,
                 "username": m.user.username,
+                "name": m.user.get_full_name() or m.user.username,
                 "agency": m.agency_id,
                 "version": m.ack_version,
                 "acknowledged_at": m.ack_at,
@@ -224,7 +226,9 @@ def plans_listed(
         plans = plans_review_due(plans=plans)
     plans = plans_search(plans=plans, text=text)
     mine = Acknowledgement.objects.filter(user=user, version_id=OuterRef("current_version_id"))
-    return plans.annotate(acknowledged_by_me=Exists(mine)).order_by("title", "id")
+    # The owner's own people are asked to acknowledge only what their agency requires them to read.
+    required = ReadingObligation.objects.filter(user=user, plan_id=OuterRef("pk"))
+    return plans.annotate(acknowledged_by_me=Exists(mine), reading_required=Exists(required)).order_by("title", "id")
 
 
 def plan_list_choices(*, user: User) -> tuple[QuerySet[Agency], QuerySet[Facility]]:
@@ -250,6 +254,7 @@ def agency_acknowledgements_of_user(*, user: User, version: PlanVersion) -> list
     """Acknowledgements of a version by the agencies the user belongs to."""
     return list(
         AgencyAcknowledgement.objects.filter(version=version, agency__memberships__user=user)
+        .exclude(agency_id=F("version__plan__owner_agency_id"))  # an agency does not acknowledge its own plan
         .select_related("agency", "acknowledged_by")
         .order_by("agency__name")
     )

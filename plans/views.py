@@ -16,10 +16,12 @@ from django.views.decorators.http import require_safe
 from access.agencies import EDITOR_ROLES
 from access.http import record_sensitive_read, record_sensitive_reads, visible_plan, visible_version, withheld_plan_ids
 from access.plans import PlanAccess, versions_visible
+from access.reading import acknowledgement_asked
 from agencies.active_agency import memberships_for
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors
+from plans.ack_line import acknowledgement_line
 from plans.changes import VersionChanges, version_changes
 from plans.diff_html import markdown_diff
 from plans.forms_filters import DiffForm, PlanFilterForm
@@ -41,7 +43,7 @@ def _acknowledge_context(
 ) -> dict[str, Any]:
     """What the Acknowledge panel shows: the person's and their agencies' acknowledgements, and the button."""
     latest = selectors.acknowledgement_latest_of_user(user=request.user, access=access)
-    if current is None:
+    if current is None or not acknowledgement_asked(user=request.user, access=access):
         return {"ack_current": None, "ack_latest": latest}
     personal = latest if latest is not None and latest.version_id == current.pk else None
     agency_acks = selectors.agency_acknowledgements_of_user(user=request.user, version=current)
@@ -56,6 +58,9 @@ def _acknowledge_context(
         "ack_latest": latest,
         "ack_personal": personal,
         "ack_agencies": agency_acks,
+        "ack_line": acknowledgement_line(
+            reader=request.user, number=current.number, personal=personal, agency_acks=agency_acks
+        ),
         "ack_pending_agencies": pending_agencies,
         "ack_can": personal is None or bool(pending_agencies),
         "show_changes_link": latest is not None and latest.version.number < current.number,
@@ -165,6 +170,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "more_filters": sum(1 for key, value in filters.items() if key != "text" and value),
             "query": query.urlencode(),
             "can_create": any(m.role in EDITOR_ROLES for m in memberships_for(request)),
+            "my_agency_ids": {m.agency_id for m in memberships_for(request)},
             "today": today,
             "review_horizon": today + timedelta(days=selectors.REVIEW_DUE_WINDOW_DAYS),
         },

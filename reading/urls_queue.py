@@ -1,5 +1,10 @@
-"""Web pages of required reading: queue (see docs/reading.md)."""
+"""Web pages of required reading: the person's "To read" queue (see docs/reading.md)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from reading import views_queue
+
+urlpatterns: list[URLPattern] = [
+    path("to-read/", views_queue.to_read, name="to-read"),
+    path("to-read/<int:plan_id>/", views_queue.to_read_item, name="to-read-item"),
+]

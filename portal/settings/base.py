@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.active_agency",
                 "notifications.context_processors.alerts",
+                "reading.context_processors.to_read",
             ],
         },
     },

@@ -1,5 +1,9 @@
-"""API of required reading: queue (see docs/reading.md)."""
+"""API of required reading: the person's queue (see docs/reading.md)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from reading.api import views_queue
+
+urlpatterns: list[URLPattern] = [
+    path("me/to-read/", views_queue.ToReadListView.as_view(), name="me-to-read"),
+]

@@ -589,10 +589,9 @@ def test_partner_cannot_diff_against_a_draft(county, actor):
     assert "stadium" not in response.content.decode()
 
 
-# Who acknowledges for an agency besides themselves: admins and liaisons of an agency that may see the plan.
+# Who acknowledges for an agency besides themselves: admins and liaisons of an agency that may see the plan, never
+# for the plan's owner (an agency does not acknowledge its own plan; issue 15, item 7).
 AGENCY_ACKNOWLEDGED = {
-    "owner_admin": "district",
-    "owner_liaison": "district",
     "partner_view_liaison": "police",
     "partner_comment_liaison": "fire",
 }

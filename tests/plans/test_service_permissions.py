@@ -165,13 +165,6 @@ SERVICES: dict[str, tuple[Call, str, tuple[str, ...]]] = {
         "owner_member",
         ("unrelated_admin", "staff"),  # everyone who may read the plan acknowledges it for themselves
     ),
-    "plan_version_acknowledge for the owner agency": (
-        lambda s, actor: services.plan_version_acknowledge(
-            version=s["county"].published, actor=actor, agency=s["county"].district
-        ),
-        "owner_liaison",
-        ("owner_member", "owner_planner", "partner_admin", "unrelated_admin", "staff"),
-    ),
     "plan_version_acknowledge for a partner agency": (
         lambda s, actor: services.plan_version_acknowledge(
             version=s["county"].published, actor=actor, agency=s["county"].police
@@ -194,6 +187,19 @@ def test_a_service_called_directly_refuses_an_actor_the_rule_refuses_and_changes
     before = world()
     with pytest.raises(NotAllowedError):
         call(setting, actor_of(setting, actor))
+    assert world() == before
+
+
+@pytest.mark.parametrize("actor", ["owner_admin", "owner_liaison", "owner_member"])
+def test_nobody_acknowledges_a_plan_for_its_own_owner_agency_and_nothing_changes(setting, actor):
+    """An agency does not acknowledge its own plan (issue 15, item 7): its people read it through required
+    reading, so the owner's admins and liaisons are refused like everyone else."""
+    county = setting["county"]
+    before = world()
+    with pytest.raises(NotAllowedError):
+        services.plan_version_acknowledge(
+            version=county.published, actor=actor_of(setting, actor), agency=county.district
+        )
     assert world() == before
 
 

@@ -116,8 +116,7 @@ def test_a_partner_sees_the_shared_plan_marked_not_yet_acknowledged_by_them_and_
     theirs = text_of(section(html, "partner-plans-heading"))
     assert "Maple Valley High crisis plan" in theirs
     assert "Maple Valley School District" in theirs
-    assert "New — not yet acknowledged by you" in theirs
-    assert "New — not yet acknowledged by your agency" in theirs
+    assert "New — not yet acknowledged by you or your agency" in theirs  # one line for both
     assert "shared to view" in theirs
     assert "Ridgeford Police has no plans yet" in text_of(section(html, "own-plans-heading"))
     assert "Draft" not in theirs
@@ -125,17 +124,14 @@ def test_a_partner_sees_the_shared_plan_marked_not_yet_acknowledged_by_them_and_
 
 def test_the_marks_flip_after_acknowledging_and_come_back_when_a_new_version_is_published(county):
     liaison, officer = county.partner_view_liaison, county.partner_view_member
-    assert marks(liaison) == {"New — not yet acknowledged by you", "New — not yet acknowledged by your agency"}
+    assert marks(liaison) == {"New — not yet acknowledged by you or your agency"}
     acknowledge(liaison, county.published)
     assert marks(liaison) == {"Acknowledged"}
     # The officer's agency acknowledged through the liaison; the officer personally has not.
     assert marks(officer) == {"New — not yet acknowledged by you"}
 
     plan_services.plan_version_publish(version=county.draft, actor=county.owner_admin)
-    assert marks(liaison) == {
-        "Updated — not yet acknowledged by you",
-        "Updated — not yet acknowledged by your agency",
-    }
+    assert marks(liaison) == {"Updated — not yet acknowledged by you or your agency"}
     assert "v2 published" in text_of(section(page_for(liaison), "partner-plans-heading"))
 
     county.draft.refresh_from_db()
@@ -360,7 +356,7 @@ def test_the_dashboard_on_a_phone(page, live_server, web_county, console_errors)
     expect(page.get_by_role("heading", name="Partner plans shared with us")).to_be_visible()
     partner_plans = page.locator("section[aria-labelledby=partner-plans-heading]")
     expect(partner_plans.get_by_role("link", name="Ridgeford PD active threat plan")).to_be_visible()
-    expect(partner_plans.get_by_text("not yet acknowledged by your agency")).to_be_visible()
+    expect(partner_plans.get_by_text("not yet acknowledged by you or your agency")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "dashboard-phone")
     assert console_errors == []

@@ -729,7 +729,7 @@ def test_a_partner_opens_the_diff_from_the_plan_page_sees_the_changes_and_acknow
     expect(page.get_by_text("Unchanged", exact=True)).to_be_visible()
     page.get_by_role("button", name="Acknowledge v2").click()
     expect(page.get_by_text("You acknowledged v2 on")).to_be_visible()
-    expect(page.get_by_text("Your agency, Ridgeford Police, acknowledged v2 on")).to_be_visible()
+    expect(page.get_by_text("and your agency, Ridgeford Police, on")).to_be_visible()  # one line for both
     assert re.search(r"/diff/\?from=1&to=2", page.url)
     assert AgencyAcknowledgement.objects.filter(agency=county.police, version__number=2).exists()
     assert console_errors == []

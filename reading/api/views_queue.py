@@ -1,0 +1,21 @@
+"""GET /api/v1/me/to-read/: the signed-in person's queue, oldest due first (acknowledging is the plan API's
+POST …/versions/{n}/acknowledge/)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+
+from portal.types import AuthenticatedRequest
+from reading.api.serializers_queue import ToReadItemSerializer
+from reading.selectors_queue import to_read_for
+
+
+class ToReadListView(generics.GenericAPIView):
+    """What you must acknowledge: one item per plan, oldest due first."""
+
+    serializer_class = ToReadItemSerializer
+
+    @extend_schema(responses=ToReadItemSerializer(many=True))
+    def get(self, request: AuthenticatedRequest) -> Response:
+        page = self.paginate_queryset(to_read_for(user=request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

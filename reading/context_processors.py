@@ -1,0 +1,16 @@
+"""What every page needs from required reading: how many plans the signed-in person still has to read (the
+header's "To read (N)" link, shown only when they owe something)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from reading.selectors_queue import to_read_count
+
+
+def to_read(request: HttpRequest) -> dict[str, Any]:
+    """One COUNT query for a signed-in person; nothing for anyone else."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"to_read_count": to_read_count(user=user)}

@@ -1,0 +1,137 @@
+"""The signed-in person's "To read" queue: the current versions they still owe an acknowledgement of.
+
+One item per plan, however many of their agencies require it (the earliest due wins), oldest due first,
+each with the version the person last acknowledged of that plan, so the page shows what changed since then.
+Read in one query whatever the number of items (tests/reading/test_queue_selector.py).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from access.plans import visible_plan_filter
+from access.second_factor import may_read_content
+from agencies.models import Agency
+from plans.models import Acknowledgement, Plan, PlanVersion, VersionState
+from reading.models import ReadingObligation
+
+DUE_SOON_DAYS = 3
+
+
+class DueState:
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    DUE = "due"
+
+
+@dataclass(frozen=True)
+class ToReadItem:
+    """One plan the person must acknowledge the current version of, and by when."""
+
+    plan: Plan
+    version: PlanVersion
+    due_at: datetime
+    state: str
+    # The newest older version of this plan the person acknowledged (None: they never read one).
+    last_read_number: int | None
+    last_read_at: datetime | None
+    # The plan's content needs a second factor this request has not passed: the queue shows the title only.
+    content_withheld: bool
+
+    @property
+    def owner_agency(self) -> Agency:
+        return self.plan.owner_agency
+
+    @property
+    def days_left(self) -> int:
+        """Calendar days from today to the due date: negative once overdue, 0 on the day."""
+        return (timezone.localdate(self.due_at) - timezone.localdate()).days
+
+    @property
+    def when(self) -> str:
+        """The due state as a person reads it: "Overdue by 3 days", "Due today", "Due in 5 days"."""
+        days = self.days_left
+        if self.state == DueState.OVERDUE:
+            late = -days
+            return "Overdue: was due today" if late <= 0 else f"Overdue by {late} day{'s' if late != 1 else ''}"
+        if days <= 0:
+            return "Due today"
+        return f"Due in {days} day{'s' if days != 1 else ''}"
+
+
+def due_state(due_at: datetime, *, now: datetime | None = None) -> str:
+    """Overdue once past due, due soon within DUE_SOON_DAYS of it, otherwise simply due."""
+    now = now or timezone.now()
+    if due_at < now:
+        return DueState.OVERDUE
+    if due_at <= now + timedelta(days=DUE_SOON_DAYS):
+        return DueState.DUE_SOON
+    return DueState.DUE
+
+
+def _open(*, user: User) -> Q:
+    """Unacknowledged, of a plan the person may still read, for the plan's current published version."""
+    # Rows are synced when readers or versions change; these checks guard against a stale row anyway.
+    readable = Plan.objects.filter(visible_plan_filter(user=user)).values("pk")
+    return Q(
+        user_id=user.pk,
+        acknowledged_at__isnull=True,
+        plan_id__in=readable,
+        version__state=VersionState.PUBLISHED,
+        plan__current_version_id=F("version_id"),
+    )
+
+
+def _open_obligations(*, user: User) -> QuerySet[ReadingObligation]:
+    """The person's unacknowledged obligations of plans they may still read, for the plan's current version."""
+    last_read = Acknowledgement.objects.filter(
+        user_id=user.pk,
+        version__plan_id=OuterRef("plan_id"),
+        version__number__lt=OuterRef("version__number"),
+    ).order_by("-version__number")
+    return (
+        ReadingObligation.objects.filter(_open(user=user))
+        .select_related("plan__owner_agency", "version")
+        .defer("plan__search_document", "plan__search_vector")
+        .annotate(
+            last_read_number=Subquery(last_read.values("version__number")[:1]),
+            last_read_at=Subquery(last_read.values("acknowledged_at")[:1]),
+        )
+        .order_by("due_at", "plan__title", "id")
+    )
+
+
+def to_read_for(*, user: User | AnonymousUser) -> list[ToReadItem]:
+    """What the person must acknowledge, oldest due first: one item per plan (the earliest due)."""
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    items: dict[int, ToReadItem] = {}
+    for row in _open_obligations(user=user):
+        if row.plan_id in items:
+            continue
+        items[row.plan_id] = ToReadItem(
+            plan=row.plan,
+            version=row.version,
+            due_at=row.due_at,
+            state=due_state(row.due_at, now=now),
+            last_read_number=row.last_read_number,  # type: ignore[attr-defined]  # annotated above
+            last_read_at=row.last_read_at,  # type: ignore[attr-defined]
+            content_withheld=not may_read_content(plan=row.plan, user=user),
+        )
+    return list(items.values())
+
+
+def to_read_count(*, user: User | AnonymousUser) -> int:
+    """How many plans the person still has to acknowledge (one query; the header's "To read (N)")."""
+    if not user.is_authenticated:
+        return 0
+    return ReadingObligation.objects.filter(_open(user=user)).values("plan_id").distinct().count()
+
+
+def to_read_item(*, user: User | AnonymousUser, plan_id: int) -> ToReadItem | None:
+    """The person's queue item for one plan (None: they owe nothing on it)."""
+    return next((item for item in to_read_for(user=user) if item.plan.pk == plan_id), None)
