@@ -6,6 +6,7 @@ agency (not a plan's owner, not another partner) sees its per-person detail.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 
 from access.agencies import agency_roles
 from agencies.models import Role
@@ -57,3 +58,12 @@ def reading_compliance_refusal(user: Actor, agency_id: int) -> int | None:
     if reading_compliance_scope(user, agency_id) is None:
         return 403
     return None
+
+
+def reading_supervisor_ids(*, agency_id: int) -> QuerySet:
+    """Ids of the people who supervise one of the agency's groups (a subquery): who escalations go to."""
+    return (
+        ReadingGroupMember.objects.filter(is_supervisor=True, group__agency_id=agency_id, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
