@@ -54,7 +54,9 @@ def reading_title(event_type: str, payload: Mapping[str, Any]) -> str:
         return f"{agency}: {_plural(people, 'person')} behind on required reading".replace("persons", "people")
     if event_type == EventType.READING_OVERDUE:
         if count == 1:
-            return f"{first.get('plan_title', 'A plan')}: your required reading is overdue (due {_day(first.get('due'))})"
+            return (
+                f"{first.get('plan_title', 'A plan')}: your required reading is overdue (due {_day(first.get('due'))})"
+            )
         return f"Required reading: {count} plans overdue, the oldest due {_day(first.get('due'))}"
     if count == 1:
         return f"{first.get('plan_title', 'A plan')}: please read and acknowledge by {_day(first.get('due'))}"

@@ -66,6 +66,8 @@ def _escalation_recipient(payload: dict) -> QuerySet[Membership]:
     """The supervisor or admin an escalation is addressed to, while they still supervise a group of the agency
     (or are still its admin); never the people it lists."""
     agency, recipient = payload.get("agency"), payload.get("recipient")
+    if not isinstance(agency, int) or not isinstance(recipient, int):
+        return Membership.objects.none()
     if payload.get("route") == "supervisor":
         members = _members({agency}).filter(user_id__in=reading_supervisor_ids(agency_id=agency))
     else:

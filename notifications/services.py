@@ -15,6 +15,7 @@ from django.utils import timezone
 from agencies.models import Membership
 from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, SEND_EVENT_EMAILS, enqueue_on_commit
 from notifications.models import (
+    PERSONAL_EVENT_TYPES,
     Channel,
     Delivery,
     EmailChoice,
@@ -24,7 +25,6 @@ from notifications.models import (
     OutboxEvent,
     WebhookEndpoint,
 )
-from notifications.models import PERSONAL_EVENT_TYPES
 from notifications.preferences import ROLE_PRIORITY, default_preference, effective_in_app
 from notifications.reading_text import reading_title
 from notifications.recipients import audience_for

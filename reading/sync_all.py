@@ -1,7 +1,7 @@
 """The nightly full sync: every agency's obligations made equal to its requirements again, a bounded piece at a time.
 
 `obligations_sync()` with no scope would hold every obligation of the state in memory at once. Here each call
-covers one agency and as many of its plans as keep (people × plans) under `cell_limit`, each in its own
+covers one agency and as many of its plans as keep (people x plans) under `cell_limit`, each in its own
 transaction, so memory stays bounded by the piece and a failure loses one piece, not the night's work.
 Plans that only have obligations left (their requirement was removed) are included, so those are deleted.
 """
@@ -39,7 +39,7 @@ def _plans_by_agency() -> dict[int, list[int]]:
 def obligations_sync_all(
     *, cell_limit: int = CELL_LIMIT, progress: Callable[[int, int], None] | None = None
 ) -> FullSyncResult:
-    """Sync every agency's obligations in pieces of at most `cell_limit` people × plans (one plan at least)."""
+    """Sync every agency's obligations in pieces of at most `cell_limit` people x plans (one plan at least)."""
     plans = _plans_by_agency()
     people = dict(
         Membership.objects.filter(agency_id__in=plans.keys())

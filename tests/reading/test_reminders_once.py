@@ -55,7 +55,10 @@ def test_one_reminder_per_person_lists_all_their_plans(county):
     assert _counts(reading_reminders_record(now=due - days(1))) == (0, 2)
     officer_events = [e for e in events(DUE_SOON) if e.payload["user"] == county.partner_view_member.pk]
     (event,) = officer_events
-    assert [item["plan_title"] for item in event.payload["items"]] == ["Maple Valley High crisis plan", "Bus route plan"]
+    assert [item["plan_title"] for item in event.payload["items"]] == [
+        "Maple Valley High crisis plan",
+        "Bus route plan",
+    ]
     fan_out_pending()
     (alert,) = alerts_of(county.partner_view_member, DUE_SOON)
     assert alert.title.startswith("Required reading: 2 plans to acknowledge, the first by ")
