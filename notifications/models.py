@@ -24,7 +24,7 @@ class EventType(models.TextChoices):
     MEMBER_INVITED = "member.invited", "Invitation to Concord"
     READING_DUE_SOON = "reading.due_soon", "Required reading due soon"
     READING_OVERDUE = "reading.overdue", "Required reading overdue"
-    READING_ESCALATION = "reading.escalation", "Your people's overdue reading"
+    READING_ESCALATION = "reading.escalation", "Overdue reading of your people"
 
 
 # About one person's own reading (or their people's): addressed to people, never to an agency's webhooks.
