@@ -112,3 +112,12 @@ def acknowledgement_asked(*, user: Actor, access: PlanAccess) -> bool:
     if not access.is_owner_member:
         return True
     return ReadingObligation.objects.filter(user=user, plan_id=access.plan.pk).exists()
+
+
+def reading_supervisor_ids(*, agency_id: int) -> QuerySet:
+    """Ids of the people who supervise one of the agency's groups (a subquery): who escalations go to."""
+    return (
+        ReadingGroupMember.objects.filter(is_supervisor=True, group__agency_id=agency_id, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

@@ -17,7 +17,7 @@ from agencies.models import (
     FacilityKind,
     Role,
 )
-from notifications.models import EventType
+from notifications.models import WEBHOOK_EVENT_CHOICES
 
 ROLE_HELP = (
     "Admin: members, sharing, publishing. Planner: writes drafts. "
@@ -130,7 +130,7 @@ class WebhookCreateForm(LabelledForm):
     )
     events = forms.MultipleChoiceField(
         label="Events to send",
-        choices=EventType.choices,
+        choices=WEBHOOK_EVENT_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose at least one.",
     )

@@ -7,7 +7,7 @@ Uses its own database (`concord_bench_<scale>`, dropped and created again unless
 db 7, whatever DATABASE_URL / REDIS_URL say (set BENCH_DATABASE_URL / BENCH_REDIS_URL to move them).
 Steps: create and migrate the database, generate the data (COPY), VACUUM ANALYZE, the read path in a
 separate web process (its peak RSS is that process's), then publish latency, fan-out, e-mail and
-webhooks with real Celery workers.
+webhooks with real Celery workers, then required reading (bench/reading.py).
 """
 
 import argparse
@@ -124,7 +124,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the database if it is already generated")
     parser.add_argument("--iterations", type=int, default=200, help="rounds of read-path requests")
     parser.add_argument("--dashboard-url", help="default: the URL named 'dashboard', once the web dashboard exists")
-    parser.add_argument("--skip", action="append", default=[], choices=["read", "fanout"], help="leave a part out")
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["read", "fanout", "reading"], help="leave a part out"
+    )
     parser.add_argument("--out", help="results file (default bench/results/<scale>.json)")
     args = parser.parse_args()
     scale = SCALES[args.scale]
@@ -149,6 +151,11 @@ def main() -> None:
 
         progress("[run] publish, fan-out, e-mail and webhooks…")
         result["alerts"] = measure_fan_out(webhooks=scale.webhooks, progress=progress)
+    if "reading" not in args.skip:
+        from bench.reading import measure_reading
+
+        progress("[run] required reading: nightly sync, reminders, compliance reads…")
+        result["reading"] = measure_reading(scale=args.scale, rounds=30, fan_out_sample=2000, progress=progress)
     result["load_average_end"] = os.getloadavg()
     result["seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.mkdir(exist_ok=True)
@@ -156,7 +163,7 @@ def main() -> None:
     if args.reuse and out.exists():
         # Measuring one part again on the same database keeps the other parts' last figures.
         previous = json.loads(out.read_text())
-        for part in ("generation", "read", "alerts"):
+        for part in ("generation", "read", "alerts", "reading"):
             if part in previous and (part not in result or result[part] == {"reused": True}):
                 result[part] = previous[part]
                 result.setdefault("carried_over", []).append(part)

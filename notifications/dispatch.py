@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 # The names notifications/tasks.py registers its tasks under (and the ones code enqueues).
 FAN_OUT_EVENT = "notifications.fan_out_event"
+FAN_OUT_EVENTS = "notifications.fan_out_events"
 SEND_EVENT_EMAILS = "notifications.send_event_emails"
 DELIVER_WEBHOOK = "notifications.deliver_webhook"
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from notifications.models import EmailChoice, EventType
+from notifications.preferences import ALWAYS_IN_APP
 
 # What each event means for the person reading the preferences page.
 EVENT_HELP = {
@@ -28,6 +29,10 @@ EVENT_HELP = {
     "people may read it (e.g. law-enforcement sensitive to public).",
     EventType.FACILITY_CONFLICT: "Another agency's current plan states a key fact about a building differently "
     "from one of your agency's plans.",
+    EventType.READING_DUE_SOON: "A plan your agency asks you to read is due for your acknowledgement in 3 days.",
+    EventType.READING_OVERDUE: "A plan your agency asks you to read is past its due date without your acknowledgement.",
+    EventType.READING_ESCALATION: "Weekly, for the groups you supervise (or, as an admin, the people in no "
+    "supervised group): who is overdue with required reading. Always shown in Alerts; you choose the e-mail.",
 }
 
 
@@ -50,6 +55,7 @@ class PreferenceRow:
     default_in_app: bool
     default_email_text: str
     is_default: bool
+    in_app_locked: bool
 
 
 def _prefix(event_type: str) -> str:
@@ -71,8 +77,10 @@ class PreferencesForm(forms.Form):
         self.defaults = defaults
         for event_type, row in self.current.items():
             label = EventType(event_type).label
+            # Escalations are always shown: a posted "off" is ignored (a disabled field keeps its initial value).
+            locked = event_type in ALWAYS_IN_APP
             self.fields[f"{_prefix(event_type)}__in_app"] = forms.BooleanField(
-                required=False, initial=row["in_app"], label=f"Show in Alerts: {label}"
+                required=False, initial=row["in_app"] or locked, disabled=locked, label=f"Show in Alerts: {label}"
             )
             self.fields[f"{_prefix(event_type)}__email"] = forms.ChoiceField(
                 choices=EmailChoice.choices, initial=row["email"], label=f"E-mail: {label}"
@@ -93,6 +101,7 @@ class PreferencesForm(forms.Form):
                     default_in_app=default_in_app,
                     default_email_text=EMAIL_TEXT[default_email],
                     is_default=bool(row["is_default"]),
+                    in_app_locked=event_type in ALWAYS_IN_APP,
                 )
             )
         return result

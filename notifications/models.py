@@ -22,6 +22,14 @@ class EventType(models.TextChoices):
     FACILITY_CONFLICT = "facility.conflict", "Facility conflict"
     PLAN_CLASSIFICATION_LOWERED = "plan.classification_lowered", "Plan classification lowered"
     MEMBER_INVITED = "member.invited", "Invitation to Concord"
+    READING_DUE_SOON = "reading.due_soon", "Required reading due soon"
+    READING_OVERDUE = "reading.overdue", "Required reading overdue"
+    READING_ESCALATION = "reading.escalation", "Overdue reading of your people"
+
+
+# About one person's own reading (or their people's): addressed to people, never to an agency's webhooks.
+PERSONAL_EVENT_TYPES = frozenset({EventType.READING_DUE_SOON, EventType.READING_OVERDUE, EventType.READING_ESCALATION})
+WEBHOOK_EVENT_CHOICES = [(value, label) for value, label in EventType.choices if value not in PERSONAL_EVENT_TYPES]
 
 
 class OutboxEvent(models.Model):

@@ -26,7 +26,15 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     EventType.PLAN_CLASSIFICATION_LOWERED: {Role.ADMIN: EmailChoice.IMMEDIATE},
     # The invitation carries the link a new account chooses its password with: mailed at once, whatever the role.
     EventType.MEMBER_INVITED: {role: EmailChoice.IMMEDIATE for role in Role},
+    # Required reading: the person's own reminders, and the weekly list a supervisor or admin is chased with.
+    EventType.READING_DUE_SOON: {role: EmailChoice.IMMEDIATE for role in Role},
+    EventType.READING_OVERDUE: {role: EmailChoice.IMMEDIATE for role in Role},
+    EventType.READING_ESCALATION: {role: EmailChoice.IMMEDIATE for role in Role},
 }
+
+# Always shown under Alerts whatever the recipient chose (they may still choose how it is e-mailed): an
+# escalation is how a supervisor learns their people are behind, so nobody can switch it off entirely.
+ALWAYS_IN_APP: frozenset[str] = frozenset({EventType.READING_ESCALATION})
 
 # When a person belongs to several agencies, the role that hears the most decides the default.
 ROLE_PRIORITY: dict[str, int] = {Role.ADMIN: 0, Role.LIAISON: 1, Role.PLANNER: 2, Role.MEMBER: 3}
@@ -35,3 +43,8 @@ ROLE_PRIORITY: dict[str, int] = {Role.ADMIN: 0, Role.LIAISON: 1, Role.PLANNER: 2
 def default_preference(*, event_type: str, role: str) -> tuple[bool, str]:
     """(in_app, email) for someone with `role` who has not chosen otherwise."""
     return True, _EMAIL_DEFAULTS.get(event_type, {}).get(role, EmailChoice.OFF)
+
+
+def effective_in_app(*, event_type: str, in_app: bool) -> bool:
+    """A person's in-app choice as it applies: on, whatever they chose, for the ALWAYS_IN_APP event types."""
+    return in_app or event_type in ALWAYS_IN_APP

@@ -7,6 +7,7 @@ from functools import cached_property, reduce
 from django.db.models import Q, QuerySet
 
 from access.audience import active_members, agency_may_view, viewing_agencies
+from access.reading import reading_supervisor_ids
 from agencies.models import Membership, Role
 from notifications.models import EventType, OutboxEvent
 from plans.selectors import plan_shared_with
@@ -61,6 +62,19 @@ def _thread_participants(event: OutboxEvent, *, whole_thread: bool = False) -> Q
     return Membership.objects.filter(reduce(operator.or_, wanted), user__is_active=True)
 
 
+def _escalation_recipient(payload: dict) -> QuerySet[Membership]:
+    """The supervisor or admin an escalation is addressed to, while they still supervise a group of the agency
+    (or are still its admin); never the people it lists."""
+    agency, recipient = payload.get("agency"), payload.get("recipient")
+    if not isinstance(agency, int) or not isinstance(recipient, int):
+        return Membership.objects.none()
+    if payload.get("route") == "supervisor":
+        members = _members({agency}).filter(user_id__in=reading_supervisor_ids(agency_id=agency))
+    else:
+        members = _members({agency}, (Role.ADMIN,))
+    return members.filter(user_id=recipient)
+
+
 def audience_for(event: OutboxEvent) -> Audience:
     """The people and agencies to tell about `event`, computed now (a share revoked since means no alert)."""
     payload = event.payload
@@ -69,6 +83,12 @@ def audience_for(event: OutboxEvent) -> Audience:
     if kind == EventType.WEBHOOK_DISABLED:
         agencies = {payload["agency"]}
         members = _members(agencies, (Role.ADMIN,))
+    elif kind in (EventType.READING_DUE_SOON, EventType.READING_OVERDUE):
+        # The person alone, while a member of an agency that asked them to read (no webhooks: personal).
+        members = _members(set(payload.get("agencies", []))).filter(user_id=payload.get("user"))
+        return Audience(memberships=members, agencies=frozenset())
+    elif kind == EventType.READING_ESCALATION:
+        return Audience(memberships=_escalation_recipient(payload), agencies=frozenset())
     elif kind == EventType.MEMBER_INVITED:
         # The invited person alone, through the membership the invitation made (none if removed since).
         agencies = {payload["agency"]}

@@ -10,7 +10,7 @@ from access.audience import active_members, viewing_agencies
 from access.plans import visible_plan_exists
 from agencies.models import Agency, Membership, Role
 from notifications.models import EmailChoice, EventType, Notification, NotificationPreference, WebhookEndpoint
-from notifications.preferences import ROLE_PRIORITY, default_preference
+from notifications.preferences import ROLE_PRIORITY, default_preference, effective_in_app
 from plans.models import Plan
 from plans.selectors import share_level_subquery
 
@@ -71,7 +71,12 @@ def preferences_of(*, user: User) -> list[dict[str, object]]:
     for event_type in EventType.values:
         in_app, email = chosen.get(event_type) or default_preference(event_type=event_type, role=role)
         result.append(
-            {"event_type": event_type, "in_app": in_app, "email": email, "is_default": event_type not in chosen}
+            {
+                "event_type": event_type,
+                "in_app": effective_in_app(event_type=event_type, in_app=in_app),
+                "email": email,
+                "is_default": event_type not in chosen,
+            }
         )
     return result
 

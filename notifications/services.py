@@ -15,6 +15,7 @@ from django.utils import timezone
 from agencies.models import Membership
 from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, SEND_EVENT_EMAILS, enqueue_on_commit
 from notifications.models import (
+    PERSONAL_EVENT_TYPES,
     Channel,
     Delivery,
     EmailChoice,
@@ -24,7 +25,8 @@ from notifications.models import (
     OutboxEvent,
     WebhookEndpoint,
 )
-from notifications.preferences import ROLE_PRIORITY, default_preference
+from notifications.preferences import ROLE_PRIORITY, default_preference, effective_in_app
+from notifications.reading_text import reading_title
 from notifications.recipients import audience_for
 from plans.changes import published_version_changes
 from plans.models import classification_words
@@ -123,6 +125,8 @@ def _concurrence_title(title: str, version: object, payload: dict[str, Any]) -> 
 
 def _notification_title(event: OutboxEvent) -> str:
     payload = event.payload
+    if event.event_type in PERSONAL_EVENT_TYPES:
+        return reading_title(event.event_type, payload)[:300]
     title = payload.get("plan_title", "A plan")
     version = payload.get("version")
     titles: dict[str, str] = {
@@ -187,7 +191,7 @@ def _fan_out_chunk(event: OutboxEvent, rows: list[AudienceRow], title: str, now:
     for user_id, role, in_app, email, _ in people.values():
         if in_app is None:  # no choice of their own for this event type
             in_app, email = default_preference(event_type=event.event_type, role=role)
-        if in_app:
+        if effective_in_app(event_type=event.event_type, in_app=in_app):
             in_app_users.append(user_id)
         if email != EmailChoice.OFF:
             channel = Channel.EMAIL if email == EmailChoice.IMMEDIATE else Channel.EMAIL_DIGEST
@@ -302,5 +306,8 @@ def preferences_update(*, user: User, choices: list[dict[str, Any]]) -> None:
         NotificationPreference.objects.update_or_create(
             user=user,
             event_type=choice["event_type"],
-            defaults={"in_app": choice["in_app"], "email": choice["email"]},
+            defaults={
+                "in_app": effective_in_app(event_type=choice["event_type"], in_app=choice["in_app"]),
+                "email": choice["email"],
+            },
         )

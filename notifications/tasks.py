@@ -7,7 +7,7 @@ from django.db import DatabaseError
 
 from notifications import reminders, services, sweep
 from notifications.channels import email, webhooks
-from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, SEND_EVENT_EMAILS, enqueue_later
+from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, FAN_OUT_EVENTS, SEND_EVENT_EMAILS, enqueue_later
 
 # Transient failures only; the database keeps anything that still fails for the sweep.
 RETRY: dict[str, Any] = {
@@ -25,6 +25,13 @@ def fan_out_event(event_id: int) -> int:
     """Create the notifications and deliveries of one outbox event."""
     result = services.outbox_event_fan_out(event_id=event_id)
     return result.recipients if result else 0
+
+
+@shared_task(name=FAN_OUT_EVENTS, **RETRY)
+def fan_out_events(event_ids: list[int]) -> int:
+    """Fan out a batch of small events recorded together (a day's reading reminders: one message per batch,
+    not one per person). Each is claimed on its own, so a retried batch skips those already done."""
+    return sum(1 for event_id in event_ids if services.outbox_event_fan_out(event_id=event_id) is not None)
 
 
 @shared_task(name=SEND_EVENT_EMAILS, **RETRY)

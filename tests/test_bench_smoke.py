@@ -55,3 +55,32 @@ def test_bench_generates_the_tiny_scale_and_measures_the_read_path():
     assert len(set(result["list_queries_by_page_size"].values())) == 1
     assert result["naive_same_page"]
     assert figures["naive peer: plan list"]["queries"] > figures["plan list (page 1 of 50)"]["queries"]
+
+
+@pytest.mark.django_db
+def test_bench_generates_required_reading_and_measures_the_reminders_at_the_tiny_scale():
+    from bench.reading import measure_reading
+    from notifications.models import Notification
+    from reading.models import ReadingObligation
+
+    lines: list[str] = []
+    with transaction.atomic():
+        generate(scale=SCALES["tiny"], progress=lines.append)
+
+    result = measure_reading(scale="tiny", rounds=2, fan_out_sample=20, progress=lines.append)
+
+    assert result["generation"]["people"] == 50
+    assert result["generation"]["obligations"] == ReadingObligation.objects.count() > 0
+    owed = result["reminders"]["owed"]
+    stages = {stage["stage"]: stage for stage in result["reminders"]["stages"]}
+    # Every person with an open item is reminded once; running again records nothing.
+    assert stages["overdue"]["events"] + stages["due soon"]["events"] >= owed["people"]
+    assert stages["overdue, again"]["events"] == stages["due soon, again"]["events"] == 0
+    assert stages["weekly escalation"]["events"] > 0
+    assert stages["weekly escalation, again"]["events"] == 0
+    assert result["reminders"]["fan_out"]["sample"] == 20
+    assert Notification.objects.filter(event_type__startswith="reading.").exists()
+    reads = {figure["name"].split(" (")[0]: figure for figure in result["reads"]}
+    assert reads["ORM: per-plan counts, one agency"]["queries"] == 1
+    assert reads["ORM: one person's open items"]["queries"] == 1
+    assert {reads[name]["status"] for name in reads if not name.startswith("ORM")} <= {"not built", 200}

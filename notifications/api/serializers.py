@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from notifications.models import EmailChoice, EventType, Notification
+from notifications.preferences import ALWAYS_IN_APP
 from portal.api.fields import JSONBooleanField
 
 
@@ -40,6 +41,13 @@ class PreferenceListSerializer(serializers.ListSerializer):
 class PreferenceUpdateSerializer(PreferenceSerializer):
     class Meta:
         list_serializer_class = PreferenceListSerializer
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["event_type"] in ALWAYS_IN_APP and not attrs["in_app"]:
+            raise serializers.ValidationError(
+                {"in_app": "This alert is always shown in Alerts; you may choose only how it is e-mailed."}
+            )
+        return attrs
 
 
 class NotificationFilterSerializer(serializers.Serializer):

@@ -94,6 +94,11 @@ def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict
         return "The recipient no longer belongs to the partner agency."
     elif event.event_type == EventType.WEBHOOK_DISABLED and agencies.get(event.payload.get("agency")) != Role.ADMIN:
         return "The recipient is no longer an admin of the agency."
+    elif event.event_type in (EventType.READING_DUE_SOON, EventType.READING_OVERDUE):
+        if agencies.keys().isdisjoint(event.payload.get("agencies") or []):
+            return "The recipient no longer belongs to the agency that asked them to read."
+    elif event.event_type == EventType.READING_ESCALATION and event.payload.get("agency") not in agencies:
+        return "The recipient no longer belongs to the agency."
     elif event.event_type == EventType.MEMBER_INVITED:
         if event.payload.get("agency") not in agencies:
             return "The invited person no longer belongs to the agency."

@@ -24,7 +24,8 @@ from django.utils.dateformat import format as format_date
 
 from accounts.invitations import invitation_path_kwargs
 from agencies.models import Agency
-from notifications.models import EventType, OutboxEvent
+from notifications.models import PERSONAL_EVENT_TYPES, EventType, OutboxEvent
+from notifications.reading_text import reading_email_extra, reading_title
 from plans.models import classification_words
 
 TEMPLATES = "notifications/email"
@@ -224,9 +225,28 @@ def mentioned_agency_names(events: Iterable[OutboxEvent]) -> dict[int, str]:
     return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
 
 
+def _reading_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem:
+    """A required-reading reminder or escalation: about several plans (or people), not one plan."""
+    extra = reading_email_extra(event.event_type, event.payload)
+    return EmailItem(
+        event_type=event.event_type,
+        headline=_one_line(reading_title(event.event_type, event.payload), 200),
+        plan_title="",
+        owner_agency="",
+        agency=agency_names.get(event.payload.get("agency"), "your agency"),
+        version=None,
+        change_summary="",
+        url=extra["url"],
+        extra=extra,
+        url_label=extra["url_label"],
+    )
+
+
 def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem:
     """The template context of one event; the link is left out when access has ended."""
     payload = event.payload
+    if event.event_type in PERSONAL_EVENT_TYPES:
+        return _reading_item(event, agency_names)
     plan = event.plan
     title = _one_line(payload.get("plan_title") or (plan.title if plan else "A plan"))
     agency = agency_names.get(payload.get("partner") or payload.get("agency"), "your agency")

@@ -223,6 +223,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-emails": {"task": "notifications.send_due_emails", "schedule": 15.0, "options": {"expires": 15}},
     "daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
     "reminders": {"task": "notifications.send_reminders", "schedule": crontab(hour=5, minute=0)},
+    # Required reading: the full obligations sync (the safety net), then the reminders and weekly escalations.
+    "reading-reminders": {"task": "reading.daily_reminders", "schedule": crontab(hour=5, minute=30)},
     # Audit rows past AUDIT_RETENTION_DAYS leave through the one path the append-only trigger allows.
     "audit-prune": {"task": "audit.prune_expired_events", "schedule": crontab(hour=3, minute=30)},
 }

@@ -21,7 +21,7 @@ from agencies.models import Membership, Role
 from agencies.services import membership_remove
 from notifications.channels import email, email_content
 from notifications.channels.webhooks import webhook_message
-from notifications.models import Delivery, DeliveryStatus, EventType, OutboxEvent
+from notifications.models import PERSONAL_EVENT_TYPES, Delivery, DeliveryStatus, EventType, OutboxEvent
 from notifications.services import outbox_event_fan_out, preferences_update
 from plans import services as plan_services
 from plans.models import Classification, ShareLevel
@@ -406,6 +406,21 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
             "user": county.partner_view_liaison.pk,
         }
         event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
+    elif event_type in PERSONAL_EVENT_TYPES:
+        item = {"plan": county.plan.pk, "plan_title": title, "version": 3, "due": "2026-06-01T09:00:00+00:00"}
+        person = {"user": 1, "name": "Olive <O'Brien>", "overdue": 2, "oldest_due": "2026-06-01T09:00:00+00:00"}
+        payload = {
+            "user": county.partner_view_member.pk,
+            "agencies": [county.police.pk],
+            "count": 1,
+            "items": [item],
+            "agency": county.police.pk,
+            "agency_name": "Ridgeford Police",
+            "route": "supervisor",
+            "people_count": 1,
+            "people": [person],
+        }
+        event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
     else:
         payload = {"plan": county.plan.pk, "plan_title": title, "partner": county.police.pk}
         event = OutboxEvent(event_type=event_type, plan=county.plan, payload={**payload, **SAMPLE_PAYLOADS[event_type]})
@@ -433,6 +448,16 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
         assert "Dana &lt;Reyes&gt; &amp; Co" in html
         assert f"{SITE}/accounts/login/" in message.body
         assert "/accounts/reset/" not in message.body + html
+        return
+    if event_type == EventType.READING_ESCALATION:
+        assert message.subject == "[Concord] Ridgeford Police: 1 person behind on required reading"
+        assert "Olive <O'Brien>: 2 plans overdue, since 1 Jun 2026" in message.body
+        assert "Olive &lt;O&#x27;Brien&gt;" in html
+        return
+    if event_type in PERSONAL_EVENT_TYPES:
+        assert title in message.subject
+        assert f"{title}, version 3:" in message.body
+        assert "Lincoln &lt;High&gt; &amp; Sons" in html
         return
     assert title in message.subject
     assert title in message.body  # plain text is not HTML-escaped

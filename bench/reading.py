@@ -1,0 +1,244 @@
+"""Required reading at scale: the nightly sync, the reminders for every person, and the compliance reads.
+
+    .venv/bin/python -m bench.reading --scale state     # on the database `make bench SCALE=state` generated
+
+Adds the reading data (bench/generate_reading.py) to the generated bench database of that scale (once: a
+second run reuses it), then measures in this one process (one worker's worth of work):
+
+- the reminders: every open obligation made due (half overdue, half due in 2 days), then the overdue and
+  due-soon stages (one event per person, their items marked), the same again (nothing to do), and the
+  weekly escalation; the fan-out of a sample of those events, per event;
+- the ORM reads the compliance view and the queue are built on: per-plan counts for the department, one
+  person's open items (median of N, query count);
+- the pages and API (`/to-read/`, `/agencies/<id>/reading/compliance/`, `/api/v1/me/to-read/`,
+  `/api/v1/agencies/<id>/reading-compliance/`) when those URLs resolve, "not built" otherwise.
+
+Figures go to bench/results/reading-<scale>.json.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.django_env import ROOT
+
+RESULTS = ROOT / "bench" / "results"
+Progress = Callable[[str], None]
+# Per scale: (department people, department plans, requirements per other agency).
+SIZES = {"tiny": (50, 10, 2), "small": (2_000, 200, 3), "medium": (2_000, 200, 3), "state": (2_000, 200, 3)}
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _timed(function: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = function()
+    return value, time.perf_counter() - started
+
+
+def _make_everything_due(now: Any) -> dict[str, int]:
+    """Half of every open obligation overdue since yesterday, the other half due in 2 days; marks cleared."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reading_readingobligation SET acknowledged_at = NULL, reminded_due_soon_at = NULL, "
+            "reminded_overdue_at = NULL, due_at = CASE WHEN plan_id %% 2 = 0 THEN %s ELSE %s END",
+            [now - timedelta(days=1), now + timedelta(days=2)],
+        )
+        cursor.execute("DELETE FROM notifications_outboxevent WHERE event_type LIKE 'reading.%%'")
+        cursor.execute("ANALYZE reading_readingobligation")
+        cursor.execute("SELECT count(DISTINCT user_id), count(*) FROM reading_readingobligation")
+        people, obligations = cursor.fetchone()
+    return {"people": people, "obligations": obligations}
+
+
+def measure_reminders(*, fan_out_sample: int, progress: Progress) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from notifications.models import OutboxEvent
+    from notifications.services import outbox_event_fan_out
+    from portal.celery import app as celery_app
+    from reading.reminders import reading_escalations_record, reading_reminders_record_stage
+
+    now = timezone.now()
+    owed = _make_everything_due(now)
+    progress(f"[reading] reminders for {owed['people']:,} people, {owed['obligations']:,} open obligations…")
+    result: dict[str, Any] = {"owed": owed, "stages": []}
+    for label, run in (
+        ("overdue", lambda: reading_reminders_record_stage(stage="overdue", now=now)),
+        ("due soon", lambda: reading_reminders_record_stage(stage="due_soon", now=now)),
+        ("overdue, again", lambda: reading_reminders_record_stage(stage="overdue", now=now)),
+        ("due soon, again", lambda: reading_reminders_record_stage(stage="due_soon", now=now)),
+        ("weekly escalation", lambda: reading_escalations_record(now=now)),
+        ("weekly escalation, again", lambda: reading_escalations_record(now=now)),
+    ):
+        recorded, seconds = _timed(run)
+        result["stages"].append(
+            {"stage": label, "events": recorded.events, "obligations": recorded.obligations, "ms": _ms(seconds)}
+        )
+        progress(f"[reading]   {label}: {recorded.events:,} events, {recorded.obligations:,} marked, {seconds:.2f} s")
+    celery_app.control.purge()  # the hand-offs went to Redis with no worker; the sample is fanned out here
+    sample = list(
+        OutboxEvent.objects.filter(event_type__startswith="reading.", dispatched_at__isnull=True)
+        .order_by("id")
+        .values_list("pk", flat=True)[:fan_out_sample]
+    )
+    _, seconds = _timed(lambda: [outbox_event_fan_out(event_id=pk) for pk in sample])
+    per_event = seconds / max(1, len(sample))
+    events = sum(stage["events"] for stage in result["stages"])
+    result["fan_out"] = {
+        "sample": len(sample),
+        "ms_total": _ms(seconds),
+        "ms_per_event": round(per_event * 1000, 2),
+        "all_events": events,
+        "seconds_all_events_one_process": round(per_event * events, 1),
+    }
+    progress(f"[reading]   fan-out: {len(sample):,} events in {seconds:.2f} s ({per_event * 1000:.2f} ms each)")
+    return result
+
+
+def _median_ms(function: Callable[[], Any], rounds: int) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    function()
+    timings = []
+    for _ in range(rounds):
+        _, seconds = _timed(function)
+        timings.append(seconds)
+    with CaptureQueriesContext(connection) as queries:
+        function()
+    return _ms(statistics.median(timings)), len(queries)
+
+
+def measure_reads(*, department_id: int, rounds: int, progress: Progress) -> list[dict[str, Any]]:
+    """The ORM aggregates under the compliance view and the queue, then the pages if they exist."""
+    from django.db.models import Count, Q
+    from django.urls import Resolver404, resolve
+    from django.utils import timezone
+
+    from agencies.models import Membership
+    from bench.clients import HOST, token_client
+    from reading.models import ReadingObligation
+
+    now = timezone.now()
+    open_ = Q(acknowledged_at__isnull=True)
+    rows = ReadingObligation.objects.filter(agency_id=department_id)
+    person = rows.filter(open_).values_list("user_id", flat=True).order_by("user_id").first()
+    admin = Membership.objects.filter(agency_id=department_id, role="admin").values_list("user_id", flat=True)[0]
+
+    def per_plan() -> list[dict[str, Any]]:
+        return list(
+            rows.values("plan_id")
+            .annotate(
+                required=Count("id"),
+                read=Count("id", filter=Q(acknowledged_at__isnull=False)),
+                overdue=Count("id", filter=open_ & Q(due_at__lt=now)),
+                due=Count("id", filter=open_ & Q(due_at__gte=now)),
+            )
+            .order_by("plan_id")
+        )
+
+    def queue() -> list[Any]:
+        return list(
+            ReadingObligation.objects.filter(open_, user_id=person)
+            .select_related("plan", "version")
+            .order_by("due_at", "id")[:50]
+        )
+
+    figures = []
+    for name, function in (
+        (f"ORM: per-plan counts, one agency ({len(per_plan())} plans)", per_plan),
+        (f"ORM: one person's open items ({len(queue())})", queue),
+    ):
+        median, queries = _median_ms(function, rounds)
+        figures.append({"name": name, "median_ms": median, "queries": queries, "status": "measured"})
+        progress(f"[reading]   {name}: {median} ms, {queries} queries")
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    users = get_user_model().objects
+    pages = (
+        ("page: /to-read/ (one person)", "/to-read/", person, True),
+        ("page: compliance (department admin)", f"/agencies/{department_id}/reading/compliance/", admin, True),
+        ("API: /api/v1/me/to-read/", "/api/v1/me/to-read/", person, False),
+        ("API: reading-compliance (admin)", f"/api/v1/agencies/{department_id}/reading-compliance/", admin, False),
+    )
+    for name, url, user_id, session in pages:
+        try:
+            resolve(url)
+        except Resolver404:
+            figures.append({"name": name, "url": url, "status": "not built"})
+            progress(f"[reading]   {name}: not built")
+            continue
+        user = users.get(pk=user_id)
+        if session:
+            client = Client(HTTP_HOST=HOST)
+            client.force_login(user)
+        else:
+            client = token_client(user)
+        status = client.get(url).status_code
+        median, queries = _median_ms(lambda client=client, url=url: client.get(url), rounds)
+        figures.append({"name": name, "url": url, "status": status, "median_ms": median, "queries": queries})
+        progress(f"[reading]   {name}: HTTP {status}, {median} ms, {queries} queries")
+    return figures
+
+
+def measure_reading(*, scale: str, rounds: int, fan_out_sample: int, progress: Progress) -> dict[str, Any]:
+    """Generate the reading data if absent, then every reading measurement (see the module docstring)."""
+    from agencies.models import Agency
+    from bench.generate_reading import DEPARTMENT_SLUG, generate_reading
+
+    people, plans, per_agency = SIZES[scale]
+    result: dict[str, Any] = {"scale": scale}
+    department = Agency.objects.filter(slug=DEPARTMENT_SLUG).first()
+    if department is None:
+        data = generate_reading(
+            department_people=people, department_plans=plans, per_agency=per_agency, progress=progress
+        )
+        result["generation"] = data.__dict__
+        department_id = data.department_id
+    else:
+        progress("[reading] reusing the reading data already generated")
+        department_id = department.pk
+        result["generation"] = {"reused": True}
+    result["reminders"] = measure_reminders(fan_out_sample=fan_out_sample, progress=progress)
+    result["reads"] = measure_reads(department_id=department_id, rounds=rounds, progress=progress)
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=sorted(SIZES), default="small")
+    parser.add_argument("--rounds", type=int, default=30, help="requests per read figure")
+    parser.add_argument("--fan-out-sample", type=int, default=2000, help="reminder events fanned out here")
+    args = parser.parse_args()
+    default_database = f"postgres://postgres@127.0.0.1:5432/concord_bench_{args.scale}"
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", default_database)
+    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+    from bench.django_env import setup
+
+    setup()
+    started = time.perf_counter()
+    result = measure_reading(scale=args.scale, rounds=args.rounds, fan_out_sample=args.fan_out_sample, progress=print)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["load_average"] = os.getloadavg()
+    RESULTS.mkdir(exist_ok=True)
+    out = Path(RESULTS / f"reading-{args.scale}.json")
+    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    print(f"[reading] done in {result['seconds']:.0f} s; figures in {out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
