@@ -67,6 +67,10 @@ class AuditAction(models.TextChoices):
     SSO_CHANGE = "sso.change", "Single sign-on changed"
     SSO_REMOVE = "sso.remove", "Single sign-on removed"
     SSO_SIGN_IN = "sso.sign_in", "Signed in with single sign-on"
+    # Issue 20: plans that build on partners' plans.
+    SOURCE_ADD = "plan.source_add", "Source plan declared"
+    SOURCE_REMOVE = "plan.source_remove", "Source plan removed"
+    SOURCE_NO_CHANGE = "plan.source_no_change", "Source change reviewed, no change needed"
 
 
 class AppendOnlyError(Exception):
