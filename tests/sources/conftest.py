@@ -1,0 +1,1 @@
+from tests.sources.scene import built  # noqa: F401 - the fixture
