@@ -38,11 +38,11 @@ def police_publish(plan: Plan, actor, body: str = "Parents meet at the stadium."
 def build(county) -> Built:
     police_admin = member(county.police, Role.ADMIN, username="police_admin")
     police_planner = member(county.police, Role.PLANNER, username="police_planner")
-    plan = make_plan(owner=county.police, actor=police_admin, title="Active threat response plan", kind="agency_response")
-    police_publish(plan, police_admin, "Parents meet at the stadium.")
-    link, _ = plan_source_add(
-        plan=plan, source_plan=county.plan, section_key="reunification", actor=police_planner
+    plan = make_plan(
+        owner=county.police, actor=police_admin, title="Active threat response plan", kind="agency_response"
     )
+    police_publish(plan, police_admin, "Parents meet at the stadium.")
+    link, _ = plan_source_add(plan=plan, source_plan=county.plan, section_key="reunification", actor=police_planner)
     police_publish(plan, police_admin, "Parents meet at the stadium gate B.")
     plan.refresh_from_db()
     return Built(county=county, police_admin=police_admin, police_planner=police_planner, plan=plan, link=link)

@@ -75,7 +75,12 @@ def test_a_source_publishing_opens_one_review_and_alerts_the_owners_writers_once
         "Active threat response plan: source Maple Valley High crisis plan is now at v2 — review pending"
     )
     sources = plan_sources(user=built.police_planner, plan=built.plan)
-    assert (sources.changed, sources.total, sources.rows[0].state, sources.rows[0].current_number) == (1, 1, "pending", 2)
+    assert (sources.changed, sources.total, sources.rows[0].state, sources.rows[0].current_number) == (
+        1,
+        1,
+        "pending",
+        2,
+    )
 
 
 def test_no_change_needed_takes_a_reason_and_is_audited(built, county):
@@ -180,4 +185,3 @@ def test_removing_the_last_link_to_a_source_settles_its_open_changes(built, coun
     plan_source_remove(link=built.link, actor=built.police_planner)
     assert SourceChange.objects.get().status == SourceChangeStatus.NO_CHANGE
     assert AuditEvent.objects.filter(action=AuditAction.SOURCE_REMOVE).count() == 1
-
