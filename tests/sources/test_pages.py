@@ -39,12 +39,15 @@ def test_the_review_page_shows_the_sources_diff_and_records_no_change(built, cou
     assert "was written against v1" in page
     assert "stadium" in page
     assert "Changed</span> Section 1" in page
-    assert f"/plans/{county.plan.pk}/diff/?from=1&amp;to=2" in client.get(
-        f"/plans/{built.plan.pk}/source-changes/{change.pk}/"
-    ).content.decode()
+    assert (
+        f"/plans/{county.plan.pk}/diff/?from=1&amp;to=2"
+        in client.get(f"/plans/{built.plan.pk}/source-changes/{change.pk}/").content.decode()
+    )
     refused = client.post(f"/plans/{built.plan.pk}/source-changes/{change.pk}/no-change/", {"reason": ""})
     assert refused.status_code == 400
-    done = client.post(f"/plans/{built.plan.pk}/source-changes/{change.pk}/no-change/", {"reason": "Same meeting point."})
+    done = client.post(
+        f"/plans/{built.plan.pk}/source-changes/{change.pk}/no-change/", {"reason": "Same meeting point."}
+    )
     assert done.status_code == 302
     change.refresh_from_db()
     assert change.status == SourceChangeStatus.NO_CHANGE
