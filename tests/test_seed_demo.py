@@ -469,3 +469,15 @@ def test_the_police_require_mfa_and_their_accounts_sign_in_with_the_demo_code(de
     assert out.getvalue().strip() == totp_code(DEMO_TOTP_SECRET)
     # Nobody outside the police department has the demo secret.
     assert not Authenticator.objects.exclude(user_id__in=members).exists()
+
+
+def test_the_police_plan_builds_on_every_school_plan_and_two_moved_on_since(demo):
+    from sources.selectors import dashboard_source_changes, plan_sources
+
+    plan = Plan.objects.get(title="Active threat response plan")
+    sources = plan_sources(user=user("police_admin"), plan=plan)
+    assert (sources.total, sources.changed) == (19, 2)
+    pending = sorted(row.title for row in sources.rows if row.state == "pending")
+    assert pending == ["Fairbrook North High School crisis plan", "Prairie Ridge Middle School crisis plan"]
+    [listed] = dashboard_source_changes(user=user("police_admin"), agency=plan.owner_agency)
+    assert (listed.title, listed.sources_changed) == ("Active threat response plan", 2)
