@@ -9,10 +9,17 @@ from plans.models import Plan
 from sources.services import MAX_REASON_LENGTH
 
 
+class _PlanChoiceField(forms.ModelChoiceField):
+    """A plan with its owner, as the choice reads."""
+
+    def label_from_instance(self, obj: Plan) -> str:
+        return f"{obj.title} ({obj.owner_agency.name})"
+
+
 class SourceForm(forms.Form):
     """Which plan this plan builds on, and for which of its sections (none: the whole plan)."""
 
-    source_plan = forms.ModelChoiceField(queryset=Plan.objects.none(), label="Builds on", empty_label="Choose a plan…")
+    source_plan = _PlanChoiceField(queryset=Plan.objects.none(), label="Builds on", empty_label="Choose a plan…")
     section_key = forms.ChoiceField(required=False, label="For the section")
 
     def __init__(self, *args: Any, candidates: QuerySet[Plan], sections: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -20,7 +27,6 @@ class SourceForm(forms.Form):
         field = self.fields["source_plan"]
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = candidates
-            field.label_from_instance = lambda plan: f"{plan.title} ({plan.owner_agency.name})"
         section_field = self.fields["section_key"]
         if isinstance(section_field, forms.ChoiceField):
             section_field.choices = [("", "The whole plan"), *sections]

@@ -251,9 +251,9 @@ def agency_source_picture(*, user: Actor, agency: Agency) -> list[PlanPicture]:
     pictures = [
         PlanPicture(
             plan=plan,
-            total=plan.source_total,  # type: ignore[attr-defined]  # annotated above
+            total=plan.source_total,
             changed=len(changed_sources[plan.pk]),
-            oldest_pending=plan.oldest_pending,  # type: ignore[attr-defined]  # annotated above
+            oldest_pending=plan.oldest_pending,
             changes=by_plan[plan.pk],
         )
         for plan in plans
