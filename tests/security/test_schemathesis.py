@@ -30,7 +30,10 @@ from notifications import webhook_services
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType, Notification, OutboxEvent
 from plans import services as plan_services
 from reviews import services as review_services
+from sources.models import SourceChange
+from sources.services import plan_source_add
 from tests.agencies.factories import PASSWORD, UserFactory
+from tests.plans.factories import make_plan, publish
 
 # Examples of the fuzzing phase per operation, on top of the (finite) examples and coverage phases.
 MAX_EXAMPLES = 5
@@ -72,6 +75,7 @@ REFERENCES = {
     "agency": "partner_agency",
     "user": "user",
     "against": "number",
+    "source_plan": "source_plan",
 }
 # Nor can it say what a strong password or a dialable phone number is: drawn strings are replaced by valid ones.
 VALID_STRINGS = {
@@ -164,6 +168,10 @@ NOT_YET_FIXED = {
     ("POST", "/api/v1/plans/{plan_id}/versions/{number}/attachments/", "ST201"),
     # `section_key` must name a section of that version, which a schema cannot state.
     ("POST", "/api/v1/plans/{plan_id}/versions/{number}/comments/", "ST202"),
+    # The same for a source's `section_key`: a section of the plan's newest version (issue 20).
+    ("POST", "/api/v1/plans/{plan_id}/sources/", "ST202"),
+    # A `no_change` decision needs a `reason` (a `start_draft` does not): a rule between fields.
+    ("POST", "/api/v1/plans/{plan_id}/source-changes/{change_id}/decision/", "ST202"),
 }
 
 
@@ -220,6 +228,11 @@ def seeded(county, settings):
     notification = Notification.objects.create(
         user=admin, event=event, event_type=event.event_type, plan=county.plan, version_number=1, title="Published"
     )
+    # A plan the county plan builds on, which moved on since (a source link and a pending source change).
+    source = make_plan(owner=county.district, actor=admin, title="District reunification plan")
+    publish(source, admin, "Meet at the gym.")
+    link, _ = plan_source_add(plan=county.plan, source_plan=source, actor=admin)
+    publish(source, admin, "Meet at the stadium.")
     browser = Client()
     browser.force_login(admin)
     Session.objects.filter(pk=browser.session.session_key).update(session_key=SESSION_KEY)
@@ -241,6 +254,9 @@ def seeded(county, settings):
                 "webhook_id": [endpoint.pk],
                 "delivery_id": [delivery.pk],
                 "notification_id": [notification.pk],
+                "source_plan": [source.pk],
+                "link_id": [link.pk],
+                "change_id": list(SourceChange.objects.values_list("pk", flat=True)),
             }
         )
     )
