@@ -82,6 +82,10 @@ class AuditAction(models.TextChoices):
     READING_REQUIREMENT_CREATE = "reading.requirement_create", "Required reading set"
     READING_REQUIREMENT_UPDATE = "reading.requirement_update", "Required reading changed"
     READING_REQUIREMENT_DELETE = "reading.requirement_delete", "Required reading removed"
+    # Issue 20: plans that build on partners' plans.
+    SOURCE_ADD = "plan.source_add", "Source plan declared"
+    SOURCE_REMOVE = "plan.source_remove", "Source plan removed"
+    SOURCE_NO_CHANGE = "plan.source_no_change", "Source change reviewed, no change needed"
 
 
 class AppendOnlyError(Exception):

@@ -29,6 +29,7 @@ from portal.types import AuthenticatedHttpRequest, is_signed_in
 from reading.selectors_queue import to_read_for
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
+from sources.selectors import dashboard_source_changes
 
 # The "To read" panel lists this many items; the page behind its link lists them all.
 TO_READ_ROWS = 3
@@ -100,6 +101,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         if membership.role in CONCURRING_ROLES:
             requested, requested_more = _first_rows(dashboard_concurrence_requested(user=request.user, agency=agency))
             context.update(can_concur=True, concurrence_requested=requested, concurrence_requested_more=requested_more)
+        if membership.role in EDITOR_ROLES:  # the plans' writers review what their sources changed
+            context["source_plans"] = _first_rows(dashboard_source_changes(user=request.user, agency=agency))[0]
         for plan in partner:
             plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]  # for the template
         today = timezone.localdate()

@@ -22,6 +22,8 @@ class EventType(models.TextChoices):
     FACILITY_CONFLICT = "facility.conflict", "Facility conflict"
     PLAN_CLASSIFICATION_LOWERED = "plan.classification_lowered", "Plan classification lowered"
     MEMBER_INVITED = "member.invited", "Invitation to Concord"
+    # Issue 20: a partner plan that one of the agency's plans builds on moved on (or was withdrawn).
+    SOURCE_CHANGED = "plan.source_changed", "Source plan changed"
     READING_DUE_SOON = "reading.due_soon", "Required reading due soon"
     READING_OVERDUE = "reading.overdue", "Required reading overdue"
     READING_ESCALATION = "reading.escalation", "Overdue reading of your people"

@@ -22,6 +22,7 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     # Only the owner's admins and planners receive these; other roles keep the in-app alert only.
     EventType.CONCURRENCE_RECORDED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},
     EventType.FACILITY_CONFLICT: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.PLANNER: EmailChoice.IMMEDIATE},
+    EventType.SOURCE_CHANGED: {Role.ADMIN: EmailChoice.DAILY, Role.PLANNER: EmailChoice.DAILY},
     # A plan readable by more people than before: the owner's admins hear at once.
     EventType.PLAN_CLASSIFICATION_LOWERED: {Role.ADMIN: EmailChoice.IMMEDIATE},
     # The invitation carries the link a new account chooses its password with: mailed at once, whatever the role.

@@ -131,6 +131,12 @@ def audience_for(event: OutboxEvent) -> Audience:
     elif kind == EventType.COMMENT_RESOLVED:
         members = _thread_participants(event, whole_thread=True)
         agencies = set(members.values_list("agency_id", flat=True))
+    elif kind == EventType.SOURCE_CHANGED:
+        # The plan's writers, while their agency may still read the source: a revoked share tells them nothing.
+        owner, source = payload["owner_agency"], payload.get("source_plan")
+        readable = source is not None and agency_may_view(plan_id=source, agency_id=owner)
+        agencies = {owner} if readable else set()
+        members = _members(agencies, OWNER_REVIEW_ROLES)
     elif kind == EventType.CONCURRENCE_RECORDED:
         agencies = {payload["owner_agency"]}
         members = _members(agencies, OWNER_REVIEW_ROLES)

@@ -123,6 +123,13 @@ def _concurrence_title(title: str, version: object, payload: dict[str, Any]) -> 
     return f"{title}: {payload.get('agency_name') or 'a partner'} {verb} version {version}"
 
 
+def _source_title(title: str, payload: dict[str, Any]) -> str:
+    source, number = payload.get("source_title") or "a source", payload.get("source_version")
+    if payload.get("kind") == "withdrawn":
+        return f"{title}: source {source} v{number} was withdrawn — review pending"
+    return f"{title}: source {source} is now at v{number} — review pending"
+
+
 def _notification_title(event: OutboxEvent) -> str:
     payload = event.payload
     if event.event_type in PERSONAL_EVENT_TYPES:
@@ -140,6 +147,7 @@ def _notification_title(event: OutboxEvent) -> str:
         EventType.COMMENT_RESOLVED: f"{title}: {'change request' if payload.get('is_change_request') else 'comment'} "
         "resolved by the owner",
         EventType.CONCURRENCE_RECORDED: _concurrence_title(title, version, payload),
+        EventType.SOURCE_CHANGED: _source_title(title, payload),
         EventType.WEBHOOK_DISABLED: f"Webhook disabled: {payload.get('url', '')}",
         EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered from "
         f"{classification_words(payload.get('previous_classification'))} to "

@@ -42,6 +42,7 @@ from plans.management.demo.county import (
 )
 from plans.management.demo.people import OPERATOR, Person, people
 from plans.management.demo.required_reading import RequiredReadingMixin
+from plans.management.demo.sources import SourcesMixin
 from plans.models import Classification, Plan, PlanKind, PlanVersion, ShareLevel
 from plans.services import (
     plan_create,
@@ -113,7 +114,7 @@ def _school_year(day: date) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin):
+class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
     """The build steps in order; every write goes through a service."""
 
     def __init__(self, *, password_hash: str, progress: Progress) -> None:
@@ -136,6 +137,7 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin):
         self._schools(facts)
         self._school_plans(facts)
         self._agency_plans()
+        self._schools_move_on(SCHOOL_WRITERS)
         self._fire_plan(facts)
         self._required_reading()
         self._police_mfa()

@@ -31,6 +31,7 @@ from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_context import concurrence_panel_context
 from reviews.context import review_context
 from reviews.selectors import open_change_request_counts
+from sources.context import source_panel_context
 
 PAGE_SIZE = 25
 
@@ -119,6 +120,7 @@ def plan_page_context(
         **_acknowledge_context(request, access, current),
         **review_context(access=access, version=current, section_keys=[s.key for s in sections]),
         **concurrence_panel_context(user=request.user, access=access, current=current, session=request.session),
+        **source_panel_context(user=request.user, access=access),
     }
     if access.is_owner_member:
         context["status_rows"] = rows = _status_rows(plan, current)

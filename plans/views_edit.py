@@ -40,6 +40,7 @@ from portal.errors import ConflictError, InvalidInputError, NotAllowedError, Pay
 from portal.request_size import accepts_uploads
 from portal.types import AuthenticatedHttpRequest
 from reviews.context import review_context
+from sources.context import editor_sources_context
 
 SECTIONS_PREFIX = "sections"
 EDITOR_ACTIONS = ("save", "add", "remove", "up", "down")
@@ -226,6 +227,8 @@ def render_editor(
         "stale": version.based_on_number != latest,
         # The plan's open change requests, shown beside the section they name: what is still owed.
         **review_context(access=access, version=None, section_keys=[]),
+        # Open source changes (issue 20), beside the section they concern.
+        **editor_sources_context(user=request.user, access=access),
     }
     return render(request, "plans/edit/draft_edit.html", context, status=status)
 

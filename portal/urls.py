@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.urls_concurrence")),
+    path("", include("sources.urls")),
     path("", include("agencies.urls")),
     path("", include("notifications.urls")),
     path("", include("audit.urls")),

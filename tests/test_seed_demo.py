@@ -492,3 +492,15 @@ def test_the_police_require_reading_and_its_people_stand_at_every_state(demo):
     assert mine.count() == 4
     assert mine.filter(due_at__lt=now).count() == 1
     assert "readings owed at the police department" in demo
+
+
+def test_the_police_plan_builds_on_every_school_plan_and_two_moved_on_since(demo):
+    from sources.selectors import dashboard_source_changes, plan_sources
+
+    plan = Plan.objects.get(title="Active threat response plan")
+    sources = plan_sources(user=user("police_admin"), plan=plan)
+    assert (sources.total, sources.changed) == (19, 2)
+    pending = sorted(row.title for row in sources.rows if row.state == "pending")
+    assert pending == ["Fairbrook North High School crisis plan", "Prairie Ridge Middle School crisis plan"]
+    [listed] = dashboard_source_changes(user=user("police_admin"), agency=plan.owner_agency)
+    assert (listed.title, listed.sources_changed) == ("Active threat response plan", 2)

@@ -59,6 +59,7 @@ PLAN_CONTENT_EVENTS = frozenset(
         EventType.COMMENT_RESOLVED,
         EventType.FACILITY_CONFLICT,
         EventType.PLAN_CLASSIFICATION_LOWERED,
+        EventType.SOURCE_CHANGED,
     }
 )
 # Refusals that leave the SMTP session usable: only this message fails, the batch goes on.

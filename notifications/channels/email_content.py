@@ -212,6 +212,7 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
         EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered to {extra.get('classification')}",
         EventType.MEMBER_INVITED: f"{extra.get('inviter')} invited you to {agency}",
+        EventType.SOURCE_CHANGED: f"{title}: a plan it builds on changed — review pending",
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
         f"at {extra.get('facility_name')}",
     }

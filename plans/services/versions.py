@@ -29,6 +29,8 @@ from plans.services.common import event_payload, search_refresh
 from plans.version_content import nothing_to_publish_message, published_twin
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
 from reading.sync import obligations_sync_for_plan
+from sources.models import SourceChangeKind
+from sources.publish_hooks import source_changes_record, source_versions_record
 
 SectionData = dict[str, str]
 START_REFUSED = "Only admins and planners of the owner agency may start drafts."
@@ -288,6 +290,9 @@ def plan_version_publish(*, version: PlanVersion, actor: User, ip_address: str |
         plan=plan,
         payload=event_payload(plan, version, actor=actor, previous_version=previous.number if previous else None),
     )
+    # Sources (issue 20): the versions this one was written against, and reviews for plans built on this one.
+    source_versions_record(plan=plan, version=version)
+    source_changes_record(source=plan, version=version, kind=SourceChangeKind.PUBLISHED)
     return version
 
 
@@ -322,4 +327,5 @@ def plan_version_withdraw(*, version: PlanVersion, actor: User, ip_address: str 
     outbox_event_record(
         event_type=EventType.VERSION_WITHDRAWN, plan=plan, payload=event_payload(plan, version, actor=actor)
     )
+    source_changes_record(source=plan, version=version, kind=SourceChangeKind.WITHDRAWN)
     return version

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("agencies.api.urls")),
     path("", include("plans.api.urls")),
     path("", include("reviews.api.concurrence_urls")),
+    path("", include("sources.api.urls")),
     path("", include("consistency.api.conflict_urls")),
     path("", include("consistency.api.fact_urls")),
     path("", include("notifications.api.inapp_urls")),

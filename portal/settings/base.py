@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "plans",
     "notifications",
     "reviews",
+    "sources",
     "consistency",
     "accounts",
     "dashboard",

@@ -385,6 +385,7 @@ SAMPLE_PAYLOADS = {
         "kind": "differs",
         "other_agency_name": "Ridgeford Fire",
     },
+    EventType.SOURCE_CHANGED: {"source_plan": 1, "source_title": "Jefferson", "source_version": 4, "kind": "published"},
 }
 
 

@@ -31,7 +31,10 @@ from notifications.models import Channel, Delivery, DeliveryStatus, EventType, N
 from plans import services as plan_services
 from reading import services as reading_services
 from reviews import services as review_services
+from sources.models import SourceChange
+from sources.services import plan_source_add
 from tests.agencies.factories import PASSWORD, UserFactory
+from tests.plans.factories import make_plan, publish
 
 # Examples of the fuzzing phase per operation, on top of the (finite) examples and coverage phases.
 MAX_EXAMPLES = 5
@@ -75,6 +78,7 @@ REFERENCES = {
     "against": "number",
     "plan": "plan_id",
     "group": "group_id",
+    "source_plan": "source_plan",
 }
 # Nor can it say what a strong password or a dialable phone number is: drawn strings are replaced by valid ones.
 VALID_STRINGS = {
@@ -171,6 +175,10 @@ NOT_YET_FIXED = {
     # `role` and `group` with audience `group`, which drf-spectacular cannot state (no if/then in the schema).
     ("POST", "/api/v1/agencies/{agency_id}/reading-groups/{group_id}/members/", "ST202"),
     ("POST", "/api/v1/agencies/{agency_id}/reading-requirements/", "ST202"),
+    # The same for a source's `section_key`: a section of the plan's newest version (issue 20).
+    ("POST", "/api/v1/plans/{plan_id}/sources/", "ST202"),
+    # A `no_change` decision needs a `reason` (a `start_draft` does not): a rule between fields.
+    ("POST", "/api/v1/plans/{plan_id}/source-changes/{change_id}/decision/", "ST202"),
 }
 
 
@@ -233,6 +241,11 @@ def seeded(county, settings):
     notification = Notification.objects.create(
         user=admin, event=event, event_type=event.event_type, plan=county.plan, version_number=1, title="Published"
     )
+    # A plan the county plan builds on, which moved on since (a source link and a pending source change).
+    source = make_plan(owner=county.district, actor=admin, title="District reunification plan")
+    publish(source, admin, "Meet at the gym.")
+    link, _ = plan_source_add(plan=county.plan, source_plan=source, actor=admin)
+    publish(source, admin, "Meet at the stadium.")
     browser = Client()
     browser.force_login(admin)
     Session.objects.filter(pk=browser.session.session_key).update(session_key=SESSION_KEY)
@@ -257,6 +270,9 @@ def seeded(county, settings):
                 "group_id": [group.pk],
                 "requirement_id": [requirement.pk],
                 "user_id": [county.owner_member.pk],
+                "source_plan": [source.pk],
+                "link_id": [link.pk],
+                "change_id": list(SourceChange.objects.values_list("pk", flat=True)),
             }
         )
     )

@@ -61,6 +61,8 @@ class AgencyPlansMixin:
 
         def _acknowledge(self, plan: Plan, version: PlanVersion, *usernames: str) -> None: ...
 
+        def _police_sources(self, plan: Plan, *, writer: str) -> None: ...
+
     def _agency_plans(self) -> None:
         self.progress("Publishing agency plans (police, emergency management, ambulance, district)…")
         self._police_plan()
@@ -88,6 +90,8 @@ class AgencyPlansMixin:
         self._share(plan, actor="police_admin", partners=dict.fromkeys((SD58, HSD211, CATHOLIC), ShareLevel.VIEW))
         officers = [f"officer{n:02d}" for n in range(4, 83)]
         self._acknowledge(plan, v1, "hsd211_staff01", "catholic_staff02", *self.rng.sample(officers, 25))
+        # Its "schools" section builds on every school's crisis plan: v2 records the versions it was written against.
+        self._police_sources(plan, writer="officer02")
         v2 = self._publish(
             plan,
             writer="officer02",
