@@ -67,6 +67,10 @@ class AuditAction(models.TextChoices):
     SSO_CHANGE = "sso.change", "Single sign-on changed"
     SSO_REMOVE = "sso.remove", "Single sign-on removed"
     SSO_SIGN_IN = "sso.sign_in", "Signed in with single sign-on"
+    # Issue 16: a building's floor plans and maps (buildings/), and each read of a law-enforcement-sensitive one.
+    BUILDING_DOCUMENT_ADD = "building_document.add", "Building document added"
+    BUILDING_DOCUMENT_REPLACE = "building_document.replace", "Building document replaced (new version)"
+    BUILDING_DOCUMENT_READ = "building_document.read", "Sensitive building document read"
 
 
 class AppendOnlyError(Exception):

@@ -22,6 +22,7 @@ class EventType(models.TextChoices):
     FACILITY_CONFLICT = "facility.conflict", "Facility conflict"
     PLAN_CLASSIFICATION_LOWERED = "plan.classification_lowered", "Plan classification lowered"
     MEMBER_INVITED = "member.invited", "Invitation to Concord"
+    BUILDING_DOCUMENT_CHANGED = "building_document.changed", "Building document added or replaced"
 
 
 class OutboxEvent(models.Model):

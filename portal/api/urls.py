@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("reading.api.urls_manage")),
     path("", include("reading.api.urls_queue")),
     path("", include("reading.api.urls_compliance")),
+    path("", include("buildings.api.urls")),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dashboard",
     "identity",
     "reading",
+    "buildings",
 ]
 
 MIDDLEWARE = [
