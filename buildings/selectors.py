@@ -13,11 +13,11 @@ def facility_documents(*, user: User | AnonymousUser, facility: Facility) -> Que
     return (
         building_documents_visible_to(user=user)
         .filter(facility=facility, current_version__isnull=False)
-        .select_related("current_version__uploaded_by")
+        .select_related("current_version__uploaded_by", "current_version__document")
         .order_by("kind", "title", "pk")
     )
 
 
 def document_versions(*, document: BuildingDocument) -> QuerySet[BuildingDocumentVersion]:
     """Every version of a document already found visible, newest first."""
-    return document.versions.select_related("uploaded_by").order_by("-number")
+    return document.versions.select_related("uploaded_by", "document").order_by("-number")
