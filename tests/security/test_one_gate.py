@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("accounts", "agencies", "audit", "consistency", "notifications", "plans", "portal", "reviews", "dashboard")
+APPS = (*APPS, "buildings")  # issue 16's building documents
 GATE = ROOT / "access"
 
 # What only the gate may touch: the grant tables (ORM models and raw SQL names), guardian's API, and the

@@ -25,6 +25,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 
 from agencies.models import Membership
+from buildings.services import building_document_add
 from identity.services import agency_sso_configure
 from notifications import webhook_services
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType, Notification, OutboxEvent
@@ -220,6 +221,15 @@ def seeded(county, settings):
     notification = Notification.objects.create(
         user=admin, event=event, event_type=event.event_type, plan=county.plan, version_number=1, title="Published"
     )
+    building_document = building_document_add(
+        facility=county.school,
+        actor=county.owner_planner,
+        kind="site_map",
+        title="Site map",
+        classification="partner",
+        upload=SimpleUploadedFile("site-map.pdf", b"%PDF-1.4\n%fake\n", content_type="application/pdf"),
+        max_bytes=settings.ATTACHMENT_MAX_BYTES,
+    )
     browser = Client()
     browser.force_login(admin)
     Session.objects.filter(pk=browser.session.session_key).update(session_key=SESSION_KEY)
@@ -241,6 +251,7 @@ def seeded(county, settings):
                 "webhook_id": [endpoint.pk],
                 "delivery_id": [delivery.pk],
                 "notification_id": [notification.pk],
+                "document_id": [building_document.pk],
             }
         )
     )
