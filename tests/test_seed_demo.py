@@ -469,3 +469,24 @@ def test_the_police_require_mfa_and_their_accounts_sign_in_with_the_demo_code(de
     assert out.getvalue().strip() == totp_code(DEMO_TOTP_SECRET)
     # Nobody outside the police department has the demo secret.
     assert not Authenticator.objects.exclude(user_id__in=members).exists()
+
+
+def test_police_officers_high_school_shows_its_site_map_and_sensitive_floor_plan_but_ems_sees_only_the_map(demo):
+    from access.facilities import building_documents_visible_to
+
+    school = Facility.objects.get(name="Fairbrook High School")
+    titles = set(
+        building_documents_visible_to(user=user("police_officer"))
+        .filter(facility=school)
+        .values_list("title", flat=True)
+    )
+    assert titles == {"Site map, Fairbrook High School", "First floor, room and door numbers"}
+    ems = set(
+        building_documents_visible_to(user=user("ems_medic")).filter(facility=school).values_list("title", flat=True)
+    )
+    assert ems == {"Site map, Fairbrook High School"}
+    assert (
+        building_documents_visible_to(user=user("police_officer"))
+        .filter(facility__name="Jefferson Middle School")
+        .exists()
+    )
