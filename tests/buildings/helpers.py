@@ -12,14 +12,14 @@ from plans.models import Classification
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def png_bytes(colour: str = "white") -> bytes:
+def png_bytes(colour: str = "white", size: tuple[int, int] = (8, 6)) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (8, 6), colour).save(out, format="PNG")
+    Image.new("RGB", size, colour).save(out, format="PNG")
     return out.getvalue()
 
 
-def png(name: str = "site-map.png", colour: str = "white") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, png_bytes(colour), content_type="image/png")
+def png(name: str = "site-map.png", colour: str = "white", size: tuple[int, int] = (8, 6)) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes(colour, size), content_type="image/png")
 
 
 def pdf(name: str = "floor-plan.pdf") -> SimpleUploadedFile:

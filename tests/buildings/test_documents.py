@@ -304,6 +304,7 @@ def test_a_pdf_opens_in_the_browsers_viewer_and_is_never_sniffed(county):
     assert response["Content-Disposition"].startswith("inline")
     assert "Floor plan.pdf" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'none'" in response["Content-Security-Policy"]
     assert downloaded(response) == PDF
 
 
