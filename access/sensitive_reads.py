@@ -9,14 +9,18 @@ comes through here, this is also where content that needs multi-factor sign-in i
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 
 from access.audience import viewing_agencies
-from access.second_factor import require_second_factor
+from access.facilities import agencies_reading_document, may_read_document
+from access.second_factor import MFA_REQUIRED_MESSAGE, require_second_factor
 from agencies.models import Membership
 from audit.models import AuditAction
 from audit.services import audit_event_record, audit_event_show_to
+from buildings.models import BuildingDocument
 from plans.models import Classification, Plan
+from portal.errors import SecondFactorRequiredError
 
 
 def sensitive_read_record(
@@ -57,3 +61,28 @@ def sensitive_reads_record(
     sensitive = Plan.objects.filter(pk__in=plan_ids, classification=Classification.LAW_ENFORCEMENT_SENSITIVE)
     for plan in sensitive.select_related("owner_agency"):
         sensitive_read_record(plan=plan, actor=actor, ip_address=ip_address, what=what)
+
+
+def sensitive_document_read_record(
+    *, document: BuildingDocument, actor: User | AnonymousUser, ip_address: str | None, what: str, obj: Any = None
+) -> None:
+    """A building document's `sensitive_read_record`: refused first when its content needs a second factor this
+    request did not pass, then one audit row per read of a law-enforcement-sensitive document (else a no-op)."""
+    if document.classification != Classification.LAW_ENFORCEMENT_SENSITIVE:
+        return
+    if not may_read_document(document=document, user=actor):
+        owner = "this platform" if settings.REQUIRE_MFA_FOR_SENSITIVE_READS else document.owner_agency.name
+        error = SecondFactorRequiredError(MFA_REQUIRED_MESSAGE.format(owner=owner).replace("plan", "document", 1))
+        error.owner = owner
+        raise error
+    event = audit_event_record(
+        actor=actor,
+        action=AuditAction.BUILDING_DOCUMENT_READ,
+        obj=obj if obj is not None else document,
+        agency=document.owner_agency,
+        ip_address=ip_address,
+        details={"document": document.pk, "facility": document.facility_id, "what": what},
+    )
+    if actor.is_authenticated:
+        readers = Membership.objects.filter(user=actor, agency_id__in=agencies_reading_document(document))
+        audit_event_show_to(event=event, agency_ids=readers.values("agency_id"))

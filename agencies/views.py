@@ -30,6 +30,7 @@ from agencies.forms import (
 )
 from agencies.invitation_status import invitation_status
 from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
+from buildings.documents_context import building_documents_context
 from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_context import facility_facts_context
 from plans.models import Acknowledgement, PlanKind, Section
@@ -165,6 +166,7 @@ def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> Http
         "today": timezone.localdate(),
         "conflicts": conflicts,
         **facility_facts_context(request, facility, plans),
+        **building_documents_context(request, facility),
     }
     return render(request, "agencies/facility_detail.html", context)
 

@@ -86,6 +86,10 @@ class AuditAction(models.TextChoices):
     SOURCE_ADD = "plan.source_add", "Source plan declared"
     SOURCE_REMOVE = "plan.source_remove", "Source plan removed"
     SOURCE_NO_CHANGE = "plan.source_no_change", "Source change reviewed, no change needed"
+    # Issue 16: a building's floor plans and maps (buildings/), and each read of a law-enforcement-sensitive one.
+    BUILDING_DOCUMENT_ADD = "building_document.add", "Building document added"
+    BUILDING_DOCUMENT_REPLACE = "building_document.replace", "Building document replaced (new version)"
+    BUILDING_DOCUMENT_READ = "building_document.read", "Sensitive building document read"
 
 
 class AppendOnlyError(Exception):

@@ -27,6 +27,7 @@ class EventType(models.TextChoices):
     READING_DUE_SOON = "reading.due_soon", "Required reading due soon"
     READING_OVERDUE = "reading.overdue", "Required reading overdue"
     READING_ESCALATION = "reading.escalation", "Overdue reading of your people"
+    BUILDING_DOCUMENT_CHANGED = "building_document.changed", "Building document added or replaced"
 
 
 # About one person's own reading (or their people's): addressed to people, never to an agency's webhooks.

@@ -25,6 +25,8 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     EventType.SOURCE_CHANGED: {Role.ADMIN: EmailChoice.DAILY, Role.PLANNER: EmailChoice.DAILY},
     # A plan readable by more people than before: the owner's admins hear at once.
     EventType.PLAN_CLASSIFICATION_LOWERED: {Role.ADMIN: EmailChoice.IMMEDIATE},
+    # A building's maps changed: those who respond there hear at once (the others in the app).
+    EventType.BUILDING_DOCUMENT_CHANGED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.LIAISON: EmailChoice.IMMEDIATE},
     # The invitation carries the link a new account chooses its password with: mailed at once, whatever the role.
     EventType.MEMBER_INVITED: {role: EmailChoice.IMMEDIATE for role in Role},
     # Required reading: the person's own reminders, and the weekly list a supervisor or admin is chased with.

@@ -7,8 +7,10 @@ from functools import cached_property, reduce
 from django.db.models import Q, QuerySet
 
 from access.audience import active_members, agency_may_view, viewing_agencies
+from access.facilities import agencies_reading_document
 from access.reading import reading_supervisor_ids
 from agencies.models import Membership, Role
+from buildings.models import BuildingDocument
 from notifications.models import EventType, OutboxEvent
 from plans.selectors import plan_shared_with
 from reviews.selectors import thread_participants
@@ -93,6 +95,11 @@ def audience_for(event: OutboxEvent) -> Audience:
         # The invited person alone, through the membership the invitation made (none if removed since).
         agencies = {payload["agency"]}
         members = _members(agencies).filter(user_id=payload.get("user"))
+    elif kind == EventType.BUILDING_DOCUMENT_CHANGED:
+        # The agencies that may read the document now (a share revoked since, or a stricter level, means none).
+        document = BuildingDocument.objects.select_related("facility").filter(pk=payload.get("document")).first()
+        agencies = agencies_reading_document(document) if document is not None else set()
+        members = _members(agencies)
     elif plan_id is None:
         return _nobody()
     elif kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):

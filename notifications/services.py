@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.models import Membership
 from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, SEND_EVENT_EMAILS, enqueue_on_commit
+from notifications.document_titles import document_change_title
 from notifications.models import (
     PERSONAL_EVENT_TYPES,
     Channel,
@@ -154,6 +155,7 @@ def _notification_title(event: OutboxEvent) -> str:
         f"{classification_words(payload.get('classification'))}",
         EventType.MEMBER_INVITED: f"Welcome to Concord: you were added to {payload.get('agency_name', 'an agency')} "
         f"as {payload.get('role_label', 'member').lower()}",
+        EventType.BUILDING_DOCUMENT_CHANGED: document_change_title(payload),
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
     }

@@ -19,6 +19,7 @@ from agencies.services import (
     membership_add,
     personnel_assignment_create,
 )
+from buildings.demo_data import demo_building_documents_create
 from consistency.models import FacilityFact
 from plans.management.demo import key_facts, school_text
 from plans.management.demo.agency_plans import AgencyPlansMixin
@@ -34,6 +35,7 @@ from plans.management.demo.county import (
     POLICE,
     SCHOOL_DRAFT,
     SCHOOL_UPDATES,
+    SCHOOLS,
     SD58,
     SECONDARY_KINDS,
     SchoolFacts,
@@ -69,6 +71,8 @@ SCHOOL_WRITERS = {
 # Secondary schools have their own SRO; two more share the elementary and private schools by beat.
 SECONDARY_SROS = ["officer04", "officer05", "officer06", "police_officer", "officer07", "officer08"]
 ELEMENTARY_SROS = ["officer09", "officer10"]
+# The schools whose building pages show demo maps: police_officer's high school first (buildings/demo_data.py).
+DEMO_MAP_SCHOOLS = ("fairbrook_hs", "jefferson")
 # How each partner may use the school crisis plans shared with it.
 SCHOOL_SHARES = {POLICE: ShareLevel.COMMENT, FIRE: ShareLevel.COMMENT, EMS: ShareLevel.VIEW, OEM: ShareLevel.VIEW}
 
@@ -140,6 +144,7 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         self._schools_move_on(SCHOOL_WRITERS)
         self._fire_plan(facts)
         self._required_reading()
+        self._building_documents()
         self._police_mfa()
         return DemoSummary(
             agencies=len(self.agencies),
@@ -199,6 +204,14 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
             membership_add(agency=self.agencies[person.agency], user=user, role=person.role, actor=actor)
             if person.role == Role.ADMIN:
                 admin_of.setdefault(person.agency, user)
+
+    def _building_documents(self) -> None:
+        """Maps on the building page of the school police_officer is the SRO of, and of one more."""
+        schools = {short: self.facilities[short] for short in DEMO_MAP_SCHOOLS}
+        self.progress(f"Adding site maps and a floor plan to {len(schools)} schools…")
+        owner_of = {school.short: school.owner for school in SCHOOLS}
+        writers = {short: self.users[SCHOOL_WRITERS[owner_of[short]][0]] for short in schools}
+        demo_building_documents_create(facilities=schools, writers=writers)
 
     def _police_mfa(self) -> None:
         """The police department requires multi-factor sign-in, for its people and to read its sensitive plans;

@@ -504,3 +504,24 @@ def test_the_police_plan_builds_on_every_school_plan_and_two_moved_on_since(demo
     assert pending == ["Fairbrook North High School crisis plan", "Prairie Ridge Middle School crisis plan"]
     [listed] = dashboard_source_changes(user=user("police_admin"), agency=plan.owner_agency)
     assert (listed.title, listed.sources_changed) == ("Active threat response plan", 2)
+
+
+def test_police_officers_high_school_shows_its_site_map_and_sensitive_floor_plan_but_ems_sees_only_the_map(demo):
+    from access.facilities import building_documents_visible_to
+
+    school = Facility.objects.get(name="Fairbrook High School")
+    titles = set(
+        building_documents_visible_to(user=user("police_officer"))
+        .filter(facility=school)
+        .values_list("title", flat=True)
+    )
+    assert titles == {"Site map, Fairbrook High School", "First floor, room and door numbers"}
+    ems = set(
+        building_documents_visible_to(user=user("ems_medic")).filter(facility=school).values_list("title", flat=True)
+    )
+    assert ems == {"Site map, Fairbrook High School"}
+    assert (
+        building_documents_visible_to(user=user("police_officer"))
+        .filter(facility__name="Jefferson Middle School")
+        .exists()
+    )

@@ -24,6 +24,7 @@ from django.utils.dateformat import format as format_date
 
 from accounts.invitations import invitation_path_kwargs
 from agencies.models import Agency
+from notifications.document_titles import document_change_title
 from notifications.models import PERSONAL_EVENT_TYPES, EventType, OutboxEvent
 from notifications.reading_text import reading_email_extra, reading_title
 from plans.models import classification_words
@@ -184,6 +185,8 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
             "role": str(payload.get("role_label", "member")).lower(),
             "sign_in_url": sign_in_url(),
         }
+    if event.event_type == EventType.BUILDING_DOCUMENT_CHANGED:
+        return {"document_change": _one_line(document_change_title(payload), 300)}
     if event.event_type == EventType.WEBHOOK_DISABLED:
         host, url = _webhook_target(payload.get("url", ""))
         return {"host": host, "webhook_url": url, "reason": _one_line(payload.get("reason", ""), 300)}
@@ -213,6 +216,7 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered to {extra.get('classification')}",
         EventType.MEMBER_INVITED: f"{extra.get('inviter')} invited you to {agency}",
         EventType.SOURCE_CHANGED: f"{title}: a plan it builds on changed — review pending",
+        EventType.BUILDING_DOCUMENT_CHANGED: str(extra.get("document_change", title)),
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
         f"at {extra.get('facility_name')}",
     }

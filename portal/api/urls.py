@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("reading.api.urls_queue")),
     path("", include("reading.api.urls_compliance")),
     path("", include("feeds.api.urls")),
+    path("", include("buildings.api.urls")),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "identity",
     "reading",
     "feeds",
+    "buildings",
 ]
 
 MIDDLEWARE = [

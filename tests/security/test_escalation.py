@@ -37,6 +37,7 @@ from agencies.forms import (
     WebhookCreateForm,
 )
 from agencies.models import Membership, Role
+from buildings.forms import DocumentAddForm, DocumentReplaceForm
 from identity.forms import AgencySSOForm
 from identity.services import agency_sso_configure
 from notifications import webhook_services
@@ -50,6 +51,7 @@ from plans.forms_reviews import MarkReviewedForm
 from plans.models import Classification
 from reviews.concurrence_forms import ConcurrenceForm
 from reviews.forms import CommentForm, ResolveForm
+from tests.buildings.helpers import add_document, png_bytes
 from tests.conftest import County, client_for, web_client
 from tests.permission_matrix import ACTORS, AnyObject, covers, route_of, user_of
 from tests.plans.docx_files import docx_upload, simple_document
@@ -129,6 +131,7 @@ class Scene:
     other_comment: Any
     member_membership: Any
     token: Any  # the district member's API token
+    building_document: Any = None  # the district's site map of the school
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.county, name)
@@ -167,6 +170,19 @@ class Endpoint:
     web: bool = False
     forms: tuple[type, ...] = field(default=())
     json: bool = False  # a web endpoint that takes a JSON body (the editor's autosave)
+
+
+def png_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("site-map.png", png_bytes(), content_type="image/png")
+
+
+def building_document_body(**changes: Any) -> dict:
+    body = {"kind": "site_map", "title": "Site map", "classification": "partner", "change_note": "", **changes}
+    body["file"] = png_upload()
+    return body
+
+
+BUILDING_ADD = expect(403, owner_admin=201, owner_planner=201)
 
 
 def pdf() -> SimpleUploadedFile:
@@ -687,6 +703,34 @@ API: tuple[Endpoint, ...] = (
         "/api/v1/auth/tokens/{id}/",
         lambda s: f"/api/v1/auth/tokens/{s.token.pk}/",
         (Attempt("", lambda s: None, expect(404, owner_member=204)),),  # another person's token is not there
+    ),
+    # Building documents (issue 16): the building is a directory everyone signed in sees; its owner's admins and
+    # planners add documents (a partner only its own annotations: none of the partner roles here edits).
+    Endpoint(
+        "POST",
+        "/api/v1/facilities/{facility_id}/documents/",
+        lambda s: f"/api/v1/facilities/{s.school.pk}/documents/",
+        tuple(
+            Attempt(name, lambda s, name=name, value=value: building_document_body(**{name: value}), BUILDING_ADD)
+            for name, value in [
+                ("kind", "floor_plan"),
+                ("title", "Floor plan"),
+                ("classification", Classification.PUBLIC),
+                ("change_note", "New"),
+                ("file", None),
+            ]
+        ),
+        multipart=True,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/facilities/{facility_id}/documents/{document_id}/versions/",
+        lambda s: f"/api/v1/facilities/{s.school.pk}/documents/{s.building_document.pk}/versions/",
+        (
+            Attempt("file", lambda s: {"file": png_upload(), "change_note": "Moved"}, owner_editors(201)),
+            Attempt("change_note", lambda s: {"file": png_upload(), "change_note": "Gate C"}, owner_editors(201)),
+        ),
+        multipart=True,
     ),
 )
 
@@ -1251,6 +1295,40 @@ WEB: tuple[Endpoint, ...] = (
         (Attempt("", lambda s: {}, expect(404, WEB_ANON, owner_member=302)),),
         web=True,
     ),
+    Endpoint(
+        "POST",
+        "buildings:document-add",
+        lambda s: reverse("buildings:document-add", kwargs={"facility_id": s.school.pk}),
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: building_document_body(**{name: value}),
+                expect(403, WEB_ANON, owner_admin=302, owner_planner=302),
+            )
+            for name, value in [
+                ("kind", "floor_plan"),
+                ("title", "Floor plan"),
+                ("classification", Classification.PUBLIC),
+                ("change_note", "New"),
+            ]
+        ),
+        web=True,
+        forms=(DocumentAddForm,),
+    ),
+    Endpoint(
+        "POST",
+        "buildings:document-replace",
+        lambda s: reverse(
+            "buildings:document-replace", kwargs={"facility_id": s.school.pk, "document_id": s.building_document.pk}
+        ),
+        (
+            Attempt(
+                "change_note", lambda s: {"file": png_upload(), "change_note": "Moved"}, owner_editors(302, WEB_ANON)
+            ),
+        ),
+        web=True,
+        forms=(DocumentReplaceForm,),
+    ),
 )
 
 
@@ -1294,9 +1372,10 @@ WEB_READ_ONLY = frozenset(
         "concurrence:csv",
         "dashboard",
         "identity:sso-start",  # signs nobody in by itself: it sends the person to their agency's provider
+        "buildings:document-file",
     }
 )
-WEB_NAMESPACES = ("plans", "agencies", "reviews", "concurrence", "notifications", "accounts", "identity")
+WEB_NAMESPACES = ("plans", "agencies", "reviews", "concurrence", "notifications", "accounts", "identity", "buildings")
 
 
 # --- The scene and the snapshot -------------------------------------------------------------------------------------
@@ -1335,10 +1414,12 @@ def scene(county) -> Scene:
         other_comment=other_comment,
         member_membership=Membership.objects.get(user=county.owner_member, agency=county.district),
         token=token,
+        building_document=add_document(county),
     )
 
 
 SNAPSHOT_APPS = (
+    "buildings",
     "agencies",
     "plans",
     "reviews",
@@ -1486,6 +1567,7 @@ def test_posting_to_a_read_only_page_changes_nothing(scene):
         "facility_id": scene.school.pk,
         "agency_id": scene.district.pk,
         "webhook_id": scene.webhook.pk,
+        "document_id": scene.building_document.pk,
     }
     before = world()
     for name in sorted(WEB_READ_ONLY):

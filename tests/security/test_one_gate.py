@@ -21,6 +21,9 @@ APPS = (
     "reviews",
     "dashboard",
     "feeds",
+    "reading",
+    "sources",
+    "buildings",
 )
 GATE = ROOT / "access"
 
