@@ -67,6 +67,10 @@ class AuditAction(models.TextChoices):
     SSO_CHANGE = "sso.change", "Single sign-on changed"
     SSO_REMOVE = "sso.remove", "Single sign-on removed"
     SSO_SIGN_IN = "sso.sign_in", "Signed in with single sign-on"
+    # Issue 16: a building's contacts (its owner agency keeps them).
+    FACILITY_CONTACT_ADD = "facility_contact.add", "Building contact added"
+    FACILITY_CONTACT_CHANGE = "facility_contact.change", "Building contact changed"
+    FACILITY_CONTACT_REMOVE = "facility_contact.remove", "Building contact removed"
 
 
 class AppendOnlyError(Exception):

@@ -22,6 +22,7 @@ class EventType(models.TextChoices):
     FACILITY_CONFLICT = "facility.conflict", "Facility conflict"
     PLAN_CLASSIFICATION_LOWERED = "plan.classification_lowered", "Plan classification lowered"
     MEMBER_INVITED = "member.invited", "Invitation to Concord"
+    FACILITY_SRO_CHANGED = "facility.sro_changed", "School Resource Officer changed"
 
 
 class OutboxEvent(models.Model):

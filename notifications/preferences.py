@@ -26,6 +26,8 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     EventType.PLAN_CLASSIFICATION_LOWERED: {Role.ADMIN: EmailChoice.IMMEDIATE},
     # The invitation carries the link a new account chooses its password with: mailed at once, whatever the role.
     EventType.MEMBER_INVITED: {role: EmailChoice.IMMEDIATE for role in Role},
+    # Partners watching a school hear at once who its officer is now.
+    EventType.FACILITY_SRO_CHANGED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.LIAISON: EmailChoice.IMMEDIATE},
 }
 
 # When a person belongs to several agencies, the role that hears the most decides the default.

@@ -7,6 +7,7 @@ from functools import cached_property, reduce
 from django.db.models import Q, QuerySet
 
 from access.audience import active_members, agency_may_view, viewing_agencies
+from access.facilities import agencies_seeing_facility_plans
 from agencies.models import Membership, Role
 from notifications.models import EventType, OutboxEvent
 from plans.selectors import plan_shared_with
@@ -73,6 +74,13 @@ def audience_for(event: OutboxEvent) -> Audience:
         # The invited person alone, through the membership the invitation made (none if removed since).
         agencies = {payload["agency"]}
         members = _members(agencies).filter(user_id=payload.get("user"))
+    elif kind == EventType.FACILITY_SRO_CHANGED:
+        # Everyone in the agencies that see the building's plans now: the officer is who they will meet there.
+        viewers = agencies_seeing_facility_plans(facility_id=payload["facility"])
+        members = _members(viewers)
+        if actor is not None:
+            members = members.exclude(user_id=actor)
+        return Audience(memberships=members, agencies=viewers)
     elif plan_id is None:
         return _nobody()
     elif kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):

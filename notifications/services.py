@@ -121,6 +121,13 @@ def _concurrence_title(title: str, version: object, payload: dict[str, Any]) -> 
     return f"{title}: {payload.get('agency_name') or 'a partner'} {verb} version {version}"
 
 
+def _sro_title(payload: dict[str, Any]) -> str:
+    school, officer = payload.get("facility_name", "A school"), payload.get("officer_name", "An officer")
+    if payload.get("change") == "ended":
+        return f"{school}: {officer} is no longer its School Resource Officer"
+    return f"{school}: {officer} ({payload.get('agency_name', '')}) is now its School Resource Officer"
+
+
 def _notification_title(event: OutboxEvent) -> str:
     payload = event.payload
     title = payload.get("plan_title", "A plan")
@@ -142,6 +149,7 @@ def _notification_title(event: OutboxEvent) -> str:
         f"{classification_words(payload.get('classification'))}",
         EventType.MEMBER_INVITED: f"Welcome to Concord: you were added to {payload.get('agency_name', 'an agency')} "
         f"as {payload.get('role_label', 'member').lower()}",
+        EventType.FACILITY_SRO_CHANGED: _sro_title(payload),
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
     }
