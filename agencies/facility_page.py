@@ -100,7 +100,7 @@ def _key_sections(sections: list[Section]) -> list[Section]:
 
 def _current_plans(request: AuthenticatedHttpRequest, facility: Facility) -> list[Plan]:
     sections = Section.objects.order_by("position").only("pk", "version_id", "position", "key", "title")
-    plans = list(
+    plans: list[Plan] = list(
         facility_current_plans(user=request.user, facility=facility)
         .prefetch_related(None)
         .prefetch_related(Prefetch("current_version__sections", queryset=sections, to_attr="ordered_sections"))

@@ -28,10 +28,14 @@ from access.agencies import (
 from accounts.services import AccessEnded, sessions_and_tokens_end
 
 # Assignments live in their own module; re-exported for the callers that know them from here.
-from agencies.assignment_services import (  # noqa: F401
-    personnel_assignment_create,
-    personnel_assignment_end,
-    personnel_assignment_remove,
+from agencies.assignment_services import (
+    personnel_assignment_create as personnel_assignment_create,
+)
+from agencies.assignment_services import (
+    personnel_assignment_end as personnel_assignment_end,
+)
+from agencies.assignment_services import (
+    personnel_assignment_remove as personnel_assignment_remove,
 )
 from agencies.models import (
     IDLE_MINUTES_MAX,
