@@ -406,6 +406,17 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
             "user": county.partner_view_liaison.pk,
         }
         event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
+    elif event_type == EventType.FACILITY_SRO_CHANGED:
+        payload = {
+            "facility": county.school.pk,
+            "facility_name": "Maple <Valley> High",
+            "agency": county.police.pk,
+            "agency_name": "Ridgeford Police",
+            "officer_name": "Dana Reyes",
+            "change": "assigned",
+            "on": "2026-12-03",
+        }
+        event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
     else:
         payload = {"plan": county.plan.pk, "plan_title": title, "partner": county.police.pk}
         event = OutboxEvent(event_type=event_type, plan=county.plan, payload={**payload, **SAMPLE_PAYLOADS[event_type]})
@@ -433,6 +444,11 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
         assert "Dana &lt;Reyes&gt; &amp; Co" in html
         assert f"{SITE}/accounts/login/" in message.body
         assert "/accounts/reset/" not in message.body + html
+        return
+    if event_type == EventType.FACILITY_SRO_CHANGED:
+        assert message.subject == "[Concord] Maple <Valley> High: School Resource Officer changed"
+        assert "Dana Reyes (Ridgeford Police) is the School Resource Officer of Maple <Valley> High" in message.body
+        assert "Maple &lt;Valley&gt; High" in html
         return
     assert title in message.subject
     assert title in message.body  # plain text is not HTML-escaped
