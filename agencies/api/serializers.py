@@ -170,10 +170,19 @@ class FacilityUpdateSerializer(FacilitySerializer):
         read_only_fields = ["id", "created_at", "owner_agency"]
 
 
+# A number the API documents and takes: 3 to 15 digits in groups, e.g. (630) 555-0101 or 630.555.0101 x12.
+PHONE_PATTERN = r"^\+?(\(?[0-9]{3}\)?[ .\-]?){1,3}[0-9]{0,4}( ?(x|ext\.?) ?[0-9]{1,6})?$"
+PHONE_HELP = "Digits in groups, e.g. (630) 555-0101, 630-555-0101 x12."
+
+
 class FacilityContactSerializer(serializers.ModelSerializer):
     """A number to call about a building; `position` orders them (lowest first)."""
 
     position = serializers.IntegerField(min_value=0, max_value=999, required=False)
+    phone = serializers.RegexField(PHONE_PATTERN, max_length=40, help_text=PHONE_HELP)
+    alt_phone = serializers.RegexField(
+        PHONE_PATTERN, max_length=40, required=False, allow_blank=True, help_text=PHONE_HELP
+    )
 
     class Meta:
         model = FacilityContact

@@ -81,12 +81,12 @@ def test_the_agencies_that_see_the_buildings_plans_read_its_contacts(county, pri
 @pytest.mark.parametrize(("actor", "expected"), editors(201))
 def test_only_the_owner_agencys_admins_and_planners_add_contacts(county, actor, expected):
     before = world()
-    body = {"label": "24/7 line", "phone": "+1 630 555 0199", "notes": "District duty officer"}
+    body = {"label": "24/7 line", "phone": "(630) 555-0199", "notes": "District duty officer"}
     response = client_as(county, actor).post(contacts_url(county), body, format="json")
     assert response.status_code == expected, response.content
     if expected == 201:
         contact = FacilityContact.objects.get()
-        assert (contact.label, contact.phone, contact.facility_id) == ("24/7 line", "+1 630 555 0199", county.school.pk)
+        assert (contact.label, contact.phone, contact.facility_id) == ("24/7 line", "(630) 555-0199", county.school.pk)
         assert AuditEvent.objects.filter(action=AuditAction.FACILITY_CONTACT_ADD, object_id=str(contact.pk)).exists()
     else:
         assert world() == before
