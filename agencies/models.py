@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 # Bounds of an agency's session policy: a minute to a day without activity; an hour to two weeks in all.
 IDLE_MINUTES_MIN, IDLE_MINUTES_MAX = 1, 24 * 60
@@ -146,11 +147,45 @@ class PersonnelAssignment(models.Model):
     role = models.CharField(
         max_length=32, choices=AssignmentRole.choices, default=AssignmentRole.SCHOOL_RESOURCE_OFFICER
     )
+    # The assignment's dates: ending one sets `ended_on` instead of deleting it, so a school's SRO history stays.
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["facility__name", "user__username"]
-        constraints = [models.UniqueConstraint(fields=["user", "facility", "role"], name="unique_assignment_per_role")]
+        constraints = [
+            # One current assignment per person, building and role; ended ones are history and may repeat.
+            models.UniqueConstraint(
+                fields=["user", "facility", "role"],
+                condition=models.Q(ended_on__isnull=True),
+                name="unique_current_assignment_per_role",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["facility", "ended_on"]),
+            models.Index(fields=["user", "ended_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.facility}"
+
+
+class FacilityContact(models.Model):
+    """Someone to call about a building, in the order to call them (principal, custodian, the 24/7 line)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="contacts")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=100, help_text="The role to ask for, e.g. Principal or 24/7 line.")
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40)
+    alt_phone = models.CharField("alternative phone", max_length=40, blank=True)
+    notes = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["facility", "position", "pk"]
+        indexes = [models.Index(fields=["facility", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} — {self.facility}"

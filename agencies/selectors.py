@@ -1,7 +1,7 @@
 """Reads about agencies, members and facilities; every function takes the asking user."""
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment
 
@@ -34,5 +34,21 @@ def facilities_visible_to(*, user: User | AnonymousUser) -> QuerySet[Facility]:
 
 
 def assignments_at_facility(*, facility: Facility) -> QuerySet[PersonnelAssignment]:
-    """Who is assigned to a building (its School Resource Officers and others)."""
-    return PersonnelAssignment.objects.filter(facility=facility).select_related("user", "agency")
+    """Who is and was assigned to a building (its School Resource Officers and others), current ones first."""
+    return (
+        PersonnelAssignment.objects.filter(facility=facility)
+        .select_related("user", "agency")
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "pk")
+    )
+
+
+def my_buildings(*, user: User | AnonymousUser) -> QuerySet[Facility]:
+    """The buildings the person is currently assigned to (an SRO's schools), for their dashboard and directory."""
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    current = PersonnelAssignment.objects.filter(user=user, ended_on__isnull=True)
+    return (
+        Facility.objects.filter(pk__in=current.values("facility_id"))
+        .select_related("owner_agency")
+        .order_by("name", "pk")
+    )

@@ -19,7 +19,6 @@ from django.utils import timezone
 from access.actors import SystemActor, actor_allowed
 from access.agencies import (
     Actor,
-    can_assign_people_of,
     can_create_agencies,
     can_create_staff_accounts,
     can_create_users,
@@ -27,6 +26,17 @@ from access.agencies import (
     can_manage_agency,
 )
 from accounts.services import AccessEnded, sessions_and_tokens_end
+
+# Assignments live in their own module; re-exported for the callers that know them from here.
+from agencies.assignment_services import (
+    personnel_assignment_create as personnel_assignment_create,
+)
+from agencies.assignment_services import (
+    personnel_assignment_end as personnel_assignment_end,
+)
+from agencies.assignment_services import (
+    personnel_assignment_remove as personnel_assignment_remove,
+)
 from agencies.models import (
     IDLE_MINUTES_MAX,
     IDLE_MINUTES_MIN,
@@ -382,7 +392,10 @@ def membership_remove(*, membership: Membership, actor: Actor | SystemActor, ip_
         ip_address=ip_address,
         details={"user": membership.user_id, "role": membership.role},
     )
-    PersonnelAssignment.objects.filter(user=membership.user, agency=membership.agency).delete()
+    # Their current assignments end (kept as the buildings' history).
+    PersonnelAssignment.objects.filter(user=membership.user, agency=membership.agency, ended_on__isnull=True).update(
+        ended_on=timezone.localdate()
+    )
     ReadingGroupMember.objects.filter(user=membership.user, group__agency=membership.agency).delete()
     membership.delete()
     obligations_sync_for_person(membership.user_id, agency_id=membership.agency_id)
@@ -498,56 +511,3 @@ def facility_update(
             details={"changes": changes},
         )
     return facility
-
-
-@transaction.atomic
-def personnel_assignment_create(
-    *,
-    user: User,
-    agency: Agency,
-    facility: Facility,
-    role: str,
-    actor: Actor | SystemActor,
-    ip_address: str | None = None,
-) -> PersonnelAssignment:
-    """Assign a member of an agency to a building (e.g. as its School Resource Officer); the agency's admins do."""
-    _refuse_unless(
-        can_assign_people_of, actor, agency.pk, f"Only admins of {agency} may assign its people to buildings."
-    )
-    if not Membership.objects.filter(user=user, agency=agency).exists():
-        raise InvalidInputError(f"{user.get_username()} is not a member of {agency}.", field="user")
-    assignment, created = PersonnelAssignment.objects.get_or_create(
-        user=user, agency=agency, facility=facility, role=role
-    )
-    if created:
-        audit_event_record(
-            actor=actor,
-            action=AuditAction.ASSIGNMENT_ADD,
-            obj=assignment,
-            agency=agency,
-            ip_address=ip_address,
-            details={"user": user.pk, "facility": facility.pk, "role": role},
-        )
-    return assignment
-
-
-@transaction.atomic
-def personnel_assignment_remove(
-    *, assignment: PersonnelAssignment, actor: Actor | SystemActor, ip_address: str | None = None
-) -> None:
-    """Take a person off a building; the agency's admins do. Audited."""
-    _refuse_unless(
-        can_assign_people_of,
-        actor,
-        assignment.agency_id,
-        f"Only admins of {assignment.agency} may assign its people to buildings.",
-    )
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.ASSIGNMENT_REMOVE,
-        obj=assignment,
-        agency=assignment.agency,
-        ip_address=ip_address,
-        details={"user": assignment.user_id, "facility": assignment.facility_id, "role": assignment.role},
-    )
-    assignment.delete()

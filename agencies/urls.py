@@ -2,17 +2,35 @@
 
 from django.urls import path
 
-from agencies import views, views_member_access, views_mfa, views_settings, views_webhooks
+from agencies import (
+    views,
+    views_facility_people,
+    views_member_access,
+    views_mfa,
+    views_settings,
+    views_webhooks,
+)
 
 app_name = "agencies"
 
 agency = "agencies/<int:agency_id>/"
 member = f"{agency}members/<int:membership_id>/"
 webhook = f"{agency}webhooks/<int:webhook_id>/"
+facility = "facilities/<int:facility_id>/"
+contact = f"{facility}contacts/<int:contact_id>/"
 
 urlpatterns = [
     path("facilities/", views.facility_list, name="facility-list"),
     path("facilities/<int:facility_id>/", views.facility_detail, name="facility-detail"),
+    path(f"{facility}contacts/add/", views_facility_people.contact_add, name="facility-contact-add"),
+    path(f"{contact}edit/", views_facility_people.contact_edit, name="facility-contact-edit"),
+    path(f"{contact}delete/", views_facility_people.contact_delete, name="facility-contact-delete"),
+    path(f"{facility}assignments/add/", views_facility_people.assignment_add, name="facility-assignment-add"),
+    path(
+        f"{facility}assignments/<int:assignment_id>/end/",
+        views_facility_people.assignment_end,
+        name="facility-assignment-end",
+    ),
     path("agencies/", views.agency_list, name="list"),
     path(agency, views.agency_detail, name="detail"),
     path(f"{agency}settings/", views_settings.agency_settings, name="settings"),

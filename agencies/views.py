@@ -9,18 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from access.agencies import can_manage_agency, can_read_audit_of
-from access.http import record_sensitive_reads, withheld_plan_ids
 from access.plans import plans_visible_to
 from access.reading import can_manage_reading_of, can_see_reading_compliance
 from agencies import selectors, services
+from agencies.facility_page import facility_page
 from agencies.forms import (
     AgencyFilterForm,
     FacilityFilterForm,
@@ -29,12 +28,7 @@ from agencies.forms import (
     MembershipRoleForm,
 )
 from agencies.invitation_status import invitation_status
-from agencies.models import Agency, AssignmentRole, Membership, PersonnelAssignment, Role
-from buildings.documents_context import building_documents_context
-from consistency.conflict_selectors import conflicts_visible_to
-from consistency.fact_context import facility_facts_context
-from plans.models import Acknowledgement, PlanKind, Section
-from plans.selectors import facility_current_plans
+from agencies.models import Agency, Membership, PersonnelAssignment, Role
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
@@ -42,23 +36,6 @@ from portal.types import AuthenticatedHttpRequest
 PAGE_SIZE = 25
 MEMBERS_PAGE_SIZE = 50
 AGENCY_FACILITIES_SHOWN = 20
-KEY_SECTIONS_SHOWN = 6
-# Words that mark the sections a responder turns to first, most urgent first.
-RESPONDER_WORDS = (
-    "lockdown",
-    "evacuation",
-    "active threat",
-    "reunification",
-    "shelter",
-    "fire",
-    "staging",
-    "command",
-    "accounting",
-    "medical",
-    "triage",
-    "communications",
-    "security",
-)
 
 
 def page_of(request: HttpRequest, queryset: QuerySet, size: int) -> Page:
@@ -104,71 +81,19 @@ def facility_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page_obj": page_of(request, facilities, PAGE_SIZE),
         "filtered": bool(form.is_bound and any(form.data.get(name) for name in ("q", "kind", "owner"))),
     }
-    # htmx swaps only the results; a history restore needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
+    if not partial:
+        context["my_buildings"] = list(selectors.my_buildings(user=request.user))
+    # htmx swaps only the results; a history restore needs the whole page.
     template = "agencies/_facility_results.html" if partial else "agencies/facility_list.html"
     return render(request, template, context)
 
 
-def _key_sections(sections: list[Section]) -> list[Section]:
-    """The sections a responder looks for first, in the plan's order; the opening sections when none match."""
-
-    def urgency(section: Section) -> int:
-        lowered = section.title.lower()
-        return next((rank for rank, word in enumerate(RESPONDER_WORDS) if word in lowered), len(RESPONDER_WORDS))
-
-    ranked = sorted(range(len(sections)), key=lambda index: (urgency(sections[index]), index))
-    chosen = [index for index in ranked if urgency(sections[index]) < len(RESPONDER_WORDS)][:KEY_SECTIONS_SHOWN]
-    if not chosen:
-        return sections[:KEY_SECTIONS_SHOWN]
-    return [sections[index] for index in sorted(chosen)]
-
-
 @login_required
 def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> HttpResponse:
-    """A building with its assigned officers and the current plan of every agency covering it."""
+    """A building's page for responders: key facts, officers and contacts, maps, then the current plans."""
     facility = get_object_or_404(selectors.facilities_visible_to(user=request.user), pk=facility_id)
-    assignments = list(selectors.assignments_at_facility(facility=facility).order_by("role", "agency__name"))
-    sections = Section.objects.order_by("position").only("pk", "version_id", "position", "key", "title")
-    plans = list(
-        facility_current_plans(user=request.user, facility=facility)
-        .prefetch_related(None)
-        .prefetch_related(Prefetch("current_version__sections", queryset=sections, to_attr="ordered_sections"))
-        .annotate(
-            acknowledged_by_me=Exists(
-                Acknowledgement.objects.filter(version_id=OuterRef("current_version_id"), user=request.user)
-            )
-        )
-        .order_by("owner_agency__name", "title", "pk")
-    )
-    # The building owner's own plans first, its emergency operations plan (the school's crisis plan) at the top.
-    plans.sort(key=lambda plan: (plan.owner_agency_id != facility.owner_agency_id, plan.kind != PlanKind.SCHOOL_EOP))
-    for plan in plans:
-        if plan.current_version is None:
-            continue  # facility_current_plans returns plans with a current version only
-        # Every section of the current version is on the plan page as #section-<key> (plans/_sections.html), so
-        # each one listed here links to it: whoever may read the plan, as facility_current_plans ensures, sees it.
-        ordered: list[Section] = plan.current_version.ordered_sections  # type: ignore[attr-defined]  # Prefetch(to_attr=)
-        plan.sections_listed = ordered  # type: ignore[attr-defined]  # for the template
-        plan.key_sections = _key_sections(ordered)  # type: ignore[attr-defined]  # for the template
-    sros = [a for a in assignments if a.role == AssignmentRole.SCHOOL_RESOURCE_OFFICER]
-    others = [a for a in assignments if a.role != AssignmentRole.SCHOOL_RESOURCE_OFFICER]
-    conflicts = conflicts_visible_to(user=request.user, facility=facility)
-    withheld = withheld_plan_ids(request, {pid for row in conflicts for pid in row.plan_ids})
-    conflicts = [row for row in conflicts if not row.plan_ids & withheld]
-    record_sensitive_reads(request, {pid for row in conflicts for pid in row.plan_ids}, "conflicts")
-    context = {
-        "nav": "facilities",
-        "facility": facility,
-        "sros": sros,
-        "other_assignments": others,
-        "plans": plans,
-        "today": timezone.localdate(),
-        "conflicts": conflicts,
-        **facility_facts_context(request, facility, plans),
-        **building_documents_context(request, facility),
-    }
-    return render(request, "agencies/facility_detail.html", context)
+    return facility_page(request, facility)
 
 
 # Agencies --------------------------------------------------------------------------------------

@@ -90,6 +90,10 @@ class AuditAction(models.TextChoices):
     BUILDING_DOCUMENT_ADD = "building_document.add", "Building document added"
     BUILDING_DOCUMENT_REPLACE = "building_document.replace", "Building document replaced (new version)"
     BUILDING_DOCUMENT_READ = "building_document.read", "Sensitive building document read"
+    # Issue 16: a building's contacts (its owner agency keeps them).
+    FACILITY_CONTACT_ADD = "facility_contact.add", "Building contact added"
+    FACILITY_CONTACT_CHANGE = "facility_contact.change", "Building contact changed"
+    FACILITY_CONTACT_REMOVE = "facility_contact.remove", "Building contact removed"
 
 
 class AppendOnlyError(Exception):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from access.plans import CONCURRING_ROLES, DRAFT_READER_ROLES, EDITOR_ROLES
 from agencies.active_agency import active_membership, active_membership_set
 from agencies.models import Role
+from agencies.selectors import my_buildings
 from consistency.conflict_selectors import ConflictRow
 from dashboard.selectors import (
     DASHBOARD_ROWS,
@@ -91,6 +92,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         agency = membership.agency
         to_read = to_read_for(user=request.user)
         context.update(to_read=to_read[:TO_READ_ROWS], to_read_total=len(to_read))
+        context["my_buildings"] = list(my_buildings(user=request.user))
         own, own_more = _first_rows(dashboard_own_plans(user=request.user, agency=agency))
         partner, partner_more = _first_rows(
             dashboard_partner_plans(user=request.user, agency=agency, limit=DASHBOARD_ROWS + 1)

@@ -27,6 +27,8 @@ EVENT_HELP = {
     "the link to choose your password.",
     EventType.PLAN_CLASSIFICATION_LOWERED: "One of your agency's plans is given a lower classification, so more "
     "people may read it (e.g. law-enforcement sensitive to public).",
+    EventType.FACILITY_SRO_CHANGED: "A school whose plans your agency sees gets a new School Resource Officer, "
+    "or its officer's assignment ends.",
     EventType.FACILITY_CONFLICT: "Another agency's current plan states a key fact about a building differently "
     "from one of your agency's plans.",
     EventType.READING_DUE_SOON: "A plan your agency asks you to read is due for your acknowledgement in 3 days.",

@@ -28,6 +28,7 @@ class EventType(models.TextChoices):
     READING_OVERDUE = "reading.overdue", "Required reading overdue"
     READING_ESCALATION = "reading.escalation", "Overdue reading of your people"
     BUILDING_DOCUMENT_CHANGED = "building_document.changed", "Building document added or replaced"
+    FACILITY_SRO_CHANGED = "facility.sro_changed", "School Resource Officer changed"
 
 
 # About one person's own reading (or their people's): addressed to people, never to an agency's webhooks.

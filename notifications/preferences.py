@@ -33,6 +33,8 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     EventType.READING_DUE_SOON: {role: EmailChoice.IMMEDIATE for role in Role},
     EventType.READING_OVERDUE: {role: EmailChoice.IMMEDIATE for role in Role},
     EventType.READING_ESCALATION: {role: EmailChoice.IMMEDIATE for role in Role},
+    # Partners watching a school hear at once who its officer is now.
+    EventType.FACILITY_SRO_CHANGED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.LIAISON: EmailChoice.IMMEDIATE},
 }
 
 # Always shown under Alerts whatever the recipient chose (they may still choose how it is e-mailed): an

@@ -7,7 +7,7 @@ from functools import cached_property, reduce
 from django.db.models import Q, QuerySet
 
 from access.audience import active_members, agency_may_view, viewing_agencies
-from access.facilities import agencies_reading_document
+from access.facilities import agencies_reading_document, agencies_seeing_facility_plans
 from access.reading import reading_supervisor_ids
 from agencies.models import Membership, Role
 from buildings.models import BuildingDocument
@@ -100,6 +100,13 @@ def audience_for(event: OutboxEvent) -> Audience:
         document = BuildingDocument.objects.select_related("facility").filter(pk=payload.get("document")).first()
         agencies = agencies_reading_document(document) if document is not None else set()
         members = _members(agencies)
+    elif kind == EventType.FACILITY_SRO_CHANGED:
+        # Everyone in the agencies that see the building's plans now: the officer is who they will meet there.
+        viewers = agencies_seeing_facility_plans(facility_id=payload["facility"])
+        members = _members(viewers)
+        if actor is not None:
+            members = members.exclude(user_id=actor)
+        return Audience(memberships=members, agencies=viewers)
     elif plan_id is None:
         return _nobody()
     elif kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):

@@ -131,6 +131,13 @@ def _source_title(title: str, payload: dict[str, Any]) -> str:
     return f"{title}: source {source} is now at v{number} — review pending"
 
 
+def _sro_title(payload: dict[str, Any]) -> str:
+    school, officer = payload.get("facility_name", "A school"), payload.get("officer_name", "An officer")
+    if payload.get("change") == "ended":
+        return f"{school}: {officer} is no longer its School Resource Officer"
+    return f"{school}: {officer} ({payload.get('agency_name', '')}) is now its School Resource Officer"
+
+
 def _notification_title(event: OutboxEvent) -> str:
     payload = event.payload
     if event.event_type in PERSONAL_EVENT_TYPES:
@@ -156,6 +163,7 @@ def _notification_title(event: OutboxEvent) -> str:
         EventType.MEMBER_INVITED: f"Welcome to Concord: you were added to {payload.get('agency_name', 'an agency')} "
         f"as {payload.get('role_label', 'member').lower()}",
         EventType.BUILDING_DOCUMENT_CHANGED: document_change_title(payload),
+        EventType.FACILITY_SRO_CHANGED: _sro_title(payload),
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
     }

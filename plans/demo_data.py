@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from access.actors import SYSTEM
 from accounts.demo_totp import demo_totp_enrol
+from agencies.contact_services import facility_contact_create
 from agencies.models import Agency, AssignmentRole, Facility, Role
 from agencies.services import (
     agency_create,
@@ -225,7 +226,7 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
     def _schools(self, facts: list[SchoolFacts]) -> None:
         self.progress(f"Registering {len(facts)} schools and their School Resource Officers…")
         secondary = iter(SECONDARY_SROS)
-        for f in facts:
+        for index, f in enumerate(facts, 1):
             school = f.school
             self.facilities[school.short] = facility_create(
                 name=school.name,
@@ -246,6 +247,35 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
                 agency=self.agencies[POLICE],
                 facility=self.facilities[school.short],
                 role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+                actor=self.users[OPERATOR],
+                started_on=date(2024, 8, 19),
+                announce=False,  # the county as it stands, not a change anyone needs to hear about
+            )
+            self._school_contacts(f, index=index)
+
+    def _school_contacts(self, f: SchoolFacts, *, index: int) -> None:
+        """The numbers responders call about a school, in order: principal, custodian, district safety, 24/7."""
+        school = f.school
+        district_phone = next(spec.phone for spec in AGENCIES if spec.slug == school.owner)
+        contacts = [
+            (
+                "Principal",
+                school.principal,
+                key_facts.contact_phone(index),
+                "Main office; ask for the principal's cell.",
+            ),
+            ("Head custodian", "", f"(630) 555-{200 + index:04d}", "Keys, shut-offs, the Knox Box."),
+            ("District safety office", "", district_phone, "Weekdays 7:00-17:00."),
+            ("District 24/7 line", "", "(630) 555-0199", "Answered around the clock by the district's duty officer."),
+        ]
+        for position, (label, name, phone, notes) in enumerate(contacts):
+            facility_contact_create(
+                facility=self.facilities[school.short],
+                label=label,
+                name=name,
+                phone=phone,
+                notes=notes,
+                position=position,
                 actor=self.users[OPERATOR],
             )
 

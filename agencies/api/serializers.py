@@ -5,7 +5,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.invitation_status import ACCEPTED, EXPIRED, PENDING, invitation_status
-from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
+from agencies.models import (
+    Agency,
+    AssignmentRole,
+    Facility,
+    FacilityContact,
+    Membership,
+    PersonnelAssignment,
+    Role,
+)
 
 User = get_user_model()
 
@@ -129,7 +137,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PersonnelAssignment
-        fields = ["id", "user", "username", "agency", "role"]
+        fields = ["id", "user", "username", "agency", "role", "started_on", "ended_on"]
 
 
 class FacilitySerializer(serializers.ModelSerializer):
@@ -160,3 +168,36 @@ class FacilityUpdateSerializer(FacilitySerializer):
 
     class Meta(FacilitySerializer.Meta):
         read_only_fields = ["id", "created_at", "owner_agency"]
+
+
+# A number the API documents and takes: 3 to 15 digits in groups, e.g. (630) 555-0101 or 630.555.0101 x12.
+PHONE_PATTERN = r"^\+?(\(?[0-9]{3}\)?[ .\-]?){1,3}[0-9]{0,4}( ?(x|ext\.?) ?[0-9]{1,6})?$"
+PHONE_HELP = "Digits in groups, e.g. (630) 555-0101, 630-555-0101 x12."
+
+
+class FacilityContactSerializer(serializers.ModelSerializer):
+    """A number to call about a building; `position` orders them (lowest first)."""
+
+    position = serializers.IntegerField(min_value=0, max_value=999, required=False)
+    phone = serializers.RegexField(PHONE_PATTERN, max_length=40, help_text=PHONE_HELP)
+    alt_phone = serializers.RegexField(
+        PHONE_PATTERN, max_length=40, required=False, allow_blank=True, help_text=PHONE_HELP
+    )
+
+    class Meta:
+        model = FacilityContact
+        fields = ["id", "position", "label", "name", "phone", "alt_phone", "notes"]
+        read_only_fields = ["id"]
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    """Assign a member of one of your agencies to the building (the agency's admins may)."""
+
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    role = serializers.ChoiceField(choices=AssignmentRole.choices, default=AssignmentRole.SCHOOL_RESOURCE_OFFICER)
+    started_on = serializers.DateField(required=False, help_text="Default: today.")
+
+
+class AssignmentEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(required=False, help_text="Default: today.")

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from agencies.api import views
+from agencies.api import facility_people, views
 
 router = SimpleRouter()
 router.register("agencies", views.AgencyViewSet, basename="agency")
@@ -25,6 +25,26 @@ urlpatterns = [
         "agencies/<int:agency_id>/memberships/<int:membership_id>/end-sessions/",
         views.MembershipSessionsEndView.as_view(),
         name="membership-sessions-end",
+    ),
+    path(
+        "facilities/<int:facility_id>/contacts/",
+        facility_people.FacilityContactListView.as_view(),
+        name="facility-contact-list",
+    ),
+    path(
+        "facilities/<int:facility_id>/contacts/<int:contact_id>/",
+        facility_people.FacilityContactDetailView.as_view(),
+        name="facility-contact-detail",
+    ),
+    path(
+        "facilities/<int:facility_id>/assignments/",
+        facility_people.FacilityAssignmentListView.as_view(),
+        name="facility-assignment-list",
+    ),
+    path(
+        "facilities/<int:facility_id>/assignments/<int:assignment_id>/end/",
+        facility_people.FacilityAssignmentEndView.as_view(),
+        name="facility-assignment-end",
     ),
     *router.urls,
 ]

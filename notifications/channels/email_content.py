@@ -179,6 +179,11 @@ def _extra(event: OutboxEvent) -> dict[str, Any]:
         }
     if event.event_type == EventType.PLAN_CLASSIFICATION_LOWERED:
         return {key: classification_words(payload.get(key)) for key in ("previous_classification", "classification")}
+    if event.event_type == EventType.FACILITY_SRO_CHANGED:
+        return {
+            key: _one_line(str(payload.get(key, "")), 200)
+            for key in ("facility_name", "officer_name", "agency_name", "change", "on")
+        }
     if event.event_type == EventType.MEMBER_INVITED:
         return {
             "inviter": _one_line(payload.get("inviter_name", "An admin"), 150),
@@ -217,6 +222,8 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.MEMBER_INVITED: f"{extra.get('inviter')} invited you to {agency}",
         EventType.SOURCE_CHANGED: f"{title}: a plan it builds on changed — review pending",
         EventType.BUILDING_DOCUMENT_CHANGED: str(extra.get("document_change", title)),
+        EventType.FACILITY_SRO_CHANGED: f"{extra.get('facility_name')}: School Resource Officer "
+        f"{'assignment ended' if extra.get('change') == 'ended' else 'changed'}",
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
         f"at {extra.get('facility_name')}",
     }

@@ -88,6 +88,10 @@ PAYLOAD_KEYS = (
     # plan.classification_lowered: from what to what
     "previous_classification",
     "classification",
+    # facility.sro_changed: who (of the agency `agency`), assigned or ended, from or on which day
+    "officer_name",
+    "change",
+    "on",
 )
 _random = secrets.SystemRandom()
 

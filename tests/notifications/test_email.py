@@ -422,6 +422,17 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
             "people": [person],
         }
         event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
+    elif event_type == EventType.FACILITY_SRO_CHANGED:
+        payload = {
+            "facility": county.school.pk,
+            "facility_name": "Maple <Valley> High",
+            "agency": county.police.pk,
+            "agency_name": "Ridgeford Police",
+            "officer_name": "Dana Reyes",
+            "change": "assigned",
+            "on": "2026-12-03",
+        }
+        event = OutboxEvent(event_type=event_type, plan=None, payload=payload)
     else:
         payload = {"plan": county.plan.pk, "plan_title": title, "partner": county.police.pk}
         event = OutboxEvent(event_type=event_type, plan=county.plan, payload={**payload, **SAMPLE_PAYLOADS[event_type]})
@@ -459,6 +470,11 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
         assert title in message.subject
         assert f"{title}, version 3:" in message.body
         assert "Lincoln &lt;High&gt; &amp; Sons" in html
+        return
+    if event_type == EventType.FACILITY_SRO_CHANGED:
+        assert message.subject == "[Concord] Maple <Valley> High: School Resource Officer changed"
+        assert "Dana Reyes (Ridgeford Police) is the School Resource Officer of Maple <Valley> High" in message.body
+        assert "Maple &lt;Valley&gt; High" in html
         return
     assert title in message.subject
     assert title in message.body  # plain text is not HTML-escaped

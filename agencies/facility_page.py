@@ -1,0 +1,170 @@
+"""A building's page as a responder needs it on a phone: the key facts in one block (differing values flagged),
+its officers and the numbers to call, the maps, then the current plans with links straight to their sections.
+
+The page takes the same number of queries whatever the number of plans, sections, officers and contacts.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from access.agencies import agency_roles
+from access.facilities import (
+    agencies_assigning_ids,
+    agencies_assigning_people,
+    can_edit_facility_contacts,
+    facility_contacts_visible,
+)
+from access.http import record_sensitive_reads, withheld_plan_ids
+from agencies import selectors
+from agencies.facility_forms import AssignmentForm, FacilityContactForm
+from agencies.models import AssignmentRole, Facility
+from buildings.documents_context import building_documents_context
+from consistency.compare import FactValue, facts_agree
+from consistency.conflict_selectors import conflicts_visible_to
+from consistency.fact_context import facility_facts_context
+from consistency.fact_selectors import FactRow
+from consistency.models import FactKey
+from plans.models import Acknowledgement, Plan, PlanKind, Section
+from plans.selectors import facility_current_plans
+from portal.types import AuthenticatedHttpRequest
+
+KEY_SECTIONS_SHOWN = 6
+# Words that mark the sections a responder turns to first, most urgent first.
+RESPONDER_WORDS = (
+    "lockdown",
+    "evacuation",
+    "active threat",
+    "reunification",
+    "shelter",
+    "fire",
+    "staging",
+    "command",
+    "accounting",
+    "medical",
+    "triage",
+    "communications",
+    "security",
+)
+# The facts a responder looks for first lead the block; the others follow in their usual order.
+FIRST_FACTS = (FactKey.REUNIFICATION_SITE, FactKey.STAGING_AREA, FactKey.COMMAND_POST)
+
+
+@dataclass
+class KeyFact:
+    """One fact of the compact block: the value to act on (the building owner's plan first) and any other
+    agency's differing statement, named, so a responder sees at once that the agencies disagree."""
+
+    key: str
+    label: str
+    fact: Any
+    source: Plan
+    differing: list[tuple[Plan, Any]] = field(default_factory=list)
+
+
+def key_facts_block(rows: list[FactRow], plans: list[Plan]) -> list[KeyFact]:
+    """The fact-by-plan rows folded into one value per fact, with the plans that state it otherwise."""
+    block = []
+    for row in rows:
+        stated = [(plan, fact) for plan, fact in zip(plans, row.cells, strict=True) if fact is not None]
+        if not stated:
+            continue
+        source, first = stated[0]
+        value = FactValue(first.text, first.latitude, first.longitude)
+        differing = [
+            (plan, fact)
+            for plan, fact in stated[1:]
+            if not facts_agree(row.key, value, FactValue(fact.text, fact.latitude, fact.longitude))
+        ]
+        block.append(KeyFact(key=row.key, label=row.label, fact=first, source=source, differing=differing))
+    rank = {key.value: index for index, key in enumerate(FIRST_FACTS)}
+    return sorted(block, key=lambda item: rank.get(item.key, len(rank)))
+
+
+def _key_sections(sections: list[Section]) -> list[Section]:
+    """The sections a responder looks for first, in the plan's order; the opening sections when none match."""
+
+    def urgency(section: Section) -> int:
+        lowered = f"{section.key} {section.title}".replace("-", " ").lower()
+        return next((rank for rank, word in enumerate(RESPONDER_WORDS) if word in lowered), len(RESPONDER_WORDS))
+
+    ranked = sorted(range(len(sections)), key=lambda index: (urgency(sections[index]), index))
+    chosen = [index for index in ranked if urgency(sections[index]) < len(RESPONDER_WORDS)][:KEY_SECTIONS_SHOWN]
+    if not chosen:
+        return sections[:KEY_SECTIONS_SHOWN]
+    return [sections[index] for index in sorted(chosen)]
+
+
+def _current_plans(request: AuthenticatedHttpRequest, facility: Facility) -> list[Plan]:
+    sections = Section.objects.order_by("position").only("pk", "version_id", "position", "key", "title")
+    plans: list[Plan] = list(
+        facility_current_plans(user=request.user, facility=facility)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("current_version__sections", queryset=sections, to_attr="ordered_sections"))
+        .annotate(
+            acknowledged_by_me=Exists(
+                Acknowledgement.objects.filter(version_id=OuterRef("current_version_id"), user=request.user)
+            )
+        )
+        .order_by("owner_agency__name", "title", "pk")
+    )
+    # The building owner's own plans first, its emergency operations plan (the school's crisis plan) at the top.
+    plans.sort(key=lambda plan: (plan.owner_agency_id != facility.owner_agency_id, plan.kind != PlanKind.SCHOOL_EOP))
+    for plan in plans:
+        if plan.current_version is None:
+            continue  # facility_current_plans returns plans with a current version only
+        # Every section of the current version is on the plan page as #section-<key> (plans/_sections.html), so
+        # each one listed here links to it: whoever may read the plan, as facility_current_plans ensures, sees it.
+        ordered: list[Section] = plan.current_version.ordered_sections  # type: ignore[attr-defined]  # Prefetch(to_attr=)
+        plan.sections_listed = ordered  # type: ignore[attr-defined]  # for the template
+        plan.key_sections = _key_sections(ordered)  # type: ignore[attr-defined]  # for the template
+    return plans
+
+
+def facility_page(
+    request: AuthenticatedHttpRequest,
+    facility: Facility,
+    *,
+    contact_form: FacilityContactForm | None = None,
+    assignment_form: AssignmentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render the building's page; a management form that came back with errors is shown bound, in its place."""
+    plans = _current_plans(request, facility)
+    assignments = list(selectors.assignments_at_facility(facility=facility))
+    current = [a for a in assignments if a.ended_on is None]
+    roles = agency_roles(user=request.user)
+    is_staff = request.user.is_staff
+    can_edit_contacts = can_edit_facility_contacts(request.user, facility, roles=roles)
+    admin_of = agencies_assigning_ids(request.user, roles)
+    conflicts = conflicts_visible_to(user=request.user, facility=facility)
+    withheld = withheld_plan_ids(request, {pid for row in conflicts for pid in row.plan_ids})
+    conflicts = [row for row in conflicts if not row.plan_ids & withheld]
+    record_sensitive_reads(request, {pid for row in conflicts for pid in row.plan_ids}, "conflicts")
+    facts = facility_facts_context(request, facility, plans)
+    context: dict[str, Any] = {
+        "nav": "facilities",
+        "facility": facility,
+        "sros": [a for a in current if a.role == AssignmentRole.SCHOOL_RESOURCE_OFFICER],
+        "other_assignments": [a for a in current if a.role != AssignmentRole.SCHOOL_RESOURCE_OFFICER],
+        "past_assignments": [a for a in assignments if a.ended_on is not None],
+        "ends_assignments_of": admin_of,
+        "is_staff": is_staff,
+        "contacts": list(facility_contacts_visible(user=request.user, facility=facility)),
+        "can_edit_contacts": can_edit_contacts,
+        "plans": plans,
+        "today": timezone.localdate(),
+        "conflicts": conflicts,
+        "key_facts": key_facts_block(facts["fact_rows"], plans),
+        **facts,
+        **building_documents_context(request, facility),
+    }
+    if can_edit_contacts:
+        context["contact_form"] = contact_form or FacilityContactForm()
+    if is_staff or admin_of:
+        context["assignment_form"] = assignment_form or AssignmentForm(agencies=agencies_assigning_people(request.user))
+    return render(request, "agencies/facility_detail.html", context, status=status)
