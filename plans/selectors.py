@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to, versions_visible
-from agencies.models import Agency, Facility, Membership
+from agencies.models import Agency, Facility
 from plans.models import (
     Acknowledgement,
     AgencyAcknowledgement,
@@ -159,7 +159,8 @@ def facility_current_plans(*, user: User | AnonymousUser, facility: Facility) ->
 
 
 def acknowledgement_status(*, plan: Plan) -> dict[str, list[dict]]:
-    """Per partner agency and per partner member, the latest version acknowledged (two queries)."""
+    """Per partner agency, the latest version it acknowledged and when (one query). Agency level only: a
+    partner's per-person detail is its own admins' ("Who has read what"), never the owner's."""
     agency_acks = AgencyAcknowledgement.objects.filter(agency=OuterRef("pk"), version__plan=plan).order_by(
         "-version__number"
     )
@@ -171,33 +172,10 @@ def acknowledgement_status(*, plan: Plan) -> dict[str, list[dict]]:
         )
         .order_by("name")
     )
-    person_acks = Acknowledgement.objects.filter(user=OuterRef("user_id"), version__plan=plan).order_by(
-        "-version__number"
-    )
-    people = (
-        Membership.objects.filter(agency__plan_shares__plan=plan)
-        .annotate(
-            ack_version=Subquery(person_acks.values("version__number")[:1]),
-            ack_at=Subquery(person_acks.values("acknowledged_at")[:1]),
-        )
-        .select_related("user")
-        .order_by("agency_id", "user__last_name", "user__first_name", "user__username")
-    )
     return {
         "agencies": [
             {"agency": a.pk, "agency_name": a.name, "version": a.ack_version, "acknowledged_at": a.ack_at}
             for a in agencies
-        ],
-        "people": [
-            {
-                "user": m.user_id,
-                "username": m.user.username,
-                "name": m.user.get_full_name() or m.user.username,
-                "agency": m.agency_id,
-                "version": m.ack_version,
-                "acknowledged_at": m.ack_at,
-            }
-            for m in people
         ],
     }
 

@@ -15,14 +15,14 @@ from reviews.selectors import open_change_requests
 @dataclass(frozen=True)
 class UnsharePreview:
     """One partner's share and everything that goes with it: the plan's released versions, its people's
-    access, and where it stands on the current version (acknowledgement, concurrence, open change requests)."""
+    access, and where it stands on the current version (its agency-level acknowledgement, concurrence, open change
+    requests; never who among its people read it)."""
 
     share: PlanShare
     current: PlanVersion | None
     released_versions: int
     people: PeopleLosingView
     agency_acknowledged_at: datetime | None  # its acknowledgement of the current version
-    people_acknowledged: int  # its people who acknowledged the current version themselves
     concurrence: dict[str, Any] | None  # its concurrence with the current version (reviews.concurrence_selectors)
     open_change_requests: int
 
@@ -44,16 +44,12 @@ def unshare_preview(*, access: PlanAccess, share: PlanShare) -> UnsharePreview:
     current = plan.current_version
     agency_id = share.agency_id
     agency_acknowledged_at = None
-    people_acknowledged = 0
     concurrence = None
     if current is not None:
         status = selectors.acknowledgement_status(plan=plan)
         row = next((a for a in status["agencies"] if a["agency"] == agency_id), None)
         if row is not None and row["version"] == current.number:
             agency_acknowledged_at = row["acknowledged_at"]
-        people_acknowledged = sum(
-            1 for person in status["people"] if person["agency"] == agency_id and person["version"] == current.number
-        )
         concurrence = next(
             (row for row in concurrence_status(access=access, version=current) if row["agency"] == agency_id), None
         )
@@ -63,7 +59,6 @@ def unshare_preview(*, access: PlanAccess, share: PlanShare) -> UnsharePreview:
         released_versions=plan.versions.filter(state__in=RELEASED_STATES).count(),
         people=people_losing_view(plan=plan, agency_id=agency_id),
         agency_acknowledged_at=agency_acknowledged_at,
-        people_acknowledged=people_acknowledged,
         concurrence=concurrence,
         open_change_requests=sum(
             1 for comment in open_change_requests(access=access) if comment.author_agency_id == agency_id

@@ -1,7 +1,6 @@
 """Web pages that show plans: the list, a plan, a version, what changed, a print copy and attachment downloads,
 plus the Acknowledge button and the share panel on them. Editing lives in plans/views_edit.py."""
 
-from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
@@ -70,25 +69,12 @@ def _acknowledge_context(
 
 
 def _status_rows(plan: Plan, current: PlanVersion | None) -> list[dict[str, Any]]:
-    """Every partner agency with its acknowledgement and its people's, for the owner's status table."""
-    status = selectors.acknowledgement_status(plan=plan)
+    """Every partner agency with its acknowledgement, for the owner's status table (agency level only)."""
     current_number = current.number if current else None
-    people: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for person in status["people"]:
-        person["is_current"] = current_number is not None and person["version"] == current_number
-        people[person["agency"]].append(person)
-    rows = []
-    for agency in status["agencies"]:
-        members = people.get(agency["agency"], [])
-        rows.append(
-            {
-                **agency,
-                "is_current": current_number is not None and agency["version"] == current_number,
-                "people": members,
-                "people_current": sum(1 for p in members if p["is_current"]),
-            }
-        )
-    return rows
+    return [
+        {**agency, "is_current": current_number is not None and agency["version"] == current_number}
+        for agency in selectors.acknowledgement_status(plan=plan)["agencies"]
+    ]
 
 
 def plan_page_context(

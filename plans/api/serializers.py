@@ -319,17 +319,9 @@ class AgencyAckSerializer(serializers.Serializer):
     acknowledged_at = serializers.DateTimeField(allow_null=True)
 
 
-class PersonAckSerializer(serializers.Serializer):
-    user = serializers.IntegerField()
-    username = serializers.CharField()
-    agency = serializers.IntegerField()
-    version = serializers.IntegerField(allow_null=True)
-    acknowledged_at = serializers.DateTimeField(allow_null=True)
-
-
 class AcknowledgementStatusSerializer(serializers.Serializer):
+    # Agency level only: a partner's people's acknowledgements are for its own admins ("Who has read what").
     agencies = AgencyAckSerializer(many=True)
-    people = PersonAckSerializer(many=True)
 
 
 class ShareSerializer(serializers.ModelSerializer):

@@ -69,7 +69,7 @@ def get_bounded(django_assert_max_num_queries, user, url: str, most: int) -> lis
 
 
 def rows_of(body) -> list:
-    return body["results"] if "results" in body else body["people"]
+    return body["results"] if "results" in body else body["agencies"]
 
 
 def add_plans(setting: Setting, count: int, *, shared: bool = True) -> list[Plan]:
@@ -180,25 +180,33 @@ def test_share_list_queries_do_not_grow_with_the_number_of_partners(setting, dja
     assert len(get_bounded(django_assert_max_num_queries, setting.admin, url, at_few)) == MANY
 
 
-def test_acknowledgement_status_queries_do_not_grow_with_partner_members(setting, django_assert_max_num_queries):
+def test_acknowledgement_status_queries_do_not_grow_with_partners_or_their_members(
+    setting, django_assert_max_num_queries
+):
     (plan,) = add_plans(setting, 1)
     url = f"/api/v1/plans/{plan.pk}/acknowledgements/"
     version = plan.versions.get()
 
-    def add_officers(count: int) -> None:
-        # Every other officer acknowledges, so rows carry both acknowledged and pending people.
-        start = User.objects.count()
+    def add_partners(count: int) -> None:
+        # Every other partner acknowledges through its liaison, so rows carry both acknowledged and pending
+        # agencies; each has a member who acknowledged personally too (never listed to the owner).
+        start = Agency.objects.count()
         for n in range(start, start + count):
-            officer = member(setting.police, Role.MEMBER, username=f"officer{n:03}")
+            agency = agency_services.agency_create(
+                actor=SYSTEM, name=f"Partner {n:03}", slug=f"partner-{n}", kind=AgencyKind.EMS
+            )
+            services.plan_share(plan=plan, agency=agency, level=ShareLevel.VIEW, actor=setting.admin)
+            officer = User.objects.get(pk=member(agency, Role.MEMBER, username=f"officer{n:03}").pk)
+            services.plan_version_acknowledge(version=version, actor=officer)
             if n % 2:
-                officer = User.objects.get(pk=officer.pk)
-                services.plan_version_acknowledge(version=version, actor=officer)
+                liaison = User.objects.get(pk=member(agency, Role.LIAISON, username=f"liaison{n:03}").pk)
+                services.plan_version_acknowledge(version=version, actor=liaison)
 
-    add_officers(FEW - 1)  # and the police liaison
-    at_few, people = get_counted(setting.admin, url)
-    assert len(people) == FEW
-    assert {p["version"] for p in people} == {1, None}
-    add_officers(MANY - FEW)
+    add_partners(FEW - 1)  # and the police
+    at_few, agencies = get_counted(setting.admin, url)
+    assert len(agencies) == FEW
+    assert {a["version"] for a in agencies} == {1, None}
+    add_partners(MANY - FEW)
     assert len(get_bounded(django_assert_max_num_queries, setting.admin, url, at_few)) == MANY
 
 

@@ -202,7 +202,8 @@ NONE = dict.fromkeys(
 )
 def test_each_role_sees_exactly_the_controls_it_may_use(county, actor, expected):
     controls = controls_of(county, actor)
-    assert controls.pop("acknowledge") is True  # everyone who may read the plan may acknowledge it
+    # Partners acknowledge; the owner's people only when their agency requires them to read its own plan.
+    assert controls.pop("acknowledge") is actor.startswith("partner_")
     assert controls == expected
 
 
@@ -312,17 +313,46 @@ def test_acknowledging_a_draft_is_404_for_a_partner(county):
     assert response.status_code == 404
 
 
-def test_the_owner_sees_every_partner_agency_and_person_with_their_acknowledgement(county):
+def name_police_people(county) -> list[str]:
+    """Give the police people full names; every username and name of theirs, for asserting none shows."""
+    names = []
+    for user, (first, last) in [
+        (county.partner_view_liaison, ("Dana", "Whitfield")),
+        (county.partner_view_member, ("Casey", "Moreno")),
+    ]:
+        user.first_name, user.last_name = first, last
+        user.save(update_fields=["first_name", "last_name"])
+        names += [user.username, first, last]
+    return names
+
+
+@pytest.mark.parametrize("actor", ["owner_member", "owner_admin"])
+def test_the_owner_sees_each_partner_agency_acknowledgement_and_none_of_its_people(county, actor):
+    names = name_police_people(county)
     acknowledge(county.partner_view_liaison, county.plan, county.published)
-    page = html_of(as_actor(county, "owner_member").get(plan_url(county.plan)))
+    acknowledge(county.partner_view_member, county.plan, county.published)
+    page = html_of(as_actor(county, actor).get(plan_url(county.plan)))
     status = page.split('id="acknowledgements"', 1)[1].split('id="sharing"', 1)[0]
     assert "1 of 2 partner agencies acknowledged v1" in status
-    assert "Ridgeford Police" in status
+    police_row = status.split("Ridgeford Police", 1)[1].split("</tr>", 1)[0]
+    assert "v1" in police_row
+    assert "Not yet" not in police_row
     assert "Ridgeford Fire" in status
-    assert "police_liaison" in status
-    assert "police_officer" in status
-    assert "fire_liaison" in status
-    assert "1 of 2 acknowledged v1" in status  # the police: the liaison, not yet the officer
+    assert "Not yet" in status.split("Ridgeford Fire", 1)[1].split("</tr>", 1)[0]
+    assert "shown only to that agency's own admins" in status
+    # Nowhere on the owner's page: no partner person's username or name, no count of its people who read it.
+    assert [name for name in names if name in page] == []
+    assert "People of" not in page
+    assert "ack-people" not in page
+
+
+def test_a_partner_sees_nothing_of_another_partners_acknowledgements(county):
+    names = name_police_people(county)
+    acknowledge(county.partner_view_liaison, county.plan, county.published)
+    acknowledge(county.partner_view_member, county.plan, county.published)
+    page = html_of(as_actor(county, "partner_comment_liaison").get(plan_url(county.plan)))
+    assert 'id="acknowledgements"' not in page
+    assert [name for name in names if name in page] == []
 
 
 # --- sharing through the page -----------------------------------------------------------------------------------

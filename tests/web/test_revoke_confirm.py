@@ -39,6 +39,8 @@ def shares(county) -> set[tuple[int, str]]:
 
 
 def test_the_confirmation_names_the_agency_and_what_it_loses_and_revokes_nothing(county):
+    # The officer read it personally: the owner is told the agency's acknowledgement only, never its people's.
+    plan_version_acknowledge(version=county.published, actor=county.partner_view_member)
     response = web_client(county.owner_admin).get(confirm_url(county, county.police))
     assert response.status_code == 200
     page = text_of(response.content.decode())
@@ -48,7 +50,9 @@ def test_the_confirmation_names_the_agency_and_what_it_loses_and_revokes_nothing
     assert "its 1 published version" in page
     assert "2 people in Ridgeford Police lose access (of 2 active members)" in page
     assert "Its alerts about this plan." in page
-    assert "Ridgeford Police has not acknowledged the current version yet" in page
+    assert "Ridgeford Police has not acknowledged the current version yet;" in page
+    assert "of its people did" not in page
+    assert "police_officer" not in page
     assert "Its concurrence is pending" in page
     assert "Revoke Ridgeford Police's access" in page
     assert f'href="/plans/{county.plan.pk}/#sharing"' in response.content.decode()  # cancel
