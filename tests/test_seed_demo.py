@@ -448,7 +448,7 @@ def test_the_district_marks_an_overdue_demo_plan_reviewed_and_it_leaves_the_due_
     officer = Client()
     officer.force_login(user("police_officer"))
     page = officer.get(f"/plans/{plan.pk}/").content.decode()
-    assert "by district_admin (no changes)" in page
+    assert f"by {user('district_admin').get_full_name()} (no changes)" in page
 
 
 def test_the_search_boxs_example_finds_the_districts_reunification_plan_in_the_demo(demo):

@@ -394,6 +394,8 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "plans.models.PlanKind",
         "EventTypeEnum": "notifications.models.EventType",
         "FactKeyEnum": "consistency.models.FactKey",
+        "VersionStateEnum": "plans.models.VersionState",
+        "DocumentKindEnum": "buildings.models.DocumentKind",
     },
 }
 

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from portal.types import AuthenticatedRequest
 from reading.api.serializers_queue import ToReadItemSerializer
+from reading.models import ReadingObligation
 from reading.selectors_queue import to_read_for
 
 
@@ -14,6 +15,7 @@ class ToReadListView(generics.GenericAPIView):
     """What you must acknowledge: one item per plan, oldest due first."""
 
     serializer_class = ToReadItemSerializer
+    queryset = ReadingObligation.objects.none()  # for the schema only; the rows come from to_read_for
 
     @extend_schema(responses=ToReadItemSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
