@@ -32,6 +32,7 @@ from consistency.models import FactKey
 from plans.models import Acknowledgement, Plan, PlanKind, Section
 from plans.selectors import facility_current_plans
 from portal.types import AuthenticatedHttpRequest
+from sources.selectors import facility_source_links
 
 KEY_SECTIONS_SHOWN = 6
 # Words that mark the sections a responder turns to first, most urgent first.
@@ -159,6 +160,7 @@ def facility_page(
         "plans": plans,
         "today": timezone.localdate(),
         "conflicts": conflicts,
+        "source_links": facility_source_links(user=request.user, facility=facility),
         "key_facts": key_facts_block(facts["fact_rows"], plans),
         **facts,
         **building_documents_context(request, facility),

@@ -8,7 +8,7 @@ from typing import Literal
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Min, Q, QuerySet
 
-from access.plans import plans_visible_to
+from access.plans import plans_visible_to, visible_plan_exists
 from access.sources import sources_visible
 from agencies.models import Agency, Facility
 from plans.models import Plan
@@ -290,19 +290,20 @@ class FacilityLink:
 
 def facility_source_links(*, user: Actor, facility: Facility) -> list[FacilityLink]:
     """For a building: which agencies' plans build on which, where one of the two covers the building and the
-    viewer may read both (two queries)."""
-    links = list(
+    viewer may read both (one query: the visibility rule runs inside it)."""
+    links = (
         PlanSource.objects.filter(Q(plan__facilities=facility) | Q(source_plan__facilities=facility))
+        .filter(visible_plan_exists(user=user, plan_ref="plan_id"))
+        .filter(visible_plan_exists(user=user, plan_ref="source_plan_id"))
         .select_related("plan__owner_agency", "source_plan__owner_agency")
-        .order_by("plan__title", "source_plan__title")
+        .order_by("plan__title", "source_plan__title", "pk")
         .distinct()
     )
-    visible = sources_visible(user=user, plan_ids={p for link in links for p in (link.plan_id, link.source_plan_id)})
     seen: set[tuple[int, int]] = set()
     rows = []
     for link in links:
         pair = (link.plan_id, link.source_plan_id)
-        if pair in seen or link.plan_id not in visible or link.source_plan_id not in visible:
+        if pair in seen:  # one row per pair of plans, whichever sections build on which
             continue
         seen.add(pair)
         rows.append(FacilityLink(plan=link.plan, source=link.source_plan))

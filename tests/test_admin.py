@@ -20,10 +20,12 @@ from plans.models import Attachment, Classification, Plan, PlanVersion, Section
 from reviews.concurrence_services import concurrence_record
 from reviews.models import Comment, Concurrence
 from reviews.services import comment_create
+from sources.models import PlanSource, PlanSourceVersion, SourceChange
 from tests.agencies.factories import AgencyFactory, UserFactory, member
 from tests.conftest import client_for, web_client
 from tests.permission_matrix import ACTORS, matrix, user_of
 from tests.plans.factories import draft, make_plan, publish
+from tests.sources.scene import built, school_publishes  # noqa: F401 - the fixture
 
 OUR_APPS = {"agencies", "plans", "audit", "notifications", "reviews", "consistency"}
 
@@ -96,6 +98,20 @@ def _review_and_conflict(county) -> None:
 def test_review_records_and_conflicts_are_read_only_in_the_admin(operator_client, county):
     _review_and_conflict(county)
     for model in (Comment, Concurrence, FactConflict):
+        obj = model._default_manager.first()
+        page = operator_client.get(_url(model, "change", obj.pk))
+        assert page.status_code == 200
+        assert 'name="_save"' not in page.content.decode()
+        assert operator_client.get(_url(model, "add")).status_code == 403
+        assert operator_client.post(_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+        assert model._default_manager.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.usefixtures("built")
+def test_sources_are_listed_and_shown_read_only_in_the_admin(operator_client, county):
+    school_publishes(county)  # a source change besides the link and the recorded source version
+    for model in (PlanSource, PlanSourceVersion, SourceChange):
+        assert operator_client.get(_url(model, "changelist")).status_code == 200
         obj = model._default_manager.first()
         page = operator_client.get(_url(model, "change", obj.pk))
         assert page.status_code == 200
