@@ -385,6 +385,15 @@ SAMPLE_PAYLOADS = {
         "kind": "differs",
         "other_agency_name": "Ridgeford Fire",
     },
+    EventType.BUILDING_DOCUMENT_CHANGED: {
+        "facility": 1,
+        "facility_name": "Maple <Valley> High",
+        "document": 1,
+        "title": "Site map",
+        "previous_version": 1,
+        "version": 2,
+        "change_note": "Gate C moved",
+    },
     EventType.SOURCE_CHANGED: {"source_plan": 1, "source_title": "Jefferson", "source_version": 4, "kind": "published"},
 }
 
@@ -470,6 +479,11 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
         assert title in message.subject
         assert f"{title}, version 3:" in message.body
         assert "Lincoln &lt;High&gt; &amp; Sons" in html
+        return
+    if event_type == EventType.BUILDING_DOCUMENT_CHANGED:
+        assert message.subject == "[Concord] Maple <Valley> High: Site map version 1 → 2 (Gate C moved)"
+        assert "Maple <Valley> High: Site map version 1 → 2 (Gate C moved). Open the building's page" in message.body
+        assert "Maple &lt;Valley&gt; High" in html
         return
     if event_type == EventType.FACILITY_SRO_CHANGED:
         assert message.subject == "[Concord] Maple <Valley> High: School Resource Officer changed"
