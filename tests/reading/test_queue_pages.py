@@ -225,4 +225,4 @@ def test_the_persons_and_the_agencys_acknowledgement_show_as_one_line_with_names
     assert "You acknowledged v1 on" in liaison_page
     assert "and your agency, Ridgeford Police, on" in liaison_page
     owner_page = html(web_client(county.owner_admin), f"/plans/{county.plan.pk}/")
-    assert "Pat Rivera:" in owner_page  # the owner's list of partner people, by name
+    assert "Pat Rivera" not in owner_page  # the owner sees the partner agency, never its people
