@@ -42,7 +42,7 @@ from identity.forms import AgencySSOForm
 from identity.services import agency_sso_configure
 from notifications import webhook_services
 from notifications.forms import _prefix
-from notifications.models import Delivery, EventType, Notification, OutboxEvent
+from notifications.models import WEBHOOK_EVENT_CHOICES, Delivery, EventType, Notification, OutboxEvent
 from plans import services
 from plans.forms import PlanCreateForm, PlanEditForm
 from plans.forms_import import DocxUploadForm, PlanImportForm
@@ -57,6 +57,9 @@ from tests.permission_matrix import ACTORS, AnyObject, covers, route_of, user_of
 from tests.plans.docx_files import docx_upload, simple_document
 from tests.plans.factories import make_plan, publish
 from tests.reviews.helpers import post
+
+# Every event a webhook may subscribe to (personal reading reminders are never sent to webhooks).
+WEBHOOK_EVENTS = [value for value, _ in WEBHOOK_EVENT_CHOICES]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SIGNED_IN = [actor for actor in ACTORS if actor != "anonymous"]
@@ -320,7 +323,7 @@ API: tuple[Endpoint, ...] = (
             Attempt("url", lambda s: {"url": "http://127.0.0.1:9/cad", "events": ["plan.shared"]}, agency_admins(201)),
             # Every event type, the new alert about a lowered classification included.
             Attempt(
-                "events", lambda s: {"url": "http://127.0.0.1:9/all", "events": EventType.values}, agency_admins(201)
+                "events", lambda s: {"url": "http://127.0.0.1:9/all", "events": WEBHOOK_EVENTS}, agency_admins(201)
             ),
         ),
     ),
@@ -1172,7 +1175,7 @@ WEB: tuple[Endpoint, ...] = (
             ),
             Attempt(
                 "events",
-                lambda s: {"url": "http://127.0.0.1:9/a", "events": EventType.values},
+                lambda s: {"url": "http://127.0.0.1:9/a", "events": WEBHOOK_EVENTS},
                 agency_admins(302, WEB_ANON),
             ),
         ),
