@@ -161,7 +161,7 @@ def facility_page(
         "today": timezone.localdate(),
         "conflicts": conflicts,
         "source_links": facility_source_links(user=request.user, facility=facility),
-        "key_facts": key_facts_block(facts["fact_rows"], plans),
+        "key_facts": key_facts_block(facts["fact_rows"], facts["fact_plans"]),
         **facts,
         **building_documents_context(request, facility),
     }

@@ -19,4 +19,5 @@ def facility_facts_context(request: HttpRequest, facility: Facility, plans: Sequ
     rows = facility_facts_compared(user=request.user, facility=facility, plans=plans)
     for plan in plans_stating_facts(plans=plans, rows=rows):
         record_sensitive_read(request, plan, "facts", obj=plan.current_version)
-    return {"fact_rows": rows}
+    # The table's columns are these plans, in this order: a withheld plan has no column at all.
+    return {"fact_rows": rows, "fact_plans": plans}

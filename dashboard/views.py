@@ -91,7 +91,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if membership is not None:
         agency = membership.agency
         to_read = to_read_for(user=request.user)
-        context.update(to_read=to_read[:TO_READ_ROWS], to_read_total=len(to_read))
+        context.update(to_read=to_read[:TO_READ_ROWS], to_read_total=len(to_read), to_read_count=len(to_read))
         context["my_buildings"] = list(my_buildings(user=request.user))
         own, own_more = _first_rows(dashboard_own_plans(user=request.user, agency=agency))
         partner, partner_more = _first_rows(

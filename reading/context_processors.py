@@ -4,13 +4,15 @@ header's "To read (N)" link, shown only when they owe something)."""
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from reading.selectors_queue import to_read_count
 
 
 def to_read(request: HttpRequest) -> dict[str, Any]:
-    """One COUNT query for a signed-in person; nothing for anyone else."""
+    """One COUNT query for a signed-in person, run only when a template reads it: a view that already knows
+    the count (the dashboard) passes its own `to_read_count`, which replaces this one unread."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"to_read_count": to_read_count(user=user)}
+    return {"to_read_count": SimpleLazyObject(lambda: to_read_count(user=user))}

@@ -7,11 +7,15 @@ from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
-from agencies.models import Agency
+from agencies.models import Agency, Membership, Role
 from audit.models import AuditAction, AuditEvent
+from consistency.models import FactKey
 from plans.models import Classification, Plan
+from tests.agencies.factories import UserFactory
 from tests.conftest import web_client
+from tests.consistency.helpers import publish_facts
 from tests.mfa import enrol_app, totp_code
+from tests.plans.factories import make_plan
 from tests.sign_in import SIGN_IN_URL, sign_in_form
 
 PASSWORD = "a-long-enough-passphrase-8"
@@ -208,3 +212,24 @@ def test_turning_the_setting_on_and_off_is_an_agency_update_naming_the_field(cou
     api.force_authenticate(county.owner_admin)
     patched = api.patch(f"/api/v1/agencies/{county.district.pk}/", {"les_read_requires_mfa": True}, format="json")
     assert patched.json()["les_read_requires_mfa"] is True
+
+
+def test_the_building_page_shows_the_facts_of_the_plans_read_without_the_withheld_ones_column(county, sensitive):
+    """An officer without a second factor sees their own agency's facts under their own agency's name: the
+    district's withheld sensitive plan has no column (it used to shift the columns, then fail the page)."""
+    _owner_requires(county, True)
+    police_admin = Membership.objects.create(
+        user=UserFactory(username="police_chief"), agency=county.police, role=Role.ADMIN
+    ).user
+    police_plan = make_plan(
+        owner=county.police, actor=police_admin, title="Patrol response", facilities=[county.school]
+    )
+    publish_facts(county.plan, county.owner_admin, {county.school: {FactKey.STAGING_AREA: "East bus loop"}}, "Next")
+    publish_facts(police_plan, police_admin, {county.school: {FactKey.STAGING_AREA: "Stadium lot"}})
+    response = web_client(county.partner_view_member).get(f"/facilities/{county.school.pk}/")
+    assert response.status_code == 200
+    table = response.content.decode().split('id="key-facts-heading"')[1].split("</table>")[0]
+    assert "Stadium lot" in table
+    assert "Patrol response" in table
+    assert "East bus loop" not in table
+    assert "Maple Valley High crisis plan" not in table
