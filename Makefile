@@ -13,6 +13,9 @@ RUN_ENV = env -u DATABASE_URL -u REDIS_URL SITE_URL=http://127.0.0.1:$(PORT)
 # The test suite always runs on the real services (override to point elsewhere).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/concord
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Parallel test processes (pytest-xdist, one test file each at a time); worker N uses TEST_REDIS_URL's database
+# minus N and the test database with the suffix _gwN. `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
 # Benchmark size: tiny, small (the default, a few minutes), medium or state (see bench/scales.py).
 SCALE ?= small
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true
@@ -63,7 +66,7 @@ test: install services lint
 	# Against an empty in-memory database: only the models and migration files are compared.
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Benchmarks on their own database (concord_bench_$(SCALE)) and Redis db 7; figures into docs/benchmarks.md.
 bench: install services

@@ -1,6 +1,7 @@
 """Shared fixtures: a small county of agencies with every role, and API clients for each actor."""
 
 import contextlib
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,10 @@ from plans.models import ShareLevel
 from plans.services import plan_share
 from tests.agencies.factories import AgencyFactory, FacilityFactory, UserFactory, member
 from tests.plans.factories import draft, make_plan, publish
+
+# The settings gave this pytest-xdist worker its own Redis database (portal/settings/base.py). The processes
+# the tests start (Celery workers, gunicorn) are given that database explicitly and must not offset it again.
+os.environ.pop("PYTEST_XDIST_WORKER", None)
 
 
 def pytest_configure(config):

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything deployment-specific comes from the environment."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,11 @@ if EXPORT_PAPER_SIZE not in ("letter", "a4"):
 
 # Celery: without REDIS_URL every task runs eagerly in-process (the embedded default).
 REDIS_URL = env_str("REDIS_URL")
+# `make test` runs the suite in parallel pytest-xdist workers (gw0, gw1, ...); each takes its own Redis database
+# (the configured one, then those below it), so one worker's cache flushes and Celery queues never meet another's.
+if REDIS_URL and (_test_worker := os.environ.get("PYTEST_XDIST_WORKER", "")).startswith("gw"):
+    _server, _, _database = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_server}/{int(_database or 0) - int(_test_worker[2:])}"
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
