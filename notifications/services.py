@@ -35,6 +35,8 @@ from plans.models import classification_words
 logger = logging.getLogger(__name__)
 
 FAN_OUT_CHUNK = 1000
+# A source change's in-app alert names at most this many of the source's changed sections (the rest counted).
+SECTIONS_NAMED = 5
 
 
 def outbox_event_record(
@@ -128,7 +130,12 @@ def _source_title(title: str, payload: dict[str, Any]) -> str:
     source, number = payload.get("source_title") or "a source", payload.get("source_version")
     if payload.get("kind") == "withdrawn":
         return f"{title}: source {source} v{number} was withdrawn — review pending"
-    return f"{title}: source {source} is now at v{number} — review pending"
+    headline = f"{title}: source {source} is now at v{number} — review pending"
+    sections = [str(name) for name in payload.get("sections") or []]
+    if not sections:
+        return headline
+    more = f" and {len(sections) - SECTIONS_NAMED} more" if len(sections) > SECTIONS_NAMED else ""
+    return f"{headline} (sections changed: {', '.join(sections[:SECTIONS_NAMED])}{more})"
 
 
 def _sro_title(payload: dict[str, Any]) -> str:

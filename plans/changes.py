@@ -1,7 +1,8 @@
 """What changed between two versions of a plan: key facts first, then sections, then attachments.
 
 The one service behind the "What changed" page, the API's `diff/` and the e-mail about a new version (its
-summary is computed once per published version during the alert fan-out, see `published_version_changes`).
+summary is computed once per published version during the alert fan-out, see `published_version_changes`, and
+once per source version and built-on version for the plans that build on it, see sources/publish_hooks.py).
 The callers pass versions they have already found visible (access.http.visible_version / versions_visible), or,
 for the fan-out, released versions only, which every recipient of the alert may read.
 """
@@ -102,5 +103,11 @@ def published_version_changes(*, plan_id: int, number: int) -> dict[str, Any] | 
     )
     if len(versions) < 2 or versions[0].number != number:
         return None
-    changes = version_changes(old=versions[1], new=versions[0])
-    return changes_summary(changes, file_names=not versions[0].plan.is_law_enforcement_sensitive)
+    return changes_between(old=versions[1], new=versions[0])
+
+
+def changes_between(*, old: PlanVersion | None, new: PlanVersion) -> dict[str, Any]:
+    """The summary of what `new` changed since `old` (None: everything in `new` is added), as kept on outbox
+    events: a new version's own alert, and the alert to the plans that build on it since the version each was
+    written against. The caller passes versions every recipient may read; no file names for a sensitive plan."""
+    return changes_summary(version_changes(old=old, new=new), file_names=not new.plan.is_law_enforcement_sensitive)

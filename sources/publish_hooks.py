@@ -11,8 +11,8 @@ from django.utils import timezone
 from access.sources import agencies_reading_source, sources_readable_by_agency
 from notifications.models import EventType
 from notifications.services import outbox_event_record
-from plans.changes import published_version_changes
-from plans.models import Plan, PlanVersion
+from plans.changes import changes_between
+from plans.models import Plan, PlanVersion, Section
 from sources.models import (
     OPEN_STATUSES,
     PlanSource,
@@ -45,20 +45,67 @@ def source_versions_record(*, plan: Plan, version: PlanVersion) -> None:
     )
 
 
-def _changed_sections(source: Plan, version: PlanVersion) -> list[str]:
-    """The titles of the sections the source's new version changed (none kept for a sensitive source)."""
+# A summary per built-on version (None: nothing recorded), computed once however many plans share it.
+Summaries = dict[int | None, dict[str, Any]]
+
+
+def _changes_since(source: Plan, version: PlanVersion, built_on_ids: set[int | None]) -> Summaries:
+    """What the source's new `version` changed since each version a dependent plan was written against
+    (plans.changes, the summary the "What changed" page and the new version's own alert use). None kept for
+    a sensitive source: its alert names no section."""
     if source.is_law_enforcement_sensitive:
-        return []
-    summary = published_version_changes(plan_id=source.pk, number=version.number)
-    if summary is None:
-        return []
-    return [title for titles in summary["sections"].values() for title in titles]
+        return {}
+    olds = PlanVersion.objects.in_bulk([pk for pk in built_on_ids if pk is not None])
+    version.plan = source
+    return {pk: changes_between(old=olds.get(pk) if pk is not None else None, new=version) for pk in built_on_ids}
+
+
+def _section_titles(plans: dict[int, Plan]) -> dict[tuple[int, str], str]:
+    """The titles of the plans' sections in their current versions, by (plan, key) (one query)."""
+    rows = Section.objects.filter(
+        version_id__in=[plan.current_version_id for plan in plans.values() if plan.current_version_id]
+    ).values_list("version__plan_id", "key", "title")
+    return {(plan_id, key): title for plan_id, key, title in rows}
+
+
+def _source_changes(
+    plan_id: int,
+    keys: list[str],
+    built_on: dict[tuple[int, str], int | None],
+    summaries: Summaries,
+    titles: dict[tuple[int, str], str],
+) -> list[dict[str, Any]]:
+    """What the source changed for this plan: one entry per version its declared links were written against
+    (usually one), naming the plan's sections declared on the source ([]: the plan as a whole)."""
+    by_old: dict[int | None, list[str]] = {}
+    for key in keys:
+        by_old.setdefault(built_on.get((plan_id, key)), []).append(key)
+    return [
+        {
+            "for_sections": [titles.get((plan_id, key), key) for key in declared if key],
+            "changes": summaries[old],
+        }
+        for old, declared in by_old.items()
+        if old in summaries
+    ]
+
+
+def _changed_titles(entries: list[dict[str, Any]]) -> list[str]:
+    """The source's section titles the entries name as changed, added or removed, each once, in order."""
+    titles = [
+        title
+        for entry in entries
+        for kind in ("changed", "added", "removed")
+        for title in entry["changes"]["sections"][kind]
+    ]
+    return list(dict.fromkeys(titles))
 
 
 def source_changes_record(*, source: Plan, version: PlanVersion, kind: SourceChangeKind) -> list[SourceChange]:
     """Open a review on every plan that builds on `source` and whose owner may still read it, for the source's
     `version` just published or withdrawn; each owner is alerted through the outbox once (a dedupe key per plan
-    and source version). Idempotent: a second call creates nothing."""
+    and source version), with what the source changed since the version each declared link was written against.
+    Idempotent: a second call creates nothing."""
     links = list(
         PlanSource.objects.filter(source_plan=source)
         .select_related("plan")
@@ -74,23 +121,32 @@ def source_changes_record(*, source: Plan, version: PlanVersion, kind: SourceCha
         if link.plan.owner_agency_id in readers:
             plans[link.plan_id] = link.plan
             keys[link.plan_id].append(link.section_key)
-    built_on = dict(
-        PlanSourceVersion.objects.filter(
+    if SourceChange.objects.filter(plan_id__in=plans, source_version=version, kind=kind).count() == len(plans):
+        return []  # already recorded for every plan: nothing to compute
+    # The source version each declared link of each plan's current version was written against.
+    built_on: dict[tuple[int, str], int | None] = {
+        (plan_id, key): source_version_id
+        for plan_id, key, source_version_id in PlanSourceVersion.objects.filter(
             version_id__in=[plan.current_version_id for plan in plans.values() if plan.current_version_id],
             source_plan=source,
-        ).values_list("version__plan_id", "source_version_id")
-    )
+        ).values_list("version__plan_id", "section_key", "source_version_id")
+    }
+    published = kind == SourceChangeKind.PUBLISHED
+    needed = {built_on.get((plan_id, key)) for plan_id in plans for key in keys[plan_id]}
+    summaries = _changes_since(source, version, needed) if published else {}
+    titles = _section_titles(plans) if summaries else {}
     now = timezone.now()
-    sections = _changed_sections(source, version) if kind == SourceChangeKind.PUBLISHED else []
     created: list[SourceChange] = []
     for plan_id, plan in plans.items():
+        # The review compares with the version the plan's first declared link was written against.
+        first_built_on = built_on.get((plan_id, keys[plan_id][0]))
         change, made = SourceChange.objects.get_or_create(
             plan_id=plan_id,
             source_version=version,
             kind=kind,
             defaults={
                 "source_plan": source,
-                "built_on_id": built_on.get(plan_id),
+                "built_on_id": first_built_on,
                 "section_keys": keys[plan_id],
                 "created_at": now,
             },
@@ -98,6 +154,7 @@ def source_changes_record(*, source: Plan, version: PlanVersion, kind: SourceCha
         if not made:
             continue
         created.append(change)
+        entries = _source_changes(plan_id, keys[plan_id], built_on, summaries, titles)
         payload: dict[str, Any] = {
             "plan": plan_id,
             "plan_title": plan.title,
@@ -107,8 +164,9 @@ def source_changes_record(*, source: Plan, version: PlanVersion, kind: SourceCha
             "source_version": version.number,
             "kind": str(kind),
             "change": change.pk,
-            "sections": sections,
+            "sections": _changed_titles(entries),
             "section_keys": keys[plan_id],
+            "source_changes": entries,
         }
         outbox_event_record(
             event_type=EventType.SOURCE_CHANGED,

@@ -302,7 +302,11 @@ def _immediate_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> Ema
             message_id=delivery.message_id,
         )
     return event_email(
-        event=delivery.event, to=_person(delivery).email, agency_names=names, message_id=delivery.message_id
+        event=delivery.event,
+        to=_person(delivery).email,
+        agency_names=names,
+        message_id=delivery.message_id,
+        reader=_person(delivery),
     )
 
 
@@ -314,6 +318,7 @@ def _digest_mail(deliveries: list[Delivery], names: Mapping[int, str]) -> EmailM
         to=_person(deliveries[0]).email,
         agency_names=names,
         message_id=f"digest_{key}",
+        reader=_person(deliveries[0]),
     )
 
 

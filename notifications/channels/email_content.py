@@ -4,8 +4,10 @@ Mails name the plan, the version and the change summary and link to the plan's w
 to "What changed"); they never carry section bodies, key facts' values or attachments. The mail about a new version
 names what changed (key facts, section titles, attachment names) from the summary the fan-out keeps on the event
 (plans.changes, computed once per version); for a law-enforcement-sensitive plan it names key facts and section
-titles only (titles were always allowed, e.g. a comment's section) and counts the files. Templates live in
-notifications/templates/notifications/email/.
+titles only (titles were always allowed, e.g. a comment's section) and counts the files. The mail about a source's
+change names the source and what it changed since the version the plan was written against only if the recipient
+may still read the source when the mail is rendered (access/sources.py); otherwise it keeps the neutral wording.
+Templates live in notifications/templates/notifications/email/.
 """
 
 import re
@@ -22,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
+from access.sources import sources_visible
 from accounts.invitations import invitation_path_kwargs
 from agencies.models import Agency
 from notifications.document_titles import document_change_title
@@ -149,9 +152,42 @@ def _published_extra(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
-def _extra(event: OutboxEvent) -> dict[str, Any]:
-    """Wording details particular to one event type."""
+def _source_extra(event: OutboxEvent, reader: User | None) -> dict[str, Any]:
+    """The source and what it changed, for a recipient who may still read the source now (else nothing: the
+    share may have been revoked since the alert was recorded)."""
     payload = event.payload
+    source, change = payload.get("source_plan"), payload.get("change")
+    withdrawn = payload.get("kind") == "withdrawn"
+    if reader is None or not isinstance(source, int) or source not in sources_visible(user=reader, plan_ids=[source]):
+        return {"withdrawn": withdrawn}
+    groups = [
+        {
+            "for_sections": _names(entry.get("for_sections") or []),
+            "against": entry["changes"].get("against"),
+            "changes": change_lines(entry["changes"], sensitive=False),
+        }
+        for entry in payload.get("source_changes") or []
+        if isinstance(entry, Mapping) and isinstance(entry.get("changes"), Mapping)
+    ]
+    review_url = None
+    if event.plan_id is not None and isinstance(change, int):
+        review_url = settings.SITE_URL + reverse(
+            "sources:change", kwargs={"plan_id": event.plan_id, "change_id": change}
+        )
+    return {
+        "withdrawn": withdrawn,
+        "source_title": _one_line(payload.get("source_title") or "", 120),
+        "source_version": payload.get("source_version"),
+        "groups": groups,
+        "review_url": review_url,
+    }
+
+
+def _extra(event: OutboxEvent, reader: User | None = None) -> dict[str, Any]:
+    """Wording details particular to one event type (some depend on what the recipient may read now)."""
+    payload = event.payload
+    if event.event_type == EventType.SOURCE_CHANGED:
+        return _source_extra(event, reader)
     if event.event_type == EventType.PLAN_REVIEW_DUE:
         return _review_extra(payload)
     if event.event_type == EventType.PLAN_SHARED:
@@ -220,7 +256,7 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.WEBHOOK_DISABLED: f"Webhook to {extra.get('host') or 'your receiver'} disabled",
         EventType.PLAN_CLASSIFICATION_LOWERED: f"{title}: classification lowered to {extra.get('classification')}",
         EventType.MEMBER_INVITED: f"{extra.get('inviter')} invited you to {agency}",
-        EventType.SOURCE_CHANGED: f"{title}: a plan it builds on changed — review pending",
+        EventType.SOURCE_CHANGED: _source_headline(title, extra),
         EventType.BUILDING_DOCUMENT_CHANGED: str(extra.get("document_change", title)),
         EventType.FACILITY_SRO_CHANGED: f"{extra.get('facility_name')}: School Resource Officer "
         f"{'assignment ended' if extra.get('change') == 'ended' else 'changed'}",
@@ -228,6 +264,15 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         f"at {extra.get('facility_name')}",
     }
     return headlines.get(event_type, title)
+
+
+def _source_headline(title: str, extra: Mapping[str, Any]) -> str:
+    source, number = extra.get("source_title"), extra.get("source_version")
+    if not source:
+        return f"{title}: a plan it builds on changed — review pending"
+    if extra.get("withdrawn"):
+        return f"{title}: source {source} v{number} was withdrawn — review pending"
+    return f"{title}: source {source} is now at v{number} — review pending"
 
 
 def mentioned_agency_names(events: Iterable[OutboxEvent]) -> dict[int, str]:
@@ -254,15 +299,16 @@ def _reading_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailI
     )
 
 
-def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem:
-    """The template context of one event; the link is left out when access has ended."""
+def email_item(event: OutboxEvent, agency_names: Mapping[int, str], reader: User | None = None) -> EmailItem:
+    """The template context of one event for `reader` (None: nothing that depends on what they may read now);
+    the link is left out when access has ended."""
     payload = event.payload
     if event.event_type in PERSONAL_EVENT_TYPES:
         return _reading_item(event, agency_names)
     plan = event.plan
     title = _one_line(payload.get("plan_title") or (plan.title if plan else "A plan"))
     agency = agency_names.get(payload.get("partner") or payload.get("agency"), "your agency")
-    extra = _extra(event)
+    extra = _extra(event, reader)
     version = payload.get("version")
     linked_plan = event.plan_id if event.event_type != EventType.PLAN_UNSHARED else None
     url, url_label = None, ""
@@ -271,6 +317,8 @@ def email_item(event: OutboxEvent, agency_names: Mapping[int, str]) -> EmailItem
     if linked_plan is not None and published and compared:
         url = changes_url(linked_plan, version, extra.get("against"))
         url_label = f"See what changed in version {version}"
+    elif extra.get("review_url"):
+        url, url_label = extra["review_url"], f"Review what {extra.get('source_title')} changed"
     elif linked_plan is not None:
         url, url_label = plan_url(linked_plan), f"Open {title} in Concord"
     return EmailItem(
@@ -313,11 +361,17 @@ def _message_id(delivery_message_id: str) -> str:
 
 
 def event_email(
-    *, event: OutboxEvent, to: str, agency_names: Mapping[int, str] | None = None, message_id: str | None = None
+    *,
+    event: OutboxEvent,
+    to: str,
+    agency_names: Mapping[int, str] | None = None,
+    message_id: str | None = None,
+    reader: User | None = None,
 ) -> EmailMultiAlternatives:
-    """The immediate mail (text and HTML) for one event; a stable Message-ID lets clients drop a resend."""
+    """The immediate mail (text and HTML) for one event to `reader`; a stable Message-ID lets clients drop a
+    resend."""
     names = mentioned_agency_names([event]) if agency_names is None else agency_names
-    item = email_item(event, names)
+    item = email_item(event, names, reader)
     headers = {"Message-ID": _message_id(message_id)} if message_id else {}
     return _compose(
         subject=f"[Concord] {item.headline}", template="message", context={"item": item}, to=to, headers=headers
@@ -325,11 +379,17 @@ def event_email(
 
 
 def digest_email(
-    *, events: list[OutboxEvent], to: str, agency_names: Mapping[int, str] | None = None, message_id: str | None = None
+    *,
+    events: list[OutboxEvent],
+    to: str,
+    agency_names: Mapping[int, str] | None = None,
+    message_id: str | None = None,
+    reader: User | None = None,
 ) -> EmailMultiAlternatives:
-    """One mail listing several events, oldest first (a stable Message-ID, when given, folds a resend)."""
+    """One mail to `reader` listing several events, oldest first (a stable Message-ID, when given, folds a
+    resend)."""
     names = mentioned_agency_names(events) if agency_names is None else agency_names
-    items = [email_item(event, names) for event in events]
+    items = [email_item(event, names, reader) for event in events]
     count = f"{len(items)} update{'s' if len(items) != 1 else ''}"
     return _compose(
         subject=f"[Concord] Daily digest: {count}",

@@ -92,6 +92,12 @@ PAYLOAD_KEYS = (
     "officer_name",
     "change",
     "on",
+    # plan.source_changed: which source moved to which version, and the titles of the source's sections that
+    # changed since the version the plan was written against (the delivery is cancelled once it may not read it)
+    "source_plan",
+    "source_title",
+    "source_version",
+    "sections",
 )
 _random = secrets.SystemRandom()
 

@@ -72,7 +72,8 @@ def test_a_source_publishing_opens_one_review_and_alerts_the_owners_writers_once
     assert notified == ["police_admin", "police_planner"]
     assert member_of_police.username not in notified
     assert Notification.objects.get(event=event, user=built.police_admin).title == (
-        "Active threat response plan: source Maple Valley High crisis plan is now at v2 — review pending"
+        "Active threat response plan: source Maple Valley High crisis plan is now at v2 — review pending "
+        "(sections changed: Section 1)"
     )
     sources = plan_sources(user=built.police_planner, plan=built.plan)
     assert (sources.changed, sources.total, sources.rows[0].state, sources.rows[0].current_number) == (
