@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reading",
     "feeds",
     "buildings",
+    "offline",
 ]
 
 MIDDLEWARE = [
@@ -455,6 +456,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The installable app (offline/): its service worker and manifest come from Concord itself.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
