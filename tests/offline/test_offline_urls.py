@@ -76,7 +76,9 @@ KEEPS = {**dict.fromkeys(ACTORS, 200), "anonymous": 401}
 @covers("offline:urls")
 @pytest.mark.parametrize(("actor", "expected"), matrix(**KEEPS))
 def test_each_person_keeps_only_what_they_may_read_at_their_own_buildings(county, actor, expected):
-    unshared = make_plan(owner=county.district, actor=county.owner_admin, title="Staff only", facilities=[county.school])
+    unshared = make_plan(
+        owner=county.district, actor=county.owner_admin, title="Staff only", facilities=[county.school]
+    )
     publish(unshared, county.owner_admin, "Internal.", "Internal.")
     sensitive_plan(county, shared_with=county.police)
     add_document(county, title="Tactical map", classification=Classification.LAW_ENFORCEMENT_SENSITIVE)
@@ -163,7 +165,9 @@ def test_the_list_takes_the_same_queries_for_one_building_and_many(county, offic
     with django_assert_max_num_queries(12) as few:
         client.get(URL)
     for number in range(6):
-        plan = make_plan(owner=county.district, actor=county.owner_admin, title=f"Annex {number}", facilities=[county.school])
+        plan = make_plan(
+            owner=county.district, actor=county.owner_admin, title=f"Annex {number}", facilities=[county.school]
+        )
         publish(plan, county.owner_admin, "A.", "B.")
         plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.owner_admin)
         add_document(county, title=f"Map {number}")
