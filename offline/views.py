@@ -61,4 +61,8 @@ def offline_urls(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "Not signed in: keep nothing offline.", "urls": []}, status=401)
     kept = offline_set(user=request.user)
-    return JsonResponse({"as_of": timezone.now().isoformat(), "urls": offline_urls_of(kept)})
+    buildings = [
+        {"name": facility.name, "url": reverse("agencies:facility-detail", kwargs={"facility_id": facility.pk})}
+        for facility in kept.facilities
+    ]
+    return JsonResponse({"as_of": timezone.now().isoformat(), "urls": offline_urls_of(kept), "buildings": buildings})

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from access.actors import SYSTEM
+from accounts.services import sign_out_everywhere
 from agencies.models import Agency, AssignmentRole, PersonnelAssignment
 from agencies.services import agency_update, personnel_assignment_create, personnel_assignment_end
 from plans.models import Classification, PlanKind, ShareLevel
@@ -110,6 +111,16 @@ def test_each_person_keeps_only_what_they_may_read_at_their_own_buildings(county
 
 def test_an_officer_keeps_their_school_and_its_plan_they_read(county, officer):
     assert kept(officer) == [facility_url(county), plan_url(county.plan)]
+    buildings = web_client(officer).get(URL).json()["buildings"]
+    assert buildings == [{"name": "Maple Valley High", "url": facility_url(county)}]
+
+
+def test_signing_out_everywhere_else_leaves_the_other_devices_nothing_to_keep(county, officer):
+    phone, desk = web_client(officer), web_client(officer)
+    assert phone.get(URL).status_code == 200
+    sign_out_everywhere(user=officer, actor=officer, keep_session_key=desk.session.session_key)
+    assert phone.get(URL).status_code == 401
+    assert desk.get(URL).status_code == 200
 
 
 def test_buildings_the_person_is_not_assigned_to_are_not_kept(county):

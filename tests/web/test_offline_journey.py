@@ -64,6 +64,8 @@ def test_the_sro_opens_their_school_and_its_plan_without_a_connection(page, live
     # A page never kept says so instead of the browser's error page.
     page.goto(f"{live_server.url}{reverse('plans:list')}")
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    page.get_by_role("link", name="Maple Valley High").click()
+    expect(page.get_by_role("status").filter(has_text="Offline copy as of")).to_be_visible()
 
     page.context.set_offline(False)
     page.goto(f"{live_server.url}{school}")

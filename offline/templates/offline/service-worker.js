@@ -134,12 +134,20 @@ async function labelled(cached) {
   return new Response(text, { status: 200, headers });
 }
 
-function offlinePage() {
+async function offlinePage() {
+  // The buildings kept offline, so that the app opened with no connection still leads to them.
+  const list = await (await caches.open(PAGES)).match(LIST_URL);
+  const buildings = list ? (await list.json()).buildings || [] : [];
+  const links = buildings
+    .map((building) => `<li><a href="${escapeHtml(building.url)}">${escapeHtml(building.name)}</a></li>`)
+    .join("");
+  const kept = links
+    ? `<p>Your buildings are kept for use without a connection:</p><ul>${links}</ul>`
+    : "<p>Nothing is kept for use without a connection yet: open Concord while online first.</p>";
   const body =
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
     "<title>Offline · Concord</title></head><body><main><h1>You are offline</h1>" +
-    "<p>This page has no offline copy. Your buildings' pages and their current plans are kept for use without a " +
-    "connection: open them from the dashboard while online first.</p></main></body></html>";
+    `<p>This page has no offline copy.</p>${kept}</main></body></html>`;
   return new Response(body, {
     status: 503,
     headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": "default-src 'none'" },
