@@ -9,14 +9,16 @@ from allauth.account import views as allauth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.sign_out import clears_site_data
 from identity.forms import SSOAwarePasswordResetForm
 from portal.password_reset import RateLimitedPasswordResetView
 
 urlpatterns = [
     path("login/", allauth_views.login, name="login"),
-    path("logout/", allauth_views.logout, name="logout"),
+    # Signing out clears the browser's offline copies and HTTP cache (Clear-Site-Data).
+    path("logout/", clears_site_data(allauth_views.logout), name="logout"),
     path("login/", allauth_views.login, name="account_login"),
-    path("logout/", allauth_views.logout, name="account_logout"),
+    path("logout/", clears_site_data(allauth_views.logout), name="account_logout"),
     # "Sign-up is closed" (accounts.adapter): people are invited by their agency.
     path("signup/", allauth_views.signup, name="account_signup"),
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),

@@ -101,6 +101,7 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             "email",
             "require_mfa",
             "les_read_requires_mfa",
+            "les_offline_copies",
         )
         if obj is not None:
             fields += ("group", "created_at", "members")
@@ -139,6 +140,7 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
             phone=obj.phone,
             require_mfa=obj.require_mfa,
             les_read_requires_mfa=obj.les_read_requires_mfa,
+            les_offline_copies=obj.les_offline_copies,
             email=obj.email,
         )
         _adopt(obj, created)

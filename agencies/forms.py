@@ -151,6 +151,20 @@ class AgencyMfaForm(LabelledForm):
     )
 
 
+class OfflineCopiesForm(LabelledForm):
+    """Whether the installable app may keep the agency's law-enforcement-sensitive plans for offline use."""
+
+    les_offline_copies = forms.BooleanField(
+        label="Law-enforcement-sensitive plans may be kept offline",
+        required=False,
+        help_text="Off (the default): Concord's installable app never stores your law-enforcement-sensitive plans "
+        "on a device, so reading them needs a connection. On: the people who may read them and are assigned to the "
+        "building keep a copy on their phone, until they sign out or lose access.",
+    )
+
+    prefix = "offline"
+
+
 class SessionPolicyForm(LabelledForm):
     """An agency's session policy; an empty field means the platform's default."""
 

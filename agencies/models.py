@@ -48,6 +48,15 @@ class Agency(models.Model):
         help_text="People must have passed multi-factor sign-in to read this agency's law-enforcement-sensitive "
         "plans (partners' people included); the plans' titles still show in lists.",
     )
+    # The installable app's offline copies (offline/) leave out this agency's law-enforcement-sensitive plans
+    # unless it allows them: a phone that is lost keeps what it cached until it is next online.
+    les_offline_copies = models.BooleanField(
+        "law-enforcement-sensitive plans may be kept offline",
+        default=False,
+        db_default=False,
+        help_text="Its people, and partners' people assigned to the building, may keep offline copies of this "
+        "agency's law-enforcement-sensitive plans on their devices (off: those plans need a connection).",
+    )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
     # The agency's session policy; empty: the platform's (SESSION_IDLE_TIMEOUT_SECONDS, SESSION_MAX_LIFETIME_SECONDS).
     session_idle_minutes = models.PositiveSmallIntegerField(

@@ -96,6 +96,7 @@ def agency_create(
     session_idle_minutes: int | None = None,
     session_max_hours: int | None = None,
     les_read_requires_mfa: bool = False,
+    les_offline_copies: bool = False,
     ip_address: str | None = None,
 ) -> Agency:
     """Create an agency and the Django group its object permissions are granted to (platform staff). Audited."""
@@ -122,6 +123,7 @@ def agency_create(
                 session_idle_minutes=session_idle_minutes,
                 session_max_hours=session_max_hours,
                 les_read_requires_mfa=les_read_requires_mfa,
+                les_offline_copies=les_offline_copies,
                 group=group,
             )
     except IntegrityError as exc:  # another request took the slug between the check above and these inserts
@@ -145,6 +147,7 @@ def agency_update(
     session_idle_minutes: int | Unset | None = UNSET,
     session_max_hours: int | Unset | None = UNSET,
     les_read_requires_mfa: bool | Unset = UNSET,
+    les_offline_copies: bool | Unset = UNSET,
     ip_address: str | None = None,
 ) -> Agency:
     """Update an agency's card, MFA requirement and session policy (the fields given; None: the platform's
@@ -162,6 +165,7 @@ def agency_update(
         session_max_hours=session_max_hours,
         require_mfa=require_mfa,
         les_read_requires_mfa=les_read_requires_mfa,
+        les_offline_copies=les_offline_copies,
     )
     _check_session_policy(given)
     # Compared with the stored row: the admin hands over an instance its form has already changed.

@@ -34,6 +34,7 @@ urlpatterns = [
     path("agencies/", views.agency_list, name="list"),
     path(agency, views.agency_detail, name="detail"),
     path(f"{agency}settings/", views_settings.agency_settings, name="settings"),
+    path(f"{agency}settings/offline/", views_settings.agency_offline_copies, name="settings-offline"),
     path(f"{agency}members/invite/", views.member_invite, name="member-invite"),
     path(f"{agency}members/add/", views.member_add, name="member-add"),
     path(f"{member}role/", views.member_role, name="member-role"),

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from access.agencies import can_manage_agency, can_read_audit_of
@@ -89,6 +90,8 @@ def facility_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# Kept offline by the installable app (offline/): the service worker holds the one copy, the HTTP cache none.
+@never_cache
 @login_required
 def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> HttpResponse:
     """A building's page for responders: key facts, officers and contacts, maps, then the current plans."""

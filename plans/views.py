@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from access.agencies import EDITOR_ROLES
@@ -165,6 +166,8 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+# Kept offline by the installable app (offline/): the service worker holds the one copy, the HTTP cache none.
+@never_cache
 @login_required
 @require_safe
 def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:

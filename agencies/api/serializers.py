@@ -33,6 +33,7 @@ class AgencySerializer(serializers.ModelSerializer):
             "session_idle_minutes",
             "session_max_hours",
             "les_read_requires_mfa",
+            "les_offline_copies",
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
@@ -46,6 +47,10 @@ class AgencySerializer(serializers.ModelSerializer):
             "session_max_hours": {
                 "help_text": "Its people are signed out this many hours after signing in, active or not; null: the "
                 "platform's default. A person in several agencies gets the shortest."
+            },
+            "les_offline_copies": {
+                "help_text": "Whether the installable app may keep offline copies of this agency's "
+                "law-enforcement-sensitive plans on its readers' devices (default false: never cached)."
             },
         }
 

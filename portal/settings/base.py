@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reading",
     "feeds",
     "buildings",
+    "offline",
 ]
 
 MIDDLEWARE = [
@@ -461,6 +462,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The installable app (offline/): its service worker and manifest come from Concord itself.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],

@@ -67,6 +67,8 @@ NOT_TENANT_DATA: dict[str, str] = {
     "api-root": "links to the API's lists, the same for everyone",
     "schema": "the OpenAPI schema: the API's shape, no data (tests/security/test_api_schema.py)",
     "api-docs": "Swagger UI over the schema",
+    "offline:manifest": "the installable app's manifest, the same for everyone (tests/offline/)",
+    "offline:service-worker": "the installable app's service worker script, the same for everyone (tests/offline/)",
 }
 
 
