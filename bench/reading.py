@@ -7,9 +7,10 @@ second run reuses it), then measures in this one process (one worker's worth of 
 
 - the reminders: every open obligation made due (half overdue, half due in 2 days), then the overdue and
   due-soon stages (one event per person, their items marked), the same again (nothing to do), and the
-  weekly escalation; the fan-out of a sample of those events, per event;
-- the ORM reads the compliance view and the queue are built on: per-plan counts for the department, one
-  person's open items (median of N, query count);
+  weekly escalation; the fan-out of a sample of those events, per event (in the worker's batches, and a
+  few by the generic per-event path to compare);
+- the ORM reads the compliance view and the queue are built on: per-plan counts for the department (from
+  the summary, and by counting the obligations), one person's open items (median of N, query count);
 - the pages and API (`/to-read/`, `/agencies/<id>/reading/compliance/`, `/api/v1/me/to-read/`,
   `/api/v1/agencies/<id>/reading-compliance/`) when those URLs resolve, "not built" otherwise.
 
@@ -32,6 +33,8 @@ from bench.django_env import ROOT
 RESULTS = ROOT / "bench" / "results"
 Progress = Callable[[str], None]
 # Per scale: (department people, department plans, requirements per other agency).
+# Reminder events fanned out one by one by the generic path, to compare with the batches.
+SINGLE_SAMPLE = 200
 SIZES = {"tiny": (50, 10, 2), "small": (2_000, 200, 3), "medium": (2_000, 200, 3), "state": (2_000, 200, 3)}
 
 
@@ -65,10 +68,11 @@ def _make_everything_due(now: Any) -> dict[str, int]:
 def measure_reminders(*, fan_out_sample: int, progress: Progress) -> dict[str, Any]:
     from django.utils import timezone
 
+    from notifications.fan_out_batch import outbox_events_fan_out
     from notifications.models import OutboxEvent
     from notifications.services import outbox_event_fan_out
     from portal.celery import app as celery_app
-    from reading.reminders import reading_escalations_record, reading_reminders_record_stage
+    from reading.reminders import HANDOFF_BATCH, reading_escalations_record, reading_reminders_record_stage
 
     now = timezone.now()
     owed = _make_everything_due(now)
@@ -93,17 +97,29 @@ def measure_reminders(*, fan_out_sample: int, progress: Progress) -> dict[str, A
         .order_by("id")
         .values_list("pk", flat=True)[:fan_out_sample]
     )
-    _, seconds = _timed(lambda: [outbox_event_fan_out(event_id=pk) for pk in sample])
-    per_event = seconds / max(1, len(sample))
+    # The generic per-event path on a few, for comparison; the rest as the worker takes them, in hand-off batches.
+    single, batched = sample[:SINGLE_SAMPLE], sample[SINGLE_SAMPLE:]
+    _, single_seconds = _timed(lambda: [outbox_event_fan_out(event_id=pk) for pk in single])
+    batches = [batched[i : i + HANDOFF_BATCH] for i in range(0, len(batched), HANDOFF_BATCH)]
+    _, seconds = _timed(lambda: [outbox_events_fan_out(event_ids=batch) for batch in batches])
+    per_event = seconds / max(1, len(batched))
     events = sum(stage["events"] for stage in result["stages"])
     result["fan_out"] = {
-        "sample": len(sample),
+        "sample": len(batched),
+        "batch": HANDOFF_BATCH,
         "ms_total": _ms(seconds),
         "ms_per_event": round(per_event * 1000, 2),
         "all_events": events,
         "seconds_all_events_one_process": round(per_event * events, 1),
+        "per_event_path": {
+            "sample": len(single),
+            "ms_per_event": round(single_seconds * 1000 / max(1, len(single)), 2),
+        },
     }
-    progress(f"[reading]   fan-out: {len(sample):,} events in {seconds:.2f} s ({per_event * 1000:.2f} ms each)")
+    progress(
+        f"[reading]   fan-out: {len(batched):,} events in batches of {HANDOFF_BATCH} in {seconds:.2f} s "
+        f"({per_event * 1000:.2f} ms each); per-event path {result['fan_out']['per_event_path']['ms_per_event']} ms"
+    )
     return result
 
 
@@ -121,6 +137,30 @@ def _median_ms(function: Callable[[], Any], rounds: int) -> tuple[float, int]:
     return _ms(statistics.median(timings)), len(queries)
 
 
+_DISAGREEMENTS_SQL = """
+WITH counted AS (
+    SELECT agency_id, plan_id, version_id, due_at, count(*)::int AS people,
+        (count(*) FILTER (WHERE acknowledged_at IS NULL))::int AS unread
+    FROM reading_readingobligation GROUP BY 1, 2, 3, 4
+),
+summed AS (SELECT agency_id, plan_id, version_id, due_at, people, unread FROM reading_readingsummary)
+SELECT (SELECT count(*) FROM (SELECT * FROM counted EXCEPT SELECT * FROM summed) a)
+     + (SELECT count(*) FROM (SELECT * FROM summed EXCEPT SELECT * FROM counted) b),
+    (SELECT count(*) FROM reading_readingsummary)
+"""
+
+
+def summary_check(progress: Progress) -> dict[str, int]:
+    """After everything the bench wrote (the sync, the raw UPDATE of the due dates): does the summary agree?"""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_DISAGREEMENTS_SQL)
+        disagreements, rows = cursor.fetchone()
+    progress(f"[reading]   summary: {rows:,} rows, {disagreements} disagreeing with the obligations")
+    return {"summary_rows": rows, "disagreements": disagreements}
+
+
 def measure_reads(*, department_id: int, rounds: int, progress: Progress) -> list[dict[str, Any]]:
     """The ORM aggregates under the compliance view and the queue, then the pages if they exist."""
     from django.db.models import Count, Q
@@ -130,6 +170,7 @@ def measure_reads(*, department_id: int, rounds: int, progress: Progress) -> lis
     from agencies.models import Membership
     from bench.clients import HOST, token_client
     from reading.models import ReadingObligation
+    from reading.selectors_compliance import plan_counts_summed
 
     now = timezone.now()
     open_ = Q(acknowledged_at__isnull=True)
@@ -156,9 +197,13 @@ def measure_reads(*, department_id: int, rounds: int, progress: Progress) -> lis
             .order_by("due_at", "id")[:50]
         )
 
+    def per_plan_summed() -> list[dict[str, Any]]:
+        return list(plan_counts_summed(agency_id=department_id, now=now).order_by("plan_id"))
+
     figures = []
     for name, function in (
-        (f"ORM: per-plan counts, one agency ({len(per_plan())} plans)", per_plan),
+        (f"ORM: per-plan counts, one agency ({len(per_plan())} plans), counting the obligations", per_plan),
+        (f"ORM: per-plan counts, one agency ({len(per_plan_summed())} plans), from the summary", per_plan_summed),
         (f"ORM: one person's open items ({len(queue())})", queue),
     ):
         median, queries = _median_ms(function, rounds)
@@ -214,6 +259,7 @@ def measure_reading(*, scale: str, rounds: int, fan_out_sample: int, progress: P
         result["generation"] = {"reused": True}
     result["reminders"] = measure_reminders(fan_out_sample=fan_out_sample, progress=progress)
     result["reads"] = measure_reads(department_id=department_id, rounds=rounds, progress=progress)
+    result["summary"] = summary_check(progress)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 

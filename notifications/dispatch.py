@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 FAN_OUT_EVENT = "notifications.fan_out_event"
 FAN_OUT_EVENTS = "notifications.fan_out_events"
 SEND_EVENT_EMAILS = "notifications.send_event_emails"
+SEND_EVENTS_EMAILS = "notifications.send_events_emails"
 DELIVER_WEBHOOK = "notifications.deliver_webhook"
 
 

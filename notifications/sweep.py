@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.dispatch import DELIVER_WEBHOOK, enqueue_on_commit
+from notifications.fan_out_batch import personal_events_fan_out
 from notifications.models import Channel, Delivery, DeliveryStatus, OutboxEvent
 from notifications.services import outbox_event_fan_out
 
@@ -42,7 +43,16 @@ def outbox_sweep(*, now: datetime | None = None) -> SweepResult:
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
         OutboxEvent.objects.filter(pk__in=event_ids).update(next_attempt_at=_lease(now))
+    try:
+        batched = set(personal_events_fan_out(event_ids=event_ids))  # reminders: one transaction for all
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        logger.exception("Batch fan-out of %s swept events failed; fanning them out one by one.", len(event_ids))
+        batched = set()
     for event_id in event_ids:
+        if event_id in batched:
+            continue
         try:
             outbox_event_fan_out(event_id=event_id)
         except SoftTimeLimitExceeded:

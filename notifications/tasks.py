@@ -5,9 +5,16 @@ from typing import Any
 from celery import shared_task
 from django.db import DatabaseError
 
-from notifications import reminders, services, sweep
+from notifications import fan_out_batch, reminders, services, sweep
 from notifications.channels import email, webhooks
-from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, FAN_OUT_EVENTS, SEND_EVENT_EMAILS, enqueue_later
+from notifications.dispatch import (
+    DELIVER_WEBHOOK,
+    FAN_OUT_EVENT,
+    FAN_OUT_EVENTS,
+    SEND_EVENT_EMAILS,
+    SEND_EVENTS_EMAILS,
+    enqueue_later,
+)
 
 # Transient failures only; the database keeps anything that still fails for the sweep.
 RETRY: dict[str, Any] = {
@@ -29,15 +36,21 @@ def fan_out_event(event_id: int) -> int:
 
 @shared_task(name=FAN_OUT_EVENTS, **RETRY)
 def fan_out_events(event_ids: list[int]) -> int:
-    """Fan out a batch of small events recorded together (a day's reading reminders: one message per batch,
-    not one per person). Each is claimed on its own, so a retried batch skips those already done."""
-    return sum(1 for event_id in event_ids if services.outbox_event_fan_out(event_id=event_id) is not None)
+    """Fan out a batch of small events recorded together (a day's reading reminders: one message, and one
+    transaction of a few statements, per batch, not per person). A retried batch skips those already done."""
+    return fan_out_batch.outbox_events_fan_out(event_ids=event_ids)
 
 
 @shared_task(name=SEND_EVENT_EMAILS, **RETRY)
 def send_event_emails(event_id: int) -> int:
     """Send the immediate e-mails of one event over batched SMTP connections."""
     return email.email_send_pending(event_id=event_id)
+
+
+@shared_task(name=SEND_EVENTS_EMAILS, **RETRY)
+def send_events_emails(event_ids: list[int]) -> int:
+    """Send the immediate e-mails of a batch of events (a batch fan-out's reminders) over batched connections."""
+    return email.email_send_pending(event_ids=event_ids)
 
 
 @shared_task(name="notifications.send_due_emails", **RETRY)

@@ -133,3 +133,30 @@ class ReadingObligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} owes {self.agency} v{self.version_id} of plan {self.plan_id}"
+
+
+class ReadingSummary(models.Model):
+    """How many of an agency's people owe a plan's version by one due date, and how many have not read it yet.
+
+    The compliance page's per-plan counts without reading every obligation: a department's 400,000
+    obligations are a few hundred rows here (people required at the same time share a due date). Kept equal
+    to `ReadingObligation` in the same transaction as each of its writes by the database itself (the
+    triggers of migration 0002, set-based per statement), so no writer, cascade or bulk statement can leave
+    it behind. PostgreSQL only; elsewhere the selectors count the obligations.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey("plans.PlanVersion", on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+    people = models.IntegerField(default=0)
+    unread = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["agency", "plan", "due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "plan", "version", "due_at"], name="unique_reading_summary"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.plan_id} v{self.version_id} due {self.due_at}: {self.unread}/{self.people}"

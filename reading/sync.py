@@ -5,6 +5,10 @@ Every change that can move an obligation calls `obligations_sync` with the narro
 granted or revoked, a membership or group changed, an acknowledgement. The nightly job syncs everything,
 so a missed call heals within a day. The function is idempotent: it computes the rows that should exist
 in the scope and creates, updates or deletes the difference, so calling it twice changes nothing.
+
+The compliance page's per-plan counts (`ReadingSummary`) follow each of these statements in the same
+transaction: the database applies each statement's net change to them (triggers of migration 0002), so
+nothing here writes them and no other path that removes obligations (a cascade) can leave them behind.
 """
 
 from collections.abc import Iterable

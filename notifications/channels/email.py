@@ -350,12 +350,20 @@ def _process(deliveries_per_mail: list[list[Delivery]], render: Render, now: dat
     return outcome
 
 
-def email_send_pending(*, event_id: int | None = None, now: datetime | None = None, batch_size: int = 100) -> int:
-    """Send due immediate e-mail deliveries (of one event, or all that are due); returns how many were sent."""
+def email_send_pending(
+    *,
+    event_id: int | None = None,
+    event_ids: list[int] | None = None,
+    now: datetime | None = None,
+    batch_size: int = 100,
+) -> int:
+    """Send due immediate e-mail deliveries (of one event, of some, or all that are due); returns how many were sent."""
     now = now or timezone.now()
     rows = _due(Channel.EMAIL, now)
     if event_id is not None:
         rows = rows.filter(event_id=event_id)
+    if event_ids is not None:
+        rows = rows.filter(event_id__in=event_ids)
     deadline = time.monotonic() + TIME_BUDGET_SECONDS
     sent = 0
     while time.monotonic() < deadline:

@@ -221,6 +221,7 @@ CELERY_TASK_QUEUES = (Queue("alerts"), Queue("email"), Queue("webhooks"))
 CELERY_TASK_DEFAULT_QUEUE = "alerts"  # fan-out, the outbox sweep, reminders, and any task not routed below
 CELERY_TASK_ROUTES = {
     "notifications.send_event_emails": {"queue": "email"},
+    "notifications.send_events_emails": {"queue": "email"},
     "notifications.send_due_emails": {"queue": "email"},
     "notifications.send_daily_digests": {"queue": "email"},
     "notifications.deliver_webhook": {"queue": "webhooks"},

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
+from notifications.fan_out_batch import outbox_events_fan_out
 from notifications.models import Notification, OutboxEvent
-from notifications.services import outbox_event_fan_out
 from reading.models import ReadingObligation, ReadingRequirement
 from reading.sync import obligations_sync
 
@@ -24,8 +24,8 @@ def days(n: float) -> timedelta:
 
 def fan_out_pending() -> None:
     """What the worker does with the events a run handed off (the worker tests do it for real)."""
-    for event_id in OutboxEvent.objects.filter(dispatched_at__isnull=True).values_list("pk", flat=True):
-        outbox_event_fan_out(event_id=event_id)
+    pending = list(OutboxEvent.objects.filter(dispatched_at__isnull=True).values_list("pk", flat=True))
+    outbox_events_fan_out(event_ids=pending)
 
 
 def alerts_of(user, event_type: str) -> list[Notification]:
