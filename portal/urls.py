@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("reading.urls_queue")),
     path("", include("reading.urls_compliance")),
     path("", include("buildings.urls")),
+    path("", include("packets.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.
