@@ -202,14 +202,14 @@ def packet_content(*, user: User, facility: Facility, now: datetime, progress: P
         if not may_read_document(document=document, user=user):
             withheld_documents.append(Withheld(document.title, document.owner_agency.name))
             continue
-        version = document.current_version
-        if version is None:
+        file = document.current_version
+        if file is None:
             continue
-        item = _packet_document(document, version)
+        item = _packet_document(document, file)
         documents.append(item)
         if item.is_image:
-            with version.file.open("rb") as stored:
-                images[item.image_url] = (stored.read(), version.content_type)
+            with file.file.open("rb") as stored:
+                images[item.image_url] = (stored.read(), file.content_type)
     documents.sort(key=lambda item: (item.agency != facility.owner_agency.name, item.kind, item.title))
 
     exports = []
