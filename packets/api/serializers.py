@@ -33,6 +33,7 @@ class FieldPacketSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.URLField())
     def get_url(self, packet: FieldPacket) -> str:
         return settings.SITE_URL + reverse("field-packet-detail", kwargs={"packet_id": packet.pk})
 

@@ -3,7 +3,9 @@ else's), the law-enforcement-sensitive plan left out without a second factor, an
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from agencies.models import Agency
 from audit.models import AuditAction, AuditEvent
 from packets.models import FieldPacket
@@ -11,6 +13,7 @@ from plans.models import Classification, Plan
 from plans.services.sharing import plan_unshare
 from tests.buildings.helpers import downloaded
 from tests.conftest import client_for, web_client
+from tests.mfa import enrol_app
 from tests.packets.helpers import built, furnish, packet_text
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +158,25 @@ def test_the_building_page_offers_no_packet_to_another_agency(county):
     assert web_client(county.unrelated_admin).get(f"/facilities/{county.school.pk}/packet/").status_code == 404
     assert web_client(county.unrelated_admin).post(f"/facilities/{county.school.pk}/packet/").status_code == 404
     assert not FieldPacket.objects.exists()
+
+
+def test_a_reader_who_passed_a_second_factor_gets_the_sensitive_plan_and_must_pass_it_again_to_download(county):
+    Plan.objects.filter(pk=county.plan.pk).update(classification=Classification.LAW_ENFORCEMENT_SENSITIVE)
+    Agency.objects.filter(pk=county.district.pk).update(les_read_requires_mfa=True)
+    enrol_app(county.partner_view_member)
+    _token, plaintext = api_token_create(user=county.partner_view_member, name="cad", second_factor=True)
+    confirmed = APIClient()
+    confirmed.credentials(HTTP_AUTHORIZATION=f"Token {plaintext}")
+    packet = _request(confirmed, county.school.pk)
+    built(packet)
+    assert packet.second_factor is True
+    assert packet.plan_versions == [[county.plan.pk, county.plan.current_version_id]]
+    # The same person without a second factor may not take the sensitive content away.
+    refused = client_for(county.partner_view_member).get(f"/api/v1/packets/{packet.pk}/file/")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "mfa_required"
+    assert not AuditEvent.objects.filter(action__in=[AuditAction.PLAN_READ, AuditAction.PLAN_EXPORT]).exists()
+    text = " ".join(packet_text(_download(confirmed, packet)))
+    assert "Lockdown: lock doors, lights off." in text
+    assert "Not in this packet" not in text
+    assert AuditEvent.objects.filter(action=AuditAction.PLAN_READ, details__what="packet").count() == 1
