@@ -20,6 +20,7 @@ from access.facilities import (
     facility_contacts_visible,
 )
 from access.http import record_sensitive_reads, withheld_plan_ids
+from access.packets import packet_facilities
 from agencies import selectors
 from agencies.facility_forms import AssignmentForm, FacilityContactForm
 from agencies.models import AssignmentRole, Facility
@@ -162,6 +163,7 @@ def facility_page(
         "conflicts": conflicts,
         "source_links": facility_source_links(user=request.user, facility=facility),
         "key_facts": key_facts_block(facts["fact_rows"], facts["fact_plans"]),
+        "can_make_packet": packet_facilities(user=request.user).filter(pk=facility.pk).exists(),
         **facts,
         **building_documents_context(request, facility),
     }

@@ -26,7 +26,12 @@ CONTROLLED = (
     "COMPOSE_PROJECT_NAME",
 )
 # One worker service per queue group (portal/settings/base.py routes the tasks; docs/notifications.md).
-WORKERS = {"worker-alerts": "alerts", "worker-email": "email", "worker-webhooks": "webhooks"}
+WORKERS = {
+    "worker-alerts": "alerts",
+    "worker-email": "email",
+    "worker-webhooks": "webhooks",
+    "worker-exports": "exports",
+}
 COMPOSE_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "POSTGRES_PASSWORD": secrets.token_urlsafe(24),

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("reading.api.urls_compliance")),
     path("", include("feeds.api.urls")),
     path("", include("buildings.api.urls")),
+    path("", include("packets.api.urls")),
 ]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "feeds",
     "buildings",
     "offline",
+    "packets",
 ]
 
 MIDDLEWARE = [
@@ -215,9 +216,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_PUBLISH_RETRY = False
-# Three queues, each consumed by its own worker service in docker-compose.yml, so fan-out and in-app
-# alerts never wait behind e-mail or webhook delivery. A worker started without -Q consumes all three.
-CELERY_TASK_QUEUES = (Queue("alerts"), Queue("email"), Queue("webhooks"))
+# Four queues, each consumed by its own worker service in docker-compose.yml, so fan-out and in-app
+# alerts never wait behind e-mail, webhook delivery or a field packet's layout. A worker started without -Q
+# consumes all four.
+CELERY_TASK_QUEUES = (Queue("alerts"), Queue("email"), Queue("webhooks"), Queue("exports"))
 CELERY_TASK_DEFAULT_QUEUE = "alerts"  # fan-out, the outbox sweep, reminders, and any task not routed below
 CELERY_TASK_ROUTES = {
     "notifications.send_event_emails": {"queue": "email"},
@@ -225,6 +227,7 @@ CELERY_TASK_ROUTES = {
     "notifications.send_due_emails": {"queue": "email"},
     "notifications.send_daily_digests": {"queue": "email"},
     "notifications.deliver_webhook": {"queue": "webhooks"},
+    "packets.build_field_packet": {"queue": "exports"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},

@@ -26,8 +26,9 @@ from tests.web.test_facility_pages import crowd_the_school
 
 # The facility page's frame (tests/web/test_facility_pages.py) plus the person's roles (which forms to show),
 # the building's contacts, for an agency admin the agencies they may assign people of, the navigation's count of
-# plans to read (which main already spent: 17) and the plans built on other plans here (one query, sources).
-BUILDING_PAGE_MAX_QUERIES = 18
+# plans to read (which main already spent: 17), the plans built on other plans here (one query, sources) and
+# whether to offer the field packet (one query, access.packets).
+BUILDING_PAGE_MAX_QUERIES = 19
 
 
 def page_url(county) -> str:

@@ -22,8 +22,9 @@ from tests.web.conftest import PHONE, screenshot, sign_in
 # may see (two more when there are some: tests/web/test_conflict_pages.py), the person's memberships and unread
 # alerts (base template), and the session's activity stamp (an update in a savepoint); since issues 15, 16 and 20
 # also the navigation's count of plans to read, the building's contacts and documents, the person's roles and the
-# plans built on other plans here (tests/web/test_building_page.py counts them for an admin).
-FACILITY_PAGE_MAX_QUERIES = 17
+# plans built on other plans here (tests/web/test_building_page.py counts them for an admin), and whether to offer
+# the field packet.
+FACILITY_PAGE_MAX_QUERIES = 18
 # The directory: the same frame, the owner choices, the count and one page of buildings.
 FACILITY_LIST_MAX_QUERIES = 10
 
