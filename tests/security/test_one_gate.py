@@ -24,6 +24,8 @@ APPS = (
     "reading",
     "sources",
     "buildings",
+    "offline",
+    "packets",
 )
 GATE = ROOT / "access"
 
