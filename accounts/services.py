@@ -17,6 +17,7 @@ from accounts.models import ApiToken
 from accounts.sessions import browser_sessions_end
 from audit.models import AuditAction
 from audit.services import audit_event_record
+from feeds.services import feed_token_revoke
 from portal.errors import NotAllowedError
 
 logger = logging.getLogger(__name__)
@@ -136,12 +137,25 @@ def sessions_and_tokens_end(
     return AccessEnded(sessions=sessions, tokens=tokens)
 
 
+@dataclass(frozen=True)
+class SignedOutEverywhere:
+    """What "sign out everywhere" closed: the other browser sessions, the API tokens and the calendar-feed link."""
+
+    sessions: int
+    tokens: int
+    calendar_feed: bool
+
+
+@transaction.atomic
 def sign_out_everywhere(
     *, user: User, actor: User | AnonymousUser, keep_session_key: str | None, ip_address: str | None = None
-) -> AccessEnded:
-    """A person ends all their other browser sessions and all their API tokens (the session asking stays)."""
+) -> SignedOutEverywhere:
+    """A person ends all their other browser sessions, all their API tokens and their calendar-feed link (the
+    session asking stays): the feed link is a credential too, and whoever copied it would still read their plans."""
     if not actor.is_authenticated or actor.pk != user.pk:
         raise NotAllowedError("Only the person themselves may sign out everywhere.")
-    return sessions_and_tokens_end(
+    ended = sessions_and_tokens_end(
         user=user, actor=actor, reason="signed out everywhere", keep_session_key=keep_session_key, ip_address=ip_address
     )
+    feed = feed_token_revoke(user=user, actor=actor, ip_address=ip_address)
+    return SignedOutEverywhere(sessions=ended.sessions, tokens=ended.tokens, calendar_feed=feed)

@@ -22,10 +22,13 @@ def sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
             keep_session_key=request.session.session_key,
             ip_address=client_ip(request),
         )
+        feed = ""
+        if ended.calendar_feed:
+            feed = " Your calendar-feed link no longer works: create a new one to subscribe again."
         messages.success(
             request,
             f"Signed out everywhere else: {ended.sessions} other browser session(s) ended and "
-            f"{ended.tokens} API token(s) revoked. This browser stays signed in.",
+            f"{ended.tokens} API token(s) revoked. This browser stays signed in.{feed}",
         )
         return redirect("accounts:sessions")
     context = {

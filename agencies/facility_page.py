@@ -7,7 +7,8 @@ The page takes the same number of queries whatever the number of plans, sections
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.contrib.auth.models import User
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -33,6 +34,8 @@ from consistency.models import FactKey
 from plans.models import Acknowledgement, Plan, PlanKind, Section
 from plans.selectors import facility_current_plans
 from portal.types import AuthenticatedHttpRequest
+from reading.models import ReadingObligation
+from reading.selectors_queue import due_state
 from sources.selectors import facility_source_links
 
 KEY_SECTIONS_SHOWN = 6
@@ -101,19 +104,31 @@ def _key_sections(sections: list[Section]) -> list[Section]:
     return [sections[index] for index in sorted(chosen)]
 
 
+def _my_reading_annotations(user: User) -> dict[str, Subquery]:
+    """The person's reading of each plan, in the plans' own query: the latest version they acknowledged (number,
+    when) and, while they owe the current version to one of their agencies, the earliest due date. A plan nobody
+    requires them to read has no due date, so the card does not ask them to acknowledge it."""
+    mine = Acknowledgement.objects.filter(user=user, version__plan_id=OuterRef("pk")).order_by("-version__number")
+    owed = ReadingObligation.objects.filter(
+        user=user, plan_id=OuterRef("pk"), version_id=OuterRef("current_version_id"), acknowledged_at__isnull=True
+    ).order_by("due_at")
+    return {
+        "my_read_number": Subquery(mine.values("version__number")[:1]),
+        "my_read_at": Subquery(mine.values("acknowledged_at")[:1]),
+        "my_due_at": Subquery(owed.values("due_at")[:1]),
+    }
+
+
 def _current_plans(request: AuthenticatedHttpRequest, facility: Facility) -> list[Plan]:
     sections = Section.objects.order_by("position").only("pk", "version_id", "position", "key", "title")
     plans: list[Plan] = list(
         facility_current_plans(user=request.user, facility=facility)
         .prefetch_related(None)
         .prefetch_related(Prefetch("current_version__sections", queryset=sections, to_attr="ordered_sections"))
-        .annotate(
-            acknowledged_by_me=Exists(
-                Acknowledgement.objects.filter(version_id=OuterRef("current_version_id"), user=request.user)
-            )
-        )
+        .annotate(**_my_reading_annotations(request.user))
         .order_by("owner_agency__name", "title", "pk")
     )
+    now = timezone.now()
     # The building owner's own plans first, its emergency operations plan (the school's crisis plan) at the top.
     plans.sort(key=lambda plan: (plan.owner_agency_id != facility.owner_agency_id, plan.kind != PlanKind.SCHOOL_EOP))
     for plan in plans:
@@ -124,6 +139,8 @@ def _current_plans(request: AuthenticatedHttpRequest, facility: Facility) -> lis
         ordered: list[Section] = plan.current_version.ordered_sections  # type: ignore[attr-defined]  # Prefetch(to_attr=)
         plan.sections_listed = ordered  # type: ignore[attr-defined]  # for the template
         plan.key_sections = _key_sections(ordered)  # type: ignore[attr-defined]  # for the template
+        due_at = plan.my_due_at  # type: ignore[attr-defined]  # annotated above
+        plan.my_due_state = due_state(due_at, now=now) if due_at else None  # type: ignore[attr-defined]
     return plans
 
 

@@ -114,6 +114,17 @@ def demo_build(*, password_hash: str, progress: Progress) -> DemoSummary:
     return _DemoBuilder(password_hash=password_hash, progress=progress).build()
 
 
+# The demo's history: its plans were published over the last weeks, not all at the moment it loads, so what is
+# computed from publication times (the review clock, required reading's due dates) stands as seeded when the
+# nightly sync recomputes it. The school plans follow one another from 20 to 3 days ago (with 14 days to read
+# them, the first few are overdue for whoever has not), then the agencies' plans, then the latest school updates.
+HISTORY_DAYS = 30
+SCHOOL_PLANS_DAYS_AGO = (20.0, 3.0)
+AGENCY_PLANS_DAYS_AGO = 2.0
+SCHOOLS_MOVE_ON_DAYS_AGO = 1.0
+PUBLISH_STEP = timedelta(minutes=10)
+
+
 def _school_year(day: date) -> str:
     start = day.year if day.month >= 7 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
@@ -133,6 +144,9 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         self.sro_of: dict[str, str] = {}
         self.plans = 0
         self.versions = 0
+        self.now = timezone.now()
+        self.history_start = self.now - timedelta(days=HISTORY_DAYS)
+        self.clock = self.history_start  # when the next version is published
 
     def build(self) -> DemoSummary:
         roster = people(_random(PEOPLE))
@@ -141,7 +155,9 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         self._people(roster)
         self._schools(facts)
         self._school_plans(facts)
+        self._clock_at(days_ago=AGENCY_PLANS_DAYS_AGO)
         self._agency_plans()
+        self._clock_at(days_ago=SCHOOLS_MOVE_ON_DAYS_AGO)
         self._schools_move_on(SCHOOL_WRITERS)
         self._fire_plan(facts)
         self._required_reading()
@@ -345,7 +361,13 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         facts: dict[Facility, dict[str, key_facts.FactInput]] | None = None,
     ) -> PlanVersion:
         draft = self._draft(plan, actor=writer, summary=summary, sections=sections, facts=facts)
-        return plan_version_publish(version=draft, actor=self.users[publisher])
+        published_at = min(self.clock, timezone.now())
+        self.clock += PUBLISH_STEP
+        return plan_version_publish(version=draft, actor=self.users[publisher], published_at=published_at)
+
+    def _clock_at(self, *, days_ago: float) -> None:
+        """Move the demo's history on to `days_ago` (never back: publications keep their order)."""
+        self.clock = max(self.clock, self.now - timedelta(days=days_ago))
 
     def _share(self, plan: Plan, *, actor: str, partners: Mapping[str, str]) -> None:
         for slug, level in partners.items():
@@ -361,8 +383,10 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         patrol = [f"officer{n:02d}" for n in range(11, 83)]
         updated = list(SCHOOL_UPDATES)
         self.progress(f"Publishing {total} school plans…")
+        first, last = SCHOOL_PLANS_DAYS_AGO
         for index, f in enumerate(facts, 1):
             school = f.school
+            self._clock_at(days_ago=first - (first - last) * (index - 1) / max(total - 1, 1))
             writer, publisher = SCHOOL_WRITERS[school.owner]
             sro = self.names[self.sro_of[school.short]]
             plan = self._new_plan(

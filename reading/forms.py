@@ -5,18 +5,19 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from agencies.models import Agency, Role
 from plans.models import Plan
-from reading.models import DEFAULT_DUE_DAYS, Audience, ReadingGroup
-from reading.selectors_manage import people_to_add, reading_groups_of, requirable_plans
+from reading.models import DEFAULT_DUE_DAYS, Audience, ReadingGroup, ReadingGroupMember
+from reading.selectors_manage import person_to_add, reading_groups_of, requirable_plans
 
 
 def person_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _labelled(user: User) -> str:
+def person_label(user: User) -> str:
     """A person as a picker shows them: their name, and the username when it differs."""
     name = person_name(user)
     return name if name == user.username else f"{name} ({user.username})"
@@ -94,19 +95,43 @@ class ReadingGroupForm(forms.Form):
 
 
 class GroupMemberAddForm(forms.Form):
-    """One of the agency's people who is not in the group yet."""
+    """One of the agency's people who is not in the group yet, by username: a department has thousands, so the
+    page suggests matches as one types (`reading-group-people`) instead of listing everyone."""
 
-    user = forms.TypedChoiceField(coerce=int, label="Person")
+    username = forms.CharField(
+        max_length=150,
+        label="Person",
+        help_text="Their username; type part of a name or username to see suggestions.",
+    )
     is_supervisor = forms.BooleanField(
         required=False, label="Supervisor", help_text="Sees the group's reading and is told weekly who is overdue."
     )
 
     def __init__(self, *args: Any, group: ReadingGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.people: dict[int, User] = {user.pk: user for user in people_to_add(group=group)}
-        cast(forms.TypedChoiceField, self.fields["user"]).choices = [("", "Choose a person")] + [
-            (pk, _labelled(user)) for pk, user in self.people.items()
-        ]
+        self.group = group
+        self.fields["username"].widget.attrs.update(
+            {
+                "list": "reading-people-options",
+                "autocomplete": "off",
+                "hx-get": reverse("reading-group-people", kwargs={"agency_id": group.agency_id, "group_id": group.pk}),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#reading-people-options",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"]
+        person = person_to_add(group=self.group, username=username)
+        if person is None:
+            already = ReadingGroupMember.objects.filter(group=self.group, user__username__iexact=username.strip())
+            if already.exists():
+                raise forms.ValidationError(f"'{username}' is already in {self.group.name}.")
+            raise forms.ValidationError(
+                f"No active member of {self.group.agency.name} is called '{username}': use their username."
+            )
+        return person
 
     def person(self) -> User:
-        return self.people[self.cleaned_data["user"]]
+        return cast(User, self.cleaned_data["username"])

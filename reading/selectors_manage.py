@@ -67,6 +67,26 @@ def people_to_add(*, group: ReadingGroup) -> QuerySet[User]:
     )
 
 
+PEOPLE_MATCHES_SHOWN = 20
+
+
+def people_to_add_matching(*, group: ReadingGroup, text: str) -> list[User]:
+    """At most PEOPLE_MATCHES_SHOWN of the agency's people not in the group whose username or name contains the
+    text (the "add a person" field's suggestions; nothing for fewer than two characters)."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    words = Q()
+    for word in text.split()[:3]:
+        words &= Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return list(people_to_add(group=group).filter(words)[:PEOPLE_MATCHES_SHOWN])
+
+
+def person_to_add(*, group: ReadingGroup, username: str) -> User | None:
+    """The agency's active person of that username (any case) who is not in the group yet, or None."""
+    return people_to_add(group=group).filter(username__iexact=username.strip()).first()
+
+
 def agency_person(*, agency: Agency, user_id: int) -> User | None:
     """One of the agency's active people, or None."""
     return User.objects.filter(pk=user_id, pk__in=active_members(agency_ids=[agency.pk]).values("user_id")).first()

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern] = [
     path(group, views.reading_group, name="reading-group"),
     path(f"{group}remove/", views.reading_group_remove, name="reading-group-remove"),
     path(f"{group}members/", views.reading_group_member_add, name="reading-group-member-add"),
+    path(f"{group}people/", views.reading_group_people, name="reading-group-people"),
     path(f"{member}remove/", views.reading_group_member_remove, name="reading-group-member-remove"),
     path(f"{member}supervisor/", views.reading_group_member_supervisor, name="reading-group-member-supervisor"),
 ]

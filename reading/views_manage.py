@@ -11,16 +11,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Agency, Role
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
 from reading import services
-from reading.forms import GroupMemberAddForm, ReadingGroupForm, RequirementChoices, RequirementForm, person_name
+from reading.forms import (
+    GroupMemberAddForm,
+    ReadingGroupForm,
+    RequirementChoices,
+    RequirementForm,
+    person_label,
+    person_name,
+)
 from reading.models import Audience, ReadingGroup, ReadingRequirement
 from reading.selectors_manage import (
+    people_to_add_matching,
     reading_group_member_of,
     reading_group_members,
     reading_group_of,
@@ -233,6 +241,17 @@ def reading_group_remove(request: AuthenticatedHttpRequest, agency_id: int, grou
     services.reading_group_delete(group=group, actor=request.user, ip_address=client_ip(request))
     messages.success(request, f"Group {group.name} removed, with what it required of its people.")
     return redirect(_manage_url(agency, "groups"))
+
+
+@login_required
+@require_GET
+def reading_group_people(request: AuthenticatedHttpRequest, agency_id: int, group_id: int) -> HttpResponse:
+    """The "add a person" field's suggestions (htmx): a few of the agency's people matching `?username=`."""
+    agency = reading_managed_agency(user=request.user, agency_id=agency_id)
+    group = reading_group_of(agency=agency, group_id=group_id)
+    people = people_to_add_matching(group=group, text=request.GET.get("username", ""))
+    options = [(person.username, person_label(person)) for person in people]
+    return render(request, "reading/_people_options.html", {"options": options})
 
 
 @login_required

@@ -496,6 +496,30 @@ def test_the_police_require_reading_and_its_people_stand_at_every_state(demo):
     assert "readings owed at the police department" in demo
 
 
+def test_the_demos_overdue_reading_stays_overdue_after_the_nightly_sync(demo, django_capture_on_commit_callbacks):
+    """The due dates are computed from the plans' (backdated) publication, so the nightly job keeps them."""
+    from reading.tasks import daily_reminders
+
+    def open_items() -> set[tuple[int, int, object]]:
+        rows = ReadingObligation.objects.filter(acknowledged_at__isnull=True)
+        return set(rows.values_list("user_id", "plan_id", "due_at"))
+
+    now = timezone.now()
+    before = open_items()
+    overdue = {item for item in before if item[2] < now}
+    assert overdue
+    with django_capture_on_commit_callbacks(execute=False):
+        result = daily_reminders()
+    assert (result["synced_created"], result["synced_updated"], result["synced_deleted"]) == (0, 0, 0)
+    assert open_items() == before
+    assert {item for item in open_items() if item[2] < now} == overdue
+    officer = ReadingObligation.objects.filter(user__username="police_officer", acknowledged_at__isnull=True)
+    assert officer.filter(due_at__lt=now).count() == 1
+    # The school plans were published over the last weeks, in the order of the county's history.
+    published = Plan.objects.filter(kind=PlanKind.SCHOOL_EOP).values_list("current_version__published_at", flat=True)
+    assert min(published) < now - timedelta(days=14) < now - timedelta(days=2) < max(published) < now
+
+
 def test_the_police_plan_builds_on_every_school_plan_and_two_moved_on_since(demo):
     from sources.selectors import dashboard_source_changes, plan_sources
 

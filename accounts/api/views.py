@@ -151,8 +151,8 @@ class LogoutAllView(APIView):
 
 
 class SignOutEverywhereView(APIView):
-    """End all your browser sessions (but the one making this request, if it is one) and revoke all your API
-    tokens (the one making this request included): for a lost or shared device."""
+    """End all your browser sessions (but the one making this request, if it is one), revoke all your API
+    tokens (the one making this request included) and your calendar-feed link: for a lost or shared device."""
 
     permission_classes = [IsAuthenticated]
 
@@ -164,6 +164,9 @@ class SignOutEverywhereView(APIView):
                 fields={
                     "sessions": fields.IntegerField(help_text="Browser sessions ended."),
                     "tokens": fields.IntegerField(help_text="API tokens revoked."),
+                    "calendar_feed": fields.BooleanField(
+                        help_text="Whether a calendar-feed link was revoked (its .ics URL now answers 404)."
+                    ),
                 },
             ),
             401: UNAUTHENTICATED,
@@ -175,4 +178,4 @@ class SignOutEverywhereView(APIView):
         ended = services.sign_out_everywhere(
             user=request.user, actor=request.user, keep_session_key=keep, ip_address=client_ip(request)
         )
-        return Response({"sessions": ended.sessions, "tokens": ended.tokens})
+        return Response({"sessions": ended.sessions, "tokens": ended.tokens, "calendar_feed": ended.calendar_feed})

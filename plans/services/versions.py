@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 from django.contrib.auth.models import User
@@ -229,9 +229,15 @@ def content_sha256(version: PlanVersion) -> str:
 
 
 @transaction.atomic
-def plan_version_publish(*, version: PlanVersion, actor: User, ip_address: str | None = None) -> PlanVersion:
+def plan_version_publish(
+    *, version: PlanVersion, actor: User, ip_address: str | None = None, published_at: datetime | None = None
+) -> PlanVersion:
     """Publish a draft: it becomes the one current version, the previous one is superseded,
-    the review clock restarts, and partners are to be told."""
+    the review clock restarts, and partners are to be told.
+
+    `published_at` (default now) is for history brought into Concord, such as the demo county's past weeks, so
+    that what is computed from it (review and reading due dates) is what it was; it may be neither in the future
+    nor before the version it supersedes was published."""
     plan = Plan.objects.select_for_update().select_related("owner_agency").get(pk=version.plan_id)
     if not plan_access(user=actor, plan=plan).can_publish:
         raise NotAllowedError("Only admins of the owner agency may publish.")
@@ -251,9 +257,15 @@ def plan_version_publish(*, version: PlanVersion, actor: User, ip_address: str |
     if twin is not None:
         raise NothingToPublishError(nothing_to_publish_message(twin=twin))
     now = timezone.now()
+    if published_at is not None:
+        if published_at > now:
+            raise InvalidInputError("A version cannot be published in the future.", field="published_at")
+        now = published_at
     previous = None
     if plan.current_version_id:
         previous = PlanVersion.objects.select_for_update().get(pk=plan.current_version_id)
+        if previous.published_at is not None and previous.published_at > now:
+            raise InvalidInputError(f"Version {previous.number} was published later than that.", field="published_at")
         previous.state = VersionState.SUPERSEDED
         previous.superseded_at = now
         previous.save(update_fields=["state", "superseded_at"])

@@ -1,6 +1,8 @@
 """Issue 14, items 3 and 4: "sign out everywhere" for a person, an agency admin ending a member's sessions and
 tokens (a lost phone), and leaving one's last agency, which deactivates the account and ends its access."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
@@ -10,8 +12,10 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create
 from agencies.models import Membership, Role
 from agencies.services import membership_add, membership_remove
-from audit.models import AuditEvent
+from audit.models import AuditAction, AuditEvent
+from feeds.models import FeedToken
 from tests.conftest import client_for, web_client
+from tests.feeds.helpers import feed_path
 from tests.permission_matrix import client_as, covers, matrix, user_of
 
 User = get_user_model()
@@ -52,10 +56,39 @@ def test_the_api_signs_out_everywhere_from_a_token_client_too(county):
     other, _ = token_client(person)
     answer = tablet.post("/api/v1/auth/sign-out-everywhere/")
     assert answer.status_code == 200
-    assert answer.json() == {"sessions": 1, "tokens": 2}
+    assert answer.json() == {"sessions": 1, "tokens": 2, "calendar_feed": False}
     assert not signed_in(browser)
     assert tablet.get("/api/v1/me/").status_code == 401  # the token that asked is revoked too
     assert other.get("/api/v1/me/").status_code == 401
+
+
+def test_sign_out_everywhere_revokes_the_calendar_feed_link_and_a_new_one_can_be_made(county):
+    person = county.partner_view_member
+    laptop = web_client(person)
+    old = feed_path(person)
+    assert client_for(None).get(old).status_code == 200
+    response = laptop.post("/accounts/sessions/", follow=True)
+    assert "Your calendar-feed link no longer works" in response.content.decode()
+    assert client_for(None).get(old).status_code == 404
+    assert not FeedToken.objects.filter(user=person, revoked_at__isnull=True).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.FEED_TOKEN_REVOKE, actor=person).count() == 1
+    page = laptop.post("/accounts/calendar-feed/", {"action": "create"}).content.decode()
+    (new,) = re.findall(r"http://testserver(/api/v1/calendar/[^\s\"<]+\.ics)", page)
+    assert new != old
+    assert client_for(None).get(new).status_code == 200
+
+
+def test_the_api_sign_out_everywhere_revokes_the_calendar_feed_link_too(county):
+    person = county.partner_view_member
+    tablet, _ = token_client(person)
+    old = feed_path(person)
+    answer = tablet.post("/api/v1/auth/sign-out-everywhere/")
+    assert answer.json() == {"sessions": 0, "tokens": 1, "calendar_feed": True}
+    assert client_for(None).get(old).status_code == 404
+    # Someone else's link is untouched.
+    theirs = feed_path(county.owner_member)
+    token_client(person)[0].post("/api/v1/auth/sign-out-everywhere/")
+    assert client_for(None).get(theirs).status_code == 200
 
 
 def test_the_api_called_from_a_browser_keeps_that_browsers_session(county):

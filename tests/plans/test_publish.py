@@ -11,9 +11,9 @@ from audit.models import AuditEvent
 from notifications.models import OutboxEvent
 from plans import services
 from plans.models import PlanVersion, Section, VersionState
-from portal.errors import ConflictError
+from portal.errors import ConflictError, InvalidInputError
 from tests.conftest import client_for
-from tests.plans.factories import draft, sections
+from tests.plans.factories import draft, make_plan, sections
 
 
 def test_publishing_supersedes_the_previous_version_and_restarts_the_review_clock(county):
@@ -37,6 +37,28 @@ def test_publish_writes_audit_and_outbox_rows_in_the_same_transaction(county):
     assert event.event_type == "version.published"
     assert event.payload["version"] == county.draft.number
     assert AuditEvent.objects.filter(action="version.publish", object_id=str(county.draft.pk)).exists()
+
+
+def test_history_brought_in_keeps_its_publication_time_and_the_clocks_computed_from_it(county):
+    """The demo county's past weeks: a version published earlier, never in the future nor before its predecessor."""
+    services.plan_version_publish(version=county.draft, actor=county.owner_admin, published_at=timezone.now())
+    county.plan.refresh_from_db()
+    later = draft(county.plan, county.owner_planner, "Evacuate to the gym.")
+    with pytest.raises(InvalidInputError, match="published later"):
+        services.plan_version_publish(
+            version=later, actor=county.owner_admin, published_at=timezone.now() - timedelta(days=3)
+        )
+    with pytest.raises(InvalidInputError, match="future"):
+        services.plan_version_publish(
+            version=later, actor=county.owner_admin, published_at=timezone.now() + timedelta(days=1)
+        )
+    plan = make_plan(owner=county.district, actor=county.owner_admin, title="Carried over from paper")
+    first = draft(plan, county.owner_admin, "Shelter in the gym.")
+    at = timezone.now() - timedelta(days=20)
+    services.plan_version_publish(version=first, actor=county.owner_admin, published_at=at)
+    plan.refresh_from_db()
+    assert plan.current_version.published_at == at
+    assert plan.next_review_due == (at + timedelta(days=plan.review_interval_days)).date()
 
 
 def test_published_versions_are_immutable_at_the_model_layer(county):

@@ -60,11 +60,14 @@ def _state():
     )
 
 
-@covers("reading-manage", "reading-group")
+@covers("reading-manage", "reading-group", "reading-group-people")
 @pytest.mark.parametrize(("actor", "expected"), WEB)
 def test_only_the_agencys_admins_and_liaisons_open_its_reading_pages(county, scene, actor, expected):
     group, _ = scene
     client = web_client(user_of(county, actor))
+    people = client.get(f"/agencies/{county.police.pk}/reading/groups/{group.pk}/people/", {"username": "police"})
+    assert people.status_code == expected
+    assert ("police_liaison" in people.content.decode()) == (expected == 200)
     for path in (f"/agencies/{county.police.pk}/reading/", f"/agencies/{county.police.pk}/reading/groups/{group.pk}/"):
         response = client.get(path)
         assert response.status_code == expected, path
@@ -99,7 +102,7 @@ def test_only_the_agencys_admins_and_liaisons_change_its_reading_on_the_web(coun
             },
         ),
         (f"{base}groups/", {"name": "Patrol"}),
-        (f"{base}groups/{group.pk}/members/", {"user": county.partner_view_liaison.pk}),
+        (f"{base}groups/{group.pk}/members/", {"username": "police_liaison"}),
         (f"{member}supervisor/", {"is_supervisor": "on"}),
         (f"{member}remove/", {}),
         (f"{base}requirements/{requirement.pk}/remove/", {}),

@@ -1,11 +1,14 @@
 """Issue 15, item 1: the pages where a police liaison sets what the department's people must read."""
 
+import re
+
 import pytest
 
 from access.actors import SYSTEM
 from agencies.models import Role
 from reading import services
 from reading.models import Audience, ReadingGroup, ReadingGroupMember, ReadingObligation, ReadingRequirement
+from reading.selectors_manage import PEOPLE_MATCHES_SHOWN
 from tests.agencies.factories import member
 from tests.conftest import web_client
 from tests.plans.factories import make_plan, publish
@@ -105,15 +108,45 @@ def test_a_group_lists_its_people_by_name_with_supervisors_and_adds_only_the_age
     officer.first_name, officer.last_name = "Dana", "Reyes"
     officer.save()
     add = f"{_page(county)}groups/{group.pk}/members/"
-    assert liaison.post(add, {"user": officer.pk, "is_supervisor": "on"}).status_code == 302
-    outsider = liaison.post(add, {"user": county.owner_admin.pk})
+    assert liaison.post(add, {"username": "Police_Officer", "is_supervisor": "on"}).status_code == 302
+    outsider = liaison.post(add, {"username": "district_admin"})
     assert outsider.status_code == 400
-    assert "Select a valid choice" in outsider.content.decode()
+    assert "No active member of Ridgeford Police is called &#x27;district_admin&#x27;" in outsider.content.decode()
+    again = liaison.post(add, {"username": "police_officer"})
+    assert again.status_code == 400
+    assert "already in School Resource Officers" in again.content.decode()
     html = liaison.get(f"{_page(county)}groups/{group.pk}/").content.decode()
     assert "Dana Reyes" in html
     assert '<span class="tag tag--ok">Supervisor</span>' in html
     assert list(ReadingGroupMember.objects.values_list("user_id", "is_supervisor")) == [(officer.pk, True)]
-    assert "district_admin" not in html  # only the agency's own people are offered
+    assert "district_admin" not in html
+    # Nobody is listed until one types: a department has thousands.
+    assert '<datalist id="reading-people-options"></datalist>' in html
+
+
+def test_the_add_a_person_field_suggests_a_few_of_the_agencys_people_not_yet_in_the_group(county, liaison):
+    group = services.reading_group_create(agency=county.police, name="Patrol", actor=SYSTEM)
+    for number in range(PEOPLE_MATCHES_SHOWN + 5):
+        member(county.police, Role.MEMBER, username=f"patrol{number:02d}")
+    officer = county.partner_view_member
+    officer.first_name, officer.last_name = "Dana", "Reyes"
+    officer.save()
+    services.reading_group_member_add(group=group, user=county.partner_view_liaison, actor=SYSTEM)
+    people = f"{_page(county)}groups/{group.pk}/people/"
+    page = liaison.get(f"{_page(county)}groups/{group.pk}/").content.decode()
+    assert f'hx-get="{people}"' in page
+    assert 'list="reading-people-options"' in page
+
+    def suggested(text: str) -> list[str]:
+        html = liaison.get(people, {"username": text}, headers={"HX-Request": "true"}).content.decode()
+        assert html.startswith('<datalist id="reading-people-options">')
+        return re.findall(r'<option value="([^"]+)">', html)
+
+    assert suggested("dana rey") == ["police_officer"]
+    assert suggested("patrol") == [f"patrol{n:02d}" for n in range(PEOPLE_MATCHES_SHOWN)]
+    assert suggested("police") == ["police_officer"]  # the liaison is in the group already
+    assert suggested("district") == []  # another agency's people
+    assert suggested("p") == []  # too short to search
 
 
 def test_the_agency_page_links_to_required_reading_for_its_admins_and_liaisons_only(county):

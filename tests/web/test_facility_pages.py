@@ -1,16 +1,20 @@
 """The facility directory and a building's page: its officers and only the current plans the user may read."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from access.actors import SYSTEM
 from agencies.models import AgencyKind, AssignmentRole, FacilityKind, Role
 from agencies.services import personnel_assignment_create
 from plans.models import Classification, PlanKind, ShareLevel
-from plans.services import plan_share, plan_version_create_draft, plan_version_publish
+from plans.services import plan_share, plan_version_acknowledge, plan_version_create_draft, plan_version_publish
+from reading.models import ReadingObligation
+from reading.services import reading_requirement_create
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.conftest import web_client
 from tests.permission_matrix import covers, matrix, user_of
@@ -174,7 +178,42 @@ def test_the_plan_card_lists_its_key_sections_and_whether_you_acknowledged_it(co
     assert len(key_titles) <= 6
     html = response.content.decode()
     assert "All 24 sections" in html
-    assert "Not yet acknowledged by you" in html
+    # Nobody requires the officer to read it: the card does not ask him to acknowledge it.
+    assert "Not yet acknowledged" not in html
+    assert "To read — due" not in html
+
+
+def _card(client, facility, plan) -> str:
+    """The plan's card on the building page, as HTML."""
+    html = client.get(facility_url(facility)).content.decode()
+    return html.split(f'id="plan-{plan.pk}-title"', 1)[1].split("</article>", 1)[0]
+
+
+def test_the_plan_card_says_what_the_person_must_read_by_when_and_what_they_read(county):
+    officer, plan = county.partner_view_member, county.plan
+    client = web_client(officer)
+    assert "Not yet acknowledged" not in _card(client, county.school, plan)
+    assert "To read" not in _card(client, county.school, plan)
+    reading_requirement_create(agency=county.police, plan=plan, due_days=14, actor=SYSTEM)
+    [owed] = ReadingObligation.objects.filter(user=officer, plan=plan)
+    card = _card(client, county.school, plan)
+    assert f"To read — due {timezone.localtime(owed.due_at):%-d %b %Y}" in card
+    assert reverse("to-read-item", kwargs={"plan_id": plan.pk}) in card
+    ReadingObligation.objects.filter(pk=owed.pk).update(due_at=timezone.now() - timedelta(days=2))
+    card = _card(client, county.school, plan)
+    assert "Overdue — was due" in card
+    assert "To read" not in card
+    plan_version_acknowledge(version=county.published, actor=officer)
+    card = _card(client, county.school, plan)
+    assert f"Read v1 on {timezone.localdate():%-d %b %Y}" in card
+    assert "Overdue" not in card
+    assert "To read" not in card
+
+
+def test_the_owner_agencys_own_people_are_not_asked_to_acknowledge_their_plan(county):
+    card = _card(web_client(county.owner_member), county.school, county.plan)
+    assert "acknowledged" not in card.lower()
+    assert "To read" not in card
 
 
 def test_no_sro_says_whom_to_call(county):
