@@ -4,6 +4,7 @@ contacts kept by the owner agency, SRO assignments with dates and history, and M
 import datetime
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -13,15 +14,20 @@ from agencies.contact_services import facility_contact_create
 from agencies.models import AssignmentRole, FacilityContact, PersonnelAssignment, Role
 from agencies.services import personnel_assignment_create, personnel_assignment_end
 from audit.models import AuditEvent
+from buildings.models import DocumentKind
 from consistency.fact_services import facility_facts_set
 from consistency.models import FactKey
 from plans.models import ShareLevel
 from plans.services import plan_share, plan_version_publish
+from portal.celery import app as celery_app
 from tests.agencies.factories import member
+from tests.buildings.helpers import add_document, png
 from tests.conftest import web_client
+from tests.packets.helpers import packet_text
 from tests.permission_matrix import covers, matrix, user_of
 from tests.plans.factories import draft, make_plan
 from tests.web.conftest import PHONE, screenshot, sign_in
+from tests.web.test_export_download import pdf_first_page_png
 from tests.web.test_facility_pages import crowd_the_school
 
 # The facility page's frame (tests/web/test_facility_pages.py) plus the person's roles (which forms to show),
@@ -315,4 +321,49 @@ def test_the_sro_opens_their_school_from_the_dashboard_and_sees_what_to_do_in_tw
     expect(page.get_by_role("link", name="Call (630) 555-0101")).to_have_attribute("href", "tel:6305550101")
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     screenshot(page, name)
+    assert console_errors == []
+
+
+@pytest.fixture
+def packet_worker():
+    """A real Celery worker on the test Redis broker: it lays out the field packet (the `exports` queue)."""
+    celery_app.control.purge()  # messages left by earlier tests refer to rows that are gone
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30) as started:
+        yield started
+
+
+def test_the_officer_sees_the_evacuation_map_and_takes_the_field_packet_on_a_phone(
+    page, live_server, field_county, packet_worker, tmp_path, console_errors
+):
+    """Issue 16's walk on a 375 px phone: the evacuation map is within the first two screens with the key facts,
+    the SRO and the tap-to-call contact; the field packet is made on the worker and downloaded; its first page
+    becomes docs/screenshots/field-packet-page.png."""
+    add_document(
+        field_county,
+        title="Evacuation routes",
+        kind=DocumentKind.EVACUATION_ROUTES,
+        upload=png("evacuation.png", "red", (600, 400)),
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "police_officer")
+    page.get_by_role("region", name="My buildings").get_by_role("link", name="Maple Valley High").click()
+    evacuation_map = page.get_by_role("img", name="Evacuation routes: Evacuation routes")
+    expect(evacuation_map).to_be_visible()
+    box = evacuation_map.bounding_box()
+    assert box is not None
+    assert box["y"] <= 2 * page.viewport_size["height"]
+
+    page.get_by_role("link", name="Field packet (PDF)").click()
+    page.get_by_role("button", name="Make the field packet").click()
+    download_link = page.get_by_role("link", name="Download the field packet (PDF)")
+    expect(download_link).to_be_visible(timeout=90_000)  # the status page polls until the worker is done
+    screenshot(page, "field-packet-phone")
+    with page.expect_download() as download_info:
+        download_link.click()
+    pdf_path = tmp_path / "packet.pdf"
+    download_info.value.save_as(pdf_path)
+    text = " ".join(packet_text(pdf_path.read_bytes()))
+    for expected in ("Valley Community Church, 40 Church Street", "Dana Reyes", "Maple Valley High crisis plan"):
+        assert expected in text
+    pdf_first_page_png(pdf_path, "field-packet-page")
     assert console_errors == []
