@@ -165,11 +165,11 @@ class Scene:
     # Issue 16: the school's people.
     contact: Any = None  # the school's principal, on its list of whom to call
     assignment: Any = None  # the police officer, assigned to the school by the police
+    feed_token: Any = None  # the district member's calendar-feed link
     # Issue 20: the county plan builds on another district plan, which moved on since.
     source_plan: Any = None
     source_link: Any = None
     source_change: Any = None
-    feed_token: Any = None  # the district member's calendar-feed link
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.county, name)
