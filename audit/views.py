@@ -6,6 +6,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from audit import selectors
 from audit.csv_export import action_label, csv_download, filter_values
@@ -20,6 +21,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@require_safe
 def agency_audit(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """The agency's events, newest first, filtered by person, plan, action and dates, 50 a page."""
     agency = selectors.audit_agency_for(user=request.user, agency_id=agency_id)
@@ -44,6 +46,7 @@ def agency_audit(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespo
 
 
 @login_required
+@require_safe  # a download: a POST would record an export in the trail, as if it were a write
 def agency_audit_csv(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse | StreamingHttpResponse:
     """The filtered events as a CSV download; the export is recorded in the trail first."""
     agency = selectors.audit_agency_for(user=request.user, agency_id=agency_id)

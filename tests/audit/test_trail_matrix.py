@@ -50,6 +50,13 @@ def test_only_the_agencys_admins_open_its_audit_page_and_csv(county, actor, expe
     assert _exports() == (1 if expected == 200 else 0)
 
 
+def test_the_audit_pages_only_read_a_post_exports_and_records_nothing(county):
+    client = web_client(county.owner_admin)
+    for path in (f"/agencies/{county.district.pk}/audit/", f"/agencies/{county.district.pk}/audit/export.csv"):
+        assert client.post(path).status_code == 405, path
+    assert _exports() == 0
+
+
 @covers("audit-event-list", "audit-event-export")
 @pytest.mark.parametrize(("actor", "expected"), API)
 def test_only_the_agencys_admins_read_its_audit_events_in_the_api(county, actor, expected):
