@@ -38,6 +38,7 @@ from agencies.forms import (
     MemberAddForm,
     MemberInviteForm,
     MembershipRoleForm,
+    OfflineCopiesForm,
     SessionPolicyForm,
     WebhookCreateForm,
 )
@@ -49,6 +50,7 @@ from identity.services import agency_sso_configure
 from notifications import webhook_services
 from notifications.forms import _prefix
 from notifications.models import WEBHOOK_EVENT_CHOICES, Delivery, EventType, Notification, OutboxEvent
+from packets.services import field_packet_request
 from plans import services
 from plans.forms import PlanCreateForm, PlanEditForm
 from plans.forms_import import DocxUploadForm, PlanImportForm
@@ -166,6 +168,7 @@ class Scene:
     contact: Any = None  # the school's principal, on its list of whom to call
     assignment: Any = None  # the police officer, assigned to the school by the police
     feed_token: Any = None  # the district member's calendar-feed link
+    packet: Any = None  # the district admin's field packet of the school (asked for, not yet made)
     # Issue 20: the county plan builds on another district plan, which moved on since.
     source_plan: Any = None
     source_link: Any = None
@@ -336,6 +339,7 @@ API: tuple[Endpoint, ...] = (
                 ("email", "ems@example.org"),
                 ("require_mfa", True),
                 ("les_read_requires_mfa", True),
+                ("les_offline_copies", True),
                 ("session_idle_minutes", 600),
                 ("session_max_hours", 300),
             ]
@@ -357,6 +361,8 @@ API: tuple[Endpoint, ...] = (
                 ("require_mfa", True),
                 # Who may read the agency's own sensitive plans without a second factor: its admins' call.
                 ("les_read_requires_mfa", True),
+                # Whether its sensitive plans may be kept on phones for offline use: its admins' call (issue 16).
+                ("les_offline_copies", True),
                 # A longer session for the agency's people: its admins' call (issue 14).
                 ("session_idle_minutes", 600),
                 ("session_max_hours", 300),
@@ -795,6 +801,14 @@ API: tuple[Endpoint, ...] = (
         "/api/v1/auth/tokens/{id}/",
         lambda s: f"/api/v1/auth/tokens/{s.token.pk}/",
         (Attempt("", lambda s: None, expect(404, owner_member=204)),),  # another person's token is not there
+    ),
+    # The field packet (issue 16): whoever may see the building's contacts asks for one; it holds only what they
+    # may read, so asking grants nothing. Other agencies and the operator: 404.
+    Endpoint(
+        "POST",
+        "/api/v1/facilities/{facility_id}/packet/",
+        lambda s: f"/api/v1/facilities/{s.school.pk}/packet/",
+        (Attempt("", lambda s: None, expect(202, unrelated_admin=404, staff=404)),),
     ),
     # Building documents (issue 16): the building is a directory everyone signed in sees; its owner's admins and
     # planners add documents (a partner only its own annotations: none of the partner roles here edits).
@@ -1484,6 +1498,27 @@ WEB: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST",
+        "agencies:settings-offline",
+        web_district("agencies:settings-offline"),
+        (
+            Attempt(
+                "les_offline_copies",
+                lambda s: {"offline-les_offline_copies": "on"},
+                agency_admins(302, WEB_ANON),
+            ),
+        ),
+        web=True,
+        forms=(OfflineCopiesForm,),
+    ),
+    Endpoint(
+        "POST",
+        "packets:facility-packet",
+        lambda s: reverse("packets:facility-packet", kwargs={"facility_id": s.school.pk}),
+        (Attempt("", lambda s: {}, expect(302, WEB_ANON, unrelated_admin=404, staff=404)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
         "agencies:webhooks",
         web_district("agencies:webhooks"),
         (
@@ -1745,8 +1780,10 @@ WEB: tuple[Endpoint, ...] = (
         web_district("reading-group-member-add", **GROUP),
         (
             # Someone of another agency is not offered: refused as invalid.
-            Attempt("user", lambda s: {"user": s.unrelated_admin.pk}, READING_REFUSED, frozenset()),
-            Attempt("is_supervisor", lambda s: {"user": s.owner_planner.pk, "is_supervisor": "on"}, READING_WEB),
+            Attempt("username", lambda s: {"username": s.unrelated_admin.username}, READING_REFUSED, frozenset()),
+            Attempt(
+                "is_supervisor", lambda s: {"username": s.owner_planner.username, "is_supervisor": "on"}, READING_WEB
+            ),
         ),
         web=True,
         forms=(GroupMemberAddForm,),
@@ -1941,6 +1978,12 @@ WEB_READ_ONLY = frozenset(
         "sources:change",
         "audit:agency-trail",
         "audit:agency-trail-csv",
+        "reading-group-people",
+        "offline:manifest",
+        "offline:service-worker",
+        "offline:urls",
+        "packets:status",
+        "packets:file",
     }
 )
 
@@ -2006,6 +2049,7 @@ def scene(county) -> Scene:
         source_link=source_link,
         source_change=source_change,
         feed_token=feed_services.feed_token_create(user=county.owner_member, actor=county.owner_member)[0],
+        packet=field_packet_request(facility=county.school, actor=county.owner_admin),
     )
 
 
@@ -2034,6 +2078,7 @@ SNAPSHOT_APPS = (
     "reading",
     "sources",
     "feeds",
+    "packets",
 )
 
 
@@ -2173,6 +2218,8 @@ def test_posting_to_a_read_only_page_changes_nothing(scene):
         "document_id": scene.building_document.pk,
         "user_id": scene.owner_member.pk,
         "change_id": scene.source_change.pk,
+        "group_id": scene.reading_group.pk,
+        "packet_id": scene.packet.pk,
     }
     before = world()
     for name in sorted(WEB_READ_ONLY):
