@@ -357,6 +357,7 @@ def test_the_officer_sees_the_evacuation_map_and_takes_the_field_packet_on_a_pho
     page.get_by_role("button", name="Make the field packet").click()
     download_link = page.get_by_role("link", name="Download the field packet (PDF)")
     expect(download_link).to_be_visible(timeout=90_000)  # the status page polls until the worker is done
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     screenshot(page, "field-packet-phone")
     with page.expect_download() as download_info:
         download_link.click()
