@@ -2,7 +2,8 @@
 
 Only the person's own buildings ("My buildings") and, of those, what they may read right now: the current plans
 they see there and the buildings' documents they see, less the law-enforcement-sensitive ones whose agency does
-not allow offline copies, and less any whose content this request may not be shown (second factor). The device
+not allow offline copies, and less any whose content this request may not be shown (second factor); and the
+latest field packet they made of each building, while it holds nothing but those current versions. The device
 keeps nothing else: it drops every copy not listed here at each refresh.
 """
 
@@ -17,6 +18,7 @@ from access.second_factor import content_withheld
 from agencies.models import Facility
 from agencies.selectors import my_buildings
 from buildings.models import BuildingDocument
+from packets.models import FieldPacket, PacketState
 from plans.models import Classification, Plan
 
 
@@ -27,6 +29,7 @@ class OfflineSet:
     facilities: list[Facility]
     plans: list[Plan]
     documents: list[BuildingDocument]
+    packets: list[FieldPacket]
 
 
 def _may_keep(owner_field: str) -> Q:
@@ -41,7 +44,7 @@ def offline_set(*, user: Person) -> OfflineSet:
     # My buildings: those the person is assigned to now (an SRO's schools), the only ones kept offline.
     facilities = list(my_buildings(user=user))
     if not facilities:
-        return OfflineSet(facilities=[], plans=[], documents=[])
+        return OfflineSet(facilities=[], plans=[], documents=[], packets=[])
     ids = [facility.pk for facility in facilities]
     plans = list(
         plans_visible_to(user=user)
@@ -60,6 +63,30 @@ def offline_set(*, user: Person) -> OfflineSet:
         .order_by("facility_id", "kind", "title", "pk")
         if may_read_document(document=document, user=user)
     ]
+    plans = [plan for plan in plans if plan.pk not in withheld]
     return OfflineSet(
-        facilities=facilities, plans=[plan for plan in plans if plan.pk not in withheld], documents=documents
+        facilities=facilities,
+        plans=plans,
+        documents=documents,
+        packets=_current_packets(user=user, facility_ids=ids, plans=plans, documents=documents),
     )
+
+
+def _current_packets(
+    *, user: Person, facility_ids: list[int], plans: list[Plan], documents: list[BuildingDocument]
+) -> list[FieldPacket]:
+    """Per building, the person's latest finished packet, if every plan and document version it holds is one the
+    device keeps anyway: a packet with last year's plan, or with anything not kept, stays off the device."""
+    kept_plans = {(plan.pk, plan.current_version_id) for plan in plans}
+    kept_documents = {(document.pk, document.current_version_id) for document in documents}
+    latest: dict[int, FieldPacket] = {}
+    for packet in FieldPacket.objects.filter(
+        requested_by_id=user.pk, facility_id__in=facility_ids, state=PacketState.READY
+    ).order_by("-finished_at"):
+        latest.setdefault(packet.facility_id, packet)
+    return [
+        packet
+        for packet in latest.values()
+        if {tuple(pair) for pair in packet.plan_versions} <= kept_plans
+        and {tuple(pair) for pair in packet.document_versions} <= kept_documents
+    ]

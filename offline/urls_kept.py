@@ -6,7 +6,8 @@ from access.offline import OfflineSet
 
 
 def offline_urls_of(kept: OfflineSet) -> list[str]:
-    """Each building's page, each current plan's page and each building document's current file."""
+    """Each building's page, each current plan's page, each building document's current file and each field
+    packet's file."""
     urls = [reverse("agencies:facility-detail", kwargs={"facility_id": facility.pk}) for facility in kept.facilities]
     urls += [reverse("plans:detail", kwargs={"plan_id": plan.pk}) for plan in kept.plans]
     for document in kept.documents:
@@ -22,4 +23,5 @@ def offline_urls_of(kept: OfflineSet) -> list[str]:
                 },
             )
         )
+    urls += [reverse("packets:file", kwargs={"packet_id": packet.pk}) for packet in kept.packets]
     return urls

@@ -12,9 +12,10 @@ from accounts.services import sign_out_everywhere
 from agencies.models import Agency, AssignmentRole, PersonnelAssignment
 from agencies.services import agency_update, personnel_assignment_create, personnel_assignment_end
 from plans.models import Classification, PlanKind, ShareLevel
-from plans.services import plan_share, plan_unshare
+from plans.services import plan_share, plan_unshare, plan_version_publish
 from tests.buildings.helpers import add_document
 from tests.conftest import web_client
+from tests.packets.helpers import made_packet
 from tests.permission_matrix import ACTORS, covers, matrix, user_of
 from tests.plans.factories import make_plan, publish
 
@@ -185,6 +186,32 @@ def test_the_list_takes_the_same_queries_for_one_building_and_many(county, offic
     with django_assert_max_num_queries(len(few.captured_queries)):
         urls = client.get(URL).json()["urls"]
     assert len(urls) == 1 + 7 + 6
+
+
+def packet_url(packet) -> str:
+    return reverse("packets:file", kwargs={"packet_id": packet.pk})
+
+
+def test_the_officers_latest_field_packet_is_kept_until_a_plan_in_it_moves_on(county, officer):
+    older = made_packet(county, officer)
+    latest = made_packet(county, officer)
+    made_packet(county, county.owner_admin)  # the district admin's own packet is theirs alone
+    urls = kept(officer)
+    assert packet_url(latest) in urls
+    assert packet_url(older) not in urls
+    assert [url for url in urls if url.startswith("/packets/")] == [packet_url(latest)]
+    # The district publishes its next version: the packet holds last year's plan and leaves the device.
+    plan_version_publish(version=county.draft, actor=county.owner_admin)
+    assert packet_url(latest) not in kept(officer)
+    assert packet_url(made_packet(county, officer)) in kept(officer)
+
+
+def test_a_packet_holding_a_sensitive_plan_is_kept_only_once_its_agency_allows_it(county, officer):
+    sensitive_plan(county, shared_with=county.police)
+    packet = made_packet(county, officer)
+    assert packet_url(packet) not in kept(officer)
+    agency_update(agency=county.district, actor=SYSTEM, les_offline_copies=True)
+    assert packet_url(packet) in kept(officer)
 
 
 # --- The installable app ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from agencies.assignment_services import personnel_assignment_create
 from agencies.contact_services import facility_contact_create
 from agencies.models import AssignmentRole
 from consistency.models import FactKey
-from packets.services import field_packet_build
+from packets.services import field_packet_build, field_packet_request
 from tests.buildings.helpers import add_document, pdf
 from tests.consistency.helpers import publish_facts
 from tests.plans.export_helpers import pdf_pages, squashed
@@ -33,6 +33,13 @@ def built(packet) -> None:
     """What the worker does with a requested packet (the Celery task is a call of this service)."""
     field_packet_build(packet_id=str(packet.pk))
     packet.refresh_from_db()
+
+
+def made_packet(county, user):
+    """The school's packet, asked for by `user` and made as the worker would."""
+    packet = field_packet_request(facility=county.school, actor=user)
+    built(packet)
+    return packet
 
 
 def packet_text(content: bytes) -> list[str]:

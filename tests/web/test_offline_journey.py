@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from access.actors import SYSTEM
 from agencies.models import AssignmentRole
 from agencies.services import personnel_assignment_create
+from tests.packets.helpers import made_packet
 from tests.web.conftest import PHONE, screenshot, sign_in
 
 KEPT = """() => caches.keys()
@@ -41,14 +42,17 @@ def test_the_sro_opens_their_school_and_its_plan_without_a_connection(page, live
         actor=SYSTEM,
         announce=False,
     )
+    packet = made_packet(county, county.partner_view_member)
+    packet_file = reverse("packets:file", kwargs={"packet_id": packet.pk})
     school = reverse("agencies:facility-detail", kwargs={"facility_id": county.school.pk})
     plan = reverse("plans:detail", kwargs={"plan_id": county.plan.pk})
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "police_officer")
     page.goto(f"{live_server.url}{school}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Maple Valley High")
-    # The worker installs and keeps the school's page and its plan, though the plan was never opened.
-    wait_until(lambda: {school, plan} <= set(kept_paths(page)))
+    # The worker installs and keeps the school's page, its plan and the officer's field packet, though neither
+    # the plan nor the packet was opened.
+    wait_until(lambda: {school, plan, packet_file} <= set(kept_paths(page)))
     online = page.locator(".offline-copy")
     expect(online).to_have_count(0)
 
@@ -58,6 +62,8 @@ def test_the_sro_opens_their_school_and_its_plan_without_a_connection(page, live
     banner = page.get_by_role("status").filter(has_text="Offline copy as of")
     expect(banner).to_be_visible()
     screenshot(page, "offline-building-phone")
+    fetched = page.evaluate(f"fetch('{packet_file}').then((r) => [r.status, r.headers.get('Content-Type')])")
+    assert fetched == [200, "application/pdf"]
     page.goto(f"{live_server.url}{plan}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Maple Valley High crisis plan")
     expect(page.get_by_role("status").filter(has_text="Offline copy as of")).to_be_visible()

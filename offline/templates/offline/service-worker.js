@@ -13,6 +13,9 @@ const MARKER = "<!--offline-copy-->";
 const REFRESH_EVERY_MS = 60 * 1000;
 // The worker's own requests must not count as the person's activity (portal/middleware.py).
 const BACKGROUND = { "X-Concord-Background": "1" };
+// A field packet's file never changes (a new packet has a new address): fetched once, so each refresh does
+// not download it again (and record another export of its plans).
+const UNCHANGING = /^\/packets\/[^/]+\/file\/$/;
 
 let lastRefresh = 0;
 let refreshing = null;
@@ -101,6 +104,7 @@ async function doRefresh() {
   await cache.put(LIST_URL, listResponse);
   const when = new Date().toISOString();
   for (const url of data.urls) {
+    if (UNCHANGING.test(url) && (await cache.match(url))) continue;
     try {
       const response = await fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual", headers: BACKGROUND });
       if (response.ok) {
@@ -202,7 +206,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(staticAsset(request));
     return;
   }
-  if (request.mode === "navigate" || url.pathname.includes("/documents/")) {
+  if (request.mode === "navigate" || url.pathname.includes("/documents/") || UNCHANGING.test(url.pathname)) {
     event.respondWith(fromNetworkOrCopy(event));
   }
 });
