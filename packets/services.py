@@ -6,6 +6,7 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -137,3 +138,18 @@ def packet_filename(packet: FieldPacket) -> str:
     slug = slugify(packet.facility.name)[:80].strip("-") or "building"
     when = timezone.localtime(packet.finished_at or packet.requested_at).strftime("%Y-%m-%d")
     return f"field-packet-{slug}-{when}.pdf"
+
+
+def field_packets_purge() -> int:
+    """Delete the packets (files and rows) asked for more than PACKET_RETENTION_DAYS ago: a copy of plans, some
+    law-enforcement sensitive, is not left on the server's disk for good. Devices drop their offline copy at
+    their next refresh (it is no longer listed). Returns how many went."""
+    cutoff = timezone.now() - timedelta(days=settings.PACKET_RETENTION_DAYS)
+    expired = list(FieldPacket.objects.filter(requested_at__lt=cutoff).only("pk", "file"))
+    for packet in expired:
+        if packet.file:
+            packet.file.delete(save=False)
+    FieldPacket.objects.filter(pk__in=[packet.pk for packet in expired]).delete()
+    if expired:
+        logger.info("Deleted %d field packets older than %d days.", len(expired), settings.PACKET_RETENTION_DAYS)
+    return len(expired)

@@ -3,9 +3,10 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from packets.services import field_packet_build
+from packets.services import field_packet_build, field_packets_purge
 
 BUILD_FIELD_PACKET = "packets.build_field_packet"
+PURGE_FIELD_PACKETS = "packets.purge_old_packets"
 
 
 @shared_task(
@@ -19,3 +20,9 @@ BUILD_FIELD_PACKET = "packets.build_field_packet"
 def build_field_packet(packet_id: str) -> None:
     """Lay out one requested packet (re-read by id; gone or finished: nothing to do)."""
     field_packet_build(packet_id=packet_id)
+
+
+@shared_task(name=PURGE_FIELD_PACKETS, acks_late=True)
+def purge_old_packets() -> int:
+    """Nightly: the packets past PACKET_RETENTION_DAYS go (idempotent)."""
+    return field_packets_purge()

@@ -228,6 +228,7 @@ CELERY_TASK_ROUTES = {
     "notifications.send_daily_digests": {"queue": "email"},
     "notifications.deliver_webhook": {"queue": "webhooks"},
     "packets.build_field_packet": {"queue": "exports"},
+    "packets.purge_old_packets": {"queue": "exports"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
@@ -240,6 +241,8 @@ CELERY_BEAT_SCHEDULE = {
     "reading-reminders": {"task": "reading.daily_reminders", "schedule": crontab(hour=5, minute=30)},
     # Audit rows past AUDIT_RETENTION_DAYS leave through the one path the append-only trigger allows.
     "audit-prune": {"task": "audit.prune_expired_events", "schedule": crontab(hour=3, minute=30)},
+    # Field packets past PACKET_RETENTION_DAYS (files and rows).
+    "packets-purge": {"task": "packets.purge_old_packets", "schedule": crontab(hour=3, minute=45)},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -328,6 +331,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The audit trail is kept this many days (CJIS asks for at least a year): a system check refuses less than
 # 365, and the database's own floor (audit/migrations/0013) refuses to delete anything younger anyway.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# Field packets (PDF copies of plans) are deleted from the server this many days after they were asked for.
+PACKET_RETENTION_DAYS = env_int("PACKET_RETENTION_DAYS", 7)
 
 # Password-reset e-mails (django-ratelimit): requests allowed per e-mail address and per client address.
 PASSWORD_RESET_RATE_PER_EMAIL = env_str("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
