@@ -2,7 +2,6 @@
 link to choose a password) goes through the outbox and the e-mail worker, so the mail server never holds it."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -149,14 +148,13 @@ def test_with_the_mail_server_down_the_invitation_succeeds_at_once_and_the_worke
 ):
     """The real broker and worker: the request hands off, the worker fails to reach SMTP and retries."""
     celery_app.control.purge()  # messages left by earlier tests refer to rows that are gone
+    # No worker yet: the invitation succeeds without the request itself trying the mail server at all.
+    response = invite(web_client(county.owner_admin), county.district)
+    assert response.status_code == 302
+    user = User.objects.get(username="new_nurse")
+    assert Membership.objects.get(user=user, agency=county.district).role == Role.LIAISON
+    assert not Delivery.objects.filter(attempts__gt=0).exists()
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
-        started = time.monotonic()
-        response = invite(web_client(county.owner_admin), county.district)
-        elapsed = time.monotonic() - started
-        assert response.status_code == 302
-        assert elapsed < 2, f"inviting took {elapsed:.1f} s with the mail server down"
-        user = User.objects.get(username="new_nurse")
-        assert Membership.objects.get(user=user, agency=county.district).role == Role.LIAISON
 
         def delivery() -> Delivery | None:
             return Delivery.objects.filter(event__event_type=EventType.MEMBER_INVITED, channel=Channel.EMAIL).first()
