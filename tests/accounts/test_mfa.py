@@ -87,6 +87,11 @@ def test_a_person_whose_agency_requires_mfa_is_sent_to_enrol_at_sign_in_and_can_
     api = client.get("/api/v1/plans/")
     assert api.status_code == 403
     assert api.json()["code"] == "mfa_enrolment_required"
+    # The installable app's worker script and manifest hold no one's data and load on the enrolment page too;
+    # what the device may keep offline is not listed before enrolment (redirected: the worker keeps nothing).
+    assert client.get("/service-worker.js").status_code == 200
+    assert client.get("/manifest.webmanifest").status_code == 200
+    assert client.get("/offline/urls/").status_code == 302
     enrol_page = client.get("/accounts/2fa/", follow=True)
     assert enrol_page.status_code == 200
     assert b"Your agency requires multi-factor sign-in" in enrol_page.content
