@@ -37,8 +37,9 @@ class AssignmentForm(LabelledForm):
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]  # a ModelChoiceField
-        # Read once: the select's "required" check would otherwise read the agencies a second time.
-        self.fields["agency"].widget.choices = list(self.fields["agency"].choices)  # type: ignore[attr-defined]
+        # Read once: the select's "required" check would otherwise read the agencies a second time (through
+        # iter(): list() of the choices would first ask their length, a COUNT query).
+        self.fields["agency"].widget.choices = list(iter(self.fields["agency"].choices))  # type: ignore[attr-defined]
         self.fields["started_on"].initial = timezone.localdate()
 
 
