@@ -98,7 +98,9 @@ def measure_reminders(*, fan_out_sample: int, progress: Progress) -> dict[str, A
         .values_list("pk", flat=True)[:fan_out_sample]
     )
     # The generic per-event path on a few, for comparison; the rest as the worker takes them, in hand-off batches.
-    single, batched = sample[:SINGLE_SAMPLE], sample[SINGLE_SAMPLE:]
+    # (At most half of a small sample, so both paths are measured.)
+    single_count = min(SINGLE_SAMPLE, len(sample) // 2)
+    single, batched = sample[:single_count], sample[single_count:]
     _, single_seconds = _timed(lambda: [outbox_event_fan_out(event_id=pk) for pk in single])
     batches = [batched[i : i + HANDOFF_BATCH] for i in range(0, len(batched), HANDOFF_BATCH)]
     _, seconds = _timed(lambda: [outbox_events_fan_out(event_ids=batch) for batch in batches])

@@ -78,7 +78,8 @@ def test_bench_generates_required_reading_and_measures_the_reminders_at_the_tiny
     assert stages["overdue, again"]["events"] == stages["due soon, again"]["events"] == 0
     assert stages["weekly escalation"]["events"] > 0
     assert stages["weekly escalation, again"]["events"] == 0
-    assert result["reminders"]["fan_out"]["sample"] == 20
+    fan_out = result["reminders"]["fan_out"]
+    assert fan_out["sample"] == fan_out["per_event_path"]["sample"] == 10  # both paths measured, 20 events in all
     assert Notification.objects.filter(event_type__startswith="reading.").exists()
     reads = {figure["name"].split(" (")[0]: figure for figure in result["reads"]}
     assert reads["ORM: per-plan counts, one agency"]["queries"] == 1
