@@ -197,6 +197,10 @@ REDIS_URL = env_str("REDIS_URL")
 # (the configured one, then those below it), so one worker's cache flushes and Celery queues never meet another's.
 if REDIS_URL and (_test_worker := os.environ.get("PYTEST_XDIST_WORKER", "")).startswith("gw"):
     _server, _, _database = REDIS_URL.rpartition("/")
+    if int(_database or 0) < int(_test_worker[2:]):
+        raise ValueError(
+            f"REDIS_URL={REDIS_URL!r}: the parallel tests need a database number of {_test_worker[2:]} or more."
+        )
     REDIS_URL = f"{_server}/{int(_database or 0) - int(_test_worker[2:])}"
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
