@@ -14,15 +14,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from access.packets import packet_still_readable
-from access.sensitive_reads import sensitive_document_read_record, sensitive_read_record
+from access.sensitive_reads import sensitive_document_read_record
 from agencies.models import Facility
-from audit.models import AuditAction
-from audit.services import audit_event_record
 from buildings.models import BuildingDocument
 from packets.content import packet_content
 from packets.models import FieldPacket, PacketState
 from packets.pdf import render_packet_pdf
 from plans.models import PlanVersion
+from plans.services.exports import plan_export_record
 from portal.second_factor import second_factor_mark, second_factor_passed
 
 logger = logging.getLogger(__name__)
@@ -109,22 +108,14 @@ def field_packet_download(*, packet: FieldPacket, actor: User, ip_address: str |
     )
     with transaction.atomic():
         for version in versions:
-            plan = version.plan
-            sensitive_read_record(plan=plan, actor=actor, ip_address=ip_address, what="packet", obj=version)
-            audit_event_record(
+            plan_export_record(
+                version=version,
                 actor=actor,
-                action=AuditAction.PLAN_EXPORT,
-                obj=version,
-                agency=plan.owner_agency,
                 ip_address=ip_address,
-                details={
-                    "plan": plan.pk,
-                    "number": version.number,
-                    "format": "packet",
-                    "facility": packet.facility_id,
-                    "content_sha256": version.content_sha256,
-                    "file_sha256": packet.sha256,
-                },
+                fmt="packet",
+                file_sha256=packet.sha256,
+                what="packet",
+                facility=packet.facility_id,
             )
         for document in documents:
             sensitive_document_read_record(document=document, actor=actor, ip_address=ip_address, what="packet")

@@ -64,22 +64,44 @@ def plan_version_export(
     )
     render, content_type = RENDERERS[fmt]
     content = render(document)
-    plan = access.plan
     # Rendering reads only; the two audit rows are one short transaction once the copy exists.
     with transaction.atomic():
-        sensitive_read_record(plan=plan, actor=actor, ip_address=ip_address, what="export", obj=version)
-        audit_event_record(
+        plan_export_record(
+            version=version,
             actor=actor,
-            action=AuditAction.PLAN_EXPORT,
-            obj=version,
-            agency=plan.owner_agency,
             ip_address=ip_address,
-            details={
-                "plan": plan.pk,
-                "number": version.number,
-                "format": fmt,
-                "content_sha256": version.content_sha256,
-                "file_sha256": hashlib.sha256(content).hexdigest(),
-            },
+            fmt=fmt,
+            file_sha256=hashlib.sha256(content).hexdigest(),
         )
     return ExportFile(content=content, content_type=content_type, filename=document.filename(fmt))
+
+
+def plan_export_record(
+    *,
+    version: PlanVersion,
+    actor: User,
+    ip_address: str | None,
+    fmt: str,
+    file_sha256: str,
+    what: str = "export",
+    **details: object,
+) -> None:
+    """Audit a version leaving Concord in a file: a read of it if it is law-enforcement sensitive, and the
+    export (in the owner's trail, with the version's and the file's digests). The caller holds the transaction."""
+    plan = version.plan
+    sensitive_read_record(plan=plan, actor=actor, ip_address=ip_address, what=what, obj=version)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.PLAN_EXPORT,
+        obj=version,
+        agency=plan.owner_agency,
+        ip_address=ip_address,
+        details={
+            "plan": plan.pk,
+            "number": version.number,
+            "format": fmt,
+            **details,
+            "content_sha256": version.content_sha256,
+            "file_sha256": file_sha256,
+        },
+    )
