@@ -34,7 +34,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from access.audience import person_may_view, viewing_agencies_of
+from access.facilities import agencies_reading_document, agencies_seeing_facility_plans
 from agencies.models import Membership, Role
+from buildings.models import BuildingDocument
 from notifications.channels.email_content import digest_email, event_email, invitation_email, mentioned_agency_names
 from notifications.models import Channel, Delivery, DeliveryStatus, EventType
 
@@ -77,7 +79,39 @@ def _roles_by_user(user_ids: set[int]) -> dict[int, dict[int, str]]:
     return roles
 
 
-def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict[int, set[int]]) -> str | None:
+@dataclass(frozen=True)
+class BuildingReaders:
+    """The agencies that may hear of each building's SRO and of each building document, now."""
+
+    facilities: dict[int, set[int]]
+    documents: dict[int, set[int]]
+
+
+def _building_readers(batch: list[Delivery]) -> BuildingReaders:
+    """One query per building and per document named in the batch (a batch is one event's deliveries, mostly)."""
+    facility_ids, document_ids = set(), set()
+    for delivery in batch:
+        if delivery.event.event_type == EventType.FACILITY_SRO_CHANGED:
+            facility_ids.add(delivery.event.payload.get("facility"))
+        elif delivery.event.event_type == EventType.BUILDING_DOCUMENT_CHANGED:
+            document_ids.add(delivery.event.payload.get("document"))
+    facilities = {
+        facility_id: set(agencies_seeing_facility_plans(facility_id=facility_id).values_list("id", flat=True))
+        for facility_id in facility_ids
+        if isinstance(facility_id, int)
+    }
+    documents = BuildingDocument.objects.select_related("facility").filter(
+        pk__in=[d for d in document_ids if isinstance(d, int)]
+    )
+    return BuildingReaders(facilities, {document.pk: agencies_reading_document(document) for document in documents})
+
+
+def _refusal(
+    delivery: Delivery,
+    roles: dict[int, dict[int, str]],
+    viewers: dict[int, set[int]],
+    buildings: BuildingReaders,
+) -> str | None:
     """Why this delivery may not be sent now, or None."""
     user, event = delivery.user, delivery.event
     if user is None or not user.is_active:
@@ -100,6 +134,12 @@ def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict
             return "The recipient no longer belongs to the agency that asked them to read."
     elif event.event_type == EventType.READING_ESCALATION and event.payload.get("agency") not in agencies:
         return "The recipient no longer belongs to the agency."
+    elif event.event_type == EventType.FACILITY_SRO_CHANGED:
+        if agencies.keys().isdisjoint(buildings.facilities.get(event.payload.get("facility"), set())):
+            return "The recipient's agency no longer sees the building's plans."
+    elif event.event_type == EventType.BUILDING_DOCUMENT_CHANGED:
+        if agencies.keys().isdisjoint(buildings.documents.get(event.payload.get("document"), set())):
+            return "The recipient may no longer read the building document."
     elif event.event_type == EventType.MEMBER_INVITED:
         if event.payload.get("agency") not in agencies:
             return "The invited person no longer belongs to the agency."
@@ -109,12 +149,14 @@ def _refusal(delivery: Delivery, roles: dict[int, dict[int, str]], viewers: dict
 
 
 def _refusals(batch: list[Delivery]) -> dict[int, str]:
-    """Refusals for a whole batch in two queries (memberships, plan grants), never one per delivery."""
+    """Refusals for a whole batch in two queries (memberships, plan grants) and one per building or building
+    document named, never one per delivery."""
     user_ids = {d.user_id for d in batch if d.user_id is not None}
     plan_ids = {d.event.plan_id for d in batch if d.event.event_type in PLAN_CONTENT_EVENTS and d.event.plan_id}
     roles = _roles_by_user(user_ids) if user_ids else {}
     viewers = viewing_agencies_of(plan_ids=plan_ids)
-    return {d.pk: reason for d in batch if (reason := _refusal(d, roles, viewers)) is not None}
+    buildings = _building_readers(batch)
+    return {d.pk: reason for d in batch if (reason := _refusal(d, roles, viewers, buildings)) is not None}
 
 
 # --- Claiming, sending, recording --------------------------------------------------------------

@@ -17,14 +17,15 @@ from django.urls import resolve
 from django.utils import timezone
 
 from access.actors import SYSTEM
-from agencies.models import Membership, Role
-from agencies.services import membership_remove
+from agencies.models import AssignmentRole, Membership, Role
+from agencies.services import membership_remove, personnel_assignment_create
 from notifications.channels import email, email_content
 from notifications.channels.webhooks import webhook_message
 from notifications.models import PERSONAL_EVENT_TYPES, Delivery, DeliveryStatus, EventType, OutboxEvent
 from notifications.services import outbox_event_fan_out, preferences_update
 from plans import services as plan_services
 from plans.models import Classification, ShareLevel
+from tests.buildings.helpers import add_document
 from tests.conftest import web_client
 from tests.notifications.conftest import add_members
 from tests.plans.change_scenario import reunification_moved
@@ -327,6 +328,45 @@ def test_a_membership_removed_or_an_address_missing_after_fan_out_cancels_the_ma
     assert [m["To"] for m in smtp.messages] == [county.partner_view_liaison.email]
     cancelled = Delivery.objects.filter(event=event, status=DeliveryStatus.CANCELLED)
     assert set(cancelled.values_list("user__username", flat=True)) == {"fire_liaison", "district_liaison"}
+
+
+def test_a_building_no_longer_seen_after_fan_out_cancels_its_sro_change_mail(county, smtp):
+    """Who the officer at a school is goes only to agencies that still see the school's plans when it is sent."""
+    personnel_assignment_create(
+        user=county.partner_view_member,
+        agency=county.police,
+        facility=county.school,
+        role=AssignmentRole.SCHOOL_RESOURCE_OFFICER,
+        actor=SYSTEM,
+    )
+    event = OutboxEvent.objects.get(event_type=EventType.FACILITY_SRO_CHANGED)
+    outbox_event_fan_out(event_id=event.pk)
+    fire_mail = Delivery.objects.get(event=event, user=county.partner_comment_liaison, channel="email")
+    plan_services.plan_unshare(plan=county.plan, agency=county.fire, actor=county.owner_admin)
+
+    email.email_send_pending(event_id=event.pk)
+
+    assert smtp.to(county.partner_comment_liaison.email) == []
+    fire_mail.refresh_from_db()
+    assert fire_mail.status == DeliveryStatus.CANCELLED
+    assert "no longer sees the building" in fire_mail.last_error
+    assert len(smtp.to(county.partner_view_liaison.email)) == 1
+
+
+def test_a_building_document_no_longer_readable_after_fan_out_cancels_its_mail(county, smtp):
+    document = add_document(county)
+    event = OutboxEvent.objects.get(event_type=EventType.BUILDING_DOCUMENT_CHANGED, payload__document=document.pk)
+    outbox_event_fan_out(event_id=event.pk)
+    fire_mail = Delivery.objects.get(event=event, user=county.partner_comment_liaison, channel="email")
+    plan_services.plan_unshare(plan=county.plan, agency=county.fire, actor=county.owner_admin)
+
+    email.email_send_pending(event_id=event.pk)
+
+    fire_mail.refresh_from_db()
+    assert (fire_mail.status, fire_mail.sent_at) == (DeliveryStatus.CANCELLED, None)
+    assert "may no longer read the building document" in fire_mail.last_error
+    assert smtp.to(county.partner_comment_liaison.email) == []
+    assert len(smtp.to(county.partner_view_liaison.email)) == 1
 
 
 def test_the_daily_digest_lists_each_pending_plan_in_one_mail(county, smtp):
