@@ -55,7 +55,10 @@ for part in database media; do
 done
 echo "Checksums match the manifest (Concord $(manifest concord version), commit $(manifest concord commit))." >&2
 
-# 2. The target database: created when missing, refused when it holds tables (unless --force).
+# 2. The targets: an attachments folder without files, and a database without tables (created when missing).
+if [ -d "$MEDIA_ROOT" ] && [ -n "$(find "$MEDIA_ROOT" -mindepth 1 -print -quit)" ] && ! $force; then
+    fail "$MEDIA_ROOT is not empty. Restore into an empty folder, or give --force to unpack over it."
+fi
 database_name="$(python3 -c 'import sys, urllib.parse as u; print(u.unquote(u.urlsplit(sys.argv[1]).path[1:]))' \
     "$DATABASE_URL")"
 maintenance_url="$(python3 -c 'import sys, urllib.parse as u; print(u.urlsplit(sys.argv[1])._replace(path="/postgres").geturl())' \
@@ -74,9 +77,6 @@ tables="$(psql --dbname="$DATABASE_URL" --no-psqlrc --tuples-only --no-align --q
 if [ "$tables" -gt 0 ] && ! $force; then
     fail "the database $database_name is not empty ($tables tables). Restore into an empty database, or give" \
         "--force to replace the tables the backup holds."
-fi
-if [ -d "$MEDIA_ROOT" ] && [ -n "$(find "$MEDIA_ROOT" -mindepth 1 -print -quit)" ] && ! $force; then
-    fail "$MEDIA_ROOT is not empty. Restore into an empty folder, or give --force to unpack over it."
 fi
 pg_tools_match_server "$DATABASE_URL" pg_restore
 
