@@ -48,15 +48,15 @@ class LockClock:
         self.first_locked: dict[str, tuple[float, str]] = {}
 
     def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        started = time.perf_counter()
         result = execute(sql, params, many, context)
         connection = context["connection"]
         if connection.in_atomic_block:
-            now = time.perf_counter()
             for table, mode in _tables_locked(connection.connection).items():
-                # The strongest lock counts, from the statement that took it.
+                # The strongest lock counts, from the start of the statement that took it.
                 seen = self.first_locked.get(table)
                 if seen is None or BLOCKING_MODES.index(mode) < BLOCKING_MODES.index(seen[1]):
-                    self.first_locked[table] = (now, mode)
+                    self.first_locked[table] = (started, mode)
         return result
 
 

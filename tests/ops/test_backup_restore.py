@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -135,7 +136,7 @@ def test_a_backup_restored_into_an_empty_deployment_brings_back_every_row_digest
         assert hashlib.sha256((restored_media / name).read_bytes()).hexdigest() == sha256
     # Concord itself, pointed at the restored copy, recomputes every released version's content_sha256.
     verify = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "manage.py"), "plans_verify"],
+        [sys.executable, str(ROOT / "manage.py"), "plans_verify"],
         env={**os.environ, "DATABASE_URL": _url(fresh_database), "PRIVATE_MEDIA_ROOT": str(restored_media)},
         capture_output=True,
         text=True,
