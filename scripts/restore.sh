@@ -63,7 +63,10 @@ database_name="$(python3 -c 'import sys, urllib.parse as u; print(u.unquote(u.ur
     "$DATABASE_URL")"
 maintenance_url="$(python3 -c 'import sys, urllib.parse as u; print(u.urlsplit(sys.argv[1])._replace(path="/postgres").geturl())' \
     "$DATABASE_URL")"
-if ! psql --dbname="$DATABASE_URL" --no-psqlrc --quiet --command "SELECT 1" >/dev/null 2>&1; then
+if psql --dbname="$DATABASE_URL" --no-psqlrc --quiet --command "SELECT 1" >/dev/null 2>&1; then
+    pg_tools_match_server "$DATABASE_URL" pg_restore
+else
+    pg_tools_match_server "$maintenance_url" pg_restore
     echo "Creating the database $database_name..." >&2
     # psql interpolates :"name" only in what it reads, not in --command.
     echo 'CREATE DATABASE :"name"' | psql --dbname="$maintenance_url" --no-psqlrc --quiet \
@@ -78,7 +81,6 @@ if [ "$tables" -gt 0 ] && ! $force; then
     fail "the database $database_name is not empty ($tables tables). Restore into an empty database, or give" \
         "--force to replace the tables the backup holds."
 fi
-pg_tools_match_server "$DATABASE_URL" pg_restore
 
 # 3. The database in one transaction: a failure leaves the target as it was.
 echo "Restoring the database into $database_name..." >&2

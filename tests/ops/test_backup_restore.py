@@ -198,3 +198,53 @@ def test_a_restore_into_a_folder_that_holds_files_is_refused_before_anything_is_
     assert sorted(p.name for p in occupied.iterdir()) == ["someone-elses.pdf"]
     with psycopg.connect(_url("postgres")) as admin:
         assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [fresh_database]).fetchone() is None
+
+
+def test_without_postgresqls_client_tools_the_backup_says_what_to_install(tmp_path):
+    bare = tmp_path / "bin"  # a PATH with the shell's helpers but no PostgreSQL tools
+    bare.mkdir()
+    for tool in ("dirname",):
+        (bare / tool).symlink_to(shutil.which(tool) or f"/usr/bin/{tool}")
+
+    done = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [BASH, str(ROOT / "scripts" / "backup.sh"), str(tmp_path / "backups")],
+        env={"PATH": str(bare), "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/concord"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert "pg_dump is not installed" in done.stderr
+    assert "apt-get install postgresql-client-15" in done.stderr
+    assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.django_db
+def test_a_pg_restore_older_than_the_server_is_refused_with_the_version_to_install(tmp_path, settings, fresh_database):
+    backup = _backup(tmp_path, settings.PRIVATE_MEDIA_ROOT)
+    old = tmp_path / "old-client"
+    old.mkdir()
+    (old / "pg_restore").write_text("#!/bin/sh\necho 'pg_restore (PostgreSQL) 11.22'\n")
+    (old / "pg_restore").chmod(0o755)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        server_major = int(cursor.fetchone()[0]) // 10000
+    env = {**os.environ, "PATH": f"{old}:{os.environ['PATH']}"}
+    env.update(DATABASE_URL=_url(fresh_database), PRIVATE_MEDIA_ROOT=str(tmp_path / "empty"))
+
+    refused = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [BASH, str(ROOT / "scripts" / "restore.sh"), str(backup)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert refused.returncode == 1
+    assert f"pg_restore is version 11 but the server runs PostgreSQL {server_major}" in refused.stderr
+    assert f"apt-get install postgresql-client-{server_major}" in refused.stderr
+    with psycopg.connect(_url("postgres")) as admin:
+        assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [fresh_database]).fetchone() is None
