@@ -55,6 +55,24 @@ for part in database media; do
 done
 echo "Checksums match the manifest (Concord $(manifest concord version), commit $(manifest concord commit))." >&2
 
+# Older code than the backup's would run on a schema it does not know: refuse it before anything is touched.
+python3 - "$backup/manifest.json" "$ROOT" <<'PYTHON' || exit 1
+import json, pathlib, sys
+
+latest = json.load(open(sys.argv[1]))["migrations"]["latest"]
+root = pathlib.Path(sys.argv[2])
+unknown = [
+    f"{app}.{name}"
+    for app, name in sorted(latest.items())
+    if (root / app / "migrations").is_dir() and not (root / app / "migrations" / f"{name}.py").exists()
+]
+if unknown:
+    sys.exit(
+        "restore.sh: the backup was made by a newer Concord than this one; it has migrations this code lacks ("
+        + ", ".join(unknown) + "). Install the backup's version (manifest.json names its commit) or a newer one."
+    )
+PYTHON
+
 # 2. The targets: an attachments folder without files, and a database without tables (created when missing).
 if [ -d "$MEDIA_ROOT" ] && [ -n "$(find "$MEDIA_ROOT" -mindepth 1 -print -quit)" ] && ! $force; then
     fail "$MEDIA_ROOT is not empty. Restore into an empty folder, or give --force to unpack over it."

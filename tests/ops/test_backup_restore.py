@@ -248,3 +248,19 @@ def test_a_pg_restore_older_than_the_server_is_refused_with_the_version_to_insta
     assert f"apt-get install postgresql-client-{server_major}" in refused.stderr
     with psycopg.connect(_url("postgres")) as admin:
         assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [fresh_database]).fetchone() is None
+
+
+@pytest.mark.django_db
+def test_a_backup_from_a_newer_concord_is_refused_before_anything_is_created(tmp_path, settings, fresh_database):
+    backup = _backup(tmp_path, settings.PRIVATE_MEDIA_ROOT)
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["migrations"]["latest"]["plans"] = "0999_from_the_future"
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+
+    refused = _script("restore.sh", str(backup), database=fresh_database, media=tmp_path / "restored-private")
+
+    assert refused.returncode == 1
+    assert "made by a newer Concord than this one" in refused.stderr
+    assert "plans.0999_from_the_future" in refused.stderr
+    with psycopg.connect(_url("postgres")) as admin:
+        assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [fresh_database]).fetchone() is None
