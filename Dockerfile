@@ -10,9 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # PDF export (WeasyPrint) lays text out with Pango and HarfBuzz and needs fonts: Debian's packages.
+# postgresql-client: pg_dump and pg_restore for scripts/backup.sh and restore.sh (docs/operations.md); Debian's
+# is of the postgres image's major version or newer, which is what they need.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core fonts-liberation \
+       postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so a code change does not reinstall them (every package is pinned).
