@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import empty
 
 HEADER = "X-Request-ID"
 _ACCEPTED = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -72,7 +73,6 @@ class RequestIdMiddleware:
 
 def _request_fields(request: HttpRequest, response: HttpResponse, started: float) -> dict[str, object]:
     match = request.resolver_match
-    user = getattr(request, "user", None)
     return {
         "method": request.method,
         "view": match.view_name if match else None,
@@ -81,8 +81,16 @@ def _request_fields(request: HttpRequest, response: HttpResponse, started: float
         "url_ids": {key: value for key, value in match.kwargs.items() if isinstance(value, int)} if match else {},
         "status": response.status_code,
         "duration_ms": round((time.monotonic() - started) * 1000, 1),
-        "user_id": user.pk if user is not None and user.is_authenticated else None,
+        "user_id": _user_id(request),
     }
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    # Only a user the request already loaded: the log line never costs a session or user query of its own.
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None
 
 
 class RequestIdLogFilter(logging.Filter):

@@ -142,25 +142,11 @@ def test_the_request_id_travels_with_the_message_to_the_worker_and_its_follow_up
 
 
 def test_production_settings_write_json_lines():
-    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="concord.example.org",
-    )
     script = (
         "import django, logging; django.setup(); "
         "logging.getLogger('concord.request').info('request', extra={'status': 200, 'view': 'plans:detail'})"
     )
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        [sys.executable, "-c", script],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _production(script)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stderr.splitlines()]
     request = [line for line in lines if line["logger"] == "concord.request"]
@@ -175,3 +161,37 @@ def test_production_settings_write_json_lines():
             "timestamp": request[0]["timestamp"],
         }
     ]
+
+
+def _production(script: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="concord.example.org",
+        **extra,
+    )
+    return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "-c", script],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+SENTRY_STATE = (
+    "import django, sentry_sdk; django.setup(); client = sentry_sdk.get_client(); "
+    "print(client.is_active(), client.options['send_default_pii'])"
+)
+
+
+def test_sentry_is_off_unless_a_dsn_is_given_and_then_sends_no_personal_data():
+    off = _production(SENTRY_STATE)
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.split()[0] == "False"
+    on = _production(SENTRY_STATE, SENTRY_DSN="https://public@sentry.example.org/1")
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.split() == ["True", "False"]
