@@ -1,16 +1,20 @@
 """`manage.py healthcheck web|worker|beat`, as docker-compose's healthchecks run it, against real processes."""
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 from celery.contrib.testing.worker import TestWorkController, start_worker
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from operations.beat import HeartbeatScheduler
 from portal.celery import app as celery_app
+from tests.notifications.alert_checks import wait_for
 
 
 def _healthcheck(*args: str) -> str:
@@ -63,3 +67,22 @@ def test_beat_is_healthy_while_its_scheduler_ticks_and_unhealthy_once_it_stops(s
         assert "beat ticked" in _healthcheck("beat")
     finally:
         scheduler.close()
+
+
+def test_celery_beat_as_docker_compose_starts_it_keeps_the_heartbeat_fresh(tmp_path):
+    heartbeat = tmp_path / "heartbeat"
+    env = {**os.environ, "BEAT_HEARTBEAT_FILE": str(heartbeat)}
+    beat = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "-m", "celery", "-A", "portal", "beat", "-l", "info", "--schedule", str(tmp_path / "sched")],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(heartbeat.exists, timeout=60, what="beat's first heartbeat")
+        first = heartbeat.stat().st_mtime
+        wait_for(lambda: heartbeat.stat().st_mtime > first, timeout=60, what="beat's next tick")
+    finally:
+        beat.terminate()
+        beat.wait(timeout=30)
