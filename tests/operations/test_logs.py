@@ -195,3 +195,11 @@ def test_sentry_is_off_unless_a_dsn_is_given_and_then_sends_no_personal_data():
     on = _production(SENTRY_STATE, SENTRY_DSN="https://public@sentry.example.org/1")
     assert on.returncode == 0, on.stderr
     assert on.stdout.split() == ["True", "False"]
+
+
+def test_the_json_configuration_keeps_the_outage_and_refusal_filters():
+    config = json_logging(django_settings.LOGGING, "INFO")
+    assert config["handlers"]["console"]["filters"] == ["client_errors_on_one_line", "request_id"]
+    assert config["loggers"]["portal.cache"]["filters"] == ["cache_outage"]
+    assert config["loggers"]["django.request"]["filters"] == ["skip_unavailable"]
+    assert set(config["filters"]) == {"cache_outage", "skip_unavailable", "client_errors_on_one_line", "request_id"}
