@@ -16,8 +16,11 @@ def test_liveness_answers_without_asking_the_database(client, django_assert_num_
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_readiness_answers_200_when_database_redis_migrations_and_attachments_are_fine(client):
-    response = client.get(READY)
+def test_readiness_answers_200_when_database_redis_migrations_and_attachments_are_fine(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        response = client.get(READY)
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
