@@ -45,5 +45,6 @@ ENV DJANGO_SETTINGS_MODULE=portal.settings.production \
 USER concord:concord
 EXPOSE 8000
 
-# The web process; docker-compose.yml runs migrations first and starts worker and beat from this image.
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# The web process (gunicorn.conf.py: metrics across its workers; the app writes one JSON line per request);
+# docker-compose.yml runs migrations first and starts worker and beat from this image.
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000"]

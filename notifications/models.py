@@ -209,6 +209,8 @@ class Delivery(models.Model):
                 name="delivery_pending_idx",
             ),
             models.Index(fields=["endpoint", "-created_at"], name="delivery_endpoint_recent_idx"),
+            # The metrics' recent failures (operations/metrics.py), without reading every delivery ever made.
+            models.Index(fields=["created_at"], condition=models.Q(status="failed"), name="delivery_failed_idx"),
         ]
 
     def __str__(self) -> str:

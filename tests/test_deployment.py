@@ -185,3 +185,41 @@ def test_the_image_runs_as_an_unprivileged_user_and_leaves_local_secrets_out():
     assert any(line.startswith("FROM python:3.11-slim") for line in dockerfile)
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".env", ".venv", ".git", "*.sqlite3", "var/"} <= ignored
+
+
+def test_every_app_service_has_a_healthcheck_and_starts_after_the_migrations(tmp_path):
+    result = _docker_compose_config(tmp_path, _env(**COMPOSE_ENV))
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert services["migrate"]["restart"] == "no"
+    assert "migrate" not in services["migrate"]["depends_on"]
+    # The web refuses to serve a schema its code does not match, even if started on its own.
+    assert services["web"]["command"].startswith('sh -c "python manage.py migrate --check && exec gunicorn ')
+    expected = {"web": "web", "beat": "beat", **dict.fromkeys(WORKERS, "worker")}
+    for name, process in expected.items():
+        service = services[name]
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
+        assert service["healthcheck"]["test"] == ["CMD", "python", "manage.py", "healthcheck", process], name
+
+
+def test_in_production_probes_are_answered_over_plain_http_not_redirected_to_https():
+    env = _env(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="concord.example.org",
+    )
+    script = (
+        "import django; django.setup(); from django.test import Client; "
+        "client = Client(HTTP_HOST='concord.example.org'); "
+        "print(client.get('/health/live/').status_code, client.get('/health/ready/').status_code, "
+        "client.get('/accounts/login/').status_code)"
+    )
+    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    live, ready, page = result.stdout.split()
+    assert live == "200"
+    assert ready in ("200", "503")  # whatever this machine's database says, an answer and not a redirect
+    assert page == "301"  # pages still go to https

@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything deployment-specific comes from the environment."""
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -64,9 +65,14 @@ INSTALLED_APPS = [
     "buildings",
     "offline",
     "packets",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # Request counts, latency and errors per view for Prometheus (operations/, docs/operations.md): first and last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (X-Request-ID) every log line of the request and its tasks names; one log line per request.
+    "portal.request_id.RequestIdMiddleware",
     # Outermost: any error under /api/ that is not JSON yet (unmatched URL, 400, 500) is answered as JSON.
     "portal.api.json_errors.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -92,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the lockout flag any sign-in path set and answers with the lockout page or JSON.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -248,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     # Field packets past PACKET_RETENTION_DAYS (files and rows).
     "packets-purge": {"task": "packets.purge_old_packets", "schedule": crontab(hour=3, minute=45)},
 }
+# Beat touches BEAT_HEARTBEAT_FILE on every tick; `manage.py healthcheck beat` (docker-compose) checks it is fresh.
+CELERY_BEAT_SCHEDULER = "operations.beat:HeartbeatScheduler"
+BEAT_HEARTBEAT_FILE = Path(env_str("BEAT_HEARTBEAT_FILE", str(Path(tempfile.gettempdir()) / "concord-beat-heartbeat")))
+BEAT_HEARTBEAT_MAX_AGE_SECONDS = env_int("BEAT_HEARTBEAT_MAX_AGE_SECONDS", 120)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -485,6 +496,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Prometheus metrics (/metrics/) answer only a scraper sending `Authorization: Bearer <METRICS_TOKEN>`; unset, 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
+# Production logs JSON lines through Django's LOGGING in every process, Celery's included (portal/settings/logs.py).
+LOGGING_OWNS_CELERY = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -503,5 +519,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Eager tasks (no REDIS_URL) run inside the web process: no per-task success lines there.
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+        # One line per request and per task (portal/request_id.py, portal/task_context.py): production turns
+        # them on; in development runserver and Celery already write their own.
+        "concord.request": {"level": "WARNING"},
+        "concord.task": {"level": "WARNING"},
     },
 }

@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.base import *  # noqa: F403
 from portal.settings.env import env_bool, env_int, env_str
+from portal.settings.logs import json_logging
 
 SECRET_KEY = env_str("SECRET_KEY")
 if len(SECRET_KEY) < 50:
@@ -45,3 +46,23 @@ SESSION_MAX_LIFETIME_SECONDS = env_int("SESSION_MAX_LIFETIME_SECONDS", 12 * 3600
 PASSWORD_BREACH_CHECK = env_bool("PASSWORD_BREACH_CHECK", True)
 if PASSWORD_BREACH_CHECK:
     AUTH_PASSWORD_VALIDATORS[2] = {"NAME": "pwned_passwords_django.validators.PwnedPasswordsValidator"}  # noqa: F405
+
+# Probes and the Prometheus scraper talk to gunicorn directly over plain HTTP (docker-compose's healthchecks,
+# an orchestrator's probes): they get the real answer, not a redirect to https. The metrics need their token.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics/$"]
+
+# One JSON object per line (python-json-logger), with the request id; Celery's processes log the same way.
+LOGGING = json_logging(LOGGING, env_str("LOG_LEVEL", "INFO"))  # noqa: F405
+LOGGING_OWNS_CELERY = True
+
+# Optional error reporting to Sentry, on only when SENTRY_DSN is set; no personal data is sent (ids only).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

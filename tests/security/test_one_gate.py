@@ -26,6 +26,7 @@ APPS = (
     "buildings",
     "offline",
     "packets",
+    "operations",
 )
 GATE = ROOT / "access"
 

@@ -69,6 +69,9 @@ NOT_TENANT_DATA: dict[str, str] = {
     "api-docs": "Swagger UI over the schema",
     "offline:manifest": "the installable app's manifest, the same for everyone (tests/offline/)",
     "offline:service-worker": "the installable app's service worker script, the same for everyone (tests/offline/)",
+    "operations:live": "liveness probe: the same answer for everyone, no data (tests/operations/test_health.py)",
+    "operations:ready": "readiness probe: ok or unavailable per service, no data (tests/operations/test_health.py)",
+    "operations:metrics": "Prometheus metrics: 404 without METRICS_TOKEN; counts only (tests/operations/)",
 }
 
 

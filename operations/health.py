@@ -1,0 +1,88 @@
+"""Readiness: the checks a web process must pass to be given requests (django-health-check's checks, plus ours).
+
+Each check answers only "ok" or "unavailable": the reason goes to the log, never to the (unauthenticated) caller,
+so host names, versions and error texts do not leak.
+"""
+
+import dataclasses
+import inspect
+import logging
+import tempfile
+from pathlib import Path
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
+from health_check.base import HealthCheck
+from health_check.checks import Database
+from health_check.contrib.redis import Redis
+from health_check.exceptions import HealthCheckException, ServiceUnavailable
+from redis.asyncio import Redis as AsyncRedis
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class MigrationsApplied(HealthCheck):
+    """Every migration of the code is applied: a web process of a newer release waits for `migrate`."""
+
+    alias: str = "default"
+
+    def run(self) -> None:
+        try:
+            executor = MigrationExecutor(connections[self.alias])
+            unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except DatabaseError as error:
+            raise ServiceUnavailable("cannot read the applied migrations") from error
+        if unapplied:
+            raise ServiceUnavailable(f"{len(unapplied)} migration(s) not applied")
+
+
+@dataclasses.dataclass
+class PrivateMediaWritable(HealthCheck):
+    """Attachments can be stored: the private media folder (a volume in docker-compose) exists and is writable."""
+
+    def run(self) -> None:
+        root = Path(settings.PRIVATE_MEDIA_ROOT)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=root, prefix=".health-") as probe:
+                probe.write(b"ok")
+                probe.flush()
+        except OSError as error:
+            raise ServiceUnavailable("private media folder not writable") from error
+
+
+def _redis_client() -> AsyncRedis:
+    return AsyncRedis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+
+
+def readiness_checks() -> dict[str, HealthCheck]:
+    """The checks, named as the readiness answer names them; Redis only where one is configured."""
+    checks: dict[str, HealthCheck] = {"database": Database(), "migrations": MigrationsApplied()}
+    if settings.REDIS_URL:
+        checks["redis"] = Redis(client_factory=_redis_client)
+    checks["private_media"] = PrivateMediaWritable()
+    return checks
+
+
+def _passes(name: str, check: HealthCheck) -> bool:
+    # In this thread (not an executor's), so the database checks use the request's connection.
+    try:
+        if inspect.iscoroutinefunction(check.run):
+            async_to_sync(check.run)()
+        else:
+            check.run()
+    except HealthCheckException as error:
+        logger.warning("Readiness check %s failed: %s", name, error)
+        return False
+    except Exception:
+        logger.warning("Readiness check %s failed unexpectedly", name, exc_info=True)
+        return False
+    return True
+
+
+def readiness() -> dict[str, str]:
+    """Each check's name with "ok" or "unavailable"."""
+    return {name: "ok" if _passes(name, check) else "unavailable" for name, check in readiness_checks().items()}
