@@ -77,7 +77,9 @@ bench: install services
 # The load benchmark: gunicorn (production settings) on concord_bench_$(SCALE) (generated like `make bench` when
 # absent), driven by locust; under 15 minutes on 2 cores at state scale once generated. LOAD_ARGS adds options,
 # e.g. LOAD_ARGS="--workers 5" (python -m bench.load --help). Figures into docs/benchmarks.md, "Under load".
-LOAD_ARGS ?= --compare conn-max-age=0 --compare worker-class=gthread
+# By default the production configuration, then connections opened per request (the "before" of persistent
+# database and broker connections), then threaded workers.
+LOAD_ARGS ?= --compare conn-max-age=0,broker-pool-limit=0 --compare worker-class=gthread
 bench-load: install services
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench.load --scale $(SCALE) $(LOAD_ARGS)

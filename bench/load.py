@@ -1,18 +1,20 @@
 """Load benchmark: a real gunicorn on the bench database, driven over loopback by locust with signed-in people.
 
-    .venv/bin/python -m bench.load --scale state                       # what `make bench-load SCALE=state` runs
-    .venv/bin/python -m bench.load --scale tiny --step-seconds 5 --level-seconds 10 --compare conn-max-age=0
+    .venv/bin/python -m bench.load --scale state       # the production configuration only
+    .venv/bin/python -m bench.load --scale state --compare conn-max-age=0,broker-pool-limit=0 \
+        --compare worker-class=gthread                  # what `make bench-load SCALE=state` runs
 
 Uses the database of `make bench` (`concord_bench_<scale>`, generated the same way when absent, kept when
 present) and Redis db 7, like bench/run.py (BENCH_DATABASE_URL / BENCH_REDIS_URL move them). For each server
-configuration (the production one, then each --compare variant: e.g. `conn-max-age=0` for connections
-opened per request, `worker-class=gthread` for threaded workers): gunicorn with portal.settings.production
-as docker-compose.yml runs it, one Celery worker; a warm-up; the saturation search (closed-loop users
-doubling until the throughput stops growing or an error appears); then 25%, 50% and 90% of the saturation
-throughput at a fixed arrival rate, with the hot plan's admin publishing a plan to its audience halfway
-through each. Per page: requests/s, p50/p95/p99, errors, ratios to the floor pages of the same run;
-per step: CPU of the web workers, the Celery worker, PostgreSQL and locust; memory of web and worker.
-Any error while measuring fails the run (after writing the figures). Figures: bench/results/load-<scale>.json.
+configuration — the production one, then each --compare variant (`conn-max-age=0,broker-pool-limit=0`:
+database and broker connections opened per request and per publish; `worker-class=gthread`: threads) —
+gunicorn with the production settings as docker-compose.yml runs it (bench/settings_server.py) and one Celery
+worker; a warm-up; the saturation search (closed-loop users doubling until the throughput stops growing or
+an error appears); then 25%, 50% and 90% of the saturation throughput at a fixed arrival rate, the hot
+plan's admin publishing a plan to its audience halfway through each. Per page: requests/s, p50/p95/p99,
+errors, ratios to the floor pages of the same step; per step: CPU of the web workers, the Celery worker,
+PostgreSQL, locust and the whole machine; memory of web and worker. Any error while measuring fails the run
+(after writing the figures). Figures: bench/results/load-<scale>.json; bench/load_report.py writes the docs.
 """
 
 import argparse
@@ -250,62 +252,69 @@ def measure_variant(
 ) -> dict[str, Any]:  # fmt: skip
     from bench.fanout import Worker
 
-    worker_env = {key: env[key] for key in ("DATABASE_URL", "REDIS_URL", "DATABASE_CONN_MAX_AGE")}
+    worker_env = {
+        key: env[key] for key in ("DATABASE_URL", "REDIS_URL", "DATABASE_CONN_MAX_AGE", "CELERY_BROKER_POOL_LIMIT")
+    }
     result: dict[str, Any] = {"server": {**dataclasses.asdict(server), "name": server.name}}
     progress(f"[load] {server.name}: starting gunicorn and a Celery worker…")
     web = Gunicorn(server, env)
-    web.start()  # both start at once; each takes seconds to import the project
-    with web, Worker(pool="prefork", concurrency=options.worker_concurrency, env=worker_env) as worker:
-        web.wait_ready()
-        meter = CpuMeter(web=web.pid, worker=worker.process.pid if worker.process else None)
-        preflight(web.url, prepared)
-        base = {"host": web.url, **{k: v for k, v in prepared.items() if k != "visible_plans"}}
-        if options.warmup_seconds:
-            warm = run_step({**base, "users": 2, "seconds": options.warmup_seconds}, meter, web.pid)
-            if warm["failures"]:
-                raise LoadErrors(f"Warm-up failed: {json.dumps(warm['errors'], indent=2)}")
-        ramp, best = [], None
-        for users in options.ramp or _doubling(options.max_users):
-            step = run_step({**base, "users": users, "seconds": options.step_seconds}, meter, web.pid)
-            _ratios(step)
-            ramp.append(step)
-            cores = ", ".join(f"{name.split()[0]} {value}" for name, value in step["cpu"]["cores_busy"].items())
-            progress(f"[load]   saturation search: {users:3d} users → {step['rps']:7.1f} requests/s, "
-                     f"{step['failures']} errors; cores busy {cores}")  # fmt: skip
-            if step["failures"]:
-                break
-            if best is not None and step["rps"] < best["rps"] * GROWTH:
-                if step["rps"] > best["rps"]:
-                    best = step
-                break
-            best = step
-        if best is None:
-            raise LoadErrors(f"Errors with a single user: {json.dumps(ramp[0]['errors'], indent=2)}")
-        result["saturation"] = {"users": best["users"], "rps": best["rps"], "bound": bound(best), "step": best}
-        result["ramp"] = ramp
-        saturation = result["saturation"]
-        progress(f"[load]   saturation: {best['rps']:.1f} requests/s at {best['users']} users; {saturation['bound']}")
-        levels = []
-        users = max(2 * best["users"], 4)
-        for fraction in LEVELS:
-            rate = fraction * best["rps"]
-            step = {**base, "users": users, "seconds": options.level_seconds, "rate_per_user": rate / users,
-                    "publish": draft(pub)}  # fmt: skip
-            figures = run_step(step, meter, web.pid)
-            _ratios(figures)
-            figures.update(fraction=fraction, target_rps=round(rate, 1))
-            levels.append(figures)
-            pages = figures["pages"]
-            progress(f"[load]   {round(fraction * 100)}% ({rate:.1f} requests/s asked, {figures['rps']:.1f} served): "
-                     + ", ".join(f"{name} p50 {p['p50_ms']} / p99 {p['p99_ms']} ms" for name, p in pages.items()
-                                 if name in ("dashboard", HTML_FLOOR))
-                     + f"; {figures['failures']} errors")  # fmt: skip
-        result["levels"] = levels
-        worker_pid = worker.process.pid if worker.process else 0
-        result["memory_mb"] = {
-            "web (gunicorn master, then workers)": peak_rss_mb(web.pid),
-            "worker (celery, then its children)": peak_rss_mb(worker_pid),
-        }
+    web.start()  # gunicorn starts while the worker does (each takes seconds to import the project)
+    try:
+        with Worker(pool="prefork", concurrency=options.worker_concurrency, env=worker_env) as worker, web:
+            meter = CpuMeter(web=web.pid, worker=worker.process.pid if worker.process else None)
+            preflight(web.url, prepared)
+            base = {"host": web.url, **{k: v for k, v in prepared.items() if k != "visible_plans"}}
+            if options.warmup_seconds:
+                warm = run_step({**base, "users": 2, "seconds": options.warmup_seconds}, meter, web.pid)
+                if warm["failures"]:
+                    raise LoadErrors(f"Warm-up failed: {json.dumps(warm['errors'], indent=2)}")
+            ramp, best = [], None
+            for users in options.ramp or _doubling(options.max_users):
+                step = run_step({**base, "users": users, "seconds": options.step_seconds}, meter, web.pid)
+                _ratios(step)
+                ramp.append(step)
+                cores = ", ".join(f"{name.split()[0]} {value}" for name, value in step["cpu"]["cores_busy"].items())
+                progress(f"[load]   saturation search: {users:3d} users → {step['rps']:7.1f} requests/s, "
+                         f"{step['failures']} errors; cores busy {cores}")  # fmt: skip
+                if step["failures"]:
+                    break
+                if best is not None and step["rps"] < best["rps"] * GROWTH:
+                    if step["rps"] > best["rps"]:
+                        best = step
+                    break
+                best = step
+            if best is None:
+                raise LoadErrors(f"Errors with a single user: {json.dumps(ramp[0]['errors'], indent=2)}")
+            result["saturation"] = {"users": best["users"], "rps": best["rps"], "bound": bound(best), "step": best}
+            result["ramp"] = ramp
+            saturation = result["saturation"]
+            progress(
+                f"[load]   saturation: {best['rps']:.1f} requests/s at {best['users']} users; {saturation['bound']}"
+            )
+            levels = []
+            users = max(2 * best["users"], 4)
+            for fraction in LEVELS:
+                rate = fraction * best["rps"]
+                step = {**base, "users": users, "seconds": options.level_seconds, "rate_per_user": rate / users,
+                        "publish": draft(pub)}  # fmt: skip
+                figures = run_step(step, meter, web.pid)
+                _ratios(figures)
+                figures.update(fraction=fraction, target_rps=round(rate, 1))
+                levels.append(figures)
+                pages = figures["pages"]
+                served = f"{rate:.1f} requests/s asked, {figures['rps']:.1f} served"
+                progress(f"[load]   {round(fraction * 100)}% ({served}): "
+                         + ", ".join(f"{name} p50 {p['p50_ms']} / p99 {p['p99_ms']} ms" for name, p in pages.items()
+                                     if name in ("dashboard", HTML_FLOOR))
+                         + f"; {figures['failures']} errors")  # fmt: skip
+            result["levels"] = levels
+            worker_pid = worker.process.pid if worker.process else 0
+            result["memory_mb"] = {
+                "web (gunicorn master, then workers)": peak_rss_mb(web.pid),
+                "worker (celery, then its children)": peak_rss_mb(worker_pid),
+            }
+    finally:
+        web.__exit__()  # also when the worker failed to start
     return result
 
 
@@ -348,7 +357,7 @@ def measure_load(*, options: Options, redis_url: str, progress: Progress = print
     }
     database_url = _database_url()
     for server in [options.server, *options.compare]:
-        env = production_environ(database_url=database_url, redis_url=redis_url, conn_max_age=server.conn_max_age)
+        env = production_environ(database_url=database_url, redis_url=redis_url, server=server)
         env["SECRET_KEY"] = secret_key
         if not result["variants"]:
             progress("[load] collectstatic (production serves the manifest only)…")
@@ -380,8 +389,13 @@ def main() -> None:
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE; 0 = a connection per request"
     )
-    parser.add_argument("--compare", action="append", default=[], metavar="SETTING=VALUE[,…]",
-                        help="also measure a variant, e.g. conn-max-age=0 or worker-class=gthread")  # fmt: skip
+    parser.add_argument(
+        "--broker-pool-limit", type=int, default=10, help="CELERY_BROKER_POOL_LIMIT; 0 = a Redis connection per publish"
+    )
+    parser.add_argument(
+        "--compare", action="append", default=[], metavar="SETTING=VALUE[,…]",
+        help="also measure a variant, e.g. conn-max-age=0,broker-pool-limit=0 or worker-class=gthread",
+    )  # fmt: skip
     parser.add_argument("--users", type=int, default=20, help="signed-in people (sessions) the locust users take")
     parser.add_argument("--max-users", type=int, default=64, help="the saturation search stops here")
     parser.add_argument("--ramp", help="users per saturation step, comma-separated (default: 1, 2, 4, …)")
@@ -391,7 +405,7 @@ def main() -> None:
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (prefork)")
     parser.add_argument("--out", help="results file (default bench/results/load-<scale>.json)")
     args = parser.parse_args()
-    server = ServerConfig(args.worker_class, args.workers, args.threads, args.conn_max_age)
+    server = ServerConfig(args.worker_class, args.workers, args.threads, args.conn_max_age, args.broker_pool_limit)
     options = Options(
         users=args.users, warmup_seconds=args.warmup_seconds, step_seconds=args.step_seconds,
         level_seconds=args.level_seconds, max_users=args.max_users, worker_concurrency=args.worker_concurrency,

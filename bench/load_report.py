@@ -96,7 +96,10 @@ def plot(runs: list[dict[str, Any]]) -> None:
     for variant in run["variants"]:
         ramp = variant["ramp"]
         left.plot([s["users"] for s in ramp], [s["rps"] for s in ramp], "o-", label=variant["server"]["name"])
+    users = sorted({s["users"] for variant in run["variants"] for s in variant["ramp"]})
     left.set(xscale="log", xlabel="users (closed loop, no think time)", ylabel="requests/s")
+    left.set_xticks(users, [str(u) for u in users])
+    left.minorticks_off()
     left.set_title(f"Saturation search ({run['scale']} scale)")
     left.legend(fontsize=7)
     main = run["variants"][0]

@@ -29,17 +29,20 @@ STATIC_ROOT = ROOT / "var" / "bench-static"  # as bench/settings_server.py says
 
 @dataclass(frozen=True)
 class ServerConfig:
-    """How gunicorn runs: worker class (sync as in production, or gthread), workers, threads, persistent connections."""
+    """How gunicorn runs (worker class: sync as in production, or gthread; workers; threads) and how the web and the
+    Celery worker hold their connections (DATABASE_CONN_MAX_AGE, CELERY_BROKER_POOL_LIMIT)."""
 
     worker_class: str = "sync"
     workers: int = 3
     threads: int = 4
     conn_max_age: int = 60
+    broker_pool_limit: int = 10
 
     @property
     def name(self) -> str:
         threads = f" x {self.threads} threads" if self.worker_class == "gthread" else ""
-        return f"{self.worker_class} {self.workers} workers{threads}, CONN_MAX_AGE={self.conn_max_age}"
+        pool = "" if self.broker_pool_limit == 10 else f", broker pool {self.broker_pool_limit}"
+        return f"{self.worker_class} {self.workers} workers{threads}, CONN_MAX_AGE={self.conn_max_age}{pool}"
 
 
 def free_port() -> int:
@@ -48,7 +51,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def production_environ(*, database_url: str, redis_url: str, conn_max_age: int) -> dict[str, str]:
+def production_environ(*, database_url: str, redis_url: str, server: ServerConfig) -> dict[str, str]:
     """portal.settings.production as docker-compose.yml sets it, for a local trial without a TLS proxy."""
     return bench_environ(
         DJANGO_SETTINGS_MODULE="bench.settings_server",
@@ -60,7 +63,8 @@ def production_environ(*, database_url: str, redis_url: str, conn_max_age: int) 
         DEBUG="false",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
-        DATABASE_CONN_MAX_AGE=str(conn_max_age),
+        DATABASE_CONN_MAX_AGE=str(server.conn_max_age),
+        CELERY_BROKER_POOL_LIMIT=str(server.broker_pool_limit),
     )
 
 
@@ -86,7 +90,8 @@ class Gunicorn:
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> "Gunicorn":
-        self.start()
+        if self.process is None:
+            self.start()
         self.wait_ready()
         return self
 

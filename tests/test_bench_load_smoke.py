@@ -21,7 +21,7 @@ def test_the_load_bench_serves_every_page_kind_without_errors_and_reports_where_
     hot = Plan.objects.filter(title__startswith="Bench hot plan").get()
     published_before = hot.versions.filter(state__in=[VersionState.PUBLISHED, VersionState.SUPERSEDED]).count()
     options = Options(
-        users=2, warmup_seconds=1, step_seconds=3, level_seconds=3, ramp=[2], worker_concurrency=1,
+        users=2, warmup_seconds=0, step_seconds=2, level_seconds=2, ramp=[2], worker_concurrency=1,
         server=ServerConfig(workers=2),
     )  # fmt: skip
     lines: list[str] = []
