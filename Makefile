@@ -23,7 +23,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) WEBHOO
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=deploy-check-only-$(shell printf '%064d' 0) ALLOWED_HOSTS=concord.example.org
 
-.PHONY: install install-runtime run test lint format services bench clean
+.PHONY: install install-runtime run test lint format services bench bench-load clean
 
 $(RUNTIME_STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,17 @@ bench: install services
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench.run --scale $(SCALE)
 	$(BIN)/python -m bench.report
+
+# The load benchmark: gunicorn (production settings) on concord_bench_$(SCALE) (generated like `make bench` when
+# absent), driven by locust; under 15 minutes on 2 cores at state scale once generated. LOAD_ARGS adds options,
+# e.g. LOAD_ARGS="--workers 5" (python -m bench.load --help). Figures into docs/benchmarks.md, "Under load".
+# By default the production configuration, then connections opened per request (the "before" of persistent
+# database and broker connections), then threaded workers.
+LOAD_ARGS ?= --compare conn-max-age=0,broker-pool-limit=0 --compare worker-class=gthread
+bench-load: install services
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python -m bench.load --scale $(SCALE) $(LOAD_ARGS)
+	$(BIN)/python -m bench.load_report
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -24,7 +24,8 @@ READ_TARGET_RATIO, COPY_TARGET_RATIO, PUBLISH_TARGET_MS = 3.0, 3.0, 200.0
 
 def load() -> list[dict[str, Any]]:
     """Every results file, smallest scale first."""
-    runs = [json.loads(path.read_text()) for path in RESULTS.glob("*.json")]
+    # The load benchmark's files (load-<scale>.json) have their own section: bench/load_report.py.
+    runs = [json.loads(path.read_text()) for path in RESULTS.glob("*.json") if not path.name.startswith("load-")]
     return sorted(runs, key=lambda r: ORDER.index(r["scale"]) if r["scale"] in ORDER else 99)
 
 

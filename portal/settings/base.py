@@ -122,6 +122,11 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections (web and Celery workers alike, portal/celery.py): gunicorn's sync workers serve one
+# request at a time, so each process needs exactly one connection, kept for DATABASE_CONN_MAX_AGE seconds and
+# checked before reuse after an idle spell (a restarted PostgreSQL costs a reconnect, not an error). psycopg's
+# pool (OPTIONS "pool") would give every process a pool for its single user: it pays in threaded or async
+# servers, not here. DATABASE_CONN_MAX_AGE=0 opens a connection per request (the load bench's "before").
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -216,6 +221,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing a task (the web's on-commit hand-off, a fan-out's follow-up tasks) borrows a broker connection
+# from this per-process pool instead of connecting to Redis each time; 0 connects per publish.
+CELERY_BROKER_POOL_LIMIT = env_int("CELERY_BROKER_POOL_LIMIT", 10)
+# Celery's Django fix-up closes the worker's database connection around every task unless this is set; with
+# it, portal/celery.py applies CONN_MAX_AGE and the health check between tasks as Django does between
+# requests (prefork and solo workers; a threads pool still closes per task), and the fix-up still closes
+# the connection every this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
@@ -273,7 +286,14 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "concord"),
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "IGNORE_EXCEPTIONS": True,
+                # django-redis keeps one connection pool per process (reused by every request); a connection
+                # idle this long is pinged before use, so one dropped by Redis or a firewall is replaced.
+                "CONNECTION_POOL_KWARGS": {"health_check_interval": 30},
+            },
         }
     }
 else:

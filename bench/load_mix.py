@@ -1,0 +1,15 @@
+"""What the load benchmark's people open: the page kinds (the names figures are reported under) and their mix.
+
+Kept apart from bench/load_users.py, which imports locust (and with it gevent's monkey-patching), so the
+orchestrator and the tests can name the pages without importing locust.
+"""
+
+DASHBOARD, PLAN_LIST, PLAN, DIFF, FACILITY = "dashboard", "plan list", "plan page", "what changed", "facility page"
+ACKNOWLEDGE, PUBLISH = "acknowledge (POST)", "publish (API POST)"
+HTML_FLOOR, API_FLOOR = "floor: password change page", "floor: API plan list"
+PAGE_KINDS = (DASHBOARD, PLAN_LIST, PLAN, DIFF, FACILITY, ACKNOWLEDGE, HTML_FLOOR, API_FLOOR)
+FLOORS = (HTML_FLOOR, API_FLOOR)
+# How often each page comes up in a person's round (out of 21), interleaved so that the first eight pages of
+# every round are the eight kinds: even a few seconds of two users measure every page. Only liaisons acknowledge.
+WEIGHTS = {DASHBOARD: 4, PLAN_LIST: 3, PLAN: 4, DIFF: 2, FACILITY: 2, ACKNOWLEDGE: 2, HTML_FLOOR: 2, API_FLOOR: 2}
+MIX = [name for turn in range(max(WEIGHTS.values())) for name, weight in WEIGHTS.items() if weight > turn]
