@@ -54,10 +54,11 @@ def _make_everything_due(now: Any) -> dict[str, int]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE reading_readingobligation SET acknowledged_at = NULL, reminded_due_soon_at = NULL, "
-            "reminded_overdue_at = NULL, due_at = CASE WHEN plan_id %% 2 = 0 THEN %s ELSE %s END",
+            "UPDATE reading_readingobligation SET acknowledged_at = NULL, "
+            "due_at = CASE WHEN plan_id %% 2 = 0 THEN %s ELSE %s END",
             [now - timedelta(days=1), now + timedelta(days=2)],
         )
+        cursor.execute("TRUNCATE reading_readingreminder")
         cursor.execute("DELETE FROM notifications_outboxevent WHERE event_type LIKE 'reading.%%'")
         cursor.execute("ANALYZE reading_readingobligation")
         cursor.execute("SELECT count(DISTINCT user_id), count(*) FROM reading_readingobligation")
