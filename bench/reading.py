@@ -72,7 +72,8 @@ def _make_everything_due(now: Any) -> dict[str, int]:
         cursor.execute("ANALYZE reading_readingobligation")
         # The UPDATE above (the bench's, not the product's) rewrote each summary row many times: vacuum it as
         # autovacuum would within a minute (15,000 rows), so the reads don't measure the bench's own bloat.
-        cursor.execute("VACUUM ANALYZE reading_readingsummary")
+        # (The smoke test runs inside a transaction, where VACUUM cannot: there it is only analysed.)
+        cursor.execute(("" if connection.in_atomic_block else "VACUUM ") + "ANALYZE reading_readingsummary")
         cursor.execute("SELECT count(DISTINCT user_id), count(*) FROM reading_readingobligation")
         people, obligations = cursor.fetchone()
     return {"people": people, "obligations": obligations}
