@@ -99,7 +99,7 @@ class ReadingObligation(models.Model):
     """One person owes (or has given) an acknowledgement of a plan's current version to one agency.
 
     Derived: `reading/sync.py` writes every row from the requirements, memberships, groups, grants and
-    versions; nothing else does. The reminder marks make each reminder go out once per version.
+    versions; nothing else does. Which reminders went out is in `ReadingReminder`, not here.
     """
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
@@ -108,8 +108,6 @@ class ReadingObligation(models.Model):
     version = models.ForeignKey("plans.PlanVersion", on_delete=models.CASCADE, related_name="+")
     due_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    reminded_due_soon_at = models.DateTimeField(null=True, blank=True)
-    reminded_overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -133,6 +131,36 @@ class ReadingObligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} owes {self.agency} v{self.version_id} of plan {self.plan_id}"
+
+
+class ReminderStage(models.IntegerChoices):
+    # Ordered: an overdue reminder also stands for the "due soon" one (never sent stale after missed days).
+    DUE_SOON = 1, "Due soon"
+    OVERDUE = 2, "Overdue"
+
+
+class ReadingReminder(models.Model):
+    """The last reminder stage an obligation's person received for the version they owe.
+
+    Kept out of `ReadingObligation` so that marking a state's 700,000 reminders writes narrow rows under one
+    index instead of updating wide rows under six and firing the summary's triggers (docs/benchmarks.md). A
+    mark for another version than the obligation's counts as none: a new version restarts the reminders
+    without the sync touching this table. Deleting an obligation deletes its mark (a trigger of migration
+    0003, per statement, so the ORM's deletes of obligations cost no extra query; no foreign key either,
+    whose check would lock every obligation a mark is written for).
+    """
+
+    obligation = models.OneToOneField(
+        ReadingObligation, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    version = models.ForeignKey(
+        "plans.PlanVersion", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    stage = models.PositiveSmallIntegerField(choices=ReminderStage.choices)
+    reminded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"obligation {self.obligation_id} v{self.version_id}: {self.get_stage_display()} {self.reminded_at}"
 
 
 class ReadingSummary(models.Model):

@@ -2,14 +2,17 @@
 
 One item per plan, however many of their agencies require it (the earliest due wins), oldest due first,
 each with the version the person last acknowledged of that plan, so the page shows what changed since then.
-Read in one query whatever the number of items (tests/reading/test_queue_selector.py).
+Read in one query whatever the number of items (tests/reading/test_queue_selector.py); the page reads one
+page of them (`to_read_rows` is a queryset, so the database counts, orders and slices).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from access.plans import visible_plan_filter
@@ -51,6 +54,11 @@ class ToReadItem:
         return (timezone.localdate(self.due_at) - timezone.localdate()).days
 
     @property
+    def tag_class(self) -> str:
+        """The due tag's look (the list renders it inline: an include per row cost more than the row)."""
+        return {DueState.OVERDUE: "tag--bad", DueState.DUE_SOON: "tag--warn"}.get(self.state, "tag--muted")
+
+    @property
     def when(self) -> str:
         """The due state as a person reads it: "Overdue by 3 days", "Due today", "Due in 5 days"."""
         days = self.days_left
@@ -85,8 +93,14 @@ def _open(*, user: User) -> Q:
     )
 
 
-def _open_obligations(*, user: User) -> QuerySet[ReadingObligation]:
-    """The person's unacknowledged obligations of plans they may still read, for the plan's current version."""
+def _first_of_its_plan() -> Window:
+    """1 for the plan's earliest-due obligation of the person (another agency of theirs may require it too):
+    the plan is listed once, at its earliest due. Numbered among the person's own open rows only."""
+    return Window(RowNumber(), partition_by=[F("plan_id")], order_by=[F("due_at").asc(), F("id").asc()])
+
+
+def to_read_rows(*, user: User) -> QuerySet[ReadingObligation]:
+    """The person's queue as obligations, one per plan, oldest due first; `to_read_items` makes them items."""
     last_read = Acknowledgement.objects.filter(
         user_id=user.pk,
         version__plan_id=OuterRef("plan_id"),
@@ -94,6 +108,8 @@ def _open_obligations(*, user: User) -> QuerySet[ReadingObligation]:
     ).order_by("-version__number")
     return (
         ReadingObligation.objects.filter(_open(user=user))
+        .annotate(nth_of_plan=_first_of_its_plan())
+        .filter(nth_of_plan=1)
         .select_related("plan__owner_agency", "version")
         .defer("plan__search_document", "plan__search_vector")
         .annotate(
@@ -104,16 +120,11 @@ def _open_obligations(*, user: User) -> QuerySet[ReadingObligation]:
     )
 
 
-def to_read_for(*, user: User | AnonymousUser) -> list[ToReadItem]:
-    """What the person must acknowledge, oldest due first: one item per plan (the earliest due)."""
-    if not user.is_authenticated:
-        return []
+def to_read_items(rows: Iterable[ReadingObligation], *, user: User) -> list[ToReadItem]:
+    """Rows of `to_read_rows` as the queue's items."""
     now = timezone.now()
-    items: dict[int, ToReadItem] = {}
-    for row in _open_obligations(user=user):
-        if row.plan_id in items:
-            continue
-        items[row.plan_id] = ToReadItem(
+    return [
+        ToReadItem(
             plan=row.plan,
             version=row.version,
             due_at=row.due_at,
@@ -122,7 +133,15 @@ def to_read_for(*, user: User | AnonymousUser) -> list[ToReadItem]:
             last_read_at=row.last_read_at,  # type: ignore[attr-defined]
             content_withheld=not may_read_content(plan=row.plan, user=user),
         )
-    return list(items.values())
+        for row in rows
+    ]
+
+
+def to_read_for(*, user: User | AnonymousUser) -> list[ToReadItem]:
+    """What the person must acknowledge, oldest due first: one item per plan (the earliest due)."""
+    if not user.is_authenticated:
+        return []
+    return to_read_items(to_read_rows(user=user), user=user)
 
 
 def to_read_count(*, user: User | AnonymousUser) -> int:

@@ -164,18 +164,14 @@ def obligations_sync(
                 )
             )
         elif row.version_id != w.version_id:
+            # A new version: its reminders start again (the marks name the version they were sent for).
             row.version_id, row.due_at, row.acknowledged_at = w.version_id, w.due_at, acked
-            row.reminded_due_soon_at = row.reminded_overdue_at = None  # a new version: reminders start again
             to_update.append(row)
         elif row.due_at != w.due_at or row.acknowledged_at != acked:
             row.due_at, row.acknowledged_at = w.due_at, acked
             to_update.append(row)
     ReadingObligation.objects.bulk_create(to_create, batch_size=BATCH, ignore_conflicts=True)
-    ReadingObligation.objects.bulk_update(
-        to_update,
-        ["version_id", "due_at", "acknowledged_at", "reminded_due_soon_at", "reminded_overdue_at"],
-        batch_size=BATCH,
-    )
+    ReadingObligation.objects.bulk_update(to_update, ["version_id", "due_at", "acknowledged_at"], batch_size=BATCH)
     stale = [row.pk for row in existing.values()]
     for start in range(0, len(stale), BATCH):
         ReadingObligation.objects.filter(pk__in=stale[start : start + BATCH]).delete()

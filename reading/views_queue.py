@@ -3,6 +3,7 @@ which the next item opens."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,10 @@ from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
 from reading.queue_reading import queue_item_reading
-from reading.selectors_queue import ToReadItem, to_read_for
+from reading.selectors_queue import ToReadItem, to_read_for, to_read_items, to_read_rows
+
+# Items per page of the queue (someone owing 200 plans reads them a page at a time, oldest due first).
+PAGE_SIZE = 50
 
 
 def _next_after(items: list[ToReadItem], plan_id: int) -> HttpResponse:
@@ -32,9 +36,16 @@ def _next_after(items: list[ToReadItem], plan_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Every plan the person must acknowledge, oldest due first."""
-    items = to_read_for(user=request.user)
-    return render(request, "reading/queue/to_read.html", {"nav": "to-read", "items": items})
+    """Every plan the person must acknowledge, oldest due first, a page at a time."""
+    page = Paginator(to_read_rows(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "nav": "to-read",
+        "page_obj": page,
+        "items": to_read_items(page.object_list, user=request.user),
+        "total": page.paginator.count,
+        "to_read_count": page.paginator.count,  # the header's count, known already
+    }
+    return render(request, "reading/queue/to_read.html", context)
 
 
 @login_required

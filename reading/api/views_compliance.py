@@ -82,8 +82,9 @@ class AgencyReadingComplianceView(APIView):
         filters = _filters(request, scope, PLAN_SORT_CHOICES)
         now = timezone.now()
         paginator = StandardPagination()
+        # Hundreds of plans at most: one query for all of them, the count their length (as the page does).
         page = paginator.paginate_queryset(
-            selectors.plan_summaries(scope=scope, filters=filters, now=now), request, view=self
+            list(selectors.plan_summaries(scope=scope, filters=filters, now=now)), request, view=self
         )
         rows = [
             {**row, "longest_overdue_days": selectors.days_overdue(row["oldest_overdue"], now)} for row in page or []

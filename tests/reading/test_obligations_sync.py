@@ -5,7 +5,15 @@ from datetime import timedelta
 from agencies.models import Membership, Role
 from agencies.services import membership_add, membership_change_role, membership_remove
 from plans import services
-from reading.models import Audience, ReadingGroup, ReadingGroupMember, ReadingObligation, ReadingRequirement
+from reading.models import (
+    Audience,
+    ReadingGroup,
+    ReadingGroupMember,
+    ReadingObligation,
+    ReadingReminder,
+    ReadingRequirement,
+    ReminderStage,
+)
 from reading.sync import obligations_sync
 from tests.agencies.factories import member
 from tests.plans.factories import changed_draft
@@ -72,14 +80,16 @@ def test_acknowledging_settles_the_obligation_and_a_new_version_restarts_it(coun
     _require(county.police, county.plan)
     services.plan_version_acknowledge(version=county.published, actor=county.partner_view_member)
     assert _owing(county.police, county.plan) == {"police_liaison"}
-    ReadingObligation.objects.filter(user=county.partner_view_member).update(
-        reminded_due_soon_at=county.published.published_at
+    row = ReadingObligation.objects.get(user=county.partner_view_member)
+    ReadingReminder.objects.create(
+        obligation=row, version=county.published, stage=ReminderStage.DUE_SOON, reminded_at=row.due_at
     )
     services.plan_version_publish(version=county.draft, actor=county.owner_admin)
     assert _owing(county.police, county.plan) == {"police_liaison", "police_officer"}
     row = ReadingObligation.objects.get(user=county.partner_view_member)
     assert row.version_id == county.draft.pk
-    assert row.reminded_due_soon_at is None
+    # The mark names the version it was sent for: none for the new one, so its reminders start again.
+    assert not ReadingReminder.objects.filter(obligation=row, version_id=row.version_id).exists()
 
 
 def test_a_withdrawn_plan_and_a_revoked_share_end_the_requirement(county):

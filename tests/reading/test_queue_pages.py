@@ -226,3 +226,20 @@ def test_the_persons_and_the_agencys_acknowledgement_show_as_one_line_with_names
     assert "and your agency, Ridgeford Police, on" in liaison_page
     owner_page = html(web_client(county.owner_admin), f"/plans/{county.plan.pk}/")
     assert "Pat Rivera" not in owner_page  # the owner sees the partner agency, never its people
+
+
+def test_a_long_list_is_paged_50_at_a_time_oldest_due_first_and_the_header_counts_them_all(county):
+    officer = county.partner_view_member
+    shared_plans(county, 53)
+    client = web_client(User.objects.get(pk=officer.pk))
+    first = html(client, "/to-read/")
+    assert first.count('class="to-read__item') == 50
+    assert ">To read (53)</a>" in first
+    assert "53 plans to read" in first
+    assert "Page 1 of 2" in first
+    assert "Start with Plan 000" in first
+    second = html(client, "/to-read/?page=2")
+    assert second.count('class="to-read__item') == 3
+    assert [f"Plan {n:03}" in second for n in (50, 51, 52, 49)] == [True, True, True, False]
+    assert "Continue with Plan 050" in second
+    assert ">To read (53)</a>" in second

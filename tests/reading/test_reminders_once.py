@@ -1,9 +1,13 @@
 """Each person is reminded once when a required plan is due in 3 days and once when it is overdue."""
 
+from access.actors import SYSTEM
+from agencies.models import Membership, Role
+from agencies.services import membership_add, membership_remove
 from notifications.models import Channel, Delivery, EventType
 from plans import services
-from reading.models import ReadingObligation
+from reading.models import ReadingObligation, ReadingReminder, ReminderStage
 from reading.reminders import reading_reminders_record
+from tests.agencies.factories import member
 from tests.conftest import client_for
 from tests.plans.factories import make_plan, publish
 from tests.reading.reminder_helpers import alerts_of, days, due_of, events, fan_out_pending, require
@@ -40,8 +44,7 @@ def test_after_missed_days_an_overdue_item_gets_its_overdue_reminder_and_no_stal
     due = due_of(county.partner_view_member, county.plan)
     assert _counts(reading_reminders_record(now=due + days(4))) == (2, 0)
     row = ReadingObligation.objects.get(user=county.partner_view_member)
-    assert row.reminded_overdue_at is not None
-    assert row.reminded_due_soon_at is not None
+    assert ReadingReminder.objects.get(obligation=row).stage == ReminderStage.OVERDUE
     assert _counts(reading_reminders_record(now=due + days(5))) == (0, 0)
 
 
@@ -92,7 +95,7 @@ def test_items_arriving_after_the_days_reminder_go_out_the_next_day_not_never(co
     require(county.police, second, due_days=10)
     ReadingObligation.objects.filter(plan=second).update(due_at=due)
     assert _counts(reading_reminders_record(now=due - days(2))) == (0, 0)  # today's event exists already
-    assert ReadingObligation.objects.filter(plan=second, reminded_due_soon_at__isnull=True).count() == 2
+    assert not ReadingReminder.objects.filter(obligation__plan=second).exists()
     assert _counts(reading_reminders_record(now=due - days(1))) == (0, 2)
     latest = [e for e in events(DUE_SOON) if e.payload["user"] == county.partner_view_member.pk][-1]
     assert [item["plan_title"] for item in latest.payload["items"]] == ["Bus route plan"]
@@ -113,3 +116,33 @@ def test_the_persons_own_preferences_decide_in_app_and_e_mail(county):
     # The liaison kept the defaults: shown in Alerts and e-mailed at once.
     assert len(alerts_of(liaison, OVERDUE)) == 1
     assert Delivery.objects.filter(user=liaison, channel=Channel.EMAIL, event__event_type=OVERDUE).count() == 1
+
+
+def test_the_due_soon_mark_becomes_the_overdue_one_and_each_stays_once(county):
+    require(county.police, county.plan, due_days=10)
+    due = due_of(county.partner_view_member, county.plan)
+    reading_reminders_record(now=due - days(1))
+    row = ReadingObligation.objects.get(user=county.partner_view_member)
+    assert ReadingReminder.objects.get(obligation=row).stage == ReminderStage.DUE_SOON
+    assert _counts(reading_reminders_record(now=due + days(1))) == (2, 0)
+    assert ReadingReminder.objects.get(obligation=row).stage == ReminderStage.OVERDUE
+    assert ReadingReminder.objects.count() == 2  # one mark per obligation, whatever the stage
+
+
+def test_someone_who_leaves_and_comes_back_is_reminded_again_of_what_they_owe_again(county):
+    require(county.police, county.plan, due_days=10)
+    officer = county.partner_view_member
+    admin = SYSTEM
+    member(county.police, Role.ADMIN, username="police_boss")  # the agency keeps an admin
+    due = due_of(officer, county.plan)
+    reading_reminders_record(now=due + days(1))
+    membership_add(agency=county.fire, user=officer, role=Role.MEMBER, actor=admin)  # so the account stays active
+    membership_remove(membership=Membership.objects.get(user=officer, agency=county.police), actor=admin)
+    # The obligation went, and its mark with it (the database's trigger: no mark outlives its obligation).
+    assert not ReadingReminder.objects.filter(obligation__user=officer).exists()
+    assert ReadingReminder.objects.filter(obligation__user=county.partner_view_liaison).exists()
+    membership_add(agency=county.police, user=officer, role=Role.MEMBER, actor=admin)
+    rejoined_due = due_of(officer, county.plan)
+    reading_reminders_record(now=rejoined_due + days(3))  # another day (the key is per person and day)
+    assert [e.payload["user"] for e in events(OVERDUE)].count(officer.pk) == 2
+    assert [e.payload["user"] for e in events(OVERDUE)].count(county.partner_view_liaison.pk) == 1

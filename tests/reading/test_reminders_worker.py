@@ -12,7 +12,14 @@ from agencies.models import Membership, Role
 from notifications.models import EventType, Notification, OutboxEvent
 from plans.models import PlanVersion
 from portal.celery import app as celery_app
-from reading.models import ReadingGroup, ReadingGroupMember, ReadingObligation, ReadingRequirement
+from reading.models import (
+    ReadingGroup,
+    ReadingGroupMember,
+    ReadingObligation,
+    ReadingReminder,
+    ReadingRequirement,
+    ReminderStage,
+)
 from reading.tasks import DAILY_REMINDERS, daily_reminders
 from tests.agencies.factories import member
 from tests.notifications.alert_checks import wait_for
@@ -62,7 +69,7 @@ def test_the_daily_job_heals_the_obligations_and_the_worker_delivers_each_alert_
     daily_reminders.delay()
     wait_for(lambda: _alerts(officer, EventType.READING_OVERDUE) == 1, what="the officer's overdue reminder")
     wait_for(lambda: _alerts(sergeant, EventType.READING_ESCALATION) == 1, what="the sergeant's escalation")
-    assert ReadingObligation.objects.get(user=officer).reminded_overdue_at is not None
+    assert ReadingReminder.objects.get(obligation__user=officer).stage == ReminderStage.OVERDUE
     daily_reminders.delay()  # the next day, or a redelivery: nothing new
     wait_for(lambda: _runs_finished() == 2, what="the second run")
     reading = OutboxEvent.objects.filter(event_type__startswith="reading.")
