@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "feeds",
     "buildings",
     "offline",
+    "onboarding",
     "packets",
 ]
 
