@@ -68,15 +68,16 @@ def setup_checklist(*, agency: Agency) -> list[ChecklistItem]:
     own = Agency.objects.filter(pk=agency.pk)
     flags = own.annotate(
         has_buildings=Exists(Facility.objects.filter(owner_agency=OuterRef("pk"))),
-        has_people=Exists(Membership.objects.filter(agency=OuterRef("pk"), invited_at__isnull=False)),
+        members=_count(Membership.objects.all(), "agency"),
         has_assignments=Exists(PersonnelAssignment.objects.filter(agency=OuterRef("pk"), ended_on__isnull=True)),
         has_defaults=Exists(SharingDefault.objects.filter(agency=OuterRef("pk"))),
         has_shared_plan=Exists(PlanShare.objects.filter(plan__owner_agency=OuterRef("pk"))),
-    ).values("has_buildings", "has_people", "has_assignments", "has_defaults", "has_shared_plan")[0]
+    ).values("has_buildings", "members", "has_assignments", "has_defaults", "has_shared_plan")[0]
     return [
         ChecklistItem("card", "Contact details on the agency card", bool(agency.phone and agency.email)),
         ChecklistItem("buildings", "Buildings registered", flags["has_buildings"]),
-        ChecklistItem("members", "Members invited (one by one or from a roster)", flags["has_people"]),
+        # More people than the first admin.
+        ChecklistItem("members", "Members invited (one by one or from a roster)", flags["members"] > 1),
         ChecklistItem(
             "assignments", "People assigned to buildings (e.g. school resource officers)", flags["has_assignments"]
         ),
