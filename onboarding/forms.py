@@ -27,6 +27,12 @@ class AgencyOnboardForm(LabelledForm):
     )
     admin_first_name = forms.CharField(label="First admin's first name", max_length=150, required=False)
     admin_last_name = forms.CharField(label="First admin's last name", max_length=150, required=False)
+    require_mfa = forms.BooleanField(
+        label="Require multi-factor sign-in",
+        required=False,
+        help_text="Everyone in the agency, its first admin included, sets up a second factor at their first "
+        "sign-in. Its admins can change this later.",
+    )
 
 
 class CoordinatorGrantForm(LabelledForm):

@@ -48,6 +48,7 @@ def agency_onboard(
     admin_email: str,
     admin_first_name: str = "",
     admin_last_name: str = "",
+    require_mfa: bool = False,
     ip_address: str | None = None,
 ) -> AgencyOnboarded:
     """Register an agency and invite its first admin by e-mail (platform operators): the invitation goes out
@@ -61,7 +62,13 @@ def agency_onboard(
             f"{email} already has an account: register the agency, then add them on its page.", field="admin_email"
         )
     agency = agency_create(
-        actor=actor, name=name, slug=_unique_slug(name), kind=kind, jurisdiction=jurisdiction, ip_address=ip_address
+        actor=actor,
+        name=name,
+        slug=_unique_slug(name),
+        kind=kind,
+        jurisdiction=jurisdiction,
+        require_mfa=require_mfa,
+        ip_address=ip_address,
     )
     admin = member_invite(
         agency=agency,

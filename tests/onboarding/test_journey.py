@@ -176,3 +176,23 @@ def test_a_new_fire_district_is_onboarded_from_the_operators_invitation_to_its_f
     assert "Station 1 response plan" not in rows
     assert state.get(reverse("plans:detail", kwargs={"plan_id": plan.pk})).status_code == 404
     assert "admin" not in reverse("onboarding:agency-new")
+
+
+def test_an_agency_registered_with_mfa_required_sends_its_first_admin_to_set_up_a_second_factor(
+    county, mailoutbox, settings
+):
+    settings.SITE_URL = SITE
+    web_client(county.staff).post(
+        reverse("onboarding:agency-new"),
+        {"name": "Hill EMS", "kind": "ems", "admin_email": "lead@hillems.example.org", "require_mfa": "on"},
+    )
+    district = Agency.objects.get(name="Hill EMS")
+    assert district.require_mfa
+    (message,) = send_invitations(mailoutbox)
+    browser = Client()
+    browser.post(invitation_link(message), {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    signed_in = browser.post(SIGN_IN_URL, sign_in_form("lead@hillems.example.org", PASSWORD))
+    assert signed_in.status_code == 302
+    setup = browser.get(reverse("onboarding:setup", kwargs={"agency_id": district.pk}))
+    assert setup.status_code == 302
+    assert setup["Location"].startswith(reverse("mfa_index"))  # set up a second factor first

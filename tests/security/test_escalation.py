@@ -1985,6 +1985,7 @@ WEB: tuple[Endpoint, ...] = (
                 ("admin_email", "boss@hill.example.org"),
                 ("admin_first_name", "Robin"),
                 ("admin_last_name", "Boss"),
+                ("require_mfa", "on"),
             ]
         ),
         web=True,
