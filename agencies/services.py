@@ -214,6 +214,8 @@ def user_create(
     email: str,
     password: str,
     is_staff: bool = False,
+    first_name: str = "",
+    last_name: str = "",
     ip_address: str | None = None,
 ) -> User:
     """Create a sign-in account after Django's password validators accept the password (platform staff and
@@ -231,7 +233,14 @@ def user_create(
         raise InvalidInputError(" ".join(exc.messages), field="password") from exc
     try:
         with transaction.atomic():
-            user = User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
+            user = User.objects.create_user(
+                username=username,
+                email=email,
+                password=password,
+                is_staff=is_staff,
+                first_name=first_name,
+                last_name=last_name,
+            )
     except IntegrityError as exc:  # the same username created by another request since the check above
         raise InvalidInputError(f"The username '{username}' is taken.", field="username") from exc
     audit_event_record(
@@ -272,7 +281,15 @@ def membership_add(
 
 @transaction.atomic
 def member_invite(
-    *, agency: Agency, username: str, email: str, role: str, actor: Actor | SystemActor, ip_address: str | None = None
+    *,
+    agency: Agency,
+    username: str,
+    email: str,
+    role: str,
+    actor: Actor | SystemActor,
+    first_name: str = "",
+    last_name: str = "",
+    ip_address: str | None = None,
 ) -> User:
     """Create an account for a new person, add them to the agency, and queue their invitation e-mail.
 
@@ -281,7 +298,13 @@ def member_invite(
     """
     _refuse_unless(can_manage_agency, actor, agency.pk, "Only this agency's admins may invite members.")
     user = user_create(
-        actor=actor, username=username, email=email, password=secrets.token_urlsafe(32), ip_address=ip_address
+        actor=actor,
+        username=username,
+        email=email,
+        password=secrets.token_urlsafe(32),
+        first_name=first_name,
+        last_name=last_name,
+        ip_address=ip_address,
     )
     membership = membership_add(agency=agency, user=user, role=role, actor=actor, ip_address=ip_address)
     audit_event_record(

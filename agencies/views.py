@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from access.agencies import can_manage_agency, can_read_audit_of
+from access.coordination import can_onboard_agencies, can_see_agency_completeness
 from access.plans import plans_visible_to
 from access.reading import can_manage_reading_of, can_see_reading_compliance
 from agencies import selectors, services
@@ -123,6 +124,8 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page_of(request, agencies, PAGE_SIZE),
         "my_agency_ids": set(selectors.agency_roles(user=request.user)),
         "filtered": bool(form.is_bound and any(form.data.get(name) for name in ("q", "kind"))),
+        "can_onboard": can_onboard_agencies(request.user),
+        "can_see_completeness": can_see_agency_completeness(request.user),
     }
     return render(request, "agencies/agency_list.html", context)
 

@@ -94,6 +94,11 @@ class AuditAction(models.TextChoices):
     FACILITY_CONTACT_ADD = "facility_contact.add", "Building contact added"
     FACILITY_CONTACT_CHANGE = "facility_contact.change", "Building contact changed"
     FACILITY_CONTACT_REMOVE = "facility_contact.remove", "Building contact removed"
+    # Issue 19: onboarding without the operator (onboarding/).
+    ROSTER_IMPORT = "roster.import", "Member roster imported"
+    SHARING_DEFAULT_ADD = "sharing_default.add", "Partner added to the sharing defaults"
+    SHARING_DEFAULT_REMOVE = "sharing_default.remove", "Partner taken off the sharing defaults"
+    COORDINATOR_GRANT = "coordinator.grant", "State coordinator appointed"
 
 
 class AppendOnlyError(Exception):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("packets.urls")),
     # Liveness, readiness and Prometheus metrics (docs/operations.md).
     path("", include("operations.urls")),
+    path("", include("onboarding.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.

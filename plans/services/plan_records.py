@@ -28,6 +28,7 @@ from plans.models import (
 )
 from plans.services.annual_reviews import review_clock_start
 from plans.services.common import event_payload, search_refresh
+from plans.services.sharing import plan_share_defaults_apply
 from plans.services.versions import SectionData, _draft_create
 from portal.errors import ConflictError, NotAllowedError
 from portal.unset import UNSET, Unset
@@ -63,6 +64,7 @@ def _plan_create(
     audit_event_record(
         actor=actor, action=AuditAction.PLAN_CREATE, obj=plan, agency=owner_agency, ip_address=ip_address
     )
+    plan_share_defaults_apply(plan=plan, actor=actor, ip_address=ip_address)
     return plan
 
 

@@ -12,6 +12,7 @@ from audit.services import audit_event_record
 from consistency.conflict_services import facility_conflicts_refresh
 from notifications.models import EventType
 from notifications.services import outbox_event_record
+from onboarding.models import SharingDefault
 from plans.models import (
     Plan,
     PlanShare,
@@ -27,6 +28,22 @@ def plan_share(*, plan: Plan, agency: Agency, level: str, actor: User, ip_addres
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan_access(user=actor, plan=plan).can_share:
         raise NotAllowedError("Only admins of the owner agency may share this plan.")
+    return _share(plan=plan, agency=agency, level=level, actor=actor, ip_address=ip_address)
+
+
+def plan_share_defaults_apply(*, plan: Plan, actor: User, ip_address: str | None = None) -> list[PlanShare]:
+    """Share a new plan with the partners its owner's admins chose as sharing defaults (onboarding/), whoever
+    of its admins or planners creates it: the admins' choice is the permission. In the plan's transaction."""
+    defaults = SharingDefault.objects.filter(agency_id=plan.owner_agency_id).select_related("partner").order_by("pk")
+    return [
+        _share(plan=plan, agency=default.partner, level=default.level, actor=actor, ip_address=ip_address, default=True)
+        for default in defaults
+    ]
+
+
+def _share(
+    *, plan: Plan, agency: Agency, level: str, actor: User, ip_address: str | None, default: bool = False
+) -> PlanShare:
     if agency.pk == plan.owner_agency_id:
         raise InvalidInputError("The owner agency already has full access to its own plan.", field="agency")
     share, created = PlanShare.objects.select_for_update().get_or_create(
@@ -44,13 +61,16 @@ def plan_share(*, plan: Plan, agency: Agency, level: str, actor: User, ip_addres
     if created and plan.current_version_id:
         # Conflicts are only found between plans whose owners read each other's: a new reader may make a pair.
         facility_conflicts_refresh(facilities=plan.facilities.values_list("pk", flat=True))
+    details = {"partner": agency.pk, "level": level, "changed": not created}
+    if default:
+        details["sharing_default"] = True
     audit_event_record(
         actor=actor,
         action=AuditAction.PLAN_SHARE,
         obj=plan,
         agency=plan.owner_agency,
         ip_address=ip_address,
-        details={"partner": agency.pk, "level": level, "changed": not created},
+        details=details,
     )
     outbox_event_record(
         event_type=EventType.PLAN_SHARED,

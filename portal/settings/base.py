@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "feeds",
     "buildings",
     "offline",
+    "onboarding",
     "packets",
     "operations",
 ]

@@ -50,6 +50,17 @@ from identity.services import agency_sso_configure
 from notifications import webhook_services
 from notifications.forms import _prefix
 from notifications.models import WEBHOOK_EVENT_CHOICES, Delivery, EventType, Notification, OutboxEvent
+from onboarding.forms import (
+    AgencyCardForm,
+    AgencyOnboardForm,
+    CoordinatorGrantForm,
+    FacilityAddForm,
+    RosterConfirmForm,
+    RosterUploadForm,
+    SharingDefaultForm,
+)
+from onboarding.services import sharing_default_add
+from onboarding.views_roster import _sign as roster_signed
 from packets.services import field_packet_request
 from plans import services
 from plans.forms import PlanCreateForm, PlanEditForm
@@ -169,6 +180,7 @@ class Scene:
     assignment: Any = None  # the police officer, assigned to the school by the police
     feed_token: Any = None  # the district member's calendar-feed link
     packet: Any = None  # the district admin's field packet of the school (asked for, not yet made)
+    sharing_default: Any = None  # issue 19: the district shares its new plans with the police by default
     # Issue 20: the county plan builds on another district plan, which moved on since.
     source_plan: Any = None
     source_link: Any = None
@@ -322,6 +334,16 @@ def assignment_body(**changes: Callable[[Scene], Any]) -> Callable[[Scene], dict
 
 
 ASSIGN_DISTRICT = expect(403, owner_admin=201, staff=201)
+
+
+def roster_csv() -> SimpleUploadedFile:
+    """A roster of one new person, an admin (issue 19)."""
+    return SimpleUploadedFile("roster.csv", b"email,role\nnew.admin@maple.example.org,admin\n", content_type="text/csv")
+
+
+ONBOARD_BODY = {"name": "Hill Fire", "kind": "fire", "admin_email": "chief@hill.example.org"}
+CARD_BODY = {"card-name": "Maple Valley School District"}
+BUILDING_BODY = {"building-name": "Bus depot", "building-kind": "other"}
 
 API: tuple[Endpoint, ...] = (
     Endpoint(
@@ -1010,6 +1032,21 @@ API: tuple[Endpoint, ...] = (
         "/api/v1/me/calendar-feed/",
         lambda s: "/api/v1/me/calendar-feed/",
         (Attempt("", lambda s: None, expect(404, owner_member=204)),),  # only they have a link
+    ),
+    # Onboarding (issue 19): the district's admins import a roster (the preview writes nothing).
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/roster/preview/",
+        district_api("roster/preview/"),
+        (Attempt("file", lambda s: {"file": roster_csv()}, agency_admins(200), frozenset()),),
+        multipart=True,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/roster/",
+        district_api("roster/"),
+        (Attempt("file", lambda s: {"file": roster_csv()}, agency_admins(201)),),
+        multipart=True,
     ),
 )
 
@@ -1929,6 +1966,128 @@ WEB: tuple[Endpoint, ...] = (
         ),
         web=True,
     ),
+    # Onboarding (issue 19): the operator registers an agency and appoints coordinators; the district's admins
+    # set it up (card, buildings, roster, sharing defaults).
+    Endpoint(
+        "POST",
+        "onboarding:agency-new",
+        lambda s: reverse("onboarding:agency-new"),
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: {**ONBOARD_BODY, name: value},
+                expect(403, WEB_ANON, staff=302),
+            )
+            for name, value in [
+                ("name", "Hill EMS"),
+                ("kind", "police"),
+                ("jurisdiction", "Hill"),
+                ("admin_email", "boss@hill.example.org"),
+                ("admin_first_name", "Robin"),
+                ("admin_last_name", "Boss"),
+                ("require_mfa", "on"),
+            ]
+        ),
+        web=True,
+        forms=(AgencyOnboardForm,),
+    ),
+    Endpoint(
+        "POST",
+        "onboarding:coordinator-add",
+        lambda s: reverse("onboarding:coordinator-add"),
+        (
+            Attempt(
+                "username",
+                lambda s: {"coordinator-username": s.unrelated_admin.username},
+                expect(403, WEB_ANON, staff=302),
+            ),
+        ),
+        web=True,
+        forms=(CoordinatorGrantForm,),
+    ),
+    Endpoint(
+        "POST",
+        "onboarding:setup",
+        web_district("onboarding:setup"),
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: {**CARD_BODY, f"card-{name}": value},
+                agency_admins(302, WEB_ANON),
+            )
+            for name, value in [
+                ("name", "Maple Valley Schools"),
+                ("jurisdiction", "Maple"),
+                ("phone", "555-0100"),
+                ("email", "office@maple.example.org"),
+            ]
+        ),
+        web=True,
+        forms=(AgencyCardForm,),
+    ),
+    Endpoint(
+        "POST",
+        "onboarding:building-add",
+        web_district("onboarding:building-add"),
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: {**BUILDING_BODY, f"building-{name}": value},
+                agency_admins(302, WEB_ANON),
+            )
+            for name, value in [("name", "Annex"), ("kind", "district_office"), ("address", "2 Elm St")]
+        ),
+        web=True,
+        forms=(FacilityAddForm,),
+    ),
+    Endpoint(
+        "POST",
+        "onboarding:sharing-add",
+        web_district("onboarding:sharing-add"),
+        (
+            Attempt(
+                "partner",
+                lambda s: {"sharing-partner": s.unrelated.pk, "sharing-level": "view"},
+                agency_admins(302, WEB_ANON),
+            ),
+            Attempt(
+                "level",
+                lambda s: {"sharing-partner": s.police.pk, "sharing-level": "comment"},
+                agency_admins(302, WEB_ANON),
+            ),
+        ),
+        web=True,
+        forms=(SharingDefaultForm,),
+    ),
+    Endpoint(
+        "POST",
+        "onboarding:sharing-remove",
+        web_district("onboarding:sharing-remove", default_id=lambda s: s.sharing_default.pk),
+        (Attempt("", lambda s: {}, agency_admins(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "onboarding:roster",
+        web_district("onboarding:roster"),
+        (Attempt("file", lambda s: {"file": roster_csv()}, agency_admins(200, WEB_ANON), frozenset()),),
+        web=True,
+        forms=(RosterUploadForm,),
+    ),
+    Endpoint(
+        "POST",
+        "onboarding:roster-confirm",
+        web_district("onboarding:roster-confirm"),
+        (
+            Attempt(
+                "roster",
+                lambda s: {"roster": roster_signed(s.district, roster_csv().read().decode())},
+                agency_admins(302, WEB_ANON),
+            ),
+        ),
+        web=True,
+        forms=(RosterConfirmForm,),
+    ),
 )
 
 
@@ -1992,6 +2151,7 @@ WEB_READ_ONLY = frozenset(
         "offline:urls",
         "packets:status",
         "packets:file",
+        "onboarding:completeness",
     }
 )
 
@@ -2058,6 +2218,7 @@ def scene(county) -> Scene:
         source_change=source_change,
         feed_token=feed_services.feed_token_create(user=county.owner_member, actor=county.owner_member)[0],
         packet=field_packet_request(facility=county.school, actor=county.owner_admin),
+        sharing_default=sharing_default_add(agency=county.district, partner=county.police, level="view", actor=SYSTEM),
     )
 
 
@@ -2087,6 +2248,7 @@ SNAPSHOT_APPS = (
     "sources",
     "feeds",
     "packets",
+    "onboarding",
 )
 
 

@@ -26,6 +26,7 @@ APPS = (
     "buildings",
     "offline",
     "packets",
+    "onboarding",
     "operations",
 )
 GATE = ROOT / "access"
