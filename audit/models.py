@@ -94,6 +94,17 @@ class AuditAction(models.TextChoices):
     FACILITY_CONTACT_ADD = "facility_contact.add", "Building contact added"
     FACILITY_CONTACT_CHANGE = "facility_contact.change", "Building contact changed"
     FACILITY_CONTACT_REMOVE = "facility_contact.remove", "Building contact removed"
+    # Issue 17: exercises, after-action reports and corrective actions.
+    EXERCISE_SCHEDULE = "exercise.schedule", "Exercise scheduled"
+    EXERCISE_UPDATE = "exercise.update", "Exercise changed"
+    EXERCISE_CANCEL = "exercise.cancel", "Exercise cancelled"
+    EXERCISE_CONDUCT = "exercise.conduct", "Exercise marked conducted"
+    EXERCISE_ATTENDANCE = "exercise.attendance", "Exercise attendance recorded"
+    EXERCISE_OBSERVATION = "exercise.observation", "Exercise observation added"
+    AAR_EDIT = "aar.edit", "After-action report edited"
+    AAR_FINALIZE = "aar.finalize", "After-action report made final"
+    CORRECTIVE_ACTION_CREATE = "corrective_action.create", "Corrective action assigned"
+    CORRECTIVE_ACTION_CLOSE = "corrective_action.close", "Corrective action closed"
 
 
 class AppendOnlyError(Exception):

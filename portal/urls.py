@@ -31,6 +31,7 @@ urlpatterns = [
     # The installable app: manifest and service worker at the site's root, and what a device may keep offline.
     path("", include("offline.urls")),
     path("", include("packets.urls")),
+    path("", include("exercises.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "buildings",
     "offline",
     "packets",
+    "exercises",
 ]
 
 MIDDLEWARE = [
