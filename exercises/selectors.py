@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.exercises import (
+    Actor,
     can_edit_exercise,
     can_read_draft_report,
     corrective_actions_visible_to,
@@ -33,7 +34,7 @@ from plans.models import PlanVersion, VersionState
 
 
 def exercises_listed(
-    *, user: User, status: str = "", kind: str = "", agency_id: int | None = None
+    *, user: Actor, status: str = "", kind: str = "", agency_id: int | None = None
 ) -> QuerySet[Exercise]:
     """The exercises the person sees, soonest first, with what a list row shows (two queries)."""
     rows = exercises_visible_to(user=user).select_related("lead_agency").prefetch_related("facilities")
@@ -46,7 +47,7 @@ def exercises_listed(
     return rows.order_by("starts_at", "id")
 
 
-def exercise_of(*, user: User, exercise_id: int) -> Exercise:
+def exercise_of(*, user: Actor, exercise_id: int) -> Exercise:
     """One exercise the person sees, else 404."""
     return get_object_or_404(exercises_visible_to(user=user).select_related("lead_agency"), pk=exercise_id)
 
@@ -68,7 +69,7 @@ class ExercisePage:
     recording_for: list[int] = field(default_factory=list)
 
 
-def exercise_page(*, user: User, exercise: Exercise) -> ExercisePage:
+def exercise_page(*, user: Actor, exercise: Exercise) -> ExercisePage:
     """The exercise with its participants and attendance, objectives, observations, report and actions; the
     draft report only for the lead agency (a final one for every participant)."""
     participants = list(
@@ -114,7 +115,7 @@ class ScheduleChoices:
     versions: list[PlanVersion]
 
 
-def schedule_choices(*, user: User) -> ScheduleChoices:
+def schedule_choices(*, user: Actor) -> ScheduleChoices:
     leads = list(Agency.objects.filter(pk__in=scheduling_agencies(user=user)).order_by("name"))
     facilities: dict[int, Facility] = {}
     for lead in leads:
@@ -134,7 +135,7 @@ def agency_people(*, agency_ids: list[int]) -> list[User]:
     return sorted({m.user for m in memberships}, key=lambda u: u.get_full_name() or u.username)
 
 
-def actions_listed(*, user: User, agency_id: int | None = None, status: str = "") -> QuerySet[CorrectiveAction]:
+def actions_listed(*, user: Actor, agency_id: int | None = None, status: str = "") -> QuerySet[CorrectiveAction]:
     """The corrective actions the person sees, soonest due first (one query)."""
     rows = corrective_actions_visible_to(user=user).select_related("exercise", "owning_agency", "responsible", "plan")
     if agency_id is not None:
@@ -144,13 +145,13 @@ def actions_listed(*, user: User, agency_id: int | None = None, status: str = ""
     return rows.order_by("due_on", "id")
 
 
-def dashboard_open_actions(*, user: User, agency_id: int, limit: int) -> tuple[list[CorrectiveAction], int]:
+def dashboard_open_actions(*, user: Actor, agency_id: int, limit: int) -> tuple[list[CorrectiveAction], int]:
     """The agency's open corrective actions for its dashboard panel (the first `limit`, and how many are
     overdue in all)."""
     rows = actions_listed(user=user, agency_id=agency_id, status=ActionStatus.OPEN)
     today = timezone.localdate()
     shown = list(rows[:limit])
-    overdue = rows.filter(due_on__lt=today).count()
+    overdue = rows.filter(due_on__lt=today).count() if shown else 0
     for action in shown:
         action.overdue = action.due_on < today  # type: ignore[attr-defined]  # for the template
     return shown, overdue
@@ -158,3 +159,32 @@ def dashboard_open_actions(*, user: User, agency_id: int, limit: int) -> tuple[l
 
 def is_overdue(action: CorrectiveAction, today: date | None = None) -> bool:
     return action.is_open and action.due_on < (today or timezone.localdate())
+
+
+def exercises_with_detail(*, user: Actor) -> QuerySet[Exercise]:
+    """The exercises the person sees with everything the API shows of each (a fixed number of queries)."""
+    return (
+        exercises_visible_to(user=user)
+        .select_related("lead_agency")
+        .prefetch_related(
+            "facilities",
+            "plan_versions",
+            "objectives",
+            Prefetch(
+                "participants",
+                ExerciseParticipant.objects.select_related("agency")
+                .prefetch_related("attendees")
+                .order_by("agency_id"),
+            ),
+            "observations",
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def report_of(*, user: Actor, exercise: Exercise) -> AfterActionReport | None:
+    """The exercise's report as the person may read it: final for every participant, a draft for the lead."""
+    report = AfterActionReport.objects.filter(exercise=exercise).prefetch_related("findings").first()
+    if report is not None and not report.is_final and not can_read_draft_report(user, exercise):
+        return None
+    return report

@@ -28,7 +28,7 @@ def _readable(request: AuthenticatedHttpRequest, exercise_id: int) -> Exercise:
 
 
 def _forms(request: AuthenticatedHttpRequest, exercise: Exercise, page, post=None):  # type: ignore[no-untyped-def]
-    plans = list(finding_plans(user=request.user).only("pk", "title").order_by("title"))
+    plans = list(finding_plans(user=request.user).order_by("title"))
     finding_form = FindingForm(post, objectives=page.objectives, plans=plans)
     improvements = [f for f in page.findings if f.kind == FindingKind.IMPROVEMENT]
     agencies = [p.agency for p in page.participants]

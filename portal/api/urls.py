@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("feeds.api.urls")),
     path("", include("buildings.api.urls")),
     path("", include("packets.api.urls")),
+    path("", include("exercises.api.urls")),
 ]

@@ -64,3 +64,23 @@ def final_report_with_action(county):
 def fan_out_all() -> None:
     for event_id in OutboxEvent.objects.filter(dispatched_at__isnull=True).values_list("pk", flat=True):
         outbox_event_fan_out(event_id=event_id)
+
+
+class ExerciseScene:
+    """Three exercises of the county, led by the district with the police and fire: one scheduled (started an
+    hour ago), one conducted with a draft report holding a strength, one with a final report and an open
+    corrective action on the county plan."""
+
+    def __init__(self, county) -> None:
+        self.scheduled = schedule_drill(county, title="Scheduled drill")
+        self.drafted = conducted_drill(county)
+        self.strength = report_finding_add(
+            exercise=self.drafted,
+            kind=FindingKind.STRENGTH,
+            text="Doors locked in two minutes.",
+            objective_id=None,
+            plan_id=None,
+            section_key="",
+            actor=county.owner_admin,
+        )
+        self.reported, self.improvement, self.action = final_report_with_action(county)
