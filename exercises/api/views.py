@@ -11,11 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access.exercises import can_record_for
+from access.exercises import can_read_draft_report, can_record_for
 from agencies.models import Agency
 from exercises import report_services, services
 from exercises.api import serializers
-from exercises.models import ActionStatus, CorrectiveAction, Exercise, ExerciseKind, ExerciseStatus
+from exercises.models import ActionStatus, AfterActionReport, CorrectiveAction, Exercise, ExerciseKind, ExerciseStatus
 from exercises.selectors import actions_listed, exercises_with_detail, report_of
 from portal.api.schema import conflict
 from portal.errors import InvalidInputError, NotAllowedError
@@ -27,6 +27,14 @@ class ExerciseScoped(APIView):
 
     def get_exercise(self) -> Exercise:
         return get_object_or_404(exercises_with_detail(user=self.request.user), pk=self.kwargs["exercise_id"])
+
+    def get_report_exercise(self) -> Exercise:
+        """The exercise, when its report is one the person may see: a draft (or none yet) is the lead's own."""
+        exercise = self.get_exercise()
+        report = AfterActionReport.objects.filter(exercise=exercise).only("state").first()
+        if (report is None or not report.is_final) and not can_read_draft_report(self.request.user, exercise):
+            raise NotFound("No after-action report matches the given query.")
+        return exercise
 
     def exercise_response(self, exercise_id: int, code: int = status.HTTP_200_OK) -> Response:
         exercise = get_object_or_404(exercises_with_detail(user=self.request.user), pk=exercise_id)
@@ -184,7 +192,7 @@ class ReportView(ExerciseScoped):
         responses={200: serializers.ReportSerializer, 409: conflict("Not conducted yet, or the report is final.")},
     )
     def put(self, request: AuthenticatedRequest, exercise_id: int) -> Response:
-        exercise = self.get_exercise()
+        exercise = self.get_report_exercise()
         incoming = serializers.SummarySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         report_services.report_summary_set(
@@ -200,7 +208,7 @@ class FindingListView(ExerciseScoped):
         responses={201: serializers.FindingSerializer, 409: conflict("Not conducted yet, or the report is final.")},
     )
     def post(self, request: AuthenticatedRequest, exercise_id: int) -> Response:
-        exercise = self.get_exercise()
+        exercise = self.get_report_exercise()
         incoming = serializers.FindingWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -222,7 +230,7 @@ class FindingDetailView(ExerciseScoped):
         responses={204: None, 409: conflict("The report is final.")},
     )
     def delete(self, request: AuthenticatedRequest, exercise_id: int, finding_id: int) -> Response:
-        exercise = self.get_exercise()
+        exercise = self.get_report_exercise()
         report = report_of(user=request.user, exercise=exercise)
         finding = report.findings.filter(pk=finding_id).first() if report is not None else None
         if finding is None:
@@ -239,7 +247,7 @@ class ReportFinalizeView(ExerciseScoped):
         responses={200: serializers.ReportSerializer, 409: conflict("Already final, or empty.")},
     )
     def post(self, request: AuthenticatedRequest, exercise_id: int) -> Response:
-        exercise = self.get_exercise()
+        exercise = self.get_report_exercise()
         report_services.report_finalize(exercise=exercise, actor=request.user)
         return ReportView(request=request).report_response(exercise)
 

@@ -26,6 +26,7 @@ APPS = (
     "buildings",
     "offline",
     "packets",
+    "exercises",
 )
 GATE = ROOT / "access"
 
