@@ -190,7 +190,7 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = request.GET.get("agency", "")
     status = request.GET.get("status", "")
     membership = active_membership(request)
-    agency_id = int(agency) if agency.isdigit() else None
+    agency_id = int(agency) if agency.isascii() and agency.isdigit() and len(agency) < 12 else None
     rows = list(
         actions_listed(user=request.user, agency_id=agency_id, status=status if status in ActionStatus.values else "")
     )

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +20,25 @@ from exercises.selectors import actions_listed, exercises_with_detail, report_of
 from portal.api.schema import conflict
 from portal.errors import InvalidInputError, NotAllowedError
 from portal.types import AuthenticatedRequest
+
+
+def _choice(request: Request, name: str, values: list[str]) -> str:
+    """A query parameter that must be one of `values` (400 naming it otherwise); "" when not given."""
+    value = request.query_params.get(name)
+    if value is None:
+        return ""
+    if value not in values:
+        raise ValidationError({name: [f"Choose one of: {', '.join(values)}."]})
+    return value
+
+
+def _whole_number(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) < 12):
+        raise ValidationError({name: ["A whole number is required."]})
+    return int(value)
 
 
 class ExerciseScoped(APIView):
@@ -54,11 +73,10 @@ class ExerciseListView(generics.ListAPIView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         rows = exercises_with_detail(user=self.request.user)
-        wanted = self.request.query_params
-        if wanted.get("status") in ExerciseStatus.values:
-            rows = rows.filter(status=wanted["status"])
-        if wanted.get("kind") in ExerciseKind.values:
-            rows = rows.filter(kind=wanted["kind"])
+        if status_wanted := _choice(self.request, "status", ExerciseStatus.values):
+            rows = rows.filter(status=status_wanted)
+        if kind := _choice(self.request, "kind", ExerciseKind.values):
+            rows = rows.filter(kind=kind)
         return rows
 
     @extend_schema(
@@ -291,13 +309,10 @@ class CorrectiveActionListView(generics.ListAPIView):
     serializer_class = serializers.CorrectiveActionSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        wanted = self.request.query_params
-        agency = wanted.get("agency", "")
-        status_wanted = wanted.get("status", "")
         return actions_listed(
             user=self.request.user,
-            agency_id=int(agency) if agency.isascii() and agency.isdigit() and len(agency) < 12 else None,
-            status=status_wanted if status_wanted in ActionStatus.values else "",
+            agency_id=_whole_number(self.request, "agency"),
+            status=_choice(self.request, "status", ActionStatus.values),
         )
 
 
