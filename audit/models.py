@@ -99,6 +99,17 @@ class AuditAction(models.TextChoices):
     SHARING_DEFAULT_ADD = "sharing_default.add", "Partner added to the sharing defaults"
     SHARING_DEFAULT_REMOVE = "sharing_default.remove", "Partner taken off the sharing defaults"
     COORDINATOR_GRANT = "coordinator.grant", "State coordinator appointed"
+    # Issue 17: exercises, after-action reports and corrective actions.
+    EXERCISE_SCHEDULE = "exercise.schedule", "Exercise scheduled"
+    EXERCISE_UPDATE = "exercise.update", "Exercise changed"
+    EXERCISE_CANCEL = "exercise.cancel", "Exercise cancelled"
+    EXERCISE_CONDUCT = "exercise.conduct", "Exercise marked conducted"
+    EXERCISE_ATTENDANCE = "exercise.attendance", "Exercise attendance recorded"
+    EXERCISE_OBSERVATION = "exercise.observation", "Exercise observation added"
+    AAR_EDIT = "aar.edit", "After-action report edited"
+    AAR_FINALIZE = "aar.finalize", "After-action report made final"
+    CORRECTIVE_ACTION_CREATE = "corrective_action.create", "Corrective action assigned"
+    CORRECTIVE_ACTION_CLOSE = "corrective_action.close", "Corrective action closed"
 
 
 class AppendOnlyError(Exception):

@@ -23,6 +23,7 @@ from dashboard.selectors import (
     dashboard_partner_plans,
     dashboard_review_due,
 )
+from exercises.selectors import dashboard_open_actions
 from notifications.alerts_context import latest_alerts_context
 from plans.models import Plan
 from portal.redirects import safe_redirect_target
@@ -129,6 +130,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             dashboard_conflicts=_conflict_items(conflicts[:DASHBOARD_ROWS], agency.pk),
             conflicts_more=len(conflicts) > DASHBOARD_ROWS,
         )
+        # Exercises (issue 17): the agency's open corrective actions, overdue ones marked.
+        actions, overdue = dashboard_open_actions(user=request.user, agency_id=agency.pk, limit=DASHBOARD_ROWS)
+        context.update(corrective_actions=actions, corrective_overdue=overdue, today=timezone.localdate())
     return render(request, "dashboard/_panels_refresh.html" if refresh else "dashboard/dashboard.html", context)
 
 

@@ -29,6 +29,9 @@ class EventType(models.TextChoices):
     READING_ESCALATION = "reading.escalation", "Overdue reading of your people"
     BUILDING_DOCUMENT_CHANGED = "building_document.changed", "Building document added or replaced"
     FACILITY_SRO_CHANGED = "facility.sro_changed", "School Resource Officer changed"
+    # Issue 17: an exercise the agency takes part in, and a corrective action from one that closed.
+    EXERCISE_SCHEDULED = "exercise.scheduled", "Exercise scheduled"
+    CORRECTIVE_ACTION_CLOSED = "corrective_action.closed", "Corrective action closed"
 
 
 # About one person's own reading (or their people's): addressed to people, never to an agency's webhooks.

@@ -35,6 +35,9 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     EventType.READING_ESCALATION: {role: EmailChoice.IMMEDIATE for role in Role},
     # Partners watching a school hear at once who its officer is now.
     EventType.FACILITY_SRO_CHANGED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.LIAISON: EmailChoice.IMMEDIATE},
+    # Exercises (issue 17): an agency's admins and liaisons hear at once of one it is to take part in.
+    EventType.EXERCISE_SCHEDULED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.LIAISON: EmailChoice.IMMEDIATE},
+    EventType.CORRECTIVE_ACTION_CLOSED: {Role.ADMIN: EmailChoice.DAILY, Role.LIAISON: EmailChoice.DAILY},
 }
 
 # Always shown under Alerts whatever the recipient chose (they may still choose how it is e-mailed): an

@@ -7,6 +7,7 @@ from functools import cached_property, reduce
 from django.db.models import Q, QuerySet
 
 from access.audience import active_members, agency_may_view, viewing_agencies
+from access.exercises import exercise_participant_ids
 from access.facilities import agencies_reading_document, agencies_seeing_facility_plans
 from access.reading import reading_supervisor_ids
 from agencies.models import Membership, Role
@@ -107,6 +108,14 @@ def audience_for(event: OutboxEvent) -> Audience:
         if actor is not None:
             members = members.exclude(user_id=actor)
         return Audience(memberships=members, agencies=viewers)
+    elif kind in (EventType.EXERCISE_SCHEDULED, EventType.CORRECTIVE_ACTION_CLOSED):
+        # The agencies taking part now (one taken off the exercise since hears nothing).
+        agencies = set(
+            exercise_participant_ids(exercise_id=payload.get("exercise", 0)).values_list("agency_id", flat=True)
+        )
+        if kind == EventType.EXERCISE_SCHEDULED:
+            agencies &= set(payload.get("agencies") or [])
+        members = _members(agencies)
     elif plan_id is None:
         return _nobody()
     elif kind in (EventType.VERSION_PUBLISHED, EventType.VERSION_WITHDRAWN):

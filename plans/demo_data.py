@@ -157,6 +157,8 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         self._school_plans(facts)
         self._clock_at(days_ago=AGENCY_PLANS_DAYS_AGO)
         self._agency_plans()
+        # Before two schools move on: Prairie Ridge's next version closes a corrective action of the exercises.
+        self._exercises()
         self._clock_at(days_ago=SCHOOLS_MOVE_ON_DAYS_AGO)
         self._schools_move_on(SCHOOL_WRITERS)
         self._fire_plan(facts)
@@ -229,6 +231,29 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         owner_of = {school.short: school.owner for school in SCHOOLS}
         writers = {short: self.users[SCHOOL_WRITERS[owner_of[short]][0]] for short in schools}
         demo_building_documents_create(facilities=schools, writers=writers)
+
+    def _exercises(self) -> None:
+        """A year of exercises (exercises/demo_data.py): the police's active-threat training with its report and
+        corrective actions, and the schools' drills."""
+        from exercises.demo_data import DemoCounty, demo_exercises_create
+
+        shorts = ("prairie_ridge", "fairbrook_hs", "jefferson", "lakeview", "hawthorne")
+        plans = {
+            short: Plan.objects.get(facilities=self.facilities[short], kind=PlanKind.SCHOOL_EOP) for short in shorts
+        }
+        county = DemoCounty(
+            agencies=self.agencies,
+            facilities=self.facilities,
+            users=self.users,
+            plans=plans,
+            police=POLICE,
+            fire=FIRE,
+            ems=EMS,
+            district=SD58,
+            high_schools=HSD211,
+        )
+        self.progress("Recording a year of exercises, an after-action report and its corrective actions…")
+        demo_exercises_create(county=county)
 
     def _police_mfa(self) -> None:
         """The police department requires multi-factor sign-in, for its people and to read its sensitive plans;

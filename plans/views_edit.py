@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from access.http import record_sensitive_read, require, visible_plan, visible_version
@@ -20,6 +21,7 @@ from access.plans import EDITOR_ROLES, PlanAccess
 from agencies.active_agency import active_membership, memberships_for
 from agencies.models import Agency, AgencyKind
 from consistency.fact_forms import FacilityFactsForm, facts_forms_for
+from exercises.editor_context import editor_actions_context
 from plans import selectors, services
 from plans.api.serializers import MAX_SECTIONS
 from plans.forms import (
@@ -229,6 +231,9 @@ def render_editor(
         **review_context(access=access, version=None, section_keys=[]),
         # Open source changes (issue 20), beside the section they concern.
         **editor_sources_context(user=request.user, access=access),
+        # Open corrective actions from exercises (issue 17), beside the section they concern.
+        **editor_actions_context(access=access),
+        "today": timezone.localdate(),
     }
     return render(request, "plans/edit/draft_edit.html", context, status=status)
 

@@ -34,6 +34,7 @@ urlpatterns = [
     # Liveness, readiness and Prometheus metrics (docs/operations.md).
     path("", include("operations.urls")),
     path("", include("onboarding.urls")),
+    path("", include("exercises.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.

@@ -551,3 +551,25 @@ def test_police_officers_high_school_shows_its_site_map_and_sensitive_floor_plan
         .filter(facility__name="Jefferson Middle School")
         .exists()
     )
+
+
+def test_the_demo_has_a_year_of_exercises_and_one_report_with_an_action_closed_open_and_overdue(demo):
+    from exercises.models import ActionStatus, CorrectiveAction, Exercise, ExerciseStatus
+
+    training = Exercise.objects.get(title__startswith="Active-threat response training")
+    assert training.status == ExerciseStatus.CONDUCTED
+    assert training.report.is_final
+    assert training.facilities.count() == 2
+    actions = CorrectiveAction.objects.filter(exercise=training)
+    assert sorted(actions.values_list("status", flat=True)) == [ActionStatus.CLOSED_BY_VERSION, "open", "open"]
+    today = timezone.localdate()
+    assert actions.filter(status="open", due_on__lt=today).count() == 1
+    assert Exercise.objects.filter(kind__in=["lockdown", "evacuation"]).count() >= 5
+    assert Exercise.objects.filter(status=ExerciseStatus.SCHEDULED).count() >= 3
+    closed = actions.get(status=ActionStatus.CLOSED_BY_VERSION)
+    assert closed.closed_by_version == closed.plan.versions.get(number=2)
+    # The high school district finds its overdue action on its dashboard.
+    dashboard = Client()
+    dashboard.force_login(User.objects.get(username="hsd211_staff01"))
+    panel = dashboard.get("/").content.decode().split('id="corrective-actions-heading"', 1)[1].split("</section>")[0]
+    assert "1 overdue" in panel

@@ -28,6 +28,7 @@ from access.sources import sources_visible
 from accounts.invitations import invitation_path_kwargs
 from agencies.models import Agency
 from notifications.document_titles import document_change_title
+from notifications.exercise_titles import corrective_action_closed_title, exercise_scheduled_title, exercise_start_words
 from notifications.models import PERSONAL_EVENT_TYPES, EventType, OutboxEvent
 from notifications.reading_text import reading_email_extra, reading_title
 from plans.models import classification_words
@@ -183,6 +184,25 @@ def _source_extra(event: OutboxEvent, reader: User | None) -> dict[str, Any]:
     }
 
 
+def _exercise_extra(event_type: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An exercise's alert: its headline, the words of the body and the link to its page."""
+    exercise = payload.get("exercise")
+    scheduled = event_type == EventType.EXERCISE_SCHEDULED
+    headline = exercise_scheduled_title(dict(payload)) if scheduled else corrective_action_closed_title(dict(payload))
+    return {
+        "exercise_headline": _one_line(headline, 88),  # the subject line stays within 100 characters
+        "exercise_title": _one_line(str(payload.get("exercise_title", "")), 200),
+        "lead_agency_name": _one_line(str(payload.get("lead_agency_name", "")), 200),
+        "kind": _one_line(str(payload.get("kind", "")), 100).lower(),
+        "starts": exercise_start_words(payload.get("starts_at")),
+        "how": _one_line(str(payload.get("how", "")), 100),
+        "description": _one_line(str(payload.get("description", "")), 300),
+        "exercise_url": settings.SITE_URL + reverse("exercises:detail", kwargs={"exercise_id": exercise})
+        if isinstance(exercise, int)
+        else None,
+    }
+
+
 def _extra(event: OutboxEvent, reader: User | None = None) -> dict[str, Any]:
     """Wording details particular to one event type (some depend on what the recipient may read now)."""
     payload = event.payload
@@ -226,6 +246,8 @@ def _extra(event: OutboxEvent, reader: User | None = None) -> dict[str, Any]:
             "role": str(payload.get("role_label", "member")).lower(),
             "sign_in_url": sign_in_url(),
         }
+    if event.event_type in (EventType.EXERCISE_SCHEDULED, EventType.CORRECTIVE_ACTION_CLOSED):
+        return _exercise_extra(event.event_type, payload)
     if event.event_type == EventType.BUILDING_DOCUMENT_CHANGED:
         return {"document_change": _one_line(document_change_title(payload), 300)}
     if event.event_type == EventType.WEBHOOK_DISABLED:
@@ -258,6 +280,8 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.MEMBER_INVITED: f"{extra.get('inviter')} invited you to {agency}",
         EventType.SOURCE_CHANGED: _source_headline(title, extra),
         EventType.BUILDING_DOCUMENT_CHANGED: str(extra.get("document_change", title)),
+        EventType.EXERCISE_SCHEDULED: str(extra.get("exercise_headline", title)),
+        EventType.CORRECTIVE_ACTION_CLOSED: str(extra.get("exercise_headline", title)),
         EventType.FACILITY_SRO_CHANGED: f"{extra.get('facility_name')}: School Resource Officer "
         f"{'assignment ended' if extra.get('change') == 'ended' else 'changed'}",
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "
@@ -317,6 +341,8 @@ def email_item(event: OutboxEvent, agency_names: Mapping[int, str], reader: User
     if linked_plan is not None and published and compared:
         url = changes_url(linked_plan, version, extra.get("against"))
         url_label = f"See what changed in version {version}"
+    elif extra.get("exercise_url"):
+        url, url_label = extra["exercise_url"], "Open the exercise in Concord"
     elif extra.get("review_url"):
         url, url_label = extra["review_url"], f"Review what {extra.get('source_title')} changed"
     elif linked_plan is not None:

@@ -14,6 +14,7 @@ from audit.models import AuditAction
 from audit.services import audit_event_record
 from consistency.conflict_services import facility_conflicts_refresh
 from consistency.fact_services import facility_facts_copy, facility_facts_digest_rows
+from exercises.publish_hooks import corrective_actions_close_by_version
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from plans.models import (
@@ -305,6 +306,8 @@ def plan_version_publish(
     # Sources (issue 20): the versions this one was written against, and reviews for plans built on this one.
     source_versions_record(plan=plan, version=version)
     source_changes_record(source=plan, version=version, kind=SourceChangeKind.PUBLISHED)
+    # Exercises (issue 17): the plan's open corrective actions are closed by this version.
+    corrective_actions_close_by_version(plan=plan, version=version, actor=actor)
     return version
 
 

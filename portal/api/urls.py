@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("buildings.api.urls")),
     path("", include("packets.api.urls")),
     path("", include("onboarding.api.urls")),
+    path("", include("exercises.api.urls")),
 ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "onboarding",
     "packets",
     "operations",
+    "exercises",
 ]
 
 MIDDLEWARE = [

@@ -434,6 +434,19 @@ SAMPLE_PAYLOADS = {
         "version": 2,
         "change_note": "Gate C moved",
     },
+    EventType.EXERCISE_SCHEDULED: {
+        "exercise": 1,
+        "exercise_title": "Spring <lockdown>",
+        "kind": "Lockdown drill",
+        "starts_at": "2026-05-04T09:00:00+00:00",
+        "lead_agency_name": "Maple Valley School District",
+    },
+    EventType.CORRECTIVE_ACTION_CLOSED: {
+        "exercise": 1,
+        "exercise_title": "Spring <lockdown>",
+        "how": "version 4",
+        "description": "Rewrite the reunification steps",
+    },
     EventType.SOURCE_CHANGED: {"source_plan": 1, "source_title": "Jefferson", "source_version": 4, "kind": "published"},
 }
 
@@ -524,6 +537,12 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
         assert message.subject == "[Concord] Maple <Valley> High: Site map version 1 → 2 (Gate C moved)"
         assert "Maple <Valley> High: Site map version 1 → 2 (Gate C moved). Open the building's page" in message.body
         assert "Maple &lt;Valley&gt; High" in html
+        return
+    if event_type in (EventType.EXERCISE_SCHEDULED, EventType.CORRECTIVE_ACTION_CLOSED):
+        assert "Spring <lockdown>" in message.subject
+        assert "Spring <lockdown>" in message.body
+        assert "Spring &lt;lockdown&gt;" in html
+        assert f"{SITE}/exercises/1/" in message.body
         return
     if event_type == EventType.FACILITY_SRO_CHANGED:
         assert message.subject == "[Concord] Maple <Valley> High: School Resource Officer changed"

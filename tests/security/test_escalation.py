@@ -44,6 +44,16 @@ from agencies.forms import (
 )
 from agencies.models import AssignmentRole, Membership, Role
 from buildings.forms import DocumentAddForm, DocumentReplaceForm
+from exercises.forms import (
+    ActionForm,
+    AttendanceForm,
+    CancelForm,
+    CloseActionForm,
+    ExerciseForm,
+    FindingForm,
+    ObservationForm,
+    SummaryForm,
+)
 from feeds import services as feed_services
 from identity.forms import AgencySSOForm
 from identity.services import agency_sso_configure
@@ -77,6 +87,7 @@ from sources.models import SourceChange
 from sources.services import plan_source_add
 from tests.buildings.helpers import add_document, png_bytes
 from tests.conftest import County, client_for, web_client
+from tests.exercises.helpers import ExerciseScene
 from tests.permission_matrix import ACTORS, AnyObject, covers, route_of, user_of
 from tests.plans.docx_files import docx_upload, simple_document
 from tests.plans.factories import changed_draft, make_plan, publish
@@ -181,6 +192,13 @@ class Scene:
     feed_token: Any = None  # the district member's calendar-feed link
     packet: Any = None  # the district admin's field packet of the school (asked for, not yet made)
     sharing_default: Any = None  # issue 19: the district shares its new plans with the police by default
+    # Issue 17: the district's drills with the police and fire (tests/exercises/helpers.py).
+    scheduled: Any = None  # scheduled, started three hours ago
+    drafted: Any = None  # conducted, its report a draft with one strength
+    strength: Any = None
+    reported: Any = None  # its report final, an area for improvement on the county plan and an open action
+    improvement: Any = None
+    action: Any = None
     # Issue 20: the county plan builds on another district plan, which moved on since.
     source_plan: Any = None
     source_link: Any = None
@@ -344,6 +362,94 @@ def roster_csv() -> SimpleUploadedFile:
 ONBOARD_BODY = {"name": "Hill Fire", "kind": "fire", "admin_email": "chief@hill.example.org"}
 CARD_BODY = {"card-name": "Maple Valley School District"}
 BUILDING_BODY = {"building-name": "Bus depot", "building-kind": "other"}
+# Exercises (issue 17): the district leads them; its admins and liaisons write, the police and fire take part.
+LEAD_EDITORS = frozenset({"owner_admin", "owner_liaison"})
+
+
+def lead_editors(ok: int, anonymous: int = 401, **statuses: int) -> dict[str, int]:
+    """The lead's admins and liaisons; the other participants 403; the sheriff and the operator 404."""
+    return expect(403, anonymous, owner_admin=ok, owner_liaison=ok, unrelated_admin=404, staff=404, **statuses)
+
+
+def draft_report_editors(ok: int, anonymous: int = 401) -> dict[str, int]:
+    """The draft report: the lead's editors; its other members 403; the other participants do not see it (404)."""
+    hidden = {actor: 404 for actor in PARTNER_ROLES}
+    return lead_editors(ok, anonymous, **hidden)
+
+
+def exercise_body(s: "Scene", **changes: Any) -> dict:
+    start = timezone.now() - timezone.timedelta(hours=3)
+    body = {
+        "title": "Fall evacuation drill",
+        "kind": "evacuation",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timezone.timedelta(hours=1)).isoformat(),
+        "description": "Whole school.",
+        "facilities": [s.school.pk],
+        "participants": [s.police.pk],
+        "plan_versions": [s.published.pk],
+        "objectives": ["Out in four minutes"],
+    }
+    return {**body, **changes}
+
+
+def exercise_form(s: "Scene", **changes: Any) -> dict:
+    """The schedule form as sent (datetime-local values, objectives one per line)."""
+    body = exercise_body(s)
+    start = timezone.localtime() - timezone.timedelta(hours=3)
+    body.update(
+        lead_agency=s.district.pk,
+        starts_at=start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(start + timezone.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        objectives="Out in four minutes",
+    )
+    return {**body, **changes}
+
+
+EXERCISE_FIELDS = [
+    "title",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "description",
+    "facilities",
+    "participants",
+    "plan_versions",
+    "objectives",
+]
+# Scheduling for the district: its admins and liaisons; everyone else is refused by the service.
+SCHEDULE_API = expect(403, owner_admin=201, owner_liaison=201)
+# The form offers only one's own agencies: a police or fire liaison (or the sheriff's admin) gets the form back.
+SCHEDULE_WEB = expect(
+    403,
+    302,
+    owner_admin=302,
+    owner_liaison=302,
+    partner_view_liaison=200,
+    partner_comment_liaison=200,
+    unrelated_admin=200,
+)
+
+
+def action_body(s: "Scene") -> dict:
+    return {
+        "finding": s.improvement.pk,
+        "description": "Add a second reunification site",
+        "owning_agency": s.district.pk,
+        "responsible": "",
+        "due_on": "2027-01-15",
+    }
+
+
+def attendance_form(s: "Scene", **changes: Any) -> dict:
+    """The district's attendance form as sent (its fields carry the agency's prefix)."""
+    body = {"attendees": [s.owner_member.pk], "staff_count": 0, "student_count": 0, **changes}
+    return {f"a{s.district.pk}-{name}": value for name, value in body.items()}
+
+
+def exercise_url(rest: str = "", which: str = "scheduled") -> Callable[["Scene"], str]:
+    return lambda s: f"/api/v1/exercises/{getattr(s, which).pk}/{rest}"
+
 
 API: tuple[Endpoint, ...] = (
     Endpoint(
@@ -1047,6 +1153,133 @@ API: tuple[Endpoint, ...] = (
         district_api("roster/"),
         (Attempt("file", lambda s: {"file": roster_csv()}, agency_admins(201)),),
         multipart=True,
+    ),
+    # Exercises (issue 17).
+    Endpoint(
+        "POST",
+        "/api/v1/exercises/",
+        lambda s: "/api/v1/exercises/",
+        (
+            # Another agency as the lead: only its own admins and liaisons may schedule for it.
+            Attempt("lead_agency", lambda s: {**exercise_body(s), "lead_agency": s.district.pk}, SCHEDULE_API),
+            *(
+                Attempt(name, lambda s: {**exercise_body(s), "lead_agency": s.district.pk}, SCHEDULE_API)
+                for name in EXERCISE_FIELDS
+            ),
+        ),
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/exercises/{exercise_id}/",
+        exercise_url(),
+        tuple(Attempt(name, lambda s: exercise_body(s), lead_editors(200)) for name in EXERCISE_FIELDS),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/exercises/{exercise_id}/cancel/",
+        exercise_url("cancel/"),
+        (Attempt("reason", lambda s: {"reason": "Snow day"}, lead_editors(200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/exercises/{exercise_id}/conducted/",
+        exercise_url("conducted/"),
+        (Attempt("", lambda s: None, lead_editors(200)),),
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/exercises/{exercise_id}/attendance/{agency_id}/",
+        lambda s: f"/api/v1/exercises/{s.scheduled.pk}/attendance/{s.district.pk}/",
+        (
+            # Someone of another agency as the district's attendee: refused (400), nothing recorded.
+            Attempt("attendees", lambda s: {"attendees": [s.partner_view_member.pk]}, lead_editors(400), frozenset()),
+            Attempt("staff_count", lambda s: {"staff_count": 40}, lead_editors(200)),
+            Attempt("student_count", lambda s: {"student_count": 600}, lead_editors(200)),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/exercises/{exercise_id}/observations/",
+        exercise_url("observations/"),
+        (
+            # In the police's name: only the police's admins may.
+            Attempt("agency", lambda s: {"agency": s.police.pk, "text": "Door 4 open."}, lead_editors(403)),
+            Attempt(
+                "objective", lambda s: {"agency": s.district.pk, "text": "Fast.", "objective": None}, lead_editors(201)
+            ),
+            Attempt("text", lambda s: {"agency": s.district.pk, "text": "Door 4 open."}, lead_editors(201)),
+        ),
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/exercises/{exercise_id}/report/",
+        exercise_url("report/", "drafted"),
+        (Attempt("summary", lambda s: {"summary": "Went well."}, draft_report_editors(200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/exercises/{exercise_id}/report/findings/",
+        exercise_url("report/findings/", "drafted"),
+        (
+            Attempt("kind", lambda s: {"kind": "strength", "text": "Quick."}, draft_report_editors(201)),
+            Attempt("text", lambda s: {"kind": "strength", "text": "Quick."}, draft_report_editors(201)),
+            Attempt(
+                "objective",
+                lambda s: {"kind": "strength", "text": "Quick.", "objective": None},
+                draft_report_editors(201),
+            ),
+            # A plan the district may not read: refused, nothing learnt about it.
+            Attempt(
+                "plan",
+                lambda s: {"kind": "improvement", "text": "Slow.", "plan": s.other_plan.pk},
+                draft_report_editors(400),
+                frozenset(),
+            ),
+            Attempt(
+                "section_key",
+                lambda s: {"kind": "improvement", "text": "Slow.", "plan": s.plan.pk, "section_key": "section-1"},
+                draft_report_editors(201),
+            ),
+        ),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/exercises/{exercise_id}/report/findings/{finding_id}/",
+        lambda s: f"/api/v1/exercises/{s.drafted.pk}/report/findings/{s.strength.pk}/",
+        (Attempt("", lambda s: None, draft_report_editors(204)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/exercises/{exercise_id}/report/finalize/",
+        exercise_url("report/finalize/", "drafted"),
+        (Attempt("", lambda s: None, draft_report_editors(200)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/exercises/{exercise_id}/corrective-actions/",
+        exercise_url("corrective-actions/", "reported"),
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: {**action_body(s), "responsible": None, name: value(s)},
+                lead_editors(expected),
+                writers,
+            )
+            for name, value, expected, writers in [
+                ("finding", lambda s: s.improvement.pk, 201, None),
+                ("description", lambda s: "Add a second reunification site", 201, None),
+                # An agency that did not take part cannot be given the action.
+                ("owning_agency", lambda s: s.unrelated.pk, 400, frozenset()),
+                ("responsible", lambda s: s.owner_planner.pk, 201, None),
+                ("due_on", lambda s: "2027-01-15", 201, None),
+            ]
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/corrective-actions/{action_id}/close/",
+        lambda s: f"/api/v1/corrective-actions/{s.action.pk}/close/",
+        (Attempt("reason", lambda s: {"reason": "The annex covers it."}, lead_editors(200)),),
     ),
 )
 
@@ -2088,6 +2321,168 @@ WEB: tuple[Endpoint, ...] = (
         web=True,
         forms=(RosterConfirmForm,),
     ),
+    # Exercises (issue 17).
+    Endpoint(
+        "POST",
+        "exercises:new",
+        lambda s: reverse("exercises:new"),
+        (
+            *(
+                Attempt(name, lambda s: exercise_form(s), SCHEDULE_WEB, LEAD_EDITORS)
+                for name in ["lead_agency", *EXERCISE_FIELDS]
+            ),
+        ),
+        web=True,
+        forms=(ExerciseForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:edit",
+        lambda s: reverse("exercises:edit", kwargs={"exercise_id": s.scheduled.pk}),
+        tuple(
+            # The lead agency is not changed by the form (its field is disabled): the exercise stays the district's.
+            Attempt(name, lambda s: exercise_form(s, lead_agency=s.police.pk), lead_editors(302, WEB_ANON))
+            for name in ["lead_agency", *EXERCISE_FIELDS]
+        ),
+        web=True,
+        forms=(ExerciseForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:cancel",
+        lambda s: reverse("exercises:cancel", kwargs={"exercise_id": s.scheduled.pk}),
+        (Attempt("reason", lambda s: {"reason": "Snow day"}, lead_editors(302, WEB_ANON)),),
+        web=True,
+        forms=(CancelForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:conducted",
+        lambda s: reverse("exercises:conducted", kwargs={"exercise_id": s.scheduled.pk}),
+        (Attempt("", lambda s: {}, lead_editors(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "exercises:attendance",
+        lambda s: reverse("exercises:attendance", kwargs={"exercise_id": s.scheduled.pk, "agency_id": s.district.pk}),
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: attendance_form(s, **{name: value(s)}),
+                lead_editors(302, WEB_ANON),
+                writers,
+            )
+            for name, value, writers in [
+                # Someone of another agency as the district's attendee: the form is refused, nothing recorded.
+                ("attendees", lambda s: [s.partner_view_member.pk], frozenset()),
+                ("staff_count", lambda s: 40, None),
+                ("student_count", lambda s: 600, None),
+            ]
+        ),
+        web=True,
+        forms=(AttendanceForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:observation",
+        lambda s: reverse("exercises:observation", kwargs={"exercise_id": s.scheduled.pk}),
+        (
+            # In the police's name: not one of the agencies the person records for, nothing added.
+            Attempt("agency", lambda s: {"agency": s.police.pk, "text": "x"}, lead_editors(302, WEB_ANON), frozenset()),
+            Attempt(
+                "objective",
+                lambda s: {"agency": s.district.pk, "objective": "", "text": "x"},
+                lead_editors(302, WEB_ANON),
+            ),
+            Attempt("text", lambda s: {"agency": s.district.pk, "text": "Door 4 open."}, lead_editors(302, WEB_ANON)),
+        ),
+        web=True,
+        forms=(ObservationForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:report",
+        lambda s: reverse("exercises:report", kwargs={"exercise_id": s.drafted.pk}),
+        (Attempt("summary", lambda s: {"summary": "Went well."}, draft_report_editors(302, WEB_ANON)),),
+        web=True,
+        forms=(SummaryForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:finding-add",
+        lambda s: reverse("exercises:finding-add", kwargs={"exercise_id": s.drafted.pk}),
+        (
+            Attempt("kind", lambda s: {"kind": "strength", "text": "Quick."}, draft_report_editors(302, WEB_ANON)),
+            Attempt("text", lambda s: {"kind": "strength", "text": "Quick."}, draft_report_editors(302, WEB_ANON)),
+            Attempt(
+                "objective",
+                lambda s: {"kind": "strength", "text": "Quick.", "objective": ""},
+                draft_report_editors(302, WEB_ANON),
+            ),
+            # A plan the district may not read is not offered: the form comes back, nothing added.
+            Attempt(
+                "plan",
+                lambda s: {"kind": "improvement", "text": "Slow.", "plan": s.other_plan.pk},
+                draft_report_editors(200, WEB_ANON),
+                frozenset(),
+            ),
+            Attempt(
+                "section_key",
+                lambda s: {"kind": "improvement", "text": "Slow.", "plan": s.plan.pk, "section_key": "section-1"},
+                draft_report_editors(302, WEB_ANON),
+            ),
+        ),
+        web=True,
+        forms=(FindingForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:finding-remove",
+        lambda s: reverse(
+            "exercises:finding-remove", kwargs={"exercise_id": s.drafted.pk, "finding_id": s.strength.pk}
+        ),
+        (Attempt("", lambda s: {}, draft_report_editors(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "exercises:finalize",
+        lambda s: reverse("exercises:finalize", kwargs={"exercise_id": s.drafted.pk}),
+        (Attempt("", lambda s: {}, draft_report_editors(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "exercises:action-add",
+        lambda s: reverse("exercises:action-add", kwargs={"exercise_id": s.reported.pk}),
+        tuple(
+            Attempt(
+                name,
+                lambda s, name=name, value=value: {**action_body(s), name: value(s)},
+                lead_editors(expected, WEB_ANON),
+                writers,
+            )
+            for name, value, expected, writers in [
+                ("finding", lambda s: s.improvement.pk, 302, None),
+                ("description", lambda s: "Add a second reunification site", 302, None),
+                # An agency that did not take part is not offered: the form comes back, nothing assigned.
+                ("owning_agency", lambda s: s.unrelated.pk, 200, frozenset()),
+                ("responsible", lambda s: s.owner_planner.pk, 302, None),
+                ("due_on", lambda s: "2027-01-15", 302, None),
+            ]
+        ),
+        web=True,
+        forms=(ActionForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:action-close",
+        lambda s: reverse("exercises:action-close", kwargs={"action_id": s.action.pk}),
+        (Attempt("reason", lambda s: {"reason": "The annex covers it."}, lead_editors(302, WEB_ANON)),),
+        web=True,
+        forms=(CloseActionForm,),
+    ),
 )
 
 
@@ -2152,6 +2547,9 @@ WEB_READ_ONLY = frozenset(
         "packets:status",
         "packets:file",
         "onboarding:completeness",
+        "exercises:list",
+        "exercises:detail",
+        "exercises:actions",
     }
 )
 
@@ -2219,7 +2617,20 @@ def scene(county) -> Scene:
         feed_token=feed_services.feed_token_create(user=county.owner_member, actor=county.owner_member)[0],
         packet=field_packet_request(facility=county.school, actor=county.owner_admin),
         sharing_default=sharing_default_add(agency=county.district, partner=county.police, level="view", actor=SYSTEM),
+        **_exercises(county),
     )
+
+
+def _exercises(county: County) -> dict[str, Any]:
+    scene = ExerciseScene(county)
+    return {
+        "scheduled": scene.scheduled,
+        "drafted": scene.drafted,
+        "strength": scene.strength,
+        "reported": scene.reported,
+        "improvement": scene.improvement,
+        "action": scene.action,
+    }
 
 
 def _built_on_source(county: County) -> tuple[Any, Any, Any]:
@@ -2249,6 +2660,7 @@ SNAPSHOT_APPS = (
     "feeds",
     "packets",
     "onboarding",
+    "exercises",
 )
 
 
@@ -2390,6 +2802,7 @@ def test_posting_to_a_read_only_page_changes_nothing(scene):
         "change_id": scene.source_change.pk,
         "group_id": scene.reading_group.pk,
         "packet_id": scene.packet.pk,
+        "exercise_id": scene.scheduled.pk,
     }
     before = world()
     for name in sorted(WEB_READ_ONLY):

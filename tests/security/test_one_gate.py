@@ -28,6 +28,7 @@ APPS = (
     "packets",
     "onboarding",
     "operations",
+    "exercises",
 )
 GATE = ROOT / "access"
 

@@ -1,0 +1,121 @@
+"""Who sees an exercise, its after-action report and its corrective actions, and who may change them.
+
+An exercise is the business of the agencies taking part in it (its lead is always one of them): anyone else
+(another agency, a platform operator) is answered 404, as if it did not exist. Agencies that merely see the
+plans of the building where it happens do not see it (yet): the issue allows that "as far as sensitivity
+allows", which needs a rule on what an exercise reveals of a sensitive plan; until it is written, only the
+participants do. The lead agency's admins and liaisons schedule and change it and write its report; each
+participating agency's admins record their own attendance and observations. A draft report is the lead's
+own; a final one is shared with every participant. The writers of a plan see the open corrective actions on
+their plan beside the section they concern, whether or not their agency took part.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+
+from access.agencies import agency_roles
+from access.plans import PlanAccess, plans_visible_to
+from access.reading import plans_agency_may_require
+from agencies.models import Facility, Membership, Role
+from exercises.models import ActionStatus, CorrectiveAction, Exercise, ExerciseParticipant
+from plans.models import Plan, PlanVersion, VersionState
+
+Actor = User | AnonymousUser
+
+LEAD_EDITOR_ROLES = frozenset({Role.ADMIN, Role.LIAISON})
+RECORDER_ROLES = frozenset({Role.ADMIN})
+
+
+def _my_agencies(user: User) -> QuerySet:
+    return Membership.objects.filter(user=user).values("agency_id")
+
+
+def exercises_visible_to(*, user: Actor) -> QuerySet[Exercise]:
+    """The exercises the person's agencies lead or take part in (one subquery; nobody else's)."""
+    if not user.is_authenticated:
+        return Exercise.objects.none()
+    mine = _my_agencies(user)
+    taking_part = ExerciseParticipant.objects.filter(agency_id__in=mine).values("exercise_id")
+    return Exercise.objects.filter(Q(lead_agency_id__in=mine) | Q(pk__in=taking_part))
+
+
+def scheduling_agencies(*, user: Actor) -> list[int]:
+    """The agencies the person may schedule exercises for: where they are an admin or a liaison."""
+    return sorted(agency for agency, role in agency_roles(user=user).items() if role in LEAD_EDITOR_ROLES)
+
+
+def can_schedule_for(user: Actor, agency_id: int) -> bool:
+    return agency_roles(user=user).get(agency_id) in LEAD_EDITOR_ROLES
+
+
+def can_edit_exercise(user: Actor, exercise: Exercise, *, roles: dict[int, str] | None = None) -> bool:
+    """The lead agency's admins and liaisons change the exercise, cancel it and write its report."""
+    roles = agency_roles(user=user) if roles is None else roles
+    return roles.get(exercise.lead_agency_id) in LEAD_EDITOR_ROLES
+
+
+def recording_agencies(*, user: Actor, exercise: Exercise, participant_ids: set[int]) -> list[int]:
+    """The participating agencies the person records attendance and observations for: those they are an admin
+    of (and the lead, for its admins and liaisons)."""
+    roles = agency_roles(user=user)
+    allowed = {
+        agency
+        for agency in participant_ids
+        if roles.get(agency) in RECORDER_ROLES
+        or (agency == exercise.lead_agency_id and roles.get(agency) in LEAD_EDITOR_ROLES)
+    }
+    return sorted(allowed)
+
+
+def can_record_for(user: Actor, exercise: Exercise, agency_id: int) -> bool:
+    participants = set(ExerciseParticipant.objects.filter(exercise=exercise).values_list("agency_id", flat=True))
+    return agency_id in recording_agencies(user=user, exercise=exercise, participant_ids=participants)
+
+
+def can_read_draft_report(user: Actor, exercise: Exercise) -> bool:
+    """A draft report is the lead agency's own work in progress (any of its members reads it)."""
+    return exercise.lead_agency_id in agency_roles(user=user)
+
+
+def can_close_action(user: Actor, action: CorrectiveAction, *, lead_agency_id: int) -> bool:
+    """The lead's admins and liaisons, and the owning agency's admins, record a decision not to change."""
+    roles = agency_roles(user=user)
+    return roles.get(lead_agency_id) in LEAD_EDITOR_ROLES or roles.get(action.owning_agency_id) == Role.ADMIN
+
+
+def corrective_actions_visible_to(*, user: Actor) -> QuerySet[CorrectiveAction]:
+    """Corrective actions of the exercises the person sees (they exist only once the report is final)."""
+    if not user.is_authenticated:
+        return CorrectiveAction.objects.none()
+    return CorrectiveAction.objects.filter(exercise__in=exercises_visible_to(user=user).values("pk"))
+
+
+def open_actions_in_editor(*, access: PlanAccess) -> QuerySet[CorrectiveAction]:
+    """The open corrective actions on a plan, for the people who write it (none for anyone else)."""
+    if not access.can_edit:
+        return CorrectiveAction.objects.none()
+    return CorrectiveAction.objects.filter(plan_id=access.plan.pk, status=ActionStatus.OPEN)
+
+
+def facility_choices(*, agency_id: int) -> QuerySet[Facility]:
+    """The buildings an agency may hold an exercise at: its own and those covered by plans it may see."""
+    seen = plans_agency_may_require(agency_id=agency_id).values("pk")
+    return Facility.objects.filter(Q(owner_agency_id=agency_id) | Q(plans__in=seen)).distinct().order_by("name")
+
+
+def version_choices(*, user: Actor) -> QuerySet[PlanVersion]:
+    """The released versions (current or superseded) of the plans the person may read: what an exercise tests."""
+    return PlanVersion.objects.filter(
+        plan__in=plans_visible_to(user=user).values("pk"),
+        state__in=(VersionState.PUBLISHED, VersionState.SUPERSEDED),
+    ).select_related("plan")
+
+
+def finding_plans(*, user: Actor) -> QuerySet[Plan]:
+    """The plans an area for improvement may name: those the report's writer may read."""
+    return plans_visible_to(user=user)
+
+
+def exercise_participant_ids(*, exercise_id: int) -> QuerySet:
+    """The agencies taking part now (a one-column subquery): who hears about the exercise and its actions."""
+    return ExerciseParticipant.objects.filter(exercise_id=exercise_id).values("agency_id")

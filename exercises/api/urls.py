@@ -1,0 +1,37 @@
+from django.urls import path
+
+from exercises.api import views
+
+urlpatterns = [
+    path("exercises/", views.ExerciseListView.as_view(), name="exercise-list"),
+    path("exercises/<int:exercise_id>/", views.ExerciseDetailView.as_view(), name="exercise-detail"),
+    path("exercises/<int:exercise_id>/cancel/", views.ExerciseCancelView.as_view(), name="exercise-cancel"),
+    path("exercises/<int:exercise_id>/conducted/", views.ExerciseConductedView.as_view(), name="exercise-conducted"),
+    path(
+        "exercises/<int:exercise_id>/attendance/<int:agency_id>/",
+        views.AttendanceView.as_view(),
+        name="exercise-attendance",
+    ),
+    path(
+        "exercises/<int:exercise_id>/observations/", views.ObservationListView.as_view(), name="exercise-observations"
+    ),
+    path("exercises/<int:exercise_id>/report/", views.ReportView.as_view(), name="exercise-report"),
+    path("exercises/<int:exercise_id>/report/findings/", views.FindingListView.as_view(), name="exercise-findings"),
+    path(
+        "exercises/<int:exercise_id>/report/findings/<int:finding_id>/",
+        views.FindingDetailView.as_view(),
+        name="exercise-finding",
+    ),
+    path("exercises/<int:exercise_id>/report/finalize/", views.ReportFinalizeView.as_view(), name="exercise-finalize"),
+    path(
+        "exercises/<int:exercise_id>/corrective-actions/",
+        views.ExerciseActionListView.as_view(),
+        name="exercise-actions",
+    ),
+    path("corrective-actions/", views.CorrectiveActionListView.as_view(), name="corrective-action-list"),
+    path(
+        "corrective-actions/<int:action_id>/close/",
+        views.CorrectiveActionCloseView.as_view(),
+        name="corrective-action-close",
+    ),
+]

@@ -1,0 +1,190 @@
+"""Reads of the exercise pages and API, always through the gate (access/exercises.py): a constant number of
+queries per page, whatever the number of exercises, participants or findings."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from access.exercises import (
+    Actor,
+    can_edit_exercise,
+    can_read_draft_report,
+    corrective_actions_visible_to,
+    exercises_visible_to,
+    facility_choices,
+    recording_agencies,
+    scheduling_agencies,
+    version_choices,
+)
+from agencies.models import Agency, Facility, Membership
+from exercises.models import (
+    ActionStatus,
+    AfterActionReport,
+    CorrectiveAction,
+    Exercise,
+    ExerciseParticipant,
+    Finding,
+    Observation,
+)
+from plans.models import PlanVersion, VersionState
+
+
+def exercises_listed(
+    *, user: Actor, status: str = "", kind: str = "", agency_id: int | None = None
+) -> QuerySet[Exercise]:
+    """The exercises the person sees, soonest first, with what a list row shows (two queries)."""
+    rows = exercises_visible_to(user=user).select_related("lead_agency").prefetch_related("facilities")
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if agency_id is not None:
+        rows = rows.filter(participants__agency_id=agency_id)
+    return rows.order_by("starts_at", "id")
+
+
+def exercise_of(*, user: Actor, exercise_id: int) -> Exercise:
+    """One exercise the person sees, else 404."""
+    return get_object_or_404(exercises_visible_to(user=user).select_related("lead_agency"), pk=exercise_id)
+
+
+@dataclass
+class ExercisePage:
+    """What the exercise page shows and offers to one person."""
+
+    exercise: Exercise
+    participants: list[ExerciseParticipant]
+    objectives: list
+    observations: list[Observation]
+    facilities: list[Facility]
+    versions: list[PlanVersion]
+    report: AfterActionReport | None
+    findings: list[Finding]
+    actions: list[CorrectiveAction]
+    can_edit: bool
+    recording_for: list[int] = field(default_factory=list)
+
+
+def exercise_page(*, user: Actor, exercise: Exercise) -> ExercisePage:
+    """The exercise with its participants and attendance, objectives, observations, report and actions; the
+    draft report only for the lead agency (a final one for every participant)."""
+    participants = list(
+        ExerciseParticipant.objects.filter(exercise=exercise)
+        .select_related("agency")
+        .prefetch_related("attendees")
+        .order_by("agency__name")
+    )
+    report = AfterActionReport.objects.filter(exercise=exercise).first()
+    if report is not None and not report.is_final and not can_read_draft_report(user, exercise):
+        report = None
+    findings = (
+        list(report.findings.select_related("objective", "plan").order_by("objective__position", "kind", "id"))
+        if report is not None
+        else []
+    )
+    ids = {p.agency_id for p in participants}
+    return ExercisePage(
+        exercise=exercise,
+        participants=participants,
+        objectives=list(exercise.objectives.all()),
+        observations=list(exercise.observations.select_related("agency", "author", "objective")),
+        facilities=list(exercise.facilities.all()),
+        versions=list(exercise.plan_versions.select_related("plan")),
+        report=report,
+        findings=findings,
+        actions=list(
+            exercise.corrective_actions.select_related("owning_agency", "responsible", "plan", "closed_by_version")
+        ),
+        can_edit=can_edit_exercise(user, exercise),
+        recording_for=recording_agencies(user=user, exercise=exercise, participant_ids=ids),
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleChoices:
+    """What the schedule form offers: the agencies the person leads for, their buildings, every agency, and
+    the current versions of the plans the person reads."""
+
+    leads: list[Agency]
+    facilities: list[Facility]
+    agencies: list[Agency]
+    versions: list[PlanVersion]
+
+
+def schedule_choices(*, user: Actor) -> ScheduleChoices:
+    leads = list(Agency.objects.filter(pk__in=scheduling_agencies(user=user)).order_by("name"))
+    facilities: dict[int, Facility] = {}
+    for lead in leads:
+        facilities.update((f.pk, f) for f in facility_choices(agency_id=lead.pk))
+    versions = version_choices(user=user).filter(state=VersionState.PUBLISHED).order_by("plan__title")
+    return ScheduleChoices(
+        leads=leads,
+        facilities=sorted(facilities.values(), key=lambda f: f.name),
+        agencies=list(Agency.objects.order_by("name")),
+        versions=list(versions),
+    )
+
+
+def agency_people(*, agency_ids: list[int]) -> list[User]:
+    """The people of some agencies (attendance and responsible-person pickers)."""
+    memberships = Membership.objects.filter(agency_id__in=agency_ids).select_related("user")
+    return sorted({m.user for m in memberships}, key=lambda u: u.get_full_name() or u.username)
+
+
+def actions_listed(*, user: Actor, agency_id: int | None = None, status: str = "") -> QuerySet[CorrectiveAction]:
+    """The corrective actions the person sees, soonest due first (one query)."""
+    rows = corrective_actions_visible_to(user=user).select_related("exercise", "owning_agency", "responsible", "plan")
+    if agency_id is not None:
+        rows = rows.filter(owning_agency_id=agency_id)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("due_on", "id")
+
+
+def dashboard_open_actions(*, user: Actor, agency_id: int, limit: int) -> tuple[list[CorrectiveAction], int]:
+    """The agency's open corrective actions for its dashboard panel (the first `limit`, and how many are
+    overdue in all)."""
+    rows = actions_listed(user=user, agency_id=agency_id, status=ActionStatus.OPEN)
+    today = timezone.localdate()
+    shown = list(rows[:limit])
+    overdue = rows.filter(due_on__lt=today).count() if shown else 0
+    for action in shown:
+        action.overdue = action.due_on < today  # type: ignore[attr-defined]  # for the template
+    return shown, overdue
+
+
+def is_overdue(action: CorrectiveAction, today: date | None = None) -> bool:
+    return action.is_open and action.due_on < (today or timezone.localdate())
+
+
+def exercises_with_detail(*, user: Actor) -> QuerySet[Exercise]:
+    """The exercises the person sees with everything the API shows of each (a fixed number of queries)."""
+    return (
+        exercises_visible_to(user=user)
+        .select_related("lead_agency")
+        .prefetch_related(
+            "facilities",
+            "plan_versions",
+            "objectives",
+            Prefetch(
+                "participants",
+                ExerciseParticipant.objects.select_related("agency")
+                .prefetch_related("attendees")
+                .order_by("agency_id"),
+            ),
+            "observations",
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def report_of(*, user: Actor, exercise: Exercise) -> AfterActionReport | None:
+    """The exercise's report as the person may read it: final for every participant, a draft for the lead."""
+    report = AfterActionReport.objects.filter(exercise=exercise).prefetch_related("findings").first()
+    if report is not None and not report.is_final and not can_read_draft_report(user, exercise):
+        return None
+    return report

@@ -1,0 +1,29 @@
+"""Web pages of exercises and their after-action reports (the REST API lives in exercises/api/urls.py)."""
+
+from django.urls import path
+
+from exercises import views, views_report
+
+app_name = "exercises"
+
+urlpatterns = [
+    path("exercises/", views.exercise_list, name="list"),
+    path("exercises/new/", views.exercise_new, name="new"),
+    path("exercises/<int:exercise_id>/", views.exercise_detail, name="detail"),
+    path("exercises/<int:exercise_id>/edit/", views.exercise_edit, name="edit"),
+    path("exercises/<int:exercise_id>/cancel/", views.exercise_cancel, name="cancel"),
+    path("exercises/<int:exercise_id>/conducted/", views.exercise_conducted, name="conducted"),
+    path("exercises/<int:exercise_id>/attendance/<int:agency_id>/", views.attendance, name="attendance"),
+    path("exercises/<int:exercise_id>/observations/", views.observation, name="observation"),
+    path("exercises/<int:exercise_id>/report/", views_report.report, name="report"),
+    path("exercises/<int:exercise_id>/report/findings/", views_report.finding_add, name="finding-add"),
+    path(
+        "exercises/<int:exercise_id>/report/findings/<int:finding_id>/remove/",
+        views_report.finding_remove,
+        name="finding-remove",
+    ),
+    path("exercises/<int:exercise_id>/report/finalize/", views_report.finalize, name="finalize"),
+    path("exercises/<int:exercise_id>/report/actions/", views_report.action_add, name="action-add"),
+    path("corrective-actions/", views_report.action_list, name="actions"),
+    path("corrective-actions/<int:action_id>/close/", views_report.action_close, name="action-close"),
+]
