@@ -449,6 +449,8 @@ SPECTACULAR_SETTINGS = {
         "FactKeyEnum": "consistency.models.FactKey",
         "VersionStateEnum": "plans.models.VersionState",
         "DocumentKindEnum": "buildings.models.DocumentKind",
+        "ExerciseKindEnum": "exercises.models.ExerciseKind",
+        "FindingKindEnum": "exercises.models.FindingKind",
     },
 }
 
