@@ -2547,6 +2547,10 @@ WEB_READ_ONLY = frozenset(
         "packets:status",
         "packets:file",
         "onboarding:completeness",
+        # Liveness, readiness and metrics (issue 19): they answer probes and Prometheus, and write nothing.
+        "operations:live",
+        "operations:ready",
+        "operations:metrics",
         "exercises:list",
         "exercises:detail",
         "exercises:actions",

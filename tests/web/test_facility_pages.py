@@ -337,7 +337,7 @@ def test_an_officer_opens_a_schools_page_and_sees_its_sro_and_his_agencys_plans(
     expect(page).to_have_url(re.compile(r"\?q=maple"))
     expect(page.get_by_role("heading", name="1 facility found")).to_be_visible()
     # A late as-you-type request would swap the results again under the click and cancel it: wait for none.
-    page.wait_for_function("document.querySelector('.htmx-request') === null")
+    expect(page.locator(".htmx-request")).to_have_count(0)
     page.locator("#facility-results").get_by_role("link", name="Maple Valley High").click()
     expect(page).to_have_url(re.compile(rf"/facilities/{county.school.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Maple Valley High")
