@@ -24,9 +24,10 @@ READ_TARGET_RATIO, COPY_TARGET_RATIO, PUBLISH_TARGET_MS = 3.0, 3.0, 200.0
 
 def load() -> list[dict[str, Any]]:
     """Every results file, smallest scale first."""
-    # The load benchmark's files (load-<scale>.json) have their own section: bench/load_report.py.
-    runs = [json.loads(path.read_text()) for path in RESULTS.glob("*.json") if not path.name.startswith("load-")]
-    return sorted(runs, key=lambda r: ORDER.index(r["scale"]) if r["scale"] in ORDER else 99)
+    # Only bench/run.py's <scale>.json: the load benchmark's, the reading benchmark's and the migration locks'
+    # files have their own sections (bench/load_report.py, docs written by hand).
+    runs = [json.loads(path.read_text()) for scale in ORDER if (path := RESULTS / f"{scale}.json").exists()]
+    return runs
 
 
 def _figure(run: dict[str, Any], prefix: str) -> dict[str, Any] | None:
@@ -201,6 +202,37 @@ def _targets(runs: list[dict[str, Any]]) -> str:
     return _table(["scale", "target", "figure", "status"], rows)
 
 
+GROWTH_PAGES = [LIST, "plan detail", "version detail", "dashboard page", FLOOR]
+
+
+def _growth(runs: list[dict[str, Any]]) -> str:
+    """One row per page (median ms and queries) and for the largest fan-out, one column per scale."""
+    scaled = [r for r in runs if r["scale"] != "tiny" and (r.get("read") or r.get("alerts"))]
+    if not scaled:
+        return "No scale measured yet."
+    header = ["measured"] + [
+        f"{r['scale']} ({r['read']['total_plans']:,} plans)" if r.get("read") else r["scale"] for r in scaled
+    ]
+    header.append("largest ÷ smallest")
+    rows = []
+    for prefix in GROWTH_PAGES:
+        figures = [_figure(r, prefix) for r in scaled]
+        cells = [f"{_ms(f['median_ms'])} ms, {f['queries']} q" if f else "-" for f in figures]
+        known = [f["median_ms"] for f in figures if f]
+        growth = f"{known[-1] / known[0]:.2f}x" if len(known) > 1 else "-"
+        name = next((f["name"] for f in figures if f), prefix)
+        rows.append([f"{name} (median)", *cells, growth])
+    fans = [max((r.get("alerts") or {}).get("fan_out", []), key=lambda row: row["recipients"], default=None)
+            for r in scaled]  # fmt: skip
+    cells = [f"{_ms(f['fan_out_in_worker_ms'])} ms for {f['recipients']:,}" if f else "-" for f in fans]
+    per_thousand = [1000 * f["fan_out_in_worker_ms"] / f["recipients"] for f in fans if f]
+    growth = f"{per_thousand[-1] / per_thousand[0]:.2f}x per recipient" if len(per_thousand) > 1 else "-"
+    rows.append(["in-app fan-out of the largest audience (in the worker)", *cells, growth])
+    rss = [f"{r['read']['rss_mb']['peak']} MB" if r.get("read") else "-" for r in scaled]
+    rows.append(["web process peak RSS (read path)", *rss, ""])
+    return _table(header, rows)
+
+
 def plot(runs: list[dict[str, Any]]) -> None:
     """Latency against plans, fan-out time against recipients."""
     import matplotlib
@@ -253,7 +285,8 @@ def main() -> None:
     runs = load()
     if not runs:
         raise SystemExit("No results yet: run `make bench` (bench/run.py) first.")
-    parts = ["### Targets", _targets(runs), "### Generation", _generation(runs), "### Read path"]
+    parts = ["### Targets", _targets(runs), "### Growth with the data", _growth(runs), "### Generation"]
+    parts += [_generation(runs), "### Read path"]
     parts += [_read(run) for run in runs if run.get("read")]
     parts += ["### Alerts", _alerts(runs)]
     block = "\n\n".join(parts)
