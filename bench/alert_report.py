@@ -15,7 +15,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench:alerts:start -->", "<!-- bench:alerts:end -->"
 HOOK_HEADER = [
     "worker", "connections", "sent", "received", "TCP connections", "delivery phase ms", "per second",
-    "floor / worker", "CPU ms per delivery",
+    "floor / worker", "CPU ms per delivery", "PostgreSQL sessions",
 ]  # fmt: skip
 
 
@@ -40,13 +40,20 @@ def render(result: dict[str, Any]) -> str:
             f"{run['sent']} / {run['deliveries']}", run["received"], run["connections"],
             f"{run['delivery_phase_ms']:,}" if run["delivery_phase_ms"] else None, run["deliveries_per_second"],
             _ratio(run["deliveries_per_second"], floor.get("deliveries_per_second")),
-            run.get("worker_cpu_ms_per_delivery"),
+            run.get("worker_cpu_ms_per_delivery"), run.get("database_sessions"),
         ])  # fmt: skip
     for threads, floor in sorted(floors.items()):
         hooks.append([
             f"floor: urllib3, {threads} thread(s)", "kept alive", f"{floor['sent']} / {floor['sent']}", floor["sent"],
             floor["connections"], f"{floor['ms']:,}", floor["deliveries_per_second"], "1.0x",
-            floor.get("client_cpu_ms_per_delivery"),
+            floor.get("client_cpu_ms_per_delivery"), 0,
+        ])  # fmt: skip
+    for client in result.get("webhook_channel_client", []):
+        hooks.append([
+            "channel's HTTP part alone, 1 thread",
+            "kept alive" if client["connection_reuse"] else "one per delivery (before)",
+            f"{client['sent']} / {client['sent']}", client["sent"], client["connections"], f"{client['ms']:,}",
+            client["deliveries_per_second"], "-", client["client_cpu_ms_per_delivery"], 0,
         ])  # fmt: skip
     parts = [
         f"Scale {result['scale']}, {result['endpoints']} endpoints on one receiver; load average "

@@ -18,6 +18,7 @@ is smtplib sending the same rendered messages over one connection. Every wait is
 
 import argparse
 import json
+import multiprocessing
 import os
 import smtplib
 import threading
@@ -65,6 +66,16 @@ def _worker_env(**extra: str) -> dict[str, str]:
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     database = f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     return {"DATABASE_URL": database, "REDIS_URL": settings.REDIS_URL, **extra}
+
+
+def _database_sessions() -> int:
+    """Sessions ever opened on this database (PostgreSQL 14+ counts them): the worker's connections per task."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _per_second(count: int, seconds: float | None) -> float | None:
@@ -117,13 +128,14 @@ def webhook_worker_run(
         if worker.process is None:
             raise RuntimeError("The worker did not start.")
         requests, connections = receiver.requests.count, receiver.connections.count
-        cpu = _cpu_seconds(worker.process.pid)
+        cpu, sessions = _cpu_seconds(worker.process.pid), _database_sessions()
         started = time.perf_counter()
         event = publish(plan, actor)
         hooks = Delivery.objects.filter(event=event, channel=Channel.WEBHOOK)
         _wait_for(hooks.exists, "the webhook deliveries")
         done = _wait_for(lambda: not hooks.filter(status=DeliveryStatus.PENDING).exists(), "every webhook")
         cpu = _cpu_seconds(worker.process.pid) - cpu
+        sessions = _database_sessions() - sessions
     first = WebhookAttempt.objects.filter(delivery__event=event).aggregate(at=Min("attempted_at"))["at"]
     last = hooks.filter(status=DeliveryStatus.SENT).aggregate(at=Max("sent_at"))["at"]
     phase = (last - first).total_seconds() if first and last else None
@@ -142,6 +154,8 @@ def webhook_worker_run(
         "deliveries_per_second": _per_second(sent, phase),
         # The worker's CPU over the whole publish (its fan-out and e-mails too, the same in every variant).
         "worker_cpu_ms_per_delivery": round(cpu * 1000 / sent, 2) if sent else None,
+        # PostgreSQL sessions opened meanwhile (the bench's own polling holds one; a worker thread opens one per task).
+        "database_sessions": sessions,
     }
 
 
@@ -176,11 +190,11 @@ def signed_requests(event_id: int) -> list[tuple[str, bytes, dict[str, str]]]:
     return requests
 
 
-def webhook_floor(*, requests: list[tuple[str, bytes, dict[str, str]]], receiver: Any, threads: int) -> dict[str, Any]:
-    """urllib3 posting the same requests over kept-alive connections in `threads` threads: no Celery, no database."""
+def _post_all(requests: list[tuple[str, bytes, dict[str, str]]], port: int, threads: int) -> dict[str, Any]:
+    """POST every request over kept-alive urllib3 connections in `threads` threads (run in a child process)."""
     import urllib3
 
-    client = urllib3.HTTPConnectionPool("127.0.0.1", receiver.port, maxsize=threads, retries=False)
+    client = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=threads, retries=False)
     statuses: list[int] = []
     cpu: list[float] = []
     lock = threading.Lock()
@@ -188,13 +202,12 @@ def webhook_floor(*, requests: list[tuple[str, bytes, dict[str, str]]], receiver
     def post(part: list[tuple[str, bytes, dict[str, str]]]) -> None:
         started = time.thread_time()
         for url, body, headers in part:
-            status = client.urlopen("POST", url.split(str(receiver.port), 1)[1], body=body, headers=headers).status
+            status = client.urlopen("POST", url.split(str(port), 1)[1], body=body, headers=headers).status
             with lock:
                 statuses.append(status)
         with lock:
             cpu.append(time.thread_time() - started)
 
-    connections = receiver.connections.count
     workers = [threading.Thread(target=post, args=(requests[n::threads],)) for n in range(threads)]
     started = time.perf_counter()
     for worker in workers:
@@ -203,14 +216,60 @@ def webhook_floor(*, requests: list[tuple[str, bytes, dict[str, str]]], receiver
         worker.join(timeout=WAIT_LIMIT_SECONDS)
     seconds = time.perf_counter() - started
     client.close()
-    ok = sum(1 for status in statuses if status == 200)
+    return {"ok": sum(1 for status in statuses if status == 200), "seconds": seconds, "cpu": sum(cpu)}
+
+
+def webhook_floor(*, requests: list[tuple[str, bytes, dict[str, str]]], receiver: Any, threads: int) -> dict[str, Any]:
+    """urllib3 posting the same requests over kept-alive connections in `threads` threads: no Celery, no database.
+
+    The client runs in a process of its own, as the worker does: in this process it would wait for the receiver's
+    threads to get the interpreter lock on every request."""
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        connections = receiver.connections.count
+        posted = pool.apply(_post_all, (requests, receiver.port, threads))
+    ok, seconds = posted["ok"], posted["seconds"]
     return {
         "threads": threads,
         "sent": ok,
         "connections": receiver.connections.count - connections,
         "ms": round(seconds * 1000),
         "deliveries_per_second": _per_second(ok, seconds),
-        "client_cpu_ms_per_delivery": round(sum(cpu) * 1000 / ok, 2) if ok else None,
+        "client_cpu_ms_per_delivery": round(posted["cpu"] * 1000 / ok, 2) if ok else None,
+    }
+
+
+def _post_through_the_channel(requests: list[tuple[str, bytes, dict[str, str]]], reuse: bool) -> dict[str, float]:
+    """Resolve, check and POST each request with the channel's own code (run in a child process)."""
+    from django.conf import settings
+
+    from notifications.channels.webhook_pools import POOLS
+    from notifications.channels.webhook_targets import webhook_post, webhook_target_resolve
+
+    settings.WEBHOOK_CONNECTION_REUSE = reuse
+    POOLS.clear()
+    ok = 0
+    started, cpu = time.perf_counter(), time.process_time()
+    for url, body, headers in requests:
+        ok += webhook_post(target=webhook_target_resolve(url), body=body, headers=headers).status == 200
+    return {"ok": ok, "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
+
+
+def webhook_channel_client(
+    *, requests: list[tuple[str, bytes, dict[str, str]]], receiver: Any, reuse: bool
+) -> dict[str, Any]:
+    """The channel's HTTP part alone (webhook_target_resolve and webhook_post, one thread, no Celery, no database):
+    what connection reuse changes, without the rest of a delivery around it."""
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        connections = receiver.connections.count
+        posted = pool.apply(_post_through_the_channel, (requests, reuse))
+    ok, seconds = posted["ok"], posted["seconds"]
+    return {
+        "connection_reuse": reuse,
+        "sent": ok,
+        "connections": receiver.connections.count - connections,
+        "ms": round(seconds * 1000),
+        "deliveries_per_second": _per_second(ok, seconds),
+        "client_cpu_ms_per_delivery": round(posted["cpu"] * 1000 / ok, 2) if ok else None,
     }
 
 
@@ -276,7 +335,7 @@ def email_floor(*, event_id: int, sink: Any) -> dict[str, Any]:
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
         for message in messages:
-            smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [message["To"]], message.as_bytes())
+            smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [message["To"]], message.as_bytes(linesep="\r\n"))
     seconds = time.perf_counter() - started
     return {
         "emails": len(messages),
@@ -303,8 +362,9 @@ def measure_alert_throughput(*, endpoints: int, variants: tuple[tuple[str, int],
     result: dict[str, Any] = {"endpoints": endpoints, "webhooks": [], "webhook_floor": []}
     with CountingReceiver() as receiver, CountingSmtpSink() as sink:
         register_endpoints(hook_plan, receiver, endpoints)
-        for pool, concurrency in variants:
-            for reuse in (False, True):
+        for number, (pool, concurrency) in enumerate(variants):
+            # Alternate which goes first: the machine's load drifts during a run.
+            for reuse in (False, True) if number % 2 == 0 else (True, False):
                 run = webhook_worker_run(
                     plan=hook_plan, actor=actor, receiver=receiver, smtp_port=sink.port,
                     reuse=reuse, pool=pool, concurrency=concurrency,
@@ -322,6 +382,15 @@ def measure_alert_throughput(*, endpoints: int, variants: tuple[tuple[str, int],
             progress(
                 f"[webhooks] floor, urllib3 in {threads} thread(s): {floor['sent']} sent, "
                 f"{floor['deliveries_per_second']}/s, {floor['connections']} TCP connections"
+            )
+        result["webhook_channel_client"] = []
+        for reuse in (False, True):
+            client = webhook_channel_client(requests=requests, receiver=receiver, reuse=reuse)
+            result["webhook_channel_client"].append(client)
+            progress(
+                f"[webhooks] the channel's HTTP part alone, {'kept-alive' if reuse else 'one connection per post'}: "
+                f"{client['deliveries_per_second']}/s, {client['client_cpu_ms_per_delivery']} ms CPU per post, "
+                f"{client['connections']} TCP connections"
             )
         if hot is not None:
             result["email"] = email_worker_run(plan=hot, actor=actor, sink=sink)
