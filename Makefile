@@ -23,7 +23,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) WEBHOO
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=deploy-check-only-$(shell printf '%064d' 0) ALLOWED_HOSTS=concord.example.org
 
-.PHONY: install install-runtime run test lint format services bench bench-load clean
+.PHONY: install install-runtime run test lint format services bench bench-load bench-alerts clean
 
 $(RUNTIME_STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,6 +84,16 @@ bench-load: install services
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench.load --scale $(SCALE) $(LOAD_ARGS)
 	$(BIN)/python -m bench.load_report
+
+# Alert throughput (bench/alert_throughput.py): webhook deliveries a second to 500 receivers on loopback, with one
+# connection per delivery and with kept-alive connections, and e-mails a second to an SMTP sink, each against the
+# same client without Celery; its own database (BENCH_DATABASE_URL, default concord_bench_alerts, small scale) and
+# Redis (BENCH_REDIS_URL, default db 5: never one a test run uses at the same time). About 3 minutes.
+ALERTS_ARGS ?=
+bench-alerts: install services
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python -m bench.alert_throughput $(ALERTS_ARGS)
+	$(BIN)/python -m bench.alert_report
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache .mypy_cache

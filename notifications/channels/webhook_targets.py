@@ -5,6 +5,12 @@ connects to an address that was checked (never resolving again, so DNS rebinding
 internal address) while sending the URL's host name in `Host` and, for https, in SNI and the
 certificate check. Redirects are never followed and no proxy from the environment is used.
 
+Connections are kept alive and reused by later deliveries to the same host in this worker process
+(webhook_pools.py), but only after that delivery's own resolution and checks chose the same address; a
+short answer's body is read to its end (within `DRAIN_SECONDS`) so its connection can be reused, anything
+longer or slower closes the connection. `WEBHOOK_CONNECTION_REUSE=false` opens a fresh connection per
+delivery (as before connections were reused; the alert-throughput benchmark's "before").
+
 Policy (`settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES`, false by default):
 - false (production): https only; refused are private, loopback, link-local, shared (CGNAT), reserved,
   multicast, unspecified and documentation addresses, IPv4 embedded in IPv6 (mapped, NAT64, 6to4)
@@ -15,11 +21,14 @@ Policy (`settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES`, false by default):
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
+
+from notifications.channels.webhook_pools import POOLS, PoolKey
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -34,6 +43,11 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 TOTAL_TIMEOUT_SECONDS = 10.0
 MAX_ADDRESSES_TRIED = 3
 USER_AGENT = "Concord-Webhooks/1.0"
+# A receiver's answer body is read (and its connection kept) only if it is this short and arrives this fast.
+DRAIN_MAX_BYTES = 16 * 1024
+DRAIN_SECONDS = 1.0
+# Failures that mean a kept-alive connection was closed by the receiver before it answered (not a new one's).
+STALE_CONNECTION_ERRORS = (urllib3.exceptions.ProtocolError, urllib3.exceptions.ClosedPoolError)
 
 
 class WebhookTargetRefused(Exception):
@@ -127,6 +141,15 @@ def webhook_target_resolve(url: str) -> WebhookTarget:
     allow_private = bool(settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES)
     scheme, host, port, path = _parse(url, allow_private)
     try:
+        return _resolve(scheme, host, port, path, allow_private)
+    except WebhookTargetRefused:
+        # A host that now resolves to a refused address (DNS rebinding) keeps no connection to its old one.
+        POOLS.retain(scheme=scheme, host=host, port=port, addresses=())
+        raise
+
+
+def _resolve(scheme: str, host: str, port: int, path: str, allow_private: bool) -> WebhookTarget:
+    try:
         infos = socket.getaddrinfo(host.encode("idna").decode("ascii"), port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise WebhookTargetRefused(f"The host name {host} could not be resolved.") from exc
@@ -147,7 +170,7 @@ def webhook_target_resolve(url: str) -> WebhookTarget:
     return WebhookTarget(scheme=scheme, host=host, port=port, path=path, addresses=tuple(addresses))
 
 
-def _pool(target: WebhookTarget, address: str) -> urllib3.HTTPConnectionPool:
+def _pool(target: WebhookTarget, address: str, maxsize: int = 1) -> urllib3.HTTPConnectionPool:
     timeout = urllib3.Timeout(total=TOTAL_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
     if target.scheme == "https":
         # Connect to the vetted address, but present and verify the URL's own host name.
@@ -156,11 +179,103 @@ def _pool(target: WebhookTarget, address: str) -> urllib3.HTTPConnectionPool:
             target.port,
             timeout=timeout,
             retries=False,
+            maxsize=maxsize,
             cert_reqs="CERT_REQUIRED",
             server_hostname=target.host,
             assert_hostname=target.host,
         )
-    return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False)
+    return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False, maxsize=maxsize)
+
+
+def _key(target: WebhookTarget, address: str) -> PoolKey:
+    tls = ("CERT_REQUIRED", target.host, target.host) if target.scheme == "https" else ()
+    return PoolKey(scheme=target.scheme, host=target.host, address=address, port=target.port, tls=tls)
+
+
+def _drained(response: urllib3.BaseHTTPResponse) -> bool:
+    """Read a short answer's body to its end, within DRAIN_SECONDS in all, so its connection can be reused."""
+    remaining = response.length_remaining if isinstance(response, urllib3.HTTPResponse) else None
+    if remaining is None or remaining > DRAIN_MAX_BYTES or response.headers.get("Connection", "").lower() == "close":
+        return False
+    if not remaining:
+        return True
+    sock = getattr(response.connection, "sock", None)
+    if sock is None:
+        return False
+    deadline = time.monotonic() + DRAIN_SECONDS
+    previous = sock.gettimeout()
+    try:
+        while response.length_remaining:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            sock.settimeout(left)  # one read below is at most one recv: the deadline bounds the whole body
+            if not response.read1(response.length_remaining, decode_content=False):
+                return False
+    except (urllib3.exceptions.HTTPError, OSError):
+        return False
+    finally:
+        sock.settimeout(previous)
+    return True
+
+
+def _answer(response: urllib3.BaseHTTPResponse, *, keep: bool) -> WebhookResponse:
+    """The status and Retry-After; the connection goes back to its pool only if `keep` and the body was read."""
+    answer = WebhookResponse(status=response.status, retry_after=response.headers.get("Retry-After"))
+    if keep and _drained(response):
+        response.release_conn()
+    else:
+        # A long or slow body is never read: only the status matters, and it must not hold a worker. The
+        # connection is closed and not given back; its pool opens a new one when one is needed.
+        response.close()
+    return answer
+
+
+def _urlopen(
+    pool: urllib3.HTTPConnectionPool, target: WebhookTarget, body: bytes, headers: dict[str, str]
+) -> urllib3.BaseHTTPResponse:
+    return pool.urlopen(
+        "POST",
+        target.path,
+        body=body,
+        headers=headers,
+        redirect=False,
+        retries=False,
+        assert_same_host=False,
+        preload_content=False,
+        release_conn=False,
+    )
+
+
+def _post_fresh(target: WebhookTarget, address: str, body: bytes, headers: dict[str, str]) -> WebhookResponse:
+    """One POST over a connection of its own, closed afterwards."""
+    pool = _pool(target, address)
+    try:
+        response = _urlopen(pool, target, body, headers)
+        return _answer(response, keep=False)
+    finally:
+        pool.close()
+
+
+def _post_pooled(target: WebhookTarget, address: str, body: bytes, headers: dict[str, str]) -> WebhookResponse:
+    """One POST over a kept-alive connection to this vetted address, if there is one.
+
+    A kept connection the receiver closed while it sat idle fails before any answer; then (only then) the POST
+    is sent once more over a new connection. Receivers dedupe by `webhook-id`, which both carry.
+    """
+    key = _key(target, address)
+    for _ in range(2):
+        pool = POOLS.get(key, lambda: _pool(target, address, maxsize=max(1, settings.WEBHOOK_POOL_CONNECTIONS)))
+        opened_before = pool.num_connections
+        try:
+            response = _urlopen(pool, target, body, headers)
+        except STALE_CONNECTION_ERRORS:
+            POOLS.discard(key, pool)
+            if pool.num_connections != opened_before:
+                raise  # it failed on a new connection: a real failure
+            continue
+        return _answer(response, keep=True)
+    raise urllib3.exceptions.ProtocolError("The receiver closed the connection twice without answering.")
 
 
 def webhook_post(*, target: WebhookTarget, body: bytes, headers: dict[str, str]) -> WebhookResponse:
@@ -171,28 +286,14 @@ def webhook_post(*, target: WebhookTarget, body: bytes, headers: dict[str, str])
         "User-Agent": USER_AGENT,
         **headers,
     }
+    reuse = bool(settings.WEBHOOK_CONNECTION_REUSE)
+    if reuse:
+        POOLS.retain(scheme=target.scheme, host=target.host, port=target.port, addresses=target.addresses)
+    post = _post_pooled if reuse else _post_fresh
     last_error: Exception | None = None
     for address in target.addresses[:MAX_ADDRESSES_TRIED]:
-        pool = _pool(target, address)
         try:
-            response = pool.urlopen(
-                "POST",
-                target.path,
-                body=body,
-                headers=all_headers,
-                redirect=False,
-                retries=False,
-                assert_same_host=False,
-                preload_content=False,
-            )
+            return post(target, address, body, all_headers)
         except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
             last_error = exc  # try the host's next vetted address
-            continue
-        finally:
-            pool.close()
-        try:
-            # The body is never read: only the status matters, and a huge or slow body must not hold a worker.
-            return WebhookResponse(status=response.status, retry_after=response.headers.get("Retry-After"))
-        finally:
-            response.close()
     raise last_error or WebhookTargetRefused(f"The host name {target.host} has no address to connect to.")

@@ -320,6 +320,14 @@ EMAIL_BACKEND = (
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # At most this many webhook attempts of one agency run at once; the rest wait their turn at the back of the queue.
 WEBHOOK_AGENCY_CONCURRENCY = env_int("WEBHOOK_AGENCY_CONCURRENCY", 2)
+# Keep-alive connections to webhook receivers, reused by later deliveries in the same worker process while the
+# host resolves to the same checked address (notifications/channels/webhook_pools.py); false: one per delivery.
+WEBHOOK_CONNECTION_REUSE = env_bool("WEBHOOK_CONNECTION_REUSE", True)
+# At most this many receivers' pools per process (least recently used closed first), this many idle connections
+# kept in each, and a pool unused this long is closed.
+WEBHOOK_POOLS_MAX = env_int("WEBHOOK_POOLS_MAX", 64)
+WEBHOOK_POOL_CONNECTIONS = env_int("WEBHOOK_POOL_CONNECTIONS", 8)
+WEBHOOK_POOL_IDLE_SECONDS = env_int("WEBHOOK_POOL_IDLE_SECONDS", 30)
 # A worker sending e-mail holds its batch this long, renewing it as it goes; after a crash the rest of the
 # batch is due again this long later and the e-mail sweep (every 15 s) sends it: within a minute in all.
 EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 30)

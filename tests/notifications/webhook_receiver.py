@@ -49,8 +49,11 @@ class Receiver:
         return [request for request in self.requests if request.method == "POST"]
 
 
-def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+def _handler(receiver: Receiver, keep_alive: bool) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # HTTP/1.1 keeps the connection open for the client's next request; HTTP/1.0 closes it after each answer.
+        protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
         def setup(self) -> None:
             with receiver.lock:
                 receiver.connections += 1
@@ -95,13 +98,16 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running_receiver(*, certificate: tuple[str, str] | None = None) -> Iterator[Receiver]:
-    """Serve a Receiver on 127.0.0.1 (a free port) in a thread for the duration of the block.
+def running_receiver(
+    *, certificate: tuple[str, str] | None = None, keep_alive: bool = False, address: str = "127.0.0.1", port: int = 0
+) -> Iterator[Receiver]:
+    """Serve a Receiver on `address` (127.0.0.1; a free port unless given) in a thread for the duration of the block.
 
-    With `certificate` (cert file, key file) it serves https and records the SNI name of each handshake.
+    With `certificate` (cert file, key file) it serves https and records the SNI name of each handshake; with
+    `keep_alive` it answers in HTTP/1.1 and keeps each connection open for the next request.
     """
     receiver = Receiver()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
+    server = ThreadingHTTPServer((address, port), _handler(receiver, keep_alive))
     receiver.port = server.server_address[1]
     if certificate is not None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
