@@ -84,18 +84,11 @@ def _per_second(count: int, seconds: float | None) -> float | None:
 
 def publish(plan: Any, actor: Any) -> Any:
     """Publish a changed version of `plan` through the service (its fan-out goes to Redis after the commit)."""
+    from bench.drafts import changed_draft
     from notifications.models import EventType, OutboxEvent
     from plans import services
-    from plans.models import PlanVersion, VersionState
 
-    current = plan.versions.get(pk=plan.current_version_id)
-    sections = [{"key": s.key, "title": s.title, "body": s.body} for s in current.sections.order_by("position")]
-    sections[0]["body"] += f"\n\nReviewed in the alert benchmark, {datetime.now(UTC):%H:%M:%S.%f}."
-    draft = PlanVersion.objects.filter(plan=plan, state=VersionState.DRAFT).first()
-    if draft is None:
-        draft = services.plan_version_create_draft(plan=plan, actor=actor, change_summary="Bench", sections=sections)
-    else:  # left by an interrupted run
-        services.plan_version_update_draft(version=draft, actor=actor, change_summary="Bench", sections=sections)
+    draft = changed_draft(plan=plan, actor=actor, summary="Bench", note="Reviewed in the alert benchmark")
     services.plan_version_publish(version=draft, actor=actor)
     plan.refresh_from_db()
     return OutboxEvent.objects.filter(plan=plan, event_type=EventType.VERSION_PUBLISHED).latest("id")

@@ -143,27 +143,13 @@ def publisher() -> dict[str, Any]:
 
 def draft(pub: dict[str, Any]) -> dict[str, Any]:
     """A draft of the hot plan that differs from its current version (publishing an unchanged copy is refused)."""
-    from django.utils import timezone
+    from bench.drafts import changed_draft
+    from plans.models import Plan
 
-    from plans import services
-    from plans.models import Plan, PlanVersion, VersionState
-
-    plan = Plan.objects.select_related("current_version").get(pk=pub["plan"].pk)
-    current = plan.current_version
-    sections = [
-        {"key": s.key, "title": s.title, "body": s.body} for s in current.sections.order_by("position")
-    ] if current else []  # fmt: skip
-    note = f"\n\nReviewed in the load benchmark, {timezone.now():%Y-%m-%d %H:%M:%S.%f}."
-    if sections:
-        sections[0]["body"] += note
-    else:
-        sections = [{"key": "overview", "title": "Overview", "body": note.strip()}]
-    admin, summary = pub["admin"], "Bench: load run"
-    version = PlanVersion.objects.filter(plan=plan, state=VersionState.DRAFT).first()
-    if version is None:
-        version = services.plan_version_create_draft(plan=plan, actor=admin, change_summary=summary, sections=sections)
-    else:  # left over by an interrupted run
-        services.plan_version_update_draft(version=version, actor=admin, change_summary=summary, sections=sections)
+    plan = Plan.objects.get(pk=pub["plan"].pk)
+    version = changed_draft(
+        plan=plan, actor=pub["admin"], summary="Bench: load run", note="Reviewed in the load benchmark"
+    )
     return {"token": pub["token"], "url": f"/api/v1/plans/{plan.pk}/versions/{version.number}/publish/"}
 
 
