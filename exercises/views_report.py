@@ -15,7 +15,8 @@ from exercises import report_services
 from exercises.forms import ActionForm, CloseActionForm, FindingForm, SummaryForm
 from exercises.models import ActionStatus, Exercise, FindingKind
 from exercises.selectors import actions_listed, agency_people, exercise_of, exercise_page
-from portal.errors import DomainError, NotAllowedError
+from exercises.view_refusals import REFUSED, on_form, with_message
+from portal.errors import NotAllowedError
 from portal.types import AuthenticatedHttpRequest
 
 
@@ -52,15 +53,12 @@ def report(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResponse:
         initial={"summary": page.report.summary if page.report else ""},
     )
     if request.method == "POST" and summary_form.is_valid():
-        try:
-            report_services.report_summary_set(
-                exercise=exercise, summary=summary_form.cleaned_data["summary"], actor=request.user
-            )
-        except NotAllowedError:
-            raise
-        except DomainError as exc:
-            summary_form.add_error(None, exc.message)
-        else:
+        summary = summary_form.cleaned_data["summary"]
+        saved = on_form(
+            summary_form,
+            lambda: report_services.report_summary_set(exercise=exercise, summary=summary, actor=request.user),
+        )
+        if saved is not REFUSED:
             messages.success(request, "Summary saved.")
             return redirect("exercises:report", exercise_id=exercise.pk)
     finding_form, action_form = _forms(request, exercise, page)
@@ -93,8 +91,9 @@ def finding_add(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResp
     finding_form, action_form = _forms(request, exercise, page, request.POST)
     if finding_form.is_valid():
         data = finding_form.cleaned_data
-        try:
-            report_services.report_finding_add(
+        added = on_form(
+            finding_form,
+            lambda: report_services.report_finding_add(
                 exercise=exercise,
                 kind=data["kind"],
                 text=data["text"],
@@ -102,12 +101,9 @@ def finding_add(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResp
                 plan_id=data["plan"],
                 section_key=data["section_key"],
                 actor=request.user,
-            )
-        except NotAllowedError:
-            raise
-        except DomainError as exc:
-            finding_form.add_error(exc.field if exc.field in finding_form.fields else None, exc.message)
-        else:
+            ),
+        )
+        if added is not REFUSED:
             messages.success(request, "Finding added.")
             return redirect("exercises:report", exercise_id=exercise.pk)
     summary_form = SummaryForm(initial={"summary": page.report.summary if page.report else ""})
@@ -123,14 +119,9 @@ def finding_remove(request: AuthenticatedHttpRequest, exercise_id: int, finding_
     finding = next((f for f in page.findings if f.pk == finding_id), None)
     if finding is None:
         raise Http404("No such finding.")
-    try:
-        report_services.report_finding_remove(finding=finding, actor=request.user)
-    except NotAllowedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Finding removed.")
+    with_message(
+        request, lambda: report_services.report_finding_remove(finding=finding, actor=request.user), "Finding removed."
+    )
     return redirect("exercises:report", exercise_id=exercise.pk)
 
 
@@ -138,14 +129,11 @@ def finding_remove(request: AuthenticatedHttpRequest, exercise_id: int, finding_
 @require_POST
 def finalize(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _readable(request, exercise_id)
-    try:
-        report_services.report_finalize(exercise=exercise, actor=request.user)
-    except NotAllowedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The report is final and shared with every participating agency.")
+    with_message(
+        request,
+        lambda: report_services.report_finalize(exercise=exercise, actor=request.user),
+        "The report is final and shared with every participating agency.",
+    )
     return redirect("exercises:report", exercise_id=exercise.pk)
 
 
@@ -161,20 +149,18 @@ def action_add(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpRespo
     if action_form.is_valid():
         data = action_form.cleaned_data
         finding = next(f for f in page.findings if f.pk == data["finding"])
-        try:
-            report_services.corrective_action_create(
+        assigned = on_form(
+            action_form,
+            lambda: report_services.corrective_action_create(
                 finding=finding,
                 description=data["description"],
                 owning_agency_id=data["owning_agency"],
                 responsible_id=data["responsible"],
                 due_on=data["due_on"],
                 actor=request.user,
-            )
-        except NotAllowedError:
-            raise
-        except DomainError as exc:
-            action_form.add_error(exc.field if exc.field in action_form.fields else None, exc.message)
-        else:
+            ),
+        )
+        if assigned is not REFUSED:
             messages.success(request, "Corrective action assigned.")
             return redirect("exercises:report", exercise_id=exercise.pk)
     summary_form = SummaryForm(initial={"summary": page.report.summary if page.report else ""})
@@ -217,14 +203,10 @@ def action_close(request: AuthenticatedHttpRequest, action_id: int) -> HttpRespo
     if not form.is_valid():
         messages.error(request, "Say why no change is needed.")
     else:
-        try:
-            report_services.corrective_action_close(
-                action=action, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except NotAllowedError:
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Corrective action closed.")
+        reason = form.cleaned_data["reason"]
+        with_message(
+            request,
+            lambda: report_services.corrective_action_close(action=action, reason=reason, actor=request.user),
+            "Corrective action closed.",
+        )
     return redirect("exercises:report", exercise_id=action.exercise_id)
