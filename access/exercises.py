@@ -1,23 +1,28 @@
 """Who sees an exercise, its after-action report and its corrective actions, and who may change them.
 
-An exercise is the business of the agencies taking part in it (its lead is always one of them): anyone else
-(another agency, a platform operator) is answered 404, as if it did not exist. Agencies that merely see the
-plans of the building where it happens do not see it (yet): the issue allows that "as far as sensitivity
-allows", which needs a rule on what an exercise reveals of a sensitive plan; until it is written, only the
-participants do. The lead agency's admins and liaisons schedule and change it and write its report; each
-participating agency's admins record their own attendance and observations. A draft report is the lead's
-own; a final one is shared with every participant. The writers of a plan see the open corrective actions on
-their plan beside the section they concern, whether or not their agency took part.
+An exercise is the business of the agencies taking part in it (its lead is always one of them): they see all of
+it. An agency that holds a plan of the building where it happens (its own, or one shared with it; a public plan
+is not enough, or every agency of the state would see every school's drills) sees it too, but only as far as
+sensitivity allows (a "viewer"): when, what kind, where, who leads and who takes part, the plan versions
+exercised that it may read, and of the final report only the findings and corrective actions on plans it may
+read; nothing of a plan it may not read (a law-enforcement-sensitive one not shared with it), no free text
+(description, objectives, observations, summary), no attendance, and it records nothing (403). Anyone else (an
+agency that sees none of the building's plans, a platform operator) is answered 404, as if it did not exist.
+The lead agency's admins and liaisons schedule and change it and write its report; each participating
+agency's admins record their own attendance and observations. A draft report is the lead's own; a final one
+is shared with every participant. The final report leaves as a PDF for participants; a draft one for the
+lead's admins and liaisons, marked DRAFT. The writers of a plan see the open corrective actions on their plan
+beside the section they concern, whether or not their agency took part.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from access.agencies import agency_roles
-from access.plans import PlanAccess, plans_visible_to
+from access.plans import PlanAccess, granted_plan_ids, plans_visible_to
 from access.reading import plans_agency_may_require
 from agencies.models import Facility, Membership, Role
-from exercises.models import ActionStatus, CorrectiveAction, Exercise, ExerciseParticipant
+from exercises.models import ActionStatus, AfterActionReport, CorrectiveAction, Exercise, ExerciseParticipant
 from plans.models import Plan, PlanVersion, VersionState
 
 Actor = User | AnonymousUser
@@ -30,13 +35,43 @@ def _my_agencies(user: User) -> QuerySet:
     return Membership.objects.filter(user=user).values("agency_id")
 
 
-def exercises_visible_to(*, user: Actor) -> QuerySet[Exercise]:
-    """The exercises the person's agencies lead or take part in (one subquery; nobody else's)."""
+def exercises_taken_part_in(*, user: Actor) -> QuerySet:
+    """Ids of the exercises the person's agencies lead or take part in (a one-column subquery)."""
     if not user.is_authenticated:
-        return Exercise.objects.none()
+        return Exercise.objects.none().values("pk")
     mine = _my_agencies(user)
     taking_part = ExerciseParticipant.objects.filter(agency_id__in=mine).values("exercise_id")
-    return Exercise.objects.filter(Q(lead_agency_id__in=mine) | Q(pk__in=taking_part))
+    return Exercise.objects.filter(Q(lead_agency_id__in=mine) | Q(pk__in=taking_part)).values("pk")
+
+
+def _at_buildings_of_held_plans(user: User) -> QuerySet:
+    """Ids of the exercises at a building covered by a plan the person's agencies own or were shared."""
+    buildings = Plan.facilities.through.objects.filter(plan_id__in=granted_plan_ids(user=user)).values("facility_id")
+    return Exercise.facilities.through.objects.filter(facility_id__in=buildings).values("exercise_id")
+
+
+def exercises_visible_to(*, user: Actor) -> QuerySet[Exercise]:
+    """The exercises the person's agencies take part in, and those at buildings whose plans they hold (as
+    viewers: see `takes_part`); one query, whatever their number."""
+    if not user.is_authenticated:
+        return Exercise.objects.none()
+    return Exercise.objects.filter(
+        Q(pk__in=exercises_taken_part_in(user=user)) | Q(pk__in=_at_buildings_of_held_plans(user))
+    )
+
+
+def takes_part(*, roles: dict[int, str], exercise: Exercise, participant_ids: set[int]) -> bool:
+    """Whether the person (by their agencies' roles) is a participant, who sees all of the exercise, rather than
+    a viewer who sees it only as far as sensitivity allows."""
+    return exercise.lead_agency_id in roles or not participant_ids.isdisjoint(roles)
+
+
+def readable_plan_ids(*, user: Actor, plan_ids: set[int]) -> set[int]:
+    """Which of these plans the person may read (one query): a viewer sees findings, actions and versions
+    exercised only on those."""
+    if not plan_ids:
+        return set()
+    return set(plans_visible_to(user=user).filter(pk__in=plan_ids).values_list("pk", flat=True))
 
 
 def scheduling_agencies(*, user: Actor) -> list[int]:
@@ -68,6 +103,7 @@ def recording_agencies(*, user: Actor, exercise: Exercise, participant_ids: set[
 
 
 def can_record_for(user: Actor, exercise: Exercise, agency_id: int) -> bool:
+    """Whether the person records attendance or observations for that agency (a viewer never does)."""
     participants = set(ExerciseParticipant.objects.filter(exercise=exercise).values_list("agency_id", flat=True))
     return agency_id in recording_agencies(user=user, exercise=exercise, participant_ids=participants)
 
@@ -83,11 +119,23 @@ def can_close_action(user: Actor, action: CorrectiveAction, *, lead_agency_id: i
     return roles.get(lead_agency_id) in LEAD_EDITOR_ROLES or roles.get(action.owning_agency_id) == Role.ADMIN
 
 
+def can_export_report(user: Actor, exercise: Exercise, report: AfterActionReport, *, participant: bool) -> bool:
+    """The PDF of the report: a final one for every participant; a draft one (marked DRAFT) for the lead's admins
+    and liaisons. A viewer sees part of the report only, so never its PDF."""
+    if report.is_final:
+        return participant
+    return can_edit_exercise(user, exercise)
+
+
 def corrective_actions_visible_to(*, user: Actor) -> QuerySet[CorrectiveAction]:
-    """Corrective actions of the exercises the person sees (they exist only once the report is final)."""
+    """Corrective actions of the exercises the person takes part in, and those on plans they may read of the
+    exercises they view (actions exist only once the report is final)."""
     if not user.is_authenticated:
         return CorrectiveAction.objects.none()
-    return CorrectiveAction.objects.filter(exercise__in=exercises_visible_to(user=user).values("pk"))
+    return CorrectiveAction.objects.filter(
+        Q(exercise__in=exercises_taken_part_in(user=user))
+        | Q(exercise__in=_at_buildings_of_held_plans(user), plan__in=plans_visible_to(user=user).values("pk"))
+    )
 
 
 def open_actions_in_editor(*, access: PlanAccess) -> QuerySet[CorrectiveAction]:

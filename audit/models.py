@@ -108,6 +108,7 @@ class AuditAction(models.TextChoices):
     EXERCISE_OBSERVATION = "exercise.observation", "Exercise observation added"
     AAR_EDIT = "aar.edit", "After-action report edited"
     AAR_FINALIZE = "aar.finalize", "After-action report made final"
+    AAR_EXPORT = "aar.export", "After-action report exported (PDF)"
     CORRECTIVE_ACTION_CREATE = "corrective_action.create", "Corrective action assigned"
     CORRECTIVE_ACTION_CLOSE = "corrective_action.close", "Corrective action closed"
 

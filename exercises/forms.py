@@ -120,18 +120,32 @@ class SummaryForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    """A strength or an area for improvement; the latter names the plan (and section key) it concerns."""
+    """A strength or an area for improvement; the latter names the plan (and the section of its current version)
+    it concerns. The section picker offers the chosen plan's sections (fetched when the plan changes)."""
 
     objective = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Objective")
     kind = forms.ChoiceField(choices=FindingKind.choices, widget=forms.RadioSelect, initial=FindingKind.STRENGTH)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Finding")
     plan = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Plan it concerns")
-    section_key = forms.SlugField(
-        max_length=80, required=False, label="Section key", help_text="E.g. section-2, as the plan's editor shows it."
+    section_key = forms.ChoiceField(
+        required=False, label="Section it concerns", help_text="The sections of the chosen plan's current version."
     )
 
-    def __init__(self, *args: Any, objectives: list[ExerciseObjective], plans: list[Plan], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        objectives: list[ExerciseObjective],
+        plans: list[Plan],
+        sections: list[tuple[str, str]],
+        sections_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["section_key"].choices = [("", "—"), *sections]  # type: ignore[attr-defined]
+        if sections_url:  # htmx: choosing a plan fetches its sections into the picker
+            self.fields["plan"].widget.attrs.update(
+                {"hx-get": sections_url, "hx-target": "#finding-section", "hx-swap": "outerHTML"}
+            )
         self.fields["objective"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *((o.pk, str(o)) for o in objectives),

@@ -70,13 +70,15 @@ def report_summary_set(*, exercise: Exercise, summary: str, actor: Actor) -> Aft
 
 
 def _section_title(plan: Plan, key: str) -> str:
-    """The section's title in the plan's current version (else its newest), or InvalidInputError."""
-    sections = Section.objects.filter(version__plan=plan, key=key).order_by("-version__number")
-    if plan.current_version_id:
-        sections = sections.filter(version_id=plan.current_version_id) or sections
-    title = sections.values_list("title", flat=True).first()
+    """The section's title in the plan's current version, or InvalidInputError (a draft's sections are not
+    offered: the report's writer may be a partner, who never sees drafts)."""
+    title = (
+        Section.objects.filter(version_id=plan.current_version_id, key=key).values_list("title", flat=True).first()
+        if plan.current_version_id
+        else None
+    )
     if title is None:
-        raise InvalidInputError("The plan has no such section.", field="section_key")
+        raise InvalidInputError("The plan's current version has no such section.", field="section_key")
     return title
 
 

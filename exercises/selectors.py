@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from access.agencies import agency_roles
 from access.exercises import (
     Actor,
     can_edit_exercise,
@@ -16,8 +17,11 @@ from access.exercises import (
     corrective_actions_visible_to,
     exercises_visible_to,
     facility_choices,
+    finding_plans,
+    readable_plan_ids,
     recording_agencies,
     scheduling_agencies,
+    takes_part,
     version_choices,
 )
 from agencies.models import Agency, Facility, Membership
@@ -30,7 +34,7 @@ from exercises.models import (
     Finding,
     Observation,
 )
-from plans.models import PlanVersion, VersionState
+from plans.models import PlanVersion, Section, VersionState
 
 
 def exercises_listed(
@@ -54,7 +58,7 @@ def exercise_of(*, user: Actor, exercise_id: int) -> Exercise:
 
 @dataclass
 class ExercisePage:
-    """What the exercise page shows and offers to one person."""
+    """What the exercise page shows and offers to one person (a viewer's is trimmed: see access/exercises.py)."""
 
     exercise: Exercise
     participants: list[ExerciseParticipant]
@@ -67,17 +71,22 @@ class ExercisePage:
     actions: list[CorrectiveAction]
     can_edit: bool
     recording_for: list[int] = field(default_factory=list)
+    participating: bool = True
 
 
 def exercise_page(*, user: Actor, exercise: Exercise) -> ExercisePage:
     """The exercise with its participants and attendance, objectives, observations, report and actions; the
-    draft report only for the lead agency (a final one for every participant)."""
+    draft report only for the lead agency (a final one for every participant). A viewer gets when, where, who,
+    the versions exercised and the final report's findings and actions on the plans they may read only."""
     participants = list(
         ExerciseParticipant.objects.filter(exercise=exercise)
         .select_related("agency")
         .prefetch_related("attendees")
         .order_by("agency__name")
     )
+    ids = {p.agency_id for p in participants}
+    roles = agency_roles(user=user)
+    participating = takes_part(roles=roles, exercise=exercise, participant_ids=ids)
     report = AfterActionReport.objects.filter(exercise=exercise).first()
     if report is not None and not report.is_final and not can_read_draft_report(user, exercise):
         report = None
@@ -86,21 +95,32 @@ def exercise_page(*, user: Actor, exercise: Exercise) -> ExercisePage:
         if report is not None
         else []
     )
-    ids = {p.agency_id for p in participants}
+    versions = list(exercise.plan_versions.select_related("plan"))
+    actions = list(
+        exercise.corrective_actions.select_related("owning_agency", "responsible", "plan", "closed_by_version")
+    )
+    if not participating:
+        readable = readable_plan_ids(
+            user=user, plan_ids={v.plan_id for v in versions} | {f.plan_id for f in findings if f.plan_id}
+        )
+        versions = [v for v in versions if v.plan_id in readable]
+        findings = [f for f in findings if f.plan_id in readable]
+        actions = [a for a in actions if a.plan_id in readable]
     return ExercisePage(
         exercise=exercise,
         participants=participants,
-        objectives=list(exercise.objectives.all()),
-        observations=list(exercise.observations.select_related("agency", "author", "objective")),
+        objectives=list(exercise.objectives.all()) if participating else [],
+        observations=list(exercise.observations.select_related("agency", "author", "objective"))
+        if participating
+        else [],
         facilities=list(exercise.facilities.all()),
-        versions=list(exercise.plan_versions.select_related("plan")),
+        versions=versions,
         report=report,
         findings=findings,
-        actions=list(
-            exercise.corrective_actions.select_related("owning_agency", "responsible", "plan", "closed_by_version")
-        ),
-        can_edit=can_edit_exercise(user, exercise),
-        recording_for=recording_agencies(user=user, exercise=exercise, participant_ids=ids),
+        actions=actions,
+        can_edit=participating and can_edit_exercise(user, exercise, roles=roles),
+        recording_for=recording_agencies(user=user, exercise=exercise, participant_ids=ids) if participating else [],
+        participating=participating,
     )
 
 
@@ -180,6 +200,60 @@ def exercises_with_detail(*, user: Actor) -> QuerySet[Exercise]:
         )
         .order_by("starts_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class ExerciseSight:
+    """For some exercises: those the person takes part in, and the plans they may read among those exercised
+    in the others (a viewer's API representation keeps only those)."""
+
+    exercise_ids: set[int]
+    participating: set[int]
+    readable_plans: set[int]
+
+
+def exercise_sight(*, user: Actor, exercises: list[Exercise]) -> ExerciseSight:
+    """Two queries for any number of exercises (their participants and versions prefetched)."""
+    roles = agency_roles(user=user)
+    participating = {
+        e.pk
+        for e in exercises
+        if takes_part(roles=roles, exercise=e, participant_ids={p.agency_id for p in e.participants.all()})
+    }
+    viewed_plans = {v.plan_id for e in exercises if e.pk not in participating for v in e.plan_versions.all()}
+    return ExerciseSight(
+        exercise_ids={e.pk for e in exercises},
+        participating=participating,
+        readable_plans=readable_plan_ids(user=user, plan_ids=viewed_plans),
+    )
+
+
+@dataclass(frozen=True)
+class ReportSeen:
+    """The report as one person reads it: a viewer gets no summary and only findings on plans they may read."""
+
+    report: AfterActionReport
+    summary: str
+    findings: list[Finding]
+
+
+def report_seen(*, user: Actor, exercise: Exercise) -> ReportSeen | None:
+    """The exercise's report as `exercise_page` shows it (None when the person may not read it)."""
+    page = exercise_page(user=user, exercise=exercise)
+    if page.report is None:
+        return None
+    return ReportSeen(
+        report=page.report, summary=page.report.summary if page.participating else "", findings=page.findings
+    )
+
+
+def finding_sections(*, user: Actor, plan_id: int | None) -> list[tuple[str, str]]:
+    """The (key, title) of the sections of the current version of a plan the report's writer may read, in order;
+    none for any other plan (one query)."""
+    if plan_id is None:
+        return []
+    current = finding_plans(user=user).filter(pk=plan_id).values("current_version_id")
+    return list(Section.objects.filter(version_id__in=current).order_by("position").values_list("key", "title"))
 
 
 def report_of(*, user: Actor, exercise: Exercise) -> AfterActionReport | None:

@@ -16,7 +16,13 @@ urlpatterns = [
     path("exercises/<int:exercise_id>/attendance/<int:agency_id>/", views.attendance, name="attendance"),
     path("exercises/<int:exercise_id>/observations/", views.observation, name="observation"),
     path("exercises/<int:exercise_id>/report/", views_report.report, name="report"),
+    path("exercises/<int:exercise_id>/report/pdf/", views_report.report_pdf, name="report-pdf"),
     path("exercises/<int:exercise_id>/report/findings/", views_report.finding_add, name="finding-add"),
+    path(
+        "exercises/<int:exercise_id>/report/sections/",
+        views_report.finding_sections_fragment,
+        name="finding-sections",
+    ),
     path(
         "exercises/<int:exercise_id>/report/findings/<int:finding_id>/remove/",
         views_report.finding_remove,

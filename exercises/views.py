@@ -17,7 +17,8 @@ from exercises import services
 from exercises.forms import AttendanceForm, CancelForm, ExerciseForm, ObservationForm
 from exercises.models import Exercise, ExerciseKind, ExerciseStatus
 from exercises.selectors import agency_people, exercise_of, exercise_page, exercises_listed, schedule_choices
-from portal.errors import DomainError, NotAllowedError
+from exercises.view_refusals import REFUSED, on_form, with_message
+from portal.errors import NotAllowedError
 from portal.types import AuthenticatedHttpRequest
 
 
@@ -73,11 +74,10 @@ def exercise_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _form(request, {"lead_agency": membership.agency_id if membership else None})
     if request.method == "POST" and form.is_valid():
         lead = get_object_or_404(Agency, pk=form.cleaned_data["lead_agency"])
-        try:
-            exercise = services.exercise_schedule(lead_agency=lead, plan=form.exercise_plan(), actor=request.user)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        exercise = on_form(
+            form, lambda: services.exercise_schedule(lead_agency=lead, plan=form.exercise_plan(), actor=request.user)
+        )
+        if exercise is not REFUSED:
             messages.success(request, "Exercise scheduled; the participating agencies are alerted.")
             return redirect("exercises:detail", exercise_id=exercise.pk)
     return render(request, "exercises/form.html", {"nav": "exercises", "form": form, "exercise": None})
@@ -158,11 +158,10 @@ def exercise_edit(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpRe
     form = _form(request, initial)
     form.fields["lead_agency"].disabled = True
     if request.method == "POST" and form.is_valid():
-        try:
-            services.exercise_update(exercise=exercise, plan=form.exercise_plan(), actor=request.user)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        saved = on_form(
+            form, lambda: services.exercise_update(exercise=exercise, plan=form.exercise_plan(), actor=request.user)
+        )
+        if saved is not REFUSED:
             messages.success(request, "Exercise saved.")
             return redirect("exercises:detail", exercise_id=exercise.pk)
     return render(request, "exercises/form.html", {"nav": "exercises", "form": form, "exercise": exercise})
@@ -176,14 +175,11 @@ def exercise_cancel(request: AuthenticatedHttpRequest, exercise_id: int) -> Http
     if not form.is_valid():
         messages.error(request, "Say why the exercise is cancelled.")
         return redirect("exercises:detail", exercise_id=exercise.pk)
-    try:
-        services.exercise_cancel(exercise=exercise, reason=form.cleaned_data["reason"], actor=request.user)
-    except NotAllowedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Exercise cancelled.")
+    with_message(
+        request,
+        lambda: services.exercise_cancel(exercise=exercise, reason=form.cleaned_data["reason"], actor=request.user),
+        "Exercise cancelled.",
+    )
     return redirect("exercises:detail", exercise_id=exercise.pk)
 
 
@@ -191,14 +187,11 @@ def exercise_cancel(request: AuthenticatedHttpRequest, exercise_id: int) -> Http
 @require_POST
 def exercise_conducted(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResponse:
     exercise = exercise_of(user=request.user, exercise_id=exercise_id)
-    try:
-        services.exercise_mark_conducted(exercise=exercise, actor=request.user)
-    except NotAllowedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Recorded as conducted: the after-action report can be written now.")
+    with_message(
+        request,
+        lambda: services.exercise_mark_conducted(exercise=exercise, actor=request.user),
+        "Recorded as conducted: the after-action report can be written now.",
+    )
     return redirect("exercises:detail", exercise_id=exercise.pk)
 
 
@@ -217,21 +210,19 @@ def attendance(request: AuthenticatedHttpRequest, exercise_id: int, agency_id: i
     if not form.is_valid():
         messages.error(request, "Check the attendance: " + _errors(form))
         return redirect("exercises:detail", exercise_id=exercise.pk)
-    try:
-        services.attendance_record(
+    data = form.cleaned_data
+    with_message(
+        request,
+        lambda: services.attendance_record(
             exercise=exercise,
             agency=participant.agency,
-            attendee_ids=form.cleaned_data["attendees"],
-            staff_count=form.cleaned_data["staff_count"],
-            student_count=form.cleaned_data["student_count"],
+            attendee_ids=data["attendees"],
+            staff_count=data["staff_count"],
+            student_count=data["student_count"],
             actor=request.user,
-        )
-    except NotAllowedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Attendance of {participant.agency.name} saved.")
+        ),
+        f"Attendance of {participant.agency.name} saved.",
+    )
     return redirect("exercises:detail", exercise_id=exercise.pk)
 
 
@@ -248,18 +239,12 @@ def observation(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResp
         messages.error(request, "Check the observation: " + _errors(form))
         return redirect("exercises:detail", exercise_id=exercise.pk)
     agency = next(a for a in recording if a.pk == form.cleaned_data["agency"])
-    try:
-        services.observation_add(
-            exercise=exercise,
-            agency=agency,
-            text=form.cleaned_data["text"],
-            objective_id=form.cleaned_data["objective"],
-            actor=request.user,
-        )
-    except NotAllowedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Observation added.")
+    data = form.cleaned_data
+    with_message(
+        request,
+        lambda: services.observation_add(
+            exercise=exercise, agency=agency, text=data["text"], objective_id=data["objective"], actor=request.user
+        ),
+        "Observation added.",
+    )
     return redirect("exercises:detail", exercise_id=exercise.pk)

@@ -6,16 +6,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from access.exercises import can_close_action, can_read_draft_report, finding_plans
+from access.exercises import (
+    can_close_action,
+    can_edit_exercise,
+    can_export_report,
+    can_read_draft_report,
+    finding_plans,
+)
 from agencies.active_agency import active_membership
 from exercises import report_services
 from exercises.forms import ActionForm, CloseActionForm, FindingForm, SummaryForm
 from exercises.models import ActionStatus, Exercise, FindingKind
-from exercises.selectors import actions_listed, agency_people, exercise_of, exercise_page
-from portal.errors import DomainError, NotAllowedError
+from exercises.report_pdf import report_pdf_export
+from exercises.selectors import actions_listed, agency_people, exercise_of, exercise_page, finding_sections
+from exercises.view_refusals import REFUSED, on_form, with_message
+from plans.export.download import export_response
+from plans.export.pdf import PdfUnavailableError
+from portal.api.request_info import client_ip
+from portal.errors import NotAllowedError
 from portal.types import AuthenticatedHttpRequest
 
 
@@ -27,9 +39,19 @@ def _readable(request: AuthenticatedHttpRequest, exercise_id: int) -> Exercise:
     return exercise
 
 
+def _plan_id(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
 def _forms(request: AuthenticatedHttpRequest, exercise: Exercise, page, post=None):  # type: ignore[no-untyped-def]
     plans = list(finding_plans(user=request.user).order_by("title"))
-    finding_form = FindingForm(post, objectives=page.objectives, plans=plans)
+    finding_form = FindingForm(
+        post,
+        objectives=page.objectives,
+        plans=plans,
+        sections=finding_sections(user=request.user, plan_id=_plan_id(post.get("plan") if post else None)),
+        sections_url=reverse("exercises:finding-sections", kwargs={"exercise_id": exercise.pk}),
+    )
     improvements = [f for f in page.findings if f.kind == FindingKind.IMPROVEMENT]
     agencies = [p.agency for p in page.participants]
     action_form = ActionForm(
@@ -52,15 +74,12 @@ def report(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResponse:
         initial={"summary": page.report.summary if page.report else ""},
     )
     if request.method == "POST" and summary_form.is_valid():
-        try:
-            report_services.report_summary_set(
-                exercise=exercise, summary=summary_form.cleaned_data["summary"], actor=request.user
-            )
-        except NotAllowedError:
-            raise
-        except DomainError as exc:
-            summary_form.add_error(None, exc.message)
-        else:
+        summary = summary_form.cleaned_data["summary"]
+        saved = on_form(
+            summary_form,
+            lambda: report_services.report_summary_set(exercise=exercise, summary=summary, actor=request.user),
+        )
+        if saved is not REFUSED:
             messages.success(request, "Summary saved.")
             return redirect("exercises:report", exercise_id=exercise.pk)
     finding_form, action_form = _forms(request, exercise, page)
@@ -78,9 +97,24 @@ def _render(request, exercise, page, summary_form, finding_form, action_form, st
         "summary_form": summary_form,
         "finding_form": finding_form,
         "action_form": action_form if final and page.can_edit else None,
+        "can_export": page.report is not None
+        and can_export_report(request.user, exercise, page.report, participant=page.participating),
         "today": timezone.localdate(),
     }
     return render(request, "exercises/report.html", context, status=status)
+
+
+@login_required
+@require_safe
+def report_pdf(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResponse:
+    """The report as a PDF (participants once final; the lead's admins and liaisons while a draft, marked DRAFT)."""
+    exercise = exercise_of(user=request.user, exercise_id=exercise_id)
+    try:
+        export = report_pdf_export(exercise=exercise, actor=request.user, ip_address=client_ip(request))
+    except PdfUnavailableError as error:
+        context = {"nav": "exercises", "message": error.message, "exercise": exercise}
+        return render(request, "exercises/pdf_unavailable.html", context, status=503)
+    return export_response(export)
 
 
 @login_required
@@ -93,8 +127,9 @@ def finding_add(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResp
     finding_form, action_form = _forms(request, exercise, page, request.POST)
     if finding_form.is_valid():
         data = finding_form.cleaned_data
-        try:
-            report_services.report_finding_add(
+        added = on_form(
+            finding_form,
+            lambda: report_services.report_finding_add(
                 exercise=exercise,
                 kind=data["kind"],
                 text=data["text"],
@@ -102,17 +137,32 @@ def finding_add(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResp
                 plan_id=data["plan"],
                 section_key=data["section_key"],
                 actor=request.user,
-            )
-        except NotAllowedError:
-            raise
-        except DomainError as exc:
-            finding_form.add_error(exc.field if exc.field in finding_form.fields else None, exc.message)
-        else:
+            ),
+        )
+        if added is not REFUSED:
             messages.success(request, "Finding added.")
             return redirect("exercises:report", exercise_id=exercise.pk)
     summary_form = SummaryForm(initial={"summary": page.report.summary if page.report else ""})
     _, action_form = _forms(request, exercise, page)
-    return _render(request, exercise, page, summary_form, finding_form, action_form, status=200)
+    return _render(request, exercise, page, summary_form, finding_form, action_form, status=400)
+
+
+@login_required
+@require_safe
+def finding_sections_fragment(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResponse:
+    """The finding form's section picker for `?plan=` (htmx swaps it in when the plan changes): the sections of
+    that plan's current version, none for a plan the person may not read."""
+    exercise = _readable(request, exercise_id)
+    if not can_edit_exercise(request.user, exercise):
+        raise NotAllowedError("Only the lead agency's admins and liaisons write the report.")
+    plan_id = _plan_id(request.GET.get("plan"))
+    form = FindingForm(
+        initial={"plan": plan_id},
+        objectives=[],
+        plans=[],
+        sections=finding_sections(user=request.user, plan_id=plan_id),
+    )
+    return render(request, "exercises/_finding_section.html", {"finding_form": form})
 
 
 @login_required
@@ -123,14 +173,9 @@ def finding_remove(request: AuthenticatedHttpRequest, exercise_id: int, finding_
     finding = next((f for f in page.findings if f.pk == finding_id), None)
     if finding is None:
         raise Http404("No such finding.")
-    try:
-        report_services.report_finding_remove(finding=finding, actor=request.user)
-    except NotAllowedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Finding removed.")
+    with_message(
+        request, lambda: report_services.report_finding_remove(finding=finding, actor=request.user), "Finding removed."
+    )
     return redirect("exercises:report", exercise_id=exercise.pk)
 
 
@@ -138,14 +183,11 @@ def finding_remove(request: AuthenticatedHttpRequest, exercise_id: int, finding_
 @require_POST
 def finalize(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _readable(request, exercise_id)
-    try:
-        report_services.report_finalize(exercise=exercise, actor=request.user)
-    except NotAllowedError:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The report is final and shared with every participating agency.")
+    with_message(
+        request,
+        lambda: report_services.report_finalize(exercise=exercise, actor=request.user),
+        "The report is final and shared with every participating agency.",
+    )
     return redirect("exercises:report", exercise_id=exercise.pk)
 
 
@@ -161,20 +203,18 @@ def action_add(request: AuthenticatedHttpRequest, exercise_id: int) -> HttpRespo
     if action_form.is_valid():
         data = action_form.cleaned_data
         finding = next(f for f in page.findings if f.pk == data["finding"])
-        try:
-            report_services.corrective_action_create(
+        assigned = on_form(
+            action_form,
+            lambda: report_services.corrective_action_create(
                 finding=finding,
                 description=data["description"],
                 owning_agency_id=data["owning_agency"],
                 responsible_id=data["responsible"],
                 due_on=data["due_on"],
                 actor=request.user,
-            )
-        except NotAllowedError:
-            raise
-        except DomainError as exc:
-            action_form.add_error(exc.field if exc.field in action_form.fields else None, exc.message)
-        else:
+            ),
+        )
+        if assigned is not REFUSED:
             messages.success(request, "Corrective action assigned.")
             return redirect("exercises:report", exercise_id=exercise.pk)
     summary_form = SummaryForm(initial={"summary": page.report.summary if page.report else ""})
@@ -217,14 +257,10 @@ def action_close(request: AuthenticatedHttpRequest, action_id: int) -> HttpRespo
     if not form.is_valid():
         messages.error(request, "Say why no change is needed.")
     else:
-        try:
-            report_services.corrective_action_close(
-                action=action, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except NotAllowedError:
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Corrective action closed.")
+        reason = form.cleaned_data["reason"]
+        with_message(
+            request,
+            lambda: report_services.corrective_action_close(action=action, reason=reason, actor=request.user),
+            "Corrective action closed.",
+        )
     return redirect("exercises:report", exercise_id=action.exercise_id)

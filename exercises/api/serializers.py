@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,6 +15,7 @@ from exercises.models import (
     FindingKind,
     Observation,
 )
+from exercises.selectors import ExerciseSight, exercise_sight
 from exercises.services import ExercisePlan
 
 
@@ -50,8 +53,19 @@ class ObservationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ExerciseListSerializer(serializers.ListSerializer):
+    """Works out once per page which exercises the person takes part in and which plans they may read."""
+
+    def to_representation(self, data):  # type: ignore[no-untyped-def]
+        rows = list(data.all() if hasattr(data, "all") else data)
+        cast(dict, self.context)["sight"] = exercise_sight(user=self.context["request"].user, exercises=rows)
+        return super().to_representation(rows)
+
+
 class ExerciseSerializer(serializers.ModelSerializer):
-    """An exercise as its participants see it."""
+    """An exercise as its participants see it; a viewer (an agency holding a plan of the building, not taking
+    part) gets when, where and who, and the versions exercised of the plans it may read: no free text, no
+    attendance, no observations (`participating` is false)."""
 
     lead_agency = serializers.IntegerField(source="lead_agency_id", read_only=True)
     lead_agency_name = serializers.CharField(source="lead_agency.name", read_only=True)
@@ -60,9 +74,11 @@ class ExerciseSerializer(serializers.ModelSerializer):
     objectives = ObjectiveSerializer(many=True, read_only=True)
     participants = ParticipantSerializer(many=True, read_only=True)
     observations = ObservationSerializer(many=True, read_only=True)
+    participating = serializers.SerializerMethodField()
 
     class Meta:
         model = Exercise
+        list_serializer_class = ExerciseListSerializer
         fields = [
             "id",
             "title",
@@ -79,8 +95,32 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "participants",
             "observations",
             "cancel_reason",
+            "participating",
         ]
         read_only_fields = fields
+
+    def _sight(self, exercise: Exercise) -> ExerciseSight:
+        sight = self.context.get("sight")
+        if sight is None or exercise.pk not in sight.exercise_ids:
+            sight = exercise_sight(user=self.context["request"].user, exercises=[exercise])
+            cast(dict, self.context)["sight"] = sight
+        return sight
+
+    @extend_schema_field(serializers.BooleanField(help_text="False for a viewer, who sees part of the exercise."))
+    def get_participating(self, exercise: Exercise) -> bool:
+        return exercise.pk in self._sight(exercise).participating
+
+    def to_representation(self, instance: Exercise) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        sight = self._sight(instance)
+        if instance.pk in sight.participating:
+            return data
+        readable = {v.pk for v in instance.plan_versions.all() if v.plan_id in sight.readable_plans}
+        data.update(description="", objectives=[], observations=[])
+        data["plan_versions"] = [pk for pk in data["plan_versions"] if pk in readable]
+        for participant in data["participants"]:
+            participant.update(attendees=[], staff_count=0, student_count=0, attendance_recorded_at=None)
+        return data
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_facilities(self, exercise: Exercise) -> list[int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exercises.api import views
+from exercises.api import views, views_pdf
 
 urlpatterns = [
     path("exercises/", views.ExerciseListView.as_view(), name="exercise-list"),
@@ -16,6 +16,7 @@ urlpatterns = [
         "exercises/<int:exercise_id>/observations/", views.ObservationListView.as_view(), name="exercise-observations"
     ),
     path("exercises/<int:exercise_id>/report/", views.ReportView.as_view(), name="exercise-report"),
+    path("exercises/<int:exercise_id>/report/pdf/", views_pdf.ReportPdfView.as_view(), name="exercise-report-pdf"),
     path("exercises/<int:exercise_id>/report/findings/", views.FindingListView.as_view(), name="exercise-findings"),
     path(
         "exercises/<int:exercise_id>/report/findings/<int:finding_id>/",

@@ -16,7 +16,7 @@ from agencies.models import Agency
 from exercises import report_services, services
 from exercises.api import serializers
 from exercises.models import ActionStatus, AfterActionReport, CorrectiveAction, Exercise, ExerciseKind, ExerciseStatus
-from exercises.selectors import actions_listed, exercises_with_detail, report_of
+from exercises.selectors import actions_listed, exercises_with_detail, report_of, report_seen
 from portal.api.schema import conflict
 from portal.errors import InvalidInputError, NotAllowedError
 from portal.types import AuthenticatedRequest
@@ -57,7 +57,8 @@ class ExerciseScoped(APIView):
 
     def exercise_response(self, exercise_id: int, code: int = status.HTTP_200_OK) -> Response:
         exercise = get_object_or_404(exercises_with_detail(user=self.request.user), pk=exercise_id)
-        return Response(serializers.ExerciseSerializer(exercise).data, status=code)
+        data = serializers.ExerciseSerializer(exercise, context={"request": self.request}).data
+        return Response(data, status=code)
 
 
 @extend_schema(
@@ -98,7 +99,7 @@ class ExerciseListView(generics.ListAPIView):
 class ExerciseDetailView(ExerciseScoped):
     @extend_schema(summary="One exercise", responses=serializers.ExerciseSerializer)
     def get(self, request: Request, exercise_id: int) -> Response:
-        return Response(serializers.ExerciseSerializer(self.get_exercise()).data)
+        return Response(serializers.ExerciseSerializer(self.get_exercise(), context={"request": request}).data)
 
     @extend_schema(
         summary="Change an exercise",
@@ -194,10 +195,12 @@ class ObservationListView(ExerciseScoped):
 
 class ReportView(ExerciseScoped):
     def report_response(self, exercise: Exercise) -> Response:
-        report = report_of(user=self.request.user, exercise=exercise)
-        if report is None:
+        seen = report_seen(user=self.request.user, exercise=exercise)
+        if seen is None:
             raise NotFound("No after-action report matches the given query.")
-        return Response(serializers.ReportSerializer(report).data)
+        data = serializers.ReportSerializer(seen.report).data
+        data.update(summary=seen.summary, findings=serializers.FindingSerializer(seen.findings, many=True).data)
+        return Response(data)
 
     @extend_schema(summary="The after-action report", responses=serializers.ReportSerializer)
     def get(self, request: Request, exercise_id: int) -> Response:

@@ -2420,11 +2420,11 @@ WEB: tuple[Endpoint, ...] = (
                 lambda s: {"kind": "strength", "text": "Quick.", "objective": ""},
                 draft_report_editors(302, WEB_ANON),
             ),
-            # A plan the district may not read is not offered: the form comes back, nothing added.
+            # A plan the district may not read is not offered: the form comes back (400), nothing added.
             Attempt(
                 "plan",
                 lambda s: {"kind": "improvement", "text": "Slow.", "plan": s.other_plan.pk},
-                draft_report_editors(200, WEB_ANON),
+                draft_report_editors(400, WEB_ANON),
                 frozenset(),
             ),
             Attempt(
@@ -2554,6 +2554,8 @@ WEB_READ_ONLY = frozenset(
         "exercises:list",
         "exercises:detail",
         "exercises:actions",
+        "exercises:report-pdf",  # a download, audited (tests/exercises/test_report_pdf.py)
+        "exercises:finding-sections",  # the finding form's section picker (an htmx fragment)
     }
 )
 
