@@ -128,13 +128,18 @@ def can_export_report(user: Actor, exercise: Exercise, report: AfterActionReport
 
 
 def corrective_actions_visible_to(*, user: Actor) -> QuerySet[CorrectiveAction]:
-    """Corrective actions of the exercises the person takes part in, and those on plans they may read of the
-    exercises they view (actions exist only once the report is final)."""
+    """Corrective actions on plans the person may read, of the exercises they take part in or view, and those on
+    no plan of the exercises they take part in (actions exist only once the report is final). An action on a
+    plan the person may not read stays hidden even from a participant: its text is about that plan."""
     if not user.is_authenticated:
         return CorrectiveAction.objects.none()
+    taking_part = exercises_taken_part_in(user=user)
     return CorrectiveAction.objects.filter(
-        Q(exercise__in=exercises_taken_part_in(user=user))
-        | Q(exercise__in=_at_buildings_of_held_plans(user), plan__in=plans_visible_to(user=user).values("pk"))
+        Q(exercise__in=taking_part, plan__isnull=True)
+        | Q(
+            Q(exercise__in=taking_part) | Q(exercise__in=_at_buildings_of_held_plans(user)),
+            plan__in=plans_visible_to(user=user).values("pk"),
+        )
     )
 
 

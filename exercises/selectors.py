@@ -99,13 +99,17 @@ def exercise_page(*, user: Actor, exercise: Exercise) -> ExercisePage:
     actions = list(
         exercise.corrective_actions.select_related("owning_agency", "responsible", "plan", "closed_by_version")
     )
-    if not participating:
-        readable = readable_plan_ids(
-            user=user, plan_ids={v.plan_id for v in versions} | {f.plan_id for f in findings if f.plan_id}
-        )
-        versions = [v for v in versions if v.plan_id in readable]
-        findings = [f for f in findings if f.plan_id in readable]
-        actions = [a for a in actions if a.plan_id in readable]
+    # Participants too see nothing of a plan they may not read (a law-enforcement-sensitive plan exercised by
+    # the police is not the fire department's to read about); findings and actions on no plan are theirs.
+    readable = readable_plan_ids(
+        user=user,
+        plan_ids={v.plan_id for v in versions}
+        | {f.plan_id for f in findings if f.plan_id}
+        | {a.plan_id for a in actions if a.plan_id},
+    )
+    versions = [v for v in versions if v.plan_id in readable]
+    findings = [f for f in findings if f.plan_id in readable or (participating and f.plan_id is None)]
+    actions = [a for a in actions if a.plan_id in readable or (participating and a.plan_id is None)]
     return ExercisePage(
         exercise=exercise,
         participants=participants,
@@ -205,7 +209,7 @@ def exercises_with_detail(*, user: Actor) -> QuerySet[Exercise]:
 @dataclass(frozen=True)
 class ExerciseSight:
     """For some exercises: those the person takes part in, and the plans they may read among those exercised
-    in the others (a viewer's API representation keeps only those)."""
+    (the API representation keeps only those, for participants too)."""
 
     exercise_ids: set[int]
     participating: set[int]
@@ -220,7 +224,7 @@ def exercise_sight(*, user: Actor, exercises: list[Exercise]) -> ExerciseSight:
         for e in exercises
         if takes_part(roles=roles, exercise=e, participant_ids={p.agency_id for p in e.participants.all()})
     }
-    viewed_plans = {v.plan_id for e in exercises if e.pk not in participating for v in e.plan_versions.all()}
+    viewed_plans = {v.plan_id for e in exercises for v in e.plan_versions.all()}
     return ExerciseSight(
         exercise_ids={e.pk for e in exercises},
         participating=participating,

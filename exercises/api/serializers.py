@@ -113,11 +113,11 @@ class ExerciseSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Exercise) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
         sight = self._sight(instance)
+        readable = {v.pk for v in instance.plan_versions.all() if v.plan_id in sight.readable_plans}
+        data["plan_versions"] = [pk for pk in data["plan_versions"] if pk in readable]
         if instance.pk in sight.participating:
             return data
-        readable = {v.pk for v in instance.plan_versions.all() if v.plan_id in sight.readable_plans}
         data.update(description="", objectives=[], observations=[])
-        data["plan_versions"] = [pk for pk in data["plan_versions"] if pk in readable]
         for participant in data["participants"]:
             participant.update(attendees=[], staff_count=0, student_count=0, attendance_recorded_at=None)
         return data

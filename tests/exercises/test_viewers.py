@@ -116,6 +116,7 @@ def viewers(county) -> Viewers:
 def _person(county, viewers: Viewers, who: str):
     return {
         "participant": county.partner_view_liaison,
+        "participant_without_les": county.partner_comment_liaison,
         "building_viewer": viewers.ems_liaison,
         "viewer_without_les": viewers.hospital_admin,
         "stranger": county.unrelated_admin,
@@ -125,6 +126,8 @@ def _person(county, viewers: Viewers, who: str):
 # who -> (status, sees the county plan's finding, sees the sensitive plan's finding, sees the free text)
 SIGHT = {
     "participant": (200, True, True, True),
+    # Fire takes part but may not read the police's sensitive plan: nothing of it, even in the final report.
+    "participant_without_les": (200, True, False, True),
     "building_viewer": (200, True, True, False),
     "viewer_without_les": (200, True, False, False),
     "stranger": (404, False, False, False),
