@@ -58,7 +58,11 @@ class TrainingSessionListView(generics.GenericAPIView):
     serializer_class = serializers.TrainingSessionSerializer
     queryset = TrainingSession.objects.none()
 
-    @extend_schema(summary="An agency's training sessions", description="Any member of the agency; 404 outside it.")
+    @extend_schema(
+        summary="An agency's training sessions",
+        description="Any member of the agency; 404 outside it.",
+        responses=serializers.TrainingSessionSerializer(many=True),
+    )
     def get(self, request: Request, agency_id: int) -> Response:
         agency = selectors.training_agency(user=request.user, agency_id=agency_id)
         page = self.paginate_queryset(_with_records(agency))
@@ -167,7 +171,11 @@ class TrainingRequirementListView(generics.GenericAPIView):
     serializer_class = serializers.TrainingRequirementSerializer
     queryset = TrainingRequirement.objects.none()
 
-    @extend_schema(summary="An agency's training requirements", description="Any member of the agency.")
+    @extend_schema(
+        summary="An agency's training requirements",
+        description="Any member of the agency.",
+        responses=serializers.TrainingRequirementSerializer(many=True),
+    )
     def get(self, request: Request, agency_id: int) -> Response:
         agency = selectors.training_agency(user=request.user, agency_id=agency_id)
         page = self.paginate_queryset(selectors.requirements_of(agency=agency))
@@ -278,6 +286,7 @@ class TrainingCompliancePeopleView(generics.GenericAPIView):
             OpenApiParameter("state", OpenApiTypes.STR, enum=[key for key, _ in selectors.TrainingState.CHOICES]),
             OpenApiParameter("plan", OpenApiTypes.INT, description="Only this plan's training."),
         ],
+        responses=serializers.PersonTrainingSerializer(many=True),
     )
     def get(self, request: Request, agency_id: int) -> Response:
         scope = compliance_scope_for(user=request.user, agency_id=agency_id)
