@@ -82,6 +82,7 @@ class TrainingFromExerciseSerializer(serializers.Serializer):
 class TrainingRequirementSerializer(serializers.ModelSerializer):
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     group_name = serializers.SerializerMethodField()
+    role = serializers.CharField(read_only=True, help_text="The role (admin, planner, liaison, member) or empty.")
 
     class Meta:
         model = TrainingRequirement

@@ -13,6 +13,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from agencies.models import Agency, Role
 from exercises.selectors import exercise_of
@@ -89,13 +90,11 @@ class TrainingSessionListView(generics.GenericAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class TrainingSessionDetailView(generics.GenericAPIView):
-    """One session: read, correct (PUT, the whole session), remove."""
+class TrainingSessionDetailView(APIView):
+    """One session: read, correct (PUT, the whole session), remove. An APIView: DRF's OPTIONS metadata would look
+    up a generic view's object for its PUT form by `pk`."""
 
-    serializer_class = serializers.TrainingSessionSerializer
-    queryset = TrainingSession.objects.none()
-
-    @extend_schema(summary="A training session")
+    @extend_schema(summary="A training session", responses=serializers.TrainingSessionSerializer)
     def get(self, request: Request, agency_id: int, session_id: int) -> Response:
         agency = selectors.training_agency(user=request.user, agency_id=agency_id)
         return Response(
