@@ -111,6 +111,12 @@ class AuditAction(models.TextChoices):
     AAR_EXPORT = "aar.export", "After-action report exported (PDF)"
     CORRECTIVE_ACTION_CREATE = "corrective_action.create", "Corrective action assigned"
     CORRECTIVE_ACTION_CLOSE = "corrective_action.close", "Corrective action closed"
+    # Issue 17, item 4: training records and what an agency requires of its people (reading/*_training.py).
+    TRAINING_RECORD = "training.record", "Training session recorded"
+    TRAINING_UPDATE = "training.update", "Training session changed"
+    TRAINING_DELETE = "training.delete", "Training session removed"
+    TRAINING_REQUIREMENT_CREATE = "training.requirement_create", "Training requirement set"
+    TRAINING_REQUIREMENT_DELETE = "training.requirement_delete", "Training requirement removed"
 
 
 class AppendOnlyError(Exception):

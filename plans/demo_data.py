@@ -163,6 +163,7 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         self._schools_move_on(SCHOOL_WRITERS)
         self._fire_plan(facts)
         self._required_reading()
+        self._training()
         self._building_documents()
         self._police_mfa()
         return DemoSummary(
@@ -254,6 +255,12 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         )
         self.progress("Recording a year of exercises, an after-action report and its corrective actions…")
         demo_exercises_create(county=county)
+
+    def _training(self) -> None:
+        """The police department's active-threat training records (reading/demo_training.py)."""
+        from reading.demo_training import demo_training_create
+
+        demo_training_create(police=self.agencies[POLICE], users=self.users, progress=self.progress)
 
     def _police_mfa(self) -> None:
         """The police department requires multi-factor sign-in, for its people and to read its sensitive plans;

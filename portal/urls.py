@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("reading.urls_manage")),
     path("", include("reading.urls_queue")),
     path("", include("reading.urls_compliance")),
+    path("", include("reading.urls_training")),
     path("", include("buildings.urls")),
     # The installable app: manifest and service worker at the site's root, and what a device may keep offline.
     path("", include("offline.urls")),

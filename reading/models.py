@@ -188,3 +188,20 @@ class ReadingSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.plan_id} v{self.version_id} due {self.due_at}: {self.unread}/{self.people}"
+
+
+# Training records share the audience and the groups above (docs/exercises.md, "Training records").
+from reading.models_training import TrainingRecord, TrainingRequirement, TrainingSession  # noqa: E402
+
+__all__ = [
+    "Audience",
+    "ReadingGroup",
+    "ReadingGroupMember",
+    "ReadingObligation",
+    "ReadingReminder",
+    "ReadingRequirement",
+    "ReadingSummary",
+    "TrainingRecord",
+    "TrainingRequirement",
+    "TrainingSession",
+]

@@ -573,3 +573,21 @@ def test_the_demo_has_a_year_of_exercises_and_one_report_with_an_action_closed_o
     dashboard.force_login(User.objects.get(username="hsd211_staff01"))
     panel = dashboard.get("/").content.decode().split('id="corrective-actions-heading"', 1)[1].split("</section>")[0]
     assert "1 overdue" in panel
+
+
+def test_the_police_sros_were_trained_on_the_active_threat_plan_and_two_are_not_current(demo):
+    from reading.models import TrainingSession
+    from reading.selectors_compliance import compliance_scope_for
+    from reading.selectors_training import TrainingFilters, people_rows, people_summaries
+
+    admin = User.objects.get(username="police_admin")
+    police = admin.memberships.get().agency
+    scope = compliance_scope_for(user=admin, agency_id=police.pk)
+    rows = people_summaries(scope=scope, filters=TrainingFilters(), today=timezone.localdate())
+    states = {row["user__username"]: row["state"] for row in people_rows(scope=scope, rows=list(rows))}
+    assert states["police_officer"] == "current"
+    assert sorted(name for name, state in states.items() if state == "not_current") == ["officer09", "officer10"]
+    sessions = TrainingSession.objects.filter(agency=police)
+    assert sessions.count() == 2
+    assert sessions.filter(exercise__title__startswith="Active-threat response training").exists()
+    assert sessions.get(exercise__isnull=True).staff_count == 38

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("reading.api.urls_manage")),
     path("", include("reading.api.urls_queue")),
     path("", include("reading.api.urls_compliance")),
+    path("", include("reading.api.urls_training")),
     path("", include("feeds.api.urls")),
     path("", include("buildings.api.urls")),
     path("", include("packets.api.urls")),

@@ -80,6 +80,7 @@ from plans.forms_reviews import MarkReviewedForm
 from plans.models import Classification
 from reading import services as reading_services
 from reading.forms import GroupMemberAddForm, ReadingGroupForm, RequirementForm
+from reading.forms_training import ExerciseTrainingForm, TrainingRequirementForm, TrainingSessionForm
 from reviews.concurrence_forms import ConcurrenceForm
 from reviews.forms import CommentForm, ResolveForm
 from sources.forms import NoChangeForm, SourceForm
@@ -91,6 +92,7 @@ from tests.exercises.helpers import ExerciseScene
 from tests.permission_matrix import ACTORS, AnyObject, covers, route_of, user_of
 from tests.plans.docx_files import docx_upload, simple_document
 from tests.plans.factories import changed_draft, make_plan, publish
+from tests.reading.training_scene import TrainingScene
 from tests.reviews.helpers import post
 from tests.security.test_url_coverage import project_routes
 
@@ -199,6 +201,9 @@ class Scene:
     reported: Any = None  # its report final, an area for improvement on the county plan and an open action
     improvement: Any = None
     action: Any = None
+    # Issue 17, item 4: the district's training (tests/reading/training_scene.py).
+    training_session: Any = None  # the liaison trained the member and the planner on the county plan
+    training_requirement: Any = None  # everyone in the district must be trained on the county plan
     # Issue 20: the county plan builds on another district plan, which moved on since.
     source_plan: Any = None
     source_link: Any = None
@@ -449,6 +454,52 @@ def attendance_form(s: "Scene", **changes: Any) -> dict:
 
 def exercise_url(rest: str = "", which: str = "scheduled") -> Callable[["Scene"], str]:
     return lambda s: f"/api/v1/exercises/{getattr(s, which).pk}/{rest}"
+
+
+TRAINING_SESSION_API = "/api/v1/agencies/{agency_id}/training-sessions/{session_id}/"
+
+
+def training_session_api() -> Callable[[Scene], str]:
+    return lambda s: f"/api/v1/agencies/{s.district.pk}/training-sessions/{s.training_session.pk}/"
+
+
+def training_body(s: "Scene", **changes: Any) -> dict:
+    """A training session as the API takes it: the liaison trained the member on the county plan's current version."""
+    return {
+        "title": "Lockdown refresher",
+        "trained_on": "2026-11-02",
+        "trainer": s.owner_liaison.pk,
+        "plan_versions": [s.published.pk],
+        "trainees": [s.owner_member.pk],
+        "groups": [],
+        "staff_names": [],
+        "notes": "",
+        **changes,
+    }
+
+
+def training_attempts(ok: dict[str, int], web: bool = False) -> list["Attempt"]:
+    """Each field of a session; a person, version or group outside the district is refused and nothing is saved."""
+    refused = {actor: (400 if status in SUCCESS and actor != "anonymous" else status) for actor, status in ok.items()}
+    body = training_form if web else training_body
+    return [
+        Attempt("title", lambda s: body(s, title="Active-threat refresher"), ok),
+        Attempt("trained_on", lambda s: body(s, trained_on="2026-10-01"), ok),
+        Attempt("trainer", lambda s: body(s, trainer=s.partner_view_member.pk), refused, frozenset()),
+        Attempt(
+            "plan_versions", lambda s: body(s, plan_versions=[s.other_plan.current_version_id]), refused, frozenset()
+        ),
+        Attempt("trainees", lambda s: body(s, trainees=[s.partner_view_member.pk]), refused, frozenset()),
+        Attempt("groups", lambda s: body(s, groups=[s.other_group.pk]), refused, frozenset()),
+        Attempt("staff_names", lambda s: body(s, staff_names=["Pat Teacher"] if not web else "Pat Teacher"), ok),
+        Attempt("staff_count", lambda s: body(s, staff_count=12), ok),
+        Attempt("notes", lambda s: body(s, notes="Hallway walk-through."), ok),
+    ]
+
+
+def training_form(s: "Scene", **changes: Any) -> dict:
+    """The session form as the browser sends it (lists as repeated fields, names one a line)."""
+    return {key: value for key, value in training_body(s, **changes).items() if value not in ([], "", None)}
 
 
 API: tuple[Endpoint, ...] = (
@@ -1049,6 +1100,66 @@ API: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "DELETE", READING_REQUIREMENT_API, requirement_api(), (Attempt("", lambda s: None, reading_managers(204)),)
+    ),
+    # Training records (issue 17, item 4): the district's admins and liaisons record its training.
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/training-sessions/",
+        district_api("training-sessions/"),
+        tuple(training_attempts(reading_managers(201))),
+    ),
+    Endpoint(
+        "PUT",
+        TRAINING_SESSION_API,
+        training_session_api(),
+        tuple(training_attempts(reading_managers(200))),
+    ),
+    Endpoint(
+        "DELETE", TRAINING_SESSION_API, training_session_api(), (Attempt("", lambda s: None, reading_managers(204)),)
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agencies/{agency_id}/training-requirements/",
+        district_api("training-requirements/"),
+        (
+            # A plan the district may not read, or another agency's group: refused, nothing saved.
+            Attempt("plan", lambda s: {"plan": s.other_plan.pk, "audience": "everyone"}, reading_managers(400)),
+            Attempt(
+                "audience", lambda s: {"plan": s.plan.pk, "audience": "role", "role": Role.ADMIN}, reading_managers(201)
+            ),
+            Attempt(
+                "role", lambda s: {"plan": s.plan.pk, "audience": "role", "role": Role.MEMBER}, reading_managers(201)
+            ),
+            Attempt(
+                "group",
+                lambda s: {"plan": s.plan.pk, "audience": "group", "group": s.other_group.pk},
+                reading_managers(400),
+            ),
+            Attempt(
+                "refresh_months",
+                lambda s: {"plan": s.plan.pk, "audience": "group", "group": s.reading_group.pk, "refresh_months": 12},
+                reading_managers(201),
+            ),
+        ),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/agencies/{agency_id}/training-requirements/{requirement_id}/",
+        lambda s: f"/api/v1/agencies/{s.district.pk}/training-requirements/{s.training_requirement.pk}/",
+        (Attempt("", lambda s: None, reading_managers(204)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/exercises/{exercise_id}/training/",
+        exercise_url("training/", "drafted"),
+        (
+            # The district recorded no attendance at the drill: nobody to record as trained (400), nothing written;
+            # another participant's people and the agencies outside it get 403 and 404 before that.
+            Attempt("agency", lambda s: {"agency": s.district.pk}, lead_editors(400)),
+            Attempt(
+                "trainer", lambda s: {"agency": s.district.pk, "trainer": s.partner_view_member.pk}, lead_editors(400)
+            ),
+        ),
     ),
     # A building's contacts and who is assigned to it (issue 16).
     Endpoint(
@@ -2021,6 +2132,69 @@ WEB: tuple[Endpoint, ...] = (
         (Attempt("", lambda s: {}, READING_WEB),),
         web=True,
     ),
+    # Training records (issue 17, item 4).
+    Endpoint(
+        "POST",
+        "training-session-new",
+        web_district("training-session-new"),
+        tuple(training_attempts(READING_WEB, web=True)),
+        web=True,
+        forms=(TrainingSessionForm,),
+    ),
+    Endpoint(
+        "POST",
+        "training-session-edit",
+        web_district("training-session-edit", session_id=lambda s: s.training_session.pk),
+        tuple(training_attempts(READING_WEB, web=True)),
+        web=True,
+        forms=(TrainingSessionForm,),
+    ),
+    Endpoint(
+        "POST",
+        "training-session-delete",
+        web_district("training-session-delete", session_id=lambda s: s.training_session.pk),
+        (Attempt("", lambda s: {}, READING_WEB),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "training-requirement-add",
+        web_district("training-requirement-add"),
+        (
+            Attempt("plan", lambda s: {"plan": s.other_plan.pk, "audience": "everyone"}, READING_REFUSED, frozenset()),
+            Attempt("audience", lambda s: {"plan": s.plan.pk, "audience": "role", "role": Role.ADMIN}, READING_WEB),
+            Attempt("role", lambda s: {"plan": s.plan.pk, "audience": "role", "role": Role.MEMBER}, READING_WEB),
+            Attempt(
+                "group",
+                lambda s: {"plan": s.plan.pk, "audience": "group", "group": s.other_group.pk},
+                READING_REFUSED,
+                frozenset(),
+            ),
+            Attempt(
+                "refresh_months",
+                lambda s: {"plan": s.plan.pk, "audience": "group", "group": s.reading_group.pk, "refresh_months": 12},
+                READING_WEB,
+            ),
+        ),
+        web=True,
+        forms=(TrainingRequirementForm,),
+    ),
+    Endpoint(
+        "POST",
+        "training-requirement-delete",
+        web_district("training-requirement-delete", requirement_id=lambda s: s.training_requirement.pk),
+        (Attempt("", lambda s: {}, READING_WEB),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "exercise-training",
+        lambda s: reverse("exercise-training", kwargs={"exercise_id": s.drafted.pk}),
+        # No attendance recorded by the district: shown again saying so (400), nothing written.
+        (Attempt("agency", lambda s: {"agency": s.district.pk}, lead_editors(400, WEB_ANON), frozenset()),),
+        web=True,
+        forms=(ExerciseTrainingForm,),
+    ),
     Endpoint(
         "POST",
         "reading-group-add",
@@ -2556,6 +2730,10 @@ WEB_READ_ONLY = frozenset(
         "exercises:actions",
         "exercises:report-pdf",  # a download, audited (tests/exercises/test_report_pdf.py)
         "exercises:finding-sections",  # the finding form's section picker (an htmx fragment)
+        "training",
+        "training-session",
+        "training-people",
+        "training-person",
     }
 )
 
@@ -2624,6 +2802,7 @@ def scene(county) -> Scene:
         packet=field_packet_request(facility=county.school, actor=county.owner_admin),
         sharing_default=sharing_default_add(agency=county.district, partner=county.police, level="view", actor=SYSTEM),
         **_exercises(county),
+        **_training(county),
     )
 
 
@@ -2637,6 +2816,11 @@ def _exercises(county: County) -> dict[str, Any]:
         "improvement": scene.improvement,
         "action": scene.action,
     }
+
+
+def _training(county: County) -> dict[str, Any]:
+    scene = TrainingScene(county)
+    return {"training_session": scene.session, "training_requirement": scene.requirement}
 
 
 def _built_on_source(county: County) -> tuple[Any, Any, Any]:
@@ -2809,6 +2993,7 @@ def test_posting_to_a_read_only_page_changes_nothing(scene):
         "group_id": scene.reading_group.pk,
         "packet_id": scene.packet.pk,
         "exercise_id": scene.scheduled.pk,
+        "session_id": scene.training_session.pk,
     }
     before = world()
     for name in sorted(WEB_READ_ONLY):
