@@ -108,13 +108,15 @@ def version_sections_html_store(*, version_id: int) -> int:
 def sections_html_backfill(*, after_id: int, batch: int) -> tuple[int, int]:
     """One batch of the backfill, in its own transaction: the released sections with ids in (after_id,
     after_id + batch] that have no HTML from this renderer are rendered and stored. Returns (rendered, last id
-    looked at); the caller moves on from there."""
+    looked at); the caller moves on from there. Two range scans of primary keys, whatever the tables' size."""
     last_id = after_id + batch
+    done = SectionHtml.objects.filter(section_id__gt=after_id, section_id__lte=last_id, renderer=RENDERER)
     rows = [
         SectionHtml(section_id=pk, renderer=RENDERER, html=str(section_body_html(body)))
         for pk, body in Section.objects.filter(pk__gt=after_id, pk__lte=last_id)
         .exclude(version__state=VersionState.DRAFT)
-        .exclude(stored_html__renderer=RENDERER)
+        .exclude(pk__in=list(done.values_list("section_id", flat=True)))
+        .order_by()
         .values_list("pk", "body")
     ]
     if rows:
