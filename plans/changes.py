@@ -48,7 +48,7 @@ def version_changes(*, old: PlanVersion | None, new: PlanVersion) -> VersionChan
     ids = [new.pk] if old is None else [old.pk, new.pk]
     versions = {new.pk: new} if old is None else {old.pk: old, new.pk: new}
     sections: dict[int, list[Section]] = {version_id: [] for version_id in ids}
-    for section in Section.objects.filter(version_id__in=ids).order_by("position", "pk"):
+    for section in Section.objects.filter(version_id__in=ids).select_related("stored_html").order_by("position", "pk"):
         sections[section.version_id].append(section)
     attachments: dict[int, list[Attachment]] = {version_id: [] for version_id in ids}
     for attachment in Attachment.objects.filter(version_id__in=ids).order_by("uploaded_at", "pk"):

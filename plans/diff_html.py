@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from lxml.html.diff import htmldiff
 
-from plans.templatetags.plan_pages import section_markdown
+from plans.section_html import section_body_html
 from portal.markdown import sanitize_html
 
 ROW_ADDED, ROW_REMOVED = "diff-row--added", "diff-row--removed"
@@ -211,7 +211,13 @@ def markdown_diff(old: str, new: str, *, levels: int = 2) -> SafeString:
     `levels` moves the texts' own headings down, as on the plan page, below the section's heading. The result
     is sanitized HTML: only the tags of a rendered section plus ins and del, and the two row classes.
     """
-    before = str(section_markdown(old, levels)) if old else ""
-    after = str(section_markdown(new, levels)) if new else ""
+    before = str(section_body_html(old, levels)) if old else ""
+    after = str(section_body_html(new, levels)) if new else ""
+    return html_diff(before, after)
+
+
+def html_diff(before: str, after: str) -> SafeString:
+    """Two rendered sections (as `section_body_html` makes them, or as stored for a released version) as the
+    newer one with what was inserted in <ins> and deleted in <del>, sanitized."""
     marked = "\n".join(part.strip() for part in _compared(before, after))
     return sanitize_html(marked, extra_tags=MARK_TAGS, classes=ROW_CLASSES)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.safestring import SafeString
 from guardian.models import GroupObjectPermissionBase
 
 from portal.errors import ConflictError
@@ -206,6 +207,8 @@ class Section(DraftContentMixin):
     key = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    # The body as pages show it, set by plans.section_html on the sections a page shows (not a column).
+    html: SafeString
 
     class Meta:
         ordering = ["version", "position"]
@@ -215,6 +218,22 @@ class Section(DraftContentMixin):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.key})"
+
+
+class SectionHtml(models.Model):
+    """A released section's body as its pages show it (Markdown rendered, sanitized, headings demoted), computed
+    once when its version is published instead of on every view (plans/section_html.py).
+
+    A cache of the immutable body, so it sits beside the section rather than on it: the section row stays
+    untouchable once published (plans.0003's triggers), while this row may be written again when the renderer
+    changes (`renderer` other than the running one's fingerprint counts as missing)."""
+
+    section = models.OneToOneField(Section, primary_key=True, on_delete=models.CASCADE, related_name="stored_html")
+    renderer = models.CharField(max_length=16)
+    html = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Rendered section {self.section_id} ({self.renderer})"
 
 
 class PrivateMediaStorage(FileSystemStorage):

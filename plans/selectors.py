@@ -20,9 +20,11 @@ from plans.models import (
     PlanReview,
     PlanShare,
     PlanVersion,
+    Section,
     VersionState,
 )
 from plans.search_text import substring_filter
+from plans.section_html import sections_html_attach
 from reading.models import ReadingObligation
 
 # A plan is "review due" this many days before its next review date.
@@ -79,8 +81,16 @@ def plan_reviews(*, plan: Plan) -> QuerySet[PlanReview]:
     return PlanReview.objects.filter(plan=plan).select_related("version", "reviewed_by").order_by("-reviewed_at", "-id")
 
 
-def version_sections(*, version: PlanVersion) -> list:
+def version_sections(*, version: PlanVersion) -> list[Section]:
     return list(version.sections.order_by("position"))
+
+
+def version_sections_shown(*, version: PlanVersion) -> list[Section]:
+    """A version's sections in order, each with its `html` as pages show it: stored once the version is released
+    (one query either way), rendered for a draft."""
+    sections = list(version.sections.select_related("stored_html").order_by("position"))
+    sections_html_attach(sections, released={version.pk: not version.is_draft})
+    return sections
 
 
 def latest_released_number(*, plan: Plan) -> int | None:

@@ -22,8 +22,8 @@ from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_selectors import version_facts_by_facility
 from plans import selectors
 from plans.ack_line import acknowledgement_line
-from plans.changes import VersionChanges, version_changes
-from plans.diff_html import markdown_diff
+from plans.changes import version_changes
+from plans.changes_shown import changed_sections_shown
 from plans.forms_filters import DiffForm, PlanFilterForm
 from plans.forms_partners import AcknowledgeForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
@@ -84,7 +84,7 @@ def plan_page_context(
     """Everything the plan page shows, in a fixed number of queries whatever the number of rows."""
     current = plan.current_version
     versions = list(versions_visible(access=access))
-    sections = selectors.version_sections(version=current) if current else []
+    sections = selectors.version_sections_shown(version=current) if current else []
     conflicts = conflicts_visible_to(user=request.user, plan=plan) if current else []
     withheld = withheld_plan_ids(request, {pid for row in conflicts for pid in row.plan_ids})
     conflicts = [row for row in conflicts if not row.plan_ids & withheld]
@@ -185,7 +185,7 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
     version = visible_version(access, number)
     record_sensitive_read(request, plan, "version", obj=version)
     released = list(versions_visible(access=access).exclude(state=VersionState.DRAFT))
-    sections = selectors.version_sections(version=version)
+    sections = selectors.version_sections_shown(version=version)
     return render(
         request,
         "plans/version_detail.html",
@@ -203,19 +203,6 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
             **review_context(access=access, version=version, section_keys=[s.key for s in sections]),
         },
     )
-
-
-def _section_changes(changes: VersionChanges) -> list[dict[str, Any]]:
-    """Each changed section with its text as the newer version reads, insertions and deletions marked."""
-    return [
-        {
-            "change": change,
-            "html": markdown_diff(
-                change.before.body if change.before else "", change.after.body if change.after else "", levels=2
-            ),
-        }
-        for change in changes.changed_sections
-    ]
 
 
 @login_required
@@ -265,7 +252,7 @@ def plan_diff(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
         "is_current": new.pk == plan.current_version_id,
         "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
         "changes": changes,
-        "section_changes": _section_changes(changes),
+        "section_changes": changed_sections_shown(changes),
         "counts": {kind: changes.count(kind) for kind in ("changed", "added", "removed", "unchanged")},
         "attachments_added": [a.attachment for a in changes.attachments if a.change == "added"],
         "attachments_removed": [a.attachment for a in changes.attachments if a.change == "removed"],
@@ -293,7 +280,7 @@ def plan_print(request: HttpRequest, plan_id: int) -> HttpResponse:
             "current": current,
             "sensitive": plan.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
             "facilities": list(plan.facilities.all()),
-            "sections": selectors.version_sections(version=current) if current else [],
+            "sections": selectors.version_sections_shown(version=current) if current else [],
             "fact_groups": version_facts_by_facility(version=current) if current else [],
             "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
         },

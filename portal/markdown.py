@@ -43,6 +43,9 @@ ALLOWED_TAGS = {
     "dd",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+LINK_REL = "noopener noreferrer"
+# Released sections keep the HTML rendered with these (plans/section_html.py): changing them re-renders them.
 
 
 class _SectionMarkdown(MarkdownIt):
@@ -65,8 +68,8 @@ def sanitize_html(
         html,
         tags=ALLOWED_TAGS | extra_tags,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer",
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
         allowed_classes=classes or {},
     )
     return mark_safe(cleaned)  # noqa: S308 — sanitized by nh3 just above

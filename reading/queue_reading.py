@@ -5,9 +5,9 @@ from typing import Any
 
 from access.plans import PlanAccess
 from plans.changes import version_changes
-from plans.diff_html import markdown_diff
+from plans.changes_shown import changed_sections_shown
 from plans.models import PlanVersion
-from plans.selectors import version_sections
+from plans.selectors import version_sections_shown
 from reading.selectors_queue import ToReadItem
 
 
@@ -23,17 +23,9 @@ def queue_item_reading(*, item: ToReadItem, access: PlanAccess) -> dict[str, Any
     new = item.version
     old = _last_read_version(item, access)
     if old is None:
-        return {"old": None, "new": new, "sections": version_sections(version=new)}
+        return {"old": None, "new": new, "sections": version_sections_shown(version=new)}
     changes = version_changes(old=old, new=new)
-    section_changes = [
-        {
-            "change": change,
-            "html": markdown_diff(
-                change.before.body if change.before else "", change.after.body if change.after else "", levels=2
-            ),
-        }
-        for change in changes.changed_sections
-    ]
+    section_changes = changed_sections_shown(changes)
     return {
         "old": old,
         "new": new,

@@ -15,7 +15,7 @@ from access.plans import plan_access
 from access.sources import can_declare_sources, can_review_source_changes, can_see_source_reviews
 from agencies.active_agency import active_membership
 from plans.changes import version_changes
-from plans.diff_html import markdown_diff
+from plans.changes_shown import changed_sections_shown
 from plans.models import Classification, Plan
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
@@ -107,15 +107,7 @@ def _change_page(
         "old": old,
         "new": new,
         "changes": changes,
-        "section_changes": [
-            {
-                "change": item,
-                "html": markdown_diff(
-                    item.before.body if item.before else "", item.after.body if item.after else "", levels=2
-                ),
-            }
-            for item in changes.changed_sections
-        ],
+        "section_changes": changed_sections_shown(changes),
         "diff_url": diff_url,
         "sensitive": source.classification == Classification.LAW_ENFORCEMENT_SENSITIVE,
         "can_decide": change.is_open and can_review_source_changes(plan_access(user=request.user, plan=plan)),

@@ -22,7 +22,6 @@ from consistency.models import FactKey
 from consistency.templatetags.key_facts import phone_display
 from plans import selectors
 from plans.models import Classification, PlanVersion, VersionState
-from plans.templatetags.plan_pages import section_markdown
 
 # The marking every page carries, by classification (the words US agencies print on handling-restricted copies).
 MARKINGS = {
@@ -223,8 +222,8 @@ def export_document(*, version: PlanVersion, access: PlanAccess, reader_name: st
         next_review=plan.next_review_due,
         facts=_facts(version),
         sections=[
-            ExportSection(number=i, title=s.title, html=section_markdown(s.body))
-            for i, s in enumerate(selectors.version_sections(version=version), 1)
+            ExportSection(number=i, title=s.title, html=s.html)
+            for i, s in enumerate(selectors.version_sections_shown(version=version), 1)
         ],
         attachments=[
             ExportAttachment(filename=a.filename, kind=str(a.get_content_type_display()), size=a.size, sha256=a.sha256)

@@ -23,6 +23,7 @@ from plans.models import (
     Section,
     VersionState,
 )
+from plans.section_html import version_sections_html_store
 from plans.section_outlines import default_sections
 from plans.selectors import draft_open, latest_released_number
 from plans.services.attachments import attachments_copy
@@ -279,6 +280,8 @@ def plan_version_publish(
             version.save()
     except IntegrityError as exc:  # the partial unique index: another publish got there first
         raise ConflictError("Another version of this plan was published at the same moment; reload.") from exc
+    # Its pages show this HTML from now on; rendered here so the version is never current without it.
+    version_sections_html_store(version_id=version.pk)
     plan.current_version = version
     plan.next_review_due = (now + timedelta(days=plan.review_interval_days)).date()
     plan.save(update_fields=["current_version", "next_review_due", "updated_at"])

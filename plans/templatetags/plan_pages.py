@@ -1,26 +1,17 @@
 """Template filters of the plan pages."""
 
-import re
-
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from portal.markdown import render_markdown
+from plans.section_html import section_body_html
 
 register = template.Library()
-
-_HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
 @register.filter(name="section_markdown")
 def section_markdown(text: str, levels: int = 2) -> SafeString:
-    """A section body as sanitized HTML, its headings moved `levels` down so they sit below the section's own."""
-
-    def demote(match: re.Match[str]) -> str:
-        return f"<{match.group(1)}h{min(int(match.group(2)) + int(levels), 6)}>"
-
-    # Only tag names change, and only of headings the sanitizer already let through (it strips their attributes).
-    return mark_safe(_HEADING.sub(demote, str(render_markdown(text))))  # noqa: S308
+    """A section body rendered now (a draft's); released versions' sections carry their stored `html`."""
+    return section_body_html(text, levels)
 
 
 @register.filter(name="short_hash")
