@@ -110,6 +110,11 @@ class AuditAction(models.TextChoices):
     AAR_FINALIZE = "aar.finalize", "After-action report made final"
     CORRECTIVE_ACTION_CREATE = "corrective_action.create", "Corrective action assigned"
     CORRECTIVE_ACTION_CLOSE = "corrective_action.close", "Corrective action closed"
+    # Issue 17, item 5: drill requirements as data.
+    DRILL_REQUIREMENTS_CREATE = "drill_requirements.create", "Drill requirement set created"
+    DRILL_REQUIREMENTS_CHANGE = "drill_requirements.change", "Drill requirement set changed"
+    DRILL_REQUIREMENTS_ASSIGN = "drill_requirements.assign", "Drill requirements assigned to a building"
+    DRILL_REQUIREMENTS_UNASSIGN = "drill_requirements.unassign", "Drill requirements taken off a building"
 
 
 class AppendOnlyError(Exception):
