@@ -1,6 +1,6 @@
 """Reads of drill requirements for the pages and the API, always through the gate (access/drills.py)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from access.drills import Actor, requirement_sets_visible_to
@@ -14,7 +14,7 @@ def requirement_sets_listed(*, user: Actor) -> QuerySet[RequirementSet]:
         requirement_sets_visible_to(user=user)
         .select_related("owner_agency")
         .prefetch_related(Prefetch("lines", RequirementLine.objects.order_by("exercise_kind", "id")))
-        .order_by("owner_agency_id", "name", "id")
+        .order_by(F("owner_agency_id").asc(nulls_first=True), "name", "id")
     )
 
 
