@@ -51,16 +51,17 @@ def can_create_state_set(user: Actor) -> bool:
     return bool(user.is_authenticated and user.is_staff)
 
 
-def can_assign_requirements(user: Actor, facility: Facility) -> bool:
+def can_assign_requirements(user: Actor, facility: Facility, *, roles: dict[int, str] | None = None) -> bool:
     """The building owner's admins (and operators) choose which sets apply to it."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or agency_roles(user=user).get(facility.owner_agency_id) == Role.ADMIN
+    roles = agency_roles(user=user) if roles is None else roles
+    return user.is_staff or roles.get(facility.owner_agency_id) == Role.ADMIN
 
 
-def can_see_drill_status(user: Actor, facility: Facility) -> bool:
+def can_see_drill_status(user: Actor, facility: Facility, *, roles: dict[int, str] | None = None) -> bool:
     """The building owner's members see its drill status (what is due, what is behind)."""
-    return facility.owner_agency_id in agency_roles(user=user)
+    return facility.owner_agency_id in (agency_roles(user=user) if roles is None else roles)
 
 
 def can_see_agency_drills(user: Actor, agency_id: int) -> bool:

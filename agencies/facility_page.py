@@ -184,7 +184,7 @@ def facility_page(
         "can_make_packet": packet_facilities(user=request.user).filter(pk=facility.pk).exists(),
         **facts,
         **building_documents_context(request, facility),
-        **facility_drills_context(request, facility),
+        **facility_drills_context(request, facility, roles=roles),
     }
     if can_edit_contacts:
         context["contact_form"] = contact_form or FacilityContactForm()
