@@ -2607,6 +2607,7 @@ WEB = (
                 name,
                 lambda s: set_form(s, s.district.pk),
                 expect(403, WEB_ANON, owner_admin=302, staff=200, unrelated_admin=200),
+                frozenset({"owner_admin"}),
             )
             for name in ["owner", *SET_FIELDS]
         ),
