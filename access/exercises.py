@@ -22,7 +22,14 @@ from access.agencies import agency_roles
 from access.plans import PlanAccess, granted_plan_ids, plans_visible_to
 from access.reading import plans_agency_may_require
 from agencies.models import Facility, Membership, Role
-from exercises.models import ActionStatus, AfterActionReport, CorrectiveAction, Exercise, ExerciseParticipant
+from exercises.models import (
+    ActionStatus,
+    AfterActionReport,
+    CorrectiveAction,
+    Exercise,
+    ExerciseParticipant,
+    ExerciseStatus,
+)
 from plans.models import Plan, PlanVersion, VersionState
 
 Actor = User | AnonymousUser
@@ -167,6 +174,26 @@ def version_choices(*, user: Actor) -> QuerySet[PlanVersion]:
 def finding_plans(*, user: Actor) -> QuerySet[Plan]:
     """The plans an area for improvement may name: those the report's writer may read."""
     return plans_visible_to(user=user)
+
+
+def upcoming_exercise_agencies(*, exercise_id: int, starts_at: object) -> set[int]:
+    """Who a reminder before an exercise goes to: the agencies taking part now, while it is still scheduled to
+    start when the reminder says (a cancelled or moved exercise reminds nobody: a move records its own)."""
+    exercise = Exercise.objects.filter(pk=exercise_id, status=ExerciseStatus.SCHEDULED).only("starts_at").first()
+    if exercise is None or exercise.starts_at.isoformat() != starts_at:
+        return set()
+    return set(exercise_participant_ids(exercise_id=exercise_id).values_list("agency_id", flat=True))
+
+
+def overdue_action_recipients(*, action_id: int) -> tuple[set[int], QuerySet[Membership]]:
+    """Who hears that a corrective action is overdue: its owning agency (webhooks), that agency's admins and the
+    person responsible while still a member of it; nobody once the action is closed."""
+    action = CorrectiveAction.objects.filter(pk=action_id, status=ActionStatus.OPEN).first()
+    if action is None:
+        return set(), Membership.objects.none()
+    people = Q(role=Role.ADMIN) | Q(user_id=action.responsible_id) if action.responsible_id else Q(role=Role.ADMIN)
+    members = Membership.objects.filter(people, agency_id=action.owning_agency_id, user__is_active=True)
+    return {action.owning_agency_id}, members
 
 
 def exercise_participant_ids(*, exercise_id: int) -> QuerySet:

@@ -31,6 +31,7 @@ from consistency.conflict_selectors import conflicts_visible_to
 from consistency.fact_context import facility_facts_context
 from consistency.fact_selectors import FactRow
 from consistency.models import FactKey
+from exercises.drills_context import facility_drills_context
 from plans.models import Acknowledgement, Plan, PlanKind, Section
 from plans.selectors import facility_current_plans
 from portal.types import AuthenticatedHttpRequest
@@ -183,6 +184,7 @@ def facility_page(
         "can_make_packet": packet_facilities(user=request.user).filter(pk=facility.pk).exists(),
         **facts,
         **building_documents_context(request, facility),
+        **facility_drills_context(request, facility, roles=roles),
     }
     if can_edit_contacts:
         context["contact_form"] = contact_form or FacilityContactForm()

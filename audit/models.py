@@ -117,6 +117,11 @@ class AuditAction(models.TextChoices):
     TRAINING_DELETE = "training.delete", "Training session removed"
     TRAINING_REQUIREMENT_CREATE = "training.requirement_create", "Training requirement set"
     TRAINING_REQUIREMENT_DELETE = "training.requirement_delete", "Training requirement removed"
+    # Issue 17, item 5: drill requirements as data.
+    DRILL_REQUIREMENTS_CREATE = "drill_requirements.create", "Drill requirement set created"
+    DRILL_REQUIREMENTS_CHANGE = "drill_requirements.change", "Drill requirement set changed"
+    DRILL_REQUIREMENTS_ASSIGN = "drill_requirements.assign", "Drill requirements assigned to a building"
+    DRILL_REQUIREMENTS_UNASSIGN = "drill_requirements.unassign", "Drill requirements taken off a building"
 
 
 class AppendOnlyError(Exception):

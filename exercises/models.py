@@ -244,3 +244,31 @@ class CorrectiveAction(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ActionStatus.OPEN
+
+
+# Drill requirements (a module of their own; imported here so that Django registers them with the app).
+from exercises.requirement_models import (  # noqa: E402
+    RequirementAssignment,
+    RequirementLine,
+    RequirementPeriod,
+    RequirementSet,
+)
+
+__all__ = [
+    "ActionStatus",
+    "AfterActionReport",
+    "CorrectiveAction",
+    "Exercise",
+    "ExerciseKind",
+    "ExerciseObjective",
+    "ExerciseParticipant",
+    "ExerciseStatus",
+    "Finding",
+    "FindingKind",
+    "Observation",
+    "ReportState",
+    "RequirementAssignment",
+    "RequirementLine",
+    "RequirementPeriod",
+    "RequirementSet",
+]

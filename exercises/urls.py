@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exercises import views, views_report
+from exercises import views, views_calendar, views_report, views_requirements
 
 app_name = "exercises"
 
@@ -32,4 +32,22 @@ urlpatterns = [
     path("exercises/<int:exercise_id>/report/actions/", views_report.action_add, name="action-add"),
     path("corrective-actions/", views_report.action_list, name="actions"),
     path("corrective-actions/<int:action_id>/close/", views_report.action_close, name="action-close"),
+    # Drill requirements (exercises/views_requirements.py) and calendars (exercises/views_calendar.py).
+    path("drill-requirements/", views_requirements.requirement_sets, name="requirement-sets"),
+    path("drill-requirements/<int:set_id>/", views_requirements.requirement_set, name="requirement-set"),
+    path("drill-requirements/<int:set_id>/lines/", views_requirements.line_add, name="requirement-line-add"),
+    path(
+        "drill-requirements/<int:set_id>/lines/<int:line_id>/remove/",
+        views_requirements.line_remove,
+        name="requirement-line-remove",
+    ),
+    path("facilities/<int:facility_id>/drill-requirements/", views_requirements.facility_assign, name="assign"),
+    path(
+        "facilities/<int:facility_id>/drill-requirements/<int:set_id>/remove/",
+        views_requirements.facility_unassign,
+        name="unassign",
+    ),
+    path("facilities/<int:facility_id>/calendar/", views_calendar.facility_calendar, name="facility-calendar"),
+    path("agencies/<int:agency_id>/drills/", views_requirements.agency_drills, name="agency-drills"),
+    path("agencies/<int:agency_id>/calendar/", views_calendar.agency_calendar, name="agency-calendar"),
 ]

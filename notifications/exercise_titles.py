@@ -27,6 +27,17 @@ def exercise_scheduled_title(payload: dict[str, Any]) -> str:
     return f"{kind}: {payload.get('exercise_title', '')} (led by {lead})"
 
 
+def exercise_upcoming_title(payload: dict[str, Any]) -> str:
+    """ "Coming up: Lockdown drill on 2026-05-04 09:00: Spring lockdown (led by Maple Valley School District)"."""
+    return f"Coming up: {exercise_scheduled_title(payload)}"
+
+
+def corrective_action_overdue_title(payload: dict[str, Any]) -> str:
+    """ "Spring lockdown: corrective action overdue since 2026-05-01 — Update the reunification annex"."""
+    exercise, description = payload.get("exercise_title", "An exercise"), payload.get("description", "")
+    return f"{exercise}: corrective action overdue since {payload.get('due_on', '')} — {description}"
+
+
 def corrective_action_closed_title(payload: dict[str, Any]) -> str:
     """ "Spring lockdown: corrective action closed by version 4 — Update the reunification annex"."""
     how = payload.get("how") or "decision"

@@ -32,6 +32,9 @@ class EventType(models.TextChoices):
     # Issue 17: an exercise the agency takes part in, and a corrective action from one that closed.
     EXERCISE_SCHEDULED = "exercise.scheduled", "Exercise scheduled"
     CORRECTIVE_ACTION_CLOSED = "corrective_action.closed", "Corrective action closed"
+    # Reminders (exercises/reminders.py): an exercise the agency takes part in is days away; an action is overdue.
+    EXERCISE_UPCOMING = "exercise.upcoming", "Exercise coming up"
+    CORRECTIVE_ACTION_OVERDUE = "corrective_action.overdue", "Corrective action overdue"
 
 
 # About one person's own reading (or their people's): addressed to people, never to an agency's webhooks.

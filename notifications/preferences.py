@@ -38,6 +38,10 @@ _EMAIL_DEFAULTS: dict[str, dict[str, str]] = {
     # Exercises (issue 17): an agency's admins and liaisons hear at once of one it is to take part in.
     EventType.EXERCISE_SCHEDULED: {Role.ADMIN: EmailChoice.IMMEDIATE, Role.LIAISON: EmailChoice.IMMEDIATE},
     EventType.CORRECTIVE_ACTION_CLOSED: {Role.ADMIN: EmailChoice.DAILY, Role.LIAISON: EmailChoice.DAILY},
+    # Everyone of a participating agency hears days before an exercise; an overdue action goes only to its owning
+    # agency's admins and the person responsible, by mail at once.
+    EventType.EXERCISE_UPCOMING: {role: EmailChoice.IMMEDIATE for role in Role},
+    EventType.CORRECTIVE_ACTION_OVERDUE: {role: EmailChoice.IMMEDIATE for role in Role},
 }
 
 # Always shown under Alerts whatever the recipient chose (they may still choose how it is e-mailed): an

@@ -7,7 +7,7 @@ from functools import cached_property, reduce
 from django.db.models import Q, QuerySet
 
 from access.audience import active_members, agency_may_view, viewing_agencies
-from access.exercises import exercise_participant_ids
+from access.exercises import exercise_participant_ids, overdue_action_recipients, upcoming_exercise_agencies
 from access.facilities import agencies_reading_document, agencies_seeing_facility_plans
 from access.reading import reading_supervisor_ids
 from agencies.models import Membership, Role
@@ -108,6 +108,16 @@ def audience_for(event: OutboxEvent) -> Audience:
         if actor is not None:
             members = members.exclude(user_id=actor)
         return Audience(memberships=members, agencies=viewers)
+    elif kind == EventType.EXERCISE_UPCOMING:
+        # Everyone of the agencies taking part now, while the exercise is still scheduled at the time reminded of.
+        agencies = upcoming_exercise_agencies(
+            exercise_id=payload.get("exercise", 0), starts_at=payload.get("starts_at")
+        )
+        members = _members(agencies)
+    elif kind == EventType.CORRECTIVE_ACTION_OVERDUE:
+        # The owning agency's admins and the person responsible (while a member of it), while the action is open.
+        agencies, members = overdue_action_recipients(action_id=payload.get("action", 0))
+        return Audience(memberships=members, agencies=frozenset(agencies))
     elif kind in (EventType.EXERCISE_SCHEDULED, EventType.CORRECTIVE_ACTION_CLOSED):
         # The agencies taking part now (one taken off the exercise since hears nothing).
         agencies = set(

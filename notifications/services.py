@@ -15,7 +15,12 @@ from django.utils import timezone
 from agencies.models import Membership
 from notifications.dispatch import DELIVER_WEBHOOK, FAN_OUT_EVENT, SEND_EVENT_EMAILS, enqueue_on_commit
 from notifications.document_titles import document_change_title
-from notifications.exercise_titles import corrective_action_closed_title, exercise_scheduled_title
+from notifications.exercise_titles import (
+    corrective_action_closed_title,
+    corrective_action_overdue_title,
+    exercise_scheduled_title,
+    exercise_upcoming_title,
+)
 from notifications.models import (
     PERSONAL_EVENT_TYPES,
     Channel,
@@ -174,6 +179,8 @@ def _notification_title(event: OutboxEvent) -> str:
         EventType.FACILITY_SRO_CHANGED: _sro_title(payload),
         EventType.EXERCISE_SCHEDULED: exercise_scheduled_title(payload),
         EventType.CORRECTIVE_ACTION_CLOSED: corrective_action_closed_title(payload),
+        EventType.EXERCISE_UPCOMING: exercise_upcoming_title(payload),
+        EventType.CORRECTIVE_ACTION_OVERDUE: corrective_action_overdue_title(payload),
         EventType.FACILITY_CONFLICT: f"{title}: {payload.get('fact_label', 'a key fact')} at "
         f"{payload.get('facility_name', 'a building')} conflicts with {payload.get('other_agency_name', '')}",
     }

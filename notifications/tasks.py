@@ -5,6 +5,7 @@ from typing import Any
 from celery import shared_task
 from django.db import DatabaseError
 
+from exercises import reminders as exercise_reminders
 from notifications import fan_out_batch, reminders, services, sweep
 from notifications.channels import email, webhooks
 from notifications.dispatch import (
@@ -85,8 +86,11 @@ def send_daily_digests() -> int:
 
 @shared_task(name="notifications.send_reminders", **RETRY)
 def send_reminders() -> dict[str, int]:
-    """Daily: review-due and acknowledgement reminders (each recorded once per plan and day)."""
+    """Daily: review-due and acknowledgement reminders (each recorded once per plan and day), and the exercises'
+    (days before one; an overdue corrective action, once)."""
     return {
         "review_due": reminders.review_due_reminders_record(),
         "acknowledgement": reminders.acknowledgement_reminders_record(),
+        "exercise_upcoming": exercise_reminders.exercise_reminders_record(),
+        "corrective_action_overdue": exercise_reminders.corrective_action_overdue_reminders_record(),
     }

@@ -237,6 +237,7 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         """A year of exercises (exercises/demo_data.py): the police's active-threat training with its report and
         corrective actions, and the schools' drills."""
         from exercises.demo_data import DemoCounty, demo_exercises_create
+        from exercises.demo_requirements import demo_drill_requirements_create
 
         shorts = ("prairie_ridge", "fairbrook_hs", "jefferson", "lakeview", "hawthorne")
         plans = {
@@ -255,6 +256,8 @@ class _DemoBuilder(AgencyPlansMixin, RequiredReadingMixin, SourcesMixin):
         )
         self.progress("Recording a year of exercises, an after-action report and its corrective actions…")
         demo_exercises_create(county=county)
+        self.progress("Loading a state's drill rule and applying it to the schools…")
+        demo_drill_requirements_create(county=county)
 
     def _training(self) -> None:
         """The police department's active-threat training records (reading/demo_training.py)."""

@@ -591,3 +591,24 @@ def test_the_police_sros_were_trained_on_the_active_threat_plan_and_two_are_not_
     assert sessions.count() == 2
     assert sessions.filter(exercise__title__startswith="Active-threat response training").exists()
     assert sessions.get(exercise__isnull=True).staff_count == 38
+
+
+def test_the_demo_loads_a_states_drill_rule_and_only_hawthorne_is_behind_on_lockdown_drills(demo):
+    from agencies.models import Facility
+    from exercises.models import RequirementSet
+    from exercises.requirement_status import drill_status
+
+    rule = RequirementSet.objects.get(owner_agency__isnull=True)
+    schools = list(Facility.objects.filter(requirement_assignments__requirement_set=rule).order_by("name"))
+    assert len(schools) == 5
+    statuses = drill_status(facilities=schools)
+    behind = {(s.facility.name, kind) for s in statuses.values() for kind in s.behind_kinds}
+    hawthorne = next(s for s in statuses.values() if s.facility.name == "Hawthorne Elementary School")
+    lockdown = next(line for line in hawthorne.sets[0].lines if line.line.exercise_kind == "lockdown")
+    # Behind once a lockdown drill is expected (not in the first days of a term, when none is yet).
+    assert behind == ({("Hawthorne Elementary School", "Lockdown drill")} if lockdown.expected_by_now else set())
+    client = Client()
+    client.force_login(User.objects.get(username="district_admin"))
+    page = client.get(f"/agencies/{hawthorne.facility.owner_agency_id}/drills/").content.decode()
+    assert "Hawthorne Elementary School" in page
+    assert "State school safety drills" in page

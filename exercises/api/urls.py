@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exercises.api import views, views_pdf
+from exercises.api import requirement_views, views, views_pdf
 
 urlpatterns = [
     path("exercises/", views.ExerciseListView.as_view(), name="exercise-list"),
@@ -34,5 +34,42 @@ urlpatterns = [
         "corrective-actions/<int:action_id>/close/",
         views.CorrectiveActionCloseView.as_view(),
         name="corrective-action-close",
+    ),
+    # Drill requirements (exercises/api/requirement_views.py).
+    path("drill-requirements/", requirement_views.RequirementSetListView.as_view(), name="requirement-set-list"),
+    path(
+        "drill-requirements/<int:set_id>/",
+        requirement_views.RequirementSetDetailView.as_view(),
+        name="requirement-set-detail",
+    ),
+    path(
+        "drill-requirements/<int:set_id>/lines/",
+        requirement_views.RequirementLineListView.as_view(),
+        name="requirement-line-list",
+    ),
+    path(
+        "drill-requirements/<int:set_id>/lines/<int:line_id>/",
+        requirement_views.RequirementLineDetailView.as_view(),
+        name="requirement-line-detail",
+    ),
+    path(
+        "facilities/<int:facility_id>/drill-requirements/",
+        requirement_views.FacilityRequirementListView.as_view(),
+        name="facility-requirements",
+    ),
+    path(
+        "facilities/<int:facility_id>/drill-requirements/<int:set_id>/",
+        requirement_views.FacilityRequirementDetailView.as_view(),
+        name="facility-requirement",
+    ),
+    path(
+        "facilities/<int:facility_id>/drill-status/",
+        requirement_views.FacilityDrillStatusView.as_view(),
+        name="facility-drill-status",
+    ),
+    path(
+        "agencies/<int:agency_id>/drill-status/",
+        requirement_views.AgencyDrillStatusView.as_view(),
+        name="agency-drill-status",
     ),
 ]

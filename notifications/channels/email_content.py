@@ -11,7 +11,7 @@ Templates live in notifications/templates/notifications/email/.
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,7 +28,13 @@ from access.sources import sources_visible
 from accounts.invitations import invitation_path_kwargs
 from agencies.models import Agency
 from notifications.document_titles import document_change_title
-from notifications.exercise_titles import corrective_action_closed_title, exercise_scheduled_title, exercise_start_words
+from notifications.exercise_titles import (
+    corrective_action_closed_title,
+    corrective_action_overdue_title,
+    exercise_scheduled_title,
+    exercise_start_words,
+    exercise_upcoming_title,
+)
 from notifications.models import PERSONAL_EVENT_TYPES, EventType, OutboxEvent
 from notifications.reading_text import reading_email_extra, reading_title
 from plans.models import classification_words
@@ -184,11 +190,18 @@ def _source_extra(event: OutboxEvent, reader: User | None) -> dict[str, Any]:
     }
 
 
+EXERCISE_HEADLINES: dict[str, Callable[[dict[str, Any]], str]] = {
+    EventType.EXERCISE_SCHEDULED: exercise_scheduled_title,
+    EventType.EXERCISE_UPCOMING: exercise_upcoming_title,
+    EventType.CORRECTIVE_ACTION_CLOSED: corrective_action_closed_title,
+    EventType.CORRECTIVE_ACTION_OVERDUE: corrective_action_overdue_title,
+}
+
+
 def _exercise_extra(event_type: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     """An exercise's alert: its headline, the words of the body and the link to its page."""
     exercise = payload.get("exercise")
-    scheduled = event_type == EventType.EXERCISE_SCHEDULED
-    headline = exercise_scheduled_title(dict(payload)) if scheduled else corrective_action_closed_title(dict(payload))
+    headline = EXERCISE_HEADLINES[event_type](dict(payload))
     return {
         "exercise_headline": _one_line(headline, 88),  # the subject line stays within 100 characters
         "exercise_title": _one_line(str(payload.get("exercise_title", "")), 200),
@@ -197,6 +210,7 @@ def _exercise_extra(event_type: str, payload: Mapping[str, Any]) -> dict[str, An
         "starts": exercise_start_words(payload.get("starts_at")),
         "how": _one_line(str(payload.get("how", "")), 100),
         "description": _one_line(str(payload.get("description", "")), 300),
+        "due_on": _one_line(str(payload.get("due_on", "")), 20),
         "exercise_url": settings.SITE_URL + reverse("exercises:detail", kwargs={"exercise_id": exercise})
         if isinstance(exercise, int)
         else None,
@@ -246,7 +260,7 @@ def _extra(event: OutboxEvent, reader: User | None = None) -> dict[str, Any]:
             "role": str(payload.get("role_label", "member")).lower(),
             "sign_in_url": sign_in_url(),
         }
-    if event.event_type in (EventType.EXERCISE_SCHEDULED, EventType.CORRECTIVE_ACTION_CLOSED):
+    if event.event_type in EXERCISE_HEADLINES:
         return _exercise_extra(event.event_type, payload)
     if event.event_type == EventType.BUILDING_DOCUMENT_CHANGED:
         return {"document_change": _one_line(document_change_title(payload), 300)}
@@ -282,6 +296,8 @@ def _headline(event_type: str, title: str, version: Any, agency: str, extra: Map
         EventType.BUILDING_DOCUMENT_CHANGED: str(extra.get("document_change", title)),
         EventType.EXERCISE_SCHEDULED: str(extra.get("exercise_headline", title)),
         EventType.CORRECTIVE_ACTION_CLOSED: str(extra.get("exercise_headline", title)),
+        EventType.EXERCISE_UPCOMING: str(extra.get("exercise_headline", title)),
+        EventType.CORRECTIVE_ACTION_OVERDUE: str(extra.get("exercise_headline", title)),
         EventType.FACILITY_SRO_CHANGED: f"{extra.get('facility_name')}: School Resource Officer "
         f"{'assignment ended' if extra.get('change') == 'ended' else 'changed'}",
         EventType.FACILITY_CONFLICT: f"{title}: conflict with {extra.get('other_agency_name')} "

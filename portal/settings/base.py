@@ -336,6 +336,8 @@ EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 30)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 60)
 # Partners that have not acknowledged the current version this many days after publication are reminded.
 ACKNOWLEDGEMENT_REMINDER_DAYS = env_int("ACKNOWLEDGEMENT_REMINDER_DAYS", 14)
+# Days before a scheduled exercise that its participants are reminded of it (exercises/reminders.py).
+EXERCISE_REMINDER_DAYS = env_int("EXERCISE_REMINDER_DAYS", 3)
 
 # django-guardian: no anonymous user row; anonymous visitors are refused before any object check.
 ANONYMOUS_USER_NAME = None

@@ -4,8 +4,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from access.actors import SYSTEM
 from exercises.models import Exercise, FindingKind
 from exercises.report_services import corrective_action_create, report_finalize, report_finding_add
+from exercises.requirement_services import (
+    SetFields,
+    requirement_assign,
+    requirement_line_add,
+    requirement_set_create,
+)
 from exercises.services import ExercisePlan, exercise_mark_conducted, exercise_schedule
 from notifications.models import OutboxEvent
 from notifications.services import outbox_event_fan_out
@@ -84,3 +91,47 @@ class ExerciseScene:
             actor=county.owner_admin,
         )
         self.reported, self.improvement, self.action = final_report_with_action(county)
+
+
+class DrillScene:
+    """Drill requirements of the county: a state's rule (two lockdown drills a term, ten fire drills a year at
+    schools) and the district's own set (one evacuation drill a year), applied to the school."""
+
+    def __init__(self, county) -> None:
+        self.state_set = requirement_set_create(
+            owner_agency=None,
+            fields=SetFields(name="State school drill rule", jurisdiction="State", year_start_month=8),
+            actor=SYSTEM,
+        )
+        school_kinds = ["elementary_school", "middle_school", "high_school", "k12_school", "private_school"]
+        requirement_line_add(
+            requirement_set=self.state_set,
+            exercise_kind="lockdown",
+            count=2,
+            period="term",
+            facility_kinds=school_kinds,
+            actor=SYSTEM,
+        )
+        requirement_line_add(
+            requirement_set=self.state_set,
+            exercise_kind="fire",
+            count=10,
+            period="year",
+            facility_kinds=school_kinds,
+            actor=SYSTEM,
+        )
+        self.district_set = requirement_set_create(
+            owner_agency=county.district, fields=SetFields(name="District extras"), actor=SYSTEM
+        )
+        self.district_line = requirement_line_add(
+            requirement_set=self.district_set,
+            exercise_kind="evacuation",
+            count=1,
+            period="year",
+            facility_kinds=[],
+            actor=SYSTEM,
+        )
+        requirement_assign(facility=county.school, requirement_set=self.district_set, actor=SYSTEM)
+
+    def as_dict(self) -> dict:
+        return {"state_set": self.state_set, "district_set": self.district_set, "district_line": self.district_line}

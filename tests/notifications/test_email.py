@@ -447,6 +447,20 @@ SAMPLE_PAYLOADS = {
         "how": "version 4",
         "description": "Rewrite the reunification steps",
     },
+    EventType.EXERCISE_UPCOMING: {
+        "exercise": 1,
+        "exercise_title": "Spring <lockdown>",
+        "kind": "Lockdown drill",
+        "starts_at": "2026-05-04T09:00:00+00:00",
+        "lead_agency_name": "Maple Valley School District",
+    },
+    EventType.CORRECTIVE_ACTION_OVERDUE: {
+        "action": 1,
+        "exercise": 1,
+        "exercise_title": "Spring <lockdown>",
+        "description": "Rewrite the reunification steps",
+        "due_on": "2026-05-01",
+    },
     EventType.SOURCE_CHANGED: {"source_plan": 1, "source_title": "Jefferson", "source_version": 4, "kind": "published"},
 }
 
@@ -538,7 +552,12 @@ def test_every_event_type_has_a_short_subject_a_text_part_and_an_escaped_accessi
         assert "Maple <Valley> High: Site map version 1 → 2 (Gate C moved). Open the building's page" in message.body
         assert "Maple &lt;Valley&gt; High" in html
         return
-    if event_type in (EventType.EXERCISE_SCHEDULED, EventType.CORRECTIVE_ACTION_CLOSED):
+    if event_type in (
+        EventType.EXERCISE_SCHEDULED,
+        EventType.CORRECTIVE_ACTION_CLOSED,
+        EventType.EXERCISE_UPCOMING,
+        EventType.CORRECTIVE_ACTION_OVERDUE,
+    ):
         assert "Spring <lockdown>" in message.subject
         assert "Spring <lockdown>" in message.body
         assert "Spring &lt;lockdown&gt;" in html

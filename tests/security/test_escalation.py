@@ -54,6 +54,7 @@ from exercises.forms import (
     ObservationForm,
     SummaryForm,
 )
+from exercises.requirement_forms import AssignForm, RequirementLineForm, RequirementSetForm
 from feeds import services as feed_services
 from identity.forms import AgencySSOForm
 from identity.services import agency_sso_configure
@@ -88,7 +89,7 @@ from sources.models import SourceChange
 from sources.services import plan_source_add
 from tests.buildings.helpers import add_document, png_bytes
 from tests.conftest import County, client_for, web_client
-from tests.exercises.helpers import ExerciseScene
+from tests.exercises.helpers import DrillScene, ExerciseScene
 from tests.permission_matrix import ACTORS, AnyObject, covers, route_of, user_of
 from tests.plans.docx_files import docx_upload, simple_document
 from tests.plans.factories import changed_draft, make_plan, publish
@@ -204,6 +205,10 @@ class Scene:
     # Issue 17, item 4: the district's training (tests/reading/training_scene.py).
     training_session: Any = None  # the liaison trained the member and the planner on the county plan
     training_requirement: Any = None  # everyone in the district must be trained on the county plan
+    # Issue 17, item 5: a state's drill rule, and the district's own set (one line) applied to the school.
+    state_set: Any = None
+    district_set: Any = None
+    district_line: Any = None
     # Issue 20: the county plan builds on another district plan, which moved on since.
     source_plan: Any = None
     source_link: Any = None
@@ -434,6 +439,38 @@ SCHEDULE_WEB = expect(
     partner_comment_liaison=200,
     unrelated_admin=200,
 )
+
+
+# Drill requirements (issue 17, item 5): the district's own set is its admins' (and the operator's); a state's set
+# the operator's only; a building's sets its owner's admins'. Other agencies do not see the district's set (404).
+def set_keepers(ok: int, anonymous: int = 401) -> dict[str, int]:
+    return expect(403, anonymous, owner_admin=ok, staff=ok, **dict.fromkeys([*PARTNER_ROLES, "unrelated_admin"], 404))
+
+
+SET_FIELDS = ["name", "jurisdiction", "year_start_month", "year_start_day", "terms_per_year"]
+LINE_FIELDS = ["exercise_kind", "count", "period", "facility_kinds"]
+
+
+def set_body(s: "Scene", **changes: Any) -> dict:
+    body = {
+        "owner_agency": s.district.pk,
+        "name": "District extras",
+        "jurisdiction": "Maple Valley",
+        "year_start_month": 8,
+        "year_start_day": 15,
+        "terms_per_year": 2,
+    }
+    return {**body, **changes}
+
+
+def set_form(s: "Scene", owner: Any) -> dict:
+    body = set_body(s)
+    body.pop("owner_agency")
+    return {**body, "owner": owner}
+
+
+def line_body(s: "Scene") -> dict:
+    return {"exercise_kind": "fire", "count": 10, "period": "year", "facility_kinds": ["high_school"]}
 
 
 def action_body(s: "Scene") -> dict:
@@ -1391,6 +1428,62 @@ API: tuple[Endpoint, ...] = (
         "/api/v1/corrective-actions/{action_id}/close/",
         lambda s: f"/api/v1/corrective-actions/{s.action.pk}/close/",
         (Attempt("reason", lambda s: {"reason": "The annex covers it."}, lead_editors(200)),),
+    ),
+)
+
+# Drill requirements (issue 17, item 5).
+API = (
+    *API,
+    Endpoint(
+        "POST",
+        "/api/v1/drill-requirements/",
+        lambda s: "/api/v1/drill-requirements/",
+        (
+            *(Attempt(name, lambda s: set_body(s), expect(403, owner_admin=201, staff=201)) for name in SET_FIELDS),
+            Attempt("owner_agency", lambda s: set_body(s), expect(403, owner_admin=201, staff=201)),
+            # A state's set: the operator only.
+            Attempt("owner_agency", lambda s: set_body(s, owner_agency=None), expect(403, staff=201)),
+        ),
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/drill-requirements/{set_id}/",
+        lambda s: f"/api/v1/drill-requirements/{s.district_set.pk}/",
+        (
+            *(Attempt(name, lambda s: set_body(s), set_keepers(200)) for name in SET_FIELDS),
+            # The owner is not changed by a PUT.
+            Attempt("owner_agency", lambda s: set_body(s, owner_agency=s.police.pk), set_keepers(200)),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/drill-requirements/{set_id}/lines/",
+        lambda s: f"/api/v1/drill-requirements/{s.district_set.pk}/lines/",
+        tuple(Attempt(name, lambda s: line_body(s), set_keepers(201)) for name in LINE_FIELDS),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/drill-requirements/{set_id}/lines/{line_id}/",
+        lambda s: f"/api/v1/drill-requirements/{s.district_set.pk}/lines/{s.district_line.pk}/",
+        (Attempt("", lambda s: None, set_keepers(204)),),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/facilities/{facility_id}/drill-requirements/",
+        lambda s: f"/api/v1/facilities/{s.school.pk}/drill-requirements/",
+        (
+            Attempt(
+                "requirement_set",
+                lambda s: {"requirement_set": s.state_set.pk},
+                expect(403, owner_admin=201, staff=201),
+            ),
+        ),
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/facilities/{facility_id}/drill-requirements/{set_id}/",
+        lambda s: f"/api/v1/facilities/{s.school.pk}/drill-requirements/{s.district_set.pk}/",
+        (Attempt("", lambda s: None, set_keepers(204)),),
     ),
 )
 
@@ -2676,6 +2769,73 @@ def every_preference(email: str) -> dict[str, str]:
     return body
 
 
+# Drill requirements (issue 17, item 5): a form the person may not use (an owner not theirs) is shown again (200).
+WEB = (
+    *WEB,
+    Endpoint(
+        "POST",
+        "exercises:requirement-sets",
+        lambda s: reverse("exercises:requirement-sets"),
+        tuple(
+            Attempt(
+                name,
+                lambda s: set_form(s, s.district.pk),
+                expect(403, WEB_ANON, owner_admin=302, staff=200, unrelated_admin=200),
+                frozenset({"owner_admin"}),
+            )
+            for name in ["owner", *SET_FIELDS]
+        ),
+        web=True,
+        forms=(RequirementSetForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:requirement-set",
+        lambda s: reverse("exercises:requirement-set", kwargs={"set_id": s.district_set.pk}),
+        tuple(Attempt(name, lambda s: set_form(s, ""), set_keepers(302, WEB_ANON)) for name in ["owner", *SET_FIELDS]),
+        web=True,
+        forms=(RequirementSetForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:requirement-line-add",
+        lambda s: reverse("exercises:requirement-line-add", kwargs={"set_id": s.district_set.pk}),
+        tuple(Attempt(name, lambda s: line_body(s), set_keepers(302, WEB_ANON)) for name in LINE_FIELDS),
+        web=True,
+        forms=(RequirementLineForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:requirement-line-remove",
+        lambda s: reverse(
+            "exercises:requirement-line-remove", kwargs={"set_id": s.district_set.pk, "line_id": s.district_line.pk}
+        ),
+        (Attempt("", lambda s: {}, set_keepers(302, WEB_ANON)),),
+        web=True,
+    ),
+    Endpoint(
+        "POST",
+        "exercises:assign",
+        lambda s: reverse("exercises:assign", kwargs={"facility_id": s.school.pk}),
+        (
+            Attempt(
+                "requirement_set",
+                lambda s: {"requirement_set": s.state_set.pk},
+                expect(403, WEB_ANON, owner_admin=302, staff=302),
+            ),
+        ),
+        web=True,
+        forms=(AssignForm,),
+    ),
+    Endpoint(
+        "POST",
+        "exercises:unassign",
+        lambda s: reverse("exercises:unassign", kwargs={"facility_id": s.school.pk, "set_id": s.district_set.pk}),
+        (Attempt("", lambda s: {}, set_keepers(302, WEB_ANON)),),
+        web=True,
+    ),
+)
+
 # Signing in, not authorization (tests/security/test_password_reset_rate.py): it asks for an e-mail address only.
 WEB_EXEMPT = frozenset({"password_reset"})
 
@@ -2734,6 +2894,9 @@ WEB_READ_ONLY = frozenset(
         "training-session",
         "training-people",
         "training-person",
+        "exercises:facility-calendar",
+        "exercises:agency-calendar",
+        "exercises:agency-drills",
     }
 )
 
@@ -2815,6 +2978,7 @@ def _exercises(county: County) -> dict[str, Any]:
         "reported": scene.reported,
         "improvement": scene.improvement,
         "action": scene.action,
+        **DrillScene(county).as_dict(),
     }
 
 
@@ -2994,6 +3158,7 @@ def test_posting_to_a_read_only_page_changes_nothing(scene):
         "packet_id": scene.packet.pk,
         "exercise_id": scene.scheduled.pk,
         "session_id": scene.training_session.pk,
+        "set_id": scene.district_set.pk,
     }
     before = world()
     for name in sorted(WEB_READ_ONLY):

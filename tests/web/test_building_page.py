@@ -23,6 +23,7 @@ from portal.celery import app as celery_app
 from tests.agencies.factories import member
 from tests.buildings.helpers import add_document, png
 from tests.conftest import web_client
+from tests.exercises.helpers import DrillScene
 from tests.packets.helpers import packet_text
 from tests.permission_matrix import covers, matrix, user_of
 from tests.plans.factories import draft, make_plan
@@ -34,7 +35,9 @@ from tests.web.test_facility_pages import crowd_the_school
 # the building's contacts, for an agency admin the agencies they may assign people of, the navigation's count of
 # plans to read (which main already spent: 17), the plans built on other plans here (one query, sources) and
 # whether to offer the field packet (one query, access.packets).
-BUILDING_PAGE_MAX_QUERIES = 19
+# For the owner's members, the drill requirements (exercises/drills_context.py): the sets applied, their lines and
+# the exercises they count (three, or one when none is applied), and for its admins the sets they may apply (one).
+BUILDING_PAGE_MAX_QUERIES = 22
 
 
 def page_url(county) -> str:
@@ -277,6 +280,7 @@ def test_the_building_page_takes_the_same_queries_for_few_and_many(
         facility_contact_create(facility=county.school, label=f"Line {number}", phone="630-555-0100", actor=SYSTEM)
     for assignment in PersonnelAssignment.objects.all()[: officers // 2]:
         personnel_assignment_end(assignment=assignment, actor=SYSTEM)
+    DrillScene(county)  # the district's own set applied to the school: its drills counted on the page
     client = web_client(user_of(county, actor))
     with django_assert_max_num_queries(BUILDING_PAGE_MAX_QUERIES):
         response = client.get(page_url(county))
