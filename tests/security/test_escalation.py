@@ -2528,6 +2528,7 @@ WEB_READ_ONLY = frozenset(
         "concurrence:print",
         "concurrence:csv",
         "dashboard",
+        "dashboard-panel",
         "identity:sso-start",  # signs nobody in by itself: it sends the person to their agency's provider
         "buildings:document-file",
         "reading-manage",
@@ -2807,6 +2808,7 @@ def test_posting_to_a_read_only_page_changes_nothing(scene):
         "group_id": scene.reading_group.pk,
         "packet_id": scene.packet.pk,
         "exercise_id": scene.scheduled.pk,
+        "panel": "side",
     }
     before = world()
     for name in sorted(WEB_READ_ONLY):
