@@ -1,5 +1,6 @@
-"""The start page (the dashboard once signed in): the active agency's plans, partner plans shared with it,
-reviews due, latest alerts; and the agency switcher the dashboard follows."""
+"""The start page (the dashboard once signed in): the latest alerts at once, and the active agency's panels
+(its plans, partner plans shared with it, reviews due…) as fragments htmx loads right after
+(dashboard/panels.py); and the agency switcher the dashboard follows."""
 
 from typing import Any
 
@@ -28,10 +29,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = active_membership(request)
     context: dict[str, Any] = {"nav": "dashboard", "membership": membership, **latest_alerts_context(user=request.user)}
     if membership is not None:
-        context.update(
-            agency=membership.agency,
-            role_label=Role(membership.role).label,
-        )
+        context.update(agency=membership.agency, role_label=Role(membership.role).label)
         for column in ("main", "side"):
             context[f"{column}_panels"] = [
                 {"name": name, "panel": panel, "url": reverse("dashboard-panel", args=[membership.agency_id, name])}
