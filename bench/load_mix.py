@@ -4,10 +4,15 @@ Kept apart from bench/load_users.py, which imports locust (and with it gevent's 
 orchestrator and the tests can name the pages without importing locust.
 """
 
+import re
+
 DASHBOARD, PLAN_LIST, PLAN, DIFF, FACILITY = "dashboard", "plan list", "plan page", "what changed", "facility page"
+# The dashboard's panels, fetched after its page as htmx does (dashboard/panels.py); each is one request of this kind.
+DASHBOARD_PANEL = "dashboard panel (htmx)"
+DASHBOARD_PANEL_URL = re.compile(r'hx-get="(/dashboard/\d+/panels/[\w-]+/)"')
 ACKNOWLEDGE, PUBLISH = "acknowledge (POST)", "publish (API POST)"
 HTML_FLOOR, API_FLOOR = "floor: password change page", "floor: API plan list"
-PAGE_KINDS = (DASHBOARD, PLAN_LIST, PLAN, DIFF, FACILITY, ACKNOWLEDGE, HTML_FLOOR, API_FLOOR)
+PAGE_KINDS = (DASHBOARD, DASHBOARD_PANEL, PLAN_LIST, PLAN, DIFF, FACILITY, ACKNOWLEDGE, HTML_FLOOR, API_FLOOR)
 FLOORS = (HTML_FLOOR, API_FLOOR)
 # How often each page comes up in a person's round (out of 21), interleaved so that the first eight pages of
 # every round are the eight kinds: even a few seconds of two users measure every page. Only liaisons acknowledge.

@@ -27,6 +27,8 @@ from bench.load_mix import (
     ACKNOWLEDGE,
     API_FLOOR,
     DASHBOARD,
+    DASHBOARD_PANEL,
+    DASHBOARD_PANEL_URL,
     DIFF,
     FACILITY,
     HTML_FLOOR,
@@ -58,11 +60,12 @@ class Person(HttpUser):
                       FACILITY: self.facility, ACKNOWLEDGE: self.acknowledge, HTML_FLOOR: self.html_floor,
                       API_FLOOR: self.api_floor}  # fmt: skip
 
-    def _get(self, url: str, name: str, headers: dict[str, str] | None = None) -> None:
+    def _get(self, url: str, name: str, headers: dict[str, str] | None = None) -> str:
         with self.client.get(url, name=name, headers=headers or self.cookies, catch_response=True,
                              allow_redirects=False) as response:  # fmt: skip
             if response.status_code != 200:
                 response.failure(f"{response.status_code} from {url}")
+            return response.text or ""
 
     @task
     def next_page(self) -> None:
@@ -73,7 +76,9 @@ class Person(HttpUser):
         self.pages[kind]()
 
     def dashboard(self) -> None:
-        self._get("/", DASHBOARD)
+        """The page, then each of its panels as htmx fetches them once the page is there."""
+        for url in DASHBOARD_PANEL_URL.findall(self._get("/", DASHBOARD)):
+            self._get(url, DASHBOARD_PANEL, {**self.cookies, "HX-Request": "true", "X-Concord-Background": "1"})
 
     def plan_list(self) -> None:
         self._get("/plans/", PLAN_LIST)

@@ -13,6 +13,7 @@ process serving the list).
 import argparse
 import contextlib
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -26,6 +27,8 @@ Progress = Callable[[str], None]
 LIST_URL = "/api/v1/plans/?page=1&page_size={size}"
 # The web dashboard is being built alongside: measured under this URL name once it exists, skipped before.
 DASHBOARD_URL_NAME = "dashboard"
+# The dashboard's panels that htmx loads once the page is there (dashboard/panels.py): each measured on its own.
+DASHBOARD_FRAGMENT = re.compile(r'hx-get="(/dashboard/\d+/panels/([\w-]+)/)"')
 
 
 @dataclass
@@ -123,6 +126,11 @@ def measure_read_path(
         "naive peer: plan list": (api, "/bench/naive/plans/?page=1&page_size=50"),
         "naive peer: plan detail": (api, f"/bench/naive/plans/{plan.pk}/"),
     }
+    fragments: dict[str, str] = {}
+    if dashboard is not None:
+        for url, name in DASHBOARD_FRAGMENT.findall(browser.get(dashboard).content.decode()):
+            fragments[f"dashboard fragment: {name}"] = url
+            endpoints[f"dashboard fragment: {name}"] = (browser, url)
     first_page = api.get(list_url)
     if first_page.status_code != 200:
         raise RuntimeError(f"The plan list answered {first_page.status_code}: {first_page.content[:300]!r}")
@@ -180,6 +188,8 @@ def measure_read_path(
     figures[raw.name] = raw
     floor = figures["floor: constant page"].median_ms
     product = figures["plan list (page 1 of 50)"]
+    # The whole dashboard as a person gets it: the page and every fragment (the browser fetches them at once).
+    dashboard_whole = figures["dashboard page"].median_ms + sum(figures[name].median_ms for name in fragments)
     return {
         "method": "django.test.Client in-process (WSGI handler, no network); endpoints round-robin",
         "visible_plans": visible,
@@ -197,6 +207,8 @@ def measure_read_path(
             "dashboard / HTML floor": round(
                 figures["dashboard page"].median_ms / figures["HTML floor: constant page, session"].median_ms, 2
             ),
+            "dashboard page + fragments / floor": round(dashboard_whole / floor, 2),
+            **{f"{name} / floor": round(figures[name].median_ms / floor, 2) for name in fragments},
             "version detail / floor": round(
                 next(f for n, f in figures.items() if n.startswith("version detail")).median_ms / floor, 2
             ),

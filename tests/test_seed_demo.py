@@ -51,6 +51,7 @@ from plans.selectors import (
 )
 from reading.models import ReadingGroup, ReadingObligation, ReadingRequirement
 from reviews.models import Comment
+from tests.dashboard import dashboard_html
 from tests.mfa import totp_code
 
 User = get_user_model()
@@ -345,7 +346,7 @@ def test_county_plans_are_public_and_one_is_due_for_review(demo):
 
 def review_panel(client: Client) -> str:
     """The dashboard's "Due for review" panel."""
-    page = client.get("/").content.decode()
+    page = dashboard_html(client)
     return page.split('id="review-due-heading"', 1)[1].split("</section>", 1)[0]
 
 
@@ -394,7 +395,7 @@ def test_the_demo_has_exactly_the_planted_conflict_and_both_agencies_dashboards_
     for username in ["district_admin", "fire_liaison"]:
         client = Client()
         client.force_login(user(username))
-        dashboard = client.get("/").content.decode()
+        dashboard = dashboard_html(client)
         assert "1 conflict with other agencies' plans" in dashboard, username
         assert f'href="{facility_url}#conflict-{conflict.pk}"' in dashboard, username
         page = client.get(facility_url).content.decode()
@@ -412,7 +413,7 @@ def test_the_demo_has_an_open_change_request_the_district_finds_on_its_dashboard
     draft = plan.versions.get(state=VersionState.DRAFT)
     client = Client()
     client.force_login(user("district_planner"))
-    dashboard = client.get("/").content.decode()
+    dashboard = dashboard_html(client)
     assert f'href="/plans/{plan.pk}/#change-requests"' in dashboard
     editor = client.get(f"/plans/{plan.pk}/versions/{draft.number}/edit/").content.decode()
     evacuation = editor.split('id="section-annex-evacuation"', 1)[1].split("</fieldset>", 1)[0]
@@ -571,7 +572,7 @@ def test_the_demo_has_a_year_of_exercises_and_one_report_with_an_action_closed_o
     # The high school district finds its overdue action on its dashboard.
     dashboard = Client()
     dashboard.force_login(User.objects.get(username="hsd211_staff01"))
-    panel = dashboard.get("/").content.decode().split('id="corrective-actions-heading"', 1)[1].split("</section>")[0]
+    panel = dashboard_html(dashboard).split('id="corrective-actions-heading"', 1)[1].split("</section>")[0]
     assert "1 overdue" in panel
 
 

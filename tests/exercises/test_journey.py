@@ -13,6 +13,7 @@ from notifications.models import EventType, Notification
 from plans.services import plan_version_publish
 from tests.agencies.factories import member
 from tests.conftest import web_client
+from tests.dashboard import dashboard_html
 from tests.exercises.helpers import fan_out_all
 
 
@@ -84,7 +85,7 @@ def test_a_drill_from_scheduling_to_the_version_that_closes_its_corrective_actio
     )
     action = CorrectiveAction.objects.get()
     # The district's dashboard lists it, overdue; the editor of the next draft shows it beside section 2.
-    dashboard = web_client(county.owner_planner).get("/").content.decode()
+    dashboard = dashboard_html(web_client(county.owner_planner))
     panel = dashboard.split('id="corrective-actions-heading"', 1)[1].split("</section>", 1)[0]
     assert "Rewrite the reunification steps" in panel
     assert "1 overdue" in panel

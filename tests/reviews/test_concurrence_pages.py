@@ -16,6 +16,7 @@ from plans.models import ShareLevel
 from reviews.models import Concurrence
 from tests.agencies.factories import AgencyFactory, member
 from tests.conftest import web_client
+from tests.dashboard import dashboard_html
 from tests.permission_matrix import covers, matrix, user_of
 from tests.reviews.concurrence_helpers import change_request, record
 
@@ -178,15 +179,15 @@ def test_the_csv_download_holds_the_record(county):
 def test_the_dashboard_counts_partners_still_pending(county):
     record(county.partner_view_liaison, county.published, "concur")
     client = web_client(county.owner_admin)
-    html = client.get("/").content.decode()
+    html = dashboard_html(client)
     assert "Partner concurrence" in html
     assert "1 of 2 partners pending" in html
     record(county.partner_comment_liaison, county.published, "changes_requested", note="No.")
-    html = client.get("/").content.decode()
+    html = dashboard_html(client)
     assert "1 requested changes" in html
     assert "partners pending" not in html
     record(county.partner_comment_liaison, county.published, "concur")
-    html = client.get("/").content.decode()
+    html = dashboard_html(client)
     assert "is waiting for a partner" in html
 
 
@@ -263,23 +264,23 @@ def test_the_dashboard_panel_is_one_query_whatever_the_number_of_plans(county, d
 
 
 def test_a_partner_liaison_sees_on_the_dashboard_which_plans_wait_for_its_concurrence(county):
-    dashboard = web_client(county.partner_comment_liaison).get("/").content.decode()
+    dashboard = dashboard_html(web_client(county.partner_comment_liaison))
     panel = dashboard.split('id="concurrence-requested-heading"', 1)[1].split("</section>", 1)[0]
     assert f'href="/plans/{county.plan.pk}/#concurrence"' in panel
     record(county.partner_comment_liaison, county.published)
-    dashboard = web_client(county.partner_comment_liaison).get("/").content.decode()
+    dashboard = dashboard_html(web_client(county.partner_comment_liaison))
     panel = dashboard.split('id="concurrence-requested-heading"', 1)[1].split("</section>", 1)[0]
     assert f'href="/plans/{county.plan.pk}/#concurrence"' not in panel
     assert "has answered every partner plan" in panel
     # A new version asks again.
     plan_services.plan_version_publish(version=county.draft, actor=county.owner_admin)
-    dashboard = web_client(county.partner_comment_liaison).get("/").content.decode()
+    dashboard = dashboard_html(web_client(county.partner_comment_liaison))
     assert f'href="/plans/{county.plan.pk}/#concurrence"' in dashboard.split('id="concurrence-requested-heading"')[1]
 
 
 def test_only_those_who_may_concur_see_the_request_panel(county):
     for user, shown in ((county.partner_view_member, False), (county.partner_view_liaison, True)):
-        dashboard = web_client(user).get("/").content.decode()
+        dashboard = dashboard_html(web_client(user))
         assert ('id="concurrence-requested-heading"' in dashboard) is shown
 
 

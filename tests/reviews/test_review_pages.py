@@ -12,6 +12,7 @@ from plans import services as plan_services
 from plans.models import Classification
 from reviews.models import Comment
 from tests.agencies.factories import member
+from tests.dashboard import dashboard_html
 from tests.plans.factories import make_plan, publish
 from tests.reviews.helpers import post, review_state
 
@@ -145,11 +146,11 @@ def test_counts_show_on_the_plan_list_and_the_owners_dashboard(county):
     post(county.partner_comment_liaison, county.published, is_change_request=True, section_key="section-2")
     listing = web(county.partner_view_member).get("/plans/").content.decode()
     assert "2 open change requests" in listing
-    dashboard = web(county.owner_planner).get("/").content.decode()
+    dashboard = dashboard_html(web(county.owner_planner))
     panel = dashboard.split('id="change-requests"', 1)[1].split("</section>", 1)[0]
     assert f'href="/plans/{county.plan.pk}/#change-requests"' in panel
     assert "2 open" in panel
-    assert "No partner is waiting" in web(county.unrelated_admin).get("/").content.decode()
+    assert "No partner is waiting" in dashboard_html(web(county.unrelated_admin))
 
 
 def test_public_only_viewers_see_no_comments_and_no_count(county):

@@ -31,6 +31,7 @@ from plans.models import Classification, PlanKind, ShareLevel
 from tests.agencies.factories import member
 from tests.conftest import client_for
 from tests.consistency.helpers import publish_facts
+from tests.dashboard import dashboard_html
 from tests.plans.factories import make_plan, sections
 
 LAT, LON = Decimal("41.912000"), Decimal("-88.081000")
@@ -214,10 +215,9 @@ def _observe(scene: Scene, guess: Guess, world: str) -> dict[str, object]:
             "alerts page": "/alerts/",
         }.items():
             response = page.get(url)
-            seen[f"{person.username}: {name}"] = (
-                response.status_code,
-                _normal(response.content.decode(), guess, world, own_hash),
-            )
+            # The dashboard as the person sees it, its panels loaded as htmx loads them.
+            html = dashboard_html(page, url) if name == "dashboard" else response.content.decode()
+            seen[f"{person.username}: {name}"] = (response.status_code, _normal(html, guess, world, own_hash))
     seen["in-app alerts"] = sorted(
         Notification.objects.filter(user__in=people).values_list("user__username", "event_type", "title")
     )

@@ -2862,6 +2862,7 @@ WEB_READ_ONLY = frozenset(
         "concurrence:print",
         "concurrence:csv",
         "dashboard",
+        "dashboard-panel",
         "identity:sso-start",  # signs nobody in by itself: it sends the person to their agency's provider
         "buildings:document-file",
         "reading-manage",
@@ -3159,6 +3160,7 @@ def test_posting_to_a_read_only_page_changes_nothing(scene):
         "exercise_id": scene.scheduled.pk,
         "session_id": scene.training_session.pk,
         "set_id": scene.district_set.pk,
+        "panel": "side",
     }
     before = world()
     for name in sorted(WEB_READ_ONLY):

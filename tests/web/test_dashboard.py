@@ -5,31 +5,30 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from access.actors import SYSTEM
 from agencies.models import Role
 from agencies.services import membership_add
+from dashboard.panels import PANELS
 from notifications.models import OutboxEvent
 from notifications.services import outbox_event_fan_out
 from plans import services as plan_services
 from plans.models import Plan, ShareLevel
 from tests.agencies.factories import member
 from tests.conftest import web_client
+from tests.dashboard import dashboard_html, fragment_urls
 from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, covers, matrix, user_of
 from tests.plans.factories import make_plan, publish
-from tests.web.conftest import PHONE, screenshot, sign_in
+from tests.web.conftest import DESKTOP, PHONE, screenshot, sign_in
 
 
 def page_for(user, url: str = "/") -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
+    """The dashboard with its panels loaded, as htmx loads them."""
+    return dashboard_html(web_client(user), url)
 
 
 def section(html: str, heading_id: str) -> str:
@@ -207,11 +206,10 @@ def test_someone_without_an_agency_gets_a_helpful_empty_state(county):
 def test_the_dashboard_follows_the_agency_chosen_in_the_switcher(county):
     person = county.partner_view_liaison
     membership_add(agency=county.district, user=person, role=Role.PLANNER, actor=SYSTEM)
-    client = Client()
-    client.force_login(person)
-    assert "Maple Valley High crisis plan" in section(client.get("/").content.decode(), "own-plans-heading")
+    client = web_client(person)
+    assert "Maple Valley High crisis plan" in section(dashboard_html(client), "own-plans-heading")
     client.post("/agency/switch/", {"agency": county.police.pk})
-    html = client.get("/").content.decode()
+    html = dashboard_html(client)
     assert "Ridgeford Police has no plans yet" in text_of(section(html, "own-plans-heading"))
     assert "Maple Valley High crisis plan" in section(html, "partner-plans-heading")
 
@@ -227,13 +225,58 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
 def test_the_dashboard_shows_a_partner_plan_to_its_owner_and_partners_only_and_its_draft_to_draft_readers(
     county, actor, expected
 ):
-    response = web_client(user_of(county, actor)).get("/")
+    client = web_client(user_of(county, actor))
+    response = client.get("/")
     assert response.status_code == expected
-    html = response.content.decode()
+    html = dashboard_html(client) if expected == 200 else response.content.decode()
     assert ("Maple Valley High crisis plan" in html) == (actor in OWNERS | PARTNERS)
     assert ("Draft v2" in html) == (actor in {"owner_admin", "owner_planner", "owner_liaison"})
     if expected == 302:
         assert response["Location"].startswith("/accounts/login/")
+
+
+@covers("dashboard-panel")
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    matrix(anonymous=302, staff=404, **{a: 200 for a in ACTORS if a not in {"anonymous", "staff"}}),
+)
+def test_a_panel_answers_for_the_persons_own_agencies_only_and_404_for_any_other(county, actor, expected):
+    user = user_of(county, actor)
+    client = web_client(user)
+    for agency in (county.district, county.police, county.fire, county.unrelated):
+        for panel in ("attention", "own-plans", "partner-plans", "side"):
+            response = client.get(reverse("dashboard-panel", args=[agency.pk, panel]))
+            ours = user is not None and agency.memberships.filter(user=user).exists()
+            assert response.status_code == (expected if ours or expected == 302 else 404), (agency, panel)
+            if response.status_code == 200:
+                assert "<html" not in response.content.decode()
+            if expected == 302:
+                assert response["Location"].startswith("/accounts/login/")
+    if user is not None:
+        assert client.get(reverse("dashboard-panel", args=[county.district.pk, "nothing"])).status_code == 404
+
+
+def test_a_person_in_two_agencies_gets_each_agencys_panels_by_its_url_whichever_is_active(county):
+    person = county.partner_view_liaison
+    membership_add(agency=county.district, user=person, role=Role.PLANNER, actor=SYSTEM)
+    client = web_client(person)
+    district = client.get(reverse("dashboard-panel", args=[county.district.pk, "own-plans"])).content.decode()
+    police = client.get(reverse("dashboard-panel", args=[county.police.pk, "own-plans"])).content.decode()
+    assert "Maple Valley High crisis plan" in district
+    assert "Draft v2 in progress" in district  # a planner there
+    assert "Ridgeford Police has no plans yet" in police
+
+
+def test_the_page_shows_a_placeholder_with_a_link_for_each_panel_until_htmx_loads_it(county):
+    response = web_client(county.owner_admin).get("/")
+    html = response.content.decode()
+    urls = fragment_urls(html)
+    assert urls == [reverse("dashboard-panel", args=[county.district.pk, name]) for name in PANELS]
+    assert 'hx-trigger="load, concord-new-alert from:body"' in html
+    assert "Loading our plans…" in html
+    assert 'href="/plans/"' in html  # without JavaScript: every plan
+    assert "own-plans-heading" not in html  # the panels themselves come with htmx
+    assert "latest-alerts-heading" in html  # the latest alerts are part of the page
 
 
 # --- Constant query count --------------------------------------------------------------------------
@@ -260,13 +303,19 @@ def add_shared_plans(county, start: int, stop: int) -> None:
     fan_out_pending()
 
 
-def dashboard_queries(user) -> tuple[int, str]:
-    client = Client()
-    client.force_login(user)
+def dashboard_queries(user) -> tuple[dict[str, int], str]:
+    """The queries of the page and of each of its fragments, and the page with its panels loaded."""
+    client = web_client(user)
+    counts = {}
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/")
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
+        page = client.get("/")
+    assert page.status_code == 200
+    counts["page"] = len(queries)
+    for url in fragment_urls(page.content.decode()):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url.rstrip("/").rsplit("/", 1)[1]] = len(queries)
+    return counts, dashboard_html(client)
 
 
 def test_the_dashboard_reads_the_same_number_of_queries_for_5_and_50_plans(county):
@@ -280,15 +329,20 @@ def test_the_dashboard_reads_the_same_number_of_queries_for_5_and_50_plans(count
         many[user.username], html = dashboard_queries(user)
         assert "annex 049" in html
     assert many == few
-    # Session, user, memberships, unread count, our plans, partner plans, reviews due, conflicts (two more
-    # when there are some: tests/web/test_conflict_pages.py), partner concurrence, plans with open change
-    # requests, partner plans awaiting our concurrence (admins and liaisons), latest alerts, the agency's open
-    # corrective actions from exercises (one more, for the overdue count, when there are some), and the
-    # idle-timeout's session write.
-    assert max(few.values()) <= 16
+    # Each request: session, user, memberships. The page: unread count, To read count (the header), latest
+    # alerts, and the idle-timeout's session write. Attention: my buildings, To read, conflicts (two more when
+    # there are some: tests/web/test_conflict_pages.py), sources changed (admins and planners). Our plans and
+    # partner plans: one each. Side: change requests owed, reviews due, the agency's open corrective actions
+    # (one more, for the overdue count, when there are some), partner concurrence, whether the agency has plans
+    # (when none awaits concurrence), partner plans awaiting our concurrence (admins and liaisons).
+    budget = {"page": 7, "attention": 7, "own-plans": 4, "partner-plans": 4, "side": 10}
+    for counts in few.values():
+        assert set(counts) == set(budget)
+        assert all(counts[name] <= budget[name] for name in budget), counts
 
 
 def test_long_lists_are_cut_with_a_link_to_every_plan(county, monkeypatch):
+    monkeypatch.setattr("dashboard.panels.DASHBOARD_ROWS", 3)
     monkeypatch.setattr("dashboard.views.DASHBOARD_ROWS", 3)
     add_shared_plans(county, 0, 4)
     html = page_for(county.owner_admin)
@@ -361,6 +415,47 @@ def test_the_dashboard_on_a_phone(page, live_server, web_county, console_errors)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "dashboard-phone")
     assert console_errors == []
+
+
+@pytest.mark.parametrize("viewport", [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")])
+def test_every_panel_appears_once_htmx_has_loaded_them(page, live_server, web_county, viewport, console_errors):
+    county = web_county
+    add_screenshot_plans(county)
+    plan_services.plan_version_acknowledge(version=county.published, actor=county.partner_view_liaison)
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server, "district_admin")
+    for heading in (
+        "Our plans",
+        "Partner plans shared with us",
+        "Latest alerts",
+        "Open change requests",
+        "Due for review",
+        "Partner concurrence",
+        "Your concurrence is requested",
+    ):
+        expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
+    expect(page.locator(".dashboard-loading")).to_have_count(0)  # every placeholder replaced
+    ours = page.locator("section[aria-labelledby=own-plans-heading]")
+    expect(ours.get_by_role("link", name="Maple Valley High crisis plan")).to_be_visible()
+    expect(ours).to_contain_text("1 of 2")
+    due = page.locator("section[aria-labelledby=review-due-heading]")
+    expect(due).to_contain_text("Nothing due")
+    partner_plans = page.locator("section[aria-labelledby=partner-plans-heading]")
+    expect(partner_plans.get_by_role("link", name="Ridgeford PD active threat plan")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, "dashboard-loaded-phone" if viewport == PHONE else "dashboard-loaded-desktop")
+    assert console_errors == []
+
+
+def test_without_javascript_each_placeholder_links_to_the_full_list(browser, live_server, web_county):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, "district_admin")
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    expect(page.locator(".dashboard-loading")).to_have_count(4)
+    page.locator(".dashboard-loading").nth(1).get_by_role("link", name="Every plan").click()
+    expect(page.get_by_role("link", name="Maple Valley High crisis plan")).to_be_visible()
+    context.close()
 
 
 def test_the_dashboard_is_keyboard_navigable_to_a_plan(page, live_server, web_county, console_errors):
