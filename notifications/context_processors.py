@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from portal.header_counts import header_counts
+from portal.header_counts import request_header_counts
 
 
 def alerts(request: HttpRequest) -> dict[str, Any]:
@@ -15,5 +15,5 @@ def alerts(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"alert_poll_seconds": settings.ALERT_POLL_SECONDS}
-    unread = SimpleLazyObject(lambda: header_counts(user=user).unread_alerts)
+    unread = SimpleLazyObject(lambda: request_header_counts(request).unread_alerts)
     return {"unread_alerts": unread, "alert_poll_seconds": settings.ALERT_POLL_SECONDS}

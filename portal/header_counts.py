@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import HttpRequest
 
 # How long counts stay cached without a change (a backstop: the versions make changes show at once).
 COUNTS_SECONDS = 300
@@ -76,6 +77,15 @@ def header_counts(*, user: User) -> HeaderCounts:
         return HeaderCounts(to_read=cached[0], unread_alerts=cached[1])
     counts = _counted(user)
     cache.set(key, (counts.to_read, counts.unread_alerts), COUNTS_SECONDS)
+    return counts
+
+
+def request_header_counts(request: HttpRequest) -> HeaderCounts:
+    """`header_counts` of the request's signed-in person, read once per request (both badges share it)."""
+    counts = getattr(request, "_concord_header_counts", None)
+    if counts is None:
+        counts = header_counts(user=request.user)  # type: ignore[arg-type]  # callers check it is signed in
+        request._concord_header_counts = counts  # type: ignore[attr-defined]  # a per-request cache
     return counts
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from portal.header_counts import header_counts
+from portal.header_counts import request_header_counts
 
 
 def to_read(request: HttpRequest) -> dict[str, Any]:
@@ -15,4 +15,4 @@ def to_read(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"to_read_count": SimpleLazyObject(lambda: header_counts(user=user).to_read)}
+    return {"to_read_count": SimpleLazyObject(lambda: request_header_counts(request).to_read)}

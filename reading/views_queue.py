@@ -17,7 +17,7 @@ from plans.models import Plan
 from plans.services import plan_version_acknowledge
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
-from portal.header_counts import header_counts
+from portal.header_counts import request_header_counts
 from portal.types import AuthenticatedHttpRequest
 from reading.queue_reading import queue_item_reading
 from reading.queue_rows import queue_rows
@@ -42,7 +42,7 @@ def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     paginator = Paginator(to_read_values(user=request.user), PAGE_SIZE)
     # The pager's count is the header's "To read (N)", kept per person (portal/header_counts.py): no COUNT
     # over the queue's window query. (The same plans: one per plan, open, readable, current version.)
-    paginator.__dict__["count"] = header_counts(user=request.user).to_read
+    paginator.__dict__["count"] = request_header_counts(request).to_read
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "nav": "to-read",
