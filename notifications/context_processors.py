@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from portal.header_counts import request_header_counts
+from reading.header_counts import request_header_counts
 
 
 def alerts(request: HttpRequest) -> dict[str, Any]:

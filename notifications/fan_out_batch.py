@@ -34,7 +34,7 @@ from notifications.models import (
 from notifications.preferences import ROLE_PRIORITY, default_preference, effective_in_app
 from notifications.reading_text import reading_title
 from notifications.services import outbox_event_fan_out
-from portal.header_counts import header_counts_changed
+from portal.header_cache import header_counts_changed
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from notifications.reading_text import reading_title
 from notifications.recipients import audience_for
 from plans.changes import published_version_changes
 from plans.models import classification_words
-from portal.header_counts import header_counts_changed
+from portal.header_cache import header_counts_changed
 
 logger = logging.getLogger(__name__)
 

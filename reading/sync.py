@@ -22,7 +22,7 @@ from django.db.models import Q
 from access.audience import plan_readers
 from agencies.models import Membership
 from plans.models import Acknowledgement, Plan, VersionState
-from portal.header_counts import header_counts_changed
+from portal.header_cache import header_counts_changed
 from reading.models import Audience, ReadingGroupMember, ReadingObligation, ReadingRequirement
 
 Key = tuple[int, int, int]  # (agency, user, plan)

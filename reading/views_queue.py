@@ -17,8 +17,8 @@ from plans.models import Plan
 from plans.services import plan_version_acknowledge
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
-from portal.header_counts import request_header_counts
 from portal.types import AuthenticatedHttpRequest
+from reading.header_counts import request_header_counts
 from reading.queue_reading import queue_item_reading
 from reading.queue_rows import queue_rows
 from reading.selectors_queue import ToReadItem, to_read_for, to_read_values
@@ -40,7 +40,7 @@ def _next_after(items: list[ToReadItem], plan_id: int) -> HttpResponse:
 def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the person must acknowledge, oldest due first, a page at a time."""
     paginator = Paginator(to_read_values(user=request.user), PAGE_SIZE)
-    # The pager's count is the header's "To read (N)", kept per person (portal/header_counts.py): no COUNT
+    # The pager's count is the header's "To read (N)", kept per person (reading/header_counts.py): no COUNT
     # over the queue's window query. (The same plans: one per plan, open, readable, current version.)
     paginator.__dict__["count"] = request_header_counts(request).to_read
     page = paginator.get_page(request.GET.get("page"))

@@ -1,4 +1,4 @@
-"""The header's "To read (N)" and unread-alerts badge are cached per person (portal/header_counts.py): each change
+"""The header's "To read (N)" and unread-alerts badge are cached per person (reading/header_counts.py): each change
 that moves them shows on the next page, one person's counts never show to another, and a page with the counts
 cached reads neither count from the database."""
 

@@ -1,5 +1,7 @@
 """The page header's two counts per person (plans to read, unread alerts), kept in the cache between requests.
 
+The versions and the cache live here, in the kernel; what is counted is `reading/header_counts.py`.
+
 Every signed-in page shows them, so counting them on every request was most of a small page's database work.
 Each person's counts are cached under a key that names their current *version*; the services that move a
 count (an obligation created, changed or settled; an alert created or read) call `header_counts_changed` with
@@ -14,13 +16,10 @@ Keys hold one person's id: one person's counts are never another's. With the cac
 """
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.http import HttpRequest
 
 # How long counts stay cached without a change (a backstop: the versions make changes show at once).
 COUNTS_SECONDS = 300
@@ -28,14 +27,6 @@ COUNTS_SECONDS = 300
 VERSION_SECONDS = 24 * 3600
 # People given a new version per cache round trip.
 BUMP_BATCH = 5000
-
-
-@dataclass(frozen=True)
-class HeaderCounts:
-    """What the header shows of a person's own work: plans to read and unread alerts."""
-
-    to_read: int
-    unread_alerts: int
 
 
 def _version_key(user_id: int) -> str:
@@ -60,32 +51,16 @@ def _version_of(user_id: int) -> str:
     return str(version)
 
 
-def _counted(user: User) -> HeaderCounts:
-    # Imported here: the apps whose services announce changes import this module.
-    from notifications.selectors import unread_count
-    from reading.selectors_queue import to_read_count
-
-    return HeaderCounts(to_read=to_read_count(user=user), unread_alerts=unread_count(user=user))
-
-
-def header_counts(*, user: User) -> HeaderCounts:
-    """The person's counts: from the cache under their current version, else counted (two queries) and stored."""
-    version = _version_of(user.pk)
-    key = _counts_key(user.pk, version)
+def cached_counts(*, user_id: int, count: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+    """The person's counts from the cache under their current version, else `count()` (read after the version,
+    see above) stored there. The counts themselves are the apps' (reading/header_counts.py)."""
+    version = _version_of(user_id)
+    key = _counts_key(user_id, version)
     cached = cache.get(key)
-    if isinstance(cached, tuple) and len(cached) == 2:
-        return HeaderCounts(to_read=cached[0], unread_alerts=cached[1])
-    counts = _counted(user)
-    cache.set(key, (counts.to_read, counts.unread_alerts), COUNTS_SECONDS)
-    return counts
-
-
-def request_header_counts(request: HttpRequest) -> HeaderCounts:
-    """`header_counts` of the request's signed-in person, read once per request (both badges share it)."""
-    counts = getattr(request, "_concord_header_counts", None)
-    if counts is None:
-        counts = header_counts(user=request.user)  # type: ignore[arg-type]  # callers check it is signed in
-        request._concord_header_counts = counts  # type: ignore[attr-defined]  # a per-request cache
+    if isinstance(cached, tuple | list) and len(cached) == 2:
+        return int(cached[0]), int(cached[1])
+    counts = count()
+    cache.set(key, counts, COUNTS_SECONDS)
     return counts
 
 
