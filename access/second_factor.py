@@ -31,6 +31,20 @@ def content_needs_second_factor(plan: Plan) -> bool:
     return bool(settings.REQUIRE_MFA_FOR_SENSITIVE_READS or plan.owner_agency.les_read_requires_mfa)
 
 
+def content_needs_second_factor_of(*, classification: str, owner_requires_mfa: bool) -> bool:
+    """`content_needs_second_factor` from a row's values (a list that reads values, not plans)."""
+    if classification != Classification.LAW_ENFORCEMENT_SENSITIVE:
+        return False
+    return bool(settings.REQUIRE_MFA_FOR_SENSITIVE_READS or owner_requires_mfa)
+
+
+def may_read_content_of(*, classification: str, owner_requires_mfa: bool, user: User | AnonymousUser) -> bool:
+    """`may_read_content` from a row's values: the plan's classification and its owner's MFA setting."""
+    return second_factor_passed(user) or not content_needs_second_factor_of(
+        classification=classification, owner_requires_mfa=owner_requires_mfa
+    )
+
+
 def may_read_content(*, plan: Plan, user: User | AnonymousUser) -> bool:
     """Whether this request's user may be shown the content of a plan they may see."""
     # The mark first: a request that passed a second factor costs no query.

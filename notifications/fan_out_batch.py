@@ -34,6 +34,7 @@ from notifications.models import (
 from notifications.preferences import ROLE_PRIORITY, default_preference, effective_in_app
 from notifications.reading_text import reading_title
 from notifications.services import outbox_event_fan_out
+from portal.header_cache import header_counts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ def _fan_out_claimed(events: list[OutboxEvent], now: datetime) -> list[int]:
             channel = Channel.EMAIL if email == EmailChoice.IMMEDIATE else Channel.EMAIL_DIGEST
             deliveries.append(Delivery(event=event, channel=channel, user_id=user, next_attempt_at=now))
     Notification.objects.bulk_create(notifications, batch_size=INSERT_BATCH, ignore_conflicts=True)
+    header_counts_changed(n.user_id for n in notifications)  # their unread count in the header
     Delivery.objects.bulk_create(deliveries, batch_size=INSERT_BATCH, ignore_conflicts=True)
     return sorted({d.event_id for d in deliveries if d.channel == Channel.EMAIL})
 

@@ -37,6 +37,7 @@ from notifications.reading_text import reading_title
 from notifications.recipients import audience_for
 from plans.changes import published_version_changes
 from plans.models import classification_words
+from portal.header_cache import header_counts_changed
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ def _insert_notifications(event: OutboxEvent, user_ids: list[int], title: str) -
     """
     if not user_ids:
         return
+    header_counts_changed(user_ids)  # their unread count in the header
     values = {
         "event_id": event.pk,
         "event_type": event.event_type,
@@ -326,12 +328,16 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        header_counts_changed([notification.user_id])
     return notification
 
 
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the user read; returns how many changed."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    changed = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    if changed:
+        header_counts_changed([user.pk])
+    return changed
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from agencies.models import Role
+from reading.plain_select import PlainSelect
 from reading.selectors_compliance import PEOPLE_SORTS, PLAN_SORTS, ComplianceFilters, State
 
 MAX_ID = 2**63 - 1  # PostgreSQL's bigint: a larger id matches nothing, and is still a whole number
@@ -23,11 +24,15 @@ PEOPLE_SORT_CHOICES = _sort_choices(PEOPLE_SORTS, {"name": "Name", "overdue": "M
 class ComplianceFilterForm(forms.Form):
     """`group` (a group id; one you may not see lists nobody), `role`, `state`, `plan` (an id) and `sort`."""
 
-    group = forms.TypedChoiceField(label="Group", required=False, coerce=int, empty_value=None)
-    role = forms.ChoiceField(label="Role", required=False, choices=[("", "Any role"), *Role.choices])
-    state = forms.ChoiceField(label="State", required=False, choices=[("", "Any state"), *State.CHOICES])
+    group = forms.TypedChoiceField(label="Group", required=False, coerce=int, empty_value=None, widget=PlainSelect)
+    role = forms.ChoiceField(
+        label="Role", required=False, choices=[("", "Any role"), *Role.choices], widget=PlainSelect
+    )
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "Any state"), *State.CHOICES], widget=PlainSelect
+    )
     plan = forms.IntegerField(label="Plan", required=False, min_value=-MAX_ID, max_value=MAX_ID)
-    sort = forms.ChoiceField(label="Sort by", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, widget=PlainSelect)
 
     def __init__(
         self,

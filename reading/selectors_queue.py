@@ -9,6 +9,7 @@ page of them (`to_read_rows` is a queryset, so the database counts, orders and s
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Window
@@ -56,18 +57,27 @@ class ToReadItem:
     @property
     def tag_class(self) -> str:
         """The due tag's look (the list renders it inline: an include per row cost more than the row)."""
-        return {DueState.OVERDUE: "tag--bad", DueState.DUE_SOON: "tag--warn"}.get(self.state, "tag--muted")
+        return due_tag_class(self.state)
 
     @property
     def when(self) -> str:
         """The due state as a person reads it: "Overdue by 3 days", "Due today", "Due in 5 days"."""
-        days = self.days_left
-        if self.state == DueState.OVERDUE:
-            late = -days
-            return "Overdue: was due today" if late <= 0 else f"Overdue by {late} day{'s' if late != 1 else ''}"
-        if days <= 0:
-            return "Due today"
-        return f"Due in {days} day{'s' if days != 1 else ''}"
+        return due_text(self.state, self.days_left)
+
+
+def due_tag_class(state: str) -> str:
+    """The due tag's look for a due state."""
+    return {DueState.OVERDUE: "tag--bad", DueState.DUE_SOON: "tag--warn"}.get(state, "tag--muted")
+
+
+def due_text(state: str, days_left: int) -> str:
+    """The due state as a person reads it, from the calendar days left (negative once overdue)."""
+    if state == DueState.OVERDUE:
+        late = -days_left
+        return "Overdue: was due today" if late <= 0 else f"Overdue by {late} day{'s' if late != 1 else ''}"
+    if days_left <= 0:
+        return "Due today"
+    return f"Due in {days_left} day{'s' if days_left != 1 else ''}"
 
 
 def due_state(due_at: datetime, *, now: datetime | None = None) -> str:
@@ -99,17 +109,28 @@ def _first_of_its_plan() -> Window:
     return Window(RowNumber(), partition_by=[F("plan_id")], order_by=[F("due_at").asc(), F("id").asc()])
 
 
-def to_read_rows(*, user: User) -> QuerySet[ReadingObligation]:
-    """The person's queue as obligations, one per plan, oldest due first; `to_read_items` makes them items."""
-    last_read = Acknowledgement.objects.filter(
+def _last_read(user: User) -> QuerySet[Acknowledgement]:
+    """The person's acknowledgements of older versions of the row's plan, newest first."""
+    return Acknowledgement.objects.filter(
         user_id=user.pk,
         version__plan_id=OuterRef("plan_id"),
         version__number__lt=OuterRef("version__number"),
     ).order_by("-version__number")
+
+
+def _queue(user: User) -> QuerySet[ReadingObligation]:
     return (
         ReadingObligation.objects.filter(_open(user=user))
         .annotate(nth_of_plan=_first_of_its_plan())
         .filter(nth_of_plan=1)
+    )
+
+
+def to_read_rows(*, user: User) -> QuerySet[ReadingObligation]:
+    """The person's queue as obligations, one per plan, oldest due first; `to_read_items` makes them items."""
+    last_read = _last_read(user)
+    return (
+        _queue(user)
         .select_related("plan__owner_agency", "version")
         .defer("plan__search_document", "plan__search_vector")
         .annotate(
@@ -117,6 +138,29 @@ def to_read_rows(*, user: User) -> QuerySet[ReadingObligation]:
             last_read_at=Subquery(last_read.values("acknowledged_at")[:1]),
         )
         .order_by("due_at", "plan__title", "id")
+    )
+
+
+# What the "To read" list shows of each item (reading/queue_rows.py): plain values, no model instances.
+LIST_FIELDS = (
+    "plan_id",
+    "plan__title",
+    "plan__classification",
+    "plan__owner_agency__name",
+    "plan__owner_agency__les_read_requires_mfa",
+    "version__number",
+    "due_at",
+    "last_read_number",
+)
+
+
+def to_read_values(*, user: User) -> QuerySet[ReadingObligation, dict[str, Any]]:
+    """The same queue as `to_read_rows`, in the same order, as dicts of LIST_FIELDS (the list page's rows)."""
+    return (
+        _queue(user)
+        .annotate(last_read_number=Subquery(_last_read(user).values("version__number")[:1]))
+        .order_by("due_at", "plan__title", "id")
+        .values(*LIST_FIELDS)
     )
 
 

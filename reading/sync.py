@@ -22,6 +22,7 @@ from django.db.models import Q
 from access.audience import plan_readers
 from agencies.models import Membership
 from plans.models import Acknowledgement, Plan, VersionState
+from portal.header_cache import header_counts_changed
 from reading.models import Audience, ReadingGroupMember, ReadingObligation, ReadingRequirement
 
 Key = tuple[int, int, int]  # (agency, user, plan)
@@ -175,6 +176,8 @@ def obligations_sync(
     stale = [row.pk for row in existing.values()]
     for start in range(0, len(stale), BATCH):
         ReadingObligation.objects.filter(pk__in=stale[start : start + BATCH]).delete()
+    # The header's "To read (N)" of everyone whose obligations moved.
+    header_counts_changed(row.user_id for row in (*to_create, *to_update, *existing.values()))
     return SyncResult(created=len(to_create), updated=len(to_update), deleted=len(stale))
 
 
@@ -191,6 +194,9 @@ def obligations_sync_for_person(user: User | int, *, agency_id: int | None = Non
 
 def obligations_acknowledge(*, user_id: int, version_id: int, acknowledged_at: datetime) -> int:
     """An acknowledgement settles every obligation of the person for that version, in any agency."""
-    return ReadingObligation.objects.filter(
+    settled = ReadingObligation.objects.filter(
         Q(acknowledged_at__isnull=True), user_id=user_id, version_id=version_id
     ).update(acknowledged_at=acknowledged_at)
+    if settled:
+        header_counts_changed([user_id])
+    return settled

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from access.reading import can_manage_reading_of
@@ -49,8 +50,16 @@ def _page(request: AuthenticatedHttpRequest, rows: Any) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _summary_rows(page: Any) -> None:
+def _url_of(name: str, agency_id: int, key: str) -> str:
+    """The URL `name` with `{}` for its `key` id: reversed once per page, not once per row."""
+    head, tail = reverse(name, kwargs={"agency_id": agency_id, key: 0}).rsplit("/0/", 1)
+    return head + "/{}/" + tail
+
+
+def _summary_rows(page: Any, agency_id: int) -> None:
+    plan_url = _url_of("reading-compliance-plan", agency_id, "plan_id")
     for row in page:
+        row["url"] = plan_url.format(row["plan_id"])
         row["due"] = row["required"] - row["acknowledged"] - row["overdue"]
         row["percent"] = round(row["percent_read"] or 0)
         row["longest_overdue_days"] = selectors.days_overdue(row["oldest_overdue"], timezone.now())
@@ -81,7 +90,7 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         # An agency requires hundreds of plans, not thousands: one query reads them all (the count is their
         # length, not a second aggregate), and the page is a slice.
         page = _page(request, list(selectors.plan_summaries(scope=scope, filters=form.filters(), now=now)))
-        _summary_rows(page)
+        _summary_rows(page, scope.agency.pk)
     context["page_obj"] = page
     context["filtered"] = any(form.cleaned_data.get(name) for name in ("group", "role", "state"))
     return render(request, "reading/compliance/summary.html", context)

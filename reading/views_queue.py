@@ -18,8 +18,10 @@ from plans.services import plan_version_acknowledge
 from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
+from reading.header_counts import request_header_counts
 from reading.queue_reading import queue_item_reading
-from reading.selectors_queue import ToReadItem, to_read_for, to_read_items, to_read_rows
+from reading.queue_rows import queue_rows
+from reading.selectors_queue import ToReadItem, to_read_for, to_read_values
 
 # Items per page of the queue (someone owing 200 plans reads them a page at a time, oldest due first).
 PAGE_SIZE = 50
@@ -37,13 +39,17 @@ def _next_after(items: list[ToReadItem], plan_id: int) -> HttpResponse:
 @require_safe
 def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the person must acknowledge, oldest due first, a page at a time."""
-    page = Paginator(to_read_rows(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(to_read_values(user=request.user), PAGE_SIZE)
+    # The pager's count is the header's "To read (N)", kept per person (reading/header_counts.py): no COUNT
+    # over the queue's window query. (The same plans: one per plan, open, readable, current version.)
+    paginator.__dict__["count"] = request_header_counts(request).to_read
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "nav": "to-read",
         "page_obj": page,
-        "items": to_read_items(page.object_list, user=request.user),
-        "total": page.paginator.count,
-        "to_read_count": page.paginator.count,  # the header's count, known already
+        "items": queue_rows(page.object_list, user=request.user),
+        "total": paginator.count,
+        "to_read_count": paginator.count,
     }
     return render(request, "reading/queue/to_read.html", context)
 

@@ -1,0 +1,55 @@
+"""The "To read" list's rows: plain dicts of what each line shows, built from `to_read_values` rows.
+
+The list renders 50 of them per page. Built here rather than by the template engine from four model instances
+per item (obligation, plan, owner agency, version) and a `{% url %}` per row, which cost more than the rows'
+query (docs/benchmarks.md, "Required reading"). The dashboard's panel still lists `ToReadItem`s.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from access.second_factor import may_read_content_of
+from reading.selectors_queue import due_state, due_tag_class, due_text
+
+
+def _item_url_of() -> str:
+    """The item page's URL with `{}` for the plan id (reversed once per page, not once per row)."""
+    sample = reverse("to-read-item", kwargs={"plan_id": 0})
+    head, tail = sample.rsplit("/0/", 1)
+    return head + "/{}/" + tail
+
+
+def queue_rows(values: Iterable[dict[str, Any]], *, user: User) -> list[dict[str, Any]]:
+    """One dict per item: url, title, owner, version, due (a date), state, tag_class, when, last_read, withheld."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    item_url = _item_url_of()
+    rows = []
+    for value in values:
+        due_at = value["due_at"]
+        state = due_state(due_at, now=now)
+        rows.append(
+            {
+                "plan_id": value["plan_id"],
+                "url": item_url.format(value["plan_id"]),
+                "title": value["plan__title"],
+                "owner": value["plan__owner_agency__name"],
+                "version": value["version__number"],
+                "due": date_format(timezone.localtime(due_at), "j M Y"),
+                "state": state,
+                "tag_class": due_tag_class(state),
+                "when": due_text(state, (timezone.localdate(due_at) - today).days),
+                "last_read": value["last_read_number"],
+                "withheld": not may_read_content_of(
+                    classification=value["plan__classification"],
+                    owner_requires_mfa=value["plan__owner_agency__les_read_requires_mfa"],
+                    user=user,
+                ),
+            }
+        )
+    return rows
