@@ -16,6 +16,7 @@ from decimal import Decimal
 from pprint import pformat
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -240,6 +241,9 @@ def _both_worlds(scene: Scene, guess: Guess) -> dict[str, dict[str, object]]:
     worlds: dict[str, dict[str, object]] = {}
     for world in ("right", "wrong"):
         _sequences_restore(sequences)
+        # Each world starts from the same cache too: the header's cached counts live in Redis, which the
+        # rollback below does not undo.
+        cache.clear()
         with transaction.atomic():
             worlds[world] = _observe(scene, guess, world)
             transaction.set_rollback(True)

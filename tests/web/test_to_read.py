@@ -52,7 +52,7 @@ def test_an_officer_reads_what_changed_and_acknowledges_three_plans_in_three_cli
     expect(panel).to_contain_text("3 plans to acknowledge")
     expect(panel).to_contain_text("Overdue by 2 days")
     expect(page.get_by_role("link", name="To read (3)")).to_be_visible()
-    first_panel = page.locator("#dashboard-main > section").first
+    first_panel = page.locator("#dashboard-main section").first  # inside the lazily loaded group of panels
     expect(first_panel).to_have_attribute("aria-labelledby", "to-read-heading")
     if viewport == PHONE:  # the first thing on the phone: above the fold, before every other panel
         box = panel.bounding_box()
