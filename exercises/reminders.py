@@ -10,7 +10,9 @@ Each run looks up which keys exist already in one query per chunk, so catching u
 at once: the outbox's unique dedupe key) never alerts twice.
 """
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +23,8 @@ from notifications.models import EventType, OutboxEvent
 from notifications.services import outbox_event_record
 
 CHUNK = 500
+
+T = TypeVar("T")
 
 
 def _upcoming_key(exercise: Exercise) -> str:
@@ -35,6 +39,48 @@ def _recorded(keys: list[str]) -> set[str]:
     return {k for k in OutboxEvent.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True) if k}
 
 
+def _record_once(
+    rows: Sequence[T], *, event_type: EventType, key: Callable[[T], str], payload: Callable[[T], dict[str, Any]]
+) -> int:
+    """Record one `event_type` event for each row whose dedupe key is not in the outbox yet; the count recorded.
+
+    Looks the existing keys up in one query per chunk of CHUNK rows."""
+    recorded = 0
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        done = _recorded([key(row) for row in chunk])
+        for row in chunk:
+            dedupe_key = key(row)
+            if dedupe_key in done:
+                continue
+            event = outbox_event_record(event_type=event_type, plan=None, payload=payload(row), dedupe_key=dedupe_key)
+            recorded += event is not None
+    return recorded
+
+
+def _upcoming_payload(exercise: Exercise) -> dict[str, Any]:
+    return {
+        "exercise": exercise.pk,
+        "exercise_title": exercise.title,
+        "kind": exercise.get_kind_display(),
+        "starts_at": exercise.starts_at.isoformat(),
+        "lead_agency": exercise.lead_agency_id,
+        "lead_agency_name": exercise.lead_agency.name,
+    }
+
+
+def _overdue_payload(action: CorrectiveAction) -> dict[str, Any]:
+    return {
+        "action": action.pk,
+        "exercise": action.exercise_id,
+        "exercise_title": action.exercise.title,
+        "description": action.description[:300],
+        "due_on": action.due_on.isoformat(),
+        "owning_agency": action.owning_agency_id,
+        "responsible": action.responsible_id,
+    }
+
+
 @transaction.atomic
 def exercise_reminders_record(*, now: datetime | None = None) -> int:
     """Record an `exercise.upcoming` event for each scheduled exercise starting within the reminder window."""
@@ -45,29 +91,7 @@ def exercise_reminders_record(*, now: datetime | None = None) -> int:
         .select_related("lead_agency")
         .order_by("starts_at", "id")
     )
-    recorded = 0
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        done = _recorded([_upcoming_key(e) for e in chunk])
-        for exercise in chunk:
-            key = _upcoming_key(exercise)
-            if key in done:
-                continue
-            event = outbox_event_record(
-                event_type=EventType.EXERCISE_UPCOMING,
-                plan=None,
-                payload={
-                    "exercise": exercise.pk,
-                    "exercise_title": exercise.title,
-                    "kind": exercise.get_kind_display(),
-                    "starts_at": exercise.starts_at.isoformat(),
-                    "lead_agency": exercise.lead_agency_id,
-                    "lead_agency_name": exercise.lead_agency.name,
-                },
-                dedupe_key=key,
-            )
-            recorded += event is not None
-    return recorded
+    return _record_once(rows, event_type=EventType.EXERCISE_UPCOMING, key=_upcoming_key, payload=_upcoming_payload)
 
 
 @transaction.atomic
@@ -79,27 +103,6 @@ def corrective_action_overdue_reminders_record(*, today: date | None = None) -> 
         .select_related("exercise")
         .order_by("due_on", "id")
     )
-    recorded = 0
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        done = _recorded([_overdue_key(a) for a in chunk])
-        for action in chunk:
-            key = _overdue_key(action)
-            if key in done:
-                continue
-            event = outbox_event_record(
-                event_type=EventType.CORRECTIVE_ACTION_OVERDUE,
-                plan=None,
-                payload={
-                    "action": action.pk,
-                    "exercise": action.exercise_id,
-                    "exercise_title": action.exercise.title,
-                    "description": action.description[:300],
-                    "due_on": action.due_on.isoformat(),
-                    "owning_agency": action.owning_agency_id,
-                    "responsible": action.responsible_id,
-                },
-                dedupe_key=key,
-            )
-            recorded += event is not None
-    return recorded
+    return _record_once(
+        rows, event_type=EventType.CORRECTIVE_ACTION_OVERDUE, key=_overdue_key, payload=_overdue_payload
+    )
