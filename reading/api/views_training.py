@@ -26,7 +26,7 @@ from reading import selectors_training as selectors
 from reading import services_training as services
 from reading.api import serializers_training as serializers
 from reading.models import ReadingGroup, TrainingRequirement, TrainingSession
-from reading.selectors_compliance import compliance_scope_for
+from reading.selectors_compliance import ComplianceScope, compliance_scope_for
 
 MAX_ID = 2**63 - 1
 
@@ -53,7 +53,21 @@ def _session_response(agency: Agency, session_id: int) -> Response:
     return Response(serializers.TrainingSessionSerializer(get_object_or_404(_with_records(agency), pk=session_id)).data)
 
 
-class TrainingSessionListView(generics.GenericAPIView):
+# The agency in the URL (`agency_id`), resolved through the access gate: `agency()` for any of its members,
+# `managed_agency()` for its admins and liaisons, `scope()` for the compliance pages' scope (404 outside it).
+# A comment, not a docstring: drf-spectacular would describe every view without one of its own with it.
+class AgencyScoped(APIView):
+    def agency(self) -> Agency:
+        return selectors.training_agency(user=self.request.user, agency_id=self.kwargs["agency_id"])
+
+    def managed_agency(self) -> Agency:
+        return selectors.training_managed_agency(user=self.request.user, agency_id=self.kwargs["agency_id"])
+
+    def scope(self) -> ComplianceScope:
+        return compliance_scope_for(user=self.request.user, agency_id=self.kwargs["agency_id"])
+
+
+class TrainingSessionListView(AgencyScoped, generics.GenericAPIView):
     """The agency's training sessions, newest first; record one."""
 
     serializer_class = serializers.TrainingSessionSerializer
@@ -65,7 +79,7 @@ class TrainingSessionListView(generics.GenericAPIView):
         responses=serializers.TrainingSessionSerializer(many=True),
     )
     def get(self, request: Request, agency_id: int) -> Response:
-        agency = selectors.training_agency(user=request.user, agency_id=agency_id)
+        agency = self.agency()
         page = self.paginate_queryset(_with_records(agency))
         return self.get_paginated_response(serializers.TrainingSessionSerializer(page, many=True).data)
 
@@ -77,7 +91,7 @@ class TrainingSessionListView(generics.GenericAPIView):
         responses={201: serializers.TrainingSessionSerializer},
     )
     def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
-        agency = selectors.training_managed_agency(user=request.user, agency_id=agency_id)
+        agency = self.managed_agency()
         incoming = serializers.TrainingSessionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         session = services.training_session_record(
@@ -90,13 +104,13 @@ class TrainingSessionListView(generics.GenericAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class TrainingSessionDetailView(APIView):
+class TrainingSessionDetailView(AgencyScoped):
     """One session: read, correct (PUT, the whole session), remove. An APIView: DRF's OPTIONS metadata would look
     up a generic view's object for its PUT form by `pk`."""
 
     @extend_schema(summary="A training session", responses=serializers.TrainingSessionSerializer)
     def get(self, request: Request, agency_id: int, session_id: int) -> Response:
-        agency = selectors.training_agency(user=request.user, agency_id=agency_id)
+        agency = self.agency()
         return Response(
             serializers.TrainingSessionSerializer(get_object_or_404(_with_records(agency), pk=session_id)).data
         )
@@ -107,7 +121,7 @@ class TrainingSessionDetailView(APIView):
         responses={200: serializers.TrainingSessionSerializer},
     )
     def put(self, request: AuthenticatedRequest, agency_id: int, session_id: int) -> Response:
-        agency = selectors.training_managed_agency(user=request.user, agency_id=agency_id)
+        agency = self.managed_agency()
         session = selectors.session_of(agency=agency, session_id=session_id)
         incoming = serializers.TrainingSessionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -123,7 +137,7 @@ class TrainingSessionDetailView(APIView):
 
     @extend_schema(summary="Remove a training session", request=None, responses={204: None})
     def delete(self, request: AuthenticatedRequest, agency_id: int, session_id: int) -> Response:
-        agency = selectors.training_managed_agency(user=request.user, agency_id=agency_id)
+        agency = self.managed_agency()
         session = selectors.session_of(agency=agency, session_id=session_id)
         services.training_session_delete(session=session, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -164,7 +178,7 @@ class TrainingFromExerciseView(generics.GenericAPIView):
         )
 
 
-class TrainingRequirementListView(generics.GenericAPIView):
+class TrainingRequirementListView(AgencyScoped, generics.GenericAPIView):
     """What the agency requires its people to be trained on; require more."""
 
     serializer_class = serializers.TrainingRequirementSerializer
@@ -176,7 +190,7 @@ class TrainingRequirementListView(generics.GenericAPIView):
         responses=serializers.TrainingRequirementSerializer(many=True),
     )
     def get(self, request: Request, agency_id: int) -> Response:
-        agency = selectors.training_agency(user=request.user, agency_id=agency_id)
+        agency = self.agency()
         page = self.paginate_queryset(selectors.requirements_of(agency=agency))
         return self.get_paginated_response(serializers.TrainingRequirementSerializer(page, many=True).data)
 
@@ -187,7 +201,7 @@ class TrainingRequirementListView(generics.GenericAPIView):
         responses={201: serializers.TrainingRequirementSerializer, 409: conflict(services.DUPLICATE_REQUIREMENT)},
     )
     def post(self, request: AuthenticatedRequest, agency_id: int) -> Response:
-        agency = selectors.training_managed_agency(user=request.user, agency_id=agency_id)
+        agency = self.managed_agency()
         incoming = serializers.TrainingRequirementWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -215,25 +229,25 @@ class TrainingRequirementListView(generics.GenericAPIView):
         return Response(body.data, status=status.HTTP_201_CREATED)
 
 
-class TrainingRequirementDetailView(generics.GenericAPIView):
+class TrainingRequirementDetailView(AgencyScoped, generics.GenericAPIView):
     serializer_class = serializers.TrainingRequirementSerializer
     queryset = TrainingRequirement.objects.none()
 
     @extend_schema(summary="A training requirement")
     def get(self, request: Request, agency_id: int, requirement_id: int) -> Response:
-        agency = selectors.training_agency(user=request.user, agency_id=agency_id)
+        agency = self.agency()
         requirement = selectors.requirement_of(agency=agency, requirement_id=requirement_id)
         return Response(serializers.TrainingRequirementSerializer(requirement).data)
 
     @extend_schema(summary="Stop requiring a training", request=None, responses={204: None})
     def delete(self, request: AuthenticatedRequest, agency_id: int, requirement_id: int) -> Response:
-        agency = selectors.training_managed_agency(user=request.user, agency_id=agency_id)
+        agency = self.managed_agency()
         requirement = selectors.requirement_of(agency=agency, requirement_id=requirement_id)
         services.training_requirement_delete(requirement=requirement, actor=request.user, ip_address=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TrainingComplianceView(generics.GenericAPIView):
+class TrainingComplianceView(AgencyScoped, generics.GenericAPIView):
     serializer_class = serializers.PlanTrainingSerializer
     queryset = Plan.objects.none()
     pagination_class = None
@@ -245,7 +259,7 @@ class TrainingComplianceView(generics.GenericAPIView):
         responses=serializers.PlanTrainingSerializer(many=True),
     )
     def get(self, request: Request, agency_id: int) -> Response:
-        agency = selectors.training_agency(user=request.user, agency_id=agency_id)
+        agency = self.agency()
         rows = selectors.plan_rows(agency=agency, today=timezone.localdate())
         return Response(serializers.PlanTrainingSerializer(rows, many=True).data)
 
@@ -268,7 +282,7 @@ def _choice_param(request: Request, name: str, values: list[str]) -> str | None:
     return value
 
 
-class TrainingCompliancePeopleView(generics.GenericAPIView):
+class TrainingCompliancePeopleView(AgencyScoped, generics.GenericAPIView):
     serializer_class = serializers.PersonTrainingSerializer
     queryset = Plan.objects.none()
 
@@ -288,7 +302,7 @@ class TrainingCompliancePeopleView(generics.GenericAPIView):
         responses=serializers.PersonTrainingSerializer(many=True),
     )
     def get(self, request: Request, agency_id: int) -> Response:
-        scope = compliance_scope_for(user=request.user, agency_id=agency_id)
+        scope = self.scope()
         filters = selectors.TrainingFilters(
             group=_id_param(request, "group"),
             role=_choice_param(request, "role", list(Role.values)),
@@ -301,13 +315,13 @@ class TrainingCompliancePeopleView(generics.GenericAPIView):
         return self.get_paginated_response(serializers.PersonTrainingSerializer(people, many=True).data)
 
 
-class TrainingCompliancePersonView(generics.GenericAPIView):
+class TrainingCompliancePersonView(AgencyScoped, generics.GenericAPIView):
     serializer_class = serializers.PersonTrainingDetailSerializer
     queryset = Plan.objects.none()
 
     @extend_schema(summary="One person's training", description="The same scope as the people list.")
     def get(self, request: Request, agency_id: int, user_id: int) -> Response:
-        scope = compliance_scope_for(user=request.user, agency_id=agency_id)
+        scope = self.scope()
         membership, plans, records = selectors.person_training(scope=scope, user_id=user_id, today=timezone.localdate())
         user = membership.user
         body = {
