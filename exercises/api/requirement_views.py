@@ -15,6 +15,7 @@ from agencies.models import Agency, Facility
 from agencies.selectors import facilities_visible_to
 from exercises import requirement_services as services
 from exercises.api import requirement_serializers as serializers
+from exercises.requirement_models import RequirementSet
 from exercises.requirement_selectors import facility_assignments, requirement_set_of, requirement_sets_listed
 from exercises.requirement_status import drill_status
 from portal.api.schema import conflict
@@ -30,6 +31,24 @@ def _fields(data: dict) -> services.SetFields:
         year_start_day=data["year_start_day"],
         terms_per_year=data["terms_per_year"],
     )
+
+
+# Finds the requirement set (`set_id`) and the building (`facility_id`) in the URL among those the person sees
+# (404 otherwise), as `ExerciseScoped` does for an exercise. A comment, not a docstring: drf-spectacular would
+# describe every view without one of its own with it.
+class RequirementScoped(APIView):
+    def get_requirement_set(self) -> RequirementSet:
+        return requirement_set_of(user=self.request.user, set_id=self.kwargs["set_id"])
+
+    def get_facility(self) -> Facility:
+        return get_object_or_404(facilities_visible_to(user=self.request.user), pk=self.kwargs["facility_id"])
+
+    def get_drill_facility(self) -> Facility:
+        """The building, when its drill status is the person's to see."""
+        facility = self.get_facility()
+        if not can_see_drill_status(self.request.user, facility):
+            raise Http404("No facility matches the given query.")
+        return facility
 
 
 class RequirementSetListView(generics.ListAPIView):
@@ -60,10 +79,10 @@ class RequirementSetListView(generics.ListAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class RequirementSetDetailView(APIView):
+class RequirementSetDetailView(RequirementScoped):
     @extend_schema(summary="One requirement set", responses={200: serializers.RequirementSetSerializer})
     def get(self, request: Request, set_id: int) -> Response:
-        return Response(serializers.RequirementSetSerializer(requirement_set_of(user=request.user, set_id=set_id)).data)
+        return Response(serializers.RequirementSetSerializer(self.get_requirement_set()).data)
 
     @extend_schema(
         summary="Change a requirement set",
@@ -71,23 +90,23 @@ class RequirementSetDetailView(APIView):
         responses={200: serializers.RequirementSetSerializer},
     )
     def put(self, request: AuthenticatedRequest, set_id: int) -> Response:
-        requirement_set = requirement_set_of(user=request.user, set_id=set_id)
+        requirement_set = self.get_requirement_set()
         incoming = serializers.RequirementSetWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         services.requirement_set_update(
             requirement_set=requirement_set, fields=_fields(incoming.validated_data), actor=request.user
         )
-        return Response(serializers.RequirementSetSerializer(requirement_set_of(user=request.user, set_id=set_id)).data)
+        return Response(serializers.RequirementSetSerializer(self.get_requirement_set()).data)
 
 
-class RequirementLineListView(APIView):
+class RequirementLineListView(RequirementScoped):
     @extend_schema(
         summary="Add a line to a requirement set",
         request=serializers.RequirementLineWriteSerializer,
         responses={201: serializers.RequirementLineSerializer, 409: conflict("The set has its most lines.")},
     )
     def post(self, request: AuthenticatedRequest, set_id: int) -> Response:
-        requirement_set = requirement_set_of(user=request.user, set_id=set_id)
+        requirement_set = self.get_requirement_set()
         incoming = serializers.RequirementLineWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -102,10 +121,10 @@ class RequirementLineListView(APIView):
         return Response(serializers.RequirementLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
 
-class RequirementLineDetailView(APIView):
+class RequirementLineDetailView(RequirementScoped):
     @extend_schema(summary="Take a line off a requirement set", responses={204: None})
     def delete(self, request: AuthenticatedRequest, set_id: int, line_id: int) -> Response:
-        requirement_set = requirement_set_of(user=request.user, set_id=set_id)
+        requirement_set = self.get_requirement_set()
         line = requirement_set.lines.filter(pk=line_id).select_related("requirement_set").first()
         if line is None:
             raise Http404("No requirement line matches the given query.")
@@ -113,19 +132,13 @@ class RequirementLineDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _facility(request: Request, facility_id: int) -> Facility:
-    return get_object_or_404(facilities_visible_to(user=request.user), pk=facility_id)
-
-
-class FacilityRequirementListView(APIView):
+class FacilityRequirementListView(RequirementScoped):
     @extend_schema(
         summary="The requirement sets that apply to a building",
         responses={200: serializers.RequirementSetSerializer(many=True)},
     )
     def get(self, request: Request, facility_id: int) -> Response:
-        facility = _facility(request, facility_id)
-        if not can_see_drill_status(request.user, facility):
-            raise Http404("No facility matches the given query.")
+        facility = self.get_drill_facility()
         ids = facility_assignments(facility=facility).values("requirement_set_id")
         rows = requirement_sets_listed(user=request.user).filter(pk__in=ids)
         # The owner's members read every set assigned to it (a state's, or their agency's own).
@@ -138,7 +151,7 @@ class FacilityRequirementListView(APIView):
         responses={201: serializers.RequirementSetSerializer, 409: conflict("It applies already.")},
     )
     def post(self, request: AuthenticatedRequest, facility_id: int) -> Response:
-        facility = _facility(request, facility_id)
+        facility = self.get_facility()
         incoming = serializers.AssignWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         requirement_set = (
@@ -150,28 +163,26 @@ class FacilityRequirementListView(APIView):
         return Response(serializers.RequirementSetSerializer(requirement_set).data, status=status.HTTP_201_CREATED)
 
 
-class FacilityRequirementDetailView(APIView):
+class FacilityRequirementDetailView(RequirementScoped):
     @extend_schema(
         summary="Take a requirement set off a building",
         responses={204: None, 409: conflict("It does not apply.")},
     )
     def delete(self, request: AuthenticatedRequest, facility_id: int, set_id: int) -> Response:
-        facility = _facility(request, facility_id)
-        requirement_set = requirement_set_of(user=request.user, set_id=set_id)
+        facility = self.get_facility()
+        requirement_set = self.get_requirement_set()
         services.requirement_unassign(facility=facility, requirement_set=requirement_set, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class FacilityDrillStatusView(APIView):
+class FacilityDrillStatusView(RequirementScoped):
     @extend_schema(
         summary="A building's drills this school year",
         description="Per requirement line: required, done, scheduled, still due, behind. For the owner's members.",
         responses={200: serializers.FacilityDrillStatusSerializer},
     )
     def get(self, request: Request, facility_id: int) -> Response:
-        facility = _facility(request, facility_id)
-        if not can_see_drill_status(request.user, facility):
-            raise Http404("No facility matches the given query.")
+        facility = self.get_drill_facility()
         status_ = drill_status(facilities=[facility])[facility.pk]
         return Response(serializers.FacilityDrillStatusSerializer(status_).data)
 
