@@ -6,54 +6,31 @@ SMTP sessions (distinct client addresses).
 """
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from bench.sinks import Counter, free_port
+from bench.sinks import Counter, LoopbackHttpServer, OkHandler, free_port
 
 
-class CountingReceiver:
+class CountingReceiver(LoopbackHttpServer):
     """An HTTP server on 127.0.0.1 answering 200 to every POST; `requests` and `connections` count what came."""
 
     def __init__(self) -> None:
         self.requests, self.connections = Counter(), Counter()
         requests, connections = self.requests, self.connections
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(OkHandler):
             protocol_version = "HTTP/1.1"  # keep the connection open for the client's next request
 
             def setup(self) -> None:
                 connections.add()
                 super().setup()
 
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            def received(self) -> None:
                 requests.add()
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
 
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 1024  # a burst of fresh connections must not overflow the backlog
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def url(self, index: int) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/{index}"
-
-    def __enter__(self) -> "CountingReceiver":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler, backlog=1024)  # a burst of fresh connections must not overflow the backlog
 
 
 class _MailHandler:

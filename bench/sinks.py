@@ -4,7 +4,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 
@@ -53,36 +53,57 @@ class SmtpSink:
         self._controller.stop()
 
 
-class WebhookReceiver:
-    """An HTTP server on 127.0.0.1 that answers 200 to every POST and counts them (threads)."""
+class LoopbackHttpServer:
+    """A threaded HTTP server on 127.0.0.1 (a thread per connection) serving `handler`; a context manager.
 
-    def __init__(self) -> None:
-        self.received = Counter()
-        received = self.received
+    `url(index)` is a webhook address on it; `backlog` is how many fresh connections may wait to be accepted."""
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                received.add()
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    def __init__(self, handler: type[BaseHTTPRequestHandler], *, backlog: int | None = None) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
+        if backlog is not None:
+            self._server.request_queue_size = backlog
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def url(self, index: int) -> str:
         return f"http://127.0.0.1:{self.port}/hooks/{index}"
 
-    def __enter__(self) -> "WebhookReceiver":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class OkHandler(BaseHTTPRequestHandler):
+    """Reads every POST's body and answers 200 with an empty body, then calls `received()`; logs nothing."""
+
+    def received(self) -> None:
+        return
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.received()
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+class WebhookReceiver(LoopbackHttpServer):
+    """An HTTP server on 127.0.0.1 that answers 200 to every POST and counts them (threads)."""
+
+    def __init__(self) -> None:
+        self.received = Counter()
+        received = self.received
+
+        class Handler(OkHandler):
+            def received(self) -> None:
+                received.add()
+
+        super().__init__(Handler)
