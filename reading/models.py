@@ -54,37 +54,53 @@ class Audience(models.TextChoices):
     GROUP = "group", "A group"
 
 
-class ReadingRequirement(models.Model):
+class AudienceRequirement(models.Model):
+    """What a reading and a training requirement share: whom of the agency's people it names (everyone, a role,
+    one of its groups) and who stated it when. Its concrete models declare `agency`, `plan` and `group` (each
+    with its own related name) and take `audience_constraints` into their Meta."""
+
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.EVERYONE)
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+def audience_constraints(name: str) -> list[models.BaseConstraint]:
+    """The audience's fields agree (a role only for ROLE, a group only for GROUP), and one requirement per
+    agency, plan and audience: `<name>_audience_fields` and `unique_<name>`."""
+    return [
+        models.CheckConstraint(
+            condition=(
+                Q(audience=Audience.EVERYONE, role="", group__isnull=True)
+                | (Q(audience=Audience.ROLE, group__isnull=True) & ~Q(role=""))
+                | Q(audience=Audience.GROUP, role="", group__isnull=False)
+            ),
+            name=f"{name}_audience_fields",
+        ),
+        models.UniqueConstraint(
+            fields=["agency", "plan", "audience", "role", "group"], name=f"unique_{name}", nulls_distinct=False
+        ),
+    ]
+
+
+class ReadingRequirement(AudienceRequirement):
     """An agency requires some of its own people to acknowledge each new published version of a plan."""
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="reading_requirements")
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="reading_requirements")
-    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.EVERYONE)
-    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
     group = models.ForeignKey(
         ReadingGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="requirements"
     )
     due_days = models.PositiveIntegerField(default=DEFAULT_DUE_DAYS)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["agency", "plan", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(audience=Audience.EVERYONE, role="", group__isnull=True)
-                    | (Q(audience=Audience.ROLE, group__isnull=True) & ~Q(role=""))
-                    | Q(audience=Audience.GROUP, role="", group__isnull=False)
-                ),
-                name="reading_requirement_audience_fields",
-            ),
-            models.UniqueConstraint(
-                fields=["agency", "plan", "audience", "role", "group"],
-                name="unique_reading_requirement",
-                nulls_distinct=False,
-            ),
+            *audience_constraints("reading_requirement"),
             models.CheckConstraint(
                 condition=Q(due_days__gte=1, due_days__lte=365), name="reading_requirement_due_days_range"
             ),

@@ -11,41 +11,24 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from agencies.models import Role
-from reading.models import Audience, ReadingGroup
+from reading.models import AudienceRequirement, ReadingGroup, audience_constraints
 
 
-class TrainingRequirement(models.Model):
+class TrainingRequirement(AudienceRequirement):
     """An agency requires some of its own people to be trained on a plan's current version."""
 
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="training_requirements")
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="training_requirements")
-    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.EVERYONE)
-    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
     group = models.ForeignKey(
         ReadingGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="training_requirements"
     )
     # None: trained on the current version is enough, however long ago; N: and no more than N months ago.
     refresh_months = models.PositiveSmallIntegerField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["agency", "plan", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(audience=Audience.EVERYONE, role="", group__isnull=True)
-                    | (Q(audience=Audience.ROLE, group__isnull=True) & ~Q(role=""))
-                    | Q(audience=Audience.GROUP, role="", group__isnull=False)
-                ),
-                name="training_requirement_audience_fields",
-            ),
-            models.UniqueConstraint(
-                fields=["agency", "plan", "audience", "role", "group"],
-                name="unique_training_requirement",
-                nulls_distinct=False,
-            ),
+            *audience_constraints("training_requirement"),
             models.CheckConstraint(
                 condition=Q(refresh_months__isnull=True) | Q(refresh_months__gte=1, refresh_months__lte=120),
                 name="training_requirement_refresh_range",
