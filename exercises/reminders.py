@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exercises.models import ActionStatus, CorrectiveAction, Exercise, ExerciseStatus
+from exercises.services import exercise_payload
 from notifications.models import EventType, OutboxEvent
 from notifications.services import outbox_event_record
 
@@ -58,17 +59,6 @@ def _record_once(
     return recorded
 
 
-def _upcoming_payload(exercise: Exercise) -> dict[str, Any]:
-    return {
-        "exercise": exercise.pk,
-        "exercise_title": exercise.title,
-        "kind": exercise.get_kind_display(),
-        "starts_at": exercise.starts_at.isoformat(),
-        "lead_agency": exercise.lead_agency_id,
-        "lead_agency_name": exercise.lead_agency.name,
-    }
-
-
 def _overdue_payload(action: CorrectiveAction) -> dict[str, Any]:
     return {
         "action": action.pk,
@@ -91,7 +81,7 @@ def exercise_reminders_record(*, now: datetime | None = None) -> int:
         .select_related("lead_agency")
         .order_by("starts_at", "id")
     )
-    return _record_once(rows, event_type=EventType.EXERCISE_UPCOMING, key=_upcoming_key, payload=_upcoming_payload)
+    return _record_once(rows, event_type=EventType.EXERCISE_UPCOMING, key=_upcoming_key, payload=exercise_payload)
 
 
 @transaction.atomic

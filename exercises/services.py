@@ -5,6 +5,7 @@ is one transaction with its audit row; the acting person is asked about by the g
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -107,6 +108,18 @@ def _set_participants(exercise: Exercise, participant_ids: list[int]) -> list[in
     return added
 
 
+def exercise_payload(exercise: Exercise) -> dict[str, Any]:
+    """What an exercise's notifications (scheduled, upcoming) say of it."""
+    return {
+        "exercise": exercise.pk,
+        "exercise_title": exercise.title,
+        "kind": exercise.get_kind_display(),
+        "starts_at": exercise.starts_at.isoformat(),
+        "lead_agency": exercise.lead_agency_id,
+        "lead_agency_name": exercise.lead_agency.name,
+    }
+
+
 def _announce(exercise: Exercise, agencies: list[int], actor: Actor) -> None:
     """Tell the agencies newly taking part (the lead's people know: they scheduled it)."""
     told = [agency for agency in agencies if agency != exercise.lead_agency_id]
@@ -115,16 +128,7 @@ def _announce(exercise: Exercise, agencies: list[int], actor: Actor) -> None:
     outbox_event_record(
         event_type=EventType.EXERCISE_SCHEDULED,
         plan=None,
-        payload={
-            "exercise": exercise.pk,
-            "exercise_title": exercise.title,
-            "kind": exercise.get_kind_display(),
-            "starts_at": exercise.starts_at.isoformat(),
-            "lead_agency": exercise.lead_agency_id,
-            "lead_agency_name": exercise.lead_agency.name,
-            "agencies": told,
-            "actor": actor.pk,
-        },
+        payload={**exercise_payload(exercise), "agencies": told, "actor": actor.pk},
     )
 
 
