@@ -21,7 +21,8 @@ from portal.types import AuthenticatedHttpRequest
 from reading.header_counts import request_header_counts
 from reading.queue_reading import queue_item_reading
 from reading.queue_rows import queue_rows
-from reading.selectors_queue import ToReadItem, to_read_for, to_read_values
+from reading.queue_page import QueuePages
+from reading.selectors_queue import ToReadItem, to_read_for
 
 # Items per page of the queue (someone owing 200 plans reads them a page at a time, oldest due first).
 PAGE_SIZE = 50
@@ -39,10 +40,11 @@ def _next_after(items: list[ToReadItem], plan_id: int) -> HttpResponse:
 @require_safe
 def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the person must acknowledge, oldest due first, a page at a time."""
-    paginator = Paginator(to_read_values(user=request.user), PAGE_SIZE)
     # The pager's count is the header's "To read (N)", kept per person (reading/header_counts.py): no COUNT
-    # over the queue's window query. (The same plans: one per plan, open, readable, current version.)
-    paginator.__dict__["count"] = request_header_counts(request).to_read
+    # over the queue's window query. (The same plans: one per plan, open, readable, current version.) The page
+    # is read by the queue's SQL compiled once per process (reading/queue_page.py).
+    count = request_header_counts(request).to_read
+    paginator = Paginator(QueuePages(user=request.user, count=count), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "nav": "to-read",
