@@ -19,6 +19,7 @@ from portal.api.request_info import client_ip
 from portal.errors import InvalidInputError
 from portal.types import AuthenticatedHttpRequest
 from reading import selectors_compliance as selectors
+from reading.compliance_html import fields_html, plan_rows_html
 from reading.evidence import INCLUDES, EvidencePeriod
 from reading.evidence_download import evidence_download
 from reading.evidence_services import evidence_agency, reading_evidence_export
@@ -44,6 +45,9 @@ def _filter_form(
     if default_sort and not data.get("sort"):
         data["sort"] = default_sort  # the select shows it, so the next submit keeps it
     return ComplianceFilterForm(data, groups=selectors.scope_groups(scope=scope), sorts=sorts)
+
+
+FILTER_FIELDS = ("group", "role", "state", "sort")
 
 
 def _page(request: AuthenticatedHttpRequest, rows: Any) -> Any:
@@ -76,6 +80,7 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         "agency": scope.agency,
         "scope": scope,
         "form": form,
+        "filter_fields": fields_html(form, FILTER_FIELDS),
         "people_view": people_view,
         "can_export": can_manage_reading_of(request.user, scope.agency.pk),
         "page_obj": None,
@@ -91,6 +96,7 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         # length, not a second aggregate), and the page is a slice.
         page = _page(request, list(selectors.plan_summaries(scope=scope, filters=form.filters(), now=now)))
         _summary_rows(page, scope.agency.pk)
+        context["plan_rows"] = plan_rows_html(page)
     context["page_obj"] = page
     context["filtered"] = any(form.cleaned_data.get(name) for name in ("group", "role", "state"))
     return render(request, "reading/compliance/summary.html", context)
@@ -108,6 +114,7 @@ def compliance_plan(request: AuthenticatedHttpRequest, agency_id: int, plan_id: 
         "agency": scope.agency,
         "plan": plan,
         "form": form,
+        "filter_fields": fields_html(form, FILTER_FIELDS),
         "totals": selectors.plan_totals(scope=scope, plan_id=plan.pk, now=now),
         "page_obj": None,
     }

@@ -20,7 +20,7 @@ from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
 from reading.header_counts import request_header_counts
 from reading.queue_reading import queue_item_reading
-from reading.queue_rows import queue_rows
+from reading.queue_rows import queue_rows, queue_rows_html
 from reading.queue_page import QueuePages
 from reading.selectors_queue import ToReadItem, to_read_for
 
@@ -46,10 +46,12 @@ def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = request_header_counts(request).to_read
     paginator = Paginator(QueuePages(user=request.user, count=count), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    items = queue_rows(page.object_list, user=request.user)
     context = {
         "nav": "to-read",
         "page_obj": page,
-        "items": queue_rows(page.object_list, user=request.user),
+        "items": items,
+        "items_html": queue_rows_html(items),
         "total": paginator.count,
         "to_read_count": paginator.count,
     }
