@@ -10,7 +10,7 @@ ORM's for every kind of reader.
 """
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator
 from typing import Any, overload
 
 from django.contrib.auth.models import User
@@ -47,7 +47,7 @@ def queue_page(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-class QueuePages(Sequence[dict[str, Any]]):
+class QueuePages:
     """The person's queue for `Paginator`: its length is the count already known (the header's), and a slice
     reads that page only."""
 
@@ -55,19 +55,19 @@ class QueuePages(Sequence[dict[str, Any]]):
         self.user = user
         self.total = count
 
-    def count(self) -> int:
-        return self.total
-
     def __len__(self) -> int:
         return self.total
 
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self[:])
 
     @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int, /) -> dict[str, Any]: ...
 
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+    @overload
+    def __getitem__(self, index: slice, /) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice, /) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, int):
             rows = queue_page(user=self.user, offset=index, limit=1)
             if not rows:

@@ -1,6 +1,8 @@
 """The person's "To read" pages: the queue, and one item with what changed and the "I have read" button, after
 which the next item opens."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,9 +21,9 @@ from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
 from reading.header_counts import request_header_counts
+from reading.queue_page import QueuePages
 from reading.queue_reading import queue_item_reading
 from reading.queue_rows import queue_rows, queue_rows_html
-from reading.queue_page import QueuePages
 from reading.selectors_queue import ToReadItem, to_read_for
 
 # Items per page of the queue (someone owing 200 plans reads them a page at a time, oldest due first).
@@ -44,7 +46,7 @@ def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     # over the queue's window query. (The same plans: one per plan, open, readable, current version.) The page
     # is read by the queue's SQL compiled once per process (reading/queue_page.py).
     count = request_header_counts(request).to_read
-    paginator = Paginator(QueuePages(user=request.user, count=count), PAGE_SIZE)
+    paginator: Paginator[dict[str, Any]] = Paginator(QueuePages(user=request.user, count=count), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     items = queue_rows(page.object_list, user=request.user)
     context = {
