@@ -1,6 +1,9 @@
 """The agency a person is working for right now (people in several agencies switch between them)."""
 
-from agencies.models import Membership
+from dataclasses import dataclass
+
+from agencies.models import Membership, Role
+from portal.header_cache import cached_for_person
 from portal.types import AuthenticatedHttpRequest
 
 ACTIVE_AGENCY_KEY = "concord_active_agency"
@@ -31,3 +34,48 @@ def active_membership_set(request: AuthenticatedHttpRequest, agency_id: int) -> 
         request.session[ACTIVE_AGENCY_KEY] = agency_id
         return True
     return False
+
+
+@dataclass(frozen=True)
+class HeaderAgency:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class HeaderMembership:
+    """What the page header shows of one membership (the agency switcher): read from the per-person cache, so
+    only for display — what a person may do is decided from `memberships_for` and `access/`, read fresh."""
+
+    agency_id: int
+    agency: HeaderAgency
+    role: str
+
+    def get_role_display(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
+
+def header_memberships(request: AuthenticatedHttpRequest) -> list[HeaderMembership]:
+    """The person's memberships for the header, kept between requests with the header's counts
+    (`portal.header_cache`; the membership services and an agency's rename give the people a new version)."""
+    if not hasattr(request, "_concord_header_memberships"):
+        rows = cached_for_person(
+            user_id=request.user.pk,
+            name="memberships",
+            compute=lambda: [(m.agency_id, m.agency.name, m.role) for m in memberships_for(request)],
+        )
+        request._concord_header_memberships = [  # type: ignore[attr-defined]  # a per-request cache
+            HeaderMembership(agency_id=agency_id, agency=HeaderAgency(pk=agency_id, name=name), role=role)
+            for agency_id, name, role in rows
+        ]
+    return request._concord_header_memberships  # type: ignore[attr-defined]  # a per-request cache
+
+
+def header_active_membership(request: AuthenticatedHttpRequest) -> HeaderMembership | None:
+    """`active_membership` among `header_memberships`."""
+    memberships = header_memberships(request)
+    chosen = request.session.get(ACTIVE_AGENCY_KEY)
+    for membership in memberships:
+        if membership.agency_id == chosen:
+            return membership
+    return memberships[0] if memberships else None

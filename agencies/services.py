@@ -53,6 +53,7 @@ from audit.services import audit_event_record
 from notifications.models import EventType
 from notifications.services import outbox_event_record
 from portal.errors import ConflictError, InvalidInputError, NotAllowedError
+from portal.header_cache import header_counts_changed
 from portal.unset import UNSET, Unset
 from reading.models import ReadingGroupMember
 from reading.sync import obligations_sync_for_person
@@ -183,6 +184,8 @@ def agency_update(
             agency.save()
     except IntegrityError as exc:  # another request took the slug after the check above
         raise InvalidInputError(f"An agency with slug '{agency.slug}' already exists.", field="slug") from exc
+    if "name" in changes:  # the header's agency switcher of its people names it
+        header_counts_changed(Membership.objects.filter(agency_id=agency.pk).values_list("user_id", flat=True))
     if changes:
         audit_event_record(
             actor=actor,
@@ -267,6 +270,7 @@ def membership_add(
         raise ConflictError(
             f"{user.get_username()} is already a member of {agency}; change their role instead."
         ) from exc
+    header_counts_changed([user.pk])  # the header's agency switcher (portal/header_cache.py)
     obligations_sync_for_person(user, agency_id=agency.pk)
     audit_event_record(
         actor=actor,
@@ -393,6 +397,7 @@ def membership_change_role(
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    header_counts_changed([membership.user_id])  # the header's agency switcher shows the role
     obligations_sync_for_person(membership.user_id, agency_id=membership.agency_id)
     audit_event_record(
         actor=actor,
@@ -425,6 +430,7 @@ def membership_remove(*, membership: Membership, actor: Actor | SystemActor, ip_
     )
     ReadingGroupMember.objects.filter(user=membership.user, group__agency=membership.agency).delete()
     membership.delete()
+    header_counts_changed([membership.user_id])  # the header's agency switcher
     obligations_sync_for_person(membership.user_id, agency_id=membership.agency_id)
     if not Membership.objects.filter(user_id=membership.user_id).exists():
         _leave_last_agency(user=membership.user, agency=membership.agency, actor=actor, ip_address=ip_address)

@@ -17,6 +17,7 @@ Keys hold one person's id: one person's counts are never another's. With the cac
 
 import uuid
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -64,6 +65,22 @@ def cached_counts(*, user_id: int, count: Callable[[], tuple[int, int]]) -> tupl
     return counts
 
 
+T = TypeVar("T")
+
+
+def cached_for_person(*, user_id: int, name: str, compute: Callable[[], T]) -> T:
+    """Another of the header's per-person parts (the agency switcher's memberships), kept like the counts: under
+    the person's current version (the services that change it call `header_counts_changed`), `compute()` on a
+    miss. Never None (a None is computed again)."""
+    key = f"header:{name}:{user_id}:{_version_of(user_id)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # what `compute` stored under this name
+    value = compute()
+    cache.set(key, value, COUNTS_SECONDS)
+    return value
+
+
 def _bump(user_ids: list[int]) -> None:
     version = _new_version()
     for start in range(0, len(user_ids), BUMP_BATCH):
@@ -72,7 +89,7 @@ def _bump(user_ids: list[int]) -> None:
 
 
 def header_counts_changed(user_ids: Iterable[int]) -> None:
-    """The counts of these people moved: their cached counts are no longer read.
+    """The counts (or memberships) of these people moved: their cached header parts are no longer read.
 
     New versions now and again once the transaction commits. The second is the one that matters: a request
     that counted between the first and the commit saw the data before the change and stored it under the

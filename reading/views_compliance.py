@@ -13,12 +13,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from access.reading import can_manage_reading_of
 from plans.export.pdf import PdfUnavailableError
 from portal.api.request_info import client_ip
 from portal.errors import InvalidInputError
 from portal.types import AuthenticatedHttpRequest
 from reading import selectors_compliance as selectors
+from reading.compliance_html import fields_html, plan_rows_html
 from reading.evidence import INCLUDES, EvidencePeriod
 from reading.evidence_download import evidence_download
 from reading.evidence_services import evidence_agency, reading_evidence_export
@@ -44,6 +44,9 @@ def _filter_form(
     if default_sort and not data.get("sort"):
         data["sort"] = default_sort  # the select shows it, so the next submit keeps it
     return ComplianceFilterForm(data, groups=selectors.scope_groups(scope=scope), sorts=sorts)
+
+
+FILTER_FIELDS = ("group", "role", "state", "sort")
 
 
 def _page(request: AuthenticatedHttpRequest, rows: Any) -> Any:
@@ -76,8 +79,11 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         "agency": scope.agency,
         "scope": scope,
         "form": form,
+        "filter_fields": fields_html(form, FILTER_FIELDS),
         "people_view": people_view,
-        "can_export": can_manage_reading_of(request.user, scope.agency.pk),
+        # The scope's "everyone" is access's answer to `can_manage_reading_of` (reading_compliance_scope): the
+        # managers who may export the evidence. Asking again read the person's roles a second time.
+        "can_export": scope.everyone,
         "page_obj": None,
     }
     if not form.is_valid():
@@ -91,6 +97,7 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         # length, not a second aggregate), and the page is a slice.
         page = _page(request, list(selectors.plan_summaries(scope=scope, filters=form.filters(), now=now)))
         _summary_rows(page, scope.agency.pk)
+        context["plan_rows"] = plan_rows_html(page)
     context["page_obj"] = page
     context["filtered"] = any(form.cleaned_data.get(name) for name in ("group", "role", "state"))
     return render(request, "reading/compliance/summary.html", context)
@@ -108,6 +115,7 @@ def compliance_plan(request: AuthenticatedHttpRequest, agency_id: int, plan_id: 
         "agency": scope.agency,
         "plan": plan,
         "form": form,
+        "filter_fields": fields_html(form, FILTER_FIELDS),
         "totals": selectors.plan_totals(scope=scope, plan_id=plan.pk, now=now),
         "page_obj": None,
     }

@@ -1,6 +1,8 @@
 """The person's "To read" pages: the queue, and one item with what changed and the "I have read" button, after
 which the next item opens."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,9 +21,10 @@ from portal.api.request_info import client_ip
 from portal.errors import DomainError
 from portal.types import AuthenticatedHttpRequest
 from reading.header_counts import request_header_counts
+from reading.queue_page import QueuePages
 from reading.queue_reading import queue_item_reading
-from reading.queue_rows import queue_rows
-from reading.selectors_queue import ToReadItem, to_read_for, to_read_values
+from reading.queue_rows import queue_rows, queue_rows_html
+from reading.selectors_queue import ToReadItem, to_read_for
 
 # Items per page of the queue (someone owing 200 plans reads them a page at a time, oldest due first).
 PAGE_SIZE = 50
@@ -39,15 +42,18 @@ def _next_after(items: list[ToReadItem], plan_id: int) -> HttpResponse:
 @require_safe
 def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the person must acknowledge, oldest due first, a page at a time."""
-    paginator = Paginator(to_read_values(user=request.user), PAGE_SIZE)
     # The pager's count is the header's "To read (N)", kept per person (reading/header_counts.py): no COUNT
-    # over the queue's window query. (The same plans: one per plan, open, readable, current version.)
-    paginator.__dict__["count"] = request_header_counts(request).to_read
+    # over the queue's window query. (The same plans: one per plan, open, readable, current version.) The page
+    # is read by the queue's SQL compiled once per process (reading/queue_page.py).
+    count = request_header_counts(request).to_read
+    paginator: Paginator[dict[str, Any]] = Paginator(QueuePages(user=request.user, count=count), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    items = queue_rows(page.object_list, user=request.user)
     context = {
         "nav": "to-read",
         "page_obj": page,
-        "items": queue_rows(page.object_list, user=request.user),
+        "items": items,
+        "items_html": queue_rows_html(items),
         "total": paginator.count,
         "to_read_count": paginator.count,
     }
