@@ -6,7 +6,8 @@
 Signed in as the generated reader with a session, it opens the facility and the 20 plans bench/load.py picks
 (the plans in turn), after one warm-up pass over all of them so that every plan's section HTML is stored: the
 figures are the steady state, second view onwards. Requests alternate between the pages and the HTML floor, so
-all three medians come from the same minute; each line also gives the queries of one request.
+all three medians come from the same minute; each line also gives the median CPU time of the process (which
+waiting for a core or for PostgreSQL does not count, so it holds on a shared machine) and the queries of one request.
 """
 
 import argparse
@@ -60,19 +61,25 @@ def main() -> None:
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)  # noqa: S101
     timings: dict[str, list[float]] = {name: [] for name in urls}
+    cpu: dict[str, list[float]] = {name: [] for name in urls}
     for index in range(args.n):
         for name, group in urls.items():
             url = group[index % len(group)]
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             client.get(url)
             timings[name].append(1000 * (time.perf_counter() - started))
+            cpu[name].append(1000 * (time.process_time() - used))
     floor = statistics.median(timings["HTML floor"])
+    floor_cpu = statistics.median(cpu["HTML floor"])
     print(f"load average {os.getloadavg()[0]:.2f}; {args.n} requests each; medians")
     for name, group in urls.items():
         with CaptureQueriesContext(connection) as queries:
             client.get(group[0])
-        median = statistics.median(timings[name])
-        print(f"{name:30} {median:7.1f} ms {len(queries):3d} q  {median / floor:4.1f}x the HTML floor")
+        median, median_cpu = statistics.median(timings[name]), statistics.median(cpu[name])
+        print(
+            f"{name:30} {median:6.1f} ms {median / floor:5.1f}x the HTML floor;"
+            f" CPU {median_cpu:5.1f} ms {median_cpu / floor_cpu:5.1f}x; {len(queries):3d} queries"
+        )
 
 
 if __name__ == "__main__":
