@@ -183,7 +183,7 @@ def facility_page(
         "key_facts": key_facts_block(facts["fact_rows"], facts["fact_plans"]),
         "can_make_packet": packet_facilities(user=request.user).filter(pk=facility.pk).exists(),
         **facts,
-        **building_documents_context(request, facility),
+        **building_documents_context(request, facility, roles=roles),
         **facility_drills_context(request, facility, roles=roles),
     }
     if can_edit_contacts:

@@ -10,11 +10,16 @@ from buildings.models import BuildingDocument
 from buildings.selectors import facility_documents
 
 
-def building_documents_context(request: HttpRequest, facility: Facility) -> dict[str, Any]:
+def building_documents_context(
+    request: HttpRequest, facility: Facility, *, roles: dict[int, str] | None = None
+) -> dict[str, Any]:
     """The documents the reader may see (each marked whether its file may be shown to this request and whether
-    they may replace it), and whether they may add one."""
-    documents: list[BuildingDocument] = list(facility_documents(user=request.user, facility=facility))
-    adding = document_adding_agency(request.user, facility)
+    they may replace it), and whether they may add one. `roles`: the reader's `agency_roles`, if already read."""
+    documents: list[BuildingDocument] = []
+    # Most buildings have no document yet: a plain look first spares building and running the visibility rule.
+    if BuildingDocument.objects.filter(facility=facility, current_version__isnull=False).exists():
+        documents = list(facility_documents(user=request.user, facility=facility))
+    adding = document_adding_agency(request.user, facility, roles=roles)
     editing = adding is not None
     for document in documents:
         document.readable = may_read_document(document=document, user=request.user)  # type: ignore[attr-defined]  # for the template
