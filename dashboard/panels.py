@@ -16,6 +16,7 @@ from access.plans import CONCURRING_ROLES, DRAFT_READER_ROLES, EDITOR_ROLES
 from agencies.models import Membership
 from agencies.selectors import my_buildings
 from consistency.conflict_selectors import ConflictRow
+from dashboard.partner_rows import partner_rows
 from dashboard.selectors import (
     DASHBOARD_ROWS,
     dashboard_conflicts,
@@ -25,7 +26,6 @@ from dashboard.selectors import (
     dashboard_review_due,
 )
 from exercises.selectors import dashboard_open_actions
-from plans.models import Plan
 from reading.selectors_queue import to_read_count, to_read_items, to_read_rows
 from reviews.concurrence_selectors import dashboard_concurrence_pending, dashboard_concurrence_requested
 from reviews.selectors import agency_plans_owing_change_requests
@@ -33,23 +33,6 @@ from sources.selectors import dashboard_source_changes
 
 # The "To read" panel lists this many items; the page behind its link lists them all.
 TO_READ_ROWS = 3
-
-
-def _ack_marks(plan: Plan) -> list[str]:
-    """What the person and their agency still have to acknowledge of a partner plan's current version, as one
-    line (empty when both have acknowledged it)."""
-    if plan.current_version is None:
-        return []
-    current = plan.current_version.number
-    pending = [
-        (acknowledged, whom)
-        for acknowledged, whom in ((plan.my_ack_number, "you"), (plan.agency_ack_number, "your agency"))  # type: ignore[attr-defined]  # the selector's annotations
-        if acknowledged is None or acknowledged < current
-    ]
-    if not pending:
-        return []
-    kind = "New" if all(acknowledged is None for acknowledged, _ in pending) else "Updated"
-    return [f"{kind} — not yet acknowledged by {' or '.join(whom for _, whom in pending)}"]
 
 
 def _conflict_items(rows: list[ConflictRow], agency_id: int) -> list[dict[str, Any]]:
@@ -70,8 +53,8 @@ def _conflict_items(rows: list[ConflictRow], agency_id: int) -> list[dict[str, A
     return items
 
 
-def _first_rows(plans: Any) -> tuple[list[Plan], bool]:
-    """At most DASHBOARD_ROWS plans, and whether there are more (one query, no COUNT)."""
+def _first_rows(plans: Any) -> tuple[list[Any], bool]:
+    """At most DASHBOARD_ROWS plans (or their values rows), and whether there are more (one query, no COUNT)."""
     rows = list(plans[: DASHBOARD_ROWS + 1])
     return rows[:DASHBOARD_ROWS], len(rows) > DASHBOARD_ROWS
 
@@ -109,15 +92,14 @@ def own_plans_context(*, user: User, membership: Membership) -> dict[str, Any]:
 
 def partner_plans_context(*, user: User, membership: Membership) -> dict[str, Any]:
     """Partner plans shared with the agency, with what the person and the agency still have to acknowledge."""
-    partner, partner_more = _first_rows(
+    values, partner_more = _first_rows(
         dashboard_partner_plans(user=user, agency=membership.agency, limit=DASHBOARD_ROWS + 1)
     )
-    for plan in partner:
-        plan.ack_marks = _ack_marks(plan)  # type: ignore[attr-defined]  # for the template
+    partner = partner_rows(values)
     return {
         "partner_plans": partner,
         "partner_more": partner_more,
-        "partner_to_acknowledge": len([plan for plan in partner if plan.ack_marks]),  # type: ignore[attr-defined]  # set above
+        "partner_to_acknowledge": len([row for row in partner if row["marks"]]),
     }
 
 
@@ -128,7 +110,7 @@ def side_context(*, user: User, membership: Membership) -> dict[str, Any]:
     due, due_more = _first_rows(dashboard_review_due(user=user, agency=agency))
     for plan in due:
         # For the template; the due-review selector returns only plans with a next review date.
-        plan.review_in_days = (plan.next_review_due - today).days  # type: ignore[attr-defined, operator]
+        plan.review_in_days = (plan.next_review_due - today).days
     concurrence, concurrence_more = _first_rows(dashboard_concurrence_pending(user=user, agency=agency))
     # Exercises (issue 17): the agency's open corrective actions, overdue ones marked.
     actions, overdue = dashboard_open_actions(user=user, agency_id=agency.pk, limit=DASHBOARD_ROWS)

@@ -5,6 +5,7 @@ see never leaves here (each result is narrowed by access.plans.plans_visible_to)
 """
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import (
@@ -99,9 +100,22 @@ def _partner_order(user: User, agency: Agency) -> tuple:
     return settled, order
 
 
-def dashboard_partner_plans(*, user: User, agency: Agency, limit: int) -> QuerySet[Plan]:
+# What a partner plan's row shows (dashboard/partner_rows.py).
+PARTNER_FIELDS = (
+    "pk",
+    "title",
+    "owner_agency__name",
+    "current_version__number",
+    "current_version__published_at",
+    "share_level",
+    "my_ack_number",
+    "agency_ack_number",
+)
+
+
+def dashboard_partner_plans(*, user: User, agency: Agency, limit: int) -> QuerySet[Plan, dict[str, Any]]:
     """The first `limit` of the other agencies' plans shared with the agency that the user may see: those
-    still to acknowledge first, then newest first.
+    still to acknowledge first, then newest first, as values rows (dashboard/partner_rows.py).
 
     One statement: a subquery finds the keys in order among the visible shared plans, and only those rows
     are joined to their owner and version and annotated with `share_level`, `my_ack_number` (newest
@@ -125,8 +139,6 @@ def dashboard_partner_plans(*, user: User, agency: Agency, limit: int) -> QueryS
     )
     return (
         Plan.objects.filter(pk__in=keys)
-        .select_related("owner_agency", "current_version")
-        .defer("search_document", "search_vector")
         .annotate(
             share_level=Subquery(share.values("level")[:1], output_field=CharField()),
             my_ack_number=Subquery(mine.values("version__number")[:1], output_field=IntegerField()),
@@ -134,6 +146,7 @@ def dashboard_partner_plans(*, user: User, agency: Agency, limit: int) -> QueryS
             settled=settled,
         )
         .order_by(*order)
+        .values(*PARTNER_FIELDS)
     )
 
 

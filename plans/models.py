@@ -236,6 +236,26 @@ class SectionHtml(models.Model):
         return f"Rendered section {self.section_id} ({self.renderer})"
 
 
+class SectionDiffHtml(models.Model):
+    """The changes between a released section and the same section of another released version, marked as "What
+    changed" shows them (plans/section_diff_html.py): compared once per pair instead of on every view.
+
+    Like `SectionHtml`, a cache of immutable inputs kept beside the sections (deleted with either of them);
+    `renderer` other than the running one's fingerprint (section renderer, diff code, lxml) counts as missing.
+    Only pages that already read both sections look a pair up, by their ids."""
+
+    before = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+", db_index=False)
+    after = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    renderer = models.CharField(max_length=16)
+    html = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["before", "after"], name="unique_section_diff_pair")]
+
+    def __str__(self) -> str:
+        return f"Changes from section {self.before_id} to {self.after_id} ({self.renderer})"
+
+
 class PrivateMediaStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT, which no URL serves; read at use time so tests can move it."""
 

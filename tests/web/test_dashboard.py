@@ -121,6 +121,14 @@ def test_a_partner_sees_the_shared_plan_marked_not_yet_acknowledged_by_them_and_
     assert "Draft" not in theirs
 
 
+def test_a_partner_plans_row_links_the_plan_and_says_when_and_how_it_was_shared(county):
+    html = section(page_for(county.partner_comment_liaison), "partner-plans-heading")
+    assert f'<a href="/plans/{county.plan.pk}/">Maple Valley High crisis plan</a>' in html
+    published = timezone.localtime(county.published.published_at)
+    assert f"v1 published {published.day} {published:%b %Y}" in text_of(html)
+    assert "shared for comment" in text_of(html)
+
+
 def test_the_marks_flip_after_acknowledging_and_come_back_when_a_new_version_is_published(county):
     liaison, officer = county.partner_view_liaison, county.partner_view_member
     assert marks(liaison) == {"New — not yet acknowledged by you or your agency"}
