@@ -3,10 +3,9 @@
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
 
-from agencies.models import Agency, Facility
 from plans.models import PlanKind
+from portal.widgets import FlatChoices, LongSelect
 
 
 class PlanFilterForm(forms.Form):
@@ -19,19 +18,21 @@ class PlanFilterForm(forms.Form):
         help_text="Words in the title or the text of the current version, e.g. reunification fieldhouse.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    owner = forms.ModelChoiceField(label="Owner agency", queryset=Agency.objects.none(), required=False)
-    facility = forms.ModelChoiceField(label="Facility", queryset=Facility.objects.none(), required=False)
+    # Ids and names, not model choices: a reader may see plans of ~1,400 buildings (LongSelect, docs/benchmarks.md).
+    owner = forms.TypedChoiceField(
+        label="Owner agency", coerce=int, empty_value=None, required=False, widget=LongSelect
+    )
+    facility = forms.TypedChoiceField(label="Facility", coerce=int, empty_value=None, required=False, widget=LongSelect)
     kind = forms.ChoiceField(label="Kind", choices=[("", "Any kind"), *PlanKind.choices], required=False)
     review_due = forms.BooleanField(label="Due for review within 30 days or overdue", required=False)
 
-    def __init__(self, *args: Any, owners: QuerySet[Agency], facilities: QuerySet[Facility], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, owners: list[tuple[int, str]], facilities: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        owner_field = cast(forms.ModelChoiceField, self.fields["owner"])
-        owner_field.queryset = owners
-        owner_field.empty_label = "Any agency"
-        facility_field = cast(forms.ModelChoiceField, self.fields["facility"])
-        facility_field.queryset = facilities
-        facility_field.empty_label = "Any facility"
+        cast(forms.TypedChoiceField, self.fields["owner"]).choices = FlatChoices([("", "Any agency"), *owners])
+        facility = cast(forms.TypedChoiceField, self.fields["facility"])
+        facility.choices = FlatChoices([("", "Any facility"), *facilities])
 
 
 class DiffForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to, versions_visible
+from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to, versions_visible, visible_plan_ids
 from agencies.models import Agency, Facility
 from plans.models import (
     Acknowledgement,
@@ -219,12 +219,17 @@ def plans_listed(
     return plans.annotate(acknowledged_by_me=Exists(mine), reading_required=Exists(required)).order_by("title", "id")
 
 
-def plan_list_choices(*, user: User) -> tuple[QuerySet[Agency], QuerySet[Facility]]:
-    """Owner agencies and buildings that occur among the plans the user may see (for the list's filters)."""
-    visible = plans_visible_to(user=user).values("pk")
-    owners = Agency.objects.filter(plans__in=visible).distinct().order_by("name")
-    facilities = Facility.objects.filter(plans__in=visible).distinct().order_by("name")
-    return owners, facilities
+def plan_list_choices(*, user: User) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Ids and names of the owner agencies and buildings among the plans the user may see (the list's filters).
+
+    Semi-joins on the visible ids rather than DISTINCT over a join: no sort of a row per plan (docs/benchmarks.md).
+    """
+    visible = visible_plan_ids(user=user)
+    owner_ids = Plan.objects.filter(id__in=visible).values("owner_agency_id")
+    facility_ids = Plan.facilities.through.objects.filter(plan_id__in=visible).values("facility_id")
+    owners = Agency.objects.filter(id__in=owner_ids).order_by("name", "id").values_list("id", "name")
+    facilities = Facility.objects.filter(id__in=facility_ids).order_by("name", "id").values_list("id", "name")
+    return list(owners), list(facilities)
 
 
 def acknowledgement_latest_of_user(*, user: User, access: PlanAccess) -> Acknowledgement | None:

@@ -5,7 +5,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from plans.changes_shown import changed_sections_shown
 from plans.forms_filters import DiffForm, PlanFilterForm
 from plans.forms_partners import AcknowledgeForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
+from portal.api.pagination import KeysFirstPaginator
 from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_context import concurrence_panel_context
 from reviews.context import review_context
@@ -132,19 +132,18 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()  # a bad value shows its error by its field; the valid filters still apply
         data = form.cleaned_data
-        owner, facility = data.get("owner"), data.get("facility")
         filters = {
             "text": data.get("q") or "",
-            "owner_agency_id": owner.pk if owner else None,
-            "facility_id": facility.pk if facility else None,
+            "owner_agency_id": data.get("owner"),
+            "facility_id": data.get("facility"),
             "kind": data.get("kind") or "",
             "review_due": bool(data.get("review_due")),
         }
     plans = selectors.plans_listed(user=request.user, **filters)
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     open_counts = open_change_request_counts(user=request.user, plan_ids=[plan.pk for plan in page])
     for plan in page:
-        plan.open_change_requests = open_counts.get(plan.pk, 0)  # type: ignore[attr-defined]  # for the template
+        plan.open_change_requests = open_counts.get(plan.pk, 0)  # for the template
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()

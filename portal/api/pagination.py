@@ -72,6 +72,15 @@ class KeysFirstPaginator(Paginator):
     A PageSource reads keys, total and rows in its own single query.
     """
 
+    def get_page(self, number: Any) -> Page:
+        """Django's forgiving page (not a number: the first; past the end: the last) without counting first."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
     def page(self, number: Any) -> Page:
         queryset = self.object_list
         if isinstance(queryset, PageSource):

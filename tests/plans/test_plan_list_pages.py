@@ -5,7 +5,9 @@ DRF's generic ModelSerializer walk."""
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.test.html import parse_html
 from django.utils import timezone
 from rest_framework import serializers as drf
 
@@ -14,6 +16,7 @@ from plans import services
 from plans.api.serializers import PlanSerializer, SectionSerializer, VersionSerializer, VersionSummarySerializer
 from plans.models import Classification, Plan
 from portal.api.pagination import KeysFirstPaginator
+from portal.widgets import LongSelect
 from tests.conftest import client_for
 from tests.plans.factories import draft, make_plan, publish
 
@@ -46,6 +49,23 @@ def test_bad_page_numbers_are_refused_as_django_refuses_them(many):
     for number, error in (("x", PageNotAnInteger), (1.5, PageNotAnInteger), (0, EmptyPage), (-2, EmptyPage)):
         with pytest.raises(error):
             KeysFirstPaginator(plans, 5).page(number)
+
+
+def test_a_forgiving_page_is_the_page_djangos_paginator_forgives_to(many):
+    plans = plans_visible_to(user=many.owner_member).order_by("title", "id")
+    for number in (None, "", "x", 1.5, 0, -2, 1, 3, 4, 99):
+        ours, expected = KeysFirstPaginator(plans, 7).get_page(number), Paginator(plans, 7).get_page(number)
+        assert [plan.pk for plan in ours] == [plan.pk for plan in expected]
+        assert (ours.number, ours.paginator.count) == (expected.number, expected.paginator.count)
+
+
+def test_the_long_select_writes_the_markup_of_djangos_select():
+    choices = [("", "Any facility"), (1, "Gym & <annex>"), (22, 'The "old" school'), (3, "O'Neill Hall")]
+    attrs = {"id": "id_facility", "aria-describedby": "id_facility_error", "aria-invalid": "true"}
+    for value in (None, "", 22, "22", "999"):
+        for extra in (None, attrs):
+            ours = LongSelect(choices=choices).render("facility", value, extra)
+            assert parse_html(ours) == parse_html(forms.Select(choices=choices).render("facility", value, extra))
 
 
 def test_an_empty_list_has_one_empty_page(county):
