@@ -13,7 +13,12 @@ worker; a warm-up; the saturation search (closed-loop users doubling until the t
 an error appears); then 25%, 50% and 90% of the saturation throughput at a fixed arrival rate, the hot
 plan's admin publishing a plan to its audience halfway through each. Per page: requests/s, p50/p95/p99,
 errors, ratios to the floor pages of the same step; per step: CPU of the web workers, the Celery worker,
-PostgreSQL, locust and the whole machine; memory of web and worker. Any error while measuring fails the run
+PostgreSQL, locust and the whole machine; memory of web and worker. Then, for the production configuration
+only, the pages-alone phase (issue 18's "within 3x the HTML floor in throughput"): each page kind requested
+alone by --alone-users closed-loop users with no think time for --alone-seconds, one kind after another
+(the dashboard without its panels; its panels one per request; the plan list, a plan, What changed, the
+facility page and both floors), with requests/s, p50/p99, errors, the HTML floor's requests/s over the
+page's, and web and PostgreSQL CPU milliseconds per request. Any error while measuring fails the run
 (after writing the figures). Figures: bench/results/load-<scale>.json; bench/load_report.py writes the docs.
 """
 
@@ -30,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.django_env import ROOT, bench_environ
-from bench.load_mix import API_FLOOR, HTML_FLOOR
+from bench.load_mix import ALONE_KINDS, API_FLOOR, DASHBOARD_PANEL_URL, HTML_FLOOR
 from bench.load_server import CpuMeter, Gunicorn, ServerConfig, collectstatic, peak_rss_mb, production_environ
 from bench.scales import DETAIL_PLAN_TITLE, HOT_PLAN_TITLE, PUBLISHER_USERNAME, READER_AGENCY_SLUG, SCALES
 
@@ -57,6 +62,8 @@ class Options:
     server: ServerConfig = dataclasses.field(default_factory=ServerConfig)
     compare: list[ServerConfig] = dataclasses.field(default_factory=list)
     ramp: list[int] | None = None  # users per saturation step; default 1, 2, 4, … up to max_users
+    alone_users: int = 6  # the pages-alone phase: closed-loop users per page kind (issue 18's ApacheBench -c 6)
+    alone_seconds: float = 10  # … and seconds per page kind; 0 skips the phase
 
 
 def _database_url() -> str:
@@ -153,8 +160,11 @@ def draft(pub: dict[str, Any]) -> dict[str, Any]:
     return {"token": pub["token"], "url": f"/api/v1/plans/{plan.pk}/versions/{version.number}/publish/"}
 
 
-def preflight(url: str, prepared: dict[str, Any]) -> None:
-    """Each page once, in turn, as the first liaison: anything but the expected answer stops the run here."""
+def preflight(url: str, prepared: dict[str, Any]) -> list[str]:
+    """Each page once, in turn, as the first liaison: anything but the expected answer stops the run here.
+
+    Returns the dashboard's panel URLs (the pages-alone phase requests them one by one).
+    """
     import urllib.error
     import urllib.parse
     import urllib.request
@@ -176,15 +186,21 @@ def preflight(url: str, prepared: dict[str, Any]) -> None:
             return None
 
     opener = urllib.request.build_opener(NoRedirect)
+    panels: list[str] = []
     for path, headers, body in checks:
         request = urllib.request.Request(url + path, data=body, headers=headers)  # noqa: S310
         try:
             with opener.open(request, timeout=60) as response:
                 status = response.status
+                if path == "/":
+                    panels = DASHBOARD_PANEL_URL.findall(response.read().decode())
         except urllib.error.HTTPError as error:
             status = error.code
         if status != (302 if body else 200):
             raise LoadErrors(f"{'POST' if body else 'GET'} {path} answered {status} before any load.")
+    if not panels:
+        raise LoadErrors("The dashboard shows no panels to fetch before any load.")
+    return panels
 
 
 def run_step(step: dict[str, Any], meter: CpuMeter, web_pid: int) -> dict[str, Any]:
@@ -232,9 +248,36 @@ def bound(step: dict[str, Any]) -> str:
     return f"CPU: {ours:.1f} of {cores} cores busy, most in {top} (cores: {shares})"
 
 
+def measure_alone(base: dict[str, Any], options: Options, meter: CpuMeter, web_pid: int,
+                  progress: Progress) -> dict[str, Any]:  # fmt: skip
+    """Each page kind alone, one after another: closed-loop users with no think time, as ApacheBench -c does."""
+    pages: dict[str, Any] = {}
+    for kind in ALONE_KINDS:
+        step = {**base, "users": options.alone_users, "seconds": options.alone_seconds, "only": kind}
+        figures = run_step(step, meter, web_pid)
+        page = figures["pages"].get(kind, {"requests": 0, "rps": 0.0, "p50_ms": 0, "p99_ms": 0, "failures": 0})
+        used = {name: value * figures["cpu"]["seconds"] for name, value in figures["cpu"]["cores_busy"].items()}
+        requests = max(page["requests"], 1)
+        pages[kind] = {
+            **{key: page[key] for key in ("requests", "rps", "p50_ms", "p99_ms", "failures")},
+            "errors": figures["errors"],
+            "cpu_ms_per_request": {
+                "web": round(1000 * used.get("web (gunicorn)", 0.0) / requests, 1),
+                "postgresql": round(1000 * used.get("postgresql (all backends)", 0.0) / requests, 1),
+            },
+            "cores_busy": figures["cpu"]["cores_busy"],
+        }
+        progress(f"[load]   alone: {kind}: {page['rps']:.1f} requests/s, p50 {page['p50_ms']} / p99 "
+                 f"{page['p99_ms']} ms, {page['failures']} errors")  # fmt: skip
+    floor = pages[HTML_FLOOR]["rps"]
+    for page in pages.values():
+        page["html_floor_rps_over_page_rps"] = round(floor / page["rps"], 2) if page["rps"] else None
+    return {"users": options.alone_users, "seconds": options.alone_seconds, "pages": pages}
+
+
 def measure_variant(
     server: ServerConfig, options: Options, prepared: dict[str, Any], pub: dict[str, Any], env: dict[str, str],
-    progress: Progress,
+    progress: Progress, *, alone: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     from bench.fanout import Worker
 
@@ -248,8 +291,8 @@ def measure_variant(
     try:
         with Worker(pool="prefork", concurrency=options.worker_concurrency, env=worker_env) as worker, web:
             meter = CpuMeter(web=web.pid, worker=worker.process.pid if worker.process else None)
-            preflight(web.url, prepared)
-            base = {"host": web.url, **{k: v for k, v in prepared.items() if k != "visible_plans"}}
+            panels = preflight(web.url, prepared)
+            base = {"host": web.url, "panels": panels, **{k: v for k, v in prepared.items() if k != "visible_plans"}}
             if options.warmup_seconds:
                 warm = run_step({**base, "users": 2, "seconds": options.warmup_seconds}, meter, web.pid)
                 if warm["failures"]:
@@ -294,6 +337,10 @@ def measure_variant(
                                      if name in ("dashboard", HTML_FLOOR))
                          + f"; {figures['failures']} errors")  # fmt: skip
             result["levels"] = levels
+            if alone and options.alone_seconds > 0:
+                progress(f"[load]   each page alone: {options.alone_users} users, closed loop, "
+                         f"{options.alone_seconds:g} s per page kind")  # fmt: skip
+                result["alone"] = measure_alone(base, options, meter, web.pid, progress)
             worker_pid = worker.process.pid if worker.process else 0
             result["memory_mb"] = {
                 "web (gunicorn master, then workers)": peak_rss_mb(web.pid),
@@ -313,13 +360,18 @@ def _doubling(limit: int) -> list[int]:
 
 
 def errors_of(result: dict[str, Any]) -> list[str]:
-    """Every failed request of the measured levels (the saturation search may end on errors; that is its job)."""
+    """Every failed request of the measured levels and each page alone (the saturation search may end on errors)."""
     found = []
     for variant in result["variants"]:
         for level in variant.get("levels", []):
             for error in level["errors"]:
                 found.append(f"{variant['server']['name']}, {round(level['fraction'] * 100)}%: {error['count']}x "
                              f"{error['page']}: {error['error']}")  # fmt: skip
+        for kind, page in variant.get("alone", {}).get("pages", {}).items():
+            for error in page["errors"]:
+                found.append(f"{variant['server']['name']}, {kind} alone: {error['count']}x {error['error']}")
+            if not page["requests"]:
+                found.append(f"{variant['server']['name']}, {kind} alone: no request answered")
     return found
 
 
@@ -348,7 +400,9 @@ def measure_load(*, options: Options, redis_url: str, progress: Progress = print
         if not result["variants"]:
             progress("[load] collectstatic (production serves the manifest only)…")
             collectstatic(env)
-        result["variants"].append(measure_variant(server, options, prepared, pub, env, progress))
+        # The pages-alone phase: the production configuration only (the first), not the --compare variants.
+        alone = not result["variants"]
+        result["variants"].append(measure_variant(server, options, prepared, pub, env, progress, alone=alone))
     return result
 
 
@@ -388,6 +442,14 @@ def main() -> None:
     parser.add_argument("--warmup-seconds", type=float, default=5)
     parser.add_argument("--step-seconds", type=float, default=15, help="each saturation step")
     parser.add_argument("--level-seconds", type=float, default=30, help="each of 25%%, 50%%, 90%% of saturation")
+    parser.add_argument(
+        "--alone-users", type=int, default=6,
+        help="pages-alone phase (production configuration only): closed-loop users per page kind (issue 18: ab -c 6)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--alone-seconds", type=float, default=10,
+        help="pages-alone phase: seconds per page kind (8 kinds, one after another); 0 skips it",
+    )  # fmt: skip
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (prefork)")
     parser.add_argument("--out", help="results file (default bench/results/load-<scale>.json)")
     args = parser.parse_args()
@@ -397,6 +459,7 @@ def main() -> None:
         level_seconds=args.level_seconds, max_users=args.max_users, worker_concurrency=args.worker_concurrency,
         server=server, compare=[_variant(server, text) for text in args.compare],
         ramp=[int(v) for v in args.ramp.split(",")] if args.ramp else None,
+        alone_users=args.alone_users, alone_seconds=args.alone_seconds,
     )  # fmt: skip
     os.environ["DATABASE_URL"] = os.environ.get(
         "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/concord_bench_{args.scale}"

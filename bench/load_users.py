@@ -8,7 +8,9 @@ by bench/load.py), which pages to open, how many users, at what rate and for how
 are written to out.json. Users are signed-in people of the reader's agency opening the dashboard, the plan
 list, a plan, "What changed" and a facility; liaisons also acknowledge; the floor pages are in the same mix,
 so they are measured under the same server and concurrency. With `publish`, one more user (the hot plan's
-admin) publishes a plan halfway through the step.
+admin) publishes a plan halfway through the step. With `only` (a page kind), every user opens that page alone,
+over and over: the dashboard is then its page alone, and "dashboard panel (htmx)" one of its panels per request
+(`panels`, in turn), the way the pages-alone phase measures each page's throughput.
 """
 
 import itertools
@@ -59,6 +61,7 @@ class Person(HttpUser):
         self.pages = {DASHBOARD: self.dashboard, PLAN_LIST: self.plan_list, PLAN: self.plan, DIFF: self.what_changed,
                       FACILITY: self.facility, ACKNOWLEDGE: self.acknowledge, HTML_FLOOR: self.html_floor,
                       API_FLOOR: self.api_floor}  # fmt: skip
+        self.alone = {**self.pages, DASHBOARD: self.dashboard_page, DASHBOARD_PANEL: self.dashboard_panel}
 
     def _get(self, url: str, name: str, headers: dict[str, str] | None = None) -> str:
         with self.client.get(url, name=name, headers=headers or self.cookies, catch_response=True,
@@ -69,7 +72,10 @@ class Person(HttpUser):
 
     @task
     def next_page(self) -> None:
-        """The next page of this person's round (see MIX)."""
+        """The next page of this person's round (see MIX), or the one page kind of the step (`only`)."""
+        if only := STEP.get("only"):
+            self.alone[only]()
+            return
         kind = MIX[next(self.round) % len(MIX)]
         if kind == ACKNOWLEDGE and not self.person["liaison"]:
             kind = MIX[next(self.round) % len(MIX)]  # only liaisons acknowledge; the others read on
@@ -79,6 +85,17 @@ class Person(HttpUser):
         """The page, then each of its panels as htmx fetches them once the page is there."""
         for url in DASHBOARD_PANEL_URL.findall(self._get("/", DASHBOARD)):
             self._get(url, DASHBOARD_PANEL, {**self.cookies, "HX-Request": "true", "X-Concord-Background": "1"})
+
+    def dashboard_page(self) -> None:
+        """The dashboard's page without its panels (alone: the panels are measured as a kind of their own)."""
+        self._get("/", DASHBOARD)
+
+    def dashboard_panel(self) -> None:
+        """One of the dashboard's panels per request, in turn, as htmx fetches it."""
+        panels = STEP["panels"]
+        self.panel_index = getattr(self, "panel_index", -1) + 1
+        url = panels[self.panel_index % len(panels)]
+        self._get(url, DASHBOARD_PANEL, {**self.cookies, "HX-Request": "true", "X-Concord-Background": "1"})
 
     def plan_list(self) -> None:
         self._get("/plans/", PLAN_LIST)
@@ -167,6 +184,8 @@ def run(step: dict[str, Any]) -> dict[str, Any]:
     runner.start(users, spawn_rate=max(users, 1) * 10)
     gevent.sleep(step["seconds"])
     kinds = set(PAGE_KINDS) - ({ACKNOWLEDGE} if not any(p["liaison"] for p in step["people"]) else set())
+    if step.get("only"):
+        kinds = {step["only"]}
     while time.monotonic() - started < step["seconds"] + EXTEND_LIMIT_SECONDS:
         seen = {name for (name, _), entry in env.stats.entries.items() if entry.num_requests}
         if kinds <= seen and (not step.get("publish") or PUBLISH in seen):

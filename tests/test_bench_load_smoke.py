@@ -7,7 +7,8 @@ from django.db import transaction
 
 from bench.generate import generate
 from bench.load import Options, errors_of, measure_load
-from bench.load_mix import PAGE_KINDS, PUBLISH
+from bench.load_mix import ALONE_KINDS, HTML_FLOOR, PAGE_KINDS, PUBLISH
+from bench.load_report import _alone
 from bench.load_server import ServerConfig
 from bench.scales import SCALES
 from plans.models import Plan, VersionState
@@ -22,7 +23,7 @@ def test_the_load_bench_serves_every_page_kind_without_errors_and_reports_where_
     published_before = hot.versions.filter(state__in=[VersionState.PUBLISHED, VersionState.SUPERSEDED]).count()
     options = Options(
         users=2, warmup_seconds=0, step_seconds=2, level_seconds=2, ramp=[2], worker_concurrency=1,
-        server=ServerConfig(workers=2),
+        server=ServerConfig(workers=2), alone_users=2, alone_seconds=1,
     )  # fmt: skip
     lines: list[str] = []
 
@@ -43,6 +44,20 @@ def test_the_load_bench_serves_every_page_kind_without_errors_and_reports_where_
     assert hot.versions.filter(state__in=[VersionState.PUBLISHED, VersionState.SUPERSEDED]).count() == (
         published_before + 3
     )
+    # Each page kind alone, one after another: every one served, none failed, each set against the HTML floor.
+    alone = variant["alone"]
+    assert alone["users"] == 2
+    assert list(alone["pages"]) == list(ALONE_KINDS)
+    for page in alone["pages"].values():
+        assert page["rps"] > 0
+        assert page["failures"] == 0
+        assert page["errors"] == []
+        assert page["p99_ms"] >= page["p50_ms"] > 0
+        assert page["html_floor_rps_over_page_rps"] > 0
+    assert alone["pages"][HTML_FLOOR]["html_floor_rps_over_page_rps"] == 1
+    table = _alone(variant)
+    assert "Each page alone (2 users, closed loop)" in table
+    assert all(f"| {kind} |" in table for kind in ALONE_KINDS)
     web_memory = variant["memory_mb"]["web (gunicorn master, then workers)"]
     assert len(web_memory["processes"]) == 3  # the master and its two workers
     assert web_memory["peak_max"] > 0
