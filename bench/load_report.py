@@ -9,7 +9,7 @@ page the first time); the method and the reading of the figures around them are 
 import json
 from typing import Any
 
-from bench.load_mix import API_FLOOR, HTML_FLOOR, PAGE_KINDS, PUBLISH
+from bench.load_mix import ALONE_KINDS, API_FLOOR, HTML_FLOOR, PAGE_KINDS, PUBLISH
 from bench.report import DOC, ORDER, RESULTS, _ms, _table
 
 PLOT = DOC.parent / "benchmarks-load.png"
@@ -60,6 +60,34 @@ def _variant(run: dict[str, Any], variant: dict[str, Any]) -> str:
     ])  # fmt: skip
 
 
+def _alone(variant: dict[str, Any]) -> str:
+    """The pages-alone phase: issue 18's "within 3x the HTML floor in throughput", page by page."""
+    alone = variant.get("alone")
+    if not alone:
+        return ""
+    rows = []
+    for kind in ALONE_KINDS:
+        page = alone["pages"].get(kind)
+        if page is None:
+            continue
+        ratio = page.get("html_floor_rps_over_page_rps")
+        cpu = page["cpu_ms_per_request"]
+        rows.append([
+            kind, f"{page['rps']:.1f}", _ms(page["p50_ms"]), _ms(page["p99_ms"]), page["failures"],
+            f"{ratio:.1f}x" if ratio else "", f"{cpu['web']:.1f}", f"{cpu['postgresql']:.1f}",
+        ])  # fmt: skip
+    head = (
+        f"**Each page alone ({alone['users']} users, closed loop)** — {variant['server']['name']}; no think "
+        f"time, {alone['seconds']:g} s per page kind, one kind after another; the dashboard without its panels, "
+        'the panels one per request; "x the HTML floor in throughput" is the password change page\'s '
+        "requests/s over the page's (issue 18 asks ≤ 3x); CPU per request: the step's CPU seconds of the gunicorn "
+        "workers and of PostgreSQL (every backend of the server) over the requests served"
+    )
+    table = _table(["page", "requests/s", "p50 ms", "p99 ms", "errors", "x the HTML floor in throughput",
+                    "web CPU ms/request", "PostgreSQL CPU ms/request"], rows)  # fmt: skip
+    return f"{head}\n\n{table}"
+
+
 def _summary(run: dict[str, Any]) -> str:
     rows = []
     for variant in run["variants"]:
@@ -81,7 +109,8 @@ def _run(run: dict[str, Any]) -> str:
             f"admin publishes to {run['publish_audience']:,} people halfway through each level; "
             f"{run['options']['users']} signed-in people; load average {load[0][0]:.1f} at the start, "
             f"{load[1][0]:.1f} at the end; {run['seconds']:.0f} s; commit {run['machine']['git_commit']}")  # fmt: skip
-    return "\n\n".join([head, _summary(run), *(_variant(run, v) for v in run["variants"])])
+    alone = [_alone(v) for v in run["variants"] if v.get("alone")]
+    return "\n\n".join([head, _summary(run), *alone, *(_variant(run, v) for v in run["variants"])])
 
 
 def plot(runs: list[dict[str, Any]]) -> None:
