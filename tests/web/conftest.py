@@ -1,11 +1,13 @@
 """Browser tests: Playwright driving Debian's Chromium (never a downloaded browser) against the live server."""
 
+import contextlib
 import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe to use there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -76,3 +78,25 @@ def console_errors(page):
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _browser_settles_before_the_database_is_emptied(request):
+    """A browser test's page stops talking to the live server before the test database is emptied.
+
+    The dashboard loads its panels after the page (htmx), so a test that ends on it can leave requests in flight
+    while the teardown truncates every table: the server thread's reads and the TRUNCATE then deadlock. The live
+    server is requested here, after the page, so this teardown runs before the live server's and the database's.
+    """
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("live_server")
+    yield
+    if page.is_closed():
+        return
+    with contextlib.suppress(PlaywrightTimeoutError):  # still busy after 10 s: leave it anyway
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    page.goto("about:blank")  # no polling or lazy panel after this point
