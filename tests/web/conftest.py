@@ -99,4 +99,4 @@ def _browser_settles_before_the_database_is_emptied(request):
         return
     with contextlib.suppress(PlaywrightTimeoutError):  # still busy after 10 s: leave it anyway
         page.wait_for_load_state("networkidle", timeout=10_000)
-    page.goto("about:blank")  # no polling or lazy panel after this point
+    page.close()  # no polling or lazy panel after this point (and no "leave this page?" prompt: not run)
