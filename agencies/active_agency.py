@@ -1,12 +1,16 @@
 """The agency a person is working for right now (people in several agencies switch between them)."""
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from agencies.models import Membership, Role
 from portal.header_cache import cached_for_person
 from portal.types import AuthenticatedHttpRequest
 
 ACTIVE_AGENCY_KEY = "concord_active_agency"
+
+
+_M = TypeVar("_M", Membership, "HeaderMembership")
 
 
 def memberships_for(request: AuthenticatedHttpRequest) -> list[Membership]:
@@ -18,14 +22,15 @@ def memberships_for(request: AuthenticatedHttpRequest) -> list[Membership]:
     return request._concord_memberships  # type: ignore[attr-defined]  # a per-request cache
 
 
+def _chosen(request: AuthenticatedHttpRequest, memberships: list[_M]) -> _M | None:
+    """The membership chosen with the agency switcher, else the first one."""
+    chosen = request.session.get(ACTIVE_AGENCY_KEY)
+    return next((m for m in memberships if m.agency_id == chosen), memberships[0] if memberships else None)
+
+
 def active_membership(request: AuthenticatedHttpRequest) -> Membership | None:
     """The membership chosen with the agency switcher, else the first one."""
-    memberships = memberships_for(request)
-    chosen = request.session.get(ACTIVE_AGENCY_KEY)
-    for membership in memberships:
-        if membership.agency_id == chosen:
-            return membership
-    return memberships[0] if memberships else None
+    return _chosen(request, memberships_for(request))
 
 
 def active_membership_set(request: AuthenticatedHttpRequest, agency_id: int) -> bool:
@@ -73,9 +78,4 @@ def header_memberships(request: AuthenticatedHttpRequest) -> list[HeaderMembersh
 
 def header_active_membership(request: AuthenticatedHttpRequest) -> HeaderMembership | None:
     """`active_membership` among `header_memberships`."""
-    memberships = header_memberships(request)
-    chosen = request.session.get(ACTIVE_AGENCY_KEY)
-    for membership in memberships:
-        if membership.agency_id == chosen:
-            return membership
-    return memberships[0] if memberships else None
+    return _chosen(request, header_memberships(request))
