@@ -25,6 +25,7 @@ from plans.models import (
 )
 from plans.search_text import substring_filter
 from plans.section_html import sections_html_attach
+from plans.visible_versions import acknowledgement_latest
 from portal.compiled_queries import CompiledQuery
 from reading.models import ReadingObligation
 
@@ -175,6 +176,16 @@ def attachments_of_version(*, version: PlanVersion) -> QuerySet[Attachment]:
     return Attachment.objects.filter(version=version).select_related("version", "uploaded_by")
 
 
+_ATTACHMENTS = CompiledQuery(
+    lambda version_id: attachments_of_version(version=PlanVersion(pk=version_id)), "version_id"
+)
+
+
+def attachments_of_version_list(*, version: PlanVersion) -> list[Attachment]:
+    """`list(attachments_of_version(version=version))`, by SQL compiled once per process."""
+    return _ATTACHMENTS(version_id=version.pk)
+
+
 def plan_shares(*, plan: Plan) -> QuerySet[PlanShare]:
     return PlanShare.objects.filter(plan=plan).select_related("agency", "shared_by")
 
@@ -250,13 +261,7 @@ def plan_list_choices(*, user: User) -> tuple[list[tuple[int, str]], list[tuple[
 
 def acknowledgement_latest_of_user(*, user: User, access: PlanAccess) -> Acknowledgement | None:
     """The user's acknowledgement of the newest visible version they acknowledged (with that version)."""
-    visible = versions_visible(access=access).values("pk")
-    return (
-        Acknowledgement.objects.filter(user=user, version__in=visible)
-        .select_related("version")
-        .order_by("-version__number")
-        .first()
-    )
+    return acknowledgement_latest(user=user, access=access)
 
 
 def agency_acknowledgements_of_user(*, user: User, version: PlanVersion) -> list[AgencyAcknowledgement]:

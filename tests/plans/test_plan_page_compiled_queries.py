@@ -10,9 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from access import http
+from access.plans import plan_access, versions_visible
 from agencies.models import Role
-from plans import selectors, services
-from plans.models import Classification, PlanReview, Section
+from consistency import conflict_selectors, fact_selectors
+from plans import selectors, services, visible_versions
+from plans.models import Acknowledgement, Classification, PlanReview, Section
 from portal.compiled_queries import CompiledQuery
 from reviews import concurrence_selectors
 from reviews import selectors as review_selectors
@@ -89,6 +91,32 @@ def test_compiled_plan_page_reads_give_the_orms_rows(busy):
     for user in (county.partner_view_liaison, county.partner_comment_liaison, county.owner_admin):
         _same_as_orm(selectors._AGENCY_ACKS, version_id=version_id, user_id=user.pk)
     assert len(selectors._AGENCY_ACKS(version_id=version_id, user_id=county.partner_view_liaison.pk)) == 1
+
+
+def test_compiled_versions_and_latest_acknowledgement_follow_the_versions_rule(busy):
+    county, plan, _ = busy
+    first = plan.versions.get(number=1)
+    services.plan_version_acknowledge(version=first, actor=county.owner_planner)
+    readers = (county.owner_admin, county.owner_planner, county.owner_member, county.partner_view_liaison)
+    for user in (*readers, county.partner_comment_liaison):
+        access = plan_access(user=user, plan=plan)
+        shown = visible_versions.versions_visible_list(access=access)
+        assert [_state(v) for v in shown] == [_state(v) for v in versions_visible(access=access)]
+        assert any(v.is_draft for v in shown) == access.can_see_drafts
+        orm = (
+            Acknowledgement.objects.filter(user=user, version__in=versions_visible(access=access).values("pk"))
+            .select_related("version")
+            .order_by("-version__number")
+            .first()
+        )
+        assert _state(visible_versions.acknowledgement_latest(user=user, access=access)) == _state(orm)
+    planner = plan_access(user=county.owner_planner, plan=plan)
+    assert visible_versions.acknowledgement_latest(user=county.owner_planner, access=planner).version.number == 1
+    liaison = plan_access(user=county.partner_view_liaison, plan=plan)
+    assert visible_versions.acknowledgement_latest(user=county.partner_view_liaison, access=liaison).version.number == 2
+    _same_as_orm(selectors._ATTACHMENTS, version_id=plan.current_version_id)
+    _same_as_orm(fact_selectors._VERSION_FACTS, version_id=plan.current_version_id)
+    assert _same_as_orm(conflict_selectors._PLAN_HAS_CONFLICT, plan_id=plan.pk) == []
 
 
 def test_plan_page_shows_the_new_version_and_its_rows_after_a_publish(busy):
