@@ -22,6 +22,7 @@ from access.second_factor import content_withheld, may_read_content, require_sec
 from access.sensitive_reads import sensitive_read_record, sensitive_reads_record
 from plans.models import Plan, PlanVersion
 from portal.api.request_info import client_ip
+from portal.compiled_queries import CompiledQuery
 from portal.errors import SecondFactorRequiredError
 
 
@@ -34,15 +35,26 @@ def require(allowed: bool, message: str) -> None:
 # --- Web pages ---------------------------------------------------------------------------------------
 
 
+# What plans_visible_to fetches of a plan, without its visibility subquery; compiled once per process.
+_PLAN_BY_ID = CompiledQuery(
+    lambda plan_id: (
+        Plan.objects.select_related("owner_agency", "current_version")
+        .defer("search_document", "search_vector")
+        .filter(pk=plan_id)
+        .order_by()[:1]
+    ),
+    "plan_id",
+)
+
+
 def visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
     """The plan among those the user may see (else 404), and what the user may do with it.
 
     The one-plan form of the rule: `plan_access` reads the user's grants on this plan anyway, and its `can_view`
     is `plans_visible_to` for one plan (tests/access/test_one_rule.py), so the plan is fetched by its key
     rather than through the many-plans subquery, which cost more to build than to run (docs/benchmarks.md)."""
-    # What plans_visible_to fetches of a plan, without its visibility subquery.
-    rows = Plan.objects.select_related("owner_agency", "current_version").defer("search_document", "search_vector")
-    plan = rows.filter(pk=plan_id).first() if request.user.is_authenticated else None
+    found = _PLAN_BY_ID(plan_id=plan_id) if request.user.is_authenticated else []
+    plan = found[0] if found else None
     access = plan_access(user=request.user, plan=plan) if plan is not None else None
     if plan is None or access is None or not access.can_view:
         raise Http404("No Plan matches the given query.")  # the same answer whether it exists or not

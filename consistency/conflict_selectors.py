@@ -16,6 +16,7 @@ from access.plans import plans_visible_to
 from agencies.models import Agency, Facility
 from consistency.models import FacilityFact, FactConflict, FactKey
 from plans.models import Plan
+from portal.compiled_queries import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,16 @@ def _side(conflict: FactConflict, which: str, facts: dict) -> ConflictSide:
     )
 
 
+_PLAN_HAS_CONFLICT = CompiledQuery(
+    lambda plan_id: (
+        FactConflict.objects.filter(Q(first_plan_id=plan_id) | Q(second_plan_id=plan_id))
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    "plan_id",
+)
+
+
 def conflicts_visible_to(
     *,
     user: User | AnonymousUser,
@@ -104,7 +115,10 @@ def conflicts_visible_to(
         conflicts = conflicts.filter(Q(first_agency=agency) | Q(second_agency=agency))
     # Most buildings and plans have no conflict: a plain look first spares the page building and running the
     # visibility rule twice (docs/benchmarks.md, "The facility page and a plan's page").
-    if (facility is not None or plan is not None) and not conflicts.exists():
+    if plan is not None and facility is None and agency is None:
+        if not _PLAN_HAS_CONFLICT(plan_id=plan.pk):  # the plan page's look, by SQL compiled once per process
+            return []
+    elif (facility is not None or plan is not None) and not conflicts.exists():
         return []
     visible_plans = plans_visible_to(user=user).order_by().values("id")
     conflicts = (

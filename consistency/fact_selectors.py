@@ -14,6 +14,7 @@ from consistency.facts import FACT_KEYS, label_of
 from consistency.models import FacilityFact
 from plans.models import Plan, PlanVersion
 from plans.selectors import facility_current_plans
+from portal.compiled_queries import CompiledQuery
 
 
 @dataclass
@@ -37,15 +38,20 @@ def _ordered(facts: dict[str, FacilityFact]) -> dict[str, FacilityFact]:
     return {key: facts[key] for key in FACT_KEYS if key in facts}
 
 
+_VERSION_FACTS = CompiledQuery(
+    lambda version_id: (
+        FacilityFact.objects.filter(version_id=version_id)
+        .select_related("facility")
+        .order_by("facility__name", "facility_id", "key")
+    ),
+    "version_id",
+)
+
+
 def version_facts_by_facility(*, version: PlanVersion) -> list[FacilityFacts]:
     """Every facility the version states facts about, by name, with its facts (one query)."""
     grouped: dict[int, FacilityFacts] = {}
-    rows = (
-        FacilityFact.objects.filter(version=version)
-        .select_related("facility")
-        .order_by("facility__name", "facility_id", "key")
-    )
-    for fact in rows:
+    for fact in _VERSION_FACTS(version_id=version.pk):
         grouped.setdefault(fact.facility_id, FacilityFacts(facility=fact.facility)).facts[fact.key] = fact
     for group in grouped.values():
         group.facts = _ordered(group.facts)

@@ -25,6 +25,8 @@ from plans.models import (
 )
 from plans.search_text import substring_filter
 from plans.section_html import sections_html_attach
+from plans.visible_versions import acknowledgement_latest
+from portal.compiled_queries import CompiledQuery
 from reading.models import ReadingObligation
 
 # A plan is "review due" this many days before its next review date.
@@ -68,12 +70,19 @@ def plan_last_review(*, plan: Plan) -> PlanReview | None:
     since it was published, or no current version). Anyone who may see the plan may see this."""
     if plan.current_version_id is None:
         return None
-    return (
-        PlanReview.objects.filter(plan=plan, version_id=plan.current_version_id)
+    found = _LAST_REVIEW(plan_id=plan.pk, version_id=plan.current_version_id)
+    return found[0] if found else None
+
+
+_LAST_REVIEW = CompiledQuery(
+    lambda plan_id, version_id: (
+        PlanReview.objects.filter(plan_id=plan_id, version_id=version_id)
         .select_related("reviewed_by")
-        .order_by("-reviewed_at", "-id")
-        .first()
-    )
+        .order_by("-reviewed_at", "-id")[:1]
+    ),
+    "plan_id",
+    "version_id",
+)
 
 
 def plan_reviews(*, plan: Plan) -> QuerySet[PlanReview]:
@@ -85,10 +94,18 @@ def version_sections(*, version: PlanVersion) -> list[Section]:
     return list(version.sections.order_by("position"))
 
 
+_SECTIONS_SHOWN = CompiledQuery(
+    lambda version_id: Section.objects.filter(version_id=version_id).select_related("stored_html").order_by("position"),
+    "version_id",
+)
+
+
 def version_sections_shown(*, version: PlanVersion) -> list[Section]:
     """A version's sections in order, each with its `html` as pages show it: stored once the version is released
     (one query either way), rendered for a draft."""
-    sections = list(version.sections.select_related("stored_html").order_by("position"))
+    sections = _SECTIONS_SHOWN(version_id=version.pk)
+    for section in sections:  # as `version.sections` would have them
+        Section.version.field.set_cached_value(section, version)
     sections_html_attach(sections, released={version.pk: not version.is_draft})
     return sections
 
@@ -157,6 +174,16 @@ def version_diff_baseline(
 def attachments_of_version(*, version: PlanVersion) -> QuerySet[Attachment]:
     # `version` too: each row's download URL names its plan and version number.
     return Attachment.objects.filter(version=version).select_related("version", "uploaded_by")
+
+
+_ATTACHMENTS = CompiledQuery(
+    lambda version_id: attachments_of_version(version=PlanVersion(pk=version_id)), "version_id"
+)
+
+
+def attachments_of_version_list(*, version: PlanVersion) -> list[Attachment]:
+    """`list(attachments_of_version(version=version))`, by SQL compiled once per process."""
+    return _ATTACHMENTS(version_id=version.pk)
 
 
 def plan_shares(*, plan: Plan) -> QuerySet[PlanShare]:
@@ -234,23 +261,24 @@ def plan_list_choices(*, user: User) -> tuple[list[tuple[int, str]], list[tuple[
 
 def acknowledgement_latest_of_user(*, user: User, access: PlanAccess) -> Acknowledgement | None:
     """The user's acknowledgement of the newest visible version they acknowledged (with that version)."""
-    visible = versions_visible(access=access).values("pk")
-    return (
-        Acknowledgement.objects.filter(user=user, version__in=visible)
-        .select_related("version")
-        .order_by("-version__number")
-        .first()
-    )
+    return acknowledgement_latest(user=user, access=access)
 
 
 def agency_acknowledgements_of_user(*, user: User, version: PlanVersion) -> list[AgencyAcknowledgement]:
     """Acknowledgements of a version by the agencies the user belongs to."""
-    return list(
-        AgencyAcknowledgement.objects.filter(version=version, agency__memberships__user=user)
+    return _AGENCY_ACKS(version_id=version.pk, user_id=user.pk)
+
+
+_AGENCY_ACKS = CompiledQuery(
+    lambda version_id, user_id: (
+        AgencyAcknowledgement.objects.filter(version_id=version_id, agency__memberships__user_id=user_id)
         .exclude(agency_id=F("version__plan__owner_agency_id"))  # an agency does not acknowledge its own plan
         .select_related("agency", "acknowledged_by")
         .order_by("agency__name")
-    )
+    ),
+    "version_id",
+    "user_id",
+)
 
 
 def share_candidates(*, plan: Plan) -> QuerySet[Agency]:

@@ -26,6 +26,7 @@ from plans.changes_shown import changed_sections_shown
 from plans.forms_filters import DiffForm, PlanFilterForm
 from plans.forms_partners import AcknowledgeForm, ShareForm
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
+from plans.visible_versions import versions_visible_list
 from portal.api.pagination import KeysFirstPaginator
 from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_context import concurrence_panel_context
@@ -83,7 +84,7 @@ def plan_page_context(
 ) -> dict[str, Any]:
     """Everything the plan page shows, in a fixed number of queries whatever the number of rows."""
     current = plan.current_version
-    versions = list(versions_visible(access=access))
+    versions = versions_visible_list(access=access)
     sections = selectors.version_sections_shown(version=current) if current else []
     conflicts = conflicts_visible_to(user=request.user, plan=plan) if current else []
     withheld = withheld_plan_ids(request, {pid for row in conflicts for pid in row.plan_ids})
@@ -98,7 +99,7 @@ def plan_page_context(
         "facilities": list(plan.facilities.all()),
         "sections": sections,
         "fact_groups": version_facts_by_facility(version=current) if current else [],
-        "attachments": list(selectors.attachments_of_version(version=current)) if current else [],
+        "attachments": selectors.attachments_of_version_list(version=current) if current else [],
         "versions": list(reversed(versions)),
         "has_drafts": any(v.is_draft for v in versions),
         "released": [v for v in versions if not v.is_draft],

@@ -8,12 +8,13 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to
 from agencies.models import Agency
 from plans.models import Plan, PlanShare, PlanVersion
+from portal.compiled_queries import CompiledQuery
 from portal.queries import count_subquery
 from reviews.models import Concurrence, ConcurrenceOutcome
 
@@ -68,6 +69,19 @@ def _partner_names(plan: Plan, rows: list[Concurrence], agency_ids: list[int] | 
     return names
 
 
+_VERSION_RECORDS = CompiledQuery(
+    lambda version_id: (
+        Concurrence.objects.filter(version_id=version_id)
+        .select_related("recorded_by", "agency")
+        .order_by("-recorded_at", "-id")
+    ),
+    "version_id",
+)
+_SHARE_NAMES = CompiledQuery(
+    lambda plan_id: PlanShare.objects.filter(plan_id=plan_id).values_list("agency_id", "agency__name"), "plan_id"
+)
+
+
 def concurrence_status(*, access: PlanAccess, version: PlanVersion) -> list[dict[str, Any]]:
     """Each partner agency's concurrence with a version (pending, concur or changes requested, by whom, when).
 
@@ -80,11 +94,13 @@ def concurrence_status(*, access: PlanAccess, version: PlanVersion) -> list[dict
         agency_ids = access.partner_agencies()
         if not agency_ids:
             return []
-    filters: dict[str, Any] = {"version": version}
-    if agency_ids is not None:
-        filters["agency_id__in"] = agency_ids
-    rows = _records(**filters)
-    names = _partner_names(access.plan, rows, agency_ids)
+    # The version's rows by SQL compiled once per process; a partner's members keep their own agency's.
+    rows = [row for row in _VERSION_RECORDS(version_id=version.pk) if agency_ids is None or row.agency_id in agency_ids]
+    prefetch_related_objects(rows, "change_requests")
+    shares = _SHARE_NAMES(plan_id=access.plan.pk)
+    names = {agency_id: name for agency_id, name in shares if agency_ids is None or agency_id in agency_ids}
+    for row in rows:
+        names.setdefault(row.agency_id, row.agency.name)
     by_agency: dict[int, list[Concurrence]] = defaultdict(list)
     for row in rows:
         by_agency[row.agency_id].append(row)

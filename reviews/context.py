@@ -16,7 +16,7 @@ def review_context(*, access: PlanAccess, version: PlanVersion | None, section_k
     """The `review` context of a page showing `version` (None: no version shown, only the change requests)."""
     if not access.can_read_comments:
         return {}
-    threads = list(selectors.comment_threads(access=access, version=version)) if version is not None else []
+    threads = selectors.comment_thread_list(access=access, version=version) if version is not None else []
     known = set(section_keys)
     by_section: dict[str, list] = defaultdict(list)
     general = []

@@ -4,13 +4,26 @@ comments never leave here."""
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from access.grants import VIEW
 from access.plans import PlanAccess, granted_plan_ids, plans_visible_to
 from agencies.models import Agency
 from plans.models import Plan, PlanVersion, Section
+from portal.compiled_queries import CompiledQuery
 from reviews.models import Comment
 
 if TYPE_CHECKING:
@@ -39,6 +52,23 @@ def comment_threads(*, access: PlanAccess, version: PlanVersion) -> QuerySet[Com
     )
 
 
+def _thread_starts(version_id: int) -> QuerySet[Comment]:
+    return _with_people(Comment.objects.filter(version_id=version_id, parent__isnull=True)).order_by("created_at", "id")
+
+
+_THREAD_STARTS = CompiledQuery(_thread_starts, "version_id")
+
+
+def comment_thread_list(*, access: PlanAccess, version: PlanVersion) -> list[Comment]:
+    """`comment_threads` as a list, the thread starts read by SQL compiled once per process (two queries)."""
+    if not access.can_read_comments:
+        return []
+    threads = _THREAD_STARTS(version_id=version.pk)
+    replies = _with_people(Comment.objects.all()).order_by("created_at", "id")
+    prefetch_related_objects(threads, Prefetch("replies", queryset=replies))
+    return threads
+
+
 def comment_of_version(*, access: PlanAccess, version: PlanVersion, comment_id: int) -> Comment | None:
     """One readable comment of a version (thread start or reply), or None."""
     if not access.can_read_comments:
@@ -61,11 +91,16 @@ def open_change_requests(*, access: PlanAccess) -> list[Comment]:
     each with `section_title`: the title of its section in the version it was made on."""
     if not access.can_read_comments:
         return []
+    return _OPEN_CHANGE_REQUESTS(plan_id=access.plan.pk)
+
+
+def _open_change_requests(plan_id: int) -> QuerySet[Comment]:
     titles = Section.objects.filter(version_id=OuterRef("version_id"), key=OuterRef("section_key")).values("title")
-    comments = Comment.objects.filter(OPEN_CHANGE_REQUEST, plan=access.plan).annotate(
-        section_title=Subquery(titles[:1])
-    )
-    return list(_with_people(comments).order_by("created_at", "id"))
+    comments = Comment.objects.filter(OPEN_CHANGE_REQUEST, plan_id=plan_id).annotate(section_title=Subquery(titles[:1]))
+    return _with_people(comments).order_by("created_at", "id")
+
+
+_OPEN_CHANGE_REQUESTS = CompiledQuery(_open_change_requests, "plan_id")
 
 
 def _open_count(plan_ref: str = "pk") -> Coalesce:

@@ -12,6 +12,7 @@ from access.plans import plans_visible_to, visible_plan_exists
 from access.sources import sources_visible
 from agencies.models import Agency, Facility
 from plans.models import Plan
+from portal.compiled_queries import CompiledQuery
 from sources.models import OPEN_STATUSES, PlanSource, PlanSourceVersion, SourceChange, SourceChangeStatus
 
 Actor = User | AnonymousUser
@@ -76,14 +77,24 @@ def _state(
     return "pending"
 
 
+# The plan page's two plain reads of its links, by SQL compiled once per process.
+_LINKS = CompiledQuery(
+    lambda plan_id: (
+        PlanSource.objects.filter(plan_id=plan_id)
+        .select_related("source_plan__owner_agency", "source_plan__current_version")
+        .order_by("source_plan__title", "section_key", "pk")
+    ),
+    "plan_id",
+)
+_DEPENDENT_IDS = CompiledQuery(
+    lambda plan_id: PlanSource.objects.filter(source_plan_id=plan_id).order_by().values_list("plan_id"), "plan_id"
+)
+
+
 def plan_sources(*, user: Actor, plan: Plan) -> PlanSources:
     """The plan's declared sources (five queries, however many): for each, the source version the plan's current
     version was written against and whether the source moved on since; hidden sources show nothing of themselves."""
-    links = list(
-        PlanSource.objects.filter(plan=plan)
-        .select_related("source_plan__owner_agency", "source_plan__current_version")
-        .order_by("source_plan__title", "section_key", "pk")
-    )
+    links = _LINKS(plan_id=plan.pk)
     if not links:
         return PlanSources(rows=[])
     visible = sources_visible(user=user, plan_ids={link.source_plan_id for link in links})
@@ -201,7 +212,7 @@ class Dependents:
 
 def plan_dependents(*, user: Actor, plan: Plan) -> Dependents:
     """Which plans build on `plan` (two queries): the ones the user may see by title and agency, the rest counted."""
-    ids = set(PlanSource.objects.filter(source_plan=plan).values_list("plan_id", flat=True))
+    ids = {plan_id for (plan_id,) in _DEPENDENT_IDS(plan_id=plan.pk)}
     if not ids:
         return Dependents()
     shown = list(

@@ -1,0 +1,100 @@
+"""Querysets whose SQL has the same shape for every request, compiled by the ORM once per process.
+
+Compiling a small query (joins, select_related columns, ordering) costs the ORM far more than PostgreSQL takes to
+run it; a page of a dozen such queries spent about half its time there (docs/benchmarks.md, "Plan page"). A
+`CompiledQuery` builds its queryset once, with stand-in ids no row has, and each call binds the real ids in the
+stand-ins' places and builds the same model instances (with their `select_related` objects) the queryset would.
+The approach of reading/queue_page.py, for model rows.
+
+Only for querysets whose shape does not depend on the values: ids compared with `=`, never lists of ids or
+`None`. Every other parameter must be a constant (a state, a role); a date or time would be frozen at compile
+time, so compiling refuses one.
+"""
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M")
+
+# Stand-in ids: negative, so no row has them, and far from any constant a query compares with.
+_STAND_IN_BASE = -7_319_004_000
+_CONSTANTS = (str, bool, int, type(None))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, str], ...]  # (parameter index, name of the value bound there)
+    compiler: SQLCompiler
+    converters: dict[int, Any]
+    models: bool  # model instances, else values_list() tuples
+
+
+class CompiledQuery(Generic[M]):
+    """`build(**ids)`'s rows for these ids, from SQL the ORM compiled once for stand-in ids."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any, M]], *names: str) -> None:
+        self.build = build
+        self.names = names
+
+    @functools.cached_property
+    def _compiled(self) -> _Compiled:
+        stand_ins = {name: _STAND_IN_BASE - index for index, name in enumerate(self.names)}
+        queryset = self.build(**stand_ins)
+        if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
+            raise RuntimeError(f"{self.build.__qualname__}: only model rows or values_list() tuples are compiled.")
+        query = queryset.query
+        compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
+        sql, params = compiler.as_sql()
+        by_value = {value: name for name, value in stand_ins.items()}
+        slots = tuple((i, by_value[p]) for i, p in enumerate(params) if type(p) is int and p in by_value)
+        if {name for _, name in slots} != set(self.names):
+            raise RuntimeError(f"{self.build.__qualname__}'s SQL does not name each of {self.names}.")
+        for param in params:
+            if not isinstance(param, _CONSTANTS):
+                raise RuntimeError(f"{self.build.__qualname__}'s SQL has a parameter that is not a constant: {param!r}")
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        models = queryset._iterable_class is ModelIterable
+        return _Compiled(sql, tuple(params), slots, compiler, compiler.get_converters(fields), models)
+
+    def _rows(self, ids: dict[str, int]) -> tuple[_Compiled, Iterator[Any]]:
+        compiled = self._compiled
+        bound = list(compiled.params)
+        for index, name in compiled.slots:
+            bound[index] = int(ids[name])
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(compiled.sql, bound)
+            rows: Iterator[Any] = iter(cursor.fetchall())
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        return compiled, rows
+
+    def __call__(self, **ids: int) -> list[M]:
+        """What iterating `build(**ids)` gives: model instances (without prefetches or known related objects), or
+        tuples for a `values_list()` queryset."""
+        compiled, rows = self._rows(ids)
+        compiler = compiled.compiler
+        if not compiled.models:
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+        select, klass_info, annotations = compiler.select, compiler.klass_info, compiler.annotation_col_map
+        model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, DEFAULT_DB_ALIAS)  # type: ignore[call-arg]  # 5.2's
+        objects = []
+        for row in rows:
+            obj = model.from_db(DEFAULT_DB_ALIAS, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in (annotations or {}).items():
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
