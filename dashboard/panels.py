@@ -16,11 +16,11 @@ from access.plans import CONCURRING_ROLES, DRAFT_READER_ROLES, EDITOR_ROLES
 from agencies.models import Membership
 from agencies.selectors import my_buildings
 from consistency.conflict_selectors import ConflictRow
+from dashboard.looks import attention_look, side_look
 from dashboard.partner_rows import partner_rows
 from dashboard.selectors import (
     DASHBOARD_ROWS,
     dashboard_conflicts,
-    dashboard_has_own_plans,
     dashboard_own_plans,
     dashboard_partner_plans,
     dashboard_review_due,
@@ -63,19 +63,23 @@ def attention_context(*, user: User, membership: Membership) -> dict[str, Any]:
     """First on the page: the person's buildings and To read queue, conflicts with partners' plans, and (for
     the plans' writers) the plans whose sources changed."""
     agency = membership.agency
+    editor = membership.role in EDITOR_ROLES  # the plans' writers review what their sources changed
+    look = attention_look(user=user, agency=agency, sources=editor)
     # The first few items, and the count only when there may be more (not every item of a long queue).
-    to_read = to_read_items(to_read_rows(user=user)[:TO_READ_ROWS], user=user)
+    to_read = to_read_items(to_read_rows(user=user)[:TO_READ_ROWS], user=user) if look.reading else []
     to_read_total = to_read_count(user=user) if len(to_read) == TO_READ_ROWS else len(to_read)
-    conflicts = dashboard_conflicts(user=user, agency=agency)
+    conflicts = dashboard_conflicts(user=user, agency=agency) if look.conflicts else []
     context: dict[str, Any] = {
-        "my_buildings": list(my_buildings(user=user)),
+        "my_buildings": list(my_buildings(user=user)) if look.buildings else [],
         "to_read": to_read,
         "to_read_total": to_read_total,
         "dashboard_conflicts": _conflict_items(conflicts[:DASHBOARD_ROWS], agency.pk),
         "conflicts_more": len(conflicts) > DASHBOARD_ROWS,
     }
-    if membership.role in EDITOR_ROLES:  # the plans' writers review what their sources changed
-        context["source_plans"] = _first_rows(dashboard_source_changes(user=user, agency=agency))[0]
+    if editor:
+        context["source_plans"] = (
+            _first_rows(dashboard_source_changes(user=user, agency=agency))[0] if look.sources else []
+        )
     return context
 
 
@@ -107,22 +111,33 @@ def side_context(*, user: User, membership: Membership) -> dict[str, Any]:
     """The side column: change requests owed, reviews due, corrective actions and partner concurrence."""
     agency = membership.agency
     today = timezone.localdate()
-    due, due_more = _first_rows(dashboard_review_due(user=user, agency=agency))
-    for plan in due:
-        # For the template; the due-review selector returns only plans with a next review date.
-        plan.review_in_days = (plan.next_review_due - today).days
-    concurrence, concurrence_more = _first_rows(dashboard_concurrence_pending(user=user, agency=agency))
+    look = side_look(user=user, agency=agency)
+    # Change requests owed, reviews due and concurrence pending are all of the agency's plans the person sees.
+    owing: list[Any] = []
+    due: list[Any] = []
+    due_more = False
+    concurrence: list[Any] = []
+    concurrence_more = False
+    if look.own_plans:
+        owing = _first_rows(agency_plans_owing_change_requests(user=user, agency=agency))[0]
+        due, due_more = _first_rows(dashboard_review_due(user=user, agency=agency))
+        for plan in due:
+            # For the template; the due-review selector returns only plans with a next review date.
+            plan.review_in_days = (plan.next_review_due - today).days
+        concurrence, concurrence_more = _first_rows(dashboard_concurrence_pending(user=user, agency=agency))
     # Exercises (issue 17): the agency's open corrective actions, overdue ones marked.
-    actions, overdue = dashboard_open_actions(user=user, agency_id=agency.pk, limit=DASHBOARD_ROWS)
+    actions, overdue = (
+        dashboard_open_actions(user=user, agency_id=agency.pk, limit=DASHBOARD_ROWS) if look.open_actions else ([], 0)
+    )
     context: dict[str, Any] = {
-        "owing_plans": _first_rows(agency_plans_owing_change_requests(user=user, agency=agency))[0],
+        "owing_plans": owing,
         "due_plans": due,
         "due_more": due_more,
         "corrective_actions": actions,
         "corrective_overdue": overdue,
         "today": today,
         # The concurrence panel is shown to an agency that has plans of its own (as when they were one page).
-        "has_own_plans": bool(concurrence) or dashboard_has_own_plans(user=user, agency=agency),
+        "has_own_plans": look.own_plans,
         "concurrence_plans": concurrence,
         "concurrence_more": concurrence_more,
     }

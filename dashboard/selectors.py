@@ -78,11 +78,6 @@ def dashboard_own_plans(*, user: User, agency: Agency) -> QuerySet[Plan]:
     )
 
 
-def dashboard_has_own_plans(*, user: User, agency: Agency) -> bool:
-    """Whether the agency has a plan the user may see (the partner concurrence panel is shown only then)."""
-    return plans_visible_to(user=user).filter(owner_agency=agency).prefetch_related(None).exists()
-
-
 def _partner_order(user: User, agency: Agency) -> tuple:
     """`settled` (0 while the person or the agency has not acknowledged the current version) and the order:
     those to acknowledge first, then the newest published. Written with EXISTS over acknowledgements of the

@@ -14,6 +14,7 @@ from access.actors import SYSTEM
 from agencies.models import Role
 from agencies.services import membership_add
 from dashboard.panels import PANELS
+from exercises.report_services import corrective_action_create
 from notifications.models import OutboxEvent
 from notifications.services import outbox_event_fan_out
 from plans import services as plan_services
@@ -21,6 +22,7 @@ from plans.models import Plan, ShareLevel
 from tests.agencies.factories import member
 from tests.conftest import web_client
 from tests.dashboard import dashboard_html, fragment_urls
+from tests.exercises.helpers import final_report_with_action
 from tests.permission_matrix import ACTORS, OWNERS, PARTNERS, covers, matrix, user_of
 from tests.plans.factories import make_plan, publish
 from tests.web.conftest import DESKTOP, PHONE, screenshot, sign_in
@@ -357,6 +359,44 @@ def test_long_lists_are_cut_with_a_link_to_every_plan(county, monkeypatch):
     assert len(re.findall(r"<tr>", section(html, "own-plans-heading"))) == 1 + 3  # the header row and three plans
     assert "Showing the first 3 plans" in html
     assert "Showing the 3 most recently published" in html
+
+
+def test_panels_with_nothing_to_show_read_only_their_plain_look(county):
+    # The police own no plan, and their member has no building, nothing to read, no conflict and no action.
+    counts, html = dashboard_queries(county.partner_view_member)
+    # Session, user, memberships, then one look each (dashboard/looks.py); none of the visibility-ruled reads.
+    assert counts["attention"] == 4
+    assert counts["side"] == 4
+    assert 'id="to-read-heading"' not in html
+    assert 'id="corrective-actions-heading"' not in html
+    assert "Maple Valley High crisis plan" in section(html, "partner-plans-heading")
+
+
+def test_an_agency_without_plans_of_its_own_still_sees_its_open_corrective_actions(county):
+    _, finding, _ = final_report_with_action(county)
+    officer = member(county.police, Role.MEMBER, username="police_sro")
+    corrective_action_create(
+        finding=finding,
+        description="Issue radios to the school resource officers",
+        owning_agency_id=county.police.pk,
+        responsible_id=officer.pk,
+        due_on=timezone.localdate() - timedelta(days=1),
+        actor=county.owner_admin,
+    )
+    html = page_for(officer)
+    panel = html.split('id="corrective-actions-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Issue radios to the school resource officers" in panel
+    assert "Rewrite the reunification steps" not in panel  # the district's
+    assert "1 overdue" in panel
+    assert "Ridgeford Police has no plans yet" in html
+
+
+def test_the_concurrence_panel_shows_for_an_agency_with_a_plan_of_its_own_even_a_draft_only(county):
+    fire_member = member(county.fire, Role.MEMBER, username="fire_member")
+    assert 'id="concurrence-pending-heading"' not in page_for(fire_member)  # the fire department owns no plan
+    make_plan(owner=county.fire, actor=admin_of(county.fire, "fire_admin"), title="Fire draft plan")
+    panel = page_for(fire_member).split('id="concurrence-pending-heading"', 1)[1].split("</section>", 1)[0]
+    assert "No current plan of Ridgeford Fire is waiting for a partner's concurrence." in panel
 
 
 # --- In a real browser -----------------------------------------------------------------------------
