@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from access.compiled import PersonSubquery
 from access.grants import COMMENT, VIEW
 from agencies.models import Agency, Role
 from plans.models import Classification, Plan, PlanGroupObjectPermission, PlanVersion, VersionState
@@ -50,7 +51,7 @@ def visible_plan_filter(*, user: Actor) -> Q:
     """The visibility rule as a filter on plans, for subqueries that cannot take a UNION (an Exists per row)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    return Q(classification=Classification.PUBLIC) | Q(id__in=granted_plan_ids(user=user))
+    return Q(classification=Classification.PUBLIC) | Q(id__in=_GRANTED_VIEW.bind(user=user))
 
 
 def visible_plan_exists(*, user: Actor, plan_ref: str = "plan_id") -> Exists:
@@ -64,6 +65,12 @@ def visible_plan_ids(*, user: User) -> QuerySet:
     return granted_plan_ids(user=user).order_by().union(public)
 
 
+# The ORM forms above, compiled once per process (access/compiled.py): `plans_visible_to` and
+# `visible_plan_filter` bind the person's id into them instead of building and compiling them per call.
+_GRANTED_VIEW = PersonSubquery(lambda user: granted_plan_ids(user=user))
+_VISIBLE_IDS = PersonSubquery(lambda user: visible_plan_ids(user=user))
+
+
 def plans_visible_to(*, user: Actor) -> QuerySet[Plan]:
     """Public plans plus those an agency of the user holds `view_plan` on, in one subquery."""
     if not user.is_authenticated:
@@ -72,7 +79,7 @@ def plans_visible_to(*, user: Actor) -> QuerySet[Plan]:
     # by primary key (`public OR id IN (…)` made it scan every plan). The search columns are large and
     # never shown, so they are not fetched (docs/benchmarks.md).
     return (
-        Plan.objects.filter(id__in=visible_plan_ids(user=user))
+        Plan.objects.filter(id__in=_VISIBLE_IDS.bind(user=user))
         .select_related("owner_agency", "current_version")
         .prefetch_related("facilities")
         .defer("search_document", "search_vector")
