@@ -113,17 +113,24 @@ def draft_open(*, plan: Plan) -> PlanVersion | None:
     )
 
 
-def version_last_acknowledged_by(*, user: User, access: PlanAccess) -> tuple[PlanVersion | None, str]:
+def version_last_acknowledged_by(
+    *, user: User, access: PlanAccess, visible: Iterable[PlanVersion]
+) -> tuple[PlanVersion | None, str]:
     """The baseline for 'what changed since': the newest visible version this user acknowledged, else the
     newest one one of their agencies acknowledged; with the reason ("last_acknowledged" or
-    "agency_acknowledged")."""
-    visible = versions_visible(access=access).order_by("-number")
-    own = visible.filter(acknowledgements__user=user).first()
+    "agency_acknowledged"). `visible`: versions_visible's rows; only the acknowledged versions' ids are read."""
+    by_id = {version.pk: version for version in visible}
+
+    def newest(version_ids: Iterable[int]) -> PlanVersion | None:
+        return max((by_id[pk] for pk in version_ids), key=lambda version: version.number, default=None)
+
+    own = newest(Acknowledgement.objects.filter(user=user, version_id__in=by_id).values_list("version_id", flat=True))
     if own is not None:
         return own, "last_acknowledged"
-    if not access.roles:
+    if not access.roles or not by_id:
         return None, "previous"
-    agency = visible.filter(agency_acknowledgements__agency_id__in=list(access.roles)).first()
+    acknowledged = AgencyAcknowledgement.objects.filter(agency_id__in=list(access.roles), version_id__in=by_id)
+    agency = newest(acknowledged.values_list("version_id", flat=True))
     return agency, "agency_acknowledged" if agency is not None else "previous"
 
 
@@ -144,8 +151,9 @@ def version_diff_baseline(
 ) -> DiffBaseline:
     """What `version` is compared with by default, on the web page and in the API alike: the version the reader,
     else one of their agencies, last acknowledged when it is older than `version`; otherwise the released
-    version just before it (a draft is never a baseline). `visible`: versions_visible's rows, read only if needed."""
-    last, why = version_last_acknowledged_by(user=user, access=access)
+    version just before it (a draft is never a baseline). `visible`: versions_visible's rows."""
+    visible = list(visible)
+    last, why = version_last_acknowledged_by(user=user, access=access, visible=visible)
     if last is not None and last.number < version.number:
         return DiffBaseline(version=last, reason=why)
     older = (v for v in visible if not v.is_draft and v.number < version.number)
