@@ -142,25 +142,37 @@ def agencies_seeing_facility_plans(*, facility_id: int) -> QuerySet:
     return Agency.objects.filter(Q(id__in=owner) | Q(group_id__in=granted_groups)).order_by().values("id")
 
 
-def can_see_facility_contacts(user: Actor, facility: Facility) -> bool:
-    """Staff and the people of the agencies that see the building's plans read its contacts (one query)."""
+def works_with_facility(user: Actor, facility: Facility) -> bool:
+    """Whether one of the person's agencies owns the building or is granted view on a plan covering it (one
+    query): who reads its contacts (with staff), and the same rule as `access.packets.packet_facilities` for one
+    building (tests/access/test_facility_rule.py holds them equal)."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
     return Membership.objects.filter(
         user=user, agency_id__in=agencies_seeing_facility_plans(facility_id=facility.pk)
     ).exists()
 
 
-def facility_contacts_visible(*, user: Actor, facility: Facility) -> QuerySet[FacilityContact]:
+def can_see_facility_contacts(user: Actor, facility: Facility) -> bool:
+    """Staff and the people of the agencies that see the building's plans read its contacts (one query)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or works_with_facility(user, facility)
+
+
+def facility_contacts_visible(
+    *, user: Actor, facility: Facility, works_with: bool | None = None
+) -> QuerySet[FacilityContact]:
     """The building's contacts in calling order, or none for someone who may not see them: one query either way
-    (the page's query count does not depend on who asks)."""
+    (the page's query count does not depend on who asks). `works_with`: `works_with_facility`'s answer, when the
+    caller has already asked (then the contacts are read only for someone who may see them)."""
     contacts = FacilityContact.objects.filter(facility=facility).order_by("position", "pk")
     if not user.is_authenticated:
         return contacts.none()
     if user.is_staff:
         return contacts
+    if works_with is not None:
+        return contacts if works_with else contacts.none()
     member = Membership.objects.filter(user=user, agency_id__in=agencies_seeing_facility_plans(facility_id=facility.pk))
     return contacts.filter(Exists(member))
 

@@ -20,9 +20,9 @@ from access.facilities import (
     agencies_assigning_people,
     can_edit_facility_contacts,
     facility_contacts_visible,
+    works_with_facility,
 )
 from access.http import record_sensitive_reads, withheld_plan_ids
-from access.packets import packet_facilities
 from agencies import selectors
 from agencies.facility_forms import AssignmentForm, FacilityContactForm
 from agencies.models import AssignmentRole, Facility
@@ -182,6 +182,9 @@ def facility_page(
     roles = agency_roles(user=request.user)
     is_staff = request.user.is_staff
     can_edit_contacts = can_edit_facility_contacts(request.user, facility, roles=roles)
+    # One question for two answers: who reads the contacts and who may ask for the building's field packet
+    # (access.packets.packet_facilities, the same rule for one building).
+    works_with = works_with_facility(request.user, facility)
     admin_of = agencies_assigning_ids(request.user, roles)
     conflicts = conflicts_visible_to(user=request.user, facility=facility)
     withheld = withheld_plan_ids(request, {pid for row in conflicts for pid in row.plan_ids})
@@ -196,14 +199,14 @@ def facility_page(
         "past_assignments": [a for a in assignments if a.ended_on is not None],
         "ends_assignments_of": admin_of,
         "is_staff": is_staff,
-        "contacts": list(facility_contacts_visible(user=request.user, facility=facility)),
+        "contacts": list(facility_contacts_visible(user=request.user, facility=facility, works_with=works_with)),
         "can_edit_contacts": can_edit_contacts,
         "plans": plans,
         "today": timezone.localdate(),
         "conflicts": conflicts,
         "source_links": facility_source_links(user=request.user, facility=facility),
         "key_facts": key_facts_block(facts["fact_rows"], facts["fact_plans"]),
-        "can_make_packet": packet_facilities(user=request.user).filter(pk=facility.pk).exists(),
+        "can_make_packet": works_with,
         **facts,
         **building_documents_context(request, facility, roles=roles),
         **facility_drills_context(request, facility, roles=roles),
