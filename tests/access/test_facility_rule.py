@@ -5,9 +5,14 @@ and its field packet link, and `packet_facilities`, the buildings whose packet a
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from access.facilities import can_see_facility_contacts, facility_contacts_visible, works_with_facility
+from access.facilities import (
+    agencies_seeing_facility_plans,
+    can_see_facility_contacts,
+    facility_contacts_visible,
+    works_with_facility,
+)
 from access.packets import packet_facilities
-from agencies.models import Facility, FacilityContact
+from agencies.models import Facility, FacilityContact, Membership
 from plans import services
 from plans.models import Classification
 from tests.access.test_one_rule import READERS
@@ -33,9 +38,12 @@ def buildings(varied):  # noqa: F811
 
 def _agree(user) -> None:
     packet = set(packet_facilities(user=user).values_list("pk", flat=True))
+    agencies = set(Membership.objects.filter(user_id=user.pk).values_list("agency_id", flat=True))
     for facility in Facility.objects.all():
         works = works_with_facility(user, facility)
         assert works is (facility.pk in packet), facility
+        seeing = set(agencies_seeing_facility_plans(facility_id=facility.pk).values_list("id", flat=True))
+        assert works is bool(agencies & seeing), facility
         assert can_see_facility_contacts(user, facility) is (works or bool(getattr(user, "is_staff", False)))
         shown = facility_contacts_visible(user=user, facility=facility, works_with=works)
         assert set(shown) == set(facility_contacts_visible(user=user, facility=facility)), facility
