@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -143,13 +142,17 @@ def _attach_my_reading(user: User, plans: list[Plan]) -> None:
 
 
 def _current_plans(request: AuthenticatedHttpRequest, facility: Facility) -> list[Plan]:
-    sections = Section.objects.order_by("position").only("pk", "version_id", "position", "key", "title")
     plans: list[Plan] = list(
         facility_current_plans(user=request.user, facility=facility)
         .prefetch_related(None)
-        .prefetch_related(Prefetch("current_version__sections", queryset=sections, to_attr="ordered_sections"))
         .order_by("owner_agency__name", "title", "pk")
     )
+    # The current versions' sections in one plain query (a prefetch through the versions cost twice as much).
+    sections: dict[int, list[Section]] = {plan.current_version_id: [] for plan in plans if plan.current_version_id}
+    if sections:
+        listed = Section.objects.filter(version_id__in=sections).order_by("position")
+        for section in listed.only("pk", "version_id", "position", "key", "title"):
+            sections[section.version_id].append(section)
     _attach_my_reading(request.user, plans)
     now = timezone.now()
     # The building owner's own plans first, its emergency operations plan (the school's crisis plan) at the top.
@@ -159,7 +162,7 @@ def _current_plans(request: AuthenticatedHttpRequest, facility: Facility) -> lis
             continue  # facility_current_plans returns plans with a current version only
         # Every section of the current version is on the plan page as #section-<key> (plans/_sections.html), so
         # each one listed here links to it: whoever may read the plan, as facility_current_plans ensures, sees it.
-        ordered: list[Section] = plan.current_version.ordered_sections  # type: ignore[attr-defined]  # Prefetch(to_attr=)
+        ordered = sections[plan.current_version.pk]
         plan.sections_listed = ordered  # type: ignore[attr-defined]  # for the template
         plan.key_sections = _key_sections(ordered)  # type: ignore[attr-defined]  # for the template
         due_at = plan.my_due_at  # type: ignore[attr-defined]  # _attach_my_reading
