@@ -47,8 +47,9 @@ _PLAN_BY_ID = CompiledQuery(
 )
 
 
-def visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
-    """The plan among those the user may see (else 404), and what the user may do with it.
+def visible_plan(request: HttpRequest, plan_id: int, *, facilities: bool = True) -> tuple[Plan, PlanAccess]:
+    """The plan among those the user may see (else 404), and what the user may do with it; with its buildings
+    unless a page that never shows them says `facilities=False`.
 
     The one-plan form of the rule: `plan_access` reads the user's grants on this plan anyway, and its `can_view`
     is `plans_visible_to` for one plan (tests/access/test_one_rule.py), so the plan is fetched by its key
@@ -58,7 +59,8 @@ def visible_plan(request: HttpRequest, plan_id: int) -> tuple[Plan, PlanAccess]:
     access = plan_access(user=request.user, plan=plan) if plan is not None else None
     if plan is None or access is None or not access.can_view:
         raise Http404("No Plan matches the given query.")  # the same answer whether it exists or not
-    prefetch_related_objects([plan], "facilities")  # as plans_visible_to prefetches them, once it is visible
+    if facilities:
+        prefetch_related_objects([plan], "facilities")  # as plans_visible_to prefetches them, once it is visible
     return plan, access
 
 

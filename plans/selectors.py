@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to, versions_visible, visible_plan_ids
+from access.plans import RELEASED_STATES, PlanAccess, plans_visible_to, visible_plan_ids
 from agencies.models import Agency, Facility
 from plans.models import (
     Acknowledgement,
@@ -130,18 +130,33 @@ def draft_open(*, plan: Plan) -> PlanVersion | None:
     )
 
 
-def version_last_acknowledged_by(*, user: User, access: PlanAccess) -> tuple[PlanVersion | None, str]:
+# Which of the given versions the person acknowledged, and which one of the given agencies did, in one round
+# trip (two ORM queries cost four times as much in Python as this reads).
+_ACKNOWLEDGED_SQL = f"""
+SELECT a.version_id, TRUE FROM {Acknowledgement._meta.db_table} a WHERE a.user_id = %s AND a.version_id = ANY(%s)
+UNION ALL
+SELECT g.version_id, FALSE FROM {AgencyAcknowledgement._meta.db_table} g
+ WHERE g.agency_id = ANY(%s) AND g.version_id = ANY(%s)
+"""  # noqa: S608 — table names from the models, values as parameters
+
+
+def version_last_acknowledged_by(
+    *, user: User, access: PlanAccess, visible: Iterable[PlanVersion]
+) -> tuple[PlanVersion | None, str]:
     """The baseline for 'what changed since': the newest visible version this user acknowledged, else the
     newest one one of their agencies acknowledged; with the reason ("last_acknowledged" or
-    "agency_acknowledged")."""
-    visible = versions_visible(access=access).order_by("-number")
-    own = visible.filter(acknowledgements__user=user).first()
-    if own is not None:
-        return own, "last_acknowledged"
-    if not access.roles:
+    "agency_acknowledged"). `visible`: versions_visible's rows; only the acknowledged versions' ids are read."""
+    by_id = {version.pk: version for version in visible}
+    if not by_id:
         return None, "previous"
-    agency = visible.filter(agency_acknowledgements__agency_id__in=list(access.roles)).first()
-    return agency, "agency_acknowledged" if agency is not None else "previous"
+    with connections[Acknowledgement.objects.db].cursor() as cursor:
+        cursor.execute(_ACKNOWLEDGED_SQL, [user.pk, list(by_id), list(access.roles), list(by_id)])
+        rows = cursor.fetchall()
+    for own, reason in ((True, "last_acknowledged"), (False, "agency_acknowledged")):
+        newest = max((by_id[pk] for pk, mine in rows if mine is own), key=lambda v: v.number, default=None)
+        if newest is not None:
+            return newest, reason
+    return None, "previous"
 
 
 @dataclass(frozen=True)
@@ -161,8 +176,9 @@ def version_diff_baseline(
 ) -> DiffBaseline:
     """What `version` is compared with by default, on the web page and in the API alike: the version the reader,
     else one of their agencies, last acknowledged when it is older than `version`; otherwise the released
-    version just before it (a draft is never a baseline). `visible`: versions_visible's rows, read only if needed."""
-    last, why = version_last_acknowledged_by(user=user, access=access)
+    version just before it (a draft is never a baseline). `visible`: versions_visible's rows."""
+    visible = list(visible)
+    last, why = version_last_acknowledged_by(user=user, access=access, visible=visible)
     if last is not None and last.number < version.number:
         return DiffBaseline(version=last, reason=why)
     older = (v for v in visible if not v.is_draft and v.number < version.number)

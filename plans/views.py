@@ -209,8 +209,9 @@ def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpRespo
 @require_safe
 def plan_diff(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """Section-by-section changes between two visible versions; by default since the one you last acknowledged."""
-    plan, access = visible_plan(request, plan_id)
-    visible = list(versions_visible(access=access))
+    plan, access = visible_plan(request, plan_id, facilities=False)
+    # The page names no version's author, publisher or withdrawer: the versions without their three users.
+    visible = list(versions_visible(access=access).select_related(None))
     by_number = {v.number: v for v in visible}
     form = DiffForm(
         request.GET,
