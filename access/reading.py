@@ -5,6 +5,8 @@ set it and see everyone's state; a group's supervisors see their groups' people;
 agency (not a plan's owner, not another partner) sees its per-person detail.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
@@ -23,10 +25,13 @@ READING_MANAGER_ROLES = frozenset({Role.ADMIN, Role.LIAISON})
 
 def _through(condition: Q, relation: str) -> Q:
     """The same condition with each lookup taken through `relation` (`title` becomes `plan__title`)."""
-    children = [
-        _through(child, relation) if isinstance(child, Q) else (f"{relation}__{child[0]}", child[1])
-        for child in condition.children
-    ]
+    children: list[Any] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            children.append(_through(child, relation))
+        else:
+            lookup, value = child  # type: ignore[misc]  # a Q's leaves are (lookup, value) pairs
+            children.append((f"{relation}__{lookup}", value))
     return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 

@@ -22,11 +22,14 @@ _AGENCY = -7_319_004_223
 _NOW = datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=UTC)
 
 
+# The SQL, its column names, its parameters, where the agency's id and `now` go among them, and the columns'
+# converters (position, (functions, expression)).
+Compiled = tuple[str, tuple[str, ...], tuple[Any, ...], tuple[int, ...], tuple[int, ...], tuple[Any, ...]]
+
+
 @functools.lru_cache(maxsize=64)  # per (state, sort): the form allows a handful
-def _compiled(
-    state: str | None, sort: str
-) -> tuple[str, tuple[str, ...], tuple[Any, ...], tuple[int, ...], tuple[int, ...]]:
-    """The SQL, its column names, its parameters, and where the agency's id and `now` go among them."""
+def _compiled(state: str | None, sort: str) -> Compiled:
+    """The manager's unfiltered per-plan counts for this state filter and sort, compiled (see `Compiled`)."""
     scope = ComplianceScope(agency=Agency(pk=_AGENCY), everyone=True, group_ids=frozenset())
     filters = ComplianceFilters(state=state, sort=sort)
     query = plan_summaries(scope=scope, filters=filters, now=_NOW).query

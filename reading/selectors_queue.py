@@ -166,7 +166,7 @@ def to_read_values(*, user: User) -> QuerySet[ReadingObligation, dict[str, Any]]
     )
 
 
-def to_read_ids(*, user: User) -> QuerySet[ReadingObligation, dict[str, Any]]:
+def to_read_ids(*, user: User) -> QuerySet[ReadingObligation, Any]:
     """The ids of the queue's obligations, in its order (reading/queue_page.py reads a page of them, then their
     columns: what only the page shows is not joined for every item)."""
     return _queue(user).order_by(*QUEUE_ORDER).values("id")
