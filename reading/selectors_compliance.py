@@ -205,7 +205,7 @@ def _summed(now: datetime) -> dict[str, object]:
     }
 
 
-def _summarised(scope: ComplianceScope, filters: ComplianceFilters) -> bool:
+def summarised(scope: ComplianceScope, filters: ComplianceFilters) -> bool:
     """The summary answers for the agency's whole people only (no group, role or supervisor's narrowing)."""
     whole = scope.everyone and filters.group is None and not filters.role and filters.plan is None
     return whole and connection.vendor == "postgresql"
@@ -225,7 +225,7 @@ def plan_counts_counted(*, scope: ComplianceScope, filters: ComplianceFilters, n
 
 def plan_summaries(*, scope: ComplianceScope, filters: ComplianceFilters, now: datetime) -> QuerySet:
     """Per plan: required, acknowledged (the current version), overdue, due, and the longest overdue's due date."""
-    if _summarised(scope, filters):
+    if summarised(scope, filters):
         rows = plan_counts_summed(agency_id=scope.agency.pk, now=now)
     else:
         rows = plan_counts_counted(scope=scope, filters=filters, now=now)

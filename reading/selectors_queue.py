@@ -16,7 +16,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from access.plans import visible_plan_filter
+from access.reading import visible_plan_filter_through
 from access.second_factor import may_read_content
 from agencies.models import Agency
 from plans.models import Acknowledgement, Plan, PlanVersion, VersionState
@@ -93,11 +93,9 @@ def due_state(due_at: datetime, *, now: datetime | None = None) -> str:
 def _open(*, user: User) -> Q:
     """Unacknowledged, of a plan the person may still read, for the plan's current published version."""
     # Rows are synced when readers or versions change; these checks guard against a stale row anyway.
-    readable = Plan.objects.filter(visible_plan_filter(user=user)).values("pk")
-    return Q(
+    return visible_plan_filter_through(user=user, relation="plan") & Q(
         user_id=user.pk,
         acknowledged_at__isnull=True,
-        plan_id__in=readable,
         version__state=VersionState.PUBLISHED,
         plan__current_version_id=F("version_id"),
     )
@@ -126,6 +124,10 @@ def _queue(user: User) -> QuerySet[ReadingObligation]:
     )
 
 
+# The queue's order: oldest due first, then by title (the id settles the rest).
+QUEUE_ORDER = ("due_at", "plan__title", "id")
+
+
 def to_read_rows(*, user: User) -> QuerySet[ReadingObligation]:
     """The person's queue as obligations, one per plan, oldest due first; `to_read_items` makes them items."""
     last_read = _last_read(user)
@@ -137,7 +139,7 @@ def to_read_rows(*, user: User) -> QuerySet[ReadingObligation]:
             last_read_number=Subquery(last_read.values("version__number")[:1]),
             last_read_at=Subquery(last_read.values("acknowledged_at")[:1]),
         )
-        .order_by("due_at", "plan__title", "id")
+        .order_by(*QUEUE_ORDER)
     )
 
 
@@ -159,9 +161,15 @@ def to_read_values(*, user: User) -> QuerySet[ReadingObligation, dict[str, Any]]
     return (
         _queue(user)
         .annotate(last_read_number=Subquery(_last_read(user).values("version__number")[:1]))
-        .order_by("due_at", "plan__title", "id")
+        .order_by(*QUEUE_ORDER)
         .values(*LIST_FIELDS)
     )
+
+
+def to_read_ids(*, user: User) -> QuerySet[ReadingObligation, Any]:
+    """The ids of the queue's obligations, in its order (reading/queue_page.py reads a page of them, then their
+    columns: what only the page shows is not joined for every item)."""
+    return _queue(user).order_by(*QUEUE_ORDER).values("id")
 
 
 def to_read_items(rows: Iterable[ReadingObligation], *, user: User) -> list[ToReadItem]:

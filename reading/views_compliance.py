@@ -19,6 +19,7 @@ from portal.errors import InvalidInputError
 from portal.types import AuthenticatedHttpRequest
 from reading import selectors_compliance as selectors
 from reading.compliance_html import fields_html, plan_rows_html
+from reading.compliance_page import plan_summary_rows
 from reading.evidence import INCLUDES, EvidencePeriod
 from reading.evidence_download import evidence_download
 from reading.evidence_services import evidence_agency, reading_evidence_export
@@ -94,8 +95,9 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         context["people"] = selectors.people_rows(scope=scope, rows=list(page), now=now)
     else:
         # An agency requires hundreds of plans, not thousands: one query reads them all (the count is their
-        # length, not a second aggregate), and the page is a slice.
-        page = _page(request, list(selectors.plan_summaries(scope=scope, filters=form.filters(), now=now)))
+        # length, not a second aggregate), and the page is a slice. The manager's unfiltered list by the summary's
+        # SQL compiled once (reading/compliance_page.py).
+        page = _page(request, plan_summary_rows(scope=scope, filters=form.filters(), now=now))
         _summary_rows(page, scope.agency.pk)
         context["plan_rows"] = plan_rows_html(page)
     context["page_obj"] = page

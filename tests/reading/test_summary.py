@@ -119,5 +119,5 @@ def test_the_compliance_page_counts_from_the_summary_equal_counting_the_obligati
     counted = selectors.plan_counts_counted(scope=scope, filters=selectors.ComplianceFilters(), now=now)
     assert summed == list(counted.order_by("plan_id"))
     assert [(row["required"], row["acknowledged"], row["overdue"]) for row in summed] == [(4, 1, 1), (4, 0, 1)]
-    assert selectors._summarised(scope, selectors.ComplianceFilters(state="overdue", sort="-read"))
-    assert not selectors._summarised(scope, selectors.ComplianceFilters(role=Role.MEMBER))
+    assert selectors.summarised(scope, selectors.ComplianceFilters(state="overdue", sort="-read"))
+    assert not selectors.summarised(scope, selectors.ComplianceFilters(role=Role.MEMBER))
