@@ -16,7 +16,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.paginator import EmptyPage
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 
 from access.plan_rows import one_statement_reads
 from plans import selectors
@@ -104,6 +106,29 @@ class ListedPlan:
 
     def get_kind_display(self) -> str:
         return str(PlanKind(self.kind).label) if self.kind in PlanKind.values else self.kind
+
+    # What the template's {% url %} and |date:"j M Y" write, without their cost (two dates a row were a
+    # third of the rows' rendering time).
+    @property
+    def url(self) -> str:
+        return reverse("plans:detail", kwargs={"plan_id": self.pk})
+
+    @property
+    def published_on(self) -> str:
+        return day_label(self.published_at)
+
+    @property
+    def review_due_on(self) -> str:
+        return day_label(self.next_review_due)
+
+
+def day_label(value: date | datetime | None) -> str:
+    """`value|date:"j M Y"` (a moment in the current time zone), e.g. "4 Dec 2026"; "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
 
 
 @dataclass(frozen=True)

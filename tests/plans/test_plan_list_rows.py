@@ -1,13 +1,14 @@
 """The web plan list reads a page in one statement (plans/list_rows.py): the same rows and totals as the ORM path
 (kept for other databases), for every kind of reader and filter."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.template import engines
 from django.utils import timezone
 
 from plans import services
-from plans.list_rows import PlanListFilters, PlanListPages
+from plans.list_rows import PlanListFilters, PlanListPages, day_label
 from plans.models import Plan, PlanKind
 from reading.models import ReadingObligation
 from tests.plans.test_visible_plan_rows import varied  # noqa: F401 - the fixture
@@ -80,3 +81,12 @@ def test_the_rows_show_what_the_reader_did_and_must_do(listed):
     mine = PlanListPages(user=listed.owner_member, filters=PlanListFilters()).page_with_total(offset=0, limit=100)[1]
     assert any(row.reading_required for row in mine)
     assert ["Alpha Gym", "Zeta Hall"] in [row.facility_names for row in mine]  # in name order
+
+
+def test_a_rows_day_is_written_as_the_date_filter_writes_it():
+    template = engines["django"].from_string('{{ value|date:"j M Y" }}')
+    values = [None, date(2026, 1, 5), date(987, 12, 31), datetime(2026, 3, 1, 23, 30, tzinfo=UTC)]
+    for zone in ("UTC", "America/Chicago", "Asia/Tokyo"):
+        with timezone.override(zone):
+            for value in values:
+                assert day_label(value) == template.render({"value": value}), (zone, value)
