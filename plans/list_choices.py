@@ -18,31 +18,10 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 
+from access.plan_list_sql import LIST_CHOICES as _CHOICES_SQL
 from plans import selectors
 from plans.models import Classification
 from portal.widgets import RenderedChoices
-
-# Owners (0) and buildings (1) of the plans these agencies may see, in name order: the visibility rule of
-# access.plans.plans_visible_to (`view_plan` granted to one of the agencies, or a public plan).
-_CHOICES_SQL = """
-WITH visible AS MATERIALIZED (
-    SELECT g.content_object_id AS id FROM plans_plangroupobjectpermission g
-    WHERE g.group_id IN (SELECT a.group_id FROM agencies_agency a WHERE a.id = ANY(%(agencies)s))
-        AND g.permission_id = (
-            SELECT p.id FROM auth_permission p
-            JOIN django_content_type c ON c.id = p.content_type_id
-            WHERE p.codename = 'view_plan' AND c.app_label = 'plans' AND c.model = 'plan'
-        )
-    UNION
-    SELECT id FROM plans_plan WHERE classification = %(public)s
-)
-SELECT 0, a.id, a.name FROM agencies_agency a
-WHERE a.id IN (SELECT p.owner_agency_id FROM plans_plan p WHERE p.id IN (SELECT id FROM visible))
-UNION ALL
-SELECT 1, fa.id, fa.name FROM agencies_facility fa
-WHERE fa.id IN (SELECT pf.facility_id FROM plans_plan_facilities pf WHERE pf.plan_id IN (SELECT id FROM visible))
-ORDER BY 1, 3, 2
-"""
 
 CACHE_SECONDS = 3600
 # Choices kept in this process (most recently used), each ~150 KB at state scale.

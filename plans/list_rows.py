@@ -20,33 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
+from access.plan_list_sql import VISIBLE_TO_USER as _VISIBLE
 from access.plan_rows import one_statement_reads
 from plans import selectors
 from plans.models import Classification, Plan, PlanKind
 from portal.api.pagination import KeysFirstPaginator
 from reviews.selectors import open_change_request_counts
-
-# The grants of view_plan held by the user's agencies, with their plan's title; then every visible plan.
-_VISIBLE = """
-granted AS (
-    SELECT g.content_object_id AS id, g.plan_title AS title
-    FROM plans_plangroupobjectpermission g
-    WHERE g.group_id IN (
-            SELECT a.group_id FROM agencies_agency a
-            JOIN agencies_membership m ON m.agency_id = a.id
-            WHERE m.user_id = %(user)s
-        )
-        AND g.permission_id = (
-            SELECT p.id FROM auth_permission p
-            JOIN django_content_type c ON c.id = p.content_type_id
-            WHERE p.codename = 'view_plan' AND c.app_label = 'plans' AND c.model = 'plan'
-        )
-),
-visible AS (
-    SELECT id, title FROM granted
-    UNION
-    SELECT id, title FROM plans_plan WHERE classification = %(public)s
-)"""
 
 # Each filter's condition on the plan `f`; only these fixed fragments are formatted into the SQL.
 _FILTERS = {
