@@ -26,13 +26,11 @@ class PlanFilterForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=[("", "Any kind"), *PlanKind.choices], required=False)
     review_due = forms.BooleanField(label="Due for review within 30 days or overdue", required=False)
 
-    def __init__(
-        self, *args: Any, owners: list[tuple[int, str]], facilities: list[tuple[int, str]], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, owners: FlatChoices, facilities: FlatChoices, **kwargs: Any) -> None:
+        """`owners` and `facilities` each headed by their "any" entry (plans/list_choices.py)."""
         super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["owner"]).choices = FlatChoices([("", "Any agency"), *owners])
-        facility = cast(forms.TypedChoiceField, self.fields["facility"])
-        facility.choices = FlatChoices([("", "Any facility"), *facilities])
+        cast(forms.TypedChoiceField, self.fields["owner"]).choices = owners
+        cast(forms.TypedChoiceField, self.fields["facility"]).choices = facilities
 
 
 class DiffForm(forms.Form):

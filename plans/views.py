@@ -25,13 +25,14 @@ from plans.changes import version_changes
 from plans.changes_shown import changed_sections_shown
 from plans.forms_filters import DiffForm, PlanFilterForm
 from plans.forms_partners import AcknowledgeForm, ShareForm
+from plans.list_choices import plan_list_choices
+from plans.list_rows import PlanListFilters, PlanListPages
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
 from plans.visible_versions import versions_visible_list
 from portal.api.pagination import KeysFirstPaginator
 from portal.types import AuthenticatedHttpRequest
 from reviews.concurrence_context import concurrence_panel_context
 from reviews.context import review_context
-from reviews.selectors import open_change_request_counts
 from sources.context import source_panel_context
 
 PAGE_SIZE = 25
@@ -127,24 +128,23 @@ def plan_page_context(
 @require_safe
 def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the person may see, with full-text search, filters and pages."""
-    owners, facilities = selectors.plan_list_choices(user=request.user)
-    form = PlanFilterForm(request.GET or None, owners=owners, facilities=facilities)
-    filters: dict[str, Any] = {}
+    memberships = memberships_for(request)
+    choices = plan_list_choices(user=request.user, agency_ids=[m.agency_id for m in memberships])
+    form = PlanFilterForm(request.GET or None, owners=choices.owners, facilities=choices.facilities)
+    filters = PlanListFilters()
     if form.is_bound:
         form.is_valid()  # a bad value shows its error by its field; the valid filters still apply
         data = form.cleaned_data
-        filters = {
-            "text": data.get("q") or "",
-            "owner_agency_id": data.get("owner"),
-            "facility_id": data.get("facility"),
-            "kind": data.get("kind") or "",
-            "review_due": bool(data.get("review_due")),
-        }
-    plans = selectors.plans_listed(user=request.user, **filters)
-    page = KeysFirstPaginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    open_counts = open_change_request_counts(user=request.user, plan_ids=[plan.pk for plan in page])
-    for plan in page:
-        plan.open_change_requests = open_counts.get(plan.pk, 0)  # for the template
+        filters = PlanListFilters(
+            text=data.get("q") or "",
+            owner_agency_id=data.get("owner"),
+            facility_id=data.get("facility"),
+            kind=data.get("kind") or "",
+            review_due=bool(data.get("review_due")),
+        )
+    plans = PlanListPages(user=request.user, filters=filters)
+    # KeysFirstPaginator also pages a PageSource; Django's stubs know only querysets and sequences.
+    page = KeysFirstPaginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
@@ -155,11 +155,11 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "nav": "plans",
             "form": form,
             "page": page,
-            "filtered": any(filters.values()),
-            "more_filters": sum(1 for key, value in filters.items() if key != "text" and value),
+            "filtered": filters.any(),
+            "more_filters": filters.more(),
             "query": query.urlencode(),
-            "can_create": any(m.role in EDITOR_ROLES for m in memberships_for(request)),
-            "my_agency_ids": {m.agency_id for m in memberships_for(request)},
+            "can_create": any(m.role in EDITOR_ROLES for m in memberships),
+            "my_agency_ids": {m.agency_id for m in memberships},
             "today": today,
             "review_horizon": today + timedelta(days=selectors.REVIEW_DUE_WINDOW_DAYS),
         },

@@ -20,11 +20,14 @@ class LongSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         selected = set(self.format_value(value))
-        options = "\n".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) in selected else ""}>'
-            f"{escape(str(label))}</option>"
-            for key, label in self.choices
-        )
+        if isinstance(self.choices, RenderedChoices):
+            options = self.choices.options_html(selected)
+        else:
+            options = "\n".join(
+                f'<option value="{escape(str(key))}"{" selected" if str(key) in selected else ""}>'
+                f"{escape(str(label))}</option>"
+                for key, label in self.choices
+            )
         # Every value and label above is escaped, as format_html escapes the name here.
         return format_html(
             '<select name="{}"{}>\n{}\n</select>',
@@ -43,3 +46,25 @@ class FlatChoices(BaseChoiceIterator):
 
     def __iter__(self) -> Any:
         return iter(self.pairs)
+
+
+class RenderedChoices(FlatChoices):
+    """FlatChoices with distinct keys whose `<option>`s LongSelect writes once and reuses (the plan list keeps them
+    between requests, plans/list_choices.py): marking the selected ones is a replacement of their opening tags."""
+
+    def __init__(self, pairs: list[tuple[Any, str]]) -> None:
+        super().__init__(pairs)
+        if len({str(key) for key, _ in pairs}) != len(pairs):
+            raise ValueError("RenderedChoices needs distinct keys")
+        self._html: str | None = None
+
+    def options_html(self, selected: set[str]) -> str:
+        if self._html is None:
+            self._html = "\n".join(
+                f'<option value="{escape(str(key))}">{escape(str(label))}</option>' for key, label in self.pairs
+            )
+        html = self._html
+        for key in selected:
+            tag = f'<option value="{escape(key)}">'
+            html = html.replace(tag, f'<option value="{escape(key)}" selected>', 1)
+        return html

@@ -1,0 +1,91 @@
+"""The plan list's owner and building choices, kept between requests under a token every change to them replaces.
+
+A police department at state scale sees plans of ~900 owners and ~550 buildings; finding them took two
+semi-joins over the ~1,000 visible plans on every view of the list, and writing out their `<option>`s as much
+again. The choices depend only on the reader's agencies and on tables whose triggers replace the token of
+`plans_list_choices_token` in the writing transaction (plans.0010): grants, plans (creation, deletion,
+classification, owner), plans' buildings, and agency and building names. So they are kept, in this process and
+in the cache, under (token, the reader's agency ids); the token is read in this request before the choices are
+computed, and they are computed for exactly those agencies, so a value stored under a token is never older
+than the token. Without the token (another database) they are computed on every request.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import connection
+
+from access.plan_list_sql import LIST_CHOICES as _CHOICES_SQL
+from plans import selectors
+from plans.models import Classification
+from portal.widgets import RenderedChoices
+
+CACHE_SECONDS = 3600
+# Choices kept in this process (most recently used), each ~150 KB at state scale.
+PROCESS_ENTRIES = 32
+
+
+@dataclass(frozen=True)
+class ListChoices:
+    """The filters' choices, each list headed by its "any" entry."""
+
+    owners: RenderedChoices
+    facilities: RenderedChoices
+
+
+def _choices(owners: list[tuple[int, str]], facilities: list[tuple[int, str]]) -> ListChoices:
+    return ListChoices(
+        owners=RenderedChoices([("", "Any agency"), *owners]),
+        facilities=RenderedChoices([("", "Any facility"), *facilities]),
+    )
+
+
+_process: OrderedDict[str, ListChoices] = OrderedDict()
+_process_lock = threading.Lock()
+
+
+def _token() -> str | None:
+    """The current token; None where there is none (another database), so nothing is kept."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM plans_list_choices_token WHERE id = 1")
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
+
+
+def choices_of_agencies(*, agency_ids: list[int]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The owners and buildings among the plans these agencies' members may see, computed (one statement)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CHOICES_SQL, {"agencies": agency_ids, "public": Classification.PUBLIC})
+        rows = cursor.fetchall()
+    owners = [(pk, name) for which, pk, name in rows if which == 0]
+    return owners, [(pk, name) for which, pk, name in rows if which == 1]
+
+
+def plan_list_choices(*, user: User, agency_ids: list[int]) -> ListChoices:
+    """The choices for a user whose agencies, read in this request, are `agency_ids`."""
+    token = _token()
+    if token is None:
+        return _choices(*selectors.plan_list_choices(user=user))
+    key = f"plans:list-choices:{token}:{','.join(str(pk) for pk in sorted(set(agency_ids)))}"
+    with _process_lock:
+        kept = _process.get(key)
+        if kept is not None:
+            _process.move_to_end(key)
+            return kept
+    stored = cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2:
+        owners, facilities = stored
+    else:
+        owners, facilities = choices_of_agencies(agency_ids=sorted(set(agency_ids)))
+        cache.set(key, (owners, facilities), CACHE_SECONDS)
+    kept = _choices(owners, facilities)
+    with _process_lock:
+        _process[key] = kept
+        while len(_process) > PROCESS_ENTRIES:
+            _process.popitem(last=False)
+    return kept
