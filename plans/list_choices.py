@@ -3,7 +3,7 @@
 A police department at state scale sees plans of ~900 owners and ~550 buildings; finding them took two
 semi-joins over the ~1,000 visible plans on every view of the list, and writing out their `<option>`s as much
 again. The choices depend only on the reader's agencies and on tables whose triggers replace the token of
-`plans_list_choices_token` in the writing transaction (plans.0010): grants, plans (creation, deletion,
+`plans_list_choices_token` when the writing transaction commits (plans.0010, 0011): grants, plans (creation, deletion,
 classification, owner), plans' buildings, and agency and building names. So they are kept, in this process and
 in the cache, under (token, the reader's agency ids); the token is read in this request before the choices are
 computed, and they are computed for exactly those agencies, so a value stored under a token is never older
@@ -47,14 +47,23 @@ _process: OrderedDict[str, ListChoices] = OrderedDict()
 _process_lock = threading.Lock()
 
 
+# The token, and whether this transaction has changed what the choices depend on and not yet committed
+# (plans.0011 replaces the token only at commit; until then the writer's own reads compute the choices).
+_CURRENT_MARK_SQL = (
+    "SELECT token, current_setting('concord.list_choices_dirty', true) = 'on'"
+    " FROM plans_list_choices_token WHERE id = 1"
+)
+
+
 def _token() -> str | None:
-    """The current token; None where there is none (another database), so nothing is kept."""
+    """The current token; None where nothing may be kept: another database, or a transaction with changes of
+    its own to the choices' tables."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT token FROM plans_list_choices_token WHERE id = 1")
+        cursor.execute(_CURRENT_MARK_SQL)
         row = cursor.fetchone()
-    return str(row[0]) if row else None
+    return str(row[0]) if row and not row[1] else None
 
 
 def choices_of_agencies(*, agency_ids: list[int]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

@@ -1,13 +1,16 @@
 """The plan list's owner and building choices are kept between requests (plans/list_choices.py) and are always
 the computed ones: for every kind of reader, and at once after every change they depend on (a share, an unshare,
 a classification, a plan's buildings, a name, a deletion); a reader never gets an option of a plan they may not
-see. Their `<option>`s are Django's Select markup."""
+see, not even one of a change that was rolled back. Their `<option>`s are Django's Select markup.
+
+The writes commit here (transactional tests): the token is replaced when a writing transaction commits.
+"""
 
 import re
 
 import pytest
 from django import forms
-from django.db import connection
+from django.db import connection, transaction
 from django.test.html import parse_html
 
 from access.actors import SYSTEM
@@ -20,6 +23,8 @@ from portal.widgets import LongSelect, RenderedChoices
 from tests.agencies.factories import AgencyFactory, FacilityFactory, member
 from tests.conftest import web_client
 from tests.plans.factories import make_plan, publish
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 READERS = ["owner_admin", "owner_member", "partner_view_member", "partner_comment_liaison", "unrelated_admin"]
 
@@ -69,12 +74,45 @@ def test_a_share_and_an_unshare_show_in_the_choices_at_once(county, sheriff_plan
     assert (sheriff.pk, sheriff.name) not in kept(police)[0]
     before = token()
     services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.sheriff_admin)
-    assert token() != before  # in the share's own transaction
+    assert token() != before  # replaced as the share committed
     assert (sheriff.pk, sheriff.name) in kept(police)[0]
     assert (annex.pk, annex.name) in kept(police)[1]
     assert (sheriff.pk, sheriff.name) not in kept(county.unrelated_admin)[0]
     assert_kept_is_computed(county)
     services.plan_unshare(plan=plan, agency=county.police, actor=county.sheriff_admin)
+    assert (sheriff.pk, sheriff.name) not in kept(police)[0]
+    assert (annex.pk, annex.name) not in kept(police)[1]
+    assert_kept_is_computed(county)
+
+
+def test_the_writers_own_reads_compute_the_choices_and_the_token_changes_at_commit(county, sheriff_plan):
+    sheriff, _annex, plan = sheriff_plan
+    police = county.partner_view_member
+    assert (sheriff.pk, sheriff.name) not in kept(police)[0]
+    before = token()
+    with transaction.atomic():
+        services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.sheriff_admin)
+        assert token() == before  # nobody else sees the share yet, so the token stands until the commit
+        assert (sheriff.pk, sheriff.name) in kept(police)[0]  # the writer's own read sees its share
+    assert token() != before
+    assert (sheriff.pk, sheriff.name) in kept(police)[0]
+    assert_kept_is_computed(county)
+
+
+def test_a_rolled_back_share_never_reaches_the_kept_choices(county, sheriff_plan):
+    sheriff, annex, plan = sheriff_plan
+    police = county.partner_view_member
+    before = token()
+
+    def share_then_fail() -> None:
+        with transaction.atomic():
+            services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.sheriff_admin)
+            assert (sheriff.pk, sheriff.name) in kept(police)[0]  # computed in the transaction, never kept
+            raise RuntimeError("the request failed after the share")
+
+    with pytest.raises(RuntimeError):
+        share_then_fail()
+    assert token() == before
     assert (sheriff.pk, sheriff.name) not in kept(police)[0]
     assert (annex.pk, annex.name) not in kept(police)[1]
     assert_kept_is_computed(county)

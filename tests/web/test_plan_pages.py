@@ -720,6 +720,9 @@ def add_listed_plans(county, count: int) -> None:
         services.plan_share(plan=plan, agency=county.police, level=ShareLevel.VIEW, actor=county.owner_admin)
 
 
+# Transactional: the plans added commit, so the filters' choices are kept under the token their commit replaced
+# (inside an uncommitted transaction that changed them, they are computed: plans/list_choices.py).
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("query", [{}, {"q": "evacuate", "owner": "district", "kind": "school_eop"}])
 def test_the_list_makes_as_many_queries_for_50_plans_as_for_5(county, query, django_assert_max_num_queries):
     params = {k: (county.district.pk if v == "district" else v) for k, v in query.items()}
