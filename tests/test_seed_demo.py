@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
-from access.plans import plan_access
+from access.plans import plan_access, versions_visible
 from accounts.demo_totp import DEMO_TOTP_SECRET
 from agencies.models import Agency, Facility, Membership, PersonnelAssignment, Role
 from audit.models import AuditEvent
@@ -47,7 +47,6 @@ from plans.selectors import (
     plans_review_due,
     plans_visible_to,
     version_sections,
-    versions_visible,
 )
 from reading.models import ReadingGroup, ReadingObligation, ReadingRequirement
 from reviews.models import Comment
