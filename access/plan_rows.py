@@ -21,8 +21,15 @@ from django.db import connection
 from access.plans import plans_visible_to
 from plans.models import Classification
 
+# The id of the view_plan permission, as a scalar subquery.
+VIEW_PLAN_PERMISSION = """(
+            SELECT p.id FROM auth_permission p
+            JOIN django_content_type c ON c.id = p.content_type_id
+            WHERE p.codename = 'view_plan' AND c.app_label = 'plans' AND c.model = 'plan'
+        )"""
+
 # Grants of view_plan held by the user's agencies (the CTE `granted`); {narrow} limits them to one plan.
-_GRANTED = """
+GRANTED = f"""
 granted AS (
     SELECT g.content_object_id AS id, g.plan_title AS title
     FROM plans_plangroupobjectpermission g
@@ -31,12 +38,8 @@ granted AS (
             JOIN agencies_membership m ON m.agency_id = a.id
             WHERE m.user_id = %(user)s
         )
-        AND g.permission_id = (
-            SELECT p.id FROM auth_permission p
-            JOIN django_content_type c ON c.id = p.content_type_id
-            WHERE p.codename = 'view_plan' AND c.app_label = 'plans' AND c.model = 'plan'
-        ){narrow}
-)"""
+        AND g.permission_id = {VIEW_PLAN_PERMISSION}{{narrow}}
+)"""  # noqa: S608 — a constant fragment, values as parameters
 
 # What the API shows of a plan `p` (joined to its current version `v`). Partner remarks are not public:
 # change requests count only on plans the user's agencies were granted.
@@ -54,7 +57,7 @@ _COLUMNS = """
     ) ELSE 0 END"""
 
 _PAGE_SQL = f"""
-WITH {_GRANTED.format(narrow="")},
+WITH {GRANTED.format(narrow="")},
 visible AS (
     SELECT id, title FROM granted
     UNION
@@ -71,7 +74,7 @@ ORDER BY page.title, page.id
 """  # noqa: S608 - no user input is formatted in; values are parameters
 
 _ONE_SQL = f"""
-WITH {_GRANTED.format(narrow=" AND g.content_object_id = %(plan)s")}
+WITH {GRANTED.format(narrow=" AND g.content_object_id = %(plan)s")}
 SELECT NULL, {_COLUMNS}
 FROM plans_plan p
 LEFT JOIN plans_planversion v ON v.id = p.current_version_id
