@@ -2,9 +2,9 @@
 
 Compiling a small query (joins, select_related columns, ordering) costs the ORM far more than PostgreSQL takes to
 run it; a page of a dozen such queries spent about half its time there (docs/benchmarks.md, "Plan page"). A
-`CompiledQuery` builds its queryset once, with stand-in ids no row has, and each call binds the real ids in the
-stand-ins' places and builds the same model instances (with their `select_related` objects) the queryset would.
-The approach of reading/queue_page.py, for model rows.
+`CompiledQuery` builds its queryset once, with stand-in ids no row has (portal/compiled_sql.py), and each call binds
+the real ids in the stand-ins' places and builds the same model instances (with their `select_related` objects) the
+queryset would.
 
 Only for querysets whose shape does not depend on the values: ids compared with `=`, never lists of ids or
 `None`. Every other parameter must be a constant (a state, a role); a date or time would be frozen at compile
@@ -19,21 +19,15 @@ from typing import Any, Generic, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
-from django.db.models.sql.compiler import SQLCompiler
+
+from portal.compiled_sql import CompiledSQL, compile_sql
 
 M = TypeVar("M")
-
-# Stand-in ids: negative, so no row has them, and far from any constant a query compares with.
-_STAND_IN_BASE = -7_319_004_000
-_CONSTANTS = (str, bool, int, type(None))
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
-    params: tuple[Any, ...]
-    slots: tuple[tuple[int, str], ...]  # (parameter index, name of the value bound there)
-    compiler: SQLCompiler
+    statement: CompiledSQL
     converters: dict[int, Any]
     models: bool  # model instances, else values_list() tuples
 
@@ -47,41 +41,28 @@ class CompiledQuery(Generic[M]):
 
     @functools.cached_property
     def _compiled(self) -> _Compiled:
-        stand_ins = {name: _STAND_IN_BASE - index for index, name in enumerate(self.names)}
-        queryset = self.build(**stand_ins)
-        if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
+        statement = compile_sql(self.build, ids=self.names)
+        iterable = statement.queryset._iterable_class if statement.queryset is not None else None
+        if iterable not in (ModelIterable, ValuesListIterable):
             raise RuntimeError(f"{self.build.__qualname__}: only model rows or values_list() tuples are compiled.")
-        query = queryset.query
-        compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
-        sql, params = compiler.as_sql()
-        by_value = {value: name for name, value in stand_ins.items()}
-        slots = tuple((i, by_value[p]) for i, p in enumerate(params) if type(p) is int and p in by_value)
-        if {name for _, name in slots} != set(self.names):
-            raise RuntimeError(f"{self.build.__qualname__}'s SQL does not name each of {self.names}.")
-        for param in params:
-            if not isinstance(param, _CONSTANTS):
-                raise RuntimeError(f"{self.build.__qualname__}'s SQL has a parameter that is not a constant: {param!r}")
+        compiler = statement.compiler
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-        models = queryset._iterable_class is ModelIterable
-        return _Compiled(sql, tuple(params), slots, compiler, compiler.get_converters(fields), models)
+        return _Compiled(statement, compiler.get_converters(fields), iterable is ModelIterable)
 
     def _rows(self, ids: dict[str, int]) -> tuple[_Compiled, Iterator[Any]]:
         compiled = self._compiled
-        bound = list(compiled.params)
-        for index, name in compiled.slots:
-            bound[index] = int(ids[name])
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(compiled.sql, bound)
+            cursor.execute(compiled.statement.sql, compiled.statement.bind(**ids))
             rows: Iterator[Any] = iter(cursor.fetchall())
         if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+            rows = compiled.statement.compiler.apply_converters(rows, compiled.converters)
         return compiled, rows
 
     def __call__(self, **ids: int) -> list[M]:
         """What iterating `build(**ids)` gives: model instances (without prefetches or known related objects), or
         tuples for a `values_list()` queryset."""
         compiled, rows = self._rows(ids)
-        compiler = compiled.compiler
+        compiler = compiled.statement.compiler
         if not compiled.models:
             return [tuple(row) for row in rows]  # type: ignore[misc]
         select, klass_info, annotations = compiler.select, compiler.klass_info, compiler.annotation_col_map

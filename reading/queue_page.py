@@ -3,9 +3,9 @@
 `to_read_values` (reading/selectors_queue.py) is the queue: the person's open obligations of plans the access
 rule lets them read (`access.plans.visible_plan_filter`), one per plan, oldest due first, with the version they
 last read. Its SQL has the same shape for every person — only their id differs — so it is compiled by the ORM
-once, for a stand-in id no row has, and each request binds its person's id in the stand-in's places. Compiling
-it (the visibility subquery, the window, the `last_read` subquery) was a large share of the page's time
-(docs/benchmarks.md, "Required reading").
+once, for a stand-in id no row has (portal/compiled_sql.py), and each request binds its person's id in its
+places. Compiling it (the visibility subquery, the window, the `last_read` subquery) was a large share of the
+page's time (docs/benchmarks.md, "Required reading").
 
 The ORM's statement joined the owner agency and ran the `last_read` subquery for every item the person owes
 (200 in the bench) before keeping the page's 50. Here the ORM's queue picks the page's ids (`to_read_ids`:
@@ -19,14 +19,10 @@ from collections.abc import Iterator
 from typing import Any, overload
 
 from django.contrib.auth.models import User
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 
+from portal.compiled_sql import CompiledSQL, compile_sql
 from reading.selectors_queue import LIST_FIELDS, to_read_ids
-
-# The stand-in person's id while compiling: no user has a negative id, and no other parameter of the queue's
-# SQL is this number (checked when compiling).
-_STAND_IN = -7_319_004_221
-
 
 # The page's rows, from its ids (the ORM's queue, ordered and sliced): what the list shows of each, in
 # LIST_FIELDS order, and the newest older version the person acknowledged (`selectors_queue._last_read`).
@@ -35,7 +31,7 @@ SELECT o.plan_id, p.title, p.classification, a.name, a.les_read_requires_mfa, v.
     (SELECT rv.number FROM plans_acknowledgement ack INNER JOIN plans_planversion rv ON ack.version_id = rv.id
      WHERE ack.user_id = o.user_id AND rv.plan_id = o.plan_id AND rv.number < v.number
      ORDER BY rv.number DESC LIMIT 1)
-FROM ({ids} LIMIT %s OFFSET %s) page
+FROM ({sql} LIMIT %s OFFSET %s) page
 INNER JOIN reading_readingobligation o ON o.id = page.id
 INNER JOIN plans_plan p ON p.id = o.plan_id
 INNER JOIN agencies_agency a ON a.id = p.owner_agency_id
@@ -45,24 +41,16 @@ ORDER BY o.due_at, p.title, o.id
 
 
 @functools.cache
-def _compiled() -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
-    """The page's SQL with LIMIT and OFFSET placeholders, its parameters, and which of those are the person's id."""
-    query = to_read_ids(user=User(pk=_STAND_IN)).query
-    sql, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-    person_at = tuple(i for i, param in enumerate(params) if param == _STAND_IN)
-    if not person_at:
-        raise RuntimeError("The queue's SQL no longer names its person: compile it per request again.")
-    return _PAGE.format(ids=sql), tuple(params), person_at
+def _compiled() -> CompiledSQL:
+    """The page's SQL, the queue's ids within it, with LIMIT and OFFSET placeholders after them."""
+    return compile_sql(lambda user_id: to_read_ids(user=User(pk=user_id)), ids=("user_id",)).within(_PAGE)
 
 
 def queue_page(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
     """`to_read_values(user=user)[offset:offset + limit]`, as the same dicts, in one query."""
-    sql, params, person_at = _compiled()
-    bound = list(params)
-    for index in person_at:
-        bound[index] = user.pk
+    compiled = _compiled()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*bound, limit, offset])
+        cursor.execute(compiled.sql, [*compiled.bind(user_id=user.pk), limit, offset])
         return [dict(zip(LIST_FIELDS, row, strict=True)) for row in cursor.fetchall()]
 
 
