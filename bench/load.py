@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.django_env import ROOT, bench_environ
-from bench.load_mix import ALONE_KINDS, API_FLOOR, DASHBOARD_PANEL_URL, HTML_FLOOR
+from bench.load_mix import ALONE_KINDS, API_FLOOR, DASHBOARD_PANEL, DASHBOARD_PANEL_URL, HTML_FLOOR
 from bench.load_server import CpuMeter, Gunicorn, ServerConfig, collectstatic, peak_rss_mb, production_environ
 from bench.scales import DETAIL_PLAN_TITLE, HOT_PLAN_TITLE, PUBLISHER_USERNAME, READER_AGENCY_SLUG, SCALES
 
@@ -322,10 +322,11 @@ def measure_variant(
             )
             levels = []
             users = max(2 * best["users"], 4)
+            per_round = requests_per_round(best)
             for fraction in LEVELS:
                 rate = fraction * best["rps"]
-                step = {**base, "users": users, "seconds": options.level_seconds, "rate_per_user": rate / users,
-                        "publish": draft(pub)}  # fmt: skip
+                step = {**base, "users": users, "seconds": options.level_seconds,
+                        "rate_per_user": rate / per_round / users, "publish": draft(pub)}  # fmt: skip
                 figures = run_step(step, meter, web.pid)
                 _ratios(figures)
                 figures.update(fraction=fraction, target_rps=round(rate, 1))
@@ -349,6 +350,13 @@ def measure_variant(
     finally:
         web.__exit__()  # also when the worker failed to start
     return result
+
+
+def requests_per_round(step: dict[str, Any]) -> float:
+    """Requests per pacing round of a person in this step: locust paces rounds, and the dashboard's round also
+    fetches its panels, so a level asking N requests/s paces N / this rounds a second."""
+    panels = step["pages"].get(DASHBOARD_PANEL, {}).get("requests", 0)
+    return step["requests"] / max(1, step["requests"] - panels)
 
 
 def _doubling(limit: int) -> list[int]:
