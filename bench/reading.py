@@ -15,6 +15,12 @@ second run reuses it), then measures in this one process (one worker's worth of 
   `/api/v1/agencies/<id>/reading-compliance/`) when those URLs resolve, "not built" otherwise.
 
 Figures go to bench/results/reading-<scale>.json.
+
+Every run makes every open obligation due again and runs the reminders for all of them (a few minutes at state
+scale), so that each run measures the same worst day. To measure the pages again once the data exists, use
+`bench/reading_pages.py` instead: the same reads (`measure_reads`, each page's HTML floor in the same minute)
+without the reminders, in about a minute. (After the reminders the due dates are shared: a database that never
+had them has one due date per person, the summary one row per obligation, and a much slower compliance page.)
 """
 
 import argparse
