@@ -10,8 +10,8 @@ page's time (docs/benchmarks.md, "Required reading").
 The ORM's statement joined the owner agency and ran the `last_read` subquery for every item the person owes
 (200 in the bench) before keeping the page's 50. Here the ORM's queue picks the page's ids (`to_read_ids`:
 every check of the queue, no display column but the title it sorts by), and only those rows are joined to
-what the list shows. tests/reading/test_queue_page_sql.py holds the rows equal to `to_read_values` for every
-kind of reader.
+what the list and `GET /api/v1/me/to-read/` show. tests/reading/test_queue_page_sql.py holds the rows equal to
+`to_read_values` for every kind of reader.
 """
 
 import functools
@@ -24,18 +24,22 @@ from django.db import connection
 from portal.compiled_sql import CompiledSQL, compile_sql
 from reading.selectors_queue import LIST_FIELDS, to_read_ids
 
-# The page's rows, from its ids (the ORM's queue, ordered and sliced): what the list shows of each, in
-# LIST_FIELDS order, and the newest older version the person acknowledged (`selectors_queue._last_read`).
+# The page's rows, from its ids (the ORM's queue, ordered and sliced): what the list and the API show of each, in
+# LIST_FIELDS order, with the newest older version the person acknowledged and when (`selectors_queue._last_read`).
 _PAGE = """
 SELECT o.plan_id, p.title, p.classification, a.name, a.les_read_requires_mfa, v.number, o.due_at,
-    (SELECT rv.number FROM plans_acknowledgement ack INNER JOIN plans_planversion rv ON ack.version_id = rv.id
-     WHERE ack.user_id = o.user_id AND rv.plan_id = o.plan_id AND rv.number < v.number
-     ORDER BY rv.number DESC LIMIT 1)
+    last_read.number, p.owner_agency_id, last_read.acknowledged_at
 FROM ({sql} LIMIT %s OFFSET %s) page
 INNER JOIN reading_readingobligation o ON o.id = page.id
 INNER JOIN plans_plan p ON p.id = o.plan_id
 INNER JOIN agencies_agency a ON a.id = p.owner_agency_id
 INNER JOIN plans_planversion v ON v.id = o.version_id
+LEFT JOIN LATERAL (
+    SELECT rv.number, ack.acknowledged_at FROM plans_acknowledgement ack
+    INNER JOIN plans_planversion rv ON ack.version_id = rv.id
+    WHERE ack.user_id = o.user_id AND rv.plan_id = o.plan_id AND rv.number < v.number
+    ORDER BY rv.number DESC LIMIT 1
+) last_read ON true
 ORDER BY o.due_at, p.title, o.id
 """
 

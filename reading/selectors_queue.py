@@ -143,7 +143,8 @@ def to_read_rows(*, user: User) -> QuerySet[ReadingObligation]:
     )
 
 
-# What the "To read" list shows of each item (reading/queue_rows.py): plain values, no model instances.
+# What the "To read" list (reading/queue_rows.py) and the API (reading/queue_api_items.py) show of each item:
+# plain values, no model instances.
 LIST_FIELDS = (
     "plan_id",
     "plan__title",
@@ -153,14 +154,20 @@ LIST_FIELDS = (
     "version__number",
     "due_at",
     "last_read_number",
+    "plan__owner_agency_id",
+    "last_read_at",
 )
 
 
 def to_read_values(*, user: User) -> QuerySet[ReadingObligation, dict[str, Any]]:
     """The same queue as `to_read_rows`, in the same order, as dicts of LIST_FIELDS (the list page's rows)."""
+    last_read = _last_read(user)
     return (
         _queue(user)
-        .annotate(last_read_number=Subquery(_last_read(user).values("version__number")[:1]))
+        .annotate(
+            last_read_number=Subquery(last_read.values("version__number")[:1]),
+            last_read_at=Subquery(last_read.values("acknowledged_at")[:1]),
+        )
         .order_by(*QUEUE_ORDER)
         .values(*LIST_FIELDS)
     )
