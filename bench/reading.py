@@ -12,7 +12,10 @@ second run reuses it), then measures in this one process (one worker's worth of 
 - the ORM reads the compliance view and the queue are built on: per-plan counts for the department (from
   the summary, and by counting the obligations), one person's open items (median of N, query count);
 - the pages and API (`/to-read/`, `/agencies/<id>/reading/compliance/`, `/api/v1/me/to-read/`,
-  `/api/v1/agencies/<id>/reading-compliance/`) when those URLs resolve, "not built" otherwise.
+  `/api/v1/agencies/<id>/reading-compliance/`) when those URLs resolve, "not built" otherwise; each page
+  against its HTML floor twice: the floor in a block after the page's (`ratio_to_floor`, wall), and the
+  page and floor requested in turn (`alternated`: wall and process-CPU medians and ratios, as
+  bench/page_ratio.py measures).
 
 Figures go to bench/results/reading-<scale>.json.
 
@@ -145,6 +148,24 @@ def measure_reminders(*, fan_out_sample: int, progress: Progress) -> dict[str, A
     return result
 
 
+def _alternated_ms(page: Callable[[], Any], floor: Callable[[], Any], rounds: int) -> dict[str, float]:
+    """Median wall and process-CPU ms of a page and of its floor, requested in turn (as bench/page_ratio.py does):
+    a busy moment of a shared machine, or a cache the page leaves cold, falls on both alike."""
+    page()
+    floor()
+    timings: dict[str, list[tuple[float, float]]] = {"page": [], "floor": []}
+    for _ in range(rounds):
+        for name, function in (("page", page), ("floor", floor)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            function()
+            timings[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    result = {}
+    for name, pairs in timings.items():
+        result[f"{name}_ms"] = _ms(statistics.median(wall for wall, _ in pairs))
+        result[f"{name}_cpu_ms"] = _ms(statistics.median(cpu for _, cpu in pairs))
+    return result
+
+
 def _median_ms(function: Callable[[], Any], rounds: int) -> tuple[float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -260,12 +281,27 @@ def measure_reads(*, department_id: int, rounds: int, progress: Progress) -> lis
         figure = {"name": name, "url": url, "status": response.status_code, "median_ms": median, "queries": queries}
         if session:
             # The HTML floor of this page, in the same moment: its own bytes as a constant page behind the
-            # same sign-in and middleware (bench/views.py), so the ratio holds even on a loaded machine.
+            # same sign-in and middleware (bench/views.py), so the ratio holds even on a loaded machine. First
+            # in a block of its own (as before), then requested in turn with the page, wall and process CPU:
+            # alone, the floor runs with warm caches and read 35-45% less than in turn with the page.
             bench_views.FLOOR_HTML = response.content
             floor, _ = _median_ms(lambda client=client: client.get("/bench/html-floor/"), rounds)
             figure.update(floor_ms=floor, ratio_to_floor=round(median / floor, 1), bytes=len(response.content))
+            alternated = _alternated_ms(
+                lambda client=client, url=url: client.get(url),
+                lambda client=client: client.get("/bench/html-floor/"),
+                rounds,
+            )
+            alternated["ratio"] = round(alternated["page_ms"] / alternated["floor_ms"], 1)
+            alternated["cpu_ratio"] = round(alternated["page_cpu_ms"] / alternated["floor_cpu_ms"], 1)
+            figure["alternated"] = alternated
         figures.append(figure)
-        extra = f" (HTML floor {figure['floor_ms']} ms: {figure['ratio_to_floor']}x)" if session else ""
+        extra = (
+            f" (HTML floor {figure['floor_ms']} ms: {figure['ratio_to_floor']}x; in turn with the floor: "
+            f"wall {figure['alternated']['ratio']}x, CPU {figure['alternated']['cpu_ratio']}x)"
+            if session
+            else ""
+        )
         progress(f"[reading]   {name}: HTTP {response.status_code}, {median} ms, {queries} queries{extra}")
     return figures
 
