@@ -3,7 +3,10 @@
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.db.models import QuerySet
+
 from agencies.models import Membership, Role
+from portal.compiled_queries import CompiledQuery
 from portal.header_cache import cached_for_person
 from portal.types import AuthenticatedHttpRequest
 
@@ -13,12 +16,19 @@ ACTIVE_AGENCY_KEY = "concord_active_agency"
 _M = TypeVar("_M", Membership, "HeaderMembership")
 
 
+def _memberships_of(user_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(user_id=user_id).select_related("agency").order_by("agency__name")
+
+
+_MEMBERSHIPS_OF = CompiledQuery(_memberships_of, "user_id")
+
+
 def memberships_for(request: AuthenticatedHttpRequest) -> list[Membership]:
-    """The signed-in person's memberships, read once per request."""
+    """The signed-in person's memberships with their agencies, by agency name; read once per request, by SQL
+    compiled once per process."""
     if not hasattr(request, "_concord_memberships"):
-        request._concord_memberships = list(  # type: ignore[attr-defined]  # a per-request cache
-            Membership.objects.filter(user=request.user).select_related("agency").order_by("agency__name")
-        )
+        memberships = _MEMBERSHIPS_OF(user_id=request.user.pk)
+        request._concord_memberships = memberships  # type: ignore[attr-defined]  # a per-request cache
     return request._concord_memberships  # type: ignore[attr-defined]  # a per-request cache
 
 

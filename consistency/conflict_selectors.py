@@ -106,6 +106,12 @@ def conflicts_visible_to(
     agency's side; at most three queries whatever the number of conflicts."""
     if not user.is_authenticated:
         return []
+    # Most buildings and plans have no conflict: a plain look first spares the page building and running the
+    # visibility rule twice (docs/benchmarks.md, "The facility page and a plan's page"). The plan page's look
+    # is SQL compiled once per process, made before any queryset is built.
+    plan_only = plan is not None and facility is None and agency is None
+    if plan_only and plan is not None and not _PLAN_HAS_CONFLICT(plan_id=plan.pk):
+        return []
     conflicts = FactConflict.objects.all()
     if facility is not None:
         conflicts = conflicts.filter(facility=facility)
@@ -113,12 +119,7 @@ def conflicts_visible_to(
         conflicts = conflicts.filter(Q(first_plan=plan) | Q(second_plan=plan))
     if agency is not None:
         conflicts = conflicts.filter(Q(first_agency=agency) | Q(second_agency=agency))
-    # Most buildings and plans have no conflict: a plain look first spares the page building and running the
-    # visibility rule twice (docs/benchmarks.md, "The facility page and a plan's page").
-    if plan is not None and facility is None and agency is None:
-        if not _PLAN_HAS_CONFLICT(plan_id=plan.pk):  # the plan page's look, by SQL compiled once per process
-            return []
-    elif (facility is not None or plan is not None) and not conflicts.exists():
+    if not plan_only and (facility is not None or plan is not None) and not conflicts.exists():
         return []
     visible_plans = plans_visible_to(user=user).order_by().values("id")
     conflicts = (

@@ -24,7 +24,7 @@ from plans.ack_line import acknowledgement_line
 from plans.changes import version_changes
 from plans.changes_shown import changed_sections_shown
 from plans.forms_filters import DiffForm, PlanFilterForm
-from plans.forms_partners import AcknowledgeForm, ShareForm
+from plans.forms_partners import ShareForm
 from plans.list_choices import plan_list_choices
 from plans.list_rows import PlanListFilters, PlanListPages
 from plans.models import Classification, Plan, PlanVersion, ShareLevel, VersionState
@@ -50,12 +50,11 @@ def _acknowledge_context(
         return {"ack_current": None, "ack_latest": latest}
     personal = latest if latest is not None and latest.version_id == current.pk else None
     agency_acks = selectors.agency_acknowledgements_of_user(user=request.user, version=current)
-    names = {m.agency_id: m.agency.name for m in memberships_for(request)}
-    eligible = access.agencies_acknowledging()
     acked_agencies = {a.agency_id for a in agency_acks}
-    pending_agencies = [
-        names.get(agency_id, "your agency") for agency_id in eligible if agency_id not in acked_agencies
-    ]
+    pending = [agency_id for agency_id in access.agencies_acknowledging() if agency_id not in acked_agencies]
+    # The agencies' names only when some are pending: most readers acknowledge for no agency.
+    names = {m.agency_id: m.agency.name for m in memberships_for(request)} if pending else {}
+    pending_agencies = [names.get(agency_id, "your agency") for agency_id in pending]
     return {
         "ack_current": current,
         "ack_latest": latest,
@@ -67,7 +66,6 @@ def _acknowledge_context(
         "ack_pending_agencies": pending_agencies,
         "ack_can": personal is None or bool(pending_agencies),
         "show_changes_link": latest is not None and latest.version.number < current.number,
-        "ack_form": AcknowledgeForm(initial={"version": current.number}),
     }
 
 

@@ -32,6 +32,18 @@ class _Compiled:
     models: bool  # model instances, else values_list() tuples
 
 
+@dataclass(frozen=True)
+class _Builder:
+    """How a row becomes the model instance (with its `select_related` objects) the queryset would give."""
+
+    model: Any
+    start: int
+    end: int
+    init_list: tuple[str, ...]
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
+
+
 class CompiledQuery(Generic[M]):
     """`build(**ids)`'s rows for these ids, from SQL the ORM compiled once for stand-in ids."""
 
@@ -58,24 +70,35 @@ class CompiledQuery(Generic[M]):
             rows = compiled.statement.compiler.apply_converters(rows, compiled.converters)
         return compiled, rows
 
+    @functools.cached_property
+    def _builder(self) -> _Builder:
+        compiler = self._compiled.statement.compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return _Builder(
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            init_list=tuple(column[0].target.attname for column in select[start:end]),
+            # The related objects' builders hold no row: made once, as the columns they read never change.
+            populators=tuple(get_related_populators(klass_info, select, DEFAULT_DB_ALIAS)),  # type: ignore[call-arg]  # 5.2's
+            annotations=tuple((compiler.annotation_col_map or {}).items()),
+        )
+
     def __call__(self, **ids: int) -> list[M]:
         """What iterating `build(**ids)` gives: model instances (without prefetches or known related objects), or
         tuples for a `values_list()` queryset."""
         compiled, rows = self._rows(ids)
-        compiler = compiled.statement.compiler
         if not compiled.models:
             return [tuple(row) for row in rows]  # type: ignore[misc]
-        select, klass_info, annotations = compiler.select, compiler.klass_info, compiler.annotation_col_map
-        model = klass_info["model"]
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, DEFAULT_DB_ALIAS)  # type: ignore[call-arg]  # 5.2's
+        builder = self._builder
+        model, start, end, init_list = builder.model, builder.start, builder.end, list(builder.init_list)
         objects = []
         for row in rows:
             obj = model.from_db(DEFAULT_DB_ALIAS, init_list, row[start:end])
-            for populator in populators:
+            for populator in builder.populators:
                 populator.populate(row, obj)
-            for name, position in (annotations or {}).items():
+            for name, position in builder.annotations:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects

@@ -9,7 +9,6 @@ from typing import Any
 from access.plans import PlanAccess
 from plans.models import PlanVersion
 from reviews import selectors
-from reviews.forms import CommentForm, ResolveForm
 
 
 def review_context(*, access: PlanAccess, version: PlanVersion | None, section_keys: list[str]) -> dict[str, Any]:
@@ -37,8 +36,6 @@ def review_context(*, access: PlanAccess, version: PlanVersion | None, section_k
             "can_comment": access.can_comment,
             "can_request_changes": access.can_request_changes,
             "can_resolve": access.can_resolve_comments,
-            "form": CommentForm(),
-            "resolve_form": ResolveForm(),
         }
     }
 
