@@ -92,6 +92,10 @@ _PLAN_HAS_CONFLICT = CompiledQuery(
     ),
     "plan_id",
 )
+_FACILITY_HAS_CONFLICT = CompiledQuery(
+    lambda facility_id: FactConflict.objects.filter(facility_id=facility_id).order_by().values_list("pk")[:1],
+    "facility_id",
+)
 
 
 def conflicts_visible_to(
@@ -106,6 +110,18 @@ def conflicts_visible_to(
     agency's side; at most three queries whatever the number of conflicts."""
     if not user.is_authenticated:
         return []
+    # Most buildings and plans have no conflict: a plain look first spares the page building and running the
+    # visibility rule twice (docs/benchmarks.md, "The facility page and a plan's page"); the plan page's and the
+    # building page's looks by SQL compiled once per process.
+    looked = False
+    if plan is not None and facility is None and agency is None:
+        if not _PLAN_HAS_CONFLICT(plan_id=plan.pk):
+            return []
+        looked = True
+    elif facility is not None and plan is None and agency is None:
+        if not _FACILITY_HAS_CONFLICT(facility_id=facility.pk):
+            return []
+        looked = True
     conflicts = FactConflict.objects.all()
     if facility is not None:
         conflicts = conflicts.filter(facility=facility)
@@ -113,12 +129,7 @@ def conflicts_visible_to(
         conflicts = conflicts.filter(Q(first_plan=plan) | Q(second_plan=plan))
     if agency is not None:
         conflicts = conflicts.filter(Q(first_agency=agency) | Q(second_agency=agency))
-    # Most buildings and plans have no conflict: a plain look first spares the page building and running the
-    # visibility rule twice (docs/benchmarks.md, "The facility page and a plan's page").
-    if plan is not None and facility is None and agency is None:
-        if not _PLAN_HAS_CONFLICT(plan_id=plan.pk):  # the plan page's look, by SQL compiled once per process
-            return []
-    elif (facility is not None or plan is not None) and not conflicts.exists():
+    if not looked and (facility is not None or plan is not None) and not conflicts.exists():
         return []
     visible_plans = plans_visible_to(user=user).order_by().values("id")
     conflicts = (
