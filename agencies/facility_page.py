@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from access.agencies import agency_roles
@@ -153,9 +154,10 @@ def _current_plans(request: AuthenticatedHttpRequest, facility: Facility) -> lis
         if plan.current_version is None:
             continue  # facility_current_plans_list returns plans with a current version only
         # Every section of the current version is on the plan page as #section-<key> (plans/_sections.html), so
-        # each one listed here links to it: whoever may read the plan, as facility_current_plans_list ensures, sees
-        # it.
+        # each one listed here links to it: whoever may read the plan (facility_current_plans_list) sees it.
         ordered = sections[plan.current_version.pk]
+        # Reversed once for the card's links to the plan and its sections, instead of once per link.
+        plan.detail_url = reverse("plans:detail", kwargs={"plan_id": plan.pk})  # type: ignore[attr-defined]
         plan.sections_listed = ordered  # type: ignore[attr-defined]  # for the template
         plan.key_sections = _key_sections(ordered)  # type: ignore[attr-defined]  # for the template
         due_at = plan.my_due_at  # type: ignore[attr-defined]  # _attach_my_reading
