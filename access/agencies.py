@@ -4,18 +4,25 @@ a role change applies at once), and platform staff for the directory's upkeep.""
 from django.contrib.auth.models import AnonymousUser, User
 
 from agencies.models import Membership, Role
+from portal.compiled_queries import CompiledQuery
 
 EDITOR_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
 
 Actor = User | AnonymousUser
 
 
+# One row per agency (unique), so no ordering: the default one would join the agency and the user. Compiled once
+# per process: most pages ask.
+_ROLES = CompiledQuery(
+    lambda user_id: Membership.objects.filter(user_id=user_id).order_by().values_list("agency_id", "role"), "user_id"
+)
+
+
 def agency_roles(*, user: Actor) -> dict[int, str]:
     """The user's role in each agency they belong to."""
     if not user.is_authenticated:
         return {}
-    # One row per agency (unique), so no ordering: the default one would join the agency and the user.
-    return dict(Membership.objects.filter(user=user).order_by().values_list("agency_id", "role"))
+    return dict(_ROLES(user_id=user.pk))
 
 
 def is_agency_member(user: Actor, agency_id: int) -> bool:

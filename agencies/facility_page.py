@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from access.agencies import agency_roles
@@ -18,7 +19,7 @@ from access.facilities import (
     agencies_assigning_ids,
     agencies_assigning_people,
     can_edit_facility_contacts,
-    facility_contacts_visible,
+    facility_contacts_visible_list,
     works_with_facility,
 )
 from access.http import record_sensitive_reads, withheld_plan_ids
@@ -33,7 +34,7 @@ from consistency.fact_selectors import FactRow
 from consistency.models import FactKey
 from exercises.drills_context import facility_drills_context
 from plans.models import Acknowledgement, Plan, PlanKind, PlanVersion, Section
-from plans.selectors import facility_current_plans
+from plans.selectors import facility_current_plans_list, section_headings_of_versions
 from portal.types import AuthenticatedHttpRequest
 from reading.models import ReadingObligation
 from reading.selectors_queue import due_state
@@ -142,27 +143,21 @@ def _attach_my_reading(user: User, plans: list[Plan]) -> None:
 
 
 def _current_plans(request: AuthenticatedHttpRequest, facility: Facility) -> list[Plan]:
-    plans: list[Plan] = list(
-        facility_current_plans(user=request.user, facility=facility)
-        .prefetch_related(None)
-        .order_by("owner_agency__name", "title", "pk")
-    )
+    plans = facility_current_plans_list(user=request.user, facility=facility)
     # The current versions' sections in one plain query (a prefetch through the versions cost twice as much).
-    sections: dict[int, list[Section]] = {plan.current_version_id: [] for plan in plans if plan.current_version_id}
-    if sections:
-        listed = Section.objects.filter(version_id__in=sections).order_by("position")
-        for section in listed.only("pk", "version_id", "position", "key", "title"):
-            sections[section.version_id].append(section)
+    sections = section_headings_of_versions(version_ids=[p.current_version_id for p in plans if p.current_version_id])
     _attach_my_reading(request.user, plans)
     now = timezone.now()
     # The building owner's own plans first, its emergency operations plan (the school's crisis plan) at the top.
     plans.sort(key=lambda plan: (plan.owner_agency_id != facility.owner_agency_id, plan.kind != PlanKind.SCHOOL_EOP))
     for plan in plans:
         if plan.current_version is None:
-            continue  # facility_current_plans returns plans with a current version only
+            continue  # facility_current_plans_list returns plans with a current version only
         # Every section of the current version is on the plan page as #section-<key> (plans/_sections.html), so
-        # each one listed here links to it: whoever may read the plan, as facility_current_plans ensures, sees it.
+        # each one listed here links to it: whoever may read the plan (facility_current_plans_list) sees it.
         ordered = sections[plan.current_version.pk]
+        # Reversed once for the card's links to the plan and its sections, instead of once per link.
+        plan.detail_url = reverse("plans:detail", kwargs={"plan_id": plan.pk})  # type: ignore[attr-defined]
         plan.sections_listed = ordered  # type: ignore[attr-defined]  # for the template
         plan.key_sections = _key_sections(ordered)  # type: ignore[attr-defined]  # for the template
         due_at = plan.my_due_at  # type: ignore[attr-defined]  # _attach_my_reading
@@ -180,7 +175,7 @@ def facility_page(
 ) -> HttpResponse:
     """Render the building's page; a management form that came back with errors is shown bound, in its place."""
     plans = _current_plans(request, facility)
-    assignments = list(selectors.assignments_at_facility(facility=facility))
+    assignments = selectors.assignments_at_facility_list(facility=facility)
     current = [a for a in assignments if a.ended_on is None]
     roles = agency_roles(user=request.user)
     is_staff = request.user.is_staff
@@ -202,7 +197,7 @@ def facility_page(
         "past_assignments": [a for a in assignments if a.ended_on is not None],
         "ends_assignments_of": admin_of,
         "is_staff": is_staff,
-        "contacts": list(facility_contacts_visible(user=request.user, facility=facility, works_with=works_with)),
+        "contacts": facility_contacts_visible_list(user=request.user, facility=facility, works_with=works_with),
         "can_edit_contacts": can_edit_contacts,
         "plans": plans,
         "today": timezone.localdate(),

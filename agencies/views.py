@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -96,7 +96,9 @@ def facility_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def facility_detail(request: AuthenticatedHttpRequest, facility_id: int) -> HttpResponse:
     """A building's page for responders: key facts, officers and contacts, maps, then the current plans."""
-    facility = get_object_or_404(selectors.facilities_visible_to(user=request.user), pk=facility_id)
+    facility = selectors.facility_visible(user=request.user, facility_id=facility_id)
+    if facility is None:
+        raise Http404("No Facility matches the given query.")
     return facility_page(request, facility)
 
 

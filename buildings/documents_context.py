@@ -8,6 +8,17 @@ from access.facilities import document_adding_agency, may_read_document
 from agencies.models import Facility
 from buildings.models import BuildingDocument
 from buildings.selectors import facility_documents
+from portal.compiled_queries import CompiledQuery
+
+# The plain look below, compiled once per process.
+_ANY_DOCUMENT = CompiledQuery(
+    lambda facility_id: (
+        BuildingDocument.objects.filter(facility_id=facility_id, current_version__isnull=False)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    "facility_id",
+)
 
 
 def building_documents_context(
@@ -17,7 +28,7 @@ def building_documents_context(
     they may replace it), and whether they may add one. `roles`: the reader's `agency_roles`, if already read."""
     documents: list[BuildingDocument] = []
     # Most buildings have no document yet: a plain look first spares building and running the visibility rule.
-    if BuildingDocument.objects.filter(facility=facility, current_version__isnull=False).exists():
+    if _ANY_DOCUMENT(facility_id=facility.pk):
         documents = list(facility_documents(user=request.user, facility=facility))
     adding = document_adding_agency(request.user, facility, roles=roles)
     editing = adding is not None

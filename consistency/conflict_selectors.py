@@ -92,6 +92,10 @@ _PLAN_HAS_CONFLICT = CompiledQuery(
     ),
     "plan_id",
 )
+_FACILITY_HAS_CONFLICT = CompiledQuery(
+    lambda facility_id: FactConflict.objects.filter(facility_id=facility_id).order_by().values_list("pk")[:1],
+    "facility_id",
+)
 
 
 def conflicts_visible_to(
@@ -107,11 +111,17 @@ def conflicts_visible_to(
     if not user.is_authenticated:
         return []
     # Most buildings and plans have no conflict: a plain look first spares the page building and running the
-    # visibility rule twice (docs/benchmarks.md, "The facility page and a plan's page"). The plan page's look
-    # is SQL compiled once per process, made before any queryset is built.
-    plan_only = plan is not None and facility is None and agency is None
-    if plan_only and plan is not None and not _PLAN_HAS_CONFLICT(plan_id=plan.pk):
-        return []
+    # visibility rule twice (docs/benchmarks.md, "The facility page and a plan's page"); the plan page's and the
+    # building page's looks by SQL compiled once per process.
+    looked = False
+    if plan is not None and facility is None and agency is None:
+        if not _PLAN_HAS_CONFLICT(plan_id=plan.pk):
+            return []
+        looked = True
+    elif facility is not None and plan is None and agency is None:
+        if not _FACILITY_HAS_CONFLICT(facility_id=facility.pk):
+            return []
+        looked = True
     conflicts = FactConflict.objects.all()
     if facility is not None:
         conflicts = conflicts.filter(facility=facility)
@@ -119,7 +129,7 @@ def conflicts_visible_to(
         conflicts = conflicts.filter(Q(first_plan=plan) | Q(second_plan=plan))
     if agency is not None:
         conflicts = conflicts.filter(Q(first_agency=agency) | Q(second_agency=agency))
-    if not plan_only and (facility is not None or plan is not None) and not conflicts.exists():
+    if not looked and (facility is not None or plan is not None) and not conflicts.exists():
         return []
     visible_plans = plans_visible_to(user=user).order_by().values("id")
     conflicts = (

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from agencies.models import Facility
 from consistency.facts import FACT_KEYS, label_of
@@ -64,6 +65,24 @@ def version_facts_for_facilities(*, version: PlanVersion, facilities: Iterable[F
     return [FacilityFacts(facility=facility, facts=stated.get(facility.pk, {})) for facility in facilities]
 
 
+_FACT_FIELDS = tuple(field.attname for field in FacilityFact._meta.concrete_fields)
+# Plain SQL: the versions are a list, which a compiled query cannot bind; one fact per version, building and key,
+# so the order does not matter.
+_FACTS_AT_SQL = f"""
+    SELECT {", ".join(_FACT_FIELDS)} FROM {FacilityFact._meta.db_table} WHERE facility_id = %s AND version_id = ANY(%s)
+"""  # noqa: S608 — table and column names from the model, values as parameters
+
+
+def _facts_of_versions_at(*, facility_id: int, version_ids: list[int]) -> list[FacilityFact]:
+    """`FacilityFact.objects.filter(facility_id=facility_id, version_id__in=version_ids)`, in one plain query."""
+    if not version_ids:
+        return []
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_FACTS_AT_SQL, [facility_id, version_ids])
+        rows = cursor.fetchall()
+    return [FacilityFact.from_db(DEFAULT_DB_ALIAS, _FACT_FIELDS, row) for row in rows]
+
+
 def facility_facts_compared(
     *,
     user: User | AnonymousUser,
@@ -79,7 +98,7 @@ def facility_facts_compared(
         plans = list(facility_current_plans(user=user, facility=facility).order_by("owner_agency__name", "pk"))
     columns = {plan.current_version_id: index for index, plan in enumerate(plans)}
     cells: dict[str, list[FacilityFact | None]] = {}
-    for fact in FacilityFact.objects.filter(facility=facility, version_id__in=list(columns)):
+    for fact in _facts_of_versions_at(facility_id=facility.pk, version_ids=[v for v in columns if v is not None]):
         cells.setdefault(fact.key, [None] * len(plans))[columns[fact.version_id]] = fact
     return [FactRow(key=key, label=label_of(key), cells=cells[key]) for key in FACT_KEYS if key in cells]
 

@@ -299,12 +299,24 @@ class FacilityLink:
     source: Plan
 
 
+def _any_link_at_facility(facility_id: int) -> QuerySet:
+    covering = Plan.facilities.through.objects.filter(facility_id=facility_id).values("plan_id")
+    return (
+        PlanSource.objects.filter(Q(plan_id__in=covering) | Q(source_plan_id__in=covering))
+        .order_by()
+        .values_list("pk")[:1]
+    )
+
+
+# The plain look of `facility_source_links`, compiled once per process.
+_ANY_LINK_AT_FACILITY = CompiledQuery(_any_link_at_facility, "facility_id")
+
+
 def facility_source_links(*, user: Actor, facility: Facility) -> list[FacilityLink]:
     """For a building: which agencies' plans build on which, where one of the two covers the building and the
     viewer may read both (the visibility rule runs inside the query; a plain look first, as most buildings have
     no such link, spares building and running it)."""
-    covering = Plan.facilities.through.objects.filter(facility_id=facility.pk).values("plan_id")
-    if not PlanSource.objects.filter(Q(plan_id__in=covering) | Q(source_plan_id__in=covering)).exists():
+    if not _ANY_LINK_AT_FACILITY(facility_id=facility.pk):
         return []
     links = (
         PlanSource.objects.filter(Q(plan__facilities=facility) | Q(source_plan__facilities=facility))
