@@ -15,6 +15,7 @@ over and over: the dashboard is then its page alone, and "dashboard panel (htmx)
 
 import itertools
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -55,6 +56,10 @@ class Person(HttpUser):
     weight = 1
 
     def on_start(self) -> None:
+        if rate := STEP.get("rate_per_user"):
+            # Paced users start spread over one pacing interval, as people arrive: started together, they would
+            # keep sending their rounds in one burst, and the queue behind each burst would be the latency.
+            gevent.sleep(random.random() / rate)
         self.person = next(_people)
         self.cookies = {"Cookie": f"sessionid={self.person['session']}; csrftoken={self.person['csrf_cookie']}"}
         self.round = itertools.count()
