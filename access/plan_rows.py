@@ -41,20 +41,23 @@ granted AS (
         AND g.permission_id = {VIEW_PLAN_PERMISSION}{{narrow}}
 )"""  # noqa: S608 — a constant fragment, values as parameters
 
-# What the API shows of a plan `p` (joined to its current version `v`). Partner remarks are not public:
-# change requests count only on plans the user's agencies were granted.
-_COLUMNS = """
+# A plan `p`'s open change requests, for a statement with the `granted` CTE. Partner remarks are not public:
+# they count only on plans the user's agencies were granted (0 on a public plan seen without a grant).
+OPEN_CHANGE_REQUESTS = """
+    CASE WHEN p.id IN (SELECT id FROM granted) THEN (
+        SELECT COUNT(*) FROM reviews_comment c
+        WHERE c.plan_id = p.id AND c.is_change_request AND c.resolved_at IS NULL
+    ) ELSE 0 END"""
+
+# What the API shows of a plan `p` (joined to its current version `v`).
+_COLUMNS = f"""
     p.id, p.title, p.kind, p.owner_agency_id, p.hazards::text, p.classification,
     p.review_interval_days, p.next_review_due, v.number, p.created_at, p.updated_at,
     ARRAY(
         SELECT pf.facility_id FROM plans_plan_facilities pf
         JOIN agencies_facility f ON f.id = pf.facility_id
         WHERE pf.plan_id = p.id ORDER BY f.name, pf.facility_id
-    ),
-    CASE WHEN p.id IN (SELECT id FROM granted) THEN (
-        SELECT COUNT(*) FROM reviews_comment c
-        WHERE c.plan_id = p.id AND c.is_change_request AND c.resolved_at IS NULL
-    ) ELSE 0 END"""
+    ),{OPEN_CHANGE_REQUESTS}"""  # noqa: S608 — constant fragments, values as parameters
 
 _PAGE_SQL = f"""
 WITH {GRANTED.format(narrow="")},

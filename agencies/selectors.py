@@ -7,14 +7,6 @@ from agencies.models import Agency, Facility, Membership, PersonnelAssignment
 from portal.compiled_queries import CompiledQuery
 
 
-def agency_roles(*, user: User | AnonymousUser) -> dict[int, str]:
-    """The user's role in each agency they belong to (read fresh: a role change applies at once)."""
-    if not user.is_authenticated:
-        return {}
-    # One row per agency (unique), so no ordering: the default one would join the agency and the user.
-    return dict(Membership.objects.filter(user=user).order_by().values_list("agency_id", "role"))
-
-
 def agencies_visible_to(*, user: User | AnonymousUser) -> QuerySet[Agency]:
     """The agency directory: every signed-in user sees every agency's public card."""
     if not user.is_authenticated:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from access.agencies import can_manage_agency, can_read_audit_of
+from access.agencies import agency_roles, can_manage_agency, can_read_audit_of
 from access.coordination import can_onboard_agencies, can_see_agency_completeness
 from access.plans import plans_visible_to
 from access.reading import can_manage_reading_of, can_see_reading_compliance
@@ -124,7 +124,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "nav": "agencies",
         "form": form,
         "page_obj": page_of(request, agencies, PAGE_SIZE),
-        "my_agency_ids": set(selectors.agency_roles(user=request.user)),
+        "my_agency_ids": set(agency_roles(user=request.user)),
         "filtered": bool(form.is_bound and any(form.data.get(name) for name in ("q", "kind"))),
         "can_onboard": can_onboard_agencies(request.user),
         "can_see_completeness": can_see_agency_completeness(request.user),
@@ -140,7 +140,7 @@ def _agency_page(
     add_form: MemberAddForm | None = None,
 ) -> HttpResponse:
     """The agency page, with the bound forms when a management form comes back with errors."""
-    roles = selectors.agency_roles(user=request.user)
+    roles = agency_roles(user=request.user)
     can_manage = can_manage_agency(request.user, agency.pk)
     sees_members = request.user.is_staff or agency.pk in roles
     facilities = selectors.facilities_visible_to(user=request.user).filter(owner_agency=agency).order_by("name", "pk")

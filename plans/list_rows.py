@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
 from access.plan_list_sql import VISIBLE_TO_USER as _VISIBLE
-from access.plan_rows import one_statement_reads
+from access.plan_rows import OPEN_CHANGE_REQUESTS, one_statement_reads
 from plans import selectors
 from plans.models import Classification, Plan, PlanKind
 from portal.api.pagination import KeysFirstPaginator
@@ -50,11 +50,7 @@ SELECT page.total, p.id, p.title, p.kind, p.classification, p.owner_agency_id, a
         SELECT fa.name FROM plans_plan_facilities pf
         JOIN agencies_facility fa ON fa.id = pf.facility_id
         WHERE pf.plan_id = p.id ORDER BY fa.name, fa.id
-    ),
-    CASE WHEN p.id IN (SELECT id FROM granted) THEN (
-        SELECT COUNT(*) FROM reviews_comment c
-        WHERE c.plan_id = p.id AND c.is_change_request AND c.resolved_at IS NULL
-    ) ELSE 0 END,
+    ),{open_change_requests},
     EXISTS (SELECT 1 FROM plans_acknowledgement k WHERE k.user_id = %(user)s AND k.version_id = p.current_version_id),
     EXISTS (SELECT 1 FROM reading_readingobligation r WHERE r.plan_id = p.id AND r.user_id = %(user)s)
 FROM page
@@ -146,7 +142,7 @@ def _page_sql(filters: PlanListFilters, params: dict[str, Any]) -> str:
         conditions.append(_FILTERS["text"])
         params["text"] = filters.text.strip()
     join = "\n    JOIN plans_plan f ON f.id = visible.id WHERE " + " AND ".join(conditions) if conditions else ""
-    return _PAGE_SQL.format(visible=_VISIBLE, join=join)
+    return _PAGE_SQL.format(visible=_VISIBLE, join=join, open_change_requests=OPEN_CHANGE_REQUESTS)
 
 
 def _listed(values: tuple) -> ListedPlan:
