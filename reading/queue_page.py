@@ -22,6 +22,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from portal.compiled_sql import CompiledSQL, compile_sql
+from reading.queue_cache import kept_queue_page
 from reading.selectors_queue import LIST_FIELDS, to_read_ids
 
 # The page's rows, from its ids (the ORM's queue, ordered and sliced): what the list and the API show of each, in
@@ -58,9 +59,16 @@ def queue_page(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
         return [dict(zip(LIST_FIELDS, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _kept(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
+    """`queue_page`, kept between requests (reading/queue_cache.py)."""
+    return kept_queue_page(
+        user_id=user.pk, offset=offset, limit=limit, compute=lambda: queue_page(user=user, offset=offset, limit=limit)
+    )
+
+
 class QueuePages:
-    """The person's queue for `Paginator`: its length is the count already known (the header's), and a slice
-    reads that page only."""
+    """The person's queue for `Paginator` (the list page and the API): its length is the count already known (the
+    header's), and a slice reads that page only, kept between requests (reading/queue_cache.py)."""
 
     def __init__(self, *, user: User, count: int) -> None:
         self.user = user
@@ -80,9 +88,9 @@ class QueuePages:
 
     def __getitem__(self, index: int | slice, /) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, int):
-            rows = queue_page(user=self.user, offset=index, limit=1)
+            rows = _kept(user=self.user, offset=index, limit=1)
             if not rows:
                 raise IndexError(index)
             return rows[0]
         start, stop = index.start or 0, self.total if index.stop is None else index.stop
-        return queue_page(user=self.user, offset=start, limit=stop - start) if stop > start else []
+        return _kept(user=self.user, offset=start, limit=stop - start) if stop > start else []
