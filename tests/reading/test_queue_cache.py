@@ -2,13 +2,15 @@
 should no longer: every change the rows or the queue's access rule depend on shows on the next page through a real
 request, a kept page reads fewer queries than a computed one, and one person's rows never show to another.
 
-The writes commit here (transactional tests): the display token is replaced when a writing transaction commits.
+The writes commit here (transactional tests): pages are kept outside transactions only, and a kept page is checked
+against the stamps its plans and owners had when it was read, which the triggers replace in the writing transaction.
 """
 
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from access.actors import SYSTEM
@@ -16,7 +18,7 @@ from agencies.models import Membership, Role
 from agencies.services import agency_update, membership_add, membership_remove
 from plans import services
 from plans.models import Classification, Plan, PlanGroupObjectPermission
-from reading.queue_cache import display_token
+from portal.header_cache import person_key
 from reading.queue_page import QueuePages
 from tests.agencies.factories import member
 from tests.conftest import web_client
@@ -45,10 +47,18 @@ def titles(client) -> list[str]:
     return [row[0] for row in listed(client)]
 
 
-def token() -> str:
+def _stamp(table: str, column: str, pk: int) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT token FROM reading_queue_display_token")
-        return str(cursor.fetchone()[0])
+        cursor.execute(f"SELECT COALESCE(max(stamp), 0) FROM {table} WHERE {column} = %s", [pk])  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def plan_stamp(plan) -> int:
+    return _stamp("reading_queue_plan_stamp", "plan_id", plan.pk)
+
+
+def agency_stamp(agency) -> int:
+    return _stamp("reading_queue_agency_stamp", "agency_id", agency.pk)
 
 
 @pytest.fixture
@@ -63,25 +73,42 @@ def officer_queue(county):
     return officer, client
 
 
-def test_a_kept_page_reads_the_session_the_person_and_the_token_only(officer_queue, django_assert_num_queries):
-    _officer, client = officer_queue
-    with django_assert_num_queries(3):  # the session, the person, the display token
+def test_a_kept_page_reads_the_session_the_person_and_the_stamps_only(county, officer_queue, django_assert_num_queries):
+    officer, client = officer_queue
+    with django_assert_num_queries(3):  # the session, the person, the stamps of the page's plans and owners
         assert client.get("/to-read/").status_code == 200
-    with transaction.atomic():  # a committed change anyone's rows may depend on: a new token
-        PlanGroupObjectPermission.objects.filter(pk=-1).delete()  # touches no row, fires the statement trigger
-        Plan.objects.filter(pk=-1).update(title="x")  # no row: the row trigger does not fire
+    Plan.objects.filter(pk=county.plan.pk).update(title="Renamed")  # one of the page's plans: a new stamp
     with django_assert_num_queries(4):  # ... and the page, computed once
+        assert "Renamed" in client.get("/to-read/").content.decode()
+    with django_assert_num_queries(3):
+        assert client.get("/to-read/").status_code == 200
+    cache.delete(person_key(user_id=officer.pk, name="queue-page:0:50"))
+    with django_assert_num_queries(3):  # nothing kept: the session, the person, the page (no stamps to check)
         assert client.get("/to-read/").status_code == 200
     with django_assert_num_queries(3):
         assert client.get("/to-read/").status_code == 200
 
 
-def test_the_api_reads_the_kept_page_too(officer_queue, django_assert_num_queries):
-    officer, _client = officer_queue
-    api = web_client(officer)
-    assert len(api.get("/api/v1/me/to-read/").json()["results"]) == 4
-    with django_assert_num_queries(3):  # the session, the person, the display token
-        assert [item["plan"] for item in api.get("/api/v1/me/to-read/").json()["results"]]
+def test_changes_to_other_plans_and_agencies_leave_the_page_kept(county, officer_queue, django_assert_num_queries):
+    """The point of the stamps: a publish, a share, a new title or an owner's new name anywhere else in the state
+    does not make the person's kept page compute again."""
+    _officer, client = officer_queue
+    kept = listed(client)
+    other = make_plan(owner=county.unrelated, actor=county.unrelated_admin, title="Far county flood plan")
+    publish(other, county.unrelated_admin, "Move to high ground.")
+    services.plan_share(plan=other, agency=county.fire, level="view", actor=county.unrelated_admin)
+    services.plan_update(plan=other, actor=county.unrelated_admin, title="Far county flood and storm plan")
+    agency_update(agency=county.unrelated, actor=SYSTEM, name="Far County Sheriff's Office")
+    agency_update(agency=county.fire, actor=SYSTEM, les_read_requires_mfa=True)
+    assert plan_stamp(other) > 0
+    assert agency_stamp(county.unrelated) > 0
+    assert agency_stamp(county.fire) > 0
+    with django_assert_num_queries(3):  # the session, the person, the page's stamps: still kept
+        assert listed(client) == kept
+    district_plan = make_plan(owner=county.district, actor=county.owner_admin, title="Bus routes")
+    publish(district_plan, county.owner_admin, "Buses leave at three.")  # the page's owner, not one of its plans
+    with django_assert_num_queries(3):
+        assert listed(client) == kept
 
 
 def test_an_unshare_removes_the_plan_from_the_next_page(county, officer_queue):
@@ -92,8 +119,8 @@ def test_an_unshare_removes_the_plan_from_the_next_page(county, officer_queue):
 
 
 def test_a_grant_gone_without_the_sync_still_removes_the_plan(county, officer_queue):
-    """The token alone guards the access rule: a grant deleted by a path that neither syncs the obligations nor
-    bumps the person's header version (a cascade, an operator's SQL) shows on the next page too."""
+    """The plan's stamp alone guards the access rule here: a grant deleted by a path that neither syncs the
+    obligations nor bumps the person's header version (a cascade, an operator's SQL) shows on the next page too."""
     _officer, client = officer_queue
     with connection.cursor() as cursor:
         cursor.execute(
@@ -195,24 +222,24 @@ def test_two_people_of_different_agencies_never_see_each_others_rows(county):
 
 def test_an_uncommitted_change_is_seen_by_its_own_transaction_and_never_kept(county, officer_queue):
     officer, client = officer_queue
-    before = token()
+    before = plan_stamp(county.plan)
     with transaction.atomic():
         Plan.objects.filter(pk=county.plan.pk).update(title="Renamed, then rolled back")
-        assert display_token() is None  # this transaction changed the rows' tables: computed, not kept
-        rows = QueuePages(user=officer, count=4)[0:4]
+        rows = QueuePages(user=officer, count=4)[0:4]  # computed in the transaction, not kept
         assert "Renamed, then rolled back" in [row["plan__title"] for row in rows]
         transaction.set_rollback(True)
-    assert token() == before  # nothing committed: the token stands
+    assert plan_stamp(county.plan) == before  # nothing committed: the stamp stands
     assert county.plan.title in titles(client)
     assert "Renamed, then rolled back" not in titles(client)
 
 
-def test_the_token_changes_at_commit_only(county):
-    before = token()
+def test_a_stamp_is_replaced_in_the_writing_transaction_and_seen_by_others_at_commit(county):
+    before = plan_stamp(county.plan)
     with transaction.atomic():
         services.plan_update(plan=county.plan, actor=county.owner_admin, title="New title")
-        assert token() == before
-    assert token() != before
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM reading_queue_display_bump")
-        assert cursor.fetchone()[0] == 0  # the commit's row is gone with it
+        inside = plan_stamp(county.plan)
+        assert inside != before
+    assert plan_stamp(county.plan) == inside
+    with transaction.atomic():  # a bulk share: one statement, every plan stamped
+        PlanGroupObjectPermission.objects.filter(content_object=county.plan).delete()
+        assert plan_stamp(county.plan) != inside
