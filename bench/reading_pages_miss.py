@@ -1,14 +1,14 @@
-"""`bench.reading_pages` with every `/to-read/` page computed, as a person's first view after a change finds it.
+"""`bench.reading_pages` with every `/to-read/` page computed, as a person's first view after a change to one of
+its plans finds it.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/concord_bench_state \\
       .venv/bin/python -m bench.reading_pages_miss --out /tmp/reading-pages-miss.json
 
 `bench.reading_pages` requests each page once before timing it, so `/to-read/`'s rows are then kept
-(reading/queue_cache.py) and every timed request is a hit. Here the display token is still read (its one query,
-as on a miss) but each request gets a key of its own, so every request computes its page and stores it.
+(reading/queue_cache.py) and every timed request is a hit. Here the kept page's stamps are still checked (their
+one query, as on a real miss) but the check then says "changed", so every request computes its page and stores it.
 """
 
-import uuid
 from typing import Any
 
 from bench import django_env, reading_pages
@@ -17,13 +17,13 @@ from bench import django_env, reading_pages
 def _every_request_a_miss() -> None:
     from reading import queue_cache
 
-    token = queue_cache.display_token
+    check = queue_cache.still_current
 
-    def fresh() -> str | None:
-        current = token()
-        return None if current is None else f"{current}-{uuid.uuid4().hex}"
+    def changed(page: queue_cache.StampedPage) -> bool:
+        check(page)
+        return False
 
-    queue_cache.display_token = fresh  # type: ignore[assignment]  # the bench's own stand-in
+    queue_cache.still_current = changed  # type: ignore[assignment]  # the bench's own stand-in
 
 
 def main() -> None:

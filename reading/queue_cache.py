@@ -17,10 +17,12 @@ were most of `/to-read/`'s time, read again on every view though they rarely cha
   smaller one.
 
 So a change anywhere else in the state (another plan published, shared or renamed, another agency renamed)
-leaves the page kept. What the stamps do not see is a plan *off* the page coming onto it without the person's
-version moving, by plain SQL that bypasses the sync (a grant inserted, a classification made public) or by a
-title change that sorts an off-page plan of the same due date into the page; and, past a plan that left the page
-by plain SQL, the later pages' shift. Those show within the header's backstop (`COUNTS_SECONDS`, 5 minutes). An
+leaves the page kept. What the stamps do not see is a plan *off* the page coming onto it: a title sorts the
+person's plans of one due date, so a new title can move a plan onto or off another page; `plan_title_changed`
+(called by `plans.services.plan_update`) moves the version of everyone who owes the plan. What plain SQL does
+without the services (a grant inserted, a classification made public, a title changed) to plans off the page, and
+the later pages' shift past a plan that left its page by plain SQL, shows within the header's backstop
+(`COUNTS_SECONDS`, 5 minutes). An
 empty page has no plan to check: it is kept under the header version alone, so an obligation the access rule
 hid that becomes readable through a plain-SQL grant shows only after that backstop; every service path runs the
 sync, which moves the person's version.
@@ -42,7 +44,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 
-from portal.header_cache import COUNTS_SECONDS, person_key
+from portal.header_cache import COUNTS_SECONDS, header_counts_changed, person_key
+from reading.models import ReadingObligation
 
 
 @dataclass(frozen=True)
@@ -90,3 +93,10 @@ def kept_queue_page(
     page = compute()
     cache.set(key, page, COUNTS_SECONDS)
     return page.rows
+
+
+def plan_title_changed(plan_id: int) -> None:
+    """The plan's new title may move it onto or off another kept page of its readers (the queue sorts a due date's
+    plans by title): everyone who still owes it gets a new header version, now and at commit."""
+    owing = ReadingObligation.objects.filter(plan_id=plan_id, acknowledged_at__isnull=True)
+    header_counts_changed(owing.values_list("user_id", flat=True).distinct())

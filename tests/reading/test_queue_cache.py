@@ -7,18 +7,21 @@ against the stamps its plans and owners had when it was read, which the triggers
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
 from access.actors import SYSTEM
 from agencies.models import Membership, Role
 from agencies.services import agency_update, membership_add, membership_remove
 from plans import services
 from plans.models import Classification, Plan, PlanGroupObjectPermission
-from portal.header_cache import person_key
+from portal.header_cache import header_counts_changed, person_key
+from reading.models import ReadingObligation
 from reading.queue_page import QueuePages
 from tests.agencies.factories import member
 from tests.conftest import web_client
@@ -166,6 +169,25 @@ def test_a_current_version_cleared_without_the_sync_still_removes_the_plan(count
     Plan.objects.filter(pk=county.plan.pk).update(current_version=None)
     assert county.plan.title not in titles(client)
     assert len(titles(client)) == 3
+
+
+def test_a_new_title_that_sorts_a_plan_onto_a_kept_page_shows_there(county):
+    """A page is checked against its own plans' stamps; a plan of the same due date from the next page, renamed to
+    sort first, comes onto it because the rename moves its readers' versions (`plan_title_changed`)."""
+    require(county.police, county.plan)
+    plans = shared_plans(county, 3)
+    officer = User.objects.get(pk=county.partner_view_member.pk)
+    ReadingObligation.objects.filter(user=officer).update(due_at=timezone.now() + timedelta(days=30))
+    header_counts_changed([officer.pk])
+    first_two = ["Maple Valley High crisis plan", "Plan 000"]
+    for _ in range(2):  # computed, then kept
+        assert [row["plan__title"] for row in QueuePages(user=officer, count=4)[0:2]] == first_two
+    services.plan_update(plan=plans[2], actor=county.owner_admin, title="Assembly points")
+    assert [row["plan__title"] for row in QueuePages(user=officer, count=4)[0:2]] == [
+        "Assembly points",
+        "Maple Valley High crisis plan",
+    ]
+    assert [row["plan__title"] for row in QueuePages(user=officer, count=4)[2:4]] == ["Plan 000", "Plan 001"]
 
 
 def test_a_person_who_leaves_the_agency_no_longer_sees_its_plans(county, officer_queue):
