@@ -13,11 +13,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.active_agency import memberships_for
 from plans.export.pdf import PdfUnavailableError
 from portal.api.request_info import client_ip
 from portal.errors import InvalidInputError
 from portal.types import AuthenticatedHttpRequest
 from reading import selectors_compliance as selectors
+from reading.compliance_cache import agency_compliance, plan_rows
 from reading.compliance_html import fields_html, plan_rows_html
 from reading.compliance_page import plan_summary_rows
 from reading.evidence import INCLUDES, EvidencePeriod
@@ -38,13 +40,16 @@ def _filter_form(
     scope: selectors.ComplianceScope,
     sorts: list[tuple[str, str]],
     default_sort: str = "",
+    groups: list[tuple[int, str]] | None = None,
 ) -> ComplianceFilterForm:
     data = request.GET.copy()
     data.pop("page", None)
     data.pop("view", None)
     if default_sort and not data.get("sort"):
         data["sort"] = default_sort  # the select shows it, so the next submit keeps it
-    return ComplianceFilterForm(data, groups=selectors.scope_groups(scope=scope), sorts=sorts)
+    if groups is None:
+        groups = selectors.scope_groups(scope=scope)
+    return ComplianceFilterForm(data, groups=groups, sorts=sorts)
 
 
 FILTER_FIELDS = ("group", "role", "state", "sort")
@@ -72,9 +77,13 @@ def _summary_rows(page: Any, agency_id: int) -> None:
 @login_required
 def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """Per plan: required, read, due and overdue; or (`?view=people`) per person: what each owes."""
-    scope = selectors.compliance_scope_for(user=request.user, agency_id=agency_id)
+    # The roles and the agency from the person's memberships (one query, fresh); access decides from them.
+    scope = selectors.compliance_scope_for(user=request.user, agency_id=agency_id, memberships=memberships_for(request))
+    # The agency's per-plan rows and groups, kept under its token (reading/compliance_cache.py).
+    kept = agency_compliance(agency_id=scope.agency.pk)
     people_view = request.GET.get("view") == "people"
-    form = _filter_form(request, scope, PEOPLE_SORT_CHOICES if people_view else PLAN_SORT_CHOICES)
+    sorts = PEOPLE_SORT_CHOICES if people_view else PLAN_SORT_CHOICES
+    form = _filter_form(request, scope, sorts, groups=None if kept is None else kept.groups_for(scope))
     context: dict[str, Any] = {
         "nav": "agencies",
         "agency": scope.agency,
@@ -95,9 +104,15 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         context["people"] = selectors.people_rows(scope=scope, rows=list(page), now=now)
     else:
         # An agency requires hundreds of plans, not thousands: one query reads them all (the count is their
-        # length, not a second aggregate), and the page is a slice. The manager's unfiltered list by the summary's
-        # SQL compiled once (reading/compliance_page.py).
-        page = _page(request, plan_summary_rows(scope=scope, filters=form.filters(), now=now))
+        # length, not a second aggregate), and the page is a slice. The manager's unfiltered list is summed from
+        # the kept summary rows (reading/compliance_cache.py), or by the summary's SQL compiled once
+        # (reading/compliance_page.py) where nothing is kept.
+        filters = form.filters()
+        if kept is not None and selectors.summarised(scope, filters):
+            rows = plan_rows(kept, state=filters.state, sort=filters.sort, now=now)
+        else:
+            rows = plan_summary_rows(scope=scope, filters=filters, now=now)
+        page = _page(request, rows)
         _summary_rows(page, scope.agency.pk)
         context["plan_rows"] = plan_rows_html(page)
     context["page_obj"] = page
