@@ -19,6 +19,7 @@ token yet (it gets one for the next request), and other databases compute every 
 id; who may see the page (and whether the summary answers for their scope) is decided before, by access/.
 """
 
+import bisect
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ class AgencyCompliance:
 
     plans: tuple[KeptPlan, ...]
     groups: tuple[tuple[int, str], ...]
+    # Every due date among the plans, in order: the rows at a moment depend only on how many have passed.
+    moments: tuple[datetime, ...]
 
     def groups_for(self, scope: ComplianceScope) -> list[tuple[int, str]]:
         """`selectors_compliance.scope_groups`: all of them for the managers, their own for supervisors."""
@@ -103,7 +106,8 @@ def _computed(agency_id: int) -> AgencyCompliance:
         else:
             plans.append(KeptPlan(plan_id, title, number, ((due_at, people, unread),)))
     groups = ReadingGroup.objects.filter(agency_id=agency_id).order_by("name", "pk").values_list("pk", "name")
-    return AgencyCompliance(plans=tuple(plans), groups=tuple(groups))
+    moments = tuple(sorted({due_at for *_, due_at, _, _ in rows}))
+    return AgencyCompliance(plans=tuple(plans), groups=tuple(groups), moments=moments)
 
 
 _process: OrderedDict[str, AgencyCompliance] = OrderedDict()
@@ -166,9 +170,7 @@ def _kept_state(row: dict[str, Any], state: str | None) -> bool:
     return True
 
 
-def plan_rows(kept: AgencyCompliance, *, state: str | None, sort: str, now: datetime) -> list[dict[str, Any]]:
-    """`plan_summaries`' rows for a manager's unfiltered list, from what was kept: the same values, filter and order
-    (`PLAN_SORTS`; the title with the id tiebreak is the kept order, as the database collates titles)."""
+def _summed(kept: AgencyCompliance, state: str | None, sort: str, now: datetime) -> list[dict[str, Any]]:
     key = sort.removeprefix("-")
     reverse = sort.startswith("-") and key in PLAN_SORTS
     sign = -1 if reverse else 1
@@ -184,3 +186,28 @@ def plan_rows(kept: AgencyCompliance, *, state: str | None, sort: str, now: date
         return (sign * rank,)
 
     return [row for _, row in sorted(chosen, key=order)]
+
+
+# Summed lists of the kept values in this process, by (the kept value's id, due dates passed, state, sort).
+_lists: OrderedDict[tuple[int, int, str | None, str], tuple[AgencyCompliance, list[dict[str, Any]]]] = OrderedDict()
+LIST_ENTRIES = 256
+
+
+def plan_rows(kept: AgencyCompliance, *, state: str | None, sort: str, now: datetime) -> list[dict[str, Any]]:
+    """`plan_summaries`' rows for a manager's unfiltered list, from what was kept: the same values, filter and order
+    (`PLAN_SORTS`; the title with the id tiebreak is the kept order, as the database collates titles).
+
+    Between two due dates nothing in them changes, so a list is summed once per kept value, state, sort and number
+    of due dates passed (fresh dicts each call: the view completes its page's rows)."""
+    key = (id(kept), bisect.bisect_left(kept.moments, now), state, sort)
+    with _process_lock:
+        entry = _lists.get(key)
+        if entry is not None and entry[0] is kept:
+            _lists.move_to_end(key)
+            return [dict(row) for row in entry[1]]
+    rows = _summed(kept, state, sort, now)
+    with _process_lock:
+        _lists[key] = (kept, rows)
+        while len(_lists) > LIST_ENTRIES:
+            _lists.popitem(last=False)
+    return [dict(row) for row in rows]

@@ -20,7 +20,7 @@ from portal.errors import InvalidInputError
 from portal.types import AuthenticatedHttpRequest
 from reading import selectors_compliance as selectors
 from reading.compliance_cache import agency_compliance, plan_rows
-from reading.compliance_html import fields_html, plan_rows_html
+from reading.compliance_html import fields_html, kept_fields_html, plan_rows_html
 from reading.compliance_page import plan_summary_rows
 from reading.evidence import INCLUDES, EvidencePeriod
 from reading.evidence_download import evidence_download
@@ -83,13 +83,14 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
     kept = agency_compliance(agency_id=scope.agency.pk)
     people_view = request.GET.get("view") == "people"
     sorts = PEOPLE_SORT_CHOICES if people_view else PLAN_SORT_CHOICES
-    form = _filter_form(request, scope, sorts, groups=None if kept is None else kept.groups_for(scope))
+    groups = selectors.scope_groups(scope=scope) if kept is None else kept.groups_for(scope)
+    form = _filter_form(request, scope, sorts, groups=groups)
     context: dict[str, Any] = {
         "nav": "agencies",
         "agency": scope.agency,
         "scope": scope,
         "form": form,
-        "filter_fields": fields_html(form, FILTER_FIELDS),
+        "filter_fields": kept_fields_html(form, FILTER_FIELDS, choices=(tuple(groups), people_view)),
         "people_view": people_view,
         # The scope's "everyone" is access's answer to `can_manage_reading_of` (reading_compliance_scope): the
         # managers who may export the evidence. Asking again read the person's roles a second time.
