@@ -198,16 +198,16 @@ def plan_rows(kept: AgencyCompliance, *, state: str | None, sort: str, now: date
     (`PLAN_SORTS`; the title with the id tiebreak is the kept order, as the database collates titles).
 
     Between two due dates nothing in them changes, so a list is summed once per kept value, state, sort and number
-    of due dates passed (fresh dicts each call: the view completes its page's rows)."""
+    of due dates passed. The rows are shared between requests: read them, never change them."""
     key = (id(kept), bisect.bisect_left(kept.moments, now), state, sort)
     with _process_lock:
         entry = _lists.get(key)
         if entry is not None and entry[0] is kept:
             _lists.move_to_end(key)
-            return [dict(row) for row in entry[1]]
+            return list(entry[1])
     rows = _summed(kept, state, sort, now)
     with _process_lock:
         _lists[key] = (kept, rows)
         while len(_lists) > LIST_ENTRIES:
             _lists.popitem(last=False)
-    return [dict(row) for row in rows]
+    return list(rows)

@@ -65,13 +65,20 @@ def _url_of(name: str, agency_id: int, key: str) -> str:
     return head + "/{}/" + tail
 
 
-def _summary_rows(page: Any, agency_id: int) -> None:
+def _summary_rows(page: Any, agency_id: int) -> list[dict[str, Any]]:
+    """The page's rows completed for the table (new dicts: the kept lists' rows are shared between requests)."""
     plan_url = _url_of("reading-compliance-plan", agency_id, "plan_id")
-    for row in page:
-        row["url"] = plan_url.format(row["plan_id"])
-        row["due"] = row["required"] - row["acknowledged"] - row["overdue"]
-        row["percent"] = round(row["percent_read"] or 0)
-        row["longest_overdue_days"] = selectors.days_overdue(row["oldest_overdue"], timezone.now())
+    now = timezone.now()
+    return [
+        {
+            **row,
+            "url": plan_url.format(row["plan_id"]),
+            "due": row["required"] - row["acknowledged"] - row["overdue"],
+            "percent": round(row["percent_read"] or 0),
+            "longest_overdue_days": selectors.days_overdue(row["oldest_overdue"], now),
+        }
+        for row in page
+    ]
 
 
 @login_required
@@ -114,8 +121,7 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         else:
             rows = plan_summary_rows(scope=scope, filters=filters, now=now)
         page = _page(request, rows)
-        _summary_rows(page, scope.agency.pk)
-        context["plan_rows"] = plan_rows_html(page)
+        context["plan_rows"] = plan_rows_html(_summary_rows(page, scope.agency.pk))
     context["page_obj"] = page
     context["filtered"] = any(form.cleaned_data.get(name) for name in ("group", "role", "state"))
     return render(request, "reading/compliance/summary.html", context)
