@@ -22,12 +22,14 @@ id; who may see the page (and whether the summary answers for their scope) is de
 import bisect
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils.safestring import SafeString
 
 from reading.models import ReadingGroup
 from reading.selectors_compliance import PLAN_SORTS, ComplianceScope, State
@@ -188,26 +190,53 @@ def _summed(kept: AgencyCompliance, state: str | None, sort: str, now: datetime)
     return [row for _, row in sorted(chosen, key=order)]
 
 
-# Summed lists of the kept values in this process, by (the kept value's id, due dates passed, state, sort).
-_lists: OrderedDict[tuple[int, int, str | None, str], tuple[AgencyCompliance, list[dict[str, Any]]]] = OrderedDict()
-LIST_ENTRIES = 256
+# What is derived from a kept value in this process (its summed lists, their pages' rows as HTML), by the kept
+# value's id and what else it is a function of; each entry holds the value, so the id is never another's.
+_derived: OrderedDict[tuple[int, Hashable], tuple[AgencyCompliance, Any]] = OrderedDict()
+DERIVED_ENTRIES = 512
+T = TypeVar("T")
+
+
+def _derived_of(kept: AgencyCompliance, key: Hashable, compute: Callable[[], T]) -> T:
+    full = (id(kept), key)
+    with _process_lock:
+        entry = _derived.get(full)
+        if entry is not None and entry[0] is kept:
+            _derived.move_to_end(full)
+            return cast(T, entry[1])
+    value = compute()
+    with _process_lock:
+        _derived[full] = (kept, value)
+        while len(_derived) > DERIVED_ENTRIES:
+            _derived.popitem(last=False)
+    return value
+
+
+def _passed(kept: AgencyCompliance, now: datetime) -> int:
+    """How many of the kept due dates are past: between two due dates, nothing summed from them changes."""
+    return bisect.bisect_left(kept.moments, now)
 
 
 def plan_rows(kept: AgencyCompliance, *, state: str | None, sort: str, now: datetime) -> list[dict[str, Any]]:
     """`plan_summaries`' rows for a manager's unfiltered list, from what was kept: the same values, filter and order
     (`PLAN_SORTS`; the title with the id tiebreak is the kept order, as the database collates titles).
 
-    Between two due dates nothing in them changes, so a list is summed once per kept value, state, sort and number
-    of due dates passed. The rows are shared between requests: read them, never change them."""
-    key = (id(kept), bisect.bisect_left(kept.moments, now), state, sort)
-    with _process_lock:
-        entry = _lists.get(key)
-        if entry is not None and entry[0] is kept:
-            _lists.move_to_end(key)
-            return list(entry[1])
-    rows = _summed(kept, state, sort, now)
-    with _process_lock:
-        _lists[key] = (kept, rows)
-        while len(_lists) > LIST_ENTRIES:
-            _lists.popitem(last=False)
-    return list(rows)
+    Summed once per kept value, state, sort and number of due dates passed. The rows are shared between requests:
+    read them, never change them."""
+    key = ("rows", _passed(kept, now), state, sort)
+    return list(_derived_of(kept, key, lambda: _summed(kept, state, sort, now)))
+
+
+def page_html(
+    kept: AgencyCompliance,
+    *,
+    state: str | None,
+    sort: str,
+    now: datetime,
+    number: int,
+    days: tuple[int, ...],
+    render: Callable[[], SafeString],
+) -> SafeString:
+    """`render()` of page `number` of `plan_rows(kept, state, sort, now)`, kept with the list: the rows' HTML is a
+    function of the list, the page and each row's days overdue (`days`, the one part that moves with the clock)."""
+    return _derived_of(kept, ("html", _passed(kept, now), state, sort, number, days), render)

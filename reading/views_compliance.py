@@ -4,6 +4,7 @@ Who may see what is `reading.selectors_compliance.compliance_scope_for` (404 out
 who neither manages reading nor supervises a group); the evidence is its managers' only (evidence_services).
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from portal.api.request_info import client_ip
 from portal.errors import InvalidInputError
 from portal.types import AuthenticatedHttpRequest
 from reading import selectors_compliance as selectors
-from reading.compliance_cache import agency_compliance, plan_rows
+from reading.compliance_cache import agency_compliance, page_html, plan_rows
 from reading.compliance_html import fields_html, kept_fields_html, plan_rows_html
 from reading.compliance_page import plan_summary_rows
 from reading.evidence import INCLUDES, EvidencePeriod
@@ -65,10 +66,9 @@ def _url_of(name: str, agency_id: int, key: str) -> str:
     return head + "/{}/" + tail
 
 
-def _summary_rows(page: Any, agency_id: int) -> list[dict[str, Any]]:
+def _summary_rows(page: Any, agency_id: int, now: datetime) -> list[dict[str, Any]]:
     """The page's rows completed for the table (new dicts: the kept lists' rows are shared between requests)."""
     plan_url = _url_of("reading-compliance-plan", agency_id, "plan_id")
-    now = timezone.now()
     return [
         {
             **row,
@@ -117,11 +117,19 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         # (reading/compliance_page.py) where nothing is kept.
         filters = form.filters()
         if kept is not None and selectors.summarised(scope, filters):
-            rows = plan_rows(kept, state=filters.state, sort=filters.sort, now=now)
+            page = _page(request, plan_rows(kept, state=filters.state, sort=filters.sort, now=now))
+            context["plan_rows"] = page_html(
+                kept,
+                state=filters.state,
+                sort=filters.sort,
+                now=now,
+                number=page.number,
+                days=tuple(selectors.days_overdue(row["oldest_overdue"], now) for row in page),
+                render=lambda: plan_rows_html(_summary_rows(page, scope.agency.pk, now)),
+            )
         else:
-            rows = plan_summary_rows(scope=scope, filters=filters, now=now)
-        page = _page(request, rows)
-        context["plan_rows"] = plan_rows_html(_summary_rows(page, scope.agency.pk))
+            page = _page(request, plan_summary_rows(scope=scope, filters=filters, now=now))
+            context["plan_rows"] = plan_rows_html(_summary_rows(page, scope.agency.pk, now))
     context["page_obj"] = page
     context["filtered"] = any(form.cleaned_data.get(name) for name in ("group", "role", "state"))
     return render(request, "reading/compliance/summary.html", context)

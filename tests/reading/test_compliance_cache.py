@@ -13,12 +13,13 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from agencies.models import Role
 from plans import services
 from plans.services.plan_records import plan_update
 from reading import selectors_compliance as selectors
-from reading.compliance_cache import agency_compliance, plan_rows
+from reading.compliance_cache import agency_compliance, page_html, plan_rows
 from reading.forms_compliance import PLAN_SORT_CHOICES
 from reading.models import ReadingObligation
 from reading.services import reading_group_create, reading_group_update, reading_requirement_create
@@ -188,3 +189,24 @@ def test_the_kept_rows_sum_to_the_orms_for_every_sort_and_state_and_moment(scene
             filters = selectors.ComplianceFilters(state=state, sort=sort)
             orm = list(selectors.plan_summaries(scope=scope, filters=filters, now=moment))
             assert plan_rows(kept, state=state, sort=sort, now=moment) == orm, (state, sort, moment)
+
+
+def test_a_pages_html_is_kept_only_for_the_same_list_page_and_days_overdue(scene):
+    kept = agency_compliance(agency_id=scene.county.police.pk)
+    assert kept is not None
+    now = timezone.now()
+    rendered: list[str] = []
+
+    def html(days: tuple[int, ...], number: int = 1, moment=now) -> str:
+        def render() -> SafeString:
+            rendered.append("x")
+            return SafeString(f"{number}:{days}")
+
+        return page_html(kept, state=None, sort="", now=moment, number=number, days=days, render=render)
+
+    assert html((10,)) == "1:(10,)"
+    assert html((10,)) == "1:(10,)"  # kept
+    assert html((11,)) == "1:(11,)"  # a day later: the days overdue moved
+    assert html((10,), number=2) == "2:(10,)"
+    assert html((10,), moment=now + timedelta(days=30)) == "1:(10,)"  # due dates passed since: another list
+    assert len(rendered) == 4
