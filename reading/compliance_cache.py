@@ -10,8 +10,10 @@ the services (portal/header_cache.py), because the summary is written by trigger
 by services, and the token changes in the writing transaction itself, so no window between commit and bump.
 
 What is kept does not depend on the moment: the summary's rows by due date. Which of them are overdue — a due
-time passing changes it without any write — is summed per request from them (`plan_rows`), a few hundred rows in
-Python, as the ORM's aggregate would (`selectors_compliance._summed`); so nothing kept expires with time.
+time passing changes it without any write — is summed from them (`plan_rows`), a few hundred rows in Python, as
+the ORM's aggregate would (`selectors_compliance._summed`); so nothing kept expires with time. The sums change only
+when a due date passes, so this process keeps each list by the number of kept due dates already past (and a page's
+rows as HTML by that, the page, and each row's whole days overdue): a due time passing is a new key, not a stale one.
 
 The token is read before the rows: a value is only ever stored under a token no newer than the data it was
 computed from. A transaction with uncommitted changes of its own (`concord.compliance_dirty`), an agency without a
