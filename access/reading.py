@@ -59,13 +59,17 @@ def supervised_group_ids(user: Actor, agency_id: int) -> set[int]:
     )
 
 
-def reading_compliance_scope(user: Actor, agency_id: int) -> tuple[bool, set[int]] | None:
+def reading_compliance_scope(
+    user: Actor, agency_id: int, *, roles: dict[int, str] | None = None
+) -> tuple[bool, set[int]] | None:
     """What of an agency's reading the person may see: (everyone?, supervised groups), or None for nothing.
 
     None means a 404 for a person outside the agency, and a 403 for a member who is neither a manager
-    nor a supervisor (`reading_compliance_refusal`).
+    nor a supervisor (`reading_compliance_refusal`). `roles` is the person's `agency_roles`, when the caller has
+    already read them (fresh, in this request).
     """
-    roles = agency_roles(user=user)
+    if roles is None:
+        roles = agency_roles(user=user)
     if agency_id not in roles:
         return None
     if can_manage_reading_of(user, agency_id, roles=roles):

@@ -19,9 +19,9 @@ ENROL_MESSAGE = (
     "Your agency requires multi-factor sign-in. Set up an authenticator app or a passkey to continue; "
     "then keep your recovery codes somewhere safe."
 )
-# What stays reachable before enrolment: the enrolment pages themselves, signing out, static assets, and the
-# installable app's manifest and service worker (no one's data; a redirected worker script is an error in the
-# browser). What the worker may keep (/offline/urls/) stays closed: redirected, it keeps nothing.
+# What stays reachable before enrolment: the enrolment pages themselves, signing out, static assets, the site's
+# icon, and the installable app's manifest and service worker (no one's data; a redirected worker script is an
+# error in the browser). What the worker may keep (/offline/urls/) stays closed: redirected, it keeps nothing.
 OPEN_PREFIXES = (
     "/accounts/2fa/",
     "/accounts/logout/",
@@ -29,6 +29,7 @@ OPEN_PREFIXES = (
     "/static/",
     "/service-worker.js",
     "/manifest.webmanifest",
+    "/favicon.ico",
 )
 
 

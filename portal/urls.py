@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from portal.favicon import favicon
+
 # The admin signs in on the one sign-in page too, so its second factor cannot be skipped there (set before
 # admin.site.urls is read below).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -36,6 +38,7 @@ urlpatterns = [
     path("", include("operations.urls")),
     path("", include("onboarding.urls")),
     path("", include("exercises.urls")),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script, so the CSP holds.

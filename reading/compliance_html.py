@@ -5,7 +5,9 @@ fields (an include, a label and error-list template each) and 50 rows of a dozen
 page's time once its queries were few (docs/benchmarks.md, "Required reading"). Every text is escaped.
 """
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from django import forms
@@ -77,3 +79,26 @@ def field_html(field: forms.BoundField) -> SafeString:
 def fields_html(form: forms.Form, names: Iterable[str]) -> SafeString:
     """The named fields of the form, one after the other."""
     return format_html_join("\n", "{}", ((field_html(form[name]),) for name in names))
+
+
+_kept: OrderedDict[tuple[Hashable, tuple[str | None, ...]], SafeString] = OrderedDict()
+_kept_lock = threading.Lock()
+KEPT_ENTRIES = 256
+
+
+def kept_fields_html(form: forms.Form, names: tuple[str, ...], *, choices: Hashable) -> SafeString:
+    """`fields_html`, kept in this process by what it is a function of: the fields' choices (`choices`: the caller's
+    key for them, e.g. the groups and sorts offered) and the values submitted for them (each field's value and
+    errors come from its own submitted value and choices alone)."""
+    key = (choices, tuple(form.data.get(name) for name in names))
+    with _kept_lock:
+        html = _kept.get(key)
+        if html is not None:
+            _kept.move_to_end(key)
+            return html
+    html = fields_html(form, names)
+    with _kept_lock:
+        _kept[key] = html
+        while len(_kept) > KEPT_ENTRIES:
+            _kept.popitem(last=False)
+    return html

@@ -8,7 +8,7 @@ were most of `/to-read/`'s time, read again on every view though they rarely cha
   computed and replaced, at once and on commit, by every service that moves the person's own part: the
   obligations sync (run in the transaction of every requirement change, share, unshare, publish, withdrawal,
   reclassification and membership change), an acknowledgement, joining or leaving an agency;
-- stored with the stamps (reading.0005) of each row's plan and owner agency, read by the page's own statement,
+- stored with the stamps (reading.0006) of each row's plan and owner agency, read by the page's own statement,
   in the same snapshot as the rows. Triggers give a plan a new stamp when its title, classification, owner or
   current version, one of its grants or one of its versions' state changes; an agency when its name or
   second-factor setting changes. A kept page is served only while every one of its plans and owners still has

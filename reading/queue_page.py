@@ -43,7 +43,7 @@ LEFT JOIN LATERAL (
 ) last_read ON true
 ORDER BY o.due_at, p.title, o.id
 """
-# Each row's plan and owner stamps (reading.0005), read in the same statement, so in the same snapshot as the rows.
+# Each row's plan and owner stamps (reading.0006), read in the same statement, so in the same snapshot as the rows.
 _STAMPS = "COALESCE(ps.stamp, 0), COALESCE(ags.stamp, 0)"
 _STAMP_JOINS = """
 LEFT JOIN reading_queue_plan_stamp ps ON ps.plan_id = p.id

@@ -106,16 +106,25 @@ class PersonRow:
         return str(Role(self.role).label) if self.role in Role.values else ""
 
 
-def compliance_scope_for(*, user: Actor, agency_id: int) -> ComplianceScope:
-    """404 outside the agency, 403 for a member who neither manages its reading nor supervises a group."""
-    scope = reading_compliance_scope(user, agency_id)
+def compliance_scope_for(
+    *, user: Actor, agency_id: int, memberships: list[Membership] | None = None
+) -> ComplianceScope:
+    """404 outside the agency, 403 for a member who neither manages its reading nor supervises a group.
+
+    `memberships`: the person's memberships with their agencies, read fresh in this request
+    (`agencies.active_agency.memberships_for`); access decides from their roles, and the agency is theirs, so
+    neither the roles nor the agency is read again.
+    """
+    roles = None if memberships is None else {m.agency_id: m.role for m in memberships}
+    scope = reading_compliance_scope(user, agency_id, roles=roles)
     if scope is None:
         if reading_compliance_refusal(user, agency_id) == 403:
             raise PermissionDenied("Only this agency's admins, liaisons and group supervisors see who has read.")
         raise Http404("No such agency.")
     everyone, groups = scope
+    agency = next((m.agency for m in memberships or () if m.agency_id == agency_id), None)
     return ComplianceScope(
-        agency=get_object_or_404(Agency, pk=agency_id), everyone=everyone, group_ids=frozenset(groups)
+        agency=agency or get_object_or_404(Agency, pk=agency_id), everyone=everyone, group_ids=frozenset(groups)
     )
 
 

@@ -4,6 +4,7 @@ Who may see what is `reading.selectors_compliance.compliance_scope_for` (404 out
 who neither manages reading nor supervises a group); the evidence is its managers' only (evidence_services).
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,12 +14,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.active_agency import memberships_for
 from plans.export.pdf import PdfUnavailableError
 from portal.api.request_info import client_ip
 from portal.errors import InvalidInputError
 from portal.types import AuthenticatedHttpRequest
 from reading import selectors_compliance as selectors
-from reading.compliance_html import fields_html, plan_rows_html
+from reading.compliance_cache import agency_compliance, page_html, plan_rows
+from reading.compliance_html import fields_html, kept_fields_html, plan_rows_html
 from reading.compliance_page import plan_summary_rows
 from reading.evidence import INCLUDES, EvidencePeriod
 from reading.evidence_download import evidence_download
@@ -38,13 +41,16 @@ def _filter_form(
     scope: selectors.ComplianceScope,
     sorts: list[tuple[str, str]],
     default_sort: str = "",
+    groups: list[tuple[int, str]] | None = None,
 ) -> ComplianceFilterForm:
     data = request.GET.copy()
     data.pop("page", None)
     data.pop("view", None)
     if default_sort and not data.get("sort"):
         data["sort"] = default_sort  # the select shows it, so the next submit keeps it
-    return ComplianceFilterForm(data, groups=selectors.scope_groups(scope=scope), sorts=sorts)
+    if groups is None:
+        groups = selectors.scope_groups(scope=scope)
+    return ComplianceFilterForm(data, groups=groups, sorts=sorts)
 
 
 FILTER_FIELDS = ("group", "role", "state", "sort")
@@ -60,27 +66,38 @@ def _url_of(name: str, agency_id: int, key: str) -> str:
     return head + "/{}/" + tail
 
 
-def _summary_rows(page: Any, agency_id: int) -> None:
+def _summary_rows(page: Any, agency_id: int, now: datetime) -> list[dict[str, Any]]:
+    """The page's rows completed for the table (new dicts: the kept lists' rows are shared between requests)."""
     plan_url = _url_of("reading-compliance-plan", agency_id, "plan_id")
-    for row in page:
-        row["url"] = plan_url.format(row["plan_id"])
-        row["due"] = row["required"] - row["acknowledged"] - row["overdue"]
-        row["percent"] = round(row["percent_read"] or 0)
-        row["longest_overdue_days"] = selectors.days_overdue(row["oldest_overdue"], timezone.now())
+    return [
+        {
+            **row,
+            "url": plan_url.format(row["plan_id"]),
+            "due": row["required"] - row["acknowledged"] - row["overdue"],
+            "percent": round(row["percent_read"] or 0),
+            "longest_overdue_days": selectors.days_overdue(row["oldest_overdue"], now),
+        }
+        for row in page
+    ]
 
 
 @login_required
 def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpResponse:
     """Per plan: required, read, due and overdue; or (`?view=people`) per person: what each owes."""
-    scope = selectors.compliance_scope_for(user=request.user, agency_id=agency_id)
+    # The roles and the agency from the person's memberships (one query, fresh); access decides from them.
+    scope = selectors.compliance_scope_for(user=request.user, agency_id=agency_id, memberships=memberships_for(request))
+    # The agency's per-plan rows and groups, kept under its token (reading/compliance_cache.py).
+    kept = agency_compliance(agency_id=scope.agency.pk)
     people_view = request.GET.get("view") == "people"
-    form = _filter_form(request, scope, PEOPLE_SORT_CHOICES if people_view else PLAN_SORT_CHOICES)
+    sorts = PEOPLE_SORT_CHOICES if people_view else PLAN_SORT_CHOICES
+    groups = selectors.scope_groups(scope=scope) if kept is None else kept.groups_for(scope)
+    form = _filter_form(request, scope, sorts, groups=groups)
     context: dict[str, Any] = {
         "nav": "agencies",
         "agency": scope.agency,
         "scope": scope,
         "form": form,
-        "filter_fields": fields_html(form, FILTER_FIELDS),
+        "filter_fields": kept_fields_html(form, FILTER_FIELDS, choices=(tuple(groups), people_view)),
         "people_view": people_view,
         # The scope's "everyone" is access's answer to `can_manage_reading_of` (reading_compliance_scope): the
         # managers who may export the evidence. Asking again read the person's roles a second time.
@@ -95,11 +112,24 @@ def compliance(request: AuthenticatedHttpRequest, agency_id: int) -> HttpRespons
         context["people"] = selectors.people_rows(scope=scope, rows=list(page), now=now)
     else:
         # An agency requires hundreds of plans, not thousands: one query reads them all (the count is their
-        # length, not a second aggregate), and the page is a slice. The manager's unfiltered list by the summary's
-        # SQL compiled once (reading/compliance_page.py).
-        page = _page(request, plan_summary_rows(scope=scope, filters=form.filters(), now=now))
-        _summary_rows(page, scope.agency.pk)
-        context["plan_rows"] = plan_rows_html(page)
+        # length, not a second aggregate), and the page is a slice. The manager's unfiltered list is summed from
+        # the kept summary rows (reading/compliance_cache.py), or by the summary's SQL compiled once
+        # (reading/compliance_page.py) where nothing is kept.
+        filters = form.filters()
+        if kept is not None and selectors.summarised(scope, filters):
+            page = _page(request, plan_rows(kept, state=filters.state, sort=filters.sort, now=now))
+            context["plan_rows"] = page_html(
+                kept,
+                state=filters.state,
+                sort=filters.sort,
+                now=now,
+                number=page.number,
+                days=tuple(selectors.days_overdue(row["oldest_overdue"], now) for row in page),
+                render=lambda: plan_rows_html(_summary_rows(page, scope.agency.pk, now)),
+            )
+        else:
+            page = _page(request, plan_summary_rows(scope=scope, filters=filters, now=now))
+            context["plan_rows"] = plan_rows_html(_summary_rows(page, scope.agency.pk, now))
     context["page_obj"] = page
     context["filtered"] = any(form.cleaned_data.get(name) for name in ("group", "role", "state"))
     return render(request, "reading/compliance/summary.html", context)

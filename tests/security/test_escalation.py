@@ -2876,6 +2876,7 @@ WEB_READ_ONLY = frozenset(
         "audit:agency-trail",
         "audit:agency-trail-csv",
         "reading-group-people",
+        "favicon",
         "offline:manifest",
         "offline:service-worker",
         "offline:urls",

@@ -67,6 +67,7 @@ NOT_TENANT_DATA: dict[str, str] = {
     "api-root": "links to the API's lists, the same for everyone",
     "schema": "the OpenAPI schema: the API's shape, no data (tests/security/test_api_schema.py)",
     "api-docs": "Swagger UI over the schema",
+    "favicon": "redirects to the site's icon, the same for everyone (tests/test_favicon.py)",
     "offline:manifest": "the installable app's manifest, the same for everyone (tests/offline/)",
     "offline:service-worker": "the installable app's service worker script, the same for everyone (tests/offline/)",
     "operations:live": "liveness probe: the same answer for everyone, no data (tests/operations/test_health.py)",

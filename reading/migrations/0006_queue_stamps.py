@@ -159,7 +159,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reading", "0004_training_records"),
+        ("reading", "0005_compliance_token"),
         ("plans", "0011_list_choices_token_at_commit"),
         ("agencies", "0007_agency_les_offline_copies"),
     ]
