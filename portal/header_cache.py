@@ -68,11 +68,16 @@ def cached_counts(*, user_id: int, count: Callable[[], tuple[int, int]]) -> tupl
 T = TypeVar("T")
 
 
+def person_key(*, user_id: int, name: str) -> str:
+    """The cache key of the person's part `name` under their current version (read now, before any compute)."""
+    return f"header:{name}:{user_id}:{_version_of(user_id)}"
+
+
 def cached_for_person(*, user_id: int, name: str, compute: Callable[[], T]) -> T:
     """Another of the header's per-person parts (the agency switcher's memberships), kept like the counts: under
     the person's current version (the services that change it call `header_counts_changed`), `compute()` on a
     miss. Never None (a None is computed again)."""
-    key = f"header:{name}:{user_id}:{_version_of(user_id)}"
+    key = person_key(user_id=user_id, name=name)
     cached = cache.get(key)
     if cached is not None:
         return cached  # what `compute` stored under this name

@@ -22,18 +22,19 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from portal.compiled_sql import CompiledSQL, compile_sql
+from reading.queue_cache import StampedPage, kept_queue_page
 from reading.selectors_queue import LIST_FIELDS, to_read_ids
 
 # The page's rows, from its ids (the ORM's queue, ordered and sliced): what the list and the API show of each, in
 # LIST_FIELDS order, with the newest older version the person acknowledged and when (`selectors_queue._last_read`).
 _PAGE = """
 SELECT o.plan_id, p.title, p.classification, a.name, a.les_read_requires_mfa, v.number, o.due_at,
-    last_read.number, p.owner_agency_id, last_read.acknowledged_at
+    last_read.number, p.owner_agency_id, last_read.acknowledged_at, {stamps}
 FROM ({sql} LIMIT %s OFFSET %s) page
 INNER JOIN reading_readingobligation o ON o.id = page.id
 INNER JOIN plans_plan p ON p.id = o.plan_id
 INNER JOIN agencies_agency a ON a.id = p.owner_agency_id
-INNER JOIN plans_planversion v ON v.id = o.version_id
+INNER JOIN plans_planversion v ON v.id = o.version_id{stamp_joins}
 LEFT JOIN LATERAL (
     SELECT rv.number, ack.acknowledged_at FROM plans_acknowledgement ack
     INNER JOIN plans_planversion rv ON ack.version_id = rv.id
@@ -42,25 +43,54 @@ LEFT JOIN LATERAL (
 ) last_read ON true
 ORDER BY o.due_at, p.title, o.id
 """
+# Each row's plan and owner stamps (reading.0006), read in the same statement, so in the same snapshot as the rows.
+_STAMPS = "COALESCE(ps.stamp, 0), COALESCE(ags.stamp, 0)"
+_STAMP_JOINS = """
+LEFT JOIN reading_queue_plan_stamp ps ON ps.plan_id = p.id
+LEFT JOIN reading_queue_agency_stamp ags ON ags.agency_id = p.owner_agency_id"""
 
 
 @functools.cache
-def _compiled() -> CompiledSQL:
-    """The page's SQL, the queue's ids within it, with LIMIT and OFFSET placeholders after them."""
-    return compile_sql(lambda user_id: to_read_ids(user=User(pk=user_id)), ids=("user_id",)).within(_PAGE)
+def _compiled(vendor: str) -> CompiledSQL:
+    """The page's SQL, the queue's ids within it, with LIMIT and OFFSET placeholders after them (stamps 0 where
+    there are none: SQLite)."""
+    stamped = vendor == "postgresql"
+    template = _PAGE.replace("{stamps}", _STAMPS if stamped else "0, 0")
+    template = template.replace("{stamp_joins}", _STAMP_JOINS if stamped else "")
+    return compile_sql(lambda user_id: to_read_ids(user=User(pk=user_id)), ids=("user_id",)).within(template)
+
+
+def stamped_queue_page(*, user: User, offset: int, limit: int) -> StampedPage:
+    """`to_read_values(user=user)[offset:offset + limit]`, as the same dicts, with their plans' and owners' stamps,
+    in one query."""
+    compiled = _compiled(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, [*compiled.bind(user_id=user.pk), limit, offset])
+        fetched = cursor.fetchall()
+    rows = [dict(zip(LIST_FIELDS, row[:-2], strict=True)) for row in fetched]
+    plans = {row["plan_id"]: stamp for row, (*_, stamp, _owner) in zip(rows, fetched, strict=True)}
+    owners = {row["plan__owner_agency_id"]: stamp for row, (*_, stamp) in zip(rows, fetched, strict=True)}
+    return StampedPage(rows=rows, plans=plans, owners=owners)
 
 
 def queue_page(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
     """`to_read_values(user=user)[offset:offset + limit]`, as the same dicts, in one query."""
-    compiled = _compiled()
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, [*compiled.bind(user_id=user.pk), limit, offset])
-        return [dict(zip(LIST_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    return stamped_queue_page(user=user, offset=offset, limit=limit).rows
+
+
+def _kept(*, user: User, offset: int, limit: int) -> list[dict[str, Any]]:
+    """`queue_page`, kept between requests (reading/queue_cache.py)."""
+    return kept_queue_page(
+        user_id=user.pk,
+        offset=offset,
+        limit=limit,
+        compute=lambda: stamped_queue_page(user=user, offset=offset, limit=limit),
+    )
 
 
 class QueuePages:
-    """The person's queue for `Paginator`: its length is the count already known (the header's), and a slice
-    reads that page only."""
+    """The person's queue for `Paginator` (the list page and the API): its length is the count already known (the
+    header's), and a slice reads that page only, kept between requests (reading/queue_cache.py)."""
 
     def __init__(self, *, user: User, count: int) -> None:
         self.user = user
@@ -80,9 +110,9 @@ class QueuePages:
 
     def __getitem__(self, index: int | slice, /) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, int):
-            rows = queue_page(user=self.user, offset=index, limit=1)
+            rows = _kept(user=self.user, offset=index, limit=1)
             if not rows:
                 raise IndexError(index)
             return rows[0]
         start, stop = index.start or 0, self.total if index.stop is None else index.stop
-        return queue_page(user=self.user, offset=start, limit=stop - start) if stop > start else []
+        return _kept(user=self.user, offset=start, limit=stop - start) if stop > start else []

@@ -44,7 +44,8 @@ def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every plan the person must acknowledge, oldest due first, a page at a time."""
     # The pager's count is the header's "To read (N)", kept per person (reading/header_counts.py): no COUNT
     # over the queue's window query. (The same plans: one per plan, open, readable, current version.) The page
-    # is read by the queue's SQL compiled once per process (reading/queue_page.py).
+    # is read by the queue's SQL compiled once per process (reading/queue_page.py) and kept per person under
+    # their header version and the display token (reading/queue_cache.py); due text and second factor per request.
     count = request_header_counts(request).to_read
     paginator: Paginator[dict[str, Any]] = Paginator(QueuePages(user=request.user, count=count), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

@@ -32,6 +32,7 @@ from plans.services.sharing import plan_share_defaults_apply
 from plans.services.versions import SectionData, _draft_create
 from portal.errors import ConflictError, NotAllowedError
 from portal.unset import UNSET, Unset
+from reading.queue_cache import plan_title_changed
 from reading.sync import obligations_sync_for_plan
 
 
@@ -230,6 +231,8 @@ def plan_update(
         facility_conflicts_refresh(facilities=[*covered, *(buildings or [])])
     if title is not UNSET:
         search_refresh(plan)
+    if "title" in changed:
+        plan_title_changed(plan.pk)  # its readers' kept "To read" pages sort by it
     if changed:
         audit_event_record(
             actor=actor,

@@ -24,7 +24,7 @@ class ToReadListView(generics.GenericAPIView):
     @extend_schema(responses=ToReadItemSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
         # As `/to-read/`: the count is the header's "To read (N)", kept per person (reading/header_counts.py),
-        # and the page is read by the queue's SQL compiled once per process (reading/queue_page.py), in one query.
+        # and the page is the list's, kept per person (reading/queue_cache.py), else read in one query.
         pages = QueuePages(user=request.user, count=header_counts(user=request.user).to_read)
         page = self.paginate_queryset(pages)  # type: ignore[arg-type]  # a sized, sliceable sequence of rows
         items = queue_api_items(cast(list[dict[str, Any]], page or []), user=request.user)
