@@ -37,7 +37,8 @@ the due state and its text and the second-factor "withheld" mark are made from t
 every miss.
 """
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,16 @@ class StampedPage:
     rows: list[dict[str, Any]]
     plans: dict[int, int] = field(default_factory=dict)
     owners: dict[int, int] = field(default_factory=dict)
+    # Names this computed page wherever it is kept: what is made from it may be kept by it (reading/queue_rows.py).
+    ident: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+class KeptRows(list[dict[str, Any]]):
+    """A page's rows, with the `ident` of the kept page they are (None: computed for this request only)."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], *, ident: str | None) -> None:
+        super().__init__(rows)
+        self.ident = ident
 
 
 # The current stamps of some plans and agencies; a deleted one is absent (a missing stamp row is 0).
@@ -79,20 +90,19 @@ def still_current(page: StampedPage) -> bool:
     return plans == page.plans and owners == page.owners
 
 
-def kept_queue_page(
-    *, user_id: int, offset: int, limit: int, compute: Callable[[], StampedPage]
-) -> list[dict[str, Any]]:
+def kept_queue_page(*, user_id: int, offset: int, limit: int, compute: Callable[[], StampedPage]) -> KeptRows:
     """The person's page of queue rows from the cache while its stamps stand, else `compute()` stored there (the
     person's version is read first)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return compute().rows
+        return KeptRows(compute().rows, ident=None)
     key = person_key(user_id=user_id, name=f"queue-page:{offset}:{limit}")
     kept = cache.get(key)
-    if isinstance(kept, StampedPage) and still_current(kept):
-        return kept.rows
+    # A page kept before pages had an ident is computed again (it lacks the attribute).
+    if isinstance(kept, StampedPage) and hasattr(kept, "ident") and still_current(kept):
+        return KeptRows(kept.rows, ident=kept.ident)
     page = compute()
     cache.set(key, page, COUNTS_SECONDS)
-    return page.rows
+    return KeptRows(page.rows, ident=page.ident)
 
 
 def plan_title_changed(plan_id: int) -> None:

@@ -5,9 +5,17 @@ per item (obligation, plan, owner agency, version) and a `{% url %}` per row, wh
 query, and rendered to HTML here too (`queue_rows_html`): the template engine's loop over 50 rows of a dozen
 variables each was still the largest part of the page (docs/benchmarks.md, "Required reading"). The
 dashboard's panel still lists `ToReadItem`s.
+
+A page kept between requests (reading/queue_cache.py) gives the same rows again until one of its plans changes, so
+its rows and HTML are kept in this process too (`kept_queue_rows`), by the kept page's `ident`, the person's
+second-factor state and the time zone, until the first moment the page's due texts would read differently: an
+item falling due or becoming overdue, or midnight (the days left).
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -18,7 +26,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from access.second_factor import may_read_content_of
-from reading.selectors_queue import due_state, due_tag_class, due_text
+from portal.second_factor import second_factor_passed
+from reading.queue_cache import KeptRows
+from reading.selectors_queue import DUE_SOON_DAYS, due_state, due_tag_class, due_text
+
+# Pages' rows and HTML kept in this process (most recently used), ~20 KB each.
+PROCESS_ENTRIES = 256
 
 
 def _item_url_of() -> str:
@@ -98,3 +111,42 @@ def queue_rows_html(rows: list[dict[str, Any]]) -> SafeString:
         for row in rows
     )
     return mark_safe(html)  # noqa: S308  # every text of it escaped above
+
+
+_kept: OrderedDict[tuple[Any, ...], tuple[datetime, list[dict[str, Any]], SafeString]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _reads_alike_until(values: Iterable[dict[str, Any]], now: datetime) -> datetime:
+    """The first moment after `now` at which a row's due state or days left changes: a due time, the start of a
+    due-soon window, or the next local midnight."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(now) + timedelta(days=1), datetime.min.time()))
+    moments = [midnight]
+    for value in values:
+        for moment in (value["due_at"], value["due_at"] - timedelta(days=DUE_SOON_DAYS)):
+            if moment >= now:
+                moments.append(moment)
+    return min(moments)
+
+
+def kept_queue_rows(values: Iterable[dict[str, Any]], *, user: User) -> tuple[list[dict[str, Any]], SafeString]:
+    """`queue_rows` and their `queue_rows_html`, kept in this process for a kept page (see above)."""
+    ident = values.ident if isinstance(values, KeptRows) else None
+    if ident is None:
+        rows = queue_rows(values, user=user)
+        return rows, queue_rows_html(rows)
+    now = timezone.now()
+    key = (ident, user.pk, second_factor_passed(user), timezone.get_current_timezone_name())
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is not None and now < kept[0]:
+            _kept.move_to_end(key)
+            return kept[1], kept[2]
+    rows = queue_rows(values, user=user)
+    html = queue_rows_html(rows)
+    with _kept_lock:
+        _kept[key] = (_reads_alike_until(values, now), rows, html)
+        _kept.move_to_end(key)
+        while len(_kept) > PROCESS_ENTRIES:
+            _kept.popitem(last=False)
+    return rows, html

@@ -23,7 +23,7 @@ from portal.types import AuthenticatedHttpRequest
 from reading.header_counts import request_header_counts
 from reading.queue_page import QueuePages
 from reading.queue_reading import queue_item_reading
-from reading.queue_rows import queue_rows, queue_rows_html
+from reading.queue_rows import kept_queue_rows
 from reading.selectors_queue import ToReadItem, to_read_for
 
 # Items per page of the queue (someone owing 200 plans reads them a page at a time, oldest due first).
@@ -49,12 +49,12 @@ def to_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = request_header_counts(request).to_read
     paginator: Paginator[dict[str, Any]] = Paginator(QueuePages(user=request.user, count=count), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    items = queue_rows(page.object_list, user=request.user)
+    items, items_html = kept_queue_rows(page.object_list, user=request.user)
     context = {
         "nav": "to-read",
         "page_obj": page,
         "items": items,
-        "items_html": queue_rows_html(items),
+        "items_html": items_html,
         "total": paginator.count,
         "to_read_count": paginator.count,
     }

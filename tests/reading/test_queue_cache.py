@@ -7,6 +7,7 @@ against the stamps its plans and owners had when it was read, which the triggers
 """
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -265,3 +266,24 @@ def test_a_stamp_is_replaced_in_the_writing_transaction_and_seen_by_others_at_co
     with transaction.atomic():  # a bulk share: one statement, every plan stamped
         PlanGroupObjectPermission.objects.filter(content_object=county.plan).delete()
         assert plan_stamp(county.plan) != inside
+
+
+def test_a_kept_page_shows_an_item_falling_due_soon_when_the_moment_passes(county, django_assert_num_queries):
+    """The rows' HTML is kept with the page (reading/queue_rows.py) only until a due text would change: an item whose
+    due-soon window opens a moment later shows as due soon on the next view, the page itself still kept."""
+    require(county.police, county.plan)
+    officer = User.objects.get(pk=county.partner_view_member.pk)
+    ReadingObligation.objects.filter(user=officer).update(due_at=timezone.now() + timedelta(days=3, seconds=2))
+    client = web_client(officer)
+
+    def the_list() -> str:
+        page = client.get("/to-read/").content.decode()
+        return page[page.index('id="to-read-list"') : page.index("</ul>", page.index('id="to-read-list"'))]
+
+    first = the_list()
+    assert 'tag tag--muted">Due in 3 days' in first
+    assert the_list() == first  # kept, and the same
+    time.sleep(2.5)  # the item's due-soon window opens
+    with django_assert_num_queries(3):  # the page still kept: the session, the person, the stamps
+        later = the_list()
+    assert 'tag tag--warn">Due in 3 days' in later
