@@ -10,8 +10,6 @@ computed, and they are computed for exactly those agencies, so a value stored un
 than the token. Without the token (another database) they are computed on every request.
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -21,6 +19,7 @@ from django.db import connection
 from access.plan_list_sql import LIST_CHOICES as _CHOICES_SQL
 from plans import selectors
 from plans.models import Classification
+from portal.process_cache import ProcessCache
 from portal.widgets import RenderedChoices
 
 CACHE_SECONDS = 3600
@@ -43,8 +42,7 @@ def _choices(owners: list[tuple[int, str]], facilities: list[tuple[int, str]]) -
     )
 
 
-_process: OrderedDict[str, ListChoices] = OrderedDict()
-_process_lock = threading.Lock()
+_process: ProcessCache[str, ListChoices] = ProcessCache(PROCESS_ENTRIES)
 
 
 # The token, and whether this transaction has changed what the choices depend on and not yet committed
@@ -81,11 +79,9 @@ def plan_list_choices(*, user: User, agency_ids: list[int]) -> ListChoices:
     if token is None:
         return _choices(*selectors.plan_list_choices(user=user))
     key = f"plans:list-choices:{token}:{','.join(str(pk) for pk in sorted(set(agency_ids)))}"
-    with _process_lock:
-        kept = _process.get(key)
-        if kept is not None:
-            _process.move_to_end(key)
-            return kept
+    kept = _process.get(key)
+    if kept is not None:
+        return kept
     stored = cache.get(key)
     if isinstance(stored, tuple) and len(stored) == 2:
         owners, facilities = stored
@@ -93,8 +89,5 @@ def plan_list_choices(*, user: User, agency_ids: list[int]) -> ListChoices:
         owners, facilities = choices_of_agencies(agency_ids=sorted(set(agency_ids)))
         cache.set(key, (owners, facilities), CACHE_SECONDS)
     kept = _choices(owners, facilities)
-    with _process_lock:
-        _process[key] = kept
-        while len(_process) > PROCESS_ENTRIES:
-            _process.popitem(last=False)
+    _process.put(key, kept)
     return kept

@@ -22,8 +22,6 @@ id; who may see the page (and whether the summary answers for their scope) is de
 """
 
 import bisect
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +31,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.safestring import SafeString
 
+from portal.process_cache import ProcessCache
 from reading.models import ReadingGroup
 from reading.selectors_compliance import PLAN_SORTS, ComplianceScope, State
 
@@ -114,8 +113,7 @@ def _computed(agency_id: int) -> AgencyCompliance:
     return AgencyCompliance(plans=tuple(plans), groups=tuple(groups), moments=moments)
 
 
-_process: OrderedDict[str, AgencyCompliance] = OrderedDict()
-_process_lock = threading.Lock()
+_process: ProcessCache[str, AgencyCompliance] = ProcessCache(PROCESS_ENTRIES)
 
 
 def agency_compliance(*, agency_id: int) -> AgencyCompliance | None:
@@ -127,21 +125,16 @@ def agency_compliance(*, agency_id: int) -> AgencyCompliance | None:
     if token is None:
         return _computed(agency_id)
     key = f"reading:compliance:{agency_id}:{token}"
-    with _process_lock:
-        kept = _process.get(key)
-        if kept is not None:
-            _process.move_to_end(key)
-            return kept
+    kept = _process.get(key)
+    if kept is not None:
+        return kept
     stored = cache.get(key)
     if isinstance(stored, AgencyCompliance):
         kept = stored
     else:
         kept = _computed(agency_id)
         cache.set(key, kept, CACHE_SECONDS)
-    with _process_lock:
-        _process[key] = kept
-        while len(_process) > PROCESS_ENTRIES:
-            _process.popitem(last=False)
+    _process.put(key, kept)
     return kept
 
 
@@ -194,23 +187,18 @@ def _summed(kept: AgencyCompliance, state: str | None, sort: str, now: datetime)
 
 # What is derived from a kept value in this process (its summed lists, their pages' rows as HTML), by the kept
 # value's id and what else it is a function of; each entry holds the value, so the id is never another's.
-_derived: OrderedDict[tuple[int, Hashable], tuple[AgencyCompliance, Any]] = OrderedDict()
 DERIVED_ENTRIES = 512
+_derived: ProcessCache[tuple[int, Hashable], tuple[AgencyCompliance, Any]] = ProcessCache(DERIVED_ENTRIES)
 T = TypeVar("T")
 
 
 def _derived_of(kept: AgencyCompliance, key: Hashable, compute: Callable[[], T]) -> T:
     full = (id(kept), key)
-    with _process_lock:
-        entry = _derived.get(full)
-        if entry is not None and entry[0] is kept:
-            _derived.move_to_end(full)
-            return cast(T, entry[1])
+    entry = _derived.get(full)
+    if entry is not None and entry[0] is kept:
+        return cast(T, entry[1])
     value = compute()
-    with _process_lock:
-        _derived[full] = (kept, value)
-        while len(_derived) > DERIVED_ENTRIES:
-            _derived.popitem(last=False)
+    _derived.put(full, (kept, value))
     return value
 
 

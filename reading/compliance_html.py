@@ -5,14 +5,14 @@ fields (an include, a label and error-list template each) and 50 rows of a dozen
 page's time once its queries were few (docs/benchmarks.md, "Required reading"). Every text is escaped.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from typing import Any
 
 from django import forms
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from portal.process_cache import ProcessCache
 
 _PLAN_ROW = (
     "      <tr>\n"
@@ -81,9 +81,8 @@ def fields_html(form: forms.Form, names: Iterable[str]) -> SafeString:
     return format_html_join("\n", "{}", ((field_html(form[name]),) for name in names))
 
 
-_kept: OrderedDict[tuple[Hashable, tuple[str | None, ...]], SafeString] = OrderedDict()
-_kept_lock = threading.Lock()
 KEPT_ENTRIES = 256
+_kept: ProcessCache[tuple[Hashable, tuple[str | None, ...]], SafeString] = ProcessCache(KEPT_ENTRIES)
 
 
 def kept_fields_html(form: forms.Form, names: tuple[str, ...], *, choices: Hashable) -> SafeString:
@@ -91,14 +90,4 @@ def kept_fields_html(form: forms.Form, names: tuple[str, ...], *, choices: Hasha
     key for them, e.g. the groups and sorts offered) and the values submitted for them (each field's value and
     errors come from its own submitted value and choices alone)."""
     key = (choices, tuple(form.data.get(name) for name in names))
-    with _kept_lock:
-        html = _kept.get(key)
-        if html is not None:
-            _kept.move_to_end(key)
-            return html
-    html = fields_html(form, names)
-    with _kept_lock:
-        _kept[key] = html
-        while len(_kept) > KEPT_ENTRIES:
-            _kept.popitem(last=False)
-    return html
+    return _kept.get_or_compute(key, lambda: fields_html(form, names))

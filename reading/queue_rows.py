@@ -12,8 +12,6 @@ second-factor state and the time zone, until the first moment the page's due tex
 item falling due or becoming overdue, or midnight (the days left).
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from access.second_factor import may_read_content_of
+from portal.process_cache import ProcessCache
 from portal.second_factor import second_factor_passed
 from reading.queue_cache import KeptRows
 from reading.selectors_queue import DUE_SOON_DAYS, due_state, due_tag_class, due_text
@@ -113,8 +112,8 @@ def queue_rows_html(rows: list[dict[str, Any]]) -> SafeString:
     return mark_safe(html)  # noqa: S308  # every text of it escaped above
 
 
-_kept: OrderedDict[tuple[Any, ...], tuple[datetime, list[dict[str, Any]], SafeString]] = OrderedDict()
-_kept_lock = threading.Lock()
+# Per kept page, person, second factor and time zone: until when they read alike, the rows and their HTML.
+_kept: ProcessCache[tuple[Any, ...], tuple[datetime, list[dict[str, Any]], SafeString]] = ProcessCache(PROCESS_ENTRIES)
 
 
 def _reads_alike_until(values: Iterable[dict[str, Any]], now: datetime) -> datetime:
@@ -137,16 +136,10 @@ def kept_queue_rows(values: Iterable[dict[str, Any]], *, user: User) -> tuple[li
         return rows, queue_rows_html(rows)
     now = timezone.now()
     key = (ident, user.pk, second_factor_passed(user), timezone.get_current_timezone_name())
-    with _kept_lock:
-        kept = _kept.get(key)
-        if kept is not None and now < kept[0]:
-            _kept.move_to_end(key)
-            return kept[1], kept[2]
+    kept = _kept.get(key)
+    if kept is not None and now < kept[0]:
+        return kept[1], kept[2]
     rows = queue_rows(values, user=user)
     html = queue_rows_html(rows)
-    with _kept_lock:
-        _kept[key] = (_reads_alike_until(values, now), rows, html)
-        _kept.move_to_end(key)
-        while len(_kept) > PROCESS_ENTRIES:
-            _kept.popitem(last=False)
+    _kept.put(key, (_reads_alike_until(values, now), rows, html))
     return rows, html
